@@ -1,0 +1,98 @@
+## Dates
+month-1 = Jan
+month-2 = Feb
+month-3 = Mar
+month-4 = Apr
+month-5 = May
+month-6 = Jun
+month-7 = Jul
+month-8 = Aug
+month-9 = Sep
+month-10 = Oct
+month-11 = Nov
+month-12 = Dec
+date = {$day} {$month} {$year}
+period = {$start} – {$end}
+period-open = since {$start}
+
+## Summary and chart
+voters = { $count ->
+    [one] {$count_text} voter
+   *[other] {$count_text} voters
+}
+state-open = open
+state-open-until = open until {$date}
+state-closed = closed
+state-closed-at = closed {$date}
+state-anonymous = anonymous
+shares-of-voters = Several answers were allowed: shares are of voters.
+top-comments = Most-approved comments
+top-comment = {$rank}. 👍 {$approvals} · {$author}: "{$text}"
+top-comment-with-option = {$rank}. 👍 {$approvals} · {$author} ({$option}): "{$text}"
+anonymous-author = anonymous
+
+## /polls
+polls-header = Polls in this chat:
+polls-row = {$number} {$question} — {$voters} · {$state}
+
+## Replies
+lang-set = From now on I speak English in this chat.
+poll-closed-already = Poll {$number} is already closed; here are its final results.
+warning-not-admin = I am not an administrator of this chat, so Telegram does not tell me about reactions and they cannot count as approvals. Make me an administrator to count them.
+warning-no-photo-right = I may not send photos in this chat, so here are the results as text.
+export-empty = Poll {$number} has no votes or comments yet; the files hold only their headers.
+
+## Mistakes
+usage-newpoll =
+    Write it like this:
+    /newpoll [--multiple] [--anonymous] [--until WHEN] Question?
+    Option one
+    Option two
+    or on one line: /newpoll Question? | Option one | Option two
+    WHEN is YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC), RFC 3339, or a duration such as 90m, 36h, 14d.
+error-newpoll-empty = A poll needs a question and at least two options.
+error-unknown-flag = "{$flag}" is not a /newpoll option: use --multiple, --anonymous or --until WHEN.
+error-missing-when = --until needs a time after it.
+error-unreadable-when = "{$when}" is not a time I can read.
+error-when-in-past = {$date} has already passed: choose a time in the future.
+error-empty-question = The question is empty.
+error-question-too-long = The question has {$length} characters; Telegram allows at most {$limit}.
+error-empty-option = One of the options is empty.
+error-option-too-long = The option "{$option}" has {$length} characters; Telegram allows at most {$limit}.
+error-too-few-options = A poll needs at least {$limit} options; this one has {$count}.
+error-too-many-options = Telegram allows at most {$limit} options; this poll has {$count}.
+error-duplicate-option = "{$option}" appears twice; every option must be different.
+error-poll-ref = "{$arg}" is not a poll number. Write {$command} 3 or {$command} #3, or reply to the poll with {$command}.
+error-extra-arguments = {$command} takes one poll number at most, for example {$command} 3.
+error-export-argument = "{$arg}" is not something /export understands. Write /export [poll] [csv|json], for example /export 3 json.
+error-lang-missing = Which language? Write /lang en, /lang zh or /lang ru.
+error-lang-unknown = "{$code}" is not a language I speak. Write /lang en, /lang zh or /lang ru.
+error-not-moderator = Only this chat's moderators can use {$command}.
+error-no-polls = This chat has no polls yet. A moderator can start one with /newpoll.
+error-poll-not-found = There is no poll {$number} in this chat. /polls lists them.
+error-unknown-command = I don't know {$command}. /help lists what I can do.
+error-internal = Sorry, something went wrong on my side. Please try again in a minute.
+
+## Help
+help =
+    I run opinion polls and report their results.
+    Moderators:
+    /newpoll Question? | Option one | Option two — start a poll (or put each option on its own line; flags --multiple, --anonymous, --until 14d)
+    /results [poll] — chart, tally and the most-approved comments
+    /export [poll] [csv|json] — the raw votes and comments as files
+    /close [poll] — stop a poll and post its final results
+    /lang en|zh|ru — the language I use in this chat
+    Everyone:
+    /polls — this chat's polls
+    Vote with the poll's buttons. Reply to a poll to comment; react 👍 ❤ 🔥 👏 💯 to a comment, or reply +1, to approve it.
+    A poll is #N; without a number a command means the poll you reply to, or the latest.
+start = Hello! Add me to a group, turn my privacy mode off or make me an administrator, and start a poll with /newpoll.
+
+## Command list (setMyCommands)
+command-newpoll = Start a poll: /newpoll Question? | A | B
+command-results = Chart, tally and top comments
+command-export = Votes and comments as CSV or JSON
+command-close = Stop a poll and post final results
+command-polls = This chat's polls
+command-lang = Language: en, zh, ru
+command-help = How to use the bot

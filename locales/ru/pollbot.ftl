@@ -1,0 +1,99 @@
+## Dates
+month-1 = янв.
+month-2 = февр.
+month-3 = мар.
+month-4 = апр.
+month-5 = мая
+month-6 = июн.
+month-7 = июл.
+month-8 = авг.
+month-9 = сент.
+month-10 = окт.
+month-11 = нояб.
+month-12 = дек.
+date = {$day} {$month} {$year}
+period = {$start} – {$end}
+period-open = с {$start}
+
+## Summary and chart
+voters = { $count ->
+    [one] {$count_text} участник
+    [few] {$count_text} участника
+   *[many] {$count_text} участников
+}
+state-open = открыт
+state-open-until = открыт до {$date}
+state-closed = закрыт
+state-closed-at = закрыт {$date}
+state-anonymous = анонимный
+shares-of-voters = Можно было выбрать несколько ответов: доли — от числа участников.
+top-comments = Самые одобряемые комментарии
+top-comment = {$rank}. 👍 {$approvals} · {$author}: «{$text}»
+top-comment-with-option = {$rank}. 👍 {$approvals} · {$author} ({$option}): «{$text}»
+anonymous-author = аноним
+
+## /polls
+polls-header = Опросы этого чата:
+polls-row = {$number} {$question} — {$voters} · {$state}
+
+## Replies
+lang-set = Теперь я говорю в этом чате по-русски.
+poll-closed-already = Опрос {$number} уже закрыт; вот его итоги.
+warning-not-admin = Я не администратор этого чата, поэтому Telegram не сообщает мне о реакциях, и они не засчитываются как одобрения. Сделайте меня администратором.
+warning-no-photo-right = Мне нельзя отправлять фото в этом чате, поэтому вот итоги текстом.
+export-empty = В опросе {$number} пока нет голосов и комментариев; в файлах только заголовки.
+
+## Mistakes
+usage-newpoll =
+    Пишите так:
+    /newpoll [--multiple] [--anonymous] [--until КОГДА] Вопрос?
+    Вариант один
+    Вариант два
+    или в одну строку: /newpoll Вопрос? | Вариант один | Вариант два
+    КОГДА — это YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC), RFC 3339 или срок, например 90m, 36h, 14d.
+error-newpoll-empty = Опросу нужны вопрос и хотя бы два варианта.
+error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous или --until КОГДА.
+error-missing-when = После --until нужно время.
+error-unreadable-when = Не могу прочитать время «{$when}».
+error-when-in-past = {$date} уже прошло: выберите время в будущем.
+error-empty-question = Вопрос пуст.
+error-question-too-long = В вопросе {$length} символов; Telegram разрешает не больше {$limit}.
+error-empty-option = Один из вариантов пуст.
+error-option-too-long = В варианте «{$option}» {$length} символов; Telegram разрешает не больше {$limit}.
+error-too-few-options = Опросу нужно не меньше {$limit} вариантов; здесь {$count}.
+error-too-many-options = Telegram разрешает не больше {$limit} вариантов; здесь {$count}.
+error-duplicate-option = Вариант «{$option}» повторяется; все варианты должны различаться.
+error-poll-ref = «{$arg}» — не номер опроса. Напишите {$command} 3 или {$command} #3 либо ответьте {$command} на опрос.
+error-extra-arguments = {$command} принимает не больше одного номера опроса, например {$command} 3.
+error-export-argument = /export не понимает «{$arg}». Напишите /export [опрос] [csv|json], например /export 3 json.
+error-lang-missing = Какой язык? Напишите /lang en, /lang zh или /lang ru.
+error-lang-unknown = Я не говорю на «{$code}». Напишите /lang en, /lang zh или /lang ru.
+error-not-moderator = Только модераторы этого чата могут использовать {$command}.
+error-no-polls = В этом чате ещё нет опросов. Модератор может начать опрос командой /newpoll.
+error-poll-not-found = В этом чате нет опроса {$number}. /polls покажет список.
+error-unknown-command = Я не знаю команды {$command}. /help покажет, что я умею.
+error-internal = Извините, у меня что-то сломалось. Попробуйте через минуту.
+
+## Help
+help =
+    Я провожу опросы и подвожу их итоги.
+    Модераторам:
+    /newpoll Вопрос? | Вариант один | Вариант два — начать опрос (или каждый вариант с новой строки; флаги --multiple, --anonymous, --until 14d)
+    /results [опрос] — диаграмма, подсчёт и самые одобряемые комментарии
+    /export [опрос] [csv|json] — голоса и комментарии файлами
+    /close [опрос] — закрыть опрос и опубликовать итоги
+    /lang en|zh|ru — язык бота в этом чате
+    Всем:
+    /polls — опросы этого чата
+    Голосуйте кнопками опроса. Ответьте на опрос, чтобы прокомментировать; поставьте 👍 ❤ 🔥 👏 💯 комментарию или ответьте +1, чтобы его одобрить.
+    Опрос обозначается #N; без номера команда относится к опросу, на который вы отвечаете, или к последнему.
+start = Привет! Добавьте меня в группу, отключите мой режим приватности или сделайте меня администратором и начните опрос командой /newpoll.
+
+## Command list (setMyCommands)
+command-newpoll = Начать опрос: /newpoll Вопрос? | A | B
+command-results = Диаграмма, подсчёт и лучшие комментарии
+command-export = Голоса и комментарии в CSV или JSON
+command-close = Закрыть опрос и опубликовать итоги
+command-polls = Опросы этого чата
+command-lang = Язык: en, zh, ru
+command-help = Как пользоваться ботом

@@ -1,0 +1,95 @@
+## Dates
+month-1 = 1
+month-2 = 2
+month-3 = 3
+month-4 = 4
+month-5 = 5
+month-6 = 6
+month-7 = 7
+month-8 = 8
+month-9 = 9
+month-10 = 10
+month-11 = 11
+month-12 = 12
+date = {$year}年{$month}月{$day}日
+period = {$start} – {$end}
+period-open = 自 {$start} 起
+
+## Summary and chart
+voters = {$count_text} 位投票者
+state-open = 进行中
+state-open-until = 进行中，截止 {$date}
+state-closed = 已结束
+state-closed-at = 已于 {$date} 结束
+state-anonymous = 匿名
+shares-of-voters = 本投票可多选：百分比为占投票人数的比例。
+top-comments = 最受认同的评论
+top-comment = {$rank}. 👍 {$approvals} · {$author}：“{$text}”
+top-comment-with-option = {$rank}. 👍 {$approvals} · {$author}（{$option}）：“{$text}”
+anonymous-author = 匿名
+
+## /polls
+polls-header = 本群的投票：
+polls-row = {$number} {$question} — {$voters} · {$state}
+
+## Replies
+lang-set = 从现在起，我在本群使用中文。
+poll-closed-already = 投票 {$number} 已经结束；以下是最终结果。
+warning-not-admin = 我不是本群的管理员，因此 Telegram 不会把表情回应告诉我，回应无法计为认同。请把我设为管理员。
+warning-no-photo-right = 我无权在本群发送图片，以下是文字版结果。
+export-empty = 投票 {$number} 还没有投票或评论；文件中只有表头。
+
+## Mistakes
+usage-newpoll =
+    正确的写法：
+    /newpoll [--multiple] [--anonymous] [--until 时间] 问题？
+    选项一
+    选项二
+    或写在一行：/newpoll 问题？ | 选项一 | 选项二
+    时间可以是 YYYY-MM-DD、"YYYY-MM-DD HH:MM"（UTC）、RFC 3339，或时长，如 90m、36h、14d。
+error-newpoll-empty = 投票需要一个问题和至少两个选项。
+error-unknown-flag = “{$flag}”不是 /newpoll 的参数：请使用 --multiple、--anonymous 或 --until 时间。
+error-missing-when = --until 后面需要一个时间。
+error-unreadable-when = 无法识别时间“{$when}”。
+error-when-in-past = {$date} 已经过去，请选择将来的时间。
+error-empty-question = 问题是空的。
+error-question-too-long = 问题有 {$length} 个字符；Telegram 最多允许 {$limit} 个。
+error-empty-option = 有一个选项是空的。
+error-option-too-long = 选项“{$option}”有 {$length} 个字符；Telegram 最多允许 {$limit} 个。
+error-too-few-options = 投票至少需要 {$limit} 个选项；现在只有 {$count} 个。
+error-too-many-options = Telegram 最多允许 {$limit} 个选项；现在有 {$count} 个。
+error-duplicate-option = 选项“{$option}”出现了两次；每个选项都必须不同。
+error-poll-ref = “{$arg}”不是投票编号。请写 {$command} 3 或 {$command} #3，或回复该投票并发送 {$command}。
+error-extra-arguments = {$command} 最多只接受一个投票编号，例如 {$command} 3。
+error-export-argument = /export 无法理解“{$arg}”。请写 /export [投票] [csv|json]，例如 /export 3 json。
+error-lang-missing = 要用哪种语言？请写 /lang en、/lang zh 或 /lang ru。
+error-lang-unknown = 我不会“{$code}”这种语言。请写 /lang en、/lang zh 或 /lang ru。
+error-not-moderator = 只有本群的管理员才能使用 {$command}。
+error-no-polls = 本群还没有投票。管理员可以用 /newpoll 发起投票。
+error-poll-not-found = 本群没有投票 {$number}。/polls 会列出所有投票。
+error-unknown-command = 我不认识 {$command}。/help 列出了我能做的事。
+error-internal = 抱歉，我这边出了问题。请稍后再试。
+
+## Help
+help =
+    我负责发起民意投票并汇报结果。
+    管理员：
+    /newpoll 问题？ | 选项一 | 选项二 — 发起投票（也可以每行一个选项；参数 --multiple、--anonymous、--until 14d）
+    /results [投票] — 图表、计票和最受认同的评论
+    /export [投票] [csv|json] — 以文件导出原始投票和评论
+    /close [投票] — 结束投票并公布最终结果
+    /lang en|zh|ru — 我在本群使用的语言
+    所有人：
+    /polls — 本群的投票
+    用投票按钮投票。回复投票即可评论；对评论回应 👍 ❤ 🔥 👏 💯，或回复 +1，表示认同。
+    投票编号为 #N；不写编号时，命令作用于你回复的投票，否则作用于最新的投票。
+start = 你好！把我加入群组，关闭我的隐私模式或把我设为管理员，然后用 /newpoll 发起投票。
+
+## Command list (setMyCommands)
+command-newpoll = 发起投票：/newpoll 问题？ | A | B
+command-results = 图表、计票和热门评论
+command-export = 以 CSV 或 JSON 导出投票和评论
+command-close = 结束投票并公布最终结果
+command-polls = 本群的投票
+command-lang = 语言：en、zh、ru
+command-help = 使用说明

@@ -1,0 +1,174 @@
+//! The command line: `run`, `demo`, `report` and `export`.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::i18n::Language;
+use crate::poll::{Poll, PollId};
+use crate::report::{self, PollReport, Summary};
+use crate::store::Store;
+
+/// A Telegram bot for community opinion polls.
+#[derive(Debug, Parser)]
+#[command(name = "pollbot", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the bot (long polling); needs TELOXIDE_TOKEN. The default.
+    Run,
+    /// Build a sample poll offline and write its report files.
+    Demo {
+        /// Where to write the files.
+        #[arg(long, default_value = "./demo-output")]
+        out: PathBuf,
+    },
+    /// Write a poll's report files from a stopped bot's database.
+    Report {
+        #[arg(long)]
+        db: PathBuf,
+        /// CHAT:N, e.g. -1001234567890:3
+        #[arg(long, allow_hyphen_values = true)]
+        poll: PollId,
+        #[arg(long)]
+        out: PathBuf,
+        /// Language of the summary and chart.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+    /// Export a poll's votes and comments from a stopped bot's database.
+    Export {
+        #[arg(long)]
+        db: PathBuf,
+        /// CHAT:N, e.g. -1001234567890:3
+        #[arg(long, allow_hyphen_values = true)]
+        poll: PollId,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        format: ExportFormat,
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
+}
+
+/// The export file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+/// The five files of a report, as `demo` and `report` write them.
+pub fn write_report_files(
+    store: &Store,
+    id: PollId,
+    language: Language,
+    dir: &Path,
+) -> anyhow::Result<()> {
+    let report = load_report(store, id)?;
+    create_dir(dir)?;
+    let summary = Summary::new(&report, language);
+    write_file(&dir.join("summary.txt"), |out| {
+        writeln!(out, "{}", summary.full())?;
+        Ok(())
+    })?;
+    let png = report::chart::render_png(&report.chart_input(language))
+        .context("cannot render the chart")?;
+    std::fs::write(dir.join("results.png"), png).context("cannot write results.png")?;
+    write_file(&dir.join("votes.csv"), |out| {
+        Ok(report::votes_csv(store, &report.poll, out)?)
+    })?;
+    write_file(&dir.join("comments.csv"), |out| {
+        Ok(report::comments_csv(store, &report.poll, out)?)
+    })?;
+    write_file(&dir.join("poll.json"), |out| {
+        Ok(report::json(store, &report, out)?)
+    })?;
+    Ok(())
+}
+
+/// The files `/export` sends, named as it names them. Returns their paths.
+pub fn write_export_files(
+    store: &Store,
+    id: PollId,
+    format: ExportFormat,
+    dir: &Path,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let report = load_report(store, id)?;
+    create_dir(dir)?;
+    let names = export_file_names(&report.poll, format);
+    for name in &names {
+        let path = dir.join(name);
+        write_file(&path, |out| {
+            match (format, name.ends_with("comments.csv")) {
+                (ExportFormat::Json, _) => report::json(store, &report, out)?,
+                (ExportFormat::Csv, false) => report::votes_csv(store, &report.poll, out)?,
+                (ExportFormat::Csv, true) => report::comments_csv(store, &report.poll, out)?,
+            }
+            Ok(())
+        })?;
+    }
+    Ok(names.iter().map(|n| dir.join(n)).collect())
+}
+
+/// `poll-N-votes.csv` and `poll-N-comments.csv`, or `poll-N.json`.
+pub fn export_file_names(poll: &Poll, format: ExportFormat) -> Vec<String> {
+    let n = poll.id.number.0;
+    match format {
+        ExportFormat::Csv => vec![format!("poll-{n}-votes.csv"), format!("poll-{n}-comments.csv")],
+        ExportFormat::Json => vec![format!("poll-{n}.json")],
+    }
+}
+
+fn load_report(store: &Store, id: PollId) -> anyhow::Result<PollReport> {
+    match PollReport::load(store, id).context("cannot read the poll")? {
+        Some(report) => Ok(report),
+        None => bail!("there is no poll {} in chat {}", id.number, id.chat),
+    }
+}
+
+fn create_dir(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))
+}
+
+fn write_file(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut out = BufWriter::new(file);
+    write(&mut out).with_context(|| format!("cannot write {}", path.display()))?;
+    out.flush()
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// `pollbot demo`: the sample poll's five files in `out`.
+pub fn demo(out: &Path) -> anyhow::Result<()> {
+    let store = Store::temporary().context("cannot create a temporary database")?;
+    let id = crate::demo::build(&store).context("cannot build the sample poll")?;
+    write_report_files(&store, id, Language::English, out)
+}
+
+/// `pollbot report`.
+pub fn report(db: &Path, id: PollId, out: &Path, lang: &str) -> anyhow::Result<()> {
+    let Some(language) = Language::from_code(lang) else {
+        bail!("{lang:?} is not a language pollbot speaks (en, zh, ru)");
+    };
+    let store = Store::open(db)?;
+    write_report_files(&store, id, language, out)
+}
+
+/// `pollbot export`.
+pub fn export(db: &Path, id: PollId, format: ExportFormat, out: &Path) -> anyhow::Result<()> {
+    let store = Store::open(db)?;
+    for path in write_export_files(&store, id, format, out)? {
+        println!("{}", path.display());
+    }
+    Ok(())
+}

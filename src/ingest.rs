@@ -1,0 +1,183 @@
+//! What the bot hears, as its own records, and how each changes the store.
+//!
+//! The Telegram edge turns updates into [`Event`]s; the demo builds the same
+//! events by hand; both apply them here, so the demo exercises the path the
+//! bot uses.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::poll::{ChatId, Person, PollId, is_approval_reply, is_approving_reaction};
+use crate::store::{Changes, CommentOutcome, MessageRole, Result, VoteOutcome};
+
+/// Something that happened in a chat and may change a poll.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Event {
+    /// A voter's answer to a public poll; no options means withdrawn.
+    Vote {
+        telegram_poll_id: String,
+        voter: Person,
+        option_ids: Vec<u32>,
+        at: DateTime<Utc>,
+    },
+    /// The counts Telegram reports for a poll (all we get for anonymous ones).
+    PollCounts {
+        telegram_poll_id: String,
+        counts: Vec<u64>,
+        voters: u64,
+        closed: bool,
+        at: DateTime<Utc>,
+    },
+    /// A message that replies to another one.
+    Reply {
+        chat: ChatId,
+        message_id: i32,
+        reply_to: i32,
+        author: Option<Person>,
+        /// Text or caption; `None` for media without a caption.
+        text: Option<String>,
+        at: DateTime<Utc>,
+    },
+    /// A message's new text after an edit.
+    Edit {
+        chat: ChatId,
+        message_id: i32,
+        text: String,
+        at: DateTime<Utc>,
+    },
+    /// A user's reactions on a message changed from `old` to `new`.
+    Reaction {
+        chat: ChatId,
+        message_id: i32,
+        user: i64,
+        old: Vec<String>,
+        new: Vec<String>,
+    },
+    /// Anonymous reaction counts on a message.
+    ReactionCounts {
+        chat: ChatId,
+        message_id: i32,
+        counts: Vec<(String, u32)>,
+    },
+    /// The bot joined or left a chat.
+    Membership { chat: ChatId, active: bool },
+}
+
+/// What an event did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    Vote(VoteOutcome),
+    PollCounts(Option<PollId>),
+    Comment(CommentOutcome),
+    /// A `+1`-style reply, counted as an approval of the comment it answers.
+    ApprovalReply { counted: bool },
+    Edited(bool),
+    Approval(bool),
+    Membership,
+    /// Nothing of ours (a reply to an unrelated message, media only, ...).
+    Ignored,
+}
+
+/// Applies one event to the store's pending changes.
+pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
+    match event {
+        Event::Vote {
+            telegram_poll_id,
+            voter,
+            option_ids,
+            at,
+        } => Ok(Applied::Vote(changes.record_vote(
+            telegram_poll_id,
+            voter.clone(),
+            option_ids,
+            *at,
+        )?)),
+        Event::PollCounts {
+            telegram_poll_id,
+            counts,
+            voters,
+            closed,
+            at,
+        } => Ok(Applied::PollCounts(changes.record_poll_counts(
+            telegram_poll_id,
+            counts,
+            *voters,
+            *closed,
+            *at,
+        )?)),
+        Event::Reply {
+            chat,
+            message_id,
+            reply_to,
+            author,
+            text,
+            at,
+        } => {
+            let Some(text) = text.as_deref().filter(|t| !t.trim().is_empty()) else {
+                return Ok(Applied::Ignored);
+            };
+            let replies_to_comment = matches!(
+                changes.message_role(*chat, *reply_to)?,
+                Some(MessageRole::Comment(_))
+            );
+            if replies_to_comment && is_approval_reply(text) {
+                let counted = match author {
+                    Some(author) => changes.set_approval(*chat, *reply_to, author.id, true)?,
+                    None => false,
+                };
+                return Ok(Applied::ApprovalReply { counted });
+            }
+            Ok(Applied::Comment(changes.record_comment(
+                *chat,
+                *message_id,
+                *reply_to,
+                author.clone(),
+                text,
+                *at,
+            )?))
+        }
+        Event::Edit {
+            chat,
+            message_id,
+            text,
+            at,
+        } => Ok(Applied::Edited(
+            changes.edit_comment(*chat, *message_id, text, *at)?,
+        )),
+        Event::Reaction {
+            chat,
+            message_id,
+            user,
+            old,
+            new,
+        } => {
+            let approving = |emoji: &[String]| emoji.iter().any(|e| is_approving_reaction(e));
+            let before = approving(old);
+            let after = approving(new);
+            if before == after {
+                return Ok(Applied::Ignored);
+            }
+            Ok(Applied::Approval(
+                changes.set_approval(*chat, *message_id, *user, after)?,
+            ))
+        }
+        Event::ReactionCounts {
+            chat,
+            message_id,
+            counts,
+        } => {
+            let approvals = counts
+                .iter()
+                .filter(|(emoji, _)| is_approving_reaction(emoji))
+                .map(|(_, n)| *n)
+                .sum();
+            Ok(Applied::Approval(
+                changes.set_counted_approvals(*chat, *message_id, approvals)?,
+            ))
+        }
+        Event::Membership { chat, active } => {
+            changes.set_chat_active(*chat, *active)?;
+            Ok(Applied::Membership)
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! When a poll closes by itself: `--until WHEN`.
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+
+/// A moment in the future at which a poll closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline(DateTime<Utc>);
+
+/// Why a `WHEN` is not a deadline.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DeadlineError {
+    /// Not one of the four accepted forms.
+    #[error("{0:?} is not a date, time or duration")]
+    Unreadable(String),
+    /// A moment that has already passed.
+    #[error("{0} is in the past")]
+    InThePast(DateTime<Utc>),
+}
+
+impl Deadline {
+    /// Reads `YYYY-MM-DD` (end of that day, UTC), `YYYY-MM-DD HH:MM` (UTC),
+    /// RFC 3339, or a duration from `now` (`90m`, `36h`, `14d`).
+    pub fn parse(when: &str, now: DateTime<Utc>) -> Result<Self, DeadlineError> {
+        let when = when.trim();
+        let at = parse_moment(when, now).ok_or_else(|| DeadlineError::Unreadable(when.into()))?;
+        if at <= now {
+            return Err(DeadlineError::InThePast(at));
+        }
+        Ok(Self(at))
+    }
+
+    pub fn at(self) -> DateTime<Utc> {
+        self.0
+    }
+}
+
+fn parse_moment(when: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    if let Some(duration) = parse_duration(when) {
+        return now.checked_add_signed(duration);
+    }
+    if let Ok(at) = DateTime::parse_from_rfc3339(when) {
+        return Some(at.with_timezone(&Utc));
+    }
+    if let Ok(at) = NaiveDateTime::parse_from_str(when, "%Y-%m-%d %H:%M") {
+        return Some(at.and_utc());
+    }
+    let day = NaiveDate::parse_from_str(when, "%Y-%m-%d").ok()?;
+    let end_of_day = NaiveTime::from_hms_opt(23, 59, 59)?;
+    Some(day.and_time(end_of_day).and_utc())
+}
+
+fn parse_duration(text: &str) -> Option<Duration> {
+    let unit = text.chars().last()?;
+    let amount: i64 = text[..text.len() - unit.len_utf8()].parse().ok()?;
+    if amount <= 0 {
+        return None;
+    }
+    match unit {
+        'm' => Duration::try_minutes(amount),
+        'h' => Duration::try_hours(amount),
+        'd' => Duration::try_days(amount),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        "2024-03-14T10:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn all_four_forms() {
+        let at = |s: &str| Deadline::parse(s, now()).unwrap().at().to_rfc3339();
+        assert_eq!(at("2024-03-20"), "2024-03-20T23:59:59+00:00");
+        assert_eq!(at("2024-03-20 18:30"), "2024-03-20T18:30:00+00:00");
+        assert_eq!(at("2024-03-20T18:30:00+02:00"), "2024-03-20T16:30:00+00:00");
+        assert_eq!(at("90m"), "2024-03-14T11:30:00+00:00");
+        assert_eq!(at("36h"), "2024-03-15T22:00:00+00:00");
+        assert_eq!(at("14d"), "2024-03-28T10:00:00+00:00");
+    }
+
+    #[test]
+    fn past_and_nonsense_are_refused() {
+        assert!(matches!(
+            Deadline::parse("2024-03-13", now()),
+            Err(DeadlineError::InThePast(_))
+        ));
+        for bad in ["tomorrow", "0h", "-5d", "14", "d", "2024-13-01", "99999999999999999999d", "５d"] {
+            assert!(
+                matches!(Deadline::parse(bad, now()), Err(DeadlineError::Unreadable(_))),
+                "{bad}"
+            );
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! The domain: polls, ballots, comments, approvals, tallies and shares.
+//!
+//! Nothing here knows about Telegram or sled; the edge turns updates into
+//! calls on these types and the store persists them.
+
+mod ballot;
+mod comment;
+mod deadline;
+mod definition;
+mod tally;
+
+pub use ballot::{Ballot, Person};
+pub use comment::{Comment, is_approval_reply, is_approving_reaction, rank_key};
+pub use deadline::{Deadline, DeadlineError};
+pub use definition::{
+    ChatId, MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS, MIN_OPTIONS, OptionText, Poll,
+    PollError, PollId, PollNumber, PollOptions, PollQuestion, PollState,
+};
+pub use tally::{Share, Tally, shares_of_total, shares_of_voters};

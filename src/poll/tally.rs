@@ -1,0 +1,164 @@
+//! Counting votes and turning counts into shares.
+
+use serde::{Deserialize, Serialize};
+
+use super::Ballot;
+
+/// A poll's counts: per option, and how many voters took part.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Tally {
+    /// Votes per option, in poll order.
+    pub counts: Vec<u64>,
+    /// People with a current (non-empty) answer.
+    pub voters: u64,
+    /// Comments under the poll.
+    pub comments: u64,
+}
+
+impl Tally {
+    pub fn new(option_count: usize) -> Self {
+        Self {
+            counts: vec![0; option_count],
+            voters: 0,
+            comments: 0,
+        }
+    }
+
+    /// Moves one voter from their previous answer to the new one. Either
+    /// side may be absent or empty (a first vote, a withdrawal).
+    pub fn replace(&mut self, previous: Option<&Ballot>, current: Option<&Ballot>) {
+        if let Some(previous) = previous.filter(|b| !b.is_withdrawal()) {
+            self.voters -= 1;
+            for &o in &previous.options {
+                self.counts[usize::from(o)] -= 1;
+            }
+        }
+        if let Some(current) = current.filter(|b| !b.is_withdrawal()) {
+            self.voters += 1;
+            for &o in &current.options {
+                self.counts[usize::from(o)] += 1;
+            }
+        }
+    }
+
+    /// Indexes of the options with the most votes; empty when nobody voted.
+    pub fn leading(&self) -> Vec<usize> {
+        let max = self.counts.iter().copied().max().unwrap_or(0);
+        if max == 0 {
+            return Vec::new();
+        }
+        (0..self.counts.len())
+            .filter(|&i| self.counts[i] == max)
+            .collect()
+    }
+}
+
+/// A share in tenths of a percent: `Share(420)` is 42.0%.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Share(pub u32);
+
+impl std::fmt::Display for Share {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}%", self.0 / 10, self.0 % 10)
+    }
+}
+
+/// Shares of all votes that add up to exactly 100.0% (largest remainder:
+/// every share is rounded down, then the tenths left over go to the largest
+/// remainders, ties to the earlier option). All zero when there are no votes.
+pub fn shares_of_total(counts: &[u64]) -> Vec<Share> {
+    let total: u128 = counts.iter().map(|&c| u128::from(c)).sum();
+    if total == 0 {
+        return vec![Share(0); counts.len()];
+    }
+    let mut shares: Vec<u32> = Vec::with_capacity(counts.len());
+    let mut remainders: Vec<(u128, usize)> = Vec::with_capacity(counts.len());
+    for (i, &c) in counts.iter().enumerate() {
+        let scaled = u128::from(c) * 1000;
+        shares.push((scaled / total) as u32);
+        remainders.push((scaled % total, i));
+    }
+    let left = 1000 - shares.iter().sum::<u32>();
+    remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    for &(_, i) in remainders.iter().take(left as usize) {
+        shares[i] += 1;
+    }
+    shares.into_iter().map(Share).collect()
+}
+
+/// Shares of voters for polls with several answers: each option's count over
+/// the number of voters, rounded half up; they may add up to more than 100%.
+pub fn shares_of_voters(counts: &[u64], voters: u64) -> Vec<Share> {
+    counts
+        .iter()
+        .map(|&c| {
+            if voters == 0 {
+                return Share(0);
+            }
+            let tenths = (u128::from(c) * 2000 + u128::from(voters)) / (2 * u128::from(voters));
+            Share(tenths as u32)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::poll::Person;
+    use chrono::Utc;
+
+    fn shares(counts: &[u64]) -> Vec<String> {
+        shares_of_total(counts).iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn published_poll_shares_add_up() {
+        // Rounding each share on its own gives 42.0 + 29.5 + 19.0 + 9.6 =
+        // 100.1%; the largest remainders (.88, .82, .74 against .57) decide.
+        assert_eq!(
+            shares(&[672, 472, 304, 153]),
+            ["42.0%", "29.5%", "19.0%", "9.5%"]
+        );
+    }
+
+    #[test]
+    fn thirds_add_up_to_exactly_one_hundred() {
+        assert_eq!(shares(&[1, 1, 1]), ["33.4%", "33.3%", "33.3%"]);
+        assert_eq!(shares(&[1, 2]), ["33.3%", "66.7%"]);
+        assert_eq!(shares(&[2, 1]), ["66.7%", "33.3%"]);
+        assert_eq!(shares(&[0, 0, 0]), ["0.0%", "0.0%", "0.0%"]);
+        assert_eq!(shares(&[1, 0]), ["100.0%", "0.0%"]);
+        for counts in [[1u64, 1, 1, 1, 1, 1, 1], [7, 13, 29, 1, 1, 1, 3]] {
+            let total: u32 = shares_of_total(&counts).iter().map(|s| s.0).sum();
+            assert_eq!(total, 1000);
+        }
+    }
+
+    #[test]
+    fn multiple_answer_shares_are_of_voters() {
+        let s: Vec<String> = shares_of_voters(&[3, 2, 1], 3)
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(s, ["100.0%", "66.7%", "33.3%"]);
+        assert_eq!(shares_of_voters(&[0, 0], 0), [Share(0), Share(0)]);
+    }
+
+    #[test]
+    fn replacing_ballots_moves_counts() {
+        let voter = Person {
+            id: 7,
+            name: "V".into(),
+        };
+        let b = |o: &[u32]| Ballot::new(voter.clone(), o, 3, true, Utc::now()).unwrap();
+        let mut t = Tally::new(3);
+        t.replace(None, Some(&b(&[0])));
+        t.replace(Some(&b(&[0])), Some(&b(&[1, 2])));
+        assert_eq!((t.counts.clone(), t.voters), (vec![0, 1, 1], 1));
+        t.replace(Some(&b(&[1, 2])), Some(&b(&[])));
+        assert_eq!((t.counts.clone(), t.voters), (vec![0, 0, 0], 0));
+        assert!(t.leading().is_empty());
+        t.replace(None, Some(&b(&[2])));
+        assert_eq!(t.leading(), vec![2]);
+    }
+}

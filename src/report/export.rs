@@ -1,0 +1,180 @@
+//! The export files: votes CSV, comments CSV, and one JSON document.
+//!
+//! Everything is streamed from the store to the writer, one record at a
+//! time, so exporting a million votes needs no more memory than ten.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{PollReport, option_texts};
+use crate::poll::{Ballot, Comment, Poll};
+use crate::store::Store;
+
+/// Makes Excel read the CSV as UTF-8 (Chinese text shows correctly).
+const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
+
+/// Why an export could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Reading the poll's records failed.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+    /// The destination would not take the bytes.
+    #[error("cannot write the export: {0}")]
+    Io(#[from] std::io::Error),
+    /// The CSV writer failed (it wraps I/O errors too).
+    #[error("cannot write the CSV: {0}")]
+    Csv(#[from] csv::Error),
+    /// A record could not be turned into JSON.
+    #[error("cannot write the JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+#[derive(Serialize)]
+struct VoteRow<'a> {
+    poll: u32,
+    user_id: i64,
+    user_name: &'a str,
+    options: String,
+    voted_at: String,
+}
+
+#[derive(Serialize)]
+struct CommentRow<'a> {
+    poll: u32,
+    message_id: i32,
+    user_id: Option<i64>,
+    user_name: &'a str,
+    voted_option: String,
+    approvals: u32,
+    posted_at: String,
+    text: &'a str,
+}
+
+fn vote_row<'a>(poll: &Poll, ballot: &'a Ballot) -> VoteRow<'a> {
+    VoteRow {
+        poll: poll.id.number.0,
+        user_id: ballot.voter.id,
+        user_name: &ballot.voter.name,
+        options: option_texts(poll, &ballot.options).join("; "),
+        voted_at: ballot.voted_at.to_rfc3339(),
+    }
+}
+
+fn comment_row<'a>(store: &Store, poll: &Poll, comment: &'a Comment) -> Result<CommentRow<'a>, ExportError> {
+    let voted_option = match &comment.author {
+        Some(author) => store
+            .ballot(poll.id, author.id)?
+            .map(|b| option_texts(poll, &b.options).join("; "))
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    Ok(CommentRow {
+        poll: poll.id.number.0,
+        message_id: comment.message_id,
+        user_id: comment.author.as_ref().map(|a| a.id),
+        user_name: comment.author.as_ref().map_or("", |a| a.name.as_str()),
+        voted_option,
+        approvals: comment.approvals(),
+        posted_at: comment.posted_at.to_rfc3339(),
+        text: &comment.text,
+    })
+}
+
+/// `poll-N-votes.csv`: poll, user_id, user_name, options, voted_at.
+pub fn votes_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), ExportError> {
+    let mut out = out;
+    out.write_all(BYTE_ORDER_MARK)?;
+    // Headers written by hand so that an empty poll still gets its header row.
+    let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(out);
+    writer.write_record(["poll", "user_id", "user_name", "options", "voted_at"])?;
+    for ballot in store.ballots(poll.id) {
+        writer.serialize(vote_row(poll, &ballot?))?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// `poll-N-comments.csv`: poll, message_id, user_id, user_name,
+/// voted_option, approvals, posted_at, text.
+pub fn comments_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), ExportError> {
+    let mut out = out;
+    out.write_all(BYTE_ORDER_MARK)?;
+    let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(out);
+    writer.write_record([
+        "poll",
+        "message_id",
+        "user_id",
+        "user_name",
+        "voted_option",
+        "approvals",
+        "posted_at",
+        "text",
+    ])?;
+    for comment in store.comments(poll.id) {
+        let comment = comment?;
+        writer.serialize(comment_row(store, poll, &comment)?)?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonOption<'a> {
+    text: &'a str,
+    count: u64,
+    share: String,
+}
+
+#[derive(Serialize)]
+struct JsonTally<'a> {
+    voters: u64,
+    comments: u64,
+    shares_of: &'static str,
+    options: Vec<JsonOption<'a>>,
+}
+
+/// `poll-N.json`: `{"poll": …, "tally": …, "votes": […], "comments": […]}`.
+pub fn json(store: &Store, report: &PollReport, out: impl Write) -> Result<(), ExportError> {
+    let mut out = std::io::BufWriter::new(out);
+    let poll = &report.poll;
+    let tally = JsonTally {
+        voters: report.tally.voters,
+        comments: report.tally.comments,
+        shares_of: if poll.multiple { "voters" } else { "votes" },
+        options: poll
+            .options
+            .iter()
+            .zip(&report.tally.counts)
+            .zip(report.shares())
+            .map(|((o, &count), share)| JsonOption {
+                text: o.as_str(),
+                count,
+                share: share.to_string(),
+            })
+            .collect(),
+    };
+    out.write_all(b"{\"poll\":")?;
+    serde_json::to_writer(&mut out, poll)?;
+    out.write_all(b",\"tally\":")?;
+    serde_json::to_writer(&mut out, &tally)?;
+    out.write_all(b",\"votes\":[")?;
+    for (i, ballot) in store.ballots(poll.id).enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut out, &vote_row(poll, &ballot?))?;
+    }
+    out.write_all(b"],\"comments\":[")?;
+    for (i, comment) in store.comments(poll.id).enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        let comment = comment?;
+        serde_json::to_writer(&mut out, &comment_row(store, poll, &comment)?)?;
+    }
+    out.write_all(b"]}\n")?;
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,143 @@
+//! The summary text the bot posts with the chart.
+
+use super::{PollReport, RankedComment};
+use crate::i18n::{self, Arg, Language};
+
+/// Longest comment quote, in characters.
+const QUOTE_CHARS: usize = 150;
+
+/// The summary in two parts, so that the tally can go in a photo caption
+/// when the whole does not fit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Question, voters and state, one line per option.
+    pub tally: String,
+    /// The most-approved comments; `None` when there are none.
+    pub comments: Option<String>,
+}
+
+impl Summary {
+    pub fn new(report: &PollReport, language: Language) -> Self {
+        Self {
+            tally: tally_text(report, language),
+            comments: comments_text(&report.top_comments, language),
+        }
+    }
+
+    /// The whole summary, as `summary.txt` holds it.
+    pub fn full(&self) -> String {
+        match &self.comments {
+            Some(comments) => format!("{}\n{}", self.tally, comments),
+            None => self.tally.clone(),
+        }
+    }
+}
+
+pub(super) fn voters_text(language: Language, voters: u64) -> String {
+    i18n::text_with(
+        language,
+        "voters",
+        &[
+            ("count", voters.into()),
+            ("count_text", i18n::format_count(voters).into()),
+        ],
+    )
+}
+
+fn tally_text(report: &PollReport, language: Language) -> String {
+    let poll = &report.poll;
+    let mut lines = vec![format!("{} {}", poll.id.number, poll.question.as_str())];
+    let state = match (poll.is_open(), poll.deadline, poll.closed_at) {
+        (true, Some(deadline), _) => i18n::text_with(
+            language,
+            "state-open-until",
+            &[("date", i18n::format_date_time(language, deadline).into())],
+        ),
+        (true, None, _) => i18n::text(language, "state-open"),
+        (false, _, Some(at)) => i18n::text_with(
+            language,
+            "state-closed-at",
+            &[("date", i18n::format_date_time(language, at).into())],
+        ),
+        (false, _, None) => i18n::text(language, "state-closed"),
+    };
+    let mut status = vec![voters_text(language, report.tally.voters)];
+    if poll.anonymous {
+        status.push(i18n::text(language, "state-anonymous"));
+    }
+    status.push(state);
+    lines.push(status.join(" · "));
+    for ((option, &count), share) in poll
+        .options
+        .iter()
+        .zip(&report.tally.counts)
+        .zip(report.shares())
+    {
+        lines.push(format!(
+            "{} — {} ({})",
+            option.as_str(),
+            i18n::format_count(count),
+            share
+        ));
+    }
+    if poll.multiple {
+        lines.push(i18n::text(language, "shares-of-voters"));
+    }
+    lines.join("\n")
+}
+
+fn comments_text(top: &[RankedComment], language: Language) -> Option<String> {
+    if top.is_empty() {
+        return None;
+    }
+    let mut lines = vec![i18n::text(language, "top-comments")];
+    for (rank, ranked) in top.iter().enumerate() {
+        let comment = &ranked.comment;
+        let author = comment
+            .author
+            .as_ref()
+            .map(|a| a.name.clone())
+            .unwrap_or_else(|| i18n::text(language, "anonymous-author"));
+        let mut args: Vec<(&'static str, Arg)> = vec![
+            ("rank", (rank + 1).into()),
+            ("approvals", i18n::format_count(u64::from(comment.approvals())).into()),
+            ("author", author.into()),
+            ("text", quote(&comment.text).into()),
+        ];
+        let key = if ranked.author_options.is_empty() {
+            "top-comment"
+        } else {
+            args.push(("option", ranked.author_options.join(", ").into()));
+            "top-comment-with-option"
+        };
+        lines.push(i18n::text_with(language, key, &args));
+    }
+    Some(lines.join("\n"))
+}
+
+/// A comment on one line, cut by characters (never bytes) with an ellipsis.
+pub fn quote(text: &str) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= QUOTE_CHARS {
+        return one_line;
+    }
+    let cut: String = one_line.chars().take(QUOTE_CHARS - 1).collect();
+    format!("{}…", cut.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_are_cut_by_characters_on_one_line() {
+        assert_eq!(quote("a\nb  c"), "a b c");
+        let chinese = "合作".repeat(100);
+        let q = quote(&chinese);
+        assert_eq!(q.chars().count(), QUOTE_CHARS);
+        assert!(q.ends_with('…'));
+        assert!(q.starts_with("合作合作"));
+        let exact = "x".repeat(QUOTE_CHARS);
+        assert_eq!(quote(&exact), exact);
+    }
+}

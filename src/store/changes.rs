@@ -1,0 +1,360 @@
+//! A set of changes gathered in memory and applied as one atomic batch.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::{ChatRecord, MessageRole, Result, keys};
+use crate::poll::{Ballot, ChatId, Comment, Person, Poll, PollId, PollNumber, PollState, Tally};
+
+/// What became of a vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VoteOutcome {
+    /// The voter's ballot is now the given answer (or withdrawn).
+    Recorded(PollId),
+    /// The vote refers to a poll we do not keep.
+    UnknownPoll,
+    /// The poll is closed, or anonymous (Telegram sends only counts).
+    NotAccepted(PollId),
+    /// Option ids that the poll does not have.
+    Invalid(PollId),
+}
+
+/// What became of a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentOutcome {
+    Recorded(PollId),
+    /// Already stored (a re-delivered update).
+    AlreadyKnown(PollId),
+    /// Not a reply to a poll or to one of its comments.
+    NotAComment,
+}
+
+/// Changes to the store, read through: a read sees earlier writes of the
+/// same batch.
+pub struct Changes<'a> {
+    tree: &'a sled::Tree,
+    pending: HashMap<Vec<u8>, Option<Vec<u8>>>,
+}
+
+impl<'a> Changes<'a> {
+    pub(super) fn new(tree: &'a sled::Tree) -> Self {
+        Self {
+            tree,
+            pending: HashMap::new(),
+        }
+    }
+
+    pub(super) fn into_batch(self) -> sled::Batch {
+        let mut batch = sled::Batch::default();
+        for (key, value) in self.pending {
+            match value {
+                Some(value) => batch.insert(key, value),
+                None => batch.remove(key),
+            }
+        }
+        batch
+    }
+
+    fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        if let Some(value) = self.pending.get(key) {
+            return Ok(value.clone());
+        }
+        Ok(self.tree.get(key)?.map(|v| v.to_vec()))
+    }
+
+    fn get<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>> {
+        match self.get_raw(key)? {
+            Some(bytes) => Ok(Some(serde_json::from_slice(&bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn put<T: Serialize>(&mut self, key: Vec<u8>, value: &T) -> Result<()> {
+        self.pending.insert(key, Some(serde_json::to_vec(value)?));
+        Ok(())
+    }
+
+    fn put_raw(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.pending.insert(key, Some(value));
+    }
+
+    fn remove(&mut self, key: Vec<u8>) {
+        self.pending.insert(key, None);
+    }
+
+    fn chat(&self, chat: ChatId) -> Result<ChatRecord> {
+        Ok(self.get(&keys::chat(chat))?.unwrap_or_default())
+    }
+
+    /// Stores a new poll under the chat's next number. `build` gets the id
+    /// the poll will have.
+    pub fn create_poll(&mut self, chat: ChatId, build: impl FnOnce(PollId) -> Poll) -> Result<Poll> {
+        let mut record = self.chat(chat)?;
+        record.last_poll += 1;
+        let id = PollId {
+            chat,
+            number: PollNumber(record.last_poll),
+        };
+        let poll = build(id);
+        self.put(keys::chat(chat), &record)?;
+        self.put(keys::poll(id), &poll)?;
+        self.put(keys::tally(id), &Tally::new(poll.options.len()))?;
+        self.put_raw(keys::telegram_poll(&poll.telegram_id), keys::poll_id_value(id));
+        self.put(keys::message(chat, poll.message_id), &MessageRole::Poll(id))?;
+        Ok(poll)
+    }
+
+    /// Marks a poll closed; returns it, or `None` if it does not exist.
+    pub fn close_poll(&mut self, id: PollId, at: DateTime<Utc>) -> Result<Option<Poll>> {
+        let Some(mut poll) = self.get::<Poll>(&keys::poll(id))? else {
+            return Ok(None);
+        };
+        if poll.is_open() {
+            poll.state = PollState::Closed;
+            poll.closed_at = Some(at);
+            self.put(keys::poll(id), &poll)?;
+        }
+        Ok(Some(poll))
+    }
+
+    /// Records a voter's latest answer to a public poll; an empty answer
+    /// withdraws the vote. The ballot and the tally change together.
+    pub fn record_vote(
+        &mut self,
+        telegram_poll_id: &str,
+        voter: Person,
+        option_ids: &[u32],
+        at: DateTime<Utc>,
+    ) -> Result<VoteOutcome> {
+        let Some(id) = self.poll_by_telegram_id(telegram_poll_id)? else {
+            return Ok(VoteOutcome::UnknownPoll);
+        };
+        let Some(poll) = self.get::<Poll>(&keys::poll(id))? else {
+            return Ok(VoteOutcome::UnknownPoll);
+        };
+        if !poll.is_open() || poll.anonymous {
+            return Ok(VoteOutcome::NotAccepted(id));
+        }
+        let user = voter.id;
+        let Some(ballot) = Ballot::new(voter, option_ids, poll.options.len(), poll.multiple, at)
+        else {
+            return Ok(VoteOutcome::Invalid(id));
+        };
+        let ballot_key = keys::ballot(id, user);
+        let previous: Option<Ballot> = self.get(&ballot_key)?;
+        let mut tally = self.tally(&poll)?;
+        tally.replace(previous.as_ref(), Some(&ballot));
+        if ballot.is_withdrawal() {
+            self.remove(ballot_key);
+        } else {
+            self.put(ballot_key, &ballot)?;
+        }
+        self.put(keys::tally(id), &tally)?;
+        Ok(VoteOutcome::Recorded(id))
+    }
+
+    /// Takes the counts Telegram reports for a poll: the only figures there
+    /// are for an anonymous poll. Also notes a poll Telegram closed.
+    pub fn record_poll_counts(
+        &mut self,
+        telegram_poll_id: &str,
+        counts: &[u64],
+        voters: u64,
+        closed: bool,
+        at: DateTime<Utc>,
+    ) -> Result<Option<PollId>> {
+        let Some(id) = self.poll_by_telegram_id(telegram_poll_id)? else {
+            return Ok(None);
+        };
+        let Some(poll) = self.get::<Poll>(&keys::poll(id))? else {
+            return Ok(None);
+        };
+        if poll.anonymous && poll.is_open() && counts.len() == poll.options.len() {
+            let mut tally = self.tally(&poll)?;
+            tally.counts = counts.to_vec();
+            tally.voters = voters;
+            self.put(keys::tally(id), &tally)?;
+        }
+        if closed {
+            self.close_poll(id, at)?;
+        }
+        Ok(Some(id))
+    }
+
+    /// Stores a reply as a comment if it answers a poll or one of its
+    /// comments.
+    pub fn record_comment(
+        &mut self,
+        chat: ChatId,
+        message_id: i32,
+        reply_to: i32,
+        author: Option<Person>,
+        text: &str,
+        at: DateTime<Utc>,
+    ) -> Result<CommentOutcome> {
+        let Some(poll) = self.poll_of_message(chat, reply_to)? else {
+            return Ok(CommentOutcome::NotAComment);
+        };
+        if let Some(MessageRole::Comment(known)) = self.get(&keys::message(chat, message_id))? {
+            return Ok(CommentOutcome::AlreadyKnown(known));
+        }
+        let comment = Comment {
+            poll,
+            message_id,
+            author,
+            reply_to,
+            text: text.to_owned(),
+            posted_at: at,
+            edited_at: None,
+            approvals_by_users: 0,
+            approvals_counted: 0,
+        };
+        self.put(keys::comment(poll, message_id), &comment)?;
+        self.put(keys::message(chat, message_id), &MessageRole::Comment(poll))?;
+        self.put_raw(keys::ranking(poll, 0, message_id), Vec::new());
+        if let Some(mut tally) = self.get::<Tally>(&keys::tally(poll))? {
+            tally.comments += 1;
+            self.put(keys::tally(poll), &tally)?;
+        }
+        Ok(CommentOutcome::Recorded(poll))
+    }
+
+    /// Replaces a comment's text after an edit; `false` if the message is
+    /// not a comment.
+    pub fn edit_comment(
+        &mut self,
+        chat: ChatId,
+        message_id: i32,
+        text: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool> {
+        self.update_comment(chat, message_id, |comment| {
+            comment.text = text.to_owned();
+            comment.edited_at = Some(at);
+        })
+    }
+
+    /// Adds or withdraws one user's approval of a comment; approving twice
+    /// counts once. `false` if the message is not a comment.
+    pub fn set_approval(
+        &mut self,
+        chat: ChatId,
+        message_id: i32,
+        user: i64,
+        approves: bool,
+    ) -> Result<bool> {
+        let key = keys::approval(chat, message_id, user);
+        let approved = self.get_raw(&key)?.is_some();
+        if approved == approves {
+            return Ok(self.comment_poll(chat, message_id)?.is_some());
+        }
+        let changed = self.update_comment(chat, message_id, |comment| {
+            if approves {
+                comment.approvals_by_users += 1;
+            } else {
+                comment.approvals_by_users -= 1;
+            }
+        })?;
+        if changed {
+            if approves {
+                self.put_raw(key, Vec::new());
+            } else {
+                self.remove(key);
+            }
+        }
+        Ok(changed)
+    }
+
+    /// Sets the approvals Telegram reported only as a count.
+    pub fn set_counted_approvals(&mut self, chat: ChatId, message_id: i32, count: u32) -> Result<bool> {
+        self.update_comment(chat, message_id, |comment| comment.approvals_counted = count)
+    }
+
+    /// Applies `change` to a comment and keeps its ranking entry in step.
+    fn update_comment(
+        &mut self,
+        chat: ChatId,
+        message_id: i32,
+        change: impl FnOnce(&mut Comment),
+    ) -> Result<bool> {
+        let Some(poll) = self.comment_poll(chat, message_id)? else {
+            return Ok(false);
+        };
+        let key = keys::comment(poll, message_id);
+        let Some(mut comment) = self.get::<Comment>(&key)? else {
+            return Ok(false);
+        };
+        let before = comment.approvals();
+        change(&mut comment);
+        let after = comment.approvals();
+        if before != after {
+            self.remove(keys::ranking(poll, before, message_id));
+            self.put_raw(keys::ranking(poll, after, message_id), Vec::new());
+        }
+        self.put(key, &comment)?;
+        Ok(true)
+    }
+
+    pub fn set_chat_language(&mut self, chat: ChatId, language: &str) -> Result<()> {
+        let mut record = self.chat(chat)?;
+        record.language = Some(language.to_owned());
+        self.put(keys::chat(chat), &record)
+    }
+
+    /// Notes whether the bot is still a member of the chat.
+    pub fn set_chat_active(&mut self, chat: ChatId, active: bool) -> Result<()> {
+        let mut record = self.chat(chat)?;
+        if record.active != active {
+            record.active = active;
+            self.put(keys::chat(chat), &record)?;
+        }
+        Ok(())
+    }
+
+    /// Remembers the last Telegram update whose effects this batch holds.
+    pub fn set_last_update_id(&mut self, update_id: i64) -> Result<()> {
+        self.put(keys::last_update(), &update_id)
+    }
+
+    /// Keeps a command until it has been answered.
+    pub fn queue_command(&mut self, update_id: i64, record: Vec<u8>) {
+        self.put_raw(keys::queued_command(update_id), record);
+    }
+
+    pub fn finish_command(&mut self, update_id: i64) {
+        self.remove(keys::queued_command(update_id));
+    }
+
+    /// What the message is: a poll, a comment, or nothing of ours.
+    pub fn message_role(&self, chat: ChatId, message_id: i32) -> Result<Option<MessageRole>> {
+        self.get(&keys::message(chat, message_id))
+    }
+
+    fn poll_of_message(&self, chat: ChatId, message_id: i32) -> Result<Option<PollId>> {
+        Ok(self.message_role(chat, message_id)?.map(|role| match role {
+            MessageRole::Poll(id) | MessageRole::Comment(id) => id,
+        }))
+    }
+
+    fn comment_poll(&self, chat: ChatId, message_id: i32) -> Result<Option<PollId>> {
+        match self.message_role(chat, message_id)? {
+            Some(MessageRole::Comment(id)) => Ok(Some(id)),
+            _ => Ok(None),
+        }
+    }
+
+    fn poll_by_telegram_id(&self, telegram_id: &str) -> Result<Option<PollId>> {
+        Ok(self
+            .get_raw(&keys::telegram_poll(telegram_id))?
+            .map(|v| keys::poll_id_from_value(&v)))
+    }
+
+    fn tally(&self, poll: &Poll) -> Result<Tally> {
+        Ok(self
+            .get(&keys::tally(poll.id))?
+            .unwrap_or_else(|| Tally::new(poll.options.len())))
+    }
+}

@@ -1,0 +1,259 @@
+//! Everything sled: opening the database, reading records, and applying
+//! changes atomically and durably.
+//!
+//! Writes go through [`Store::write`], which gathers a closure's changes in
+//! memory and applies them as one atomic sled batch. One writer at a time
+//! holds the write lock, so read-modify-write sequences (a ballot and the
+//! tally it moves) never interleave. [`Store::flush`] makes everything
+//! written so far durable; the Telegram edge flushes once per batch of
+//! updates, before acknowledging them.
+
+mod changes;
+mod keys;
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+pub use changes::{Changes, CommentOutcome, VoteOutcome};
+
+use crate::poll::{Ballot, ChatId, Comment, Poll, PollId, PollNumber, Tally};
+
+/// sled's page cache; bounded so the bot's memory stays small.
+const CACHE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// What goes wrong with the database.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Another process (usually a running bot) holds the database.
+    #[error("the database {} is in use by another process (is the bot still running?)", .path.display())]
+    Locked { path: PathBuf },
+    /// The database cannot be opened or created there (permissions, not a
+    /// directory, disk full, ...).
+    #[error("cannot open the database {}: {source}", .path.display())]
+    Open { path: PathBuf, source: sled::Error },
+    /// sled failed while reading or writing.
+    #[error("database error: {0}")]
+    Sled(#[from] sled::Error),
+    /// A stored record does not decode: the database was written by
+    /// something else or is damaged.
+    #[error("a stored record does not decode: {0}")]
+    Corrupt(#[from] serde_json::Error),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// Per-chat settings and counters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatRecord {
+    /// The number of the chat's most recent poll (0 before the first).
+    pub last_poll: u32,
+    /// The language chosen with `/lang`, if any.
+    pub language: Option<String>,
+    /// False once the bot was removed from the chat.
+    pub active: bool,
+}
+
+impl Default for ChatRecord {
+    fn default() -> Self {
+        Self {
+            last_poll: 0,
+            language: None,
+            active: true,
+        }
+    }
+}
+
+/// What a message in a chat is to us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MessageRole {
+    /// The message that carries a poll.
+    Poll(PollId),
+    /// A comment under a poll.
+    Comment(PollId),
+}
+
+/// The bot's database.
+pub struct Store {
+    db: sled::Db,
+    writer: Mutex<()>,
+}
+
+impl Store {
+    /// Opens (or creates) the database at `path`.
+    pub fn open(path: &Path) -> Result<Self> {
+        let config = sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .mode(sled::Mode::HighThroughput);
+        let db = config.open().map_err(|source| open_error(path, source))?;
+        Ok(Self::from_db(db))
+    }
+
+    /// A database that disappears when dropped (the demo).
+    pub fn temporary() -> Result<Self> {
+        let db = sled::Config::new()
+            .temporary(true)
+            .cache_capacity(CACHE_BYTES)
+            .open()?;
+        Ok(Self::from_db(db))
+    }
+
+    fn from_db(db: sled::Db) -> Self {
+        Self {
+            db,
+            writer: Mutex::new(()),
+        }
+    }
+
+    /// Applies the changes `change` makes, all or none, and returns its
+    /// result. Not yet durable: see [`Store::flush`].
+    pub fn write<R>(&self, change: impl FnOnce(&mut Changes) -> Result<R>) -> Result<R> {
+        let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let mut changes = Changes::new(&self.db);
+        let result = change(&mut changes)?;
+        self.db.apply_batch(changes.into_batch())?;
+        Ok(result)
+    }
+
+    /// Makes every write so far durable (one fsync).
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    fn get<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>> {
+        match self.db.get(key)? {
+            Some(bytes) => Ok(Some(serde_json::from_slice(&bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn scan<T: DeserializeOwned>(&self, prefix: Vec<u8>) -> impl Iterator<Item = Result<T>> + '_ {
+        self.db.scan_prefix(prefix).map(|entry| {
+            let (_, value) = entry?;
+            Ok(serde_json::from_slice(&value)?)
+        })
+    }
+
+    pub fn poll(&self, id: PollId) -> Result<Option<Poll>> {
+        self.get(&keys::poll(id))
+    }
+
+    /// A chat's polls, in number order.
+    pub fn polls_of_chat(&self, chat: ChatId) -> Result<Vec<Poll>> {
+        self.scan(keys::polls_of_chat(chat)).collect()
+    }
+
+    /// The chat's most recent poll.
+    pub fn latest_poll(&self, chat: ChatId) -> Result<Option<Poll>> {
+        let record = self.chat(chat)?;
+        if record.last_poll == 0 {
+            return Ok(None);
+        }
+        self.poll(PollId {
+            chat,
+            number: PollNumber(record.last_poll),
+        })
+    }
+
+    /// Open polls that close by themselves, across all chats.
+    pub fn open_polls_with_deadline(&self) -> Result<Vec<Poll>> {
+        let mut polls = Vec::new();
+        for poll in self.scan::<Poll>(keys::all_polls()) {
+            let poll = poll?;
+            if poll.is_open() && poll.deadline.is_some() {
+                polls.push(poll);
+            }
+        }
+        Ok(polls)
+    }
+
+    pub fn tally(&self, id: PollId) -> Result<Option<Tally>> {
+        self.get(&keys::tally(id))
+    }
+
+    pub fn ballot(&self, id: PollId, user: i64) -> Result<Option<Ballot>> {
+        self.get(&keys::ballot(id, user))
+    }
+
+    /// A poll's ballots in user id order, read lazily.
+    pub fn ballots(&self, id: PollId) -> impl Iterator<Item = Result<Ballot>> + '_ {
+        self.scan(keys::ballots_of_poll(id))
+    }
+
+    /// A poll's comments in message order, read lazily.
+    pub fn comments(&self, id: PollId) -> impl Iterator<Item = Result<Comment>> + '_ {
+        self.scan(keys::comments_of_poll(id))
+    }
+
+    pub fn comment(&self, id: PollId, message_id: i32) -> Result<Option<Comment>> {
+        self.get(&keys::comment(id, message_id))
+    }
+
+    /// The `limit` most-approved comments, ties to the earlier; reads only
+    /// the head of the poll's ranking, however many votes and comments it has.
+    pub fn top_comments(&self, id: PollId, limit: usize) -> Result<Vec<Comment>> {
+        let mut top = Vec::with_capacity(limit);
+        for entry in self.db.scan_prefix(keys::ranking_of_poll(id)).take(limit) {
+            let (key, _) = entry?;
+            if let Some(comment) = self.comment(id, keys::message_of_ranking(&key))? {
+                top.push(comment);
+            }
+        }
+        Ok(top)
+    }
+
+    pub fn chat(&self, chat: ChatId) -> Result<ChatRecord> {
+        Ok(self.get(&keys::chat(chat))?.unwrap_or_default())
+    }
+
+    pub fn message_role(&self, chat: ChatId, message_id: i32) -> Result<Option<MessageRole>> {
+        self.get(&keys::message(chat, message_id))
+    }
+
+    pub fn poll_by_telegram_id(&self, telegram_id: &str) -> Result<Option<PollId>> {
+        Ok(self
+            .db
+            .get(keys::telegram_poll(telegram_id))?
+            .map(|v| keys::poll_id_from_value(&v)))
+    }
+
+    /// The id of the last Telegram update whose effects are stored.
+    pub fn last_update_id(&self) -> Result<Option<i64>> {
+        self.get(&keys::last_update())
+    }
+
+    /// Commands stored but not yet answered, oldest first, as
+    /// (update id, record).
+    pub fn queued_commands(&self) -> Result<Vec<(i64, Vec<u8>)>> {
+        self.db
+            .scan_prefix(keys::queued_commands())
+            .map(|entry| {
+                let (key, value) = entry?;
+                Ok((keys::update_of_queued_command(&key), value.to_vec()))
+            })
+            .collect()
+    }
+}
+
+fn open_error(path: &Path, source: sled::Error) -> StoreError {
+    let locked = match &source {
+        sled::Error::Io(io) => {
+            io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock")
+        }
+        _ => false,
+    };
+    if locked {
+        StoreError::Locked {
+            path: path.to_path_buf(),
+        }
+    } else {
+        StoreError::Open {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! The Telegram edge (in progress).
+pub fn run_from_env() -> anyhow::Result<()> {
+    anyhow::bail!("the bot is not built yet")
+}
