@@ -121,7 +121,10 @@ pub fn write_export_files(
 pub fn export_file_names(poll: &Poll, format: ExportFormat) -> Vec<String> {
     let n = poll.id.number.0;
     match format {
-        ExportFormat::Csv => vec![format!("poll-{n}-votes.csv"), format!("poll-{n}-comments.csv")],
+        ExportFormat::Csv => vec![
+            format!("poll-{n}-votes.csv"),
+            format!("poll-{n}-comments.csv"),
+        ],
         ExportFormat::Json => vec![format!("poll-{n}.json")],
     }
 }

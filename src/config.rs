@@ -11,7 +11,9 @@ pub const TELEGRAM_API_URL: &str = "https://api.telegram.org";
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     /// `TELOXIDE_TOKEN` is not set; the bot cannot log in without it.
-    #[error("TELOXIDE_TOKEN is not set: get a token from @BotFather and put it in .env or the environment")]
+    #[error(
+        "TELOXIDE_TOKEN is not set: get a token from @BotFather and put it in .env or the environment"
+    )]
     MissingToken,
     /// A variable is set but cannot be read as what it should hold.
     #[error("{variable}={value:?} is not valid: {expected}")]

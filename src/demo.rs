@@ -20,40 +20,160 @@ pub const FINAL_COUNTS: [u64; 4] = [672, 472, 304, 153];
 /// comment number or the poll, text). Authors are voters, so the report can
 /// show which option each one chose.
 const COMMENTS: [(usize, Option<usize>, &str); 34] = [
-    (3, None, "Energy first: pipelines and grids take a decade to build, so we should start now."),
-    (700, None, "Trade is what ordinary people feel. Lower tariffs on everyday goods would help everyone."),
-    (12, Some(1), "Agreed on the timescale, but energy deals tie both sides to prices nobody controls."),
-    (1460, None, "粮食安全是根本，没有稳定的粮食供应，其他合作都无从谈起。"),
-    (45, None, "能源合作最现实：一方有资源，一方有市场，互补性很强。"),
-    (800, Some(2), "Trade also means students, tourists and small businesses, not only containers."),
-    (1200, None, "Military cooperation sounds scary, but joint exercises build trust faster than any treaty."),
-    (67, None, "Energy, because it funds everything else. Without it, \"cooperation\" is just a word."),
-    (900, Some(7), "Trust through exercises? History says arms races start exactly like that."),
-    (1580, None, "Food: drought years hit both countries at once; shared reserves would save lives."),
-    (99, None, "Нужна энергетика: совместные проекты в атомной энергетике и газе."),
-    (720, None, "贸易往来能让普通人直接受益，比如跨境电商和农产品进出口。"),
+    (
+        3,
+        None,
+        "Energy first: pipelines and grids take a decade to build, so we should start now.",
+    ),
+    (
+        700,
+        None,
+        "Trade is what ordinary people feel. Lower tariffs on everyday goods would help everyone.",
+    ),
+    (
+        12,
+        Some(1),
+        "Agreed on the timescale, but energy deals tie both sides to prices nobody controls.",
+    ),
+    (
+        1460,
+        None,
+        "粮食安全是根本，没有稳定的粮食供应，其他合作都无从谈起。",
+    ),
+    (
+        45,
+        None,
+        "能源合作最现实：一方有资源，一方有市场，互补性很强。",
+    ),
+    (
+        800,
+        Some(2),
+        "Trade also means students, tourists and small businesses, not only containers.",
+    ),
+    (
+        1200,
+        None,
+        "Military cooperation sounds scary, but joint exercises build trust faster than any treaty.",
+    ),
+    (
+        67,
+        None,
+        "Energy, because it funds everything else. Without it, \"cooperation\" is just a word.",
+    ),
+    (
+        900,
+        Some(7),
+        "Trust through exercises? History says arms races start exactly like that.",
+    ),
+    (
+        1580,
+        None,
+        "Food: drought years hit both countries at once; shared reserves would save lives.",
+    ),
+    (
+        99,
+        None,
+        "Нужна энергетика: совместные проекты в атомной энергетике и газе.",
+    ),
+    (
+        720,
+        None,
+        "贸易往来能让普通人直接受益，比如跨境电商和农产品进出口。",
+    ),
     (150, Some(5), "能源合作要注意价格风险，不能只看短期利益。"),
-    (1250, None, "I chose Military, but I mean search-and-rescue and disaster relief, not weapons."),
-    (1300, Some(14), "Then you mean civil protection, and that deserves its own option next time."),
-    (210, None, "Energy. Renewables especially: solar panels from one side, wind farms from the other."),
-    (760, None, "Trade, with fair rules. Dumping hurts local producers on both sides."),
+    (
+        1250,
+        None,
+        "I chose Military, but I mean search-and-rescue and disaster relief, not weapons.",
+    ),
+    (
+        1300,
+        Some(14),
+        "Then you mean civil protection, and that deserves its own option next time.",
+    ),
+    (
+        210,
+        None,
+        "Energy. Renewables especially: solar panels from one side, wind farms from the other.",
+    ),
+    (
+        760,
+        None,
+        "Trade, with fair rules. Dumping hurts local producers on both sides.",
+    ),
     (1590, None, "粮食合作可以从种子研发和农业技术交流开始。"),
-    (333, None, "Line one of my view: energy.\nLine two: \"security of supply\", which means storage, grids, and long contracts."),
-    (850, Some(17), "Fair rules, yes; but who enforces them when a dispute comes up?"),
+    (
+        333,
+        None,
+        "Line one of my view: energy.\nLine two: \"security of supply\", which means storage, grids, and long contracts.",
+    ),
+    (
+        850,
+        Some(17),
+        "Fair rules, yes; but who enforces them when a dispute comes up?",
+    ),
     (410, None, "能源！能源！能源！重要的事情说三遍。"),
-    (1100, None, "Trade builds the habits of cooperation that every other area needs later."),
-    (1350, None, "Военное сотрудничество — это прежде всего обмен информацией о границах."),
-    (505, Some(19), "Storage is the real bottleneck; nobody talks about it until winter."),
-    (1560, None, "Food prices doubled here last year. That is the cooperation people want."),
-    (950, None, "I'd say trade in services: software, design, education online."),
-    (600, None, "Energy cooperation worked well in the 1990s, the data are clear on that."),
-    (1400, Some(13), "Disaster relief should be civilian-led, even if the army helps."),
-    (30, None, "能源是经济的血液，这次投票结果也说明了大家的共识。"),
-    (1000, None, "Trade, and let's make visas easier while we are at it."),
+    (
+        1100,
+        None,
+        "Trade builds the habits of cooperation that every other area needs later.",
+    ),
+    (
+        1350,
+        None,
+        "Военное сотрудничество — это прежде всего обмен информацией о границах.",
+    ),
+    (
+        505,
+        Some(19),
+        "Storage is the real bottleneck; nobody talks about it until winter.",
+    ),
+    (
+        1560,
+        None,
+        "Food prices doubled here last year. That is the cooperation people want.",
+    ),
+    (
+        950,
+        None,
+        "I'd say trade in services: software, design, education online.",
+    ),
+    (
+        600,
+        None,
+        "Energy cooperation worked well in the 1990s, the data are clear on that.",
+    ),
+    (
+        1400,
+        Some(13),
+        "Disaster relief should be civilian-led, even if the army helps.",
+    ),
+    (
+        30,
+        None,
+        "能源是经济的血液，这次投票结果也说明了大家的共识。",
+    ),
+    (
+        1000,
+        None,
+        "Trade, and let's make visas easier while we are at it.",
+    ),
     (1595, Some(10), "同意粮食储备的想法，但要有透明的管理机制。"),
-    (250, None, "Energy, but with environmental safeguards written into every contract."),
-    (1420, None, "None of these alone works; but if I must pick, military transparency."),
-    (640, None, "能源合作也包括节能技术，不只是买卖石油和天然气。"),
+    (
+        250,
+        None,
+        "Energy, but with environmental safeguards written into every contract.",
+    ),
+    (
+        1420,
+        None,
+        "None of these alone works; but if I must pick, military transparency.",
+    ),
+    (
+        640,
+        None,
+        "能源合作也包括节能技术，不只是买卖石油和天然气。",
+    ),
 ];
 
 /// Approvals per comment (same order as `COMMENTS`), ties included.
@@ -79,9 +199,30 @@ impl Random {
 }
 
 const FIRST_NAMES: [&str; 24] = [
-    "Alice", "Bohdan", "Chen Wei", "Dmitri", "Elena", "Farid", "Grace", "Hao", "Irina", "James",
-    "Kateryna", "Li Na", "Marat", "Nadia", "Oleg", "Priya", "Qiang", "Rosa", "Sergei", "Tanya",
-    "Umar", "Vera", "Wang Fang", "Yusuf",
+    "Alice",
+    "Bohdan",
+    "Chen Wei",
+    "Dmitri",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hao",
+    "Irina",
+    "James",
+    "Kateryna",
+    "Li Na",
+    "Marat",
+    "Nadia",
+    "Oleg",
+    "Priya",
+    "Qiang",
+    "Rosa",
+    "Sergei",
+    "Tanya",
+    "Umar",
+    "Vera",
+    "Wang Fang",
+    "Yusuf",
 ];
 
 const LAST_NAMES: [&str; 20] = [
@@ -210,8 +351,14 @@ pub fn build(store: &Store) -> store::Result<PollId> {
             old,
             new,
         };
-        events.push((posted + Duration::minutes(1), reaction(vec![], vec!["👍".into()])));
-        events.push((posted + Duration::minutes(2), reaction(vec!["👍".into()], vec![])));
+        events.push((
+            posted + Duration::minutes(1),
+            reaction(vec![], vec!["👍".into()]),
+        ));
+        events.push((
+            posted + Duration::minutes(2),
+            reaction(vec!["👍".into()], vec![]),
+        ));
     }
     // One author fixes a typo.
     events.push((

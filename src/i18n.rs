@@ -57,7 +57,9 @@ impl Language {
     }
 
     fn identifier(self) -> LanguageIdentifier {
-        self.code().parse().expect("language codes are valid identifiers")
+        self.code()
+            .parse()
+            .expect("language codes are valid identifiers")
     }
 }
 
@@ -147,11 +149,7 @@ pub fn format_date(language: Language, at: DateTime<Utc>) -> String {
 
 /// A moment as the language writes it, in UTC: `20 Mar 2024 23:59 UTC`.
 pub fn format_date_time(language: Language, at: DateTime<Utc>) -> String {
-    format!(
-        "{} {} UTC",
-        format_date(language, at),
-        at.format("%H:%M")
-    )
+    format!("{} {} UTC", format_date(language, at), at.format("%H:%M"))
 }
 
 #[cfg(test)]
@@ -169,15 +167,28 @@ mod tests {
     #[test]
     fn dates_in_each_language() {
         let at: DateTime<Utc> = "2024-03-20T23:59:59Z".parse().unwrap();
-        assert_eq!(format_date_time(Language::English, at), "20 Mar 2024 23:59 UTC");
-        assert_eq!(format_date_time(Language::Chinese, at), "2024年3月20日 23:59 UTC");
-        assert_eq!(format_date_time(Language::Russian, at), "20 мар. 2024 23:59 UTC");
+        assert_eq!(
+            format_date_time(Language::English, at),
+            "20 Mar 2024 23:59 UTC"
+        );
+        assert_eq!(
+            format_date_time(Language::Chinese, at),
+            "2024年3月20日 23:59 UTC"
+        );
+        assert_eq!(
+            format_date_time(Language::Russian, at),
+            "20 мар. 2024 23:59 UTC"
+        );
     }
 
     #[test]
     fn plurals_follow_each_language() {
         let voters = |lang, n: u64| {
-            text_with(lang, "voters", &[("count", n.into()), ("count_text", format_count(n).into())])
+            text_with(
+                lang,
+                "voters",
+                &[("count", n.into()), ("count_text", format_count(n).into())],
+            )
         };
         assert_eq!(voters(Language::English, 1), "1 voter");
         assert_eq!(voters(Language::English, 1601), "1,601 voters");

@@ -70,7 +70,9 @@ pub enum Applied {
     PollCounts(Option<PollId>),
     Comment(CommentOutcome),
     /// A `+1`-style reply, counted as an approval of the comment it answers.
-    ApprovalReply { counted: bool },
+    ApprovalReply {
+        counted: bool,
+    },
     Edited(bool),
     Approval(bool),
     Membership,
@@ -141,9 +143,12 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
             message_id,
             text,
             at,
-        } => Ok(Applied::Edited(
-            changes.edit_comment(*chat, *message_id, text, *at)?,
-        )),
+        } => Ok(Applied::Edited(changes.edit_comment(
+            *chat,
+            *message_id,
+            text,
+            *at,
+        )?)),
         Event::Reaction {
             chat,
             message_id,
@@ -157,9 +162,12 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
             if before == after {
                 return Ok(Applied::Ignored);
             }
-            Ok(Applied::Approval(
-                changes.set_approval(*chat, *message_id, *user, after)?,
-            ))
+            Ok(Applied::Approval(changes.set_approval(
+                *chat,
+                *message_id,
+                *user,
+                after,
+            )?))
         }
         Event::ReactionCounts {
             chat,
@@ -171,9 +179,11 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
                 .filter(|(emoji, _)| is_approving_reaction(emoji))
                 .map(|(_, n)| *n)
                 .sum();
-            Ok(Applied::Approval(
-                changes.set_counted_approvals(*chat, *message_id, approvals)?,
-            ))
+            Ok(Applied::Approval(changes.set_counted_approvals(
+                *chat,
+                *message_id,
+                approvals,
+            )?))
         }
         Event::Membership { chat, active } => {
             changes.set_chat_active(*chat, *active)?;

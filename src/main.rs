@@ -7,7 +7,12 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command.unwrap_or(Command::Run) {
         Command::Run => pollbot::telegram::run_from_env(),
         Command::Demo { out } => cli::demo(&out).map(|()| println!("wrote {}", out.display())),
-        Command::Report { db, poll, out, lang } => cli::report(&db, poll, &out, &lang),
+        Command::Report {
+            db,
+            poll,
+            out,
+            lang,
+        } => cli::report(&db, poll, &out, &lang),
         Command::Export {
             db,
             poll,

@@ -73,6 +73,10 @@ mod tests {
         assert!(Ballot::new(alice(), &[0, 1], 4, false, now).is_none());
         let b = Ballot::new(alice(), &[3, 1, 3], 4, true, now).unwrap();
         assert_eq!(b.options, vec![1, 3]);
-        assert!(Ballot::new(alice(), &[], 4, false, now).unwrap().is_withdrawal());
+        assert!(
+            Ballot::new(alice(), &[], 4, false, now)
+                .unwrap()
+                .is_withdrawal()
+        );
     }
 }

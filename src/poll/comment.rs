@@ -62,7 +62,15 @@ mod tests {
 
     #[test]
     fn approval_replies_are_recognised_and_comments_are_not() {
-        for text in ["+1", " 👍 ", "Agree", "agree!", "同意", "同意！", "👍\u{fe0f}"] {
+        for text in [
+            "+1",
+            " 👍 ",
+            "Agree",
+            "agree!",
+            "同意",
+            "同意！",
+            "👍\u{fe0f}",
+        ] {
             assert!(is_approval_reply(text), "{text:?}");
         }
         for text in ["+10", "I agree", "agreed, but", "👍👍 good", "", "同意吗"] {

@@ -88,9 +88,21 @@ mod tests {
             Deadline::parse("2024-03-13", now()),
             Err(DeadlineError::InThePast(_))
         ));
-        for bad in ["tomorrow", "0h", "-5d", "14", "d", "2024-13-01", "99999999999999999999d", "５d"] {
+        for bad in [
+            "tomorrow",
+            "0h",
+            "-5d",
+            "14",
+            "d",
+            "2024-13-01",
+            "99999999999999999999d",
+            "５d",
+        ] {
             assert!(
-                matches!(Deadline::parse(bad, now()), Err(DeadlineError::Unreadable(_))),
+                matches!(
+                    Deadline::parse(bad, now()),
+                    Err(DeadlineError::Unreadable(_))
+                ),
                 "{bad}"
             );
         }

@@ -275,7 +275,10 @@ mod tests {
             PollOptions::parse(&["Yes", "No", "Yes"]),
             Err(PollError::DuplicateOption("Yes".into()))
         );
-        assert_eq!(PollOptions::parse(&["Yes"]), Err(PollError::TooFewOptions(1)));
+        assert_eq!(
+            PollOptions::parse(&["Yes"]),
+            Err(PollError::TooFewOptions(1))
+        );
         let thirteen: Vec<String> = (1..=13).map(|i| i.to_string()).collect();
         assert_eq!(
             PollOptions::parse(&thirteen),

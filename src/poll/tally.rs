@@ -108,7 +108,10 @@ mod tests {
     use chrono::Utc;
 
     fn shares(counts: &[u64]) -> Vec<String> {
-        shares_of_total(counts).iter().map(|s| s.to_string()).collect()
+        shares_of_total(counts)
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
 
     #[test]

@@ -62,7 +62,11 @@ fn vote_row<'a>(poll: &Poll, ballot: &'a Ballot) -> VoteRow<'a> {
     }
 }
 
-fn comment_row<'a>(store: &Store, poll: &Poll, comment: &'a Comment) -> Result<CommentRow<'a>, ExportError> {
+fn comment_row<'a>(
+    store: &Store,
+    poll: &Poll,
+    comment: &'a Comment,
+) -> Result<CommentRow<'a>, ExportError> {
     let voted_option = match &comment.author {
         Some(author) => store
             .ballot(poll.id, author.id)?
@@ -87,7 +91,9 @@ pub fn votes_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), Expo
     let mut out = out;
     out.write_all(BYTE_ORDER_MARK)?;
     // Headers written by hand so that an empty poll still gets its header row.
-    let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(out);
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(out);
     writer.write_record(["poll", "user_id", "user_name", "options", "voted_at"])?;
     for ballot in store.ballots(poll.id) {
         writer.serialize(vote_row(poll, &ballot?))?;
@@ -101,7 +107,9 @@ pub fn votes_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), Expo
 pub fn comments_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), ExportError> {
     let mut out = out;
     out.write_all(BYTE_ORDER_MARK)?;
-    let mut writer = csv::WriterBuilder::new().has_headers(false).from_writer(out);
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(out);
     writer.write_record([
         "poll",
         "message_id",

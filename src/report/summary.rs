@@ -100,7 +100,10 @@ fn comments_text(top: &[RankedComment], language: Language) -> Option<String> {
             .unwrap_or_else(|| i18n::text(language, "anonymous-author"));
         let mut args: Vec<(&'static str, Arg)> = vec![
             ("rank", (rank + 1).into()),
-            ("approvals", i18n::format_count(u64::from(comment.approvals())).into()),
+            (
+                "approvals",
+                i18n::format_count(u64::from(comment.approvals())).into(),
+            ),
             ("author", author.into()),
             ("text", quote(&comment.text).into()),
         ];

@@ -91,7 +91,11 @@ impl<'a> Changes<'a> {
 
     /// Stores a new poll under the chat's next number. `build` gets the id
     /// the poll will have.
-    pub fn create_poll(&mut self, chat: ChatId, build: impl FnOnce(PollId) -> Poll) -> Result<Poll> {
+    pub fn create_poll(
+        &mut self,
+        chat: ChatId,
+        build: impl FnOnce(PollId) -> Poll,
+    ) -> Result<Poll> {
         let mut record = self.chat(chat)?;
         record.last_poll += 1;
         let id = PollId {
@@ -102,7 +106,10 @@ impl<'a> Changes<'a> {
         self.put(keys::chat(chat), &record)?;
         self.put(keys::poll(id), &poll)?;
         self.put(keys::tally(id), &Tally::new(poll.options.len()))?;
-        self.put_raw(keys::telegram_poll(&poll.telegram_id), keys::poll_id_value(id));
+        self.put_raw(
+            keys::telegram_poll(&poll.telegram_id),
+            keys::poll_id_value(id),
+        );
         self.put(keys::message(chat, poll.message_id), &MessageRole::Poll(id))?;
         Ok(poll)
     }
@@ -269,8 +276,15 @@ impl<'a> Changes<'a> {
     }
 
     /// Sets the approvals Telegram reported only as a count.
-    pub fn set_counted_approvals(&mut self, chat: ChatId, message_id: i32, count: u32) -> Result<bool> {
-        self.update_comment(chat, message_id, |comment| comment.approvals_counted = count)
+    pub fn set_counted_approvals(
+        &mut self,
+        chat: ChatId,
+        message_id: i32,
+        count: u32,
+    ) -> Result<bool> {
+        self.update_comment(chat, message_id, |comment| {
+            comment.approvals_counted = count
+        })
     }
 
     /// Applies `change` to a comment and keeps its ranking entry in step.

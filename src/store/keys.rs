@@ -189,10 +189,12 @@ mod tests {
 
     #[test]
     fn keys_sort_numerically_for_negative_and_positive_ids() {
-        let p = |chat, n| poll(PollId {
-            chat,
-            number: PollNumber(n),
-        });
+        let p = |chat, n| {
+            poll(PollId {
+                chat,
+                number: PollNumber(n),
+            })
+        };
         assert!(p(-1001234567890, 2) < p(-5, 1));
         assert!(p(-5, 1) < p(-5, 2));
         assert!(p(-5, 2) < p(7, 1));

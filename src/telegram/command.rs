@@ -1,0 +1,494 @@
+//! Reading a command message: pure text in, a [`Command`] or a
+//! [`CommandError`] out. No Telegram types, so it can be tested (and
+//! fuzzed) on its own.
+
+use chrono::{DateTime, Utc};
+
+use crate::cli::ExportFormat;
+use crate::i18n::Language;
+use crate::poll::{Deadline, DeadlineError, PollError, PollOptions, PollQuestion};
+
+/// Which poll a command means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PollRef {
+    /// `N` or `#N`.
+    Number(u32),
+    /// None given: the poll the message replies to, else the latest.
+    Implicit,
+}
+
+/// A new poll as `/newpoll` describes it; valid by construction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPoll {
+    pub question: PollQuestion,
+    pub options: PollOptions,
+    pub multiple: bool,
+    pub anonymous: bool,
+    pub deadline: Option<Deadline>,
+}
+
+/// A command the bot understands, with valid arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    NewPoll(NewPoll),
+    Results(PollRef),
+    Export(PollRef, ExportFormat),
+    Close(PollRef),
+    Polls,
+    Lang(Language),
+    Help,
+    Start,
+}
+
+impl Command {
+    /// Whether only moderators may use it.
+    pub fn needs_moderator(&self) -> bool {
+        matches!(
+            self,
+            Command::NewPoll(_)
+                | Command::Results(_)
+                | Command::Export(..)
+                | Command::Close(_)
+                | Command::Lang(_)
+        )
+    }
+}
+
+/// Why a `/newpoll` cannot become a poll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NewPollError {
+    /// No question (and so no options) at all.
+    Empty,
+    /// A `--flag` that `/newpoll` does not have.
+    UnknownFlag(String),
+    /// `--until` at the end, without a time.
+    MissingWhen,
+    /// The time after `--until` is unreadable or past.
+    Deadline(DeadlineError),
+    /// The question or options break Telegram's limits.
+    Poll(PollError),
+}
+
+/// A malformed command: what the user wrote wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandError {
+    NewPoll(NewPollError),
+    /// A poll argument that is not `N` or `#N`.
+    BadPollRef {
+        command: &'static str,
+        arg: String,
+    },
+    /// More arguments than the command takes.
+    ExtraArguments {
+        command: &'static str,
+    },
+    /// An `/export` argument that is neither a poll nor a format.
+    BadExportArgument(String),
+    /// `/lang` without a code.
+    LangMissing,
+    /// `/lang` with a code the bot does not speak.
+    LangUnknown(String),
+}
+
+/// What a message that starts with `/` turned out to be.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    /// Not a command, or one addressed to another bot (`/cmd@OtherBot`).
+    NotForUs,
+    /// A command name the bot does not have, e.g. `/foo`; `addressed` when
+    /// it named this bot explicitly.
+    Unknown {
+        name: String,
+        addressed: bool,
+    },
+    Command(Command),
+    Malformed(CommandError),
+}
+
+/// Reads `text` as a command to the bot called `bot_username`; `now`
+/// anchors relative deadlines.
+pub fn parse(text: &str, bot_username: &str, now: DateTime<Utc>) -> Parsed {
+    let Some(rest) = text.strip_prefix('/') else {
+        return Parsed::NotForUs;
+    };
+    let head_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let (head, args) = rest.split_at(head_end);
+    let (name, addressed) = match head.split_once('@') {
+        Some((name, bot)) if bot.eq_ignore_ascii_case(bot_username) => (name, true),
+        Some(_) => return Parsed::NotForUs,
+        None => (head, false),
+    };
+    if name.is_empty() {
+        return Parsed::NotForUs;
+    }
+    let result = match name.to_lowercase().as_str() {
+        "newpoll" => parse_new_poll(args, now).map(Command::NewPoll),
+        "results" => single_poll_ref("/results", args).map(Command::Results),
+        "close" => single_poll_ref("/close", args).map(Command::Close),
+        "export" => parse_export(args),
+        "polls" => Ok(Command::Polls),
+        "lang" => parse_lang(args),
+        "help" => Ok(Command::Help),
+        "start" => Ok(Command::Start),
+        _ => {
+            return Parsed::Unknown {
+                name: format!("/{name}"),
+                addressed,
+            };
+        }
+    };
+    match result {
+        Ok(command) => Parsed::Command(command),
+        Err(error) => Parsed::Malformed(error),
+    }
+}
+
+fn poll_ref(arg: &str) -> Option<u32> {
+    let digits = arg.strip_prefix('#').unwrap_or(arg);
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|&n| n > 0)
+}
+
+fn single_poll_ref(command: &'static str, args: &str) -> Result<PollRef, CommandError> {
+    let mut words = args.split_whitespace();
+    let Some(arg) = words.next() else {
+        return Ok(PollRef::Implicit);
+    };
+    if words.next().is_some() {
+        return Err(CommandError::ExtraArguments { command });
+    }
+    poll_ref(arg)
+        .map(PollRef::Number)
+        .ok_or_else(|| CommandError::BadPollRef {
+            command,
+            arg: arg.to_owned(),
+        })
+}
+
+fn parse_export(args: &str) -> Result<Command, CommandError> {
+    let mut poll = PollRef::Implicit;
+    let mut format = None;
+    for word in args.split_whitespace() {
+        match word.to_lowercase().as_str() {
+            "csv" if format.is_none() => format = Some(ExportFormat::Csv),
+            "json" if format.is_none() => format = Some(ExportFormat::Json),
+            _ => match poll_ref(word) {
+                Some(n) if poll == PollRef::Implicit => poll = PollRef::Number(n),
+                _ => return Err(CommandError::BadExportArgument(word.to_owned())),
+            },
+        }
+    }
+    Ok(Command::Export(poll, format.unwrap_or(ExportFormat::Csv)))
+}
+
+fn parse_lang(args: &str) -> Result<Command, CommandError> {
+    let mut words = args.split_whitespace();
+    let Some(code) = words.next() else {
+        return Err(CommandError::LangMissing);
+    };
+    if words.next().is_some() {
+        return Err(CommandError::ExtraArguments { command: "/lang" });
+    }
+    Language::from_code(code)
+        .map(Command::Lang)
+        .ok_or_else(|| CommandError::LangUnknown(code.to_owned()))
+}
+
+/// Phones turn `--` into a dash; both mean a flag.
+fn flag_name(word: &str) -> Option<&str> {
+    word.strip_prefix("--")
+        .or_else(|| word.strip_prefix('—'))
+        .or_else(|| word.strip_prefix('–'))
+}
+
+fn is_date(word: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(word, "%Y-%m-%d").is_ok()
+}
+
+fn is_clock_time(word: &str) -> bool {
+    chrono::NaiveTime::parse_from_str(word, "%H:%M").is_ok()
+}
+
+fn parse_new_poll(args: &str, now: DateTime<Utc>) -> Result<NewPoll, CommandError> {
+    let invalid = |e| CommandError::NewPoll(e);
+    let mut lines = args.lines();
+    let first = lines.next().unwrap_or_default();
+    let mut multiple = false;
+    let mut anonymous = false;
+    let mut deadline = None;
+
+    // Flags come first on the first line; the question is what follows.
+    let mut rest = first.trim_start();
+    loop {
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..word_end];
+        let Some(flag) = flag_name(word) else { break };
+        let (flag, inline_value) = match flag.split_once('=') {
+            Some((flag, value)) => (flag, Some(value)),
+            None => (flag, None),
+        };
+        rest = rest[word_end..].trim_start();
+        match flag.to_lowercase().as_str() {
+            "multiple" => multiple = true,
+            "anonymous" => anonymous = true,
+            "until" => {
+                let when = match inline_value {
+                    Some(value) => value.to_owned(),
+                    None => take_when(&mut rest).ok_or(invalid(NewPollError::MissingWhen))?,
+                };
+                let parsed =
+                    Deadline::parse(&when, now).map_err(|e| invalid(NewPollError::Deadline(e)))?;
+                deadline = Some(parsed);
+            }
+            _ => return Err(invalid(NewPollError::UnknownFlag(word.to_owned()))),
+        }
+    }
+
+    let mut parts: Vec<&str> = Vec::new();
+    if !rest.trim().is_empty() {
+        parts.extend(rest.split('|').map(str::trim));
+        // A trailing `|` is a slip, not an empty option.
+        if parts.len() > 1 && parts.last() == Some(&"") {
+            parts.pop();
+        }
+    }
+    // With `/newpoll` alone on its line, the question is on the next one.
+    parts.extend(lines.map(str::trim).filter(|l| !l.is_empty()));
+    let Some((question, options)) = parts.split_first() else {
+        return Err(invalid(NewPollError::Empty));
+    };
+    let question = PollQuestion::parse(question).map_err(|e| invalid(NewPollError::Poll(e)))?;
+    let options = PollOptions::parse(options).map_err(|e| invalid(NewPollError::Poll(e)))?;
+    Ok(NewPoll {
+        question,
+        options,
+        multiple,
+        anonymous,
+        deadline,
+    })
+}
+
+/// Takes the `WHEN` after `--until` from the start of `rest`: one word, or
+/// two for `YYYY-MM-DD HH:MM`.
+fn take_when(rest: &mut &str) -> Option<String> {
+    let mut words = rest.split_whitespace();
+    let first = words.next()?;
+    let mut when = first.to_owned();
+    if is_date(first) {
+        if let Some(time) = words.next().filter(|w| is_clock_time(w)) {
+            when = format!("{first} {time}");
+        }
+    }
+    let mut consumed = 0;
+    for word in when.split(' ') {
+        let start = rest[consumed..].find(word)? + consumed;
+        consumed = start + word.len();
+    }
+    *rest = rest[consumed..].trim_start();
+    Some(when)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        "2024-03-14T10:00:00Z".parse().unwrap()
+    }
+
+    fn parse_ok(text: &str) -> Command {
+        match parse(text, "PollBot", now()) {
+            Parsed::Command(c) => c,
+            other => panic!("{text:?} gave {other:?}"),
+        }
+    }
+
+    fn parse_err(text: &str) -> CommandError {
+        match parse(text, "PollBot", now()) {
+            Parsed::Malformed(e) => e,
+            other => panic!("{text:?} gave {other:?}"),
+        }
+    }
+
+    fn new_poll(text: &str) -> NewPoll {
+        match parse_ok(text) {
+            Command::NewPoll(p) => p,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn texts(p: &NewPoll) -> Vec<&str> {
+        p.options.iter().map(|o| o.as_str()).collect()
+    }
+
+    #[test]
+    fn new_poll_in_both_forms() {
+        let p = new_poll("/newpoll Best fruit? | Apple | Pear ");
+        assert_eq!(p.question.as_str(), "Best fruit?");
+        assert_eq!(texts(&p), ["Apple", "Pear"]);
+        assert!(!p.multiple && !p.anonymous && p.deadline.is_none());
+
+        let p =
+            new_poll("/newpoll@pollbot --multiple --anonymous Best fruit?\nApple\n\n Pear\nPlum");
+        assert_eq!(texts(&p), ["Apple", "Pear", "Plum"]);
+        assert!(p.multiple && p.anonymous);
+
+        let p = new_poll("/newpoll\nBest fruit?\nApple\nPear");
+        assert_eq!(p.question.as_str(), "Best fruit?");
+        assert_eq!(texts(&p), ["Apple", "Pear"]);
+    }
+
+    #[test]
+    fn until_in_all_four_forms() {
+        let at = |text: &str| new_poll(text).deadline.unwrap().at().to_rfc3339();
+        assert_eq!(
+            at("/newpoll --until 2024-03-20 Q? | A | B"),
+            "2024-03-20T23:59:59+00:00"
+        );
+        assert_eq!(
+            at("/newpoll --until 2024-03-20 18:30 Q? | A | B"),
+            "2024-03-20T18:30:00+00:00"
+        );
+        assert_eq!(
+            at("/newpoll --until 2024-03-20T18:30:00Z Q? | A | B"),
+            "2024-03-20T18:30:00+00:00"
+        );
+        assert_eq!(
+            at("/newpoll --until 90m Q? | A | B"),
+            "2024-03-14T11:30:00+00:00"
+        );
+        assert_eq!(
+            at("/newpoll —until=14d Q? | A | B"),
+            "2024-03-28T10:00:00+00:00"
+        );
+        let p = new_poll("/newpoll --until 2024-03-20 18:30 When is 18:30 fine?\nYes\nNo");
+        assert_eq!(p.question.as_str(), "When is 18:30 fine?");
+    }
+
+    #[test]
+    fn new_poll_mistakes() {
+        use NewPollError as E;
+        let e = |text: &str| match parse_err(text) {
+            CommandError::NewPoll(e) => e,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(e("/newpoll"), E::Empty);
+        assert_eq!(e("/newpoll   \n  \n"), E::Empty);
+        assert_eq!(
+            e("/newpoll --secret Q? | A | B"),
+            E::UnknownFlag("--secret".into())
+        );
+        assert_eq!(e("/newpoll --until"), E::MissingWhen);
+        assert!(matches!(
+            e("/newpoll --until soon Q? | A | B"),
+            E::Deadline(DeadlineError::Unreadable(_))
+        ));
+        assert!(matches!(
+            e("/newpoll --until 2020-01-01 Q? | A | B"),
+            E::Deadline(DeadlineError::InThePast(_))
+        ));
+        assert_eq!(e("/newpoll Q? | A"), E::Poll(PollError::TooFewOptions(1)));
+        assert_eq!(
+            e("/newpoll Q? | A | A"),
+            E::Poll(PollError::DuplicateOption("A".into()))
+        );
+        assert_eq!(e("/newpoll Q? | A | | B"), E::Poll(PollError::EmptyOption));
+        let thirteen = (1..=13)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(" | ");
+        assert_eq!(
+            e(&format!("/newpoll Q? | {thirteen}")),
+            E::Poll(PollError::TooManyOptions(13))
+        );
+        let long = "q".repeat(301);
+        assert_eq!(
+            e(&format!("/newpoll {long} | A | B")),
+            E::Poll(PollError::QuestionTooLong(301))
+        );
+    }
+
+    #[test]
+    fn poll_references_and_bot_names() {
+        assert_eq!(parse_ok("/results"), Command::Results(PollRef::Implicit));
+        assert_eq!(parse_ok("/results 3"), Command::Results(PollRef::Number(3)));
+        assert_eq!(
+            parse_ok("/results@PollBot #3"),
+            Command::Results(PollRef::Number(3))
+        );
+        assert_eq!(
+            parse_ok("/RESULTS@pollbot #3"),
+            Command::Results(PollRef::Number(3))
+        );
+        assert_eq!(
+            parse("/results@OtherBot 3", "PollBot", now()),
+            Parsed::NotForUs
+        );
+        assert_eq!(parse("hello", "PollBot", now()), Parsed::NotForUs);
+        assert_eq!(parse("/", "PollBot", now()), Parsed::NotForUs);
+        assert_eq!(
+            parse_err("/close three"),
+            CommandError::BadPollRef {
+                command: "/close",
+                arg: "three".into()
+            }
+        );
+        assert_eq!(
+            parse_err("/close #0"),
+            CommandError::BadPollRef {
+                command: "/close",
+                arg: "#0".into()
+            }
+        );
+        assert_eq!(
+            parse_err("/close 1 2"),
+            CommandError::ExtraArguments { command: "/close" }
+        );
+        assert_eq!(
+            parse("/frobnicate", "PollBot", now()),
+            Parsed::Unknown {
+                name: "/frobnicate".into(),
+                addressed: false
+            }
+        );
+    }
+
+    #[test]
+    fn export_takes_poll_and_format_in_any_order() {
+        use ExportFormat::*;
+        assert_eq!(parse_ok("/export"), Command::Export(PollRef::Implicit, Csv));
+        assert_eq!(
+            parse_ok("/export json"),
+            Command::Export(PollRef::Implicit, Json)
+        );
+        assert_eq!(
+            parse_ok("/export 2 JSON"),
+            Command::Export(PollRef::Number(2), Json)
+        );
+        assert_eq!(
+            parse_ok("/export csv #2"),
+            Command::Export(PollRef::Number(2), Csv)
+        );
+        assert_eq!(
+            parse_err("/export xml"),
+            CommandError::BadExportArgument("xml".into())
+        );
+        assert_eq!(
+            parse_err("/export 1 2"),
+            CommandError::BadExportArgument("2".into())
+        );
+    }
+
+    #[test]
+    fn lang_codes() {
+        assert_eq!(parse_ok("/lang zh"), Command::Lang(Language::Chinese));
+        assert_eq!(parse_ok("/lang EN"), Command::Lang(Language::English));
+        assert_eq!(parse_err("/lang"), CommandError::LangMissing);
+        assert_eq!(
+            parse_err("/lang xx"),
+            CommandError::LangUnknown("xx".into())
+        );
+    }
+}

@@ -1,0 +1,174 @@
+//! Telegram updates turned into our own records: an [`Event`] for the
+//! store, or a [`CommandMessage`] for the command worker. Anything else is
+//! skipped. Our records (not teloxide's `Update`) are what gets persisted:
+//! several teloxide types do not survive a serde round trip.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use teloxide::types::{
+    Chat, ChatMemberKind, MaybeAnonymousUser, Message, ReactionType, Update, UpdateKind, User,
+};
+
+use crate::ingest::Event;
+use crate::poll::Person;
+
+/// A command message, kept in the store until it has been answered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommandMessage {
+    pub chat: i64,
+    /// A private chat with the bot, whose user moderates it.
+    pub private: bool,
+    pub message_id: i32,
+    /// The user who sent it; `None` for channel posts.
+    pub from: Option<i64>,
+    /// The chat it was sent on behalf of (anonymous admins, channels).
+    pub sender_chat: Option<i64>,
+    pub text: String,
+    /// The message it replies to, which may name the poll meant.
+    pub reply_to: Option<i32>,
+    pub at: DateTime<Utc>,
+}
+
+/// What an update means to the bot.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inbound {
+    Event(Event),
+    Command(CommandMessage),
+}
+
+/// Reads an update; `None` for kinds the bot does not handle.
+pub fn read(update: &Update) -> Option<Inbound> {
+    match &update.kind {
+        UpdateKind::Message(message) => read_message(message),
+        UpdateKind::EditedMessage(message) => {
+            let text = message.text().or(message.caption())?;
+            Some(Inbound::Event(Event::Edit {
+                chat: message.chat.id.0,
+                message_id: message.id.0,
+                text: text.to_owned(),
+                at: message.edit_date().copied().unwrap_or(message.date),
+            }))
+        }
+        UpdateKind::Poll(poll) => Some(Inbound::Event(Event::PollCounts {
+            telegram_poll_id: poll.id.to_string(),
+            counts: poll
+                .options
+                .iter()
+                .map(|o| u64::from(o.voter_count))
+                .collect(),
+            voters: u64::from(poll.total_voter_count),
+            closed: poll.is_closed,
+            at: Utc::now(),
+        })),
+        UpdateKind::PollAnswer(answer) => Some(Inbound::Event(Event::Vote {
+            telegram_poll_id: answer.poll_id.to_string(),
+            voter: match &answer.voter {
+                MaybeAnonymousUser::User(user) => person(user),
+                MaybeAnonymousUser::Chat(chat) => chat_as_person(chat),
+            },
+            option_ids: answer.option_ids.iter().map(|&o| u32::from(o)).collect(),
+            at: Utc::now(),
+        })),
+        UpdateKind::MessageReaction(reaction) => {
+            // Anonymous reactions (as a chat) arrive as counts instead.
+            let MaybeAnonymousUser::User(user) = &reaction.actor else {
+                return None;
+            };
+            Some(Inbound::Event(Event::Reaction {
+                chat: reaction.chat.id.0,
+                message_id: reaction.message_id.0,
+                user: user.id.0 as i64,
+                old: emoji(&reaction.old_reaction),
+                new: emoji(&reaction.new_reaction),
+            }))
+        }
+        UpdateKind::MessageReactionCount(counts) => Some(Inbound::Event(Event::ReactionCounts {
+            chat: counts.chat.id.0,
+            message_id: counts.message_id.0,
+            counts: counts
+                .reactions
+                .iter()
+                .filter_map(|r| match &r.r#type {
+                    ReactionType::Emoji { emoji } => Some((
+                        emoji.clone(),
+                        u32::try_from(r.total_count).unwrap_or(u32::MAX),
+                    )),
+                    _ => None,
+                })
+                .collect(),
+        })),
+        UpdateKind::MyChatMember(member) => {
+            let active = matches!(
+                member.new_chat_member.kind,
+                ChatMemberKind::Owner(_)
+                    | ChatMemberKind::Administrator(_)
+                    | ChatMemberKind::Member(_)
+                    | ChatMemberKind::Restricted(_)
+            );
+            Some(Inbound::Event(Event::Membership {
+                chat: member.chat.id.0,
+                active,
+            }))
+        }
+        _ => None,
+    }
+}
+
+fn read_message(message: &Message) -> Option<Inbound> {
+    let reply_to = message.reply_to_message().map(|m| m.id.0);
+    if let Some(text) = message.text().filter(|t| t.starts_with('/')) {
+        return Some(Inbound::Command(CommandMessage {
+            chat: message.chat.id.0,
+            private: message.chat.is_private(),
+            message_id: message.id.0,
+            from: message.from.as_ref().map(|u| u.id.0 as i64),
+            sender_chat: message.sender_chat.as_ref().map(|c| c.id.0),
+            text: text.to_owned(),
+            reply_to,
+            at: message.date,
+        }));
+    }
+    let reply_to = reply_to?;
+    let author = match (&message.sender_chat, &message.from) {
+        (Some(chat), _) => Some(chat_as_person(chat)),
+        (None, Some(user)) => Some(person(user)),
+        (None, None) => None,
+    };
+    Some(Inbound::Event(Event::Reply {
+        chat: message.chat.id.0,
+        message_id: message.id.0,
+        reply_to,
+        author,
+        text: message.text().or(message.caption()).map(str::to_owned),
+        at: message.date,
+    }))
+}
+
+fn person(user: &User) -> Person {
+    Person {
+        id: user.id.0 as i64,
+        name: user.full_name(),
+    }
+}
+
+/// A chat that acts as a person: a channel, or an anonymous admin's group.
+fn chat_as_person(chat: &Chat) -> Person {
+    Person {
+        id: chat.id.0,
+        name: chat
+            .title()
+            .or(chat.username())
+            .unwrap_or_default()
+            .to_owned(),
+    }
+}
+
+fn emoji(reactions: &[ReactionType]) -> Vec<String> {
+    reactions
+        .iter()
+        .filter_map(|r| match r {
+            ReactionType::Emoji { emoji } => Some(emoji.clone()),
+            _ => None,
+        })
+        .collect()
+}

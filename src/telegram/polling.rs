@@ -1,0 +1,180 @@
+//! Long polling with durable acknowledgement.
+//!
+//! Telegram considers an update delivered once a later `getUpdates` asks
+//! for an offset past it. So each batch is recorded and flushed to disk
+//! before the next `getUpdates` is sent: votes, comments and approvals are
+//! applied to the store, commands are queued in it, and the id of the last
+//! update is stored in the same atomic batch. One flush per batch of up to
+//! 100 updates. After a crash, the stored last id skips anything Telegram
+//! sends again.
+
+use std::time::Duration;
+
+use teloxide::prelude::*;
+use teloxide::types::{AllowedUpdate, Update};
+use tokio::sync::{Notify, watch};
+use tracing::{debug, error, warn};
+
+use super::inbound::{self, Inbound};
+use crate::ingest;
+use crate::store::{self, Store};
+
+/// Seconds Telegram may hold a `getUpdates` open when there is nothing new.
+pub const LONG_POLL_SECONDS: u32 = 10;
+/// The most updates Telegram sends at once.
+pub const BATCH: u8 = 100;
+
+/// The updates the bot asks for.
+pub fn allowed_updates() -> Vec<AllowedUpdate> {
+    vec![
+        AllowedUpdate::Message,
+        AllowedUpdate::EditedMessage,
+        AllowedUpdate::Poll,
+        AllowedUpdate::PollAnswer,
+        AllowedUpdate::MessageReaction,
+        AllowedUpdate::MessageReactionCount,
+        AllowedUpdate::MyChatMember,
+    ]
+}
+
+/// Waits longer after each failure, up to a limit, and starts over after a
+/// success.
+pub struct Backoff {
+    next: Duration,
+}
+
+impl Backoff {
+    const FIRST: Duration = Duration::from_millis(200);
+    const LONGEST: Duration = Duration::from_secs(10);
+
+    pub fn new() -> Self {
+        Self { next: Self::FIRST }
+    }
+
+    pub fn reset(&mut self) {
+        self.next = Self::FIRST;
+    }
+
+    /// The wait before the next try.
+    pub fn next_wait(&mut self) -> Duration {
+        let wait = self.next;
+        self.next = (self.next * 2).min(Self::LONGEST);
+        wait
+    }
+}
+
+/// Fetches, records and acknowledges updates until `shutdown` turns true.
+/// Wakes the command worker whenever a batch queued commands.
+pub async fn run(
+    bot: &Bot,
+    store: &Store,
+    commands: &Notify,
+    mut shutdown: watch::Receiver<bool>,
+) -> store::Result<()> {
+    let mut last = store.last_update_id()?;
+    let mut backoff = Backoff::new();
+    while !*shutdown.borrow() {
+        let mut request = bot
+            .get_updates()
+            .timeout(LONG_POLL_SECONDS)
+            .limit(BATCH)
+            .allowed_updates(allowed_updates());
+        if let Some(last) = last {
+            request = request.offset((last + 1) as i32);
+        }
+        let result = tokio::select! {
+            result = request.send() => result,
+            // Nothing fetched yet: nothing to lose by leaving now.
+            _ = shutdown.changed() => break,
+        };
+        let updates = match result {
+            Ok(updates) => {
+                backoff.reset();
+                updates
+            }
+            Err(error) => {
+                let wait = match &error {
+                    teloxide::RequestError::RetryAfter(after) => after.duration(),
+                    _ => backoff.next_wait(),
+                };
+                warn!(%error, ?wait, "getUpdates failed; trying again");
+                sleep_unless_shutdown(wait, &mut shutdown).await;
+                continue;
+            }
+        };
+        if updates.is_empty() {
+            continue;
+        }
+        // A failed write leaves the batch unacknowledged: try it again (the
+        // store is unchanged, batches are atomic) until it is durable.
+        loop {
+            match record(store, &updates, last) {
+                Ok(recorded) => {
+                    last = recorded.last;
+                    if recorded.commands > 0 {
+                        commands.notify_one();
+                    }
+                    break;
+                }
+                Err(error) => {
+                    let wait = backoff.next_wait();
+                    error!(%error, ?wait, "cannot record a batch of updates; trying again");
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn sleep_unless_shutdown(wait: Duration, shutdown: &mut watch::Receiver<bool>) {
+    tokio::select! {
+        _ = tokio::time::sleep(wait) => {}
+        _ = shutdown.changed() => {}
+    }
+}
+
+/// What a recorded batch held.
+pub struct Recorded {
+    /// The id of the newest update now stored.
+    pub last: Option<i64>,
+    /// Commands queued for the worker.
+    pub commands: usize,
+}
+
+/// Applies a batch of updates in one atomic write and flushes it. Updates
+/// at or below `last` were recorded before and are skipped.
+pub fn record(store: &Store, updates: &[Update], last: Option<i64>) -> store::Result<Recorded> {
+    let recorded = store.write(|changes| {
+        let mut newest = last;
+        let mut commands = 0;
+        for update in updates {
+            let id = i64::from(update.id.0);
+            if last.is_some_and(|last| id <= last) {
+                debug!(update = id, "already recorded; skipped");
+                continue;
+            }
+            match inbound::read(update) {
+                Some(Inbound::Event(event)) => {
+                    let applied = ingest::apply(changes, &event)?;
+                    debug!(update = id, ?applied, "applied");
+                }
+                Some(Inbound::Command(command)) => {
+                    changes.queue_command(id, serde_json::to_vec(&command)?);
+                    commands += 1;
+                }
+                None => debug!(update = id, "not handled; skipped"),
+            }
+            newest = Some(newest.map_or(id, |n: i64| n.max(id)));
+        }
+        if let Some(newest) = newest {
+            changes.set_last_update_id(newest)?;
+        }
+        Ok(Recorded {
+            last: newest,
+            commands,
+        })
+    })?;
+    store.flush()?;
+    Ok(recorded)
+}

@@ -1,0 +1,145 @@
+//! The words of the bot's replies: every user mistake becomes a localized
+//! message that says what is wrong and how to write it right.
+
+use crate::i18n::{self, Language};
+use crate::poll::{
+    DeadlineError, MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS, MIN_OPTIONS, PollError,
+};
+
+use super::command::{CommandError, NewPollError};
+
+/// The reply to a malformed command.
+pub fn command_error(language: Language, error: &CommandError) -> String {
+    let t = |key: &str, args: &[(&'static str, i18n::Arg)]| -> String {
+        // Arguments are built per call; `text_with` borrows them.
+        i18n::text_with(language, key, args)
+    };
+    match error {
+        CommandError::NewPoll(error) => {
+            let what = new_poll_error(language, error);
+            format!("{what}\n\n{}", i18n::text(language, "usage-newpoll"))
+        }
+        CommandError::BadPollRef { command, arg } => t(
+            "error-poll-ref",
+            &[("arg", arg.as_str().into()), ("command", (*command).into())],
+        ),
+        CommandError::ExtraArguments { command } => {
+            t("error-extra-arguments", &[("command", (*command).into())])
+        }
+        CommandError::BadExportArgument(arg) => {
+            t("error-export-argument", &[("arg", arg.as_str().into())])
+        }
+        CommandError::LangMissing => t("error-lang-missing", &[]),
+        CommandError::LangUnknown(code) => {
+            t("error-lang-unknown", &[("code", code.as_str().into())])
+        }
+    }
+}
+
+fn new_poll_error(language: Language, error: &NewPollError) -> String {
+    let t = |key: &str, args: &[(&'static str, i18n::Arg)]| i18n::text_with(language, key, args);
+    match error {
+        NewPollError::Empty => t("error-newpoll-empty", &[]),
+        NewPollError::UnknownFlag(flag) => {
+            t("error-unknown-flag", &[("flag", flag.as_str().into())])
+        }
+        NewPollError::MissingWhen => t("error-missing-when", &[]),
+        NewPollError::Deadline(DeadlineError::Unreadable(when)) => {
+            t("error-unreadable-when", &[("when", when.as_str().into())])
+        }
+        NewPollError::Deadline(DeadlineError::InThePast(at)) => t(
+            "error-when-in-past",
+            &[("date", i18n::format_date_time(language, *at).into())],
+        ),
+        NewPollError::Poll(error) => match error {
+            PollError::EmptyQuestion => t("error-empty-question", &[]),
+            PollError::QuestionTooLong(length) => t(
+                "error-question-too-long",
+                &[
+                    ("length", (*length).into()),
+                    ("limit", MAX_QUESTION_CHARS.into()),
+                ],
+            ),
+            PollError::EmptyOption => t("error-empty-option", &[]),
+            PollError::OptionTooLong(option, length) => t(
+                "error-option-too-long",
+                &[
+                    ("option", short(option).into()),
+                    ("length", (*length).into()),
+                    ("limit", MAX_OPTION_CHARS.into()),
+                ],
+            ),
+            PollError::TooFewOptions(count) => t(
+                "error-too-few-options",
+                &[("count", (*count).into()), ("limit", MIN_OPTIONS.into())],
+            ),
+            PollError::TooManyOptions(count) => t(
+                "error-too-many-options",
+                &[("count", (*count).into()), ("limit", MAX_OPTIONS.into())],
+            ),
+            PollError::DuplicateOption(option) => t(
+                "error-duplicate-option",
+                &[("option", short(option).into())],
+            ),
+        },
+    }
+}
+
+/// An overlong option quoted back to its author, cut by characters.
+fn short(text: &str) -> String {
+    const QUOTED: usize = 40;
+    if text.chars().count() <= QUOTED {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(QUOTED).collect();
+    format!("{cut}…")
+}
+
+/// Cuts a message to Telegram's limit (in UTF-16 units, as Telegram counts).
+pub fn fit(text: &str, limit: usize) -> String {
+    if text.encode_utf16().count() <= limit {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut units = 0;
+    for c in text.chars() {
+        if units + c.len_utf16() + 1 > limit {
+            break;
+        }
+        units += c.len_utf16();
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_counts_utf16_and_never_splits_a_character() {
+        assert_eq!(fit("abc", 3), "abc");
+        assert_eq!(fit("abcd", 3), "ab…");
+        let emoji = "👍".repeat(10);
+        let cut = fit(&emoji, 5);
+        assert_eq!(cut, "👍👍…");
+        assert!(cut.encode_utf16().count() <= 5);
+    }
+
+    #[test]
+    fn every_mistake_says_what_and_how() {
+        let e = CommandError::NewPoll(NewPollError::Poll(PollError::TooFewOptions(1)));
+        let text = command_error(Language::English, &e);
+        assert!(
+            text.starts_with("A poll needs at least 2 options; this one has 1."),
+            "{text}"
+        );
+        assert!(text.contains("/newpoll Question? | Option one | Option two"));
+        let text = command_error(Language::Chinese, &e);
+        assert!(
+            text.starts_with("投票至少需要 2 个选项；现在只有 1 个。"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,170 @@
+//! Test support: the fake Bot API server, update builders, and the real bot
+//! started against them with its own temporary database.
+#![allow(dead_code, unused_imports)]
+
+pub mod fake_telegram;
+pub mod updates;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use pollbot::config::Config;
+use pollbot::i18n::Language;
+use pollbot::store::Store;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use fake_telegram::{Call, Failure, FakeTelegram};
+
+/// How long a test waits for something the bot should do promptly.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The configuration `main` would build, pointed at the fake server.
+pub fn config(fake: &FakeTelegram, db: &Path, moderators: &[i64]) -> Config {
+    Config {
+        token: fake_telegram::TOKEN.to_owned(),
+        api_url: fake.api_url(),
+        db_path: db.to_path_buf(),
+        moderators: moderators.to_vec(),
+        default_language: Language::English,
+    }
+}
+
+/// The real bot (`pollbot::telegram::run`, as `main` runs it) in this
+/// process, talking HTTP to the fake server.
+pub struct RunningBot {
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+impl RunningBot {
+    pub fn start(config: Config) -> Self {
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(pollbot::telegram::run(config, async move {
+            let _ = stopped.await;
+        }));
+        Self {
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    /// Asks the bot to stop as on SIGTERM and waits until it has.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        tokio::time::timeout(Duration::from_secs(60), &mut self.task)
+            .await
+            .expect("the bot stops within a minute")
+            .expect("the bot task does not panic")
+    }
+}
+
+/// A fake server, a temporary database, and the bot running on both.
+pub struct World {
+    pub fake: FakeTelegram,
+    pub dir: tempfile::TempDir,
+    pub moderators: Vec<i64>,
+    pub bot: Option<RunningBot>,
+}
+
+impl World {
+    pub async fn start() -> Self {
+        Self::with_moderators(&[]).await
+    }
+
+    pub async fn with_moderators(moderators: &[i64]) -> Self {
+        let fake = FakeTelegram::start().await;
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let mut world = Self {
+            fake,
+            dir,
+            moderators: moderators.to_vec(),
+            bot: None,
+        };
+        world.start_bot();
+        world
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("db")
+    }
+
+    pub fn start_bot(&mut self) {
+        assert!(self.bot.is_none(), "the bot is already running");
+        let config = config(&self.fake, &self.db_path(), &self.moderators);
+        self.bot = Some(RunningBot::start(config));
+    }
+
+    pub async fn stop_bot(&mut self) {
+        let bot = self.bot.take().expect("the bot is running");
+        bot.stop().await.expect("the bot stops cleanly");
+    }
+
+    /// Stops the bot and opens its database (sled allows one opener).
+    pub async fn stop_and_open_store(&mut self) -> Store {
+        self.stop_bot().await;
+        Store::open(&self.db_path()).expect("the database opens after the bot stopped")
+    }
+
+    /// Pushes an update and waits until the bot has acknowledged it, that
+    /// is, recorded it durably.
+    pub async fn deliver(&self, update: serde_json::Value) -> i64 {
+        let id = self.fake.push_update(update);
+        assert!(
+            self.fake.wait_acknowledged(id, PATIENCE).await,
+            "update {id} acknowledged"
+        );
+        id
+    }
+
+    /// Pushes updates and waits until all are acknowledged.
+    pub async fn deliver_all(&self, updates: Vec<serde_json::Value>) {
+        let (_, last) = self.fake.push_updates(updates);
+        assert!(
+            self.fake.wait_acknowledged(last, PATIENCE).await,
+            "updates through {last} acknowledged"
+        );
+    }
+
+    /// Waits for the `n`-th call (1-based) of `method` and returns it.
+    pub async fn nth_call(&self, method: &str, n: usize) -> Call {
+        let calls = self.fake.wait_for_calls(method, n, PATIENCE).await;
+        assert!(
+            calls.len() >= n,
+            "expected {n} {method} calls, got {}: {:#?}",
+            calls.len(),
+            self.fake.calls()
+        );
+        calls[n - 1].clone()
+    }
+
+    /// The text of the `n`-th message the bot sent to `chat`.
+    pub async fn nth_message_to(&self, chat: i64, n: usize) -> String {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let texts: Vec<String> = self
+                .fake
+                .calls_to("sendMessage")
+                .into_iter()
+                .filter(|c| c.chat_id() == Some(chat) && !c.failed)
+                .filter_map(|c| c.text())
+                .collect();
+            if texts.len() >= n {
+                return texts[n - 1].clone();
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "expected {n} messages to {chat}, got {texts:#?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Every call the bot made conforms to the Bot API description.
+    pub fn assert_api_conformance(&self) {
+        let violations = self.fake.api_violations();
+        assert!(violations.is_empty(), "Bot API violations: {violations:#?}");
+    }
+}
