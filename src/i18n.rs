@@ -124,7 +124,7 @@ pub fn format_count(count: u64) -> String {
     let digits = count.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(digit);
@@ -206,10 +206,11 @@ mod tests {
             for entry in std::fs::read_dir(dir).unwrap() {
                 let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
                 for line in text.lines() {
-                    if let Some((key, _)) = line.split_once(" =") {
-                        if !key.starts_with([' ', '#', '[', '*']) && !key.is_empty() {
-                            keys.push(key.to_owned());
-                        }
+                    if let Some((key, _)) = line.split_once(" =")
+                        && !key.starts_with([' ', '#', '[', '*'])
+                        && !key.is_empty()
+                    {
+                        keys.push(key.to_owned());
                     }
                 }
             }

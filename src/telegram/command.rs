@@ -276,10 +276,10 @@ fn take_when(rest: &mut &str) -> Option<String> {
     let mut words = rest.split_whitespace();
     let first = words.next()?;
     let mut when = first.to_owned();
-    if is_date(first) {
-        if let Some(time) = words.next().filter(|w| is_clock_time(w)) {
-            when = format!("{first} {time}");
-        }
+    if is_date(first)
+        && let Some(time) = words.next().filter(|w| is_clock_time(w))
+    {
+        when = format!("{first} {time}");
     }
     let mut consumed = 0;
     for word in when.split(' ') {

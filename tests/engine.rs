@@ -1,0 +1,392 @@
+//! The poll engine on a real sled database: tallies, ranking, persistence,
+//! exports and the demo.
+
+use chrono::{DateTime, Utc};
+use pollbot::i18n::Language;
+use pollbot::ingest::{Event, apply};
+use pollbot::poll::{Person, Poll, PollId, PollOptions, PollQuestion, PollState};
+use pollbot::report::{self, PollReport, Summary};
+use pollbot::store::{Store, StoreError};
+
+const CHAT: i64 = -100777;
+const TELEGRAM_ID: &str = "tg-poll-1";
+const POLL_MESSAGE: i32 = 50;
+
+fn at(minute: i64) -> DateTime<Utc> {
+    "2024-03-14T09:00:00Z".parse::<DateTime<Utc>>().unwrap() + chrono::Duration::minutes(minute)
+}
+
+fn person(id: i64) -> Person {
+    Person {
+        id,
+        name: format!("User {id}"),
+    }
+}
+
+fn create_poll(store: &Store, options: &[&str], multiple: bool) -> PollId {
+    store
+        .write(|changes| {
+            changes.create_poll(CHAT, |id| Poll {
+                id,
+                question: PollQuestion::parse("Which one?").unwrap(),
+                options: PollOptions::parse(options).unwrap(),
+                multiple,
+                anonymous: false,
+                created_at: at(0),
+                deadline: None,
+                state: PollState::Open,
+                closed_at: None,
+                message_id: POLL_MESSAGE,
+                telegram_id: TELEGRAM_ID.into(),
+            })
+        })
+        .unwrap()
+        .id
+}
+
+fn events(store: &Store, events: &[Event]) {
+    store
+        .write(|changes| {
+            for event in events {
+                apply(changes, event)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+fn vote(user: i64, options: &[u32]) -> Event {
+    Event::Vote {
+        telegram_poll_id: TELEGRAM_ID.into(),
+        voter: person(user),
+        option_ids: options.to_vec(),
+        at: at(user),
+    }
+}
+
+fn comment(message_id: i32, user: i64, reply_to: i32, text: &str) -> Event {
+    Event::Reply {
+        chat: CHAT,
+        message_id,
+        reply_to,
+        author: Some(person(user)),
+        text: Some(text.into()),
+        at: at(i64::from(message_id)),
+    }
+}
+
+fn react(message_id: i32, user: i64, old: &[&str], new: &[&str]) -> Event {
+    Event::Reaction {
+        chat: CHAT,
+        message_id,
+        user,
+        old: old.iter().map(|s| s.to_string()).collect(),
+        new: new.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+#[test]
+fn tallies_follow_changes_and_withdrawals_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = create_poll(&store, &["A", "B", "C"], false);
+    events(
+        &store,
+        &[vote(1, &[0]), vote(2, &[1]), vote(3, &[0]), vote(4, &[2])],
+    );
+    // 3 changes A -> C, 4 withdraws, 2 votes B again (no change), 5 sends an
+    // impossible answer (two options in a one-answer poll, then option 9).
+    events(
+        &store,
+        &[
+            vote(3, &[2]),
+            vote(4, &[]),
+            vote(2, &[1]),
+            vote(5, &[0, 1]),
+            vote(5, &[9]),
+        ],
+    );
+    let tally = store.tally(id).unwrap().unwrap();
+    assert_eq!(tally.counts, vec![1, 1, 1]);
+    assert_eq!(tally.voters, 3);
+    assert_eq!(store.ballot(id, 3).unwrap().unwrap().options, vec![2]);
+    assert!(store.ballot(id, 4).unwrap().is_none());
+    assert!(store.ballot(id, 5).unwrap().is_none());
+    // Re-applying the same events (a re-delivery) changes nothing.
+    events(&store, &[vote(3, &[2]), vote(4, &[])]);
+    assert_eq!(store.tally(id).unwrap().unwrap().counts, vec![1, 1, 1]);
+    let ballots: Vec<_> = store.ballots(id).collect::<Result<_, _>>().unwrap();
+    assert_eq!(
+        ballots.iter().map(|b| b.voter.id).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+}
+
+#[test]
+fn everything_survives_reopening_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = {
+        let store = Store::open(dir.path()).unwrap();
+        let id = create_poll(&store, &["Yes", "No"], true);
+        events(
+            &store,
+            &[
+                vote(1, &[0, 1]),
+                vote(2, &[1]),
+                comment(60, 1, POLL_MESSAGE, "Both"),
+            ],
+        );
+        events(&store, &[react(60, 2, &[], &["👍"])]);
+        store.write(|c| c.set_chat_language(CHAT, "zh")).unwrap();
+        store.flush().unwrap();
+        id
+    };
+    let store = Store::open(dir.path()).unwrap();
+    let tally = store.tally(id).unwrap().unwrap();
+    assert_eq!(
+        (tally.counts, tally.voters, tally.comments),
+        (vec![1, 2], 2, 1)
+    );
+    assert_eq!(store.top_comments(id, 5).unwrap()[0].approvals(), 1);
+    assert_eq!(store.chat(CHAT).unwrap().language.as_deref(), Some("zh"));
+    assert_eq!(store.latest_poll(CHAT).unwrap().unwrap().id, id);
+    assert_eq!(store.poll_by_telegram_id(TELEGRAM_ID).unwrap(), Some(id));
+}
+
+#[test]
+fn a_second_opener_gets_a_clear_error_naming_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let _held = Store::open(dir.path()).unwrap();
+    let error = match Store::open(dir.path()) {
+        Err(error) => error,
+        Ok(_) => panic!("a second opener must be refused"),
+    };
+    assert!(matches!(error, StoreError::Locked { .. }), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .contains(&dir.path().display().to_string())
+    );
+}
+
+#[test]
+fn top_comments_rank_by_approvals_and_ties_go_to_the_earlier() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = create_poll(&store, &["A", "B"], false);
+    events(
+        &store,
+        &[
+            comment(61, 1, POLL_MESSAGE, "first"),
+            comment(62, 2, 61, "second, a reply to the first"),
+            comment(63, 3, POLL_MESSAGE, "third"),
+            comment(64, 4, POLL_MESSAGE, "fourth"),
+            comment(70, 9, 999, "a reply to something else is no comment"),
+        ],
+    );
+    events(
+        &store,
+        &[
+            react(63, 10, &[], &["🔥"]),
+            react(63, 11, &[], &["❤"]),
+            react(63, 11, &["❤"], &["❤", "👍"]), // still one approval from 11
+            react(62, 10, &[], &["👍"]),
+            react(61, 12, &[], &["👍"]),
+            react(64, 12, &[], &["👎"]), // not an approval
+            react(64, 13, &[], &["💯"]),
+            react(64, 13, &["💯"], &[]), // withdrawn
+            // `+1` replies approve and are not comments.
+            comment(80, 14, 62, "+1"),
+            comment(81, 14, 62, "同意"), // same user: still one approval
+            Event::ReactionCounts {
+                chat: CHAT,
+                message_id: 64,
+                counts: vec![("👍".into(), 1), ("😢".into(), 5)],
+            },
+        ],
+    );
+    let top: Vec<(i32, u32)> = store
+        .top_comments(id, 5)
+        .unwrap()
+        .iter()
+        .map(|c| (c.message_id, c.approvals()))
+        .collect();
+    assert_eq!(top, [(62, 2), (63, 2), (61, 1), (64, 1)]);
+    assert_eq!(store.tally(id).unwrap().unwrap().comments, 4);
+    assert_eq!(store.top_comments(id, 2).unwrap().len(), 2);
+}
+
+fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    assert!(
+        bytes.starts_with("\u{feff}".as_bytes()),
+        "CSV starts with a BOM"
+    );
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[3..]);
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn csv_exports_round_trip_through_a_csv_parser() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = create_poll(&store, &["能源", "Trade, fair"], true);
+    let tricky = "Line one, with a comma\n\"quoted\" 合作 — and more";
+    events(
+        &store,
+        &[
+            vote(2, &[0, 1]),
+            vote(1, &[1]),
+            comment(60, 2, POLL_MESSAGE, tricky),
+        ],
+    );
+    events(&store, &[react(60, 1, &[], &["👍"])]);
+    let poll = store.poll(id).unwrap().unwrap();
+
+    let mut votes = Vec::new();
+    report::votes_csv(&store, &poll, &mut votes).unwrap();
+    let rows = csv_rows(&votes);
+    assert_eq!(
+        rows[0],
+        ["poll", "user_id", "user_name", "options", "voted_at"]
+    );
+    assert_eq!(rows[1][..4], ["1", "1", "User 1", "Trade, fair"]);
+    assert_eq!(rows[2][..4], ["1", "2", "User 2", "能源; Trade, fair"]);
+    assert_eq!(rows[2][4], "2024-03-14T09:02:00+00:00");
+    assert_eq!(rows.len(), 3);
+
+    let mut comments = Vec::new();
+    report::comments_csv(&store, &poll, &mut comments).unwrap();
+    let rows = csv_rows(&comments);
+    assert_eq!(
+        rows[0],
+        [
+            "poll",
+            "message_id",
+            "user_id",
+            "user_name",
+            "voted_option",
+            "approvals",
+            "posted_at",
+            "text"
+        ]
+    );
+    assert_eq!(
+        rows[1],
+        [
+            "1",
+            "60",
+            "2",
+            "User 2",
+            "能源; Trade, fair",
+            "1",
+            "2024-03-14T10:00:00+00:00",
+            tricky
+        ]
+    );
+}
+
+#[test]
+fn json_export_is_valid_and_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = create_poll(&store, &["A", "B"], false);
+    events(
+        &store,
+        &[
+            vote(1, &[0]),
+            vote(2, &[0]),
+            vote(3, &[1]),
+            comment(60, 3, POLL_MESSAGE, "B \"rules\""),
+        ],
+    );
+    let report = PollReport::load(&store, id).unwrap().unwrap();
+    let mut bytes = Vec::new();
+    report::json(&store, &report, &mut bytes).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(json["poll"]["question"], "Which one?");
+    assert_eq!(json["tally"]["voters"], 3);
+    assert_eq!(json["tally"]["options"][0]["count"], 2);
+    assert_eq!(json["tally"]["options"][0]["share"], "66.7%");
+    assert_eq!(json["tally"]["options"][1]["share"], "33.3%");
+    assert_eq!(json["votes"].as_array().unwrap().len(), 3);
+    assert_eq!(json["comments"][0]["text"], "B \"rules\"");
+    assert_eq!(json["comments"][0]["voted_option"], "B");
+}
+
+#[test]
+fn the_summary_has_the_shape_of_a_published_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = create_poll(&store, &["A", "B", "C"], false);
+    events(
+        &store,
+        &[
+            vote(1, &[0]),
+            vote(2, &[1]),
+            vote(3, &[2]),
+            comment(60, 1, POLL_MESSAGE, "A!\nReally."),
+        ],
+    );
+    let report = PollReport::load(&store, id).unwrap().unwrap();
+    assert_eq!(
+        Summary::new(&report, Language::English).full(),
+        "#1 Which one?\n3 voters · open\nA — 1 (33.4%)\nB — 1 (33.3%)\nC — 1 (33.3%)\n\
+         Most-approved comments\n1. 👍 0 · User 1 (A): \"A! Really.\""
+    );
+    assert_eq!(
+        Summary::new(&report, Language::Chinese).full(),
+        "#1 Which one?\n3 位投票者 · 进行中\nA — 1 (33.4%)\nB — 1 (33.3%)\nC — 1 (33.3%)\n\
+         最受认同的评论\n1. 👍 0 · User 1（A）：“A! Really.”"
+    );
+}
+
+#[test]
+fn the_demo_writes_five_files_with_the_published_figures() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("new-folder");
+    pollbot::cli::demo(&dir).unwrap();
+    let summary = std::fs::read_to_string(dir.join("summary.txt")).unwrap();
+    let lines: Vec<&str> = summary.lines().collect();
+    assert_eq!(
+        lines[0],
+        "#1 In which area should the two countries deepen cooperation?"
+    );
+    assert_eq!(lines[1], "1,601 voters · closed 28 Mar 2024 18:00 UTC");
+    assert_eq!(
+        lines[2..6],
+        [
+            "Energy — 672 (42.0%)",
+            "Trade — 472 (29.5%)",
+            "Military — 304 (19.0%)",
+            "Food — 153 (9.5%)"
+        ]
+    );
+    assert_eq!(lines[6], "Most-approved comments");
+    assert!(lines[7].starts_with("1. 👍 57 · "), "{}", lines[7]);
+    assert_eq!(lines.len(), 12);
+
+    let votes = std::fs::read(dir.join("votes.csv")).unwrap();
+    assert_eq!(csv_rows(&votes).len(), 1 + 1601);
+    let comments = csv_rows(&std::fs::read(dir.join("comments.csv")).unwrap());
+    assert!(comments.len() > 30, "{} comments", comments.len() - 1);
+    assert!(
+        comments
+            .iter()
+            .any(|row| row[7].contains('\n') && row[7].contains('"') && row[7].contains(','))
+    );
+    assert!(comments.iter().any(|row| row[7].contains("粮食")));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("poll.json")).unwrap()).unwrap();
+    assert_eq!(json["tally"]["voters"], 1601);
+    assert_eq!(json["votes"].as_array().unwrap().len(), 1601);
+
+    let png = std::fs::read(dir.join("results.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+    assert!(width >= 1000, "chart is {width} px wide");
+}
