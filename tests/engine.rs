@@ -390,3 +390,25 @@ fn the_demo_writes_five_files_with_the_published_figures() {
     let width = u32::from_be_bytes(png[16..20].try_into().unwrap());
     assert!(width >= 1000, "chart is {width} px wide");
 }
+
+#[test]
+fn votes_that_arrive_before_their_poll_is_stored_count_once_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    events(
+        &store,
+        &[
+            vote(1, &[1]),
+            vote(2, &[0]),
+            vote(2, &[1]),
+            vote(3, &[0]),
+            vote(3, &[]),
+        ],
+    );
+    let id = create_poll(&store, &["A", "B"], false);
+    let tally = store.tally(id).unwrap().unwrap();
+    assert_eq!((tally.counts, tally.voters), (vec![0, 2], 2));
+    // Counted once: later votes move them as usual.
+    events(&store, &[vote(1, &[0])]);
+    assert_eq!(store.tally(id).unwrap().unwrap().counts, vec![1, 1]);
+}

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 
 use super::{ChatRecord, MessageRole, Result, keys};
 use crate::poll::{Ballot, ChatId, Comment, Person, Poll, PollId, PollNumber, PollState, Tally};
@@ -14,12 +14,21 @@ use crate::poll::{Ballot, ChatId, Comment, Person, Poll, PollId, PollNumber, Pol
 pub enum VoteOutcome {
     /// The voter's ballot is now the given answer (or withdrawn).
     Recorded(PollId),
-    /// The vote refers to a poll we do not keep.
-    UnknownPoll,
+    /// The vote refers to a poll not stored (yet): it is kept and counted
+    /// when the poll is stored.
+    Early,
     /// The poll is closed, or anonymous (Telegram sends only counts).
     NotAccepted(PollId),
     /// Option ids that the poll does not have.
     Invalid(PollId),
+}
+
+/// A vote kept until its poll is stored.
+#[derive(Serialize, Deserialize)]
+struct EarlyVote {
+    voter: Person,
+    option_ids: Vec<u32>,
+    at: DateTime<Utc>,
 }
 
 /// What became of a reply.
@@ -111,7 +120,24 @@ impl<'a> Changes<'a> {
             keys::poll_id_value(id),
         );
         self.put(keys::message(chat, poll.message_id), &MessageRole::Poll(id))?;
+        self.count_early_votes(&poll.telegram_id)?;
         Ok(poll)
+    }
+
+    /// Votes can reach the bot before it has stored the poll it just posted;
+    /// they wait under the poll's Telegram id and are counted now.
+    fn count_early_votes(&mut self, telegram_id: &str) -> Result<()> {
+        let prefix = keys::early_votes(telegram_id);
+        let mut early = Vec::new();
+        for entry in self.tree.scan_prefix(&prefix) {
+            let (key, value) = entry?;
+            early.push((key.to_vec(), serde_json::from_slice::<EarlyVote>(&value)?));
+        }
+        for (key, vote) in early {
+            self.remove(key);
+            self.record_vote(telegram_id, vote.voter, &vote.option_ids, vote.at)?;
+        }
+        Ok(())
     }
 
     /// Marks a poll closed; returns it, or `None` if it does not exist.
@@ -136,12 +162,17 @@ impl<'a> Changes<'a> {
         option_ids: &[u32],
         at: DateTime<Utc>,
     ) -> Result<VoteOutcome> {
-        let Some(id) = self.poll_by_telegram_id(telegram_poll_id)? else {
-            return Ok(VoteOutcome::UnknownPoll);
+        let Some(poll) = self.poll_by_telegram_id(telegram_poll_id)? else {
+            let key = keys::early_vote(telegram_poll_id, voter.id);
+            let early = EarlyVote {
+                voter,
+                option_ids: option_ids.to_vec(),
+                at,
+            };
+            self.put(key, &early)?;
+            return Ok(VoteOutcome::Early);
         };
-        let Some(poll) = self.get::<Poll>(&keys::poll(id))? else {
-            return Ok(VoteOutcome::UnknownPoll);
-        };
+        let id = poll.id;
         if !poll.is_open() || poll.anonymous {
             return Ok(VoteOutcome::NotAccepted(id));
         }
@@ -173,12 +204,10 @@ impl<'a> Changes<'a> {
         closed: bool,
         at: DateTime<Utc>,
     ) -> Result<Option<PollId>> {
-        let Some(id) = self.poll_by_telegram_id(telegram_poll_id)? else {
+        let Some(poll) = self.poll_by_telegram_id(telegram_poll_id)? else {
             return Ok(None);
         };
-        let Some(poll) = self.get::<Poll>(&keys::poll(id))? else {
-            return Ok(None);
-        };
+        let id = poll.id;
         if poll.anonymous && poll.is_open() && counts.len() == poll.options.len() {
             let mut tally = self.tally(&poll)?;
             tally.counts = counts.to_vec();
@@ -360,10 +389,11 @@ impl<'a> Changes<'a> {
         }
     }
 
-    fn poll_by_telegram_id(&self, telegram_id: &str) -> Result<Option<PollId>> {
-        Ok(self
-            .get_raw(&keys::telegram_poll(telegram_id))?
-            .map(|v| keys::poll_id_from_value(&v)))
+    fn poll_by_telegram_id(&self, telegram_id: &str) -> Result<Option<Poll>> {
+        match self.get_raw(&keys::telegram_poll(telegram_id))? {
+            Some(id) => self.get(&keys::poll(keys::poll_id_from_value(&id))),
+            None => Ok(None),
+        }
     }
 
     fn tally(&self, poll: &Poll) -> Result<Tally> {

@@ -17,6 +17,7 @@
 //! | `o`  | chat, poll number, message                  | `Comment`        |
 //! | `r`  | chat, poll number, inverted approvals, msg  | empty (ranking)  |
 //! | `a`  | chat, message, user                         | empty (approval) |
+//! | `v`  | Telegram poll id, 0, user                   | early vote       |
 //! | `q`  | update id                                   | queued command   |
 //! | `u`  | —                                           | last update id   |
 
@@ -31,6 +32,7 @@ pub const MESSAGE: u8 = b'm';
 pub const COMMENT: u8 = b'o';
 pub const RANKING: u8 = b'r';
 pub const APPROVAL: u8 = b'a';
+pub const EARLY_VOTE: u8 = b'v';
 pub const QUEUED_COMMAND: u8 = b'q';
 pub const LAST_UPDATE: u8 = b'u';
 
@@ -115,6 +117,21 @@ pub fn ballots_of_poll(poll: PollId) -> Vec<u8> {
 pub fn telegram_poll(telegram_id: &str) -> Vec<u8> {
     let mut key = Key::new(TELEGRAM_POLL);
     key.0.extend_from_slice(telegram_id.as_bytes());
+    key.0
+}
+
+/// A vote for a poll not stored yet (it arrived while the bot was still
+/// storing the poll it had just posted).
+pub fn early_vote(telegram_id: &str, user: i64) -> Vec<u8> {
+    let mut key = early_votes(telegram_id);
+    key.extend_from_slice(&signed(user));
+    key
+}
+
+pub fn early_votes(telegram_id: &str) -> Vec<u8> {
+    let mut key = Key::new(EARLY_VOTE);
+    key.0.extend_from_slice(telegram_id.as_bytes());
+    key.0.push(0);
     key.0
 }
 
