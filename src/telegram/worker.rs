@@ -425,6 +425,10 @@ impl Worker {
             .write(|changes| changes.close_poll(poll.id, Utc::now()))?;
         self.store.flush()?;
         info!(poll = %poll.id, "poll closed");
+        if !self.store.chat(poll.id.chat)?.active {
+            // Removed from the chat: nobody there to tell.
+            return Ok(());
+        }
         let language = self.language(poll.id.chat);
         self.post_results(poll.id.chat, poll.id, language).await
     }
