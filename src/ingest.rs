@@ -61,6 +61,13 @@ pub enum Event {
     },
     /// The bot joined or left a chat.
     Membership { chat: ChatId, active: bool },
+    /// A message that carries a poll, e.g. a channel's poll forwarded into
+    /// its discussion group, where members reply to this copy.
+    PollMessage {
+        chat: ChatId,
+        message_id: i32,
+        telegram_poll_id: String,
+    },
 }
 
 /// What an event did.
@@ -76,6 +83,8 @@ pub enum Applied {
     Edited(bool),
     Approval(bool),
     Membership,
+    /// Another message carrying one of our polls, if it is ours.
+    PollMessage(Option<PollId>),
     /// Nothing of ours (a reply to an unrelated message, media only, ...).
     Ignored,
 }
@@ -189,5 +198,14 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
             changes.set_chat_active(*chat, *active)?;
             Ok(Applied::Membership)
         }
+        Event::PollMessage {
+            chat,
+            message_id,
+            telegram_poll_id,
+        } => Ok(Applied::PollMessage(changes.add_poll_message(
+            *chat,
+            *message_id,
+            telegram_poll_id,
+        )?)),
     }
 }

@@ -6,8 +6,9 @@ mod common;
 use std::time::Duration;
 
 use common::updates::{
-    Person, caption_reply, edited_message, media_only_reply, message, message_from_sender_chat,
-    my_chat_member, person, poll_answer, poll_state, reaction, reaction_count, reply,
+    Person, caption_reply, channel_post, edited_message, media_only_reply, message,
+    message_from_sender_chat, my_chat_member, person, poll_answer, poll_state, reaction,
+    reaction_count, reply,
 };
 use common::{Call, Failure, PATIENCE, World};
 use pollbot::i18n::{self, Arg, Language};
@@ -780,6 +781,7 @@ async fn the_bot_asks_for_what_it_handles_and_registers_its_commands() {
     assert_eq!(
         allowed,
         [
+            "channel_post",
             "edited_message",
             "message",
             "message_reaction",
@@ -798,4 +800,100 @@ async fn a_chat_that_removed_the_bot_is_marked_inactive() {
     world.deliver(my_chat_member(GROUP, "kicked")).await;
     let store = world.stop_and_open_store().await;
     assert!(!store.chat(GROUP).unwrap().active);
+}
+
+const CHANNEL: i64 = -1009876543210;
+const DISCUSSION: i64 = -1005555555555;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_channel_runs_anonymous_polls_and_its_discussion_group_comments() {
+    let mut world = World::start().await;
+    world.fake.set_bot_admin(CHANNEL, true);
+    world
+        .deliver(channel_post(
+            CHANNEL,
+            1,
+            "/newpoll Which area? | Energy | Trade",
+            None,
+        ))
+        .await;
+    let call = world.nth_call("sendPoll", 1).await;
+    assert_eq!(call.chat_id(), Some(CHANNEL));
+    assert_eq!(
+        call.bool_param("is_anonymous"),
+        Some(true),
+        "channels take only anonymous polls"
+    );
+    let poll_message = call.sent_message_id().unwrap() as i32;
+    let poll = world
+        .fake
+        .poll_at(CHANNEL, i64::from(poll_message))
+        .unwrap();
+    // Telegram forwards the channel's poll into the linked discussion group;
+    // members reply to that copy.
+    let mut forwarded = message(DISCUSSION, 70, &person(777000, "Telegram"), "");
+    let copy = forwarded["message"].as_object_mut().unwrap();
+    copy.remove("text");
+    copy.remove("entities");
+    copy.insert("is_automatic_forward".into(), serde_json::json!(true));
+    copy.insert("poll".into(), poll.poll.clone());
+    world.deliver(forwarded).await;
+    world
+        .deliver_all(vec![
+            reply(DISCUSSION, 71, &person(21, "U"), "Energy, clearly", 70),
+            reaction_count(DISCUSSION, 71, &[("👍", 3)]),
+            poll_state(
+                &poll.poll_id,
+                "Which area?",
+                &[("Energy", 5), ("Trade", 2)],
+                7,
+                false,
+                true,
+                false,
+            ),
+        ])
+        .await;
+    world
+        .deliver(channel_post(CHANNEL, 2, "/results", None))
+        .await;
+    assert_eq!(
+        caption(&world.nth_call("sendPhoto", 1).await),
+        "#1 Which area?\n7 voters · anonymous · open\nEnergy — 5 (71.4%)\nTrade — 2 (28.6%)\n\
+         Most-approved comments\n1. 👍 3 · U: \"Energy, clearly\""
+    );
+    world.assert_api_conformance();
+    let store = world.stop_and_open_store().await;
+    assert!(
+        store
+            .poll(PollId {
+                chat: CHANNEL,
+                number: PollNumber(1)
+            })
+            .unwrap()
+            .unwrap()
+            .anonymous
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_telegram_refuses_the_moderator_is_told_why() {
+    let world = group_world().await;
+    world.fake.fail_next(
+        "sendPoll",
+        1,
+        Failure::BadRequest("not enough rights to send polls to the chat".into()),
+    );
+    world
+        .deliver(message(GROUP, 1, &admin(), "/newpoll Q? | A | B"))
+        .await;
+    assert_eq!(
+        world.nth_message_to(GROUP, 1).await,
+        en(
+            "error-telegram-refused",
+            &[(
+                "reason",
+                "Bad Request: not enough rights to send polls to the chat".into()
+            )]
+        )
+    );
 }

@@ -71,6 +71,7 @@ error-not-moderator = Only this chat's moderators can use {$command}.
 error-no-polls = This chat has no polls yet. A moderator can start one with /newpoll.
 error-poll-not-found = There is no poll {$number} in this chat. /polls lists them.
 error-unknown-command = I don't know {$command}. /help lists what I can do.
+error-telegram-refused = Telegram refused this: {$reason}
 error-internal = Sorry, something went wrong on my side. Please try again in a minute.
 
 ## Help

@@ -72,6 +72,7 @@ error-not-moderator = Только модераторы этого чата мо
 error-no-polls = В этом чате ещё нет опросов. Модератор может начать опрос командой /newpoll.
 error-poll-not-found = В этом чате нет опроса {$number}. /polls покажет список.
 error-unknown-command = Я не знаю команды {$command}. /help покажет, что я умею.
+error-telegram-refused = Telegram отказал: {$reason}
 error-internal = Извините, у меня что-то сломалось. Попробуйте через минуту.
 
 ## Help

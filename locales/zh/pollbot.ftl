@@ -68,6 +68,7 @@ error-not-moderator = 只有本群的管理员才能使用 {$command}。
 error-no-polls = 本群还没有投票。管理员可以用 /newpoll 发起投票。
 error-poll-not-found = 本群没有投票 {$number}。/polls 会列出所有投票。
 error-unknown-command = 我不认识 {$command}。/help 列出了我能做的事。
+error-telegram-refused = Telegram 拒绝了此操作：{$reason}
 error-internal = 抱歉，我这边出了问题。请稍后再试。
 
 ## Help

@@ -124,8 +124,9 @@ impl<'a> Changes<'a> {
         Ok(poll)
     }
 
-    /// Votes can reach the bot before it has stored the poll it just posted;
-    /// they wait under the poll's Telegram id and are counted now.
+    /// Votes (and forwarded copies of the poll) can reach the bot before it
+    /// has stored the poll it just posted; they wait under the poll's
+    /// Telegram id and are taken into account now.
     fn count_early_votes(&mut self, telegram_id: &str) -> Result<()> {
         let prefix = keys::early_votes(telegram_id);
         let mut early = Vec::new();
@@ -137,7 +138,36 @@ impl<'a> Changes<'a> {
             self.remove(key);
             self.record_vote(telegram_id, vote.voter, &vote.option_ids, vote.at)?;
         }
+        let mut copies = Vec::new();
+        for entry in self
+            .tree
+            .scan_prefix(keys::early_poll_messages(telegram_id))
+        {
+            copies.push(entry?.0.to_vec());
+        }
+        for key in copies {
+            let (chat, message_id) = keys::chat_and_message_of_early_poll_message(&key);
+            self.remove(key);
+            self.add_poll_message(chat, message_id, telegram_id)?;
+        }
         Ok(())
+    }
+
+    /// Notes another message that carries one of our polls (a forwarded
+    /// copy), so that replies to it count as comments.
+    pub fn add_poll_message(
+        &mut self,
+        chat: ChatId,
+        message_id: i32,
+        telegram_poll_id: &str,
+    ) -> Result<Option<PollId>> {
+        let Some(poll) = self.poll_by_telegram_id(telegram_poll_id)? else {
+            let key = keys::early_poll_message(telegram_poll_id, chat, message_id);
+            self.put_raw(key, Vec::new());
+            return Ok(None);
+        };
+        self.put(keys::message(chat, message_id), &MessageRole::Poll(poll.id))?;
+        Ok(Some(poll.id))
     }
 
     /// Marks a poll closed; returns it, or `None` if it does not exist.

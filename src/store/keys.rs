@@ -18,6 +18,7 @@
 //! | `r`  | chat, poll number, inverted approvals, msg  | empty (ranking)  |
 //! | `a`  | chat, message, user                         | empty (approval) |
 //! | `v`  | Telegram poll id, 0, user                   | early vote       |
+//! | `w`  | Telegram poll id, 0, chat, message          | early poll copy  |
 //! | `q`  | update id                                   | queued command   |
 //! | `u`  | —                                           | last update id   |
 
@@ -33,6 +34,7 @@ pub const COMMENT: u8 = b'o';
 pub const RANKING: u8 = b'r';
 pub const APPROVAL: u8 = b'a';
 pub const EARLY_VOTE: u8 = b'v';
+pub const EARLY_POLL_MESSAGE: u8 = b'w';
 pub const QUEUED_COMMAND: u8 = b'q';
 pub const LAST_UPDATE: u8 = b'u';
 
@@ -133,6 +135,31 @@ pub fn early_votes(telegram_id: &str) -> Vec<u8> {
     key.0.extend_from_slice(telegram_id.as_bytes());
     key.0.push(0);
     key.0
+}
+
+/// A copy of a poll (a forward into a discussion group) seen before the
+/// poll was stored.
+pub fn early_poll_message(telegram_id: &str, chat: ChatId, message_id: i32) -> Vec<u8> {
+    let mut key = early_poll_messages(telegram_id);
+    key.extend_from_slice(&signed(chat));
+    key.extend_from_slice(&message_bytes(message_id));
+    key
+}
+
+pub fn early_poll_messages(telegram_id: &str) -> Vec<u8> {
+    let mut key = Key::new(EARLY_POLL_MESSAGE);
+    key.0.extend_from_slice(telegram_id.as_bytes());
+    key.0.push(0);
+    key.0
+}
+
+/// The chat and message at the end of an early poll message key.
+pub fn chat_and_message_of_early_poll_message(key: &[u8]) -> (ChatId, i32) {
+    let end = key.len();
+    (
+        signed_from(&key[end - 12..end - 4]),
+        message_from(&key[end - 4..]),
+    )
 }
 
 pub fn message(chat: ChatId, message_id: i32) -> Vec<u8> {
@@ -239,5 +266,9 @@ mod tests {
         };
         assert_eq!(poll_id_from_value(&poll_id_value(id)), id);
         assert_eq!(update_of_queued_command(&queued_command(98765)), 98765);
+        let copy = early_poll_message("5012", -1005555555555, 70);
+        assert!(copy.starts_with(&early_poll_messages("5012")));
+        assert!(!copy.starts_with(&early_poll_messages("501")));
+        assert_eq!(chat_and_message_of_early_poll_message(&copy), (-1005555555555, 70));
     }
 }

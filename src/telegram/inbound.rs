@@ -18,6 +18,9 @@ pub struct CommandMessage {
     pub chat: i64,
     /// A private chat with the bot, whose user moderates it.
     pub private: bool,
+    /// A channel, where polls can only be anonymous.
+    #[serde(default)]
+    pub channel: bool,
     pub message_id: i32,
     /// The user who sent it; `None` for channel posts.
     pub from: Option<i64>,
@@ -39,7 +42,7 @@ pub enum Inbound {
 /// Reads an update; `None` for kinds the bot does not handle.
 pub fn read(update: &Update) -> Option<Inbound> {
     match &update.kind {
-        UpdateKind::Message(message) => read_message(message),
+        UpdateKind::Message(message) | UpdateKind::ChannelPost(message) => read_message(message),
         UpdateKind::EditedMessage(message) => {
             let text = message.text().or(message.caption())?;
             Some(Inbound::Event(Event::Edit {
@@ -115,11 +118,19 @@ pub fn read(update: &Update) -> Option<Inbound> {
 }
 
 fn read_message(message: &Message) -> Option<Inbound> {
+    if let Some(poll) = message.poll() {
+        return Some(Inbound::Event(Event::PollMessage {
+            chat: message.chat.id.0,
+            message_id: message.id.0,
+            telegram_poll_id: poll.id.0.clone(),
+        }));
+    }
     let reply_to = message.reply_to_message().map(|m| m.id.0);
     if let Some(text) = message.text().filter(|t| t.starts_with('/')) {
         return Some(Inbound::Command(CommandMessage {
             chat: message.chat.id.0,
             private: message.chat.is_private(),
+            channel: message.chat.is_channel(),
             message_id: message.id.0,
             from: message.from.as_ref().map(|u| u.id.0 as i64),
             sender_chat: message.sender_chat.as_ref().map(|c| c.id.0),

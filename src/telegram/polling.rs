@@ -29,6 +29,7 @@ pub fn allowed_updates() -> Vec<AllowedUpdate> {
     vec![
         AllowedUpdate::Message,
         AllowedUpdate::EditedMessage,
+        AllowedUpdate::ChannelPost,
         AllowedUpdate::Poll,
         AllowedUpdate::PollAnswer,
         AllowedUpdate::MessageReaction,

@@ -149,7 +149,7 @@ impl Worker {
     /// the bot is marked inactive; on our own errors the user gets an apology.
     async fn after_failure(&self, message: &CommandMessage, error: &anyhow::Error) {
         match error.downcast_ref::<RequestError>() {
-            Some(RequestError::Api(api)) if api.to_string().starts_with("Forbidden") => {
+            Some(RequestError::Api(api)) if telegram_says(api).starts_with("Forbidden") => {
                 info!(
                     chat = message.chat,
                     "the bot can no longer write to this chat"
@@ -160,6 +160,17 @@ impl Worker {
                 if let Err(error) = marked {
                     error!(%error, "cannot mark the chat inactive");
                 }
+            }
+            // Telegram refused (a missing right, a deleted message, ...):
+            // the moderator should know why nothing happened.
+            Some(RequestError::Api(api)) => {
+                let language = self.language(message.chat);
+                let text = i18n::text_with(
+                    language,
+                    "error-telegram-refused",
+                    &[("reason", telegram_says(api).into())],
+                );
+                let _ = self.reply(message, text).await;
             }
             Some(_) => {}
             None => {
@@ -367,7 +378,8 @@ impl Worker {
         let sent = self
             .bot
             .send_poll(ChatId(message.chat), new_poll.question.as_str(), options)
-            .is_anonymous(new_poll.anonymous)
+            // Telegram takes only anonymous polls in channels.
+            .is_anonymous(new_poll.anonymous || message.channel)
             .allows_multiple_answers(new_poll.multiple)
             .await?;
         let telegram_poll = sent
@@ -379,7 +391,7 @@ impl Worker {
                 question: new_poll.question,
                 options: new_poll.options,
                 multiple: new_poll.multiple,
-                anonymous: new_poll.anonymous,
+                anonymous: new_poll.anonymous || message.channel,
                 created_at: Utc::now(),
                 deadline: new_poll.deadline.map(|d| d.at()),
                 state: PollState::Open,
@@ -460,7 +472,9 @@ impl Worker {
             .await
         {
             Ok(_) => {}
-            Err(RequestError::Api(error)) if error.to_string().contains("not enough rights") => {
+            Err(RequestError::Api(error))
+                if telegram_says(&error).contains("not enough rights") =>
+            {
                 warn!(%error, chat, "cannot send photos here; results sent as text");
                 let text = format!(
                     "{}\n\n{}",
@@ -611,6 +625,14 @@ fn not_moderator(language: Language, command: &str) -> String {
         "error-not-moderator",
         &[("command", command.into())],
     )
+}
+
+/// Telegram's own description of an error, as it sent it.
+fn telegram_says(error: &teloxide::ApiError) -> String {
+    match error {
+        teloxide::ApiError::Unknown(description) => description.clone(),
+        known => known.to_string(),
+    }
 }
 
 /// Failures that trying again later may mend: the network, a server error,
