@@ -179,6 +179,20 @@ async fn wait_messages_to(fake: &FakeTelegram, chat: i64, n: usize, timeout: Dur
     true
 }
 
+/// Waits until the bot has sent more than `seen` getUpdates requests (the
+/// fake counts a request when it arrives; a long poll is recorded as a call
+/// only when it ends).
+async fn polling_beyond(fake: &FakeTelegram, seen: u64) -> bool {
+    let deadline = Instant::now() + PATIENCE;
+    while fake.get_updates_calls() <= seen {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    true
+}
+
 /// The `message_id` a reply was sent in reply to.
 fn replied_to(call: &common::Call) -> Option<i64> {
     match call.params.get("reply_parameters")? {
@@ -315,21 +329,24 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
         })
     };
 
-    // Kill points: one in each eighth of the stream, at a random spot in
+    // Kill points: one in each twelfth of the stream, at a random spot in
     // it, plus a random delay so the kill lands anywhere in the bot's cycle
     // (decoding, applying, flushing, long polling). Every third restart is
     // killed again at once, while it opens and recovers the database.
+    const PARTS: i64 = 12;
     let mut kills = 0;
     let mut startup_kills = 0;
+    let mut killed_at = Vec::new();
     let span = CRASH_ANSWERS as i64;
-    for eighth in 1..=7 {
-        let threshold = first + span * eighth / 8 + rng.below((span / 16) as u64) as i64;
+    for part in 1..PARTS {
+        let threshold = first + span * part / PARTS + rng.below((span / PARTS / 2) as u64) as i64;
         acknowledged(&fake, threshold, Duration::from_secs(120), log).await;
         tokio::time::sleep(Duration::from_micros(rng.below(30_000))).await;
+        killed_at.push(fake.acknowledged_through() - first + 1);
         bot.kill_9();
         kills += 1;
         bot.spawn();
-        if eighth % 3 == 0 {
+        if part % 3 == 0 {
             tokio::time::sleep(Duration::from_micros(rng.below(60_000))).await;
             bot.kill_9();
             kills += 1;
@@ -337,6 +354,11 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
             bot.spawn();
         }
     }
+    let mid_stream = killed_at.iter().filter(|&&n| n < span).count();
+    assert!(
+        mid_stream >= 5,
+        "at least 5 kills while updates were still coming: {killed_at:?}"
+    );
     pusher.await.expect("all updates pushed");
     acknowledged(&fake, last, Duration::from_secs(120), log).await;
 
@@ -420,8 +442,8 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
     assert_eq!(from_ballots, tally.counts);
 
     println!(
-        "crash test: seed {seed:#x}, {kills} kill -9 points ({startup_kills} during start-up), \
-         {} poll answers by {} voters ({} with a ballot at the end), {} getUpdates calls, {:.1} s",
+        "crash test: seed {seed:#x}, {kills} kill -9 points ({startup_kills} during start-up; \
+         the others after {killed_at:?} answers were acknowledged), {} poll answers by {} voters ({} with a ballot at the end), {} getUpdates calls, {:.1} s",
         answers.len(),
         answers
             .iter()
@@ -444,8 +466,11 @@ async fn sigterm_answers_the_commands_already_fetched_then_exits_0() {
     let db = dir.path().join("db");
     let mut bot = BotProcess::start(&fake, dir.path(), &db, &[]);
     let log = || std::fs::read_to_string(dir.path().join("bot.log")).unwrap_or_default();
-    let first_poll = fake.wait_for_calls("getUpdates", 1, PATIENCE).await;
-    assert!(!first_poll.is_empty(), "the bot polls; log:\n{}", log());
+    assert!(
+        polling_beyond(&fake, 0).await,
+        "the bot polls; log:\n{}",
+        log()
+    );
 
     // Telegram lets a bot send one message a second to a chat, and the bot
     // keeps to that: four replies to one chat take three seconds, so most
@@ -493,12 +518,14 @@ async fn sigterm_and_ctrl_c_stop_an_idle_bot_promptly_with_exit_0() {
     let db = dir.path().join("db");
     let mut bot = BotProcess::start(&fake, dir.path(), &db, &[]);
     let log = || std::fs::read_to_string(dir.path().join("bot.log")).unwrap_or_default();
-    for (round, signal) in ["INT", "TERM"].into_iter().enumerate() {
+    let mut seen = 0;
+    for signal in ["INT", "TERM"] {
         // Wait until the bot holds a long poll open (nothing to do).
-        let calls = fake
-            .wait_for_calls("getUpdates", 2 * round + 1, PATIENCE)
-            .await;
-        assert!(calls.len() > 2 * round, "the bot polls; log:\n{}", log());
+        assert!(
+            polling_beyond(&fake, seen).await,
+            "the bot polls; log:\n{}",
+            log()
+        );
         tokio::time::sleep(Duration::from_millis(300)).await;
         let asked = Instant::now();
         bot.signal(signal);
@@ -513,13 +540,14 @@ async fn sigterm_and_ctrl_c_stop_an_idle_bot_promptly_with_exit_0() {
             "an idle bot stops at once after SIG{signal}, took {:?}",
             asked.elapsed()
         );
+        seen = fake.get_updates_calls();
         bot.spawn();
-        // The restarted bot polls again: one call at least.
-        let calls = fake
-            .wait_for_calls("getUpdates", 2 * round + 2, PATIENCE)
-            .await;
-        assert!(calls.len() > 2 * round + 1, "restarted; log:\n{}", log());
     }
+    assert!(
+        polling_beyond(&fake, seen).await,
+        "restarted; log:\n{}",
+        log()
+    );
     bot.signal("TERM");
     assert!(bot.wait_exit(Duration::from_secs(30)).await.success());
     assert!(!log().contains("panicked"), "{}", log());
@@ -590,12 +618,18 @@ async fn get_updates_outage_with_502_loses_nothing_pushed_meanwhile() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_5xx_on_a_reply_delays_the_reply_but_does_not_drop_it() {
-    // BUG CANDIDATE: the worker treats a JSON 5xx answer (RequestError::Api)
-    // as final, drops the command and never answers it, although an outage
-    // should only delay a reply (worker.rs module docs).
+    // A 5xx is an outage, not Telegram refusing: the worker's contract is
+    // that "a crash or an outage delays a reply but never loses it". So the
+    // user gets the /help text itself once Telegram is back (and nothing
+    // else: not an error message instead of it).
     let mut world = World::with_moderators(&[]).await;
     let fake = world.fake.clone();
-    fake.wait_for_calls("getUpdates", 1, PATIENCE).await;
+    let reference = person(5004, "Reference");
+    world
+        .deliver(message(reference.id, 1, &reference, "/help"))
+        .await;
+    let help = world.nth_message_to(reference.id, 1).await;
+
     fake.fail_next("sendMessage", 1, Failure::ServerError(500));
     let user = person(5005, "Patient");
     world.deliver(message(user.id, 1, &user, "/help")).await;
@@ -604,20 +638,20 @@ async fn a_5xx_on_a_reply_delays_the_reply_but_does_not_drop_it() {
         .await;
     assert!(failed.is_some(), "the first reply met the 500");
     // 10 s (teloxide's wait after a 5xx) plus the worker's back-off.
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let deadline = Instant::now() + Duration::from_secs(20);
     while messages_to(&fake, user.id).is_empty() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let replies = messages_to(&fake, user.id);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let replies: Vec<String> = messages_to(&fake, user.id)
+        .iter()
+        .filter_map(common::Call::text)
+        .collect();
     world.stop_bot().await;
     assert_eq!(
-        replies.len(),
-        1,
-        "the /help reply is sent once Telegram answers again (calls: {:#?})",
-        fake.calls_to("sendMessage")
-            .iter()
-            .map(|c| (c.failed, c.chat_id()))
-            .collect::<Vec<_>>()
+        replies,
+        vec![help],
+        "the /help reply itself, once, after the outage"
     );
 }
 
@@ -672,7 +706,7 @@ async fn get_updates_429_retry_after_is_honoured_and_nothing_is_lost() {
 async fn a_403_reply_is_not_retried_and_a_kicked_bot_marks_the_chat_inactive() {
     let mut world = World::with_moderators(&[]).await;
     let fake = world.fake.clone();
-    fake.wait_for_calls("getUpdates", 1, PATIENCE).await;
+    assert!(polling_beyond(&fake, 0).await, "the bot polls");
     let kicked_by_reply: i64 = -1_001_000_000_777;
     let kicked_by_update: i64 = -1_001_000_000_888;
     let member = person(7001, "Member");
@@ -724,6 +758,52 @@ async fn a_403_reply_is_not_retried_and_a_kicked_bot_marks_the_chat_inactive() {
     assert!(store.chat(other.id).unwrap().active);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn votes_arriving_as_the_bot_posts_a_poll_are_not_lost() {
+    // The worker stores a poll only after sendPoll has answered, so a vote
+    // can be fetched (and acknowledged) before its poll is stored; it must
+    // be kept and counted (regression test: such votes used to be dropped
+    // as votes for an unknown poll). Six polls, each with a vote pushed the
+    // moment Telegram has created the poll.
+    let mut world = World::start().await;
+    let chats: Vec<i64> = (6001..=6006).collect();
+    for (round, &chat) in chats.iter().enumerate() {
+        let who = person(chat, "Quick");
+        world
+            .fake
+            .push_update(message(chat, 1, &who, "/newpoll Quick? | Yes | No"));
+        let sent = world
+            .fake
+            .wait_for_calls("sendPoll", round + 1, PATIENCE)
+            .await;
+        assert!(sent.len() > round, "sendPoll {round}");
+        let poll_id = world.fake.polls()[round].poll_id.clone();
+        world
+            .deliver(poll_answer(&poll_id, &person(9_000 + chat, "Voter"), &[1]))
+            .await;
+    }
+    // Every poll stored before the bot stops.
+    let last = person(6999, "Last");
+    world.deliver(message(last.id, 1, &last, "/polls")).await;
+    world.nth_message_to(last.id, 1).await;
+    let store = world.stop_and_open_store().await;
+    let lost: Vec<i64> = chats
+        .iter()
+        .copied()
+        .filter(|&chat| {
+            let id = PollId {
+                chat,
+                number: PollNumber(1),
+            };
+            store.tally(id).unwrap().map(|t| t.voters) != Some(1)
+        })
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "the vote on the poll in chats {lost:?} was acknowledged but not counted"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // 4. Storage failures
 
@@ -734,7 +814,9 @@ async fn run_to_exit(
     db: &Path,
     args: &[&str],
 ) -> (ExitStatus, String) {
-    let stderr_path = dir.join(format!("stderr-{}.txt", args.join("-")));
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let run = RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let stderr_path = dir.join(format!("stderr-{run}-{}.txt", args[0]));
     let stderr = File::create(&stderr_path).expect("stderr file");
     let mut child = Command::new(BIN)
         .args(args)

@@ -124,9 +124,13 @@ pub async fn run(
                     break;
                 }
                 Err(error) => {
+                    if *shutdown.borrow() {
+                        // Unacknowledged: Telegram sends the batch again.
+                        return Err(error);
+                    }
                     let wait = backoff.next_wait();
                     error!(%error, ?wait, "cannot record a batch of updates; trying again");
-                    tokio::time::sleep(wait).await;
+                    sleep_unless_shutdown(wait, &mut shutdown).await;
                 }
             }
         }
