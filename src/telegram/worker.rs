@@ -34,6 +34,10 @@ const CAPTION_LIMIT: usize = 1024;
 const MESSAGE_LIMIT: usize = 4096;
 /// Polls listed by `/polls`, the most recent ones.
 const LISTED_POLLS: usize = 30;
+/// Tries of one command through passing failures (with the backoff, a few
+/// minutes) before it is given up, so one reply cannot hold up the queue
+/// for ever.
+const MAX_TRIES: u32 = 30;
 /// The longest wait between checks for deadlines.
 const DEADLINE_CHECK: Duration = Duration::from_secs(60);
 
@@ -44,6 +48,8 @@ pub struct Worker {
     config: Arc<Config>,
     me: Option<teloxide::types::Me>,
     admins: AdminCache,
+    /// Failed tries of the command at the head of the queue.
+    tries: u32,
 }
 
 impl Worker {
@@ -54,6 +60,7 @@ impl Worker {
             config,
             me: None,
             admins: AdminCache::default(),
+            tries: 0,
         }
     }
 
@@ -117,8 +124,9 @@ impl Worker {
             match serde_json::from_slice::<CommandMessage>(&record) {
                 Ok(message) => match self.answer(&message).await {
                     Ok(()) => {}
-                    Err(error) if is_passing(&error) => {
-                        warn!(error = %format!("{error:#}"), update = update_id, "cannot answer a command yet; will try again");
+                    Err(error) if is_passing(&error) && self.tries < MAX_TRIES => {
+                        self.tries += 1;
+                        warn!(error = %format!("{error:#}"), update = update_id, tries = self.tries, "cannot answer a command yet; will try again");
                         return false;
                     }
                     Err(error) => {
@@ -130,6 +138,7 @@ impl Worker {
                     error!(%error, update = update_id, "unreadable queued command; dropped")
                 }
             }
+            self.tries = 0;
             let finished = self
                 .store
                 .write(|changes| {
@@ -145,8 +154,9 @@ impl Worker {
         true
     }
 
-    /// After a failure that trying again will not mend: a chat that removed
-    /// the bot is marked inactive; on our own errors the user gets an apology.
+    /// After a failure that trying again will not mend (or did not, for too
+    /// long): a chat that removed the bot is marked inactive; a refusal is
+    /// explained; otherwise the user gets an apology.
     async fn after_failure(&self, message: &CommandMessage, error: &anyhow::Error) {
         match error.downcast_ref::<RequestError>() {
             Some(RequestError::Api(api)) if telegram_says(api).starts_with("Forbidden") => {
@@ -163,7 +173,7 @@ impl Worker {
             }
             // Telegram refused (a missing right, a deleted message, ...):
             // the moderator should know why nothing happened.
-            Some(RequestError::Api(api)) => {
+            Some(RequestError::Api(api)) if !is_passing(error) => {
                 let language = self.language(message.chat);
                 let text = i18n::text_with(
                     language,
@@ -172,8 +182,8 @@ impl Worker {
                 );
                 let _ = self.reply(message, text).await;
             }
-            Some(_) => {}
-            None => {
+            // Our own failure, or Telegram failing for too long.
+            _ => {
                 let language = self.language(message.chat);
                 let _ = self
                     .reply(message, i18n::text(language, "error-internal"))
@@ -638,13 +648,27 @@ fn telegram_says(error: &teloxide::ApiError) -> String {
 /// Failures that trying again later may mend: the network, a server error,
 /// a rate limit that outlasted the retries.
 fn is_passing(error: &anyhow::Error) -> bool {
-    matches!(
-        error.downcast_ref::<RequestError>(),
+    match error.downcast_ref::<RequestError>() {
         Some(
             RequestError::Network(_)
-                | RequestError::Io(_)
-                | RequestError::InvalidJson { .. }
-                | RequestError::RetryAfter(_)
-        )
-    )
+            | RequestError::Io(_)
+            | RequestError::InvalidJson { .. }
+            | RequestError::RetryAfter(_),
+        ) => true,
+        // A server error ("Internal Server Error", "Bad Gateway", ...) comes
+        // as an API error too; only client errors are final.
+        Some(RequestError::Api(api)) => {
+            const FINAL: [&str; 6] = [
+                "Bad Request",
+                "Forbidden",
+                "Unauthorized",
+                "Not Found",
+                "Conflict",
+                "Too Many Requests",
+            ];
+            let says = telegram_says(api);
+            !FINAL.iter().any(|prefix| says.starts_with(prefix))
+        }
+        _ => false,
+    }
 }

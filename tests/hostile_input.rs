@@ -1,0 +1,510 @@
+//! Hostile input: arbitrary command text, and updates the bot must shrug
+//! off without a panic, without losing its place, and without touching a
+//! tally they have no business touching.
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::Utc;
+use common::updates::{
+    callback_query, caption_reply, channel_post, media_only_reply, message,
+    message_from_sender_chat, person, poll_answer, poll_answer_from_chat, reaction, reaction_count,
+    reply,
+};
+use common::{PATIENCE, World};
+use pollbot::poll::PollNumber;
+use pollbot::poll::{MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS, MIN_OPTIONS, PollId};
+use pollbot::telegram::command::{self, Command, Parsed};
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+// ---------------------------------------------------------------------------
+// 1. The command parser on arbitrary text
+
+const BOT: &str = "pollbot_test_bot";
+
+/// Pieces that make parsing interesting, glued together at random.
+fn token() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("/newpoll".to_owned()),
+        Just("/newpoll@pollbot_test_bot".to_owned()),
+        Just("/NEWPOLL@PollBot_Test_Bot".to_owned()),
+        Just("/newpoll@OtherBot".to_owned()),
+        Just("/results".to_owned()),
+        Just("/export".to_owned()),
+        Just("/close".to_owned()),
+        Just("/lang".to_owned()),
+        Just("/polls".to_owned()),
+        Just(" ".to_owned()),
+        Just("\n".to_owned()),
+        Just("\r\n".to_owned()),
+        Just("\t".to_owned()),
+        Just("|".to_owned()),
+        Just(" | ".to_owned()),
+        Just("||".to_owned()),
+        Just("--multiple".to_owned()),
+        Just("--anonymous".to_owned()),
+        Just("--until".to_owned()),
+        Just("--until=".to_owned()),
+        Just("—until".to_owned()),
+        Just("–multiple".to_owned()),
+        Just("--".to_owned()),
+        Just("--bogus".to_owned()),
+        Just("2099-12-31".to_owned()),
+        Just("2099-12-31 23:59".to_owned()),
+        Just("2001-01-01".to_owned()),
+        Just("2024-02-30".to_owned()),
+        Just("2099-12-31T10:00:00+02:00".to_owned()),
+        Just("90m".to_owned()),
+        Just("36h".to_owned()),
+        Just("14d".to_owned()),
+        Just("0d".to_owned()),
+        Just("-5h".to_owned()),
+        Just("99999999999999999999d".to_owned()),
+        Just("9223372036854775807m".to_owned()),
+        Just("+262143-12-31".to_owned()),
+        Just("#".to_owned()),
+        Just("#0".to_owned()),
+        Just("#4294967296".to_owned()),
+        Just("csv".to_owned()),
+        Just("json".to_owned()),
+        Just("zh".to_owned()),
+        Just("\u{200F}".to_owned()), // right-to-left mark
+        Just("\u{202E}".to_owned()), // right-to-left override
+        Just("\u{200B}".to_owned()), // zero-width space
+        Just("\u{FEFF}".to_owned()), // byte-order mark
+        Just("\u{0}".to_owned()),
+        Just("\u{7}\u{8}\u{1b}[31m".to_owned()),
+        Just("\u{2028}".to_owned()), // line separator
+        Just("\u{85}".to_owned()),   // next line
+        Just("👍🏽".to_owned()),
+        Just("👨‍👩‍👧‍👦".to_owned()),
+        Just("🇺🇦".to_owned()),
+        Just("合作".to_owned()),
+        Just("Энергия".to_owned()),
+        Just("طاقة".to_owned()),
+        Just("e\u{301}".to_owned()), // combining accent
+        Just("Yes".to_owned()),
+        Just("yes".to_owned()),
+        "[a-zA-Z0-9?]{1,12}",
+        "\\PC{1,20}",
+        "[\\x00-\\x1f]{1,4}",
+        // Long runs: over the question and option limits.
+        (95usize..310).prop_map(|n| "x".repeat(n)),
+        (95usize..310).prop_map(|n| "合".repeat(n)),
+        (45usize..160).prop_map(|n| "😀".repeat(n)),
+    ]
+}
+
+/// A command-like text of up to a few thousand characters.
+fn command_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(token(), 0..120).prop_map(|tokens| tokens.concat())
+}
+
+/// Up to ~10k characters of anything, behind a `/newpoll`.
+fn huge_text() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(vec!["/newpoll ", "/newpoll\n", "/newpoll --until ", "/"]),
+        prop::collection::vec(any::<char>(), 0..10_000),
+    )
+        .prop_map(|(head, chars)| format!("{head}{}", chars.into_iter().collect::<String>()))
+}
+
+/// Many options separated by `|` or newlines, some duplicated, some long.
+fn many_options() -> impl Strategy<Value = String> {
+    (
+        any::<bool>(),
+        prop::collection::vec(
+            prop_oneof![
+                "[a-c]{1,2}",
+                "\\PC{0,8}",
+                (90usize..110).prop_map(|n| "é".repeat(n)),
+                Just(" ".to_owned()),
+                Just(String::new()),
+            ],
+            0..20,
+        ),
+    )
+        .prop_map(|(lines, options)| {
+            let separator = if lines { "\n" } else { " | " };
+            format!("/newpoll Question?{separator}{}", options.join(separator))
+        })
+}
+
+/// What every accepted `/newpoll` must satisfy: Telegram's limits.
+fn check(text: &str) -> Result<(), TestCaseError> {
+    let parsed = command::parse(text, BOT, Utc::now());
+    if let Parsed::Command(Command::NewPoll(poll)) = parsed {
+        let question = poll.question.as_str();
+        let chars = question.chars().count();
+        prop_assert!(
+            (1..=MAX_QUESTION_CHARS).contains(&chars),
+            "question of {chars} characters: {question:?}"
+        );
+        prop_assert!(!question.trim().is_empty(), "blank question");
+        let options: Vec<&str> = poll.options.iter().map(|o| o.as_str()).collect();
+        prop_assert!(
+            (MIN_OPTIONS..=MAX_OPTIONS).contains(&options.len()),
+            "{} options: {options:?}",
+            options.len()
+        );
+        for (i, option) in options.iter().enumerate() {
+            let chars = option.chars().count();
+            prop_assert!(
+                (1..=MAX_OPTION_CHARS).contains(&chars),
+                "option of {chars} characters: {option:?}"
+            );
+            prop_assert!(!option.trim().is_empty(), "blank option");
+            prop_assert!(
+                !options[..i].contains(option),
+                "duplicate option {option:?} in {options:?}"
+            );
+        }
+        if let Some(deadline) = poll.deadline {
+            prop_assert!(deadline.at() > Utc::now() - chrono::Duration::minutes(1));
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parse_never_panics_and_accepts_only_valid_polls(text in command_text()) {
+        check(&text)?;
+    }
+
+    #[test]
+    fn parse_survives_huge_arbitrary_text(text in huge_text()) {
+        check(&text)?;
+    }
+
+    #[test]
+    fn parse_enforces_option_limits(text in many_options()) {
+        check(&text)?;
+    }
+
+    #[test]
+    fn parse_survives_any_string_at_all(text in any::<String>()) {
+        check(&text)?;
+        check(&format!("/newpoll {text}"))?;
+        check(&format!("/newpoll@{text}"))?;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// 1b. Nasty `/newpoll` texts through the real bot
+
+/// Calls that answer a command in `chat`: a message, or a poll.
+fn answers_in(world: &World, chat: i64) -> Vec<common::Call> {
+    world
+        .fake
+        .calls()
+        .into_iter()
+        .filter(|c| matches!(c.method.as_str(), "sendMessage" | "sendPoll"))
+        .filter(|c| c.chat_id() == Some(chat))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nasty_newpoll_texts_each_get_exactly_one_answer() {
+    let mut world = World::start().await;
+    let huge: String = "Why?\u{202E}|\u{0}—".repeat(1_500);
+    let nasty: Vec<String> = vec![
+        format!("/newpoll {huge}"),
+        "/newpoll \u{202E}evil?\u{200F} | ✅ | ❌".to_owned(),
+        format!("/newpoll{}", "\n".repeat(50)),
+        "/newpoll --until 2001-01-01 Past? | a | b".to_owned(),
+        "/newpoll --bogus Q? | a | b".to_owned(),
+        "/newpoll Q? | same | same".to_owned(),
+        format!(
+            "/newpoll Thirteen?\n{}",
+            (1..=13)
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        ),
+        format!("/newpoll {}? | a | b", "合".repeat(301)),
+        "/newpoll Q\u{0}\u{7}? | \u{1b}[31m | b\u{8}".to_owned(),
+        "/newpoll --until=99999999999999999999d Q? | a | b".to_owned(),
+        "/newpoll@pollbot_test_bot Skin tones? | 👍🏽 | 👨‍👩‍👧‍👦 | 🇺🇦".to_owned(),
+        "/newpoll --multiple --anonymous --until 36h".to_owned(),
+        format!("/newpoll Q? | {} | b", "😀".repeat(101)),
+    ];
+    // One private chat each (its user moderates it), so the bot's
+    // one-message-a-second-per-chat pace does not serialize them.
+    let chats: Vec<i64> = (0..nasty.len() as i64).map(|i| 80_000 + i).collect();
+    let updates: Vec<Value> = nasty
+        .iter()
+        .zip(&chats)
+        .map(|(text, &chat)| message(chat, 1, &person(chat, "Nasty"), text))
+        .collect();
+    world.deliver_all(updates).await;
+
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while chats.iter().any(|&c| answers_in(&world, c).is_empty()) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "unanswered: {:?}",
+            chats
+                .iter()
+                .zip(&nasty)
+                .filter(|(c, _)| answers_in(&world, **c).is_empty())
+                .map(|(c, t)| (c, t.chars().take(60).collect::<String>()))
+                .collect::<Vec<_>>()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Any second answer would come right after the first.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    for (chat, text) in chats.iter().zip(&nasty) {
+        let answers = answers_in(&world, *chat);
+        let short: String = text.chars().take(60).collect();
+        assert_eq!(
+            answers.len(),
+            1,
+            "exactly one answer to {short:?}: {:#?}",
+            answers
+                .iter()
+                .map(|c| (c.method.clone(), c.failed, c.text()))
+                .collect::<Vec<_>>()
+        );
+        assert!(
+            !answers[0].failed,
+            "Telegram accepted the answer to {short:?}"
+        );
+        if answers[0].method == "sendMessage" {
+            let reply = answers[0].text().unwrap_or_default();
+            assert!(
+                reply.encode_utf16().count() <= 4096,
+                "a reply within Telegram's limit"
+            );
+        }
+    }
+    let polls = world.fake.polls();
+    let posted: Vec<i64> = polls.iter().map(|p| p.chat_id).collect();
+    assert_eq!(
+        posted,
+        vec![chats[1], chats[8], chats[10]],
+        "only the valid ones became polls: {polls:#?}"
+    );
+    for poll in &polls {
+        assert!(poll.question.chars().count() <= MAX_QUESTION_CHARS);
+        assert!((MIN_OPTIONS..=MAX_OPTIONS).contains(&poll.options.len()));
+    }
+
+    // Still up.
+    let later = person(89_999, "Later");
+    world.deliver(message(later.id, 1, &later, "/polls")).await;
+    world.nth_message_to(later.id, 1).await;
+    world.assert_api_conformance();
+    world.stop_bot().await;
+}
+
+// ---------------------------------------------------------------------------
+// 2. Hostile updates around a real poll
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_updates_are_acknowledged_and_only_valid_votes_count() {
+    const GROUP: i64 = -1_001_000_000_500;
+    const CHANNEL: i64 = -1_001_000_000_900;
+    let moderator = person(1001, "Mod");
+    let mut world = World::with_moderators(&[moderator.id]).await;
+    // Deliver every kind, also those the bot did not ask for, so the bot
+    // itself has to skip them.
+    world.fake.set_filter_allowed_updates(false);
+    world.fake.set_bot_admin(GROUP, true);
+
+    world
+        .deliver(message(
+            GROUP,
+            1,
+            &moderator,
+            "/newpoll Which? | Alpha | Beta",
+        ))
+        .await;
+    let sent = world.nth_call("sendPoll", 1).await;
+    assert!(!sent.failed);
+    let poll = world.fake.polls()[0].clone();
+    let poll_msg = poll.message_id as i32;
+    // The poll is stored before the worker answers the next command.
+    world.deliver(message(GROUP, 2, &moderator, "/polls")).await;
+    let listed = world.nth_message_to(GROUP, 1).await;
+    assert!(listed.contains("#1"), "{listed}");
+
+    let alice = person(2001, "Alice");
+    let bob = person(2002, "Bob");
+    let carol = person(2003, "Carol");
+    let dave = person(2004, "Dave");
+    let erin = person(2005, "Erin");
+    let gina = person(2007, "Gina");
+    let hank = person(2008, "Hank");
+    let long_comment = "合作共赢，".repeat(1_000); // 5,000 characters
+    let p = poll.poll_id.as_str();
+
+    let hostile: Vec<(&str, Value)> = vec![
+        ("alice votes Alpha", poll_answer(p, &alice, &[0])),
+        ("bob votes Beta", poll_answer(p, &bob, &[1])),
+        ("carol votes Beta", poll_answer(p, &carol, &[1])),
+        ("dave votes Beta", poll_answer(p, &dave, &[1])),
+        ("dave withdraws", poll_answer(p, &dave, &[])),
+        ("erin votes Alpha", poll_answer(p, &erin, &[0])),
+        ("erin changes to Beta", poll_answer(p, &erin, &[1])),
+        (
+            "a channel votes Alpha",
+            poll_answer_from_chat(p, CHANNEL, &[0]),
+        ),
+        ("gina: option 7 of 2", poll_answer(p, &gina, &[7])),
+        (
+            "hank: two answers, one-answer poll",
+            poll_answer(p, &hank, &[0, 1]),
+        ),
+        (
+            "alice: option 7 keeps her vote",
+            poll_answer(p, &alice, &[7]),
+        ),
+        (
+            "gina: option id 300 (not a u8)",
+            raw_answer(p, 2007, json!([300])),
+        ),
+        ("gina: negative option id", raw_answer(p, 2007, json!([-1]))),
+        (
+            "gina: option id u32::MAX",
+            raw_answer(p, 2007, json!([u32::MAX])),
+        ),
+        ("unknown poll", poll_answer("999999999", &gina, &[0])),
+        ("empty poll id", poll_answer("", &gina, &[0])),
+        (
+            "5,000-character Chinese comment",
+            reply(GROUP, 50, &alice, &long_comment, poll_msg),
+        ),
+        (
+            "media-only reply",
+            media_only_reply(GROUP, 51, &bob, poll_msg),
+        ),
+        (
+            "caption comment",
+            caption_reply(GROUP, 52, &carol, "Photo proof", poll_msg),
+        ),
+        (
+            "anonymous admin comment",
+            message_from_sender_chat(GROUP, 53, GROUP, "Speaking for the group", Some(poll_msg)),
+        ),
+        (
+            "comment as a channel",
+            message_from_sender_chat(GROUP, 54, CHANNEL, "Our channel agrees", Some(poll_msg)),
+        ),
+        (
+            "anonymous admin command",
+            message_from_sender_chat(GROUP, 55, GROUP, "/polls", None),
+        ),
+        (
+            "channel post",
+            channel_post(CHANNEL, 56, "News from the channel", None),
+        ),
+        (
+            "channel post replying to a message unknown there",
+            channel_post(CHANNEL, 57, "a reply in the channel", Some(poll_msg)),
+        ),
+        (
+            "reaction on an unknown message",
+            reaction(GROUP, 9_999, &bob, &[], &["👍"]),
+        ),
+        (
+            "reaction on the poll message",
+            reaction(GROUP, poll_msg, &bob, &[], &["👍"]),
+        ),
+        (
+            "reaction in an unknown chat",
+            reaction(-1_001_000_000_404, 50, &bob, &[], &["👍"]),
+        ),
+        (
+            "counts on an unknown message",
+            reaction_count(GROUP, 9_998, &[("👍", 1_000_000)]),
+        ),
+        (
+            "bob approves the long comment",
+            reaction(GROUP, 50, &bob, &[], &["👍"]),
+        ),
+        (
+            "callback query",
+            callback_query("cbq-1", &bob, GROUP, poll_msg, "vote:0"),
+        ),
+        (
+            "an update kind nobody knows",
+            json!({"future_update": {"x": 1}}),
+        ),
+    ];
+    let (labels, updates): (Vec<&str>, Vec<Value>) = hostile.into_iter().unzip();
+    let (first, last) = world.fake.push_updates(updates);
+    assert!(
+        world.fake.wait_acknowledged(last, PATIENCE).await,
+        "every hostile update acknowledged; stuck after {:?}",
+        labels.get((world.fake.acknowledged_through() - first + 1).max(0) as usize)
+    );
+    // Still answering: the anonymous admin's /polls, then one more.
+    world
+        .deliver(message(GROUP, 60, &moderator, "/polls"))
+        .await;
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while world
+        .fake
+        .calls_to("sendMessage")
+        .iter()
+        .filter(|c| c.chat_id() == Some(GROUP) && !c.failed)
+        .count()
+        < 3
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{:#?}",
+            world.fake.calls()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let listed = world.nth_message_to(GROUP, 3).await;
+    assert!(listed.contains("#1"), "{listed}");
+    assert_eq!(world.fake.polls().len(), 1, "no poll from any of it");
+
+    let store = world.stop_and_open_store().await;
+    let id = PollId {
+        chat: GROUP,
+        number: PollNumber(1),
+    };
+    let tally = store.tally(id).unwrap().expect("the tally");
+    // alice, channel: Alpha; bob, carol, erin: Beta.
+    assert_eq!(tally.counts, vec![2, 3], "{tally:?}");
+    assert_eq!(tally.voters, 5, "{tally:?}");
+    let ballot = |user: i64| store.ballot(id, user).unwrap().map(|b| b.options);
+    assert_eq!(ballot(alice.id), Some(vec![0]));
+    assert_eq!(ballot(bob.id), Some(vec![1]));
+    assert_eq!(ballot(carol.id), Some(vec![1]));
+    assert_eq!(ballot(dave.id), None);
+    assert_eq!(ballot(erin.id), Some(vec![1]));
+    assert_eq!(ballot(CHANNEL), Some(vec![0]));
+    assert_eq!(ballot(gina.id), None);
+    assert_eq!(ballot(hank.id), None);
+    assert_eq!(store.ballots(id).count(), 5);
+
+    let comments: Vec<_> = store.comments(id).map(Result::unwrap).collect();
+    let ids: Vec<i32> = comments.iter().map(|c| c.message_id).collect();
+    assert_eq!(ids, vec![50, 52, 53, 54], "comments: {comments:#?}");
+    assert_eq!(tally.comments, 4);
+    assert_eq!(comments[0].text, long_comment, "the long comment, whole");
+    assert_eq!(comments[0].approvals_by_users, 1);
+    assert_eq!(comments[1].text, "Photo proof");
+    assert_eq!(comments[2].author.as_ref().map(|a| a.id), Some(GROUP));
+    assert_eq!(comments[3].author.as_ref().map(|a| a.id), Some(CHANNEL));
+    assert_eq!(store.last_update_id().unwrap(), Some(last + 1));
+}
+
+/// A `poll_answer` with raw (possibly impossible) option ids.
+fn raw_answer(poll_id: &str, user: i64, option_ids: Value) -> Value {
+    json!({"poll_answer": {
+        "poll_id": poll_id,
+        "user": {"id": user, "is_bot": false, "first_name": "Raw"},
+        "option_ids": option_ids,
+    }})
+}
