@@ -269,6 +269,9 @@ mod tests {
         let copy = early_poll_message("5012", -1005555555555, 70);
         assert!(copy.starts_with(&early_poll_messages("5012")));
         assert!(!copy.starts_with(&early_poll_messages("501")));
-        assert_eq!(chat_and_message_of_early_poll_message(&copy), (-1005555555555, 70));
+        assert_eq!(
+            chat_and_message_of_early_poll_message(&copy),
+            (-1005555555555, 70)
+        );
     }
 }
