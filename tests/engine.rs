@@ -412,3 +412,37 @@ fn votes_that_arrive_before_their_poll_is_stored_count_once_it_is() {
     events(&store, &[vote(1, &[0])]);
     assert_eq!(store.tally(id).unwrap().unwrap().counts, vec![1, 1]);
 }
+
+#[test]
+fn counts_reported_before_an_anonymous_poll_is_stored_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let counts = |a: u64, b: u64| Event::PollCounts {
+        telegram_poll_id: TELEGRAM_ID.into(),
+        counts: vec![a, b],
+        voters: a + b,
+        closed: false,
+        at: at(1),
+    };
+    events(&store, &[counts(1, 0), counts(2, 1)]);
+    let id = store
+        .write(|changes| {
+            changes.create_poll(CHAT, |id| Poll {
+                id,
+                question: PollQuestion::parse("Secret?").unwrap(),
+                options: PollOptions::parse(&["A", "B"]).unwrap(),
+                multiple: false,
+                anonymous: true,
+                created_at: at(0),
+                deadline: None,
+                state: PollState::Open,
+                closed_at: None,
+                message_id: POLL_MESSAGE,
+                telegram_id: TELEGRAM_ID.into(),
+            })
+        })
+        .unwrap()
+        .id;
+    let tally = store.tally(id).unwrap().unwrap();
+    assert_eq!((tally.counts, tally.voters), (vec![2, 1], 3));
+}

@@ -31,6 +31,15 @@ struct EarlyVote {
     at: DateTime<Utc>,
 }
 
+/// The latest counts reported for a poll before it was stored.
+#[derive(Serialize, Deserialize)]
+struct EarlyCounts {
+    counts: Vec<u64>,
+    voters: u64,
+    closed: bool,
+    at: DateTime<Utc>,
+}
+
 /// What became of a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommentOutcome {
@@ -124,7 +133,7 @@ impl<'a> Changes<'a> {
         Ok(poll)
     }
 
-    /// Votes (and forwarded copies of the poll) can reach the bot before it
+    /// Votes, counts and forwarded copies of the poll can reach the bot before it
     /// has stored the poll it just posted; they wait under the poll's
     /// Telegram id and are taken into account now.
     fn count_early_votes(&mut self, telegram_id: &str) -> Result<()> {
@@ -137,6 +146,17 @@ impl<'a> Changes<'a> {
         for (key, vote) in early {
             self.remove(key);
             self.record_vote(telegram_id, vote.voter, &vote.option_ids, vote.at)?;
+        }
+        let counts_key = keys::early_counts(telegram_id);
+        if let Some(early) = self.get::<EarlyCounts>(&counts_key)? {
+            self.remove(counts_key);
+            let EarlyCounts {
+                counts,
+                voters,
+                closed,
+                at,
+            } = early;
+            self.record_poll_counts(telegram_id, &counts, voters, closed, at)?;
         }
         let mut copies = Vec::new();
         for entry in self
@@ -235,6 +255,13 @@ impl<'a> Changes<'a> {
         at: DateTime<Utc>,
     ) -> Result<Option<PollId>> {
         let Some(poll) = self.poll_by_telegram_id(telegram_poll_id)? else {
+            let early = EarlyCounts {
+                counts: counts.to_vec(),
+                voters,
+                closed,
+                at,
+            };
+            self.put(keys::early_counts(telegram_poll_id), &early)?;
             return Ok(None);
         };
         let id = poll.id;

@@ -19,6 +19,7 @@
 //! | `a`  | chat, message, user                         | empty (approval) |
 //! | `v`  | Telegram poll id, 0, user                   | early vote       |
 //! | `w`  | Telegram poll id, 0, chat, message          | early poll copy  |
+//! | `x`  | Telegram poll id                            | early counts     |
 //! | `q`  | update id                                   | queued command   |
 //! | `u`  | —                                           | last update id   |
 
@@ -35,6 +36,7 @@ pub const RANKING: u8 = b'r';
 pub const APPROVAL: u8 = b'a';
 pub const EARLY_VOTE: u8 = b'v';
 pub const EARLY_POLL_MESSAGE: u8 = b'w';
+pub const EARLY_COUNTS: u8 = b'x';
 pub const QUEUED_COMMAND: u8 = b'q';
 pub const LAST_UPDATE: u8 = b'u';
 
@@ -160,6 +162,13 @@ pub fn chat_and_message_of_early_poll_message(key: &[u8]) -> (ChatId, i32) {
         signed_from(&key[end - 12..end - 4]),
         message_from(&key[end - 4..]),
     )
+}
+
+/// The counts Telegram reported for a poll not stored yet.
+pub fn early_counts(telegram_id: &str) -> Vec<u8> {
+    let mut key = Key::new(EARLY_COUNTS);
+    key.0.extend_from_slice(telegram_id.as_bytes());
+    key.0
 }
 
 pub fn message(chat: ChatId, message_id: i32) -> Vec<u8> {

@@ -21,6 +21,9 @@ pub use changes::{Changes, CommentOutcome, VoteOutcome};
 
 use crate::poll::{Ballot, ChatId, Comment, Poll, PollId, PollNumber, Tally};
 
+/// Tries to open a locked database (50 ms apart) before saying it is in use.
+const LOCK_TRIES: u32 = 20;
+
 /// sled's page cache; bounded so the bot's memory stays small.
 const CACHE_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -88,8 +91,19 @@ impl Store {
             .path(path)
             .cache_capacity(CACHE_BYTES)
             .mode(sled::Mode::HighThroughput);
-        let db = config.open().map_err(|source| open_error(path, source))?;
-        Ok(Self::from_db(db))
+        // A database dropped a moment ago in this process (a restart in
+        // the tests) keeps its file lock until sled's flusher thread ends.
+        let mut tries = 0;
+        loop {
+            match config.open().map_err(|source| open_error(path, source)) {
+                Ok(db) => return Ok(Self::from_db(db)),
+                Err(StoreError::Locked { .. }) if tries < LOCK_TRIES => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(error) => return Err(error),
+            }
+        }
     }
 
     /// A database that disappears when dropped (the demo).

@@ -105,7 +105,20 @@ impl World {
     /// Stops the bot and opens its database (sled allows one opener).
     pub async fn stop_and_open_store(&mut self) -> Store {
         self.stop_bot().await;
-        Store::open(&self.db_path()).expect("the database opens after the bot stopped")
+        // sled's background flusher lets go of the file lock a moment after
+        // the database is dropped.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            match Store::open(&self.db_path()) {
+                Ok(store) => return store,
+                Err(pollbot::store::StoreError::Locked { .. })
+                    if tokio::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                Err(error) => panic!("the database opens after the bot stopped: {error}"),
+            }
+        }
     }
 
     /// Pushes an update and waits until the bot has acknowledged it, that
