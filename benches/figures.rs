@@ -1,0 +1,1252 @@
+//! `cargo bench --bench figures`: "Benchmarks: ingest, /results and export
+//! at a million votes".
+//!
+//! Prints the machine, progress on stderr, then one table on stdout. The
+//! machine is small, shared and noisy, so every figure is a median of
+//! several runs where that fits the time budget, and comparisons are ratios
+//! of figures taken in the same run.
+//!
+//! The bot is the release binary (`CARGO_BIN_EXE_pollbot`, built by
+//! `cargo bench` with the bench profile, which inherits `release`), run as a
+//! child process against the fake Bot API server of the tests, which listens
+//! on 127.0.0.1 only. Nothing else is contacted.
+//!
+//! `FIGURES_QUICK=1` runs everything at a small scale (a smoke test);
+//! `FIGURES_ONLY=2,5` runs only those figures (3 and 4 go together);
+//! `FIGURES_DB_DIR=DIR` keeps the databases of figures 3 and 4 in DIR.
+
+#[path = "../tests/common/fake_telegram.rs"]
+mod fake_telegram;
+#[path = "../tests/common/updates.rs"]
+mod updates;
+
+use std::fs::File;
+use std::hint::black_box;
+use std::io::BufWriter;
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use pollbot::i18n::Language;
+use pollbot::ingest::{Event, apply};
+use pollbot::poll::{Person, Poll, PollId, PollNumber, PollOptions, PollQuestion, PollState};
+use pollbot::report::{self, PollReport, Summary, chart};
+use pollbot::store::Store;
+use pollbot::telegram::polling;
+use teloxide::prelude::*;
+
+use fake_telegram::FakeTelegram;
+
+/// The bot binary; under `cargo bench` this is `target/release/pollbot`.
+const BOT: &str = env!("CARGO_BIN_EXE_pollbot");
+
+/// Chat of the polls built straight through the store.
+const CHAT: i64 = -1_001_234_567_890;
+/// Their Telegram poll id.
+const TELEGRAM_ID: &str = "5000000000000000001";
+/// The message that carries them.
+const POLL_MESSAGE: i32 = 10;
+/// The private chat (and user) that creates the poll through the bot.
+const MODERATOR: i64 = 4242;
+/// Voters' user ids start here.
+const FIRST_VOTER: i64 = 1_000_000;
+/// Updates the feeder keeps queued at the fake: enough for ten getUpdates
+/// batches, few enough that the fake's per-call queue scan stays cheap.
+const WINDOW: usize = 1_000;
+
+const OPTIONS: [&str; 4] = ["Energy", "Trade", "Education", "Health"];
+const QUESTION: &str = "In 2024, in which area should we deepen cooperation?";
+
+/// How big each figure is.
+struct Scale {
+    /// Figure 1: votes per run.
+    apply_votes: usize,
+    /// Figure 2: votes through the bot.
+    ingest_votes: usize,
+    /// Figures 3 and 4: the large poll.
+    big_votes: usize,
+    big_comments: usize,
+    /// Figures 3 and 4: the small poll.
+    small_votes: usize,
+    small_comments: usize,
+    /// Figure 5: votes through the bot.
+    memory_votes: usize,
+    /// Figure 6: starts.
+    starts: usize,
+}
+
+impl Scale {
+    fn from_env() -> Self {
+        if std::env::var("FIGURES_QUICK").is_ok_and(|v| !v.is_empty() && v != "0") {
+            Self {
+                apply_votes: 10_000,
+                ingest_votes: 10_000,
+                big_votes: 50_000,
+                big_comments: 5_000,
+                small_votes: 1_000,
+                small_comments: 100,
+                memory_votes: 20_000,
+                starts: 3,
+            }
+        } else {
+            Self {
+                apply_votes: 50_000,
+                ingest_votes: 100_000,
+                big_votes: 1_000_000,
+                big_comments: 100_000,
+                small_votes: 1_000,
+                small_comments: 100,
+                memory_votes: 1_000_000,
+                starts: 10,
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The table
+
+struct Row {
+    figure: String,
+    what: String,
+    result: String,
+    target: String,
+    verdict: &'static str,
+}
+
+#[derive(Default)]
+struct Table {
+    rows: Vec<Row>,
+}
+
+impl Table {
+    fn row(&mut self, figure: &str, what: &str, result: String, target: &str, met: Option<bool>) {
+        self.rows.push(Row {
+            figure: figure.into(),
+            what: what.into(),
+            result,
+            target: target.into(),
+            verdict: match met {
+                Some(true) => "met",
+                Some(false) => "MISSED",
+                None => "",
+            },
+        });
+    }
+
+    fn print(&self) {
+        let headers = ["#", "figure", "result", "target", "verdict"];
+        let cells: Vec<[&str; 5]> = self
+            .rows
+            .iter()
+            .map(|r| {
+                [
+                    r.figure.as_str(),
+                    r.what.as_str(),
+                    r.result.as_str(),
+                    r.target.as_str(),
+                    r.verdict,
+                ]
+            })
+            .collect();
+        let mut widths = headers.map(|h| h.chars().count());
+        for row in &cells {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let line = |row: [&str; 5]| {
+            let mut out = String::from("|");
+            for (cell, w) in row.iter().zip(widths) {
+                out.push(' ');
+                out.push_str(cell);
+                out.push_str(&" ".repeat(w - cell.chars().count()));
+                out.push_str(" |");
+            }
+            println!("{out}");
+        };
+        line(headers);
+        let dashes = widths.map(|w| "-".repeat(w));
+        line(std::array::from_fn(|i| dashes[i].as_str()));
+        for row in cells {
+            line(row);
+        }
+    }
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(|a, b| a.total_cmp(b));
+    let n = values.len();
+    if n == 0 {
+        f64::NAN
+    } else if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// `1234567.8` as `1,234,568`.
+fn thousands(value: f64) -> String {
+    let digits = format!("{:.0}", value.max(0.0));
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn mib(kb: u64) -> String {
+    format!("{:.1} MiB", kb as f64 / 1024.0)
+}
+
+fn progress(message: impl AsRef<str>) {
+    eprintln!("[figures] {}", message.as_ref());
+}
+
+// ---------------------------------------------------------------------------
+// The machine
+
+fn machine() -> String {
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|l| l.trim_start_matches([' ', '\t', ':']).trim().to_owned())
+        .unwrap_or_else(|| "unknown".into());
+    let rustc = Command::new("rustc")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_else(|| "rustc: unknown".into());
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    format!(
+        "machine: nproc {cpus} · CPU {model} · {rustc} · Linux {}\nbot binary: {BOT}",
+        kernel.trim()
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Polls and events built straight through the store
+
+fn at(second: i64) -> DateTime<Utc> {
+    "2024-03-14T09:00:00Z".parse::<DateTime<Utc>>().unwrap() + chrono::Duration::seconds(second)
+}
+
+fn create_poll(store: &Store) -> PollId {
+    let poll = store
+        .write(|changes| {
+            changes.create_poll(CHAT, |id| Poll {
+                id,
+                question: PollQuestion::parse(QUESTION).unwrap(),
+                options: PollOptions::parse(&OPTIONS).unwrap(),
+                multiple: false,
+                anonymous: false,
+                created_at: at(0),
+                deadline: None,
+                state: PollState::Open,
+                closed_at: None,
+                message_id: POLL_MESSAGE,
+                telegram_id: TELEGRAM_ID.into(),
+            })
+        })
+        .unwrap();
+    store.flush().unwrap();
+    poll.id
+}
+
+/// A skewed choice, so that one option leads.
+fn option_of(i: usize) -> u32 {
+    [0, 0, 0, 1, 1, 2, 3][i % 7]
+}
+
+fn vote(voter: i64, option: u32, second: i64) -> Event {
+    Event::Vote {
+        telegram_poll_id: TELEGRAM_ID.into(),
+        voter: Person {
+            id: voter,
+            name: format!("Voter {voter}"),
+        },
+        option_ids: vec![option],
+        at: at(second),
+    }
+}
+
+/// `n` votes: distinct voters, except that every tenth vote changes the
+/// answer of a voter from five votes earlier. Returns them and the number
+/// of distinct voters.
+fn vote_events(n: usize) -> (Vec<Event>, u64) {
+    let mut voters = 0;
+    let events = (0..n)
+        .map(|i| {
+            if i % 10 == 9 {
+                let earlier = i - 5;
+                vote(
+                    FIRST_VOTER + earlier as i64,
+                    (option_of(earlier) + 1) % 4,
+                    i as i64,
+                )
+            } else {
+                voters += 1;
+                vote(FIRST_VOTER + i as i64, option_of(i), i as i64)
+            }
+        })
+        .collect();
+    (events, voters)
+}
+
+fn write_events(store: &Store, events: &[Event]) {
+    store
+        .write(|changes| {
+            for event in events {
+                apply(changes, event)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+// ---------------------------------------------------------------------------
+// Figure 1: applying votes straight to the store
+
+struct ApplyRun {
+    rate: f64,
+    write: Duration,
+    flush: Duration,
+}
+
+fn store_apply_run(n: usize) -> ApplyRun {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db")).unwrap();
+    let id = create_poll(&store);
+    let (events, voters) = vote_events(n);
+    let (mut write, mut flush) = (Duration::ZERO, Duration::ZERO);
+    let start = Instant::now();
+    for batch in events.chunks(100) {
+        let t = Instant::now();
+        store
+            .write(|changes| {
+                for event in batch {
+                    apply(changes, event)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let written = Instant::now();
+        store.flush().unwrap();
+        write += written - t;
+        flush += written.elapsed();
+    }
+    let elapsed = start.elapsed();
+    assert_eq!(store.tally(id).unwrap().unwrap().voters, voters);
+    ApplyRun {
+        rate: n as f64 / elapsed.as_secs_f64(),
+        write,
+        flush,
+    }
+}
+
+/// The bot's own `polling::record` on parsed teloxide updates: figure 1
+/// plus reading the updates (`inbound::read`) and the last-update marker.
+fn record_run(n: usize) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db")).unwrap();
+    let id = create_poll(&store);
+    let updates: Vec<teloxide::types::Update> = (0..n)
+        .map(|i| {
+            let voter = updates::person(FIRST_VOTER + i as i64, &format!("Voter {i}"));
+            let mut update = updates::poll_answer(TELEGRAM_ID, &voter, &[option_of(i)]);
+            update["update_id"] = serde_json::json!(i + 1);
+            // As the bot gets them: from text (teloxide's `Update` does not
+            // deserialize from a `serde_json::Value`).
+            serde_json::from_str(&update.to_string()).unwrap()
+        })
+        .collect();
+    let mut last = None;
+    let start = Instant::now();
+    for batch in updates.chunks(100) {
+        last = polling::record(&store, batch, last).unwrap().last;
+    }
+    let rate = n as f64 / start.elapsed().as_secs_f64();
+    assert_eq!(store.tally(id).unwrap().unwrap().voters, n as u64);
+    rate
+}
+
+// ---------------------------------------------------------------------------
+// The bot as a child process
+
+fn spawn_bot(fake: &FakeTelegram, dir: &Path) -> Child {
+    let log = File::create(dir.join("bot.log")).unwrap();
+    Command::new(BOT)
+        .arg("run")
+        .current_dir(dir)
+        .env("TELOXIDE_TOKEN", fake_telegram::TOKEN)
+        .env("TELOXIDE_API_URL", fake.api_url())
+        .env("POLLBOT_DB", dir.join("db"))
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env("no_proxy", "127.0.0.1,localhost")
+        .env_remove("RUST_LOG")
+        .env_remove("POLLBOT_MODERATORS")
+        .env_remove("POLLBOT_LOCALE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {BOT}: {e}"))
+}
+
+async fn wait_exit(child: &mut Child, timeout: Duration) -> Option<ExitStatus> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        if Instant::now() >= deadline {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// SIGTERM, as a service manager stops the bot; SIGKILL after a minute.
+async fn stop_bot(child: &mut Child) -> ExitStatus {
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    match wait_exit(child, Duration::from_secs(60)).await {
+        Some(status) => status,
+        None => {
+            let _ = child.kill();
+            child.wait().unwrap()
+        }
+    }
+}
+
+/// `VmHWM` and `VmRSS` of a live process, in kB.
+fn memory_kb(pid: u32) -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+    };
+    Some((field("VmHWM:")?, field("VmRSS:")?))
+}
+
+fn dir_size(path: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_size(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+fn poll_answer(poll_id: &str, i: usize) -> serde_json::Value {
+    let voter = updates::person(FIRST_VOTER + i as i64, &format!("Voter {i}"));
+    updates::poll_answer(poll_id, &voter, &[option_of(i)])
+}
+
+/// Queues `n` updates at the fake, at most [`WINDOW`] at a time, as fast as
+/// they are acknowledged, until the last one is. Returns the time from the
+/// first push to the last acknowledgement, and the time at which each
+/// `segment` updates had been acknowledged.
+async fn feed(
+    fake: &FakeTelegram,
+    n: usize,
+    mut next: impl FnMut(usize) -> serde_json::Value,
+    segment: usize,
+) -> (Duration, Vec<Duration>) {
+    let start = Instant::now();
+    let mut first = None;
+    let mut last = 0;
+    let mut pushed = 0;
+    let mut marks = Vec::new();
+    let mark = |fake: &FakeTelegram, first: Option<i64>, marks: &mut Vec<Duration>| {
+        let done = (fake.acknowledged_through() - first.unwrap_or(1) + 1).max(0) as usize;
+        while (marks.len() + 1) * segment <= done.min(n) {
+            marks.push(start.elapsed());
+        }
+    };
+    while pushed < n {
+        let room = WINDOW.saturating_sub(fake.pending()).min(n - pushed);
+        for _ in 0..room {
+            last = fake.push_update(next(pushed));
+            first.get_or_insert(last);
+            pushed += 1;
+        }
+        // The fake records every call with its response: forget them, or a
+        // million votes would keep a million JSON values alive.
+        fake.clear_calls();
+        let target = if pushed < n {
+            last - (WINDOW / 2) as i64
+        } else {
+            last
+        };
+        assert!(
+            fake.wait_acknowledged(target, Duration::from_secs(60))
+                .await,
+            "the bot stalled at update {}",
+            fake.acknowledged_through()
+        );
+        mark(fake, first, &mut marks);
+    }
+    (start.elapsed(), marks)
+}
+
+struct Ingest {
+    votes: usize,
+    elapsed: Duration,
+    /// Votes/s over each segment of the run.
+    segments: Vec<f64>,
+    segment: usize,
+    hwm_kb: u64,
+    rss_kb: u64,
+    db_bytes: u64,
+    /// Peak RSS of the bot restarted on the same database, once it polls.
+    restart_hwm_kb: Option<u64>,
+}
+
+impl Ingest {
+    fn rate(&self) -> f64 {
+        self.votes as f64 / self.elapsed.as_secs_f64()
+    }
+}
+
+/// Starts the bot binary, has it post a poll, then feeds it `n` distinct
+/// voters' poll answers through the fake.
+async fn ingest_through_bot(n: usize, prebuild: bool, segment: usize, restart: bool) -> Ingest {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = spawn_bot(&fake, dir.path());
+    let moderator = updates::person(MODERATOR, "Moderator");
+    fake.push_update(updates::message(
+        MODERATOR,
+        1,
+        &moderator,
+        &format!("/newpoll {QUESTION} | {}", OPTIONS.join(" | ")),
+    ));
+    let sent = fake
+        .wait_for_calls("sendPoll", 1, Duration::from_secs(30))
+        .await;
+    assert!(
+        !sent.is_empty(),
+        "the bot posted no poll; see its log: {}",
+        std::fs::read_to_string(dir.path().join("bot.log")).unwrap_or_default()
+    );
+    let poll_id = fake.polls()[0].poll_id.clone();
+    // The worker stores the poll once sendPoll has answered; let it, so
+    // that the votes are counted as votes and not kept as early ones.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let (elapsed, marks) = if prebuild {
+        // Built beforehand: only feeding them counts.
+        let mut built: Vec<_> = (0..n).map(|i| poll_answer(&poll_id, i)).collect();
+        built.reverse();
+        feed(&fake, n, |_| built.pop().unwrap(), segment).await
+    } else {
+        feed(&fake, n, |i| poll_answer(&poll_id, i), segment).await
+    };
+    let (hwm_kb, rss_kb) = memory_kb(child.id()).unwrap_or((0, 0));
+    let status = stop_bot(&mut child).await;
+    assert!(status.success(), "the bot exited with {status}");
+    fake.shutdown();
+    let db = dir.path().join("db");
+    let db_bytes = dir_size(&db);
+    let store = Store::open(&db).unwrap();
+    let id = PollId {
+        chat: MODERATOR,
+        number: PollNumber(1),
+    };
+    let voters = store.tally(id).unwrap().map_or(0, |t| t.voters);
+    assert_eq!(voters, n as u64, "every vote is counted");
+    drop(store);
+    let restart_hwm_kb = if restart {
+        let fake = FakeTelegram::start().await;
+        let mut child = spawn_bot(&fake, dir.path());
+        // getUpdates is counted when it arrives (it is recorded only when
+        // its long poll ends).
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while fake.get_updates_calls() == 0 {
+            assert!(Instant::now() < deadline, "the restarted bot never polled");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let hwm = memory_kb(child.id()).map(|(hwm, _)| hwm);
+        let status = stop_bot(&mut child).await;
+        assert!(status.success(), "the restarted bot exited with {status}");
+        fake.shutdown();
+        hwm
+    } else {
+        None
+    };
+    let mut segments = Vec::new();
+    let mut previous = Duration::ZERO;
+    for mark in &marks {
+        segments.push(segment as f64 / (*mark - previous).as_secs_f64());
+        previous = *mark;
+    }
+    Ingest {
+        votes: n,
+        elapsed,
+        segments,
+        segment,
+        hwm_kb,
+        rss_kb,
+        db_bytes,
+        restart_hwm_kb,
+    }
+}
+
+/// The fake alone: a teloxide client in this process long-polls it as the
+/// bot would, with nothing recorded. The ceiling the fake (plus HTTP and
+/// teloxide's parsing) puts on figure 2.
+async fn fake_serve_rate(n: usize) -> f64 {
+    let fake = FakeTelegram::start().await;
+    let client = teloxide::net::default_reqwest_settings()
+        .no_proxy()
+        .build()
+        .unwrap();
+    let bot =
+        Bot::with_client(fake_telegram::TOKEN, client).set_api_url(fake.api_url().parse().unwrap());
+    let consumer = tokio::spawn(async move {
+        let mut offset = 0;
+        let mut received = 0;
+        loop {
+            let mut request = bot
+                .get_updates()
+                .timeout(polling::LONG_POLL_SECONDS)
+                .limit(polling::BATCH)
+                .allowed_updates(polling::allowed_updates());
+            if offset > 0 {
+                request = request.offset(offset);
+            }
+            let updates = request.send().await.unwrap();
+            if let Some(update) = updates.last() {
+                offset = update.id.0 as i32 + 1;
+            }
+            received += updates.len();
+            if received >= n {
+                // Acknowledge the last batch too.
+                let _ = bot.get_updates().offset(offset).timeout(0).send().await;
+                return;
+            }
+        }
+    });
+    let mut built: Vec<_> = (0..n).map(|i| poll_answer(TELEGRAM_ID, i)).collect();
+    built.reverse();
+    let (elapsed, _) = feed(&fake, n, |_| built.pop().unwrap(), n).await;
+    consumer.await.unwrap();
+    fake.shutdown();
+    n as f64 / elapsed.as_secs_f64()
+}
+
+// ---------------------------------------------------------------------------
+// Figures 3 and 4: a poll with many votes, comments and approvals
+
+/// Approvals of comment `k`: mostly a few, some many.
+fn approvals_of(k: usize) -> usize {
+    if k.is_multiple_of(997) {
+        30 + k % 37
+    } else {
+        (k.wrapping_mul(2_654_435_761) >> 9) % 7
+    }
+}
+
+/// Builds the poll in big batches through `Changes` (the bot's own code
+/// paths), and flushes. Returns the number of approvals.
+fn populate(store: &Store, votes: usize, comments: usize) -> usize {
+    const BATCH: usize = 10_000;
+    let id = create_poll(store);
+    let mut events = Vec::with_capacity(BATCH);
+    let flush = |events: &mut Vec<Event>, force: bool| {
+        if events.len() >= BATCH || (force && !events.is_empty()) {
+            write_events(store, events);
+            events.clear();
+        }
+    };
+    for i in 0..votes {
+        events.push(vote(FIRST_VOTER + i as i64, option_of(i), i as i64));
+        flush(&mut events, false);
+    }
+    flush(&mut events, true);
+    let message = |k: usize| 100 + k as i32;
+    let voter = |x: usize| FIRST_VOTER + (x % votes) as i64;
+    for k in 0..comments {
+        let author = voter(k.wrapping_mul(7919));
+        events.push(Event::Reply {
+            chat: CHAT,
+            message_id: message(k),
+            reply_to: if k % 5 == 4 {
+                message(k - 3)
+            } else {
+                POLL_MESSAGE
+            },
+            author: Some(Person {
+                id: author,
+                name: format!("Voter {author}"),
+            }),
+            text: Some(format!(
+                "Comment {k}: cooperation on {} matters most, because it lasts for decades and touches everyone.",
+                OPTIONS[k % 4]
+            )),
+            at: at((votes + k) as i64),
+        });
+        flush(&mut events, false);
+    }
+    flush(&mut events, true);
+    let mut approvals = 0;
+    for k in 0..comments {
+        for j in 0..approvals_of(k) {
+            events.push(Event::Reaction {
+                chat: CHAT,
+                message_id: message(k),
+                user: voter(k * 31 + j * 1009),
+                old: Vec::new(),
+                new: vec!["👍".into()],
+            });
+            approvals += 1;
+            flush(&mut events, false);
+        }
+    }
+    flush(&mut events, true);
+    store.flush().unwrap();
+    let tally = store.tally(id).unwrap().unwrap();
+    assert_eq!(tally.voters, votes as u64);
+    assert_eq!(tally.comments, comments as u64);
+    approvals
+}
+
+struct Results {
+    total: f64,
+    load: f64,
+    summary: f64,
+    chart: f64,
+    cold: f64,
+}
+
+/// What `/results` computes: the report, the summary text and the chart.
+fn results_once(store: &Store, id: PollId) -> [Duration; 3] {
+    let start = Instant::now();
+    let report = PollReport::load(store, id).unwrap().unwrap();
+    let loaded = Instant::now();
+    let text = Summary::new(&report, Language::English).full();
+    let summarized = Instant::now();
+    let png = chart::render_png(&report.chart_input(Language::English)).unwrap();
+    let charted = Instant::now();
+    black_box((text, png));
+    [loaded - start, summarized - loaded, charted - summarized]
+}
+
+fn results_figure(db: &Path, id: PollId, runs: usize) -> Results {
+    let store = Store::open(db).unwrap();
+    let cold = results_once(&store, id).iter().sum::<Duration>();
+    let mut parts = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..runs {
+        let times = results_once(&store, id);
+        for (part, t) in parts.iter_mut().zip(times) {
+            part.push(ms(t));
+        }
+        parts[3].push(ms(times.iter().sum()));
+    }
+    let [load, summary, chart, total] = parts.map(|mut p| median(&mut p));
+    Results {
+        total,
+        load,
+        summary,
+        chart,
+        cold: ms(cold),
+    }
+}
+
+/// `report::votes_csv` and `report::comments_csv` in this process, to
+/// files, on a freshly opened store: seconds to open, seconds for each
+/// file, bytes of the votes CSV.
+fn export_in_process(db: &Path, id: PollId, out: &Path) -> (f64, f64, f64, u64) {
+    let start = Instant::now();
+    let store = Store::open(db).unwrap();
+    let poll = store.poll(id).unwrap().unwrap();
+    let opened = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let votes = out.join("votes.csv");
+    report::votes_csv(&store, &poll, BufWriter::new(File::create(&votes).unwrap())).unwrap();
+    let votes_secs = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let comments = File::create(out.join("comments.csv")).unwrap();
+    report::comments_csv(&store, &poll, BufWriter::new(comments)).unwrap();
+    let comments_secs = start.elapsed().as_secs_f64();
+    (
+        opened,
+        votes_secs,
+        comments_secs,
+        std::fs::metadata(&votes).unwrap().len(),
+    )
+}
+
+/// `pollbot export --format csv` as a child process: seconds and peak RSS
+/// (kB), sampled from /proc every 2 ms until it exits.
+async fn export_binary(db: &Path, id: PollId, out: &Path) -> (f64, u64) {
+    let start = Instant::now();
+    let mut child = Command::new(BOT)
+        .args(["export", "--db"])
+        .arg(db)
+        .args(["--poll", &id.to_string(), "--format", "csv", "--out"])
+        .arg(out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut peak = 0;
+    let status = loop {
+        if let Some((hwm, _)) = memory_kb(child.id()) {
+            peak = peak.max(hwm);
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    };
+    let elapsed = start.elapsed().as_secs_f64();
+    assert!(status.success(), "pollbot export failed: {status}");
+    (elapsed, peak)
+}
+
+// ---------------------------------------------------------------------------
+// Figure 6: cold start
+
+/// From spawning the binary to its first getUpdates arriving at the fake.
+/// An update is queued beforehand, so that the first getUpdates is answered
+/// (and recorded) at once instead of being held for the long poll.
+async fn cold_start_once() -> Duration {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    fake.push_update(poll_answer("not-yet-a-poll", 0));
+    let spawned = Instant::now();
+    let mut child = spawn_bot(&fake, dir.path());
+    let calls = fake
+        .wait_for_calls("getUpdates", 1, Duration::from_secs(30))
+        .await;
+    assert!(!calls.is_empty(), "the bot never called getUpdates");
+    let first = calls[0].at.saturating_duration_since(spawned);
+    let status = stop_bot(&mut child).await;
+    assert!(status.success(), "the bot exited with {status}");
+    fake.shutdown();
+    first
+}
+
+// ---------------------------------------------------------------------------
+
+fn main() {
+    let scale = Scale::from_env();
+    let started = Instant::now();
+    let header = machine();
+    eprintln!("{header}");
+    assert!(
+        BOT.contains("/release/"),
+        "the bot binary is not a release build: {BOT}"
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut table = Table::default();
+    let only = std::env::var("FIGURES_ONLY").unwrap_or_default();
+    let want = |figure: &str| only.is_empty() || only.split(',').any(|f| f.trim() == figure);
+    let mut apply_rate = None;
+    if want("1") {
+        apply_rate = Some(figure_1(&mut table, &scale));
+    }
+    if want("2") {
+        figure_2(&mut table, &scale, &runtime, apply_rate);
+    }
+    if want("3") || want("4") {
+        figures_3_4(&mut table, &scale, &runtime);
+    }
+    if want("5") {
+        figure_5(&mut table, &scale, &runtime);
+    }
+    if want("6") {
+        figure_6(&mut table, &scale, &runtime);
+    }
+    println!("{header}");
+    println!(
+        "Benchmarks: ingest, /results and export at a million votes (medians; total {:.0} s)",
+        started.elapsed().as_secs_f64()
+    );
+    table.print();
+}
+
+fn figure_1(table: &mut Table, scale: &Scale) -> f64 {
+    progress(format!(
+        "1. applying {} votes to the store, batches of 100, one flush each (3 runs)",
+        thousands(scale.apply_votes as f64)
+    ));
+    let runs: Vec<ApplyRun> = (0..3).map(|_| store_apply_run(scale.apply_votes)).collect();
+    let mut rates: Vec<f64> = runs.iter().map(|r| r.rate).collect();
+    let apply_rate = median(&mut rates);
+    let write_ms: f64 = runs.iter().map(|r| ms(r.write)).sum::<f64>() / runs.len() as f64;
+    let flush_ms: f64 = runs.iter().map(|r| ms(r.flush)).sum::<f64>() / runs.len() as f64;
+    let batches = (scale.apply_votes / 100) as f64;
+    table.row(
+        "1",
+        "store apply rate (Event::Vote, 100/batch + flush)",
+        format!("{} votes/s", thousands(apply_rate)),
+        "(ceiling for 2)",
+        None,
+    );
+    table.row(
+        "1",
+        "  per batch of 100: write / flush",
+        format!(
+            "{:.2} ms / {:.2} ms",
+            write_ms / batches,
+            flush_ms / batches
+        ),
+        "",
+        None,
+    );
+    progress("1b. polling::record on parsed teloxide updates (3 runs)");
+    let mut rates: Vec<f64> = (0..3).map(|_| record_run(scale.apply_votes)).collect();
+    let record_rate = median(&mut rates);
+    table.row(
+        "1b",
+        "polling::record(Update batch of 100) in-process",
+        format!("{} votes/s", thousands(record_rate)),
+        "",
+        None,
+    );
+
+    apply_rate
+}
+
+fn figure_2(
+    table: &mut Table,
+    scale: &Scale,
+    runtime: &tokio::runtime::Runtime,
+    apply_rate: Option<f64>,
+) {
+    progress("2. the fake alone: a teloxide getUpdates loop, no store");
+    let serve_rate = runtime.block_on(fake_serve_rate(scale.ingest_votes));
+    progress(format!(
+        "2. {} votes through the bot binary",
+        thousands(scale.ingest_votes as f64)
+    ));
+    let ingest = runtime.block_on(ingest_through_bot(
+        scale.ingest_votes,
+        true,
+        scale.ingest_votes / 10,
+        false,
+    ));
+    let ingest_rate = ingest.rate();
+    table.row(
+        "2",
+        &format!(
+            "end-to-end ingest, binary + fake, {} voters",
+            thousands(ingest.votes as f64)
+        ),
+        format!(
+            "{} votes/s ({:.2} s)",
+            thousands(ingest_rate),
+            ingest.elapsed.as_secs_f64()
+        ),
+        ">= 20,000 votes/s",
+        Some(ingest_rate >= 20_000.0),
+    );
+    if let Some(apply_rate) = apply_rate {
+        let ratio = ingest_rate / apply_rate;
+        table.row(
+            "2",
+            "  end-to-end / store apply (fig. 1)",
+            format!("{:.0}%", ratio * 100.0),
+            ">= 50%",
+            Some(ratio >= 0.5),
+        );
+    }
+    table.row(
+        "2",
+        "  the fake alone (teloxide loop, no bot/store)",
+        format!(
+            "{} votes/s ({:.1}x fig. 2)",
+            thousands(serve_rate),
+            serve_rate / ingest_rate
+        ),
+        "(ceiling of the rig)",
+        None,
+    );
+
+    table.row(
+        "2",
+        "  bot VmHWM / database size after this run",
+        format!(
+            "{} / {:.0} MB",
+            mib(ingest.hwm_kb),
+            ingest.db_bytes as f64 / 1e6
+        ),
+        "",
+        None,
+    );
+}
+
+fn figures_3_4(table: &mut Table, scale: &Scale, runtime: &tokio::runtime::Runtime) {
+    // FIGURES_DB_DIR keeps the databases (for profiling); it must be empty.
+    let kept = std::env::var_os("FIGURES_DB_DIR").map(std::path::PathBuf::from);
+    let temporary = tempfile::tempdir().unwrap();
+    let work = kept.as_deref().unwrap_or(temporary.path());
+    let big_db = work.join("big");
+    let small_db = work.join("small");
+    progress(format!(
+        "3. building a poll with {} votes and {} comments with approvals",
+        thousands(scale.big_votes as f64),
+        thousands(scale.big_comments as f64)
+    ));
+    let build = Instant::now();
+    let (id, big_approvals) = {
+        let store = Store::open(&big_db).unwrap();
+        let approvals = populate(&store, scale.big_votes, scale.big_comments);
+        (
+            PollId {
+                chat: CHAT,
+                number: PollNumber(1),
+            },
+            approvals,
+        )
+    };
+    let build_time = build.elapsed();
+    {
+        let store = Store::open(&small_db).unwrap();
+        populate(&store, scale.small_votes, scale.small_comments);
+    }
+    // A tenth of the large poll, to tell memory that grows with the poll
+    // from memory that is bounded (sled's page cache).
+    let medium_db = work.join("medium");
+    {
+        let store = Store::open(&medium_db).unwrap();
+        populate(&store, scale.big_votes / 10, scale.big_comments / 10);
+    }
+    progress(format!(
+        "3. built in {:.1} s ({} approvals); timing /results",
+        build_time.as_secs_f64(),
+        thousands(big_approvals as f64)
+    ));
+    let big = results_figure(&big_db, id, 15);
+    let small = results_figure(&small_db, id, 15);
+    table.row(
+        "3",
+        &format!(
+            "/results, {} votes + {} comments (load+summary+chart)",
+            thousands(scale.big_votes as f64),
+            thousands(scale.big_comments as f64)
+        ),
+        format!("{:.1} ms", big.total),
+        "<= 50 ms",
+        Some(big.total <= 50.0),
+    );
+    table.row(
+        "3",
+        &format!(
+            "/results, {} votes + {} comments",
+            thousands(scale.small_votes as f64),
+            thousands(scale.small_comments as f64)
+        ),
+        format!("{:.1} ms", small.total),
+        "",
+        None,
+    );
+    table.row(
+        "3",
+        "  large / small",
+        format!("{:.2}x", big.total / small.total),
+        "<= 2x",
+        Some(big.total / small.total <= 2.0),
+    );
+    table.row(
+        "3",
+        "  large: load / summary / chart; first call after open",
+        format!(
+            "{:.2} / {:.2} / {:.1} ms; {:.1} ms",
+            big.load, big.summary, big.chart, big.cold
+        ),
+        "",
+        None,
+    );
+    table.row(
+        "3",
+        "  populating the large poll (10,000 events/batch)",
+        format!("{:.1} s", build_time.as_secs_f64()),
+        "(setup)",
+        None,
+    );
+
+    // 4. Export.
+    progress("4. export: votes_csv in-process, then `pollbot export` (3 runs each)");
+    let out = work.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let (open_secs, csv_secs, comments_secs, csv_bytes) = export_in_process(&big_db, id, &out);
+    let mut big_runs = Vec::new();
+    let mut medium_runs = Vec::new();
+    let mut small_runs = Vec::new();
+    runtime.block_on(async {
+        for _ in 0..3 {
+            big_runs.push(export_binary(&big_db, id, &out.join("big")).await);
+            medium_runs.push(export_binary(&medium_db, id, &out.join("medium")).await);
+            small_runs.push(export_binary(&small_db, id, &out.join("small")).await);
+        }
+    });
+    let medium_secs = median(&mut medium_runs.iter().map(|r| r.0).collect::<Vec<_>>());
+    let medium_peak = medium_runs.iter().map(|r| r.1).max().unwrap_or(0);
+    let big_secs = median(&mut big_runs.iter().map(|r| r.0).collect::<Vec<_>>());
+    let big_peak = big_runs.iter().map(|r| r.1).max().unwrap_or(0);
+    let small_secs = median(&mut small_runs.iter().map(|r| r.0).collect::<Vec<_>>());
+    let small_peak = small_runs.iter().map(|r| r.1).max().unwrap_or(0);
+    table.row(
+        "4",
+        &format!(
+            "report::votes_csv, {} votes, in-process",
+            thousands(scale.big_votes as f64)
+        ),
+        format!("{csv_secs:.2} s ({:.0} MB CSV)", csv_bytes as f64 / 1e6),
+        "<= 2 s",
+        Some(csv_secs <= 2.0),
+    );
+    table.row(
+        "4",
+        &format!(
+            "  in-process: Store::open; report::comments_csv, {} comments",
+            thousands(scale.big_comments as f64)
+        ),
+        format!("{open_secs:.2} s; {comments_secs:.2} s"),
+        "",
+        None,
+    );
+    table.row(
+        "4",
+        "`pollbot export --format csv` (votes + comments), large",
+        format!("{big_secs:.2} s, peak RSS {}", mib(big_peak)),
+        "<= 2 s",
+        Some(big_secs <= 2.0),
+    );
+    table.row(
+        "4",
+        &format!(
+            "`pollbot export --format csv`, {} votes + {} comments",
+            thousands((scale.big_votes / 10) as f64),
+            thousands((scale.big_comments / 10) as f64)
+        ),
+        format!("{medium_secs:.2} s, peak RSS {}", mib(medium_peak)),
+        "",
+        None,
+    );
+    table.row(
+        "4",
+        &format!(
+            "`pollbot export --format csv`, {} votes + {} comments",
+            thousands(scale.small_votes as f64),
+            thousands(scale.small_comments as f64)
+        ),
+        format!("{small_secs:.2} s, peak RSS {}", mib(small_peak)),
+        "",
+        None,
+    );
+    let memory_ratio = big_peak as f64 / small_peak.max(1) as f64;
+    table.row(
+        "4",
+        "  export peak RSS large / small; large / tenth",
+        format!(
+            "{memory_ratio:.2}x; {:.2}x",
+            big_peak as f64 / medium_peak.max(1) as f64
+        ),
+        "flat (<= 1.5x)",
+        Some(memory_ratio <= 1.5),
+    );
+}
+
+fn figure_5(table: &mut Table, scale: &Scale, runtime: &tokio::runtime::Runtime) {
+    progress(format!(
+        "5. {} votes through the bot binary (memory)",
+        thousands(scale.memory_votes as f64)
+    ));
+    let segment = (scale.memory_votes / 10).max(1);
+    let memory = runtime.block_on(ingest_through_bot(scale.memory_votes, false, segment, true));
+    table.row(
+        "5",
+        &format!(
+            "bot peak RSS (VmHWM) after {} votes",
+            thousands(memory.votes as f64)
+        ),
+        format!("{} (RSS now {})", mib(memory.hwm_kb), mib(memory.rss_kb)),
+        "<= 64 MiB",
+        Some(memory.hwm_kb <= 64 * 1024),
+    );
+    if let Some(restart) = memory.restart_hwm_kb {
+        table.row(
+            "5",
+            "  bot peak RSS restarted on that database (polling)",
+            mib(restart),
+            "<= 64 MiB",
+            Some(restart <= 64 * 1024),
+        );
+    }
+    let seg = &memory.segments;
+    table.row(
+        "5",
+        &format!(
+            "  ingest rate: overall; first / last {}",
+            thousands(memory.segment as f64)
+        ),
+        format!(
+            "{} votes/s; {} / {}",
+            thousands(memory.rate()),
+            thousands(seg.first().copied().unwrap_or(f64::NAN)),
+            thousands(seg.last().copied().unwrap_or(f64::NAN))
+        ),
+        "",
+        None,
+    );
+    table.row(
+        "5",
+        "  database on disk afterwards",
+        format!("{:.0} MB", memory.db_bytes as f64 / 1e6),
+        "",
+        None,
+    );
+}
+
+fn figure_6(table: &mut Table, scale: &Scale, runtime: &tokio::runtime::Runtime) {
+    progress(format!("6. cold start ({} starts)", scale.starts));
+    let mut starts: Vec<f64> = runtime.block_on(async {
+        let mut starts = Vec::new();
+        for _ in 0..scale.starts {
+            starts.push(ms(cold_start_once().await));
+        }
+        starts
+    });
+    let cold = median(&mut starts);
+    table.row(
+        "6",
+        "cold start: spawn -> first getUpdates at the fake",
+        format!(
+            "{cold:.1} ms (min {:.1}, max {:.1})",
+            starts[0],
+            starts[starts.len() - 1]
+        ),
+        "<= 100 ms",
+        Some(cold <= 100.0),
+    );
+}
