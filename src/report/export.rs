@@ -3,6 +3,7 @@
 //! Everything is streamed from the store to the writer, one record at a
 //! time, so exporting a million votes needs no more memory than ten.
 
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 
 use serde::Serialize;
@@ -62,19 +63,8 @@ fn vote_row<'a>(poll: &Poll, ballot: &'a Ballot) -> VoteRow<'a> {
     }
 }
 
-fn comment_row<'a>(
-    store: &Store,
-    poll: &Poll,
-    comment: &'a Comment,
-) -> Result<CommentRow<'a>, ExportError> {
-    let voted_option = match &comment.author {
-        Some(author) => store
-            .ballot(poll.id, author.id)?
-            .map(|b| option_texts(poll, &b.options).join("; "))
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    Ok(CommentRow {
+fn comment_row<'a>(poll: &Poll, comment: &'a Comment, voted_option: String) -> CommentRow<'a> {
+    CommentRow {
         poll: poll.id.number.0,
         message_id: comment.message_id,
         user_id: comment.author.as_ref().map(|a| a.id),
@@ -83,7 +73,35 @@ fn comment_row<'a>(
         approvals: comment.approvals(),
         posted_at: comment.posted_at.to_rfc3339(),
         text: &comment.text,
-    })
+    }
+}
+
+/// What each comment author voted for. Authors are looked up in key order
+/// (a first pass over the comments collects them): random lookups among a
+/// million ballots would each go to disk.
+fn author_options(store: &Store, poll: &Poll) -> Result<HashMap<i64, String>, ExportError> {
+    let mut authors = BTreeSet::new();
+    for comment in store.comments(poll.id) {
+        if let Some(author) = comment?.author {
+            authors.insert(author.id);
+        }
+    }
+    let mut options = HashMap::with_capacity(authors.len());
+    for author in authors {
+        if let Some(ballot) = store.ballot(poll.id, author)? {
+            options.insert(author, option_texts(poll, &ballot.options).join("; "));
+        }
+    }
+    Ok(options)
+}
+
+fn voted_option(options: &HashMap<i64, String>, comment: &Comment) -> String {
+    comment
+        .author
+        .as_ref()
+        .and_then(|a| options.get(&a.id))
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// `poll-N-votes.csv`: poll, user_id, user_name, options, voted_at.
@@ -120,9 +138,14 @@ pub fn comments_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), E
         "posted_at",
         "text",
     ])?;
+    let options = author_options(store, poll)?;
     for comment in store.comments(poll.id) {
         let comment = comment?;
-        writer.serialize(comment_row(store, poll, &comment)?)?;
+        writer.serialize(comment_row(
+            poll,
+            &comment,
+            voted_option(&options, &comment),
+        ))?;
     }
     writer.flush()?;
     Ok(())
@@ -175,12 +198,14 @@ pub fn json(store: &Store, report: &PollReport, out: impl Write) -> Result<(), E
         serde_json::to_writer(&mut out, &vote_row(poll, &ballot?))?;
     }
     out.write_all(b"],\"comments\":[")?;
+    let options = author_options(store, poll)?;
     for (i, comment) in store.comments(poll.id).enumerate() {
         if i > 0 {
             out.write_all(b",")?;
         }
         let comment = comment?;
-        serde_json::to_writer(&mut out, &comment_row(store, poll, &comment)?)?;
+        let row = comment_row(poll, &comment, voted_option(&options, &comment));
+        serde_json::to_writer(&mut out, &row)?;
     }
     out.write_all(b"]}\n")?;
     out.flush()?;

@@ -55,6 +55,11 @@ pub enum CommentOutcome {
 pub struct Changes<'a> {
     tree: &'a sled::Tree,
     pending: HashMap<Vec<u8>, Option<Vec<u8>>>,
+    /// Polls read or written in this batch, decoded once (a batch of votes
+    /// mostly concerns one poll).
+    polls: HashMap<PollId, Poll>,
+    /// Tallies changed in this batch; encoded once, when it is applied.
+    tallies: HashMap<PollId, Tally>,
 }
 
 impl<'a> Changes<'a> {
@@ -62,10 +67,15 @@ impl<'a> Changes<'a> {
         Self {
             tree,
             pending: HashMap::new(),
+            polls: HashMap::new(),
+            tallies: HashMap::new(),
         }
     }
 
-    pub(super) fn into_batch(self) -> sled::Batch {
+    pub(super) fn into_batch(mut self) -> Result<sled::Batch> {
+        for (id, tally) in std::mem::take(&mut self.tallies) {
+            self.put(keys::tally(id), &tally)?;
+        }
         let mut batch = sled::Batch::default();
         for (key, value) in self.pending {
             match value {
@@ -73,7 +83,7 @@ impl<'a> Changes<'a> {
                 None => batch.remove(key),
             }
         }
-        batch
+        Ok(batch)
     }
 
     fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
@@ -122,8 +132,8 @@ impl<'a> Changes<'a> {
         };
         let poll = build(id);
         self.put(keys::chat(chat), &record)?;
-        self.put(keys::poll(id), &poll)?;
-        self.put(keys::tally(id), &Tally::new(poll.options.len()))?;
+        self.save_poll(&poll)?;
+        self.tallies.insert(id, Tally::new(poll.options.len()));
         self.put_raw(
             keys::telegram_poll(&poll.telegram_id),
             keys::poll_id_value(id),
@@ -192,13 +202,13 @@ impl<'a> Changes<'a> {
 
     /// Marks a poll closed; returns it, or `None` if it does not exist.
     pub fn close_poll(&mut self, id: PollId, at: DateTime<Utc>) -> Result<Option<Poll>> {
-        let Some(mut poll) = self.get::<Poll>(&keys::poll(id))? else {
+        let Some(mut poll) = self.poll(id)? else {
             return Ok(None);
         };
         if poll.is_open() {
             poll.state = PollState::Closed;
             poll.closed_at = Some(at);
-            self.put(keys::poll(id), &poll)?;
+            self.save_poll(&poll)?;
         }
         Ok(Some(poll))
     }
@@ -233,14 +243,12 @@ impl<'a> Changes<'a> {
         };
         let ballot_key = keys::ballot(id, user);
         let previous: Option<Ballot> = self.get(&ballot_key)?;
-        let mut tally = self.tally(&poll)?;
-        tally.replace(previous.as_ref(), Some(&ballot));
+        self.tally(&poll)?.replace(previous.as_ref(), Some(&ballot));
         if ballot.is_withdrawal() {
             self.remove(ballot_key);
         } else {
             self.put(ballot_key, &ballot)?;
         }
-        self.put(keys::tally(id), &tally)?;
         Ok(VoteOutcome::Recorded(id))
     }
 
@@ -266,10 +274,9 @@ impl<'a> Changes<'a> {
         };
         let id = poll.id;
         if poll.anonymous && poll.is_open() && counts.len() == poll.options.len() {
-            let mut tally = self.tally(&poll)?;
+            let tally = self.tally(&poll)?;
             tally.counts = counts.to_vec();
             tally.voters = voters;
-            self.put(keys::tally(id), &tally)?;
         }
         if closed {
             self.close_poll(id, at)?;
@@ -308,9 +315,8 @@ impl<'a> Changes<'a> {
         self.put(keys::comment(poll, message_id), &comment)?;
         self.put(keys::message(chat, message_id), &MessageRole::Comment(poll))?;
         self.put_raw(keys::ranking(poll, 0, message_id), Vec::new());
-        if let Some(mut tally) = self.get::<Tally>(&keys::tally(poll))? {
-            tally.comments += 1;
-            self.put(keys::tally(poll), &tally)?;
+        if let Some(poll) = self.poll(poll)? {
+            self.tally(&poll)?.comments += 1;
         }
         Ok(CommentOutcome::Recorded(poll))
     }
@@ -446,16 +452,37 @@ impl<'a> Changes<'a> {
         }
     }
 
-    fn poll_by_telegram_id(&self, telegram_id: &str) -> Result<Option<Poll>> {
+    fn poll_by_telegram_id(&mut self, telegram_id: &str) -> Result<Option<Poll>> {
         match self.get_raw(&keys::telegram_poll(telegram_id))? {
-            Some(id) => self.get(&keys::poll(keys::poll_id_from_value(&id))),
+            Some(id) => self.poll(keys::poll_id_from_value(&id)),
             None => Ok(None),
         }
     }
 
-    fn tally(&self, poll: &Poll) -> Result<Tally> {
-        Ok(self
-            .get(&keys::tally(poll.id))?
-            .unwrap_or_else(|| Tally::new(poll.options.len())))
+    fn poll(&mut self, id: PollId) -> Result<Option<Poll>> {
+        if let Some(poll) = self.polls.get(&id) {
+            return Ok(Some(poll.clone()));
+        }
+        let poll: Option<Poll> = self.get(&keys::poll(id))?;
+        if let Some(poll) = &poll {
+            self.polls.insert(id, poll.clone());
+        }
+        Ok(poll)
+    }
+
+    fn save_poll(&mut self, poll: &Poll) -> Result<()> {
+        self.polls.insert(poll.id, poll.clone());
+        self.put(keys::poll(poll.id), poll)
+    }
+
+    /// The poll's tally, to change; written when the batch is applied.
+    fn tally(&mut self, poll: &Poll) -> Result<&mut Tally> {
+        if !self.tallies.contains_key(&poll.id) {
+            let tally = self
+                .get(&keys::tally(poll.id))?
+                .unwrap_or_else(|| Tally::new(poll.options.len()));
+            self.tallies.insert(poll.id, tally);
+        }
+        Ok(self.tallies.get_mut(&poll.id).expect("just inserted"))
     }
 }

@@ -128,7 +128,7 @@ impl Store {
         let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let mut changes = Changes::new(&self.db);
         let result = change(&mut changes)?;
-        self.db.apply_batch(changes.into_batch())?;
+        self.db.apply_batch(changes.into_batch()?)?;
         Ok(result)
     }
 

@@ -147,7 +147,8 @@ pub struct SentPoll {
 struct QueuedUpdate {
     id: i64,
     kind: String,
-    update: Value,
+    /// The update serialized once, when pushed: serving it is a copy.
+    json: String,
 }
 
 #[derive(Default)]
@@ -338,7 +339,7 @@ impl FakeTelegram {
             st.queue.push_back(QueuedUpdate {
                 id,
                 kind,
-                update: Value::Object(full),
+                json: Value::Object(full).to_string(),
             });
             id
         };
@@ -574,6 +575,8 @@ impl FakeTelegram {
 
 enum Reply {
     Ok(Value),
+    /// getUpdates' result: the updates' JSON, comma-separated, as queued.
+    Updates(String),
     Err(StatusCode, Value),
     Html502,
 }
@@ -852,9 +855,15 @@ impl FakeTelegram {
             None => self.get_updates(&call.params).await,
         };
 
-        if let Reply::Ok(v) = &reply {
-            call.failed = false;
-            call.response = v.clone();
+        match &reply {
+            Reply::Ok(v) => {
+                call.failed = false;
+                call.response = v.clone();
+            }
+            // Not kept: tests look at what the bot sent, and a million
+            // served votes would otherwise stay in memory.
+            Reply::Updates(_) => call.failed = false,
+            _ => {}
         }
         self.state().calls.push(call);
         self.inner.calls_changed.notify_waiters();
@@ -945,22 +954,24 @@ impl FakeTelegram {
                     });
                     st.dropped_updates.extend(dropped);
                 }
-                let result: Vec<Value> = if offset < 0 {
+                let result: String = if offset < 0 {
                     let n = (-offset) as usize;
                     let skip = st.queue.len().saturating_sub(n);
                     st.queue
                         .iter()
                         .skip(skip)
                         .take(limit)
-                        .map(|u| u.update.clone())
-                        .collect()
+                        .map(|u| u.json.as_str())
+                        .collect::<Vec<_>>()
+                        .join(",")
                 } else {
                     st.queue
                         .iter()
                         .filter(|u| u.id >= offset)
                         .take(limit)
-                        .map(|u| u.update.clone())
-                        .collect()
+                        .map(|u| u.json.as_str())
+                        .collect::<Vec<_>>()
+                        .join(",")
                 };
                 (result, Self::acked(&st) != before)
             };
@@ -968,10 +979,10 @@ impl FakeTelegram {
                 self.inner.acks_changed.notify_waiters();
             }
             if !result.is_empty() || tokio::time::Instant::now() >= deadline {
-                return Reply::Ok(Value::Array(result));
+                return Reply::Updates(result);
             }
             if tokio::time::timeout_at(deadline, notified).await.is_err() {
-                return Reply::Ok(json!([]));
+                return Reply::Updates(String::new());
             }
         }
     }
@@ -1393,6 +1404,13 @@ fn to_response(reply: Reply) -> Response {
             axum::Json(json!({"ok": true, "result": result})),
         )
             .into_response(),
+        Reply::Updates(updates) => Response::builder()
+            .status(StatusCode::OK)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(format!(
+                "{{\"ok\":true,\"result\":[{updates}]}}"
+            )))
+            .expect("response"),
         Reply::Err(status, body) => (status, axum::Json(body)).into_response(),
         Reply::Html502 => Response::builder()
             .status(StatusCode::BAD_GATEWAY)
