@@ -57,6 +57,10 @@ pub enum Command {
     },
 }
 
+/// sled's page cache for `report` and `export`, which read each record
+/// once: a large cache would only hold pages that are not read again.
+const READING_CACHE_BYTES: u64 = 2 * 1024 * 1024;
+
 /// The export file formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
@@ -163,13 +167,13 @@ pub fn report(db: &Path, id: PollId, out: &Path, lang: &str) -> anyhow::Result<(
     let Some(language) = Language::from_code(lang) else {
         bail!("{lang:?} is not a language pollbot speaks (en, zh, ru)");
     };
-    let store = Store::open(db)?;
+    let store = Store::open_with_cache(db, READING_CACHE_BYTES)?;
     write_report_files(&store, id, language, out)
 }
 
 /// `pollbot export`.
 pub fn export(db: &Path, id: PollId, format: ExportFormat, out: &Path) -> anyhow::Result<()> {
-    let store = Store::open(db)?;
+    let store = Store::open_with_cache(db, READING_CACHE_BYTES)?;
     for path in write_export_files(&store, id, format, out)? {
         println!("{}", path.display());
     }

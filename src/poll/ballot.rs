@@ -18,6 +18,9 @@ pub struct Ballot {
     pub voter: Person,
     /// Indexes into the poll's options, ascending and distinct.
     pub options: Vec<u8>,
+    /// Kept as Unix seconds: a million ballots read back for an export
+    /// parse integers, not dates.
+    #[serde(with = "chrono::serde::ts_seconds")]
     pub voted_at: DateTime<Utc>,
 }
 

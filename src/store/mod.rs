@@ -85,11 +85,17 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (or creates) the database at `path`.
+    /// Opens (or creates) the database at `path`, for the bot.
     pub fn open(path: &Path) -> Result<Self> {
+        Self::open_with_cache(path, CACHE_BYTES)
+    }
+
+    /// Opens the database with a page cache of `cache_bytes`: exports and
+    /// reports read each record once and need little cache.
+    pub fn open_with_cache(path: &Path, cache_bytes: u64) -> Result<Self> {
         let config = sled::Config::new()
             .path(path)
-            .cache_capacity(CACHE_BYTES)
+            .cache_capacity(cache_bytes)
             .mode(sled::Mode::HighThroughput);
         // A database dropped a moment ago in this process (a restart in
         // the tests) keeps its file lock until sled's flusher thread ends.
