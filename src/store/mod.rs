@@ -25,7 +25,7 @@ use crate::poll::{Ballot, ChatId, Comment, Poll, PollId, PollNumber, Tally};
 const LOCK_TRIES: u32 = 20;
 
 /// sled's page cache; bounded so the bot's memory stays small.
-const CACHE_BYTES: u64 = 16 * 1024 * 1024;
+const CACHE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// What goes wrong with the database.
 #[derive(Debug, thiserror::Error)]
