@@ -256,6 +256,7 @@ fn create_poll(store: &Store) -> PollId {
                 deadline: None,
                 state: PollState::Open,
                 closed_at: None,
+                results_announced: false,
                 message_id: POLL_MESSAGE,
                 telegram_id: TELEGRAM_ID.into(),
             })
@@ -375,7 +376,10 @@ fn record_run(n: usize) -> f64 {
     let mut last = None;
     let start = Instant::now();
     for batch in updates.chunks(100) {
-        last = polling::record(&store, batch, last).unwrap().last;
+        last = polling::record(&store, batch, last)
+            .unwrap()
+            .last
+            .map(|l| l.id);
     }
     let rate = n as f64 / start.elapsed().as_secs_f64();
     assert_eq!(store.tally(id).unwrap().unwrap().voters, n as u64);

@@ -162,18 +162,26 @@ pub fn demo(out: &Path) -> anyhow::Result<()> {
     write_report_files(&store, id, Language::English, out)
 }
 
+/// A stopped bot's database; a mistyped path must not create an empty one.
+fn open_existing(db: &Path) -> anyhow::Result<Store> {
+    if !db.join("db").is_file() {
+        bail!("there is no pollbot database at {}", db.display());
+    }
+    Ok(Store::open_with_cache(db, READING_CACHE_BYTES)?)
+}
+
 /// `pollbot report`.
 pub fn report(db: &Path, id: PollId, out: &Path, lang: &str) -> anyhow::Result<()> {
     let Some(language) = Language::from_code(lang) else {
         bail!("{lang:?} is not a language pollbot speaks (en, zh, ru)");
     };
-    let store = Store::open_with_cache(db, READING_CACHE_BYTES)?;
+    let store = open_existing(db)?;
     write_report_files(&store, id, language, out)
 }
 
 /// `pollbot export`.
 pub fn export(db: &Path, id: PollId, format: ExportFormat, out: &Path) -> anyhow::Result<()> {
-    let store = Store::open_with_cache(db, READING_CACHE_BYTES)?;
+    let store = open_existing(db)?;
     for path in write_export_files(&store, id, format, out)? {
         println!("{}", path.display());
     }

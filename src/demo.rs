@@ -255,6 +255,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
             deadline: None,
             state: PollState::Open,
             closed_at: None,
+            results_announced: false,
             message_id: POLL_MESSAGE,
             telegram_id: TELEGRAM_POLL_ID.into(),
         })

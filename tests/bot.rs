@@ -25,6 +25,14 @@ fn en(key: &str, args: &[(&'static str, Arg)]) -> String {
     i18n::text_with(Language::English, key, args)
 }
 
+/// The reply to a `/newpoll` that posted poll `n`.
+fn posted(n: u32) -> String {
+    en(
+        "poll-posted",
+        &[("number", format!("#{n}").into()), ("n", n.into())],
+    )
+}
+
 fn poll_1() -> PollId {
     PollId {
         chat: GROUP,
@@ -95,11 +103,11 @@ async fn newpoll_posts_a_native_poll_with_its_flags() {
     let call = world.nth_call("sendPoll", 2).await;
     assert_eq!(call.bool_param("is_anonymous"), Some(false));
     assert_eq!(call.bool_param("allows_multiple_answers"), Some(false));
+    // Each gets its number; the bot is an admin, so no warning.
+    assert_eq!(world.nth_message_to(GROUP, 1).await, posted(1));
+    assert_eq!(world.nth_message_to(GROUP, 2).await, posted(2));
     settle().await;
-    assert!(
-        world.fake.calls_to("sendMessage").is_empty(),
-        "the bot is an admin: no warning"
-    );
+    assert_eq!(world.fake.calls_to("sendMessage").len(), 2);
     world.assert_api_conformance();
 
     let store = world.stop_and_open_store().await;
@@ -117,7 +125,7 @@ async fn newpoll_warns_when_the_bot_is_not_an_admin() {
     post_poll(&world, 1, "/newpoll Q? | A | B").await;
     assert_eq!(
         world.nth_message_to(GROUP, 1).await,
-        en("warning-not-admin", &[])
+        format!("{}\n{}", posted(1), en("warning-not-admin", &[]))
     );
     world.assert_api_conformance();
 }
@@ -278,22 +286,25 @@ async fn close_stops_the_poll_and_posts_the_final_results() {
         "{}",
         caption(&photo)
     );
-    // Votes after the close change nothing; a second /close says so.
-    world
-        .deliver(poll_answer(&poll, &person(22, "V"), &[0]))
-        .await;
+    // A second /close says so and shows the results again.
     world.deliver(message(GROUP, 3, &admin(), "/close 1")).await;
     assert_eq!(
-        world.nth_message_to(GROUP, 1).await,
+        world.nth_message_to(GROUP, 2).await,
         en("poll-closed-already", &[("number", "#1".into())])
     );
     let again = world.nth_call("sendPhoto", 2).await;
     assert_eq!(caption(&again), caption(&photo));
     assert_eq!(world.fake.calls_to("stopPoll").len(), 1);
+    // Telegram sends no votes after a poll is stopped: one that arrives
+    // after the close was cast before it, and counts.
+    world
+        .deliver(poll_answer(&poll, &person(22, "V"), &[0]))
+        .await;
     world.assert_api_conformance();
     let store = world.stop_and_open_store().await;
-    assert!(!store.poll(poll_1()).unwrap().unwrap().is_open());
-    assert_eq!(store.tally(poll_1()).unwrap().unwrap().counts, vec![0, 1]);
+    let closed = store.poll(poll_1()).unwrap().unwrap();
+    assert!(!closed.is_open() && closed.results_announced);
+    assert_eq!(store.tally(poll_1()).unwrap().unwrap().counts, vec![1, 1]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -540,13 +551,14 @@ async fn polls_lang_help_and_start() {
     world
         .deliver(message(GROUP, 4, &person(40, "Anyone"), "/polls"))
         .await;
+    // Messages 1 and 2 confirmed the two polls.
     assert_eq!(
-        world.nth_message_to(GROUP, 1).await,
-        "Polls in this chat:\n#1 Tea? — 1 voter · open\n#2 Coffee? — 0 voters · closed"
+        world.nth_message_to(GROUP, 3).await,
+        "Polls in this chat:\n#2 Coffee? — 0 voters · closed\n#1 Tea? — 1 voter · open"
     );
     world.deliver(message(GROUP, 5, &admin(), "/lang zh")).await;
     assert_eq!(
-        world.nth_message_to(GROUP, 2).await,
+        world.nth_message_to(GROUP, 4).await,
         i18n::text(Language::Chinese, "lang-set")
     );
     world
@@ -560,7 +572,7 @@ async fn polls_lang_help_and_start() {
         .deliver(message(GROUP, 7, &person(40, "Anyone"), "/help"))
         .await;
     assert_eq!(
-        world.nth_message_to(GROUP, 3).await,
+        world.nth_message_to(GROUP, 5).await,
         i18n::text(Language::Chinese, "help")
     );
     let user = person(41, "New");
@@ -669,7 +681,7 @@ async fn without_the_right_to_send_photos_the_results_come_as_text() {
     );
     world.deliver(message(GROUP, 2, &admin(), "/results")).await;
     assert_eq!(
-        world.nth_message_to(GROUP, 1).await,
+        world.nth_message_to(GROUP, 2).await,
         format!(
             "{}\n\n#1 Q?\n0 voters · open\nA — 0 (0.0%)\nB — 0 (0.0%)",
             en("warning-no-photo-right", &[])
@@ -702,7 +714,7 @@ async fn a_long_summary_splits_into_a_photo_and_a_message() {
         caption(&photo),
         format!("#1 {question}\n0 voters · open\nA — 0 (0.0%)\nB — 0 (0.0%)")
     );
-    let follow_up = world.nth_message_to(GROUP, 1).await;
+    let follow_up = world.nth_message_to(GROUP, 2).await;
     assert!(
         follow_up.starts_with("Most-approved comments\n1. 👍 0 · U: \"Comment 0: a thoughtful")
     );
@@ -896,4 +908,81 @@ async fn when_telegram_refuses_the_moderator_is_told_why() {
             )]
         )
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_forwarded_by_hand_to_another_chat_stays_out_of_reach() {
+    let world = group_world().await;
+    let (_, poll_message) = post_poll(&world, 1, "/newpoll Q? | A | B").await;
+    let poll = world.fake.poll_at(GROUP, i64::from(poll_message)).unwrap();
+    // A member forwards the poll into their private chat with the bot,
+    // where they are a moderator, and tries to close it from there.
+    let member = person(31, "Mallory");
+    let mut forwarded = message(member.id, 5, &member, "");
+    let copy = forwarded["message"].as_object_mut().unwrap();
+    copy.remove("text");
+    copy.remove("entities");
+    copy.insert("poll".into(), poll.poll.clone());
+    world.deliver(forwarded).await;
+    world
+        .deliver(reply(member.id, 6, &member, "/close", 5))
+        .await;
+    world
+        .deliver(reply(member.id, 7, &member, "A comment on the copy", 5))
+        .await;
+    assert_eq!(
+        world.nth_message_to(member.id, 1).await,
+        en("error-no-polls", &[])
+    );
+    settle().await;
+    assert!(world.fake.calls_to("stopPoll").is_empty());
+    world.deliver(message(GROUP, 2, &admin(), "/results")).await;
+    assert_eq!(
+        caption(&world.nth_call("sendPhoto", 1).await),
+        "#1 Q?\n0 voters · open\nA — 0 (0.0%)\nB — 0 (0.0%)"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tally_too_long_for_a_caption_follows_the_photo_whole() {
+    let world = group_world().await;
+    let options: Vec<String> = (1..=12)
+        .map(|i| format!("{i:02} {}", "long option text ".repeat(5).trim_end()))
+        .collect();
+    let question = format!("{}?", "q".repeat(299));
+    post_poll(
+        &world,
+        1,
+        &format!("/newpoll {question}\n{}", options.join("\n")),
+    )
+    .await;
+    world.deliver(message(GROUP, 2, &admin(), "/results")).await;
+    let photo = world.nth_call("sendPhoto", 1).await;
+    assert_eq!(caption(&photo), format!("#1 {question}"));
+    let text = world.nth_message_to(GROUP, 2).await;
+    assert!(text.starts_with(&format!("#1 {question}\n0 voters · open\n")));
+    assert_eq!(text.lines().count(), 2 + 12);
+    assert!(text.ends_with(&format!("{} — 0 (0.0%)", options[11])));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn final_results_that_fail_to_post_are_posted_when_telegram_recovers() {
+    let world = group_world().await;
+    let when = (chrono::Utc::now() + chrono::Duration::seconds(1)).to_rfc3339();
+    post_poll(&world, 1, &format!("/newpoll --until {when} Q? | A | B")).await;
+    world
+        .fake
+        .fail_next("sendPhoto", 1, Failure::ServerError(502));
+    world.nth_call("stopPoll", 1).await;
+    let first = world.nth_call("sendPhoto", 1).await;
+    assert!(first.failed);
+    // teloxide waits 10 s after a 5xx before it reports the error.
+    let calls = world
+        .fake
+        .wait_for_calls("sendPhoto", 2, Duration::from_secs(40))
+        .await;
+    assert_eq!(calls.len(), 2);
+    assert!(!calls[1].failed);
+    assert!(caption(&calls[1]).starts_with("#1 Q?\n0 voters · closed "));
+    assert_eq!(world.fake.calls_to("stopPoll").len(), 1);
 }

@@ -36,6 +36,7 @@ fn create_poll(store: &Store, options: &[&str], multiple: bool) -> PollId {
                 deadline: None,
                 state: PollState::Open,
                 closed_at: None,
+                results_announced: false,
                 message_id: POLL_MESSAGE,
                 telegram_id: TELEGRAM_ID.into(),
             })
@@ -437,6 +438,7 @@ fn counts_reported_before_an_anonymous_poll_is_stored_are_kept() {
                 deadline: None,
                 state: PollState::Open,
                 closed_at: None,
+                results_announced: false,
                 message_id: POLL_MESSAGE,
                 telegram_id: TELEGRAM_ID.into(),
             })
@@ -445,4 +447,15 @@ fn counts_reported_before_an_anonymous_poll_is_stored_are_kept() {
         .id;
     let tally = store.tally(id).unwrap().unwrap();
     assert_eq!((tally.counts, tally.voters), (vec![2, 1], 3));
+}
+
+#[test]
+fn export_of_a_mistyped_database_path_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-db");
+    let id: PollId = "-100:1".parse().unwrap();
+    let error = pollbot::cli::export(&missing, id, pollbot::cli::ExportFormat::Csv, dir.path())
+        .unwrap_err();
+    assert!(error.to_string().contains("no-such-db"), "{error}");
+    assert!(!missing.exists());
 }

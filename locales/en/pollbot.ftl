@@ -36,11 +36,11 @@ polls-header = Polls in this chat:
 polls-row = {$number} {$question} — {$voters} · {$state}
 
 ## Replies
+poll-posted = Poll {$number} is open. Reply to it to comment; /results {$n} shows the results.
 lang-set = From now on I speak English in this chat.
 poll-closed-already = Poll {$number} is already closed; here are its final results.
 warning-not-admin = I am not an administrator of this chat, so Telegram does not tell me about reactions and they cannot count as approvals. Make me an administrator to count them.
 warning-no-photo-right = I may not send photos in this chat, so here are the results as text.
-export-empty = Poll {$number} has no votes or comments yet; the files hold only their headers.
 
 ## Mistakes
 usage-newpoll =

@@ -33,11 +33,11 @@ polls-header = 本群的投票：
 polls-row = {$number} {$question} — {$voters} · {$state}
 
 ## Replies
+poll-posted = 投票 {$number} 已开始。回复投票即可评论；/results {$n} 查看结果。
 lang-set = 从现在起，我在本群使用中文。
 poll-closed-already = 投票 {$number} 已经结束；以下是最终结果。
 warning-not-admin = 我不是本群的管理员，因此 Telegram 不会把表情回应告诉我，回应无法计为认同。请把我设为管理员。
 warning-no-photo-right = 我无权在本群发送图片，以下是文字版结果。
-export-empty = 投票 {$number} 还没有投票或评论；文件中只有表头。
 
 ## Mistakes
 usage-newpoll =

@@ -89,6 +89,13 @@ pub enum PollError {
     DuplicateOption(String),
 }
 
+/// A text's length as Telegram measures it against its limits: in UTF-16
+/// code units, so an emoji outside the basic plane counts twice, while a
+/// Chinese character counts once.
+pub fn telegram_length(text: &str) -> usize {
+    text.encode_utf16().count()
+}
+
 /// A poll question: non-empty, at most 300 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -97,7 +104,7 @@ pub struct PollQuestion(String);
 impl PollQuestion {
     pub fn parse(text: &str) -> Result<Self, PollError> {
         let text = text.trim();
-        let chars = text.chars().count();
+        let chars = telegram_length(text);
         if chars == 0 {
             return Err(PollError::EmptyQuestion);
         }
@@ -133,7 +140,7 @@ pub struct OptionText(String);
 impl OptionText {
     pub fn parse(text: &str) -> Result<Self, PollError> {
         let text = text.trim();
-        let chars = text.chars().count();
+        let chars = telegram_length(text);
         if chars == 0 {
             return Err(PollError::EmptyOption);
         }
@@ -243,6 +250,9 @@ pub struct Poll {
     pub deadline: Option<DateTime<Utc>>,
     pub state: PollState,
     pub closed_at: Option<DateTime<Utc>>,
+    /// The final results were posted in the chat after the poll closed.
+    #[serde(default)]
+    pub results_announced: bool,
     /// The message that carries the poll in its chat.
     pub message_id: i32,
     /// The poll's identifier in Telegram, which votes refer to.
@@ -258,6 +268,15 @@ impl Poll {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn emoji_count_as_telegram_counts_them() {
+        assert!(PollQuestion::parse(&"👍".repeat(150)).is_ok());
+        assert_eq!(
+            PollQuestion::parse(&"👍".repeat(151)),
+            Err(PollError::QuestionTooLong(302))
+        );
+    }
 
     #[test]
     fn question_length_is_counted_in_characters_not_bytes() {

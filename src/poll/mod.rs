@@ -14,6 +14,6 @@ pub use comment::{Comment, is_approval_reply, is_approving_reaction, rank_key};
 pub use deadline::{Deadline, DeadlineError};
 pub use definition::{
     ChatId, MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS, MIN_OPTIONS, OptionText, Poll,
-    PollError, PollId, PollNumber, PollOptions, PollQuestion, PollState,
+    PollError, PollId, PollNumber, PollOptions, PollQuestion, PollState, telegram_length,
 };
 pub use tally::{Share, Tally, shares_of_total, shares_of_voters};

@@ -7,7 +7,7 @@ mod export;
 mod summary;
 
 pub use export::{comments_csv, json, votes_csv};
-pub use summary::Summary;
+pub use summary::{Summary, quote, voters_text};
 
 use crate::i18n::{self, Language};
 use crate::poll::{Comment, Poll, PollId, Share, Tally, shares_of_total, shares_of_voters};

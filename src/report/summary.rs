@@ -33,7 +33,8 @@ impl Summary {
     }
 }
 
-pub(super) fn voters_text(language: Language, voters: u64) -> String {
+/// `1,601 voters`, in the language.
+pub fn voters_text(language: Language, voters: u64) -> String {
     i18n::text_with(
         language,
         "voters",
@@ -105,7 +106,7 @@ fn comments_text(top: &[RankedComment], language: Language) -> Option<String> {
                 i18n::format_count(u64::from(comment.approvals())).into(),
             ),
             ("author", author.into()),
-            ("text", quote(&comment.text).into()),
+            ("text", quote(&comment.text, QUOTE_CHARS).into()),
         ];
         let key = if ranked.author_options.is_empty() {
             "top-comment"
@@ -118,13 +119,14 @@ fn comments_text(top: &[RankedComment], language: Language) -> Option<String> {
     Some(lines.join("\n"))
 }
 
-/// A comment on one line, cut by characters (never bytes) with an ellipsis.
-pub fn quote(text: &str) -> String {
+/// Text on one line, at most `limit` characters: cut by characters (never
+/// bytes), with an ellipsis.
+pub fn quote(text: &str, limit: usize) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.chars().count() <= QUOTE_CHARS {
+    if one_line.chars().count() <= limit {
         return one_line;
     }
-    let cut: String = one_line.chars().take(QUOTE_CHARS - 1).collect();
+    let cut: String = one_line.chars().take(limit.saturating_sub(1)).collect();
     format!("{}…", cut.trim_end())
 }
 
@@ -134,13 +136,13 @@ mod tests {
 
     #[test]
     fn quotes_are_cut_by_characters_on_one_line() {
-        assert_eq!(quote("a\nb  c"), "a b c");
+        assert_eq!(quote("a\nb  c", QUOTE_CHARS), "a b c");
         let chinese = "合作".repeat(100);
-        let q = quote(&chinese);
+        let q = quote(&chinese, QUOTE_CHARS);
         assert_eq!(q.chars().count(), QUOTE_CHARS);
         assert!(q.ends_with('…'));
         assert!(q.starts_with("合作合作"));
         let exact = "x".repeat(QUOTE_CHARS);
-        assert_eq!(quote(&exact), exact);
+        assert_eq!(quote(&exact, QUOTE_CHARS), exact);
     }
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{ChatRecord, MessageRole, Result, keys};
+use super::{ChatRecord, LastUpdate, MessageRole, Result, keys};
 use crate::poll::{Ballot, ChatId, Comment, Person, Poll, PollId, PollNumber, PollState, Tally};
 
 /// What became of a vote.
@@ -17,7 +17,7 @@ pub enum VoteOutcome {
     /// The vote refers to a poll not stored (yet): it is kept and counted
     /// when the poll is stored.
     Early,
-    /// The poll is closed, or anonymous (Telegram sends only counts).
+    /// The poll is anonymous: Telegram sends only counts for those.
     NotAccepted(PollId),
     /// Option ids that the poll does not have.
     Invalid(PollId),
@@ -183,6 +183,15 @@ impl<'a> Changes<'a> {
         Ok(())
     }
 
+    /// Notes that a closed poll's final results were posted.
+    pub fn mark_results_announced(&mut self, id: PollId) -> Result<()> {
+        if let Some(mut poll) = self.poll(id)? {
+            poll.results_announced = true;
+            self.save_poll(&poll)?;
+        }
+        Ok(())
+    }
+
     /// Notes another message that carries one of our polls (a forwarded
     /// copy), so that replies to it count as comments.
     pub fn add_poll_message(
@@ -233,7 +242,9 @@ impl<'a> Changes<'a> {
             return Ok(VoteOutcome::Early);
         };
         let id = poll.id;
-        if !poll.is_open() || poll.anonymous {
+        // Telegram sends no votes after it stopped a poll, so a vote that
+        // arrives after our /close was cast before it: it counts.
+        if poll.anonymous {
             return Ok(VoteOutcome::NotAccepted(id));
         }
         let user = voter.id;
@@ -273,7 +284,8 @@ impl<'a> Changes<'a> {
             return Ok(None);
         };
         let id = poll.id;
-        if poll.anonymous && poll.is_open() && counts.len() == poll.options.len() {
+        // Counts after the close are Telegram's final ones: they count too.
+        if poll.anonymous && counts.len() == poll.options.len() {
             let tally = self.tally(&poll)?;
             tally.counts = counts.to_vec();
             tally.voters = voters;
@@ -421,8 +433,8 @@ impl<'a> Changes<'a> {
     }
 
     /// Remembers the last Telegram update whose effects this batch holds.
-    pub fn set_last_update_id(&mut self, update_id: i64) -> Result<()> {
-        self.put(keys::last_update(), &update_id)
+    pub fn set_last_update(&mut self, last: LastUpdate) -> Result<()> {
+        self.put(keys::last_update(), &last)
     }
 
     /// Keeps a command until it has been answered.

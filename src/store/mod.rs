@@ -69,6 +69,13 @@ impl Default for ChatRecord {
     }
 }
 
+/// The last Telegram update recorded, and when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastUpdate {
+    pub id: i64,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
 /// What a message in a chat is to us.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum MessageRole {
@@ -179,12 +186,19 @@ impl Store {
         })
     }
 
-    /// Open polls that close by themselves, across all chats.
-    pub fn open_polls_with_deadline(&self) -> Result<Vec<Poll>> {
+    /// Polls the bot still has to act on by itself, across all chats: open
+    /// polls with a deadline, and closed polls whose final results were not
+    /// posted yet.
+    pub fn polls_to_close_or_announce(&self) -> Result<Vec<Poll>> {
         let mut polls = Vec::new();
         for poll in self.scan::<Poll>(keys::all_polls()) {
             let poll = poll?;
-            if poll.is_open() && poll.deadline.is_some() {
+            let pending = if poll.is_open() {
+                poll.deadline.is_some()
+            } else {
+                !poll.results_announced
+            };
+            if pending {
                 polls.push(poll);
             }
         }
@@ -241,9 +255,14 @@ impl Store {
             .map(|v| keys::poll_id_from_value(&v)))
     }
 
+    /// The last Telegram update whose effects are stored.
+    pub fn last_update(&self) -> Result<Option<LastUpdate>> {
+        self.get(&keys::last_update())
+    }
+
     /// The id of the last Telegram update whose effects are stored.
     pub fn last_update_id(&self) -> Result<Option<i64>> {
-        self.get(&keys::last_update())
+        Ok(self.last_update()?.map(|last| last.id))
     }
 
     /// Commands stored but not yet answered, oldest first, as

@@ -118,7 +118,10 @@ pub fn read(update: &Update) -> Option<Inbound> {
 }
 
 fn read_message(message: &Message) -> Option<Inbound> {
-    if let Some(poll) = message.poll() {
+    // Only Telegram's own copy of a channel post in the channel's discussion
+    // group counts: a poll forwarded by hand into another chat does not make
+    // that chat's replies comments of it.
+    if let Some(poll) = message.poll().filter(|_| message.is_automatic_forward()) {
         return Some(Inbound::Event(Event::PollMessage {
             chat: message.chat.id.0,
             message_id: message.id.0,

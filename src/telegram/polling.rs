@@ -10,17 +10,20 @@
 
 use std::time::Duration;
 
+use chrono::Utc;
 use teloxide::prelude::*;
 use teloxide::types::{AllowedUpdate, Update};
 use tokio::sync::{Notify, watch};
-use tracing::{debug, error, warn};
+use tracing::{debug, error, info, warn};
 
 use super::inbound::{self, Inbound};
 use crate::ingest;
-use crate::store::{self, Store};
+use crate::store::{self, LastUpdate, Store};
 
 /// Seconds Telegram may hold a `getUpdates` open when there is nothing new.
 pub const LONG_POLL_SECONDS: u32 = 10;
+/// Telegram's quiet period after which update ids start anew.
+const QUIET_WEEK: chrono::TimeDelta = chrono::TimeDelta::days(6);
 /// The most updates Telegram sends at once.
 pub const BATCH: u8 = 100;
 
@@ -78,16 +81,23 @@ pub async fn run(
     commands: &Notify,
     mut shutdown: watch::Receiver<bool>,
 ) -> store::Result<()> {
-    let mut last = store.last_update_id()?;
+    let mut last = store.last_update()?;
     let mut backoff = Backoff::new();
     while !*shutdown.borrow() {
+        // After a week without updates Telegram numbers them anew, from a
+        // random id that may be lower than ours: the old one means nothing.
+        if last.is_some_and(|l| Utc::now() - l.at > QUIET_WEEK) {
+            info!("no updates for a week: starting from whatever Telegram sends");
+            last = None;
+        }
+        let last_id = last.map(|l| l.id);
         let mut request = bot
             .get_updates()
             .timeout(LONG_POLL_SECONDS)
             .limit(BATCH)
             .allowed_updates(allowed_updates());
-        if let Some(last) = last {
-            request = request.offset((last + 1) as i32);
+        if let Some(last_id) = last_id {
+            request = request.offset((last_id + 1) as i32);
         }
         let result = tokio::select! {
             result = request.send() => result,
@@ -115,7 +125,7 @@ pub async fn run(
         // A failed write leaves the batch unacknowledged: try it again (the
         // store is unchanged, batches are atomic) until it is durable.
         loop {
-            match record(store, &updates, last) {
+            match record(store, &updates, last_id) {
                 Ok(recorded) => {
                     last = recorded.last;
                     if recorded.commands > 0 {
@@ -147,8 +157,8 @@ async fn sleep_unless_shutdown(wait: Duration, shutdown: &mut watch::Receiver<bo
 
 /// What a recorded batch held.
 pub struct Recorded {
-    /// The id of the newest update now stored.
-    pub last: Option<i64>,
+    /// The newest update now stored.
+    pub last: Option<LastUpdate>,
     /// Commands queued for the worker.
     pub commands: usize,
 }
@@ -178,8 +188,9 @@ pub fn record(store: &Store, updates: &[Update], last: Option<i64>) -> store::Re
             }
             newest = Some(newest.map_or(id, |n: i64| n.max(id)));
         }
+        let newest = newest.map(|id| LastUpdate { id, at: Utc::now() });
         if let Some(newest) = newest {
-            changes.set_last_update_id(newest)?;
+            changes.set_last_update(newest)?;
         }
         Ok(Recorded {
             last: newest,

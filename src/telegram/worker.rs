@@ -34,10 +34,11 @@ const CAPTION_LIMIT: usize = 1024;
 const MESSAGE_LIMIT: usize = 4096;
 /// Polls listed by `/polls`, the most recent ones.
 const LISTED_POLLS: usize = 30;
-/// Tries of one command through passing failures (with the backoff, a few
-/// minutes) before it is given up, so one reply cannot hold up the queue
-/// for ever.
-const MAX_TRIES: u32 = 30;
+/// How much of each question `/polls` shows.
+const LISTED_QUESTION_CHARS: usize = 80;
+/// How long a command is retried through outages before it is given up:
+/// an answer hours late would only confuse the chat.
+const STALE_AFTER: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 /// The longest wait between checks for deadlines.
 const DEADLINE_CHECK: Duration = Duration::from_secs(60);
 
@@ -48,8 +49,6 @@ pub struct Worker {
     config: Arc<Config>,
     me: Option<teloxide::types::Me>,
     admins: AdminCache,
-    /// Failed tries of the command at the head of the queue.
-    tries: u32,
 }
 
 impl Worker {
@@ -60,7 +59,6 @@ impl Worker {
             config,
             me: None,
             admins: AdminCache::default(),
-            tries: 0,
         }
     }
 
@@ -74,16 +72,20 @@ impl Worker {
             if draining {
                 break;
             }
-            let wait = if done && self.close_due_polls().await {
+            if done && self.close_due_polls().await {
                 backoff.reset();
-                self.until_next_deadline()
+                tokio::select! {
+                    _ = wake.notified() => {}
+                    _ = tokio::time::sleep(self.until_next_deadline()) => {}
+                    _ = drain.changed() => {}
+                }
             } else {
-                backoff.next_wait()
-            };
-            tokio::select! {
-                _ = wake.notified() => {}
-                _ = tokio::time::sleep(wait) => {}
-                _ = drain.changed() => {}
+                // After a failure, new commands wait for the backoff too:
+                // they would only fail the same way.
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff.next_wait()) => {}
+                    _ = drain.changed() => {}
+                }
             }
         }
     }
@@ -124,9 +126,8 @@ impl Worker {
             match serde_json::from_slice::<CommandMessage>(&record) {
                 Ok(message) => match self.answer(&message).await {
                     Ok(()) => {}
-                    Err(error) if is_passing(&error) && self.tries < MAX_TRIES => {
-                        self.tries += 1;
-                        warn!(error = %format!("{error:#}"), update = update_id, tries = self.tries, "cannot answer a command yet; will try again");
+                    Err(error) if is_transient(&error) && !is_stale(&message) => {
+                        warn!(error = %format!("{error:#}"), update = update_id, "cannot answer a command yet; will try again");
                         return false;
                     }
                     Err(error) => {
@@ -138,7 +139,6 @@ impl Worker {
                     error!(%error, update = update_id, "unreadable queued command; dropped")
                 }
             }
-            self.tries = 0;
             let finished = self
                 .store
                 .write(|changes| {
@@ -173,7 +173,7 @@ impl Worker {
             }
             // Telegram refused (a missing right, a deleted message, ...):
             // the moderator should know why nothing happened.
-            Some(RequestError::Api(api)) if !is_passing(error) => {
+            Some(RequestError::Api(api)) if !is_transient(error) => {
                 let language = self.language(message.chat);
                 let text = i18n::text_with(
                     language,
@@ -301,6 +301,9 @@ impl Worker {
                 let Some(poll) = self.find_poll(message, poll, language).await? else {
                     return Ok(());
                 };
+                if !poll.is_open() && !poll.results_announced {
+                    return self.announce_final_results(poll.id).await;
+                }
                 if !poll.is_open() {
                     let text = i18n::text_with(
                         language,
@@ -360,6 +363,9 @@ impl Worker {
                 }
             }
         };
+        // A command acts on its own chat's polls only (a reply to the copy
+        // of a channel's poll in its discussion group does not reach it).
+        let found = found.filter(|p| p.id.chat == message.chat);
         if found.is_some() {
             return Ok(found);
         }
@@ -406,15 +412,34 @@ impl Worker {
                 deadline: new_poll.deadline.map(|d| d.at()),
                 state: PollState::Open,
                 closed_at: None,
+                results_announced: false,
                 message_id: sent.id.0,
                 telegram_id: telegram_poll.id.0.clone(),
             })
         })?;
         self.store.flush()?;
         info!(poll = %poll.id, "poll posted");
-        if !message.private && !self.bot_is_admin(message.chat).await? {
-            self.reply(message, i18n::text(language, "warning-not-admin"))
-                .await?;
+        // The poll is out and stored: from here on nothing may fail the
+        // command, or a retry would post it twice.
+        let mut text = i18n::text_with(
+            language,
+            "poll-posted",
+            &[
+                ("number", poll.id.number.to_string().into()),
+                ("n", poll.id.number.0.into()),
+            ],
+        );
+        let admin = match message.private {
+            true => Ok(true),
+            false => self.bot_is_admin(message.chat).await,
+        };
+        match admin {
+            Ok(true) => {}
+            Ok(false) => text = format!("{text}\n{}", i18n::text(language, "warning-not-admin")),
+            Err(error) => warn!(%error, "cannot tell whether the bot is an administrator"),
+        }
+        if let Err(error) = self.reply(message, text).await {
+            warn!(%error, poll = %poll.id, "cannot confirm the new poll");
         }
         Ok(())
     }
@@ -431,28 +456,58 @@ impl Worker {
 
     /// Stops a poll in Telegram and in the store, and posts its results.
     async fn close(&self, poll: &Poll) -> anyhow::Result<()> {
-        match self
+        let stopped = match self
             .bot
             .stop_poll(ChatId(poll.id.chat), MessageId(poll.message_id))
             .await
         {
-            Ok(_) => {}
+            Ok(stopped) => Some(stopped),
             // Already stopped, or its message deleted: it is closed all the same.
             Err(RequestError::Api(error)) => {
-                warn!(%error, poll = %poll.id, "Telegram would not stop the poll")
+                warn!(%error, poll = %poll.id, "Telegram would not stop the poll");
+                None
             }
             Err(error) => return Err(error.into()),
-        }
-        self.store
-            .write(|changes| changes.close_poll(poll.id, Utc::now()))?;
+        };
+        let now = Utc::now();
+        self.store.write(|changes| {
+            // The stopped poll carries Telegram's final counts (all there is
+            // for an anonymous poll).
+            if let Some(stopped) = &stopped {
+                let counts: Vec<u64> = stopped
+                    .options
+                    .iter()
+                    .map(|o| u64::from(o.voter_count))
+                    .collect();
+                let voters = u64::from(stopped.total_voter_count);
+                changes.record_poll_counts(&poll.telegram_id, &counts, voters, true, now)?;
+            }
+            changes.close_poll(poll.id, now)
+        })?;
         self.store.flush()?;
         info!(poll = %poll.id, "poll closed");
-        if !self.store.chat(poll.id.chat)?.active {
-            // Removed from the chat: nobody there to tell.
-            return Ok(());
+        self.announce_final_results(poll.id).await
+    }
+
+    /// Posts a closed poll's final results, once: if posting fails for a
+    /// while, the worker tries again until it has.
+    async fn announce_final_results(&self, id: PollId) -> anyhow::Result<()> {
+        // Removed from the chat: nobody there to tell.
+        if self.store.chat(id.chat)?.active {
+            let language = self.language(id.chat);
+            match self.post_results(id.chat, id, language).await {
+                Ok(()) => {}
+                Err(error) if is_transient(&error) => return Err(error),
+                // Trying again would fail the same way.
+                Err(error) => {
+                    error!(error = %format!("{error:#}"), poll = %id, "cannot post the final results")
+                }
+            }
         }
-        let language = self.language(poll.id.chat);
-        self.post_results(poll.id.chat, poll.id, language).await
+        self.store
+            .write(|changes| changes.mark_results_announced(id))?;
+        self.store.flush()?;
+        Ok(())
     }
 
     /// The chart with the summary as its caption; when the summary is too
@@ -469,10 +524,16 @@ impl Worker {
         .await??;
         let (summary, png) = rendered;
         let full = summary.full();
-        let (caption, follow_up) = if full.encode_utf16().count() <= CAPTION_LIMIT {
+        let fits = |text: &str| text.encode_utf16().count() <= CAPTION_LIMIT;
+        let (caption, follow_up) = if fits(&full) {
             (full.clone(), None)
+        } else if fits(&summary.tally) {
+            (summary.tally.clone(), summary.comments.clone())
         } else {
-            (fit(&summary.tally, CAPTION_LIMIT), summary.comments.clone())
+            // Even the tally is too long (long options): the photo gets the
+            // question, and the whole summary follows as a message.
+            let title = full.lines().next().unwrap_or_default();
+            (fit(title, CAPTION_LIMIT), Some(full.clone()))
         };
         let photo = InputFile::memory(png).file_name(format!("poll-{}.png", id.number.0));
         match self
@@ -554,7 +615,8 @@ impl Worker {
             return Ok(());
         }
         let mut lines = vec![i18n::text(language, "polls-header")];
-        for poll in polls.iter().rev().take(LISTED_POLLS).rev() {
+        // Newest first, so that a long list loses the oldest.
+        for poll in polls.iter().rev().take(LISTED_POLLS) {
             let voters = self.store.tally(poll.id)?.map_or(0, |t| t.voters);
             let state = if poll.is_open() {
                 "state-open"
@@ -566,8 +628,11 @@ impl Worker {
                 "polls-row",
                 &[
                     ("number", poll.id.number.to_string().into()),
-                    ("question", poll.question.as_str().into()),
-                    ("voters", report_voters(language, voters).into()),
+                    (
+                        "question",
+                        report::quote(poll.question.as_str(), LISTED_QUESTION_CHARS).into(),
+                    ),
+                    ("voters", report::voters_text(language, voters).into()),
                     ("state", i18n::text(language, state).into()),
                 ],
             ));
@@ -577,9 +642,10 @@ impl Worker {
     }
 
     /// Closes every open poll whose deadline has passed (also those that
-    /// passed while the bot was down). `false` if a passing failure stopped it.
+    /// passed while the bot was down), and posts final results that could
+    /// not be posted before. `false` if a passing failure stopped it.
     async fn close_due_polls(&mut self) -> bool {
-        let polls = match self.store.open_polls_with_deadline() {
+        let polls = match self.store.polls_to_close_or_announce() {
             Ok(polls) => polls,
             Err(error) => {
                 error!(%error, "cannot read the polls with deadlines");
@@ -587,12 +653,17 @@ impl Worker {
             }
         };
         let now = Utc::now();
-        for poll in polls
-            .iter()
-            .filter(|p| p.deadline.is_some_and(|d| d <= now))
-        {
-            if let Err(error) = self.close(poll).await {
-                if is_passing(&error) {
+        for poll in &polls {
+            let result = if poll.is_open() {
+                if poll.deadline.is_none_or(|d| d > now) {
+                    continue;
+                }
+                self.close(poll).await
+            } else {
+                self.announce_final_results(poll.id).await
+            };
+            if let Err(error) = result {
+                if is_transient(&error) {
                     warn!(error = %format!("{error:#}"), poll = %poll.id, "cannot close the poll yet");
                     return false;
                 }
@@ -605,9 +676,15 @@ impl Worker {
     fn until_next_deadline(&self) -> Duration {
         let next = self
             .store
-            .open_polls_with_deadline()
+            .polls_to_close_or_announce()
             .ok()
-            .and_then(|polls| polls.iter().filter_map(|p| p.deadline).min());
+            .and_then(|polls| {
+                polls
+                    .iter()
+                    .filter(|p| p.is_open())
+                    .filter_map(|p| p.deadline)
+                    .min()
+            });
         match next {
             Some(at) => (at - Utc::now())
                 .to_std()
@@ -618,23 +695,17 @@ impl Worker {
     }
 }
 
-fn report_voters(language: Language, voters: u64) -> String {
-    i18n::text_with(
-        language,
-        "voters",
-        &[
-            ("count", voters.into()),
-            ("count_text", i18n::format_count(voters).into()),
-        ],
-    )
-}
-
 fn not_moderator(language: Language, command: &str) -> String {
     i18n::text_with(
         language,
         "error-not-moderator",
         &[("command", command.into())],
     )
+}
+
+/// A command too old to be worth answering any more.
+fn is_stale(message: &CommandMessage) -> bool {
+    Utc::now() - message.at > STALE_AFTER
 }
 
 /// Telegram's own description of an error, as it sent it.
@@ -647,7 +718,7 @@ fn telegram_says(error: &teloxide::ApiError) -> String {
 
 /// Failures that trying again later may mend: the network, a server error,
 /// a rate limit that outlasted the retries.
-fn is_passing(error: &anyhow::Error) -> bool {
+fn is_transient(error: &anyhow::Error) -> bool {
     match error.downcast_ref::<RequestError>() {
         Some(
             RequestError::Network(_)
@@ -658,13 +729,12 @@ fn is_passing(error: &anyhow::Error) -> bool {
         // A server error ("Internal Server Error", "Bad Gateway", ...) comes
         // as an API error too; only client errors are final.
         Some(RequestError::Api(api)) => {
-            const FINAL: [&str; 6] = [
+            const FINAL: [&str; 5] = [
                 "Bad Request",
                 "Forbidden",
                 "Unauthorized",
                 "Not Found",
                 "Conflict",
-                "Too Many Requests",
             ];
             let says = telegram_says(api);
             !FINAL.iter().any(|prefix| says.starts_with(prefix))
