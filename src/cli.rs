@@ -5,11 +5,11 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use crate::i18n::Language;
-use crate::poll::{Poll, PollId};
-use crate::report::{self, PollReport, Summary};
+use crate::poll::PollId;
+use crate::report::{self, ExportFile, ExportFormat, PollReport, Summary};
 use crate::store::Store;
 
 /// A Telegram bot for community opinion polls.
@@ -50,7 +50,8 @@ pub enum Command {
         /// CHAT:N, e.g. -1001234567890:3
         #[arg(long, allow_hyphen_values = true)]
         poll: PollId,
-        #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+        /// csv (votes and comments) or json
+        #[arg(long, default_value = "csv")]
         format: ExportFormat,
         #[arg(long, default_value = ".")]
         out: PathBuf,
@@ -60,13 +61,6 @@ pub enum Command {
 /// sled's page cache for `report` and `export`, which read each record
 /// once: a large cache would only hold pages that are not read again.
 const READING_CACHE_BYTES: u64 = 2 * 1024 * 1024;
-
-/// The export file formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportFormat {
-    Csv,
-    Json,
-}
 
 /// The five files of a report, as `demo` and `report` write them.
 pub fn write_report_files(
@@ -106,31 +100,13 @@ pub fn write_export_files(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let report = load_report(store, id)?;
     create_dir(dir)?;
-    let names = export_file_names(&report.poll, format);
-    for name in &names {
-        let path = dir.join(name);
-        write_file(&path, |out| {
-            match (format, name.ends_with("comments.csv")) {
-                (ExportFormat::Json, _) => report::json(store, &report, out)?,
-                (ExportFormat::Csv, false) => report::votes_csv(store, &report.poll, out)?,
-                (ExportFormat::Csv, true) => report::comments_csv(store, &report.poll, out)?,
-            }
-            Ok(())
-        })?;
+    let mut paths = Vec::new();
+    for file in ExportFile::all(&report.poll, format) {
+        let path = dir.join(&file.name);
+        write_file(&path, |out| Ok(file.write(store, &report, out)?))?;
+        paths.push(path);
     }
-    Ok(names.iter().map(|n| dir.join(n)).collect())
-}
-
-/// `poll-N-votes.csv` and `poll-N-comments.csv`, or `poll-N.json`.
-pub fn export_file_names(poll: &Poll, format: ExportFormat) -> Vec<String> {
-    let n = poll.id.number.0;
-    match format {
-        ExportFormat::Csv => vec![
-            format!("poll-{n}-votes.csv"),
-            format!("poll-{n}-comments.csv"),
-        ],
-        ExportFormat::Json => vec![format!("poll-{n}.json")],
-    }
+    Ok(paths)
 }
 
 fn load_report(store: &Store, id: PollId) -> anyhow::Result<PollReport> {

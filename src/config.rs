@@ -39,15 +39,15 @@ pub struct Config {
 }
 
 impl Config {
-    /// Reads the configuration through `var` (the process environment in
-    /// `main`, a map in tests), after loading `.env` if present.
+    /// Reads the configuration from the process environment, after loading
+    /// `.env` if present.
     pub fn from_env() -> Result<Self, ConfigError> {
         // A missing .env is normal; a malformed one is not worth stopping for.
         let _ = dotenvy::dotenv();
         Self::from_vars(|name| std::env::var(name).ok())
     }
 
-    /// Reads the configuration from any source of variables.
+    /// Reads the configuration from any source of variables (a map in tests).
     pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let token = var("TELOXIDE_TOKEN")
             .filter(|t| !t.trim().is_empty())

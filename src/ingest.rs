@@ -73,15 +73,19 @@ pub enum Event {
 /// What an event did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applied {
+    /// A vote, and what became of it.
     Vote(VoteOutcome),
+    /// Counts taken for this poll (`None`: not a poll we keep, yet).
     PollCounts(Option<PollId>),
+    /// A reply, and whether it became a comment.
     Comment(CommentOutcome),
     /// A `+1`-style reply, counted as an approval of the comment it answers.
-    ApprovalReply {
-        counted: bool,
-    },
+    ApprovalReply { counted: bool },
+    /// An edit; `true` if it changed a comment.
     Edited(bool),
+    /// A reaction or reaction count; `true` if it concerned a comment.
     Approval(bool),
+    /// The bot's membership of a chat changed.
     Membership,
     /// Another message carrying one of our polls, if it is ours.
     PollMessage(Option<PollId>),

@@ -1,11 +1,14 @@
+use anyhow::Context;
 use clap::Parser;
+use tracing::info;
 
 use pollbot::cli::{self, Cli, Command};
+use pollbot::config::Config;
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command.unwrap_or(Command::Run) {
-        Command::Run => pollbot::telegram::run_from_env(),
+        Command::Run => run_bot(),
         Command::Demo { out } => cli::demo(&out).map(|()| println!("wrote {}", out.display())),
         Command::Report {
             db,
@@ -26,5 +29,43 @@ fn main() -> std::process::ExitCode {
             eprintln!("pollbot: {error:#}");
             std::process::ExitCode::FAILURE
         }
+    }
+}
+
+/// `pollbot run`: configuration from the environment, logs, signals.
+fn run_bot() -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(pollbot::telegram::run(config, shutdown_signal()))
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => info!("Ctrl-C: shutting down"),
+        _ = terminate => info!("SIGTERM: shutting down"),
     }
 }

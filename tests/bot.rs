@@ -464,6 +464,7 @@ async fn malformed_commands_get_a_reply_that_says_what_is_wrong() {
             en("error-export-argument", &[("arg", "xml".into())]),
         ),
         ("/lang".into(), en("error-lang-missing", &[])),
+        ("/lang zh en".into(), en("error-lang-extra", &[])),
         (
             "/lang fr".into(),
             en("error-lang-unknown", &[("code", "fr".into())]),

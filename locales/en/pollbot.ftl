@@ -20,6 +20,7 @@ voters = { $count ->
     [one] {$count_text} voter
    *[other] {$count_text} voters
 }
+tally-option = {$option} — {$count} ({$share})
 state-open = open
 state-open-until = open until {$date}
 state-closed = closed
@@ -66,6 +67,7 @@ error-poll-ref = "{$arg}" is not a poll number. Write {$command} 3 or {$command}
 error-extra-arguments = {$command} takes one poll number at most, for example {$command} 3.
 error-export-argument = "{$arg}" is not something /export understands. Write /export [poll] [csv|json], for example /export 3 json.
 error-lang-missing = Which language? Write /lang en, /lang zh or /lang ru.
+error-lang-extra = /lang takes one language code: /lang en, /lang zh or /lang ru.
 error-lang-unknown = "{$code}" is not a language I speak. Write /lang en, /lang zh or /lang ru.
 error-not-moderator = Only this chat's moderators can use {$command}.
 error-no-polls = This chat has no polls yet. A moderator can start one with /newpoll.
@@ -87,7 +89,7 @@ help =
     /polls — this chat's polls
     Vote with the poll's buttons. Reply to a poll to comment; react 👍 ❤ 🔥 👏 💯 to a comment, or reply +1, to approve it.
     A poll is #N; without a number a command means the poll you reply to, or the latest.
-start = Hello! Add me to a group, turn my privacy mode off or make me an administrator, and start a poll with /newpoll.
+start = Hello! Add me to a group and make me an administrator, so that I see replies and reactions, then start a poll with /newpoll.
 
 ## Command list (setMyCommands)
 command-newpoll = Start a poll: /newpoll Question? | A | B

@@ -21,6 +21,7 @@ voters = { $count ->
     [few] {$count_text} участника
    *[many] {$count_text} участников
 }
+tally-option = {$option} — {$count} ({$share})
 state-open = открыт
 state-open-until = открыт до {$date}
 state-closed = закрыт
@@ -67,6 +68,7 @@ error-poll-ref = «{$arg}» — не номер опроса. Напишите {
 error-extra-arguments = {$command} принимает не больше одного номера опроса, например {$command} 3.
 error-export-argument = /export не понимает «{$arg}». Напишите /export [опрос] [csv|json], например /export 3 json.
 error-lang-missing = Какой язык? Напишите /lang en, /lang zh или /lang ru.
+error-lang-extra = /lang принимает один код языка: /lang en, /lang zh или /lang ru.
 error-lang-unknown = Я не говорю на «{$code}». Напишите /lang en, /lang zh или /lang ru.
 error-not-moderator = Только модераторы этого чата могут использовать {$command}.
 error-no-polls = В этом чате ещё нет опросов. Модератор может начать опрос командой /newpoll.
@@ -88,7 +90,7 @@ help =
     /polls — опросы этого чата
     Голосуйте кнопками опроса. Ответьте на опрос, чтобы прокомментировать; поставьте 👍 ❤ 🔥 👏 💯 комментарию или ответьте +1, чтобы его одобрить.
     Опрос обозначается #N; без номера команда относится к опросу, на который вы отвечаете, или к последнему.
-start = Привет! Добавьте меня в группу, отключите мой режим приватности или сделайте меня администратором и начните опрос командой /newpoll.
+start = Привет! Добавьте меня в группу и сделайте администратором, чтобы я видел ответы и реакции, и начните опрос командой /newpoll.
 
 ## Command list (setMyCommands)
 command-newpoll = Начать опрос: /newpoll Вопрос? | A | B

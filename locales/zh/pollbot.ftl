@@ -17,6 +17,7 @@ period-open = 自 {$start} 起
 
 ## Summary and chart
 voters = {$count_text} 位投票者
+tally-option = {$option} — {$count} ({$share})
 state-open = 进行中
 state-open-until = 进行中，截止 {$date}
 state-closed = 已结束
@@ -29,15 +30,15 @@ top-comment-with-option = {$rank}. 👍 {$approvals} · {$author}（{$option}）
 anonymous-author = 匿名
 
 ## /polls
-polls-header = 本群的投票：
+polls-header = 这里的投票：
 polls-row = {$number} {$question} — {$voters} · {$state}
 
 ## Replies
 poll-posted = 投票 {$number} 已开始。回复投票即可评论；/results {$n} 查看结果。
-lang-set = 从现在起，我在本群使用中文。
+lang-set = 从现在起，我在这里使用中文。
 poll-closed-already = 投票 {$number} 已经结束；以下是最终结果。
-warning-not-admin = 我不是本群的管理员，因此 Telegram 不会把表情回应告诉我，回应无法计为认同。请把我设为管理员。
-warning-no-photo-right = 我无权在本群发送图片，以下是文字版结果。
+warning-not-admin = 我不是这里的管理员，因此 Telegram 不会把表情回应告诉我，回应无法计为认同。请把我设为管理员。
+warning-no-photo-right = 我无权在这里发送图片，以下是文字版结果。
 
 ## Mistakes
 usage-newpoll =
@@ -63,10 +64,11 @@ error-poll-ref = “{$arg}”不是投票编号。请写 {$command} 3 或 {$comm
 error-extra-arguments = {$command} 最多只接受一个投票编号，例如 {$command} 3。
 error-export-argument = /export 无法理解“{$arg}”。请写 /export [投票] [csv|json]，例如 /export 3 json。
 error-lang-missing = 要用哪种语言？请写 /lang en、/lang zh 或 /lang ru。
+error-lang-extra = /lang 只接受一个语言代码：/lang en、/lang zh 或 /lang ru。
 error-lang-unknown = 我不会“{$code}”这种语言。请写 /lang en、/lang zh 或 /lang ru。
-error-not-moderator = 只有本群的管理员才能使用 {$command}。
-error-no-polls = 本群还没有投票。管理员可以用 /newpoll 发起投票。
-error-poll-not-found = 本群没有投票 {$number}。/polls 会列出所有投票。
+error-not-moderator = 只有这里的管理员才能使用 {$command}。
+error-no-polls = 这里还没有投票。管理员可以用 /newpoll 发起投票。
+error-poll-not-found = 这里没有投票 {$number}。/polls 会列出所有投票。
 error-unknown-command = 我不认识 {$command}。/help 列出了我能做的事。
 error-telegram-refused = Telegram 拒绝了此操作：{$reason}
 error-internal = 抱歉，我这边出了问题。请稍后再试。
@@ -79,18 +81,18 @@ help =
     /results [投票] — 图表、计票和最受认同的评论
     /export [投票] [csv|json] — 以文件导出原始投票和评论
     /close [投票] — 结束投票并公布最终结果
-    /lang en|zh|ru — 我在本群使用的语言
+    /lang en|zh|ru — 我在这里使用的语言
     所有人：
-    /polls — 本群的投票
+    /polls — 这里的投票
     用投票按钮投票。回复投票即可评论；对评论回应 👍 ❤ 🔥 👏 💯，或回复 +1，表示认同。
     投票编号为 #N；不写编号时，命令作用于你回复的投票，否则作用于最新的投票。
-start = 你好！把我加入群组，关闭我的隐私模式或把我设为管理员，然后用 /newpoll 发起投票。
+start = 你好！把我加入群组并设为管理员，这样我才能看到回复和表情回应，然后用 /newpoll 发起投票。
 
 ## Command list (setMyCommands)
 command-newpoll = 发起投票：/newpoll 问题？ | A | B
 command-results = 图表、计票和热门评论
 command-export = 以 CSV 或 JSON 导出投票和评论
 command-close = 结束投票并公布最终结果
-command-polls = 本群的投票
+command-polls = 这里的投票
 command-lang = 语言：en、zh、ru
 command-help = 使用说明

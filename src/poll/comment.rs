@@ -50,12 +50,6 @@ pub fn is_approval_reply(text: &str) -> bool {
     matches!(lower.as_str(), "+1" | "agree" | "同意") || text.trim_end_matches('\u{fe0f}') == "👍"
 }
 
-/// The order of comments in a report: most approvals first, ties to the
-/// earlier message. Sorting by this key ascending gives that order.
-pub fn rank_key(approvals: u32, message_id: i32) -> (u32, i32) {
-    (u32::MAX - approvals, message_id)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,12 +79,5 @@ mod tests {
         assert!(is_approving_reaction("💯"));
         assert!(!is_approving_reaction("👎"));
         assert!(!is_approving_reaction("🤡"));
-    }
-
-    #[test]
-    fn ranking_puts_more_approvals_first_and_ties_to_the_earlier() {
-        let mut comments = vec![(3, 20), (5, 30), (3, 10), (0, 5)];
-        comments.sort_by_key(|&(a, m)| rank_key(a, m));
-        assert_eq!(comments, vec![(5, 30), (3, 10), (3, 20), (0, 5)]);
     }
 }

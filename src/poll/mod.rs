@@ -10,7 +10,7 @@ mod definition;
 mod tally;
 
 pub use ballot::{Ballot, Person};
-pub use comment::{Comment, is_approval_reply, is_approving_reaction, rank_key};
+pub use comment::{Comment, is_approval_reply, is_approving_reaction};
 pub use deadline::{Deadline, DeadlineError};
 pub use definition::{
     ChatId, MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS, MIN_OPTIONS, OptionText, Poll,

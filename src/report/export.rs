@@ -34,6 +34,72 @@ fn write_timestamp(out: &mut String, at: DateTime<Utc>) {
     .expect("writing to a String");
 }
 
+/// The export file formats: `csv` (votes and comments, two files) or
+/// `json` (one file).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+impl std::str::FromStr for ExportFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "csv" => Ok(Self::Csv),
+            "json" => Ok(Self::Json),
+            _ => Err(format!("{s:?} is not an export format: csv or json")),
+        }
+    }
+}
+
+/// What an export file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Contents {
+    Votes,
+    Comments,
+    Everything,
+}
+
+/// One file of an export, as `/export` sends it and `pollbot export`
+/// writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportFile {
+    /// `poll-N-votes.csv`, `poll-N-comments.csv` or `poll-N.json`.
+    pub name: String,
+    contents: Contents,
+}
+
+impl ExportFile {
+    /// The files of a poll's export in `format`.
+    pub fn all(poll: &Poll, format: ExportFormat) -> Vec<ExportFile> {
+        let n = poll.id.number.0;
+        let file = |name: String, contents| ExportFile { name, contents };
+        match format {
+            ExportFormat::Csv => vec![
+                file(format!("poll-{n}-votes.csv"), Contents::Votes),
+                file(format!("poll-{n}-comments.csv"), Contents::Comments),
+            ],
+            ExportFormat::Json => vec![file(format!("poll-{n}.json"), Contents::Everything)],
+        }
+    }
+
+    /// Streams the file's contents to `out`.
+    pub fn write(
+        &self,
+        store: &Store,
+        report: &PollReport,
+        out: impl Write,
+    ) -> Result<(), ExportError> {
+        match self.contents {
+            Contents::Votes => votes_csv(store, &report.poll, out),
+            Contents::Comments => comments_csv(store, &report.poll, out),
+            Contents::Everything => json(store, report, out),
+        }
+    }
+}
+
 /// Why an export could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {

@@ -6,7 +6,7 @@ pub mod chart;
 mod export;
 mod summary;
 
-pub use export::{comments_csv, json, votes_csv};
+pub use export::{ExportError, ExportFile, ExportFormat, comments_csv, json, votes_csv};
 pub use summary::{Summary, quote, voters_text};
 
 use crate::i18n::{self, Language};

@@ -74,11 +74,14 @@ fn tally_text(report: &PollReport, language: Language) -> String {
         .zip(&report.tally.counts)
         .zip(report.shares())
     {
-        lines.push(format!(
-            "{} — {} ({})",
-            option.as_str(),
-            i18n::format_count(count),
-            share
+        lines.push(i18n::text_with(
+            language,
+            "tally-option",
+            &[
+                ("option", option.as_str().into()),
+                ("count", i18n::format_count(count).into()),
+                ("share", share.to_string().into()),
+            ],
         ));
     }
     if poll.multiple {

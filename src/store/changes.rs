@@ -43,6 +43,7 @@ struct EarlyCounts {
 /// What became of a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommentOutcome {
+    /// Stored as a comment of this poll.
     Recorded(PollId),
     /// Already stored (a re-delivered update).
     AlreadyKnown(PollId),

@@ -4,9 +4,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::cli::ExportFormat;
 use crate::i18n::Language;
 use crate::poll::{Deadline, DeadlineError, PollError, PollOptions, PollQuestion};
+use crate::report::ExportFormat;
 
 /// Which poll a command means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,13 +30,21 @@ pub struct NewPoll {
 /// A command the bot understands, with valid arguments.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
+    /// `/newpoll`: post a poll.
     NewPoll(NewPoll),
+    /// `/results [poll]`: the chart and summary.
     Results(PollRef),
+    /// `/export [poll] [csv|json]`: the raw data as files.
     Export(PollRef, ExportFormat),
+    /// `/close [poll]`: stop a poll and post its final results.
     Close(PollRef),
+    /// `/polls`: the chat's polls.
     Polls,
+    /// `/lang CODE`: the chat's language.
     Lang(Language),
+    /// `/help`.
     Help,
+    /// `/start`, sent when someone opens a chat with the bot.
     Start,
 }
 
@@ -72,22 +80,20 @@ pub enum NewPollError {
 /// A malformed command: what the user wrote wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CommandError {
+    /// `/newpoll` that cannot become a poll.
     NewPoll(NewPollError),
     /// A poll argument that is not `N` or `#N`.
-    BadPollRef {
-        command: &'static str,
-        arg: String,
-    },
+    BadPollRef { command: &'static str, arg: String },
     /// More arguments than the command takes.
-    ExtraArguments {
-        command: &'static str,
-    },
+    ExtraArguments { command: &'static str },
     /// An `/export` argument that is neither a poll nor a format.
     BadExportArgument(String),
     /// `/lang` without a code.
     LangMissing,
     /// `/lang` with a code the bot does not speak.
     LangUnknown(String),
+    /// `/lang` with more than one word.
+    LangExtra,
 }
 
 /// What a message that starts with `/` turned out to be.
@@ -189,7 +195,7 @@ fn parse_lang(args: &str) -> Result<Command, CommandError> {
         return Err(CommandError::LangMissing);
     };
     if words.next().is_some() {
-        return Err(CommandError::ExtraArguments { command: "/lang" });
+        return Err(CommandError::LangExtra);
     }
     Language::from_code(code)
         .map(Command::Lang)

@@ -27,7 +27,7 @@ use crate::config::Config;
 use crate::store::Store;
 
 /// The bot as replies are sent: throttled to Telegram's limits.
-pub type Sender = Throttle<Bot>;
+pub type ThrottledBot = Throttle<Bot>;
 
 /// Runs the bot until `shutdown` completes, then answers what it has
 /// fetched, flushes, and returns. This is what `main` runs and what the
@@ -80,42 +80,4 @@ fn bot(config: &Config) -> anyhow::Result<Bot> {
     }
     let client = client.build().context("cannot build the HTTP client")?;
     Ok(Bot::with_client(&config.token, client).set_api_url(url))
-}
-
-/// `pollbot run`: configuration from the environment, logs, signals.
-pub fn run_from_env() -> anyhow::Result<()> {
-    let config = Config::from_env()?;
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    runtime.block_on(run(config, shutdown_signal()))
-}
-
-/// Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => info!("Ctrl-C: shutting down"),
-        _ = terminate => info!("SIGTERM: shutting down"),
-    }
 }

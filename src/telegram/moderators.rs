@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use teloxide::prelude::*;
 
-use super::Sender;
+use super::ThrottledBot;
 
 /// How long a chat's administrator list is trusted.
 const FRESH_FOR: Duration = Duration::from_secs(5 * 60);
@@ -21,7 +21,7 @@ impl AdminCache {
     /// The chat's administrators and creator.
     pub async fn admins(
         &mut self,
-        bot: &Sender,
+        bot: &ThrottledBot,
         chat: i64,
     ) -> Result<&[i64], teloxide::RequestError> {
         let stale = self

@@ -30,6 +30,7 @@ pub fn command_error(language: Language, error: &CommandError) -> String {
             t("error-export-argument", &[("arg", arg.as_str().into())])
         }
         CommandError::LangMissing => t("error-lang-missing", &[]),
+        CommandError::LangExtra => t("error-lang-extra", &[]),
         CommandError::LangUnknown(code) => {
             t("error-lang-unknown", &[("code", code.as_str().into())])
         }

@@ -15,17 +15,16 @@ use teloxide::types::{
 use tokio::sync::{Notify, watch};
 use tracing::{error, info, warn};
 
-use super::Sender;
+use super::ThrottledBot;
 use super::command::{self, Command, NewPoll, Parsed, PollRef};
 use super::inbound::CommandMessage;
 use super::moderators::AdminCache;
 use super::polling::Backoff;
 use super::replies::{self, fit};
-use crate::cli::{ExportFormat, export_file_names};
 use crate::config::Config;
 use crate::i18n::{self, Language};
 use crate::poll::{Poll, PollId, PollNumber, PollState};
-use crate::report::{self, PollReport, Summary};
+use crate::report::{self, ExportFile, ExportFormat, PollReport, Summary};
 use crate::store::{MessageRole, Store};
 
 /// Telegram's limit on a photo caption.
@@ -44,7 +43,7 @@ const DEADLINE_CHECK: Duration = Duration::from_secs(60);
 
 /// Answers commands and closes polls on time.
 pub struct Worker {
-    bot: Sender,
+    bot: ThrottledBot,
     store: Arc<Store>,
     config: Arc<Config>,
     me: Option<teloxide::types::Me>,
@@ -52,7 +51,7 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn new(bot: Sender, store: Arc<Store>, config: Arc<Config>) -> Self {
+    pub fn new(bot: ThrottledBot, store: Arc<Store>, config: Arc<Config>) -> Self {
         Self {
             bot,
             store,
@@ -574,23 +573,15 @@ impl Worker {
         format: ExportFormat,
     ) -> anyhow::Result<()> {
         let store = Arc::clone(&self.store);
-        let poll_for_files = poll.clone();
+        let id = poll.id;
         let files =
             tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<(String, Vec<u8>)>> {
-                let poll = poll_for_files;
+                let report = PollReport::load(&store, id)?.context("the poll disappeared")?;
                 let mut files = Vec::new();
-                for name in export_file_names(&poll, format) {
+                for file in ExportFile::all(&report.poll, format) {
                     let mut bytes = Vec::new();
-                    if format == ExportFormat::Json {
-                        let report =
-                            PollReport::load(&store, poll.id)?.context("the poll disappeared")?;
-                        report::json(&store, &report, &mut bytes)?;
-                    } else if name.ends_with("comments.csv") {
-                        report::comments_csv(&store, &poll, &mut bytes)?;
-                    } else {
-                        report::votes_csv(&store, &poll, &mut bytes)?;
-                    }
-                    files.push((name, bytes));
+                    file.write(&store, &report, &mut bytes)?;
+                    files.push((file.name, bytes));
                 }
                 Ok(files)
             })
