@@ -58,6 +58,16 @@ async fn post_poll(world: &World, message_id: i32, text: &str) -> (String, i32) 
     let call = world.nth_call("sendPoll", before + 1).await;
     let poll_message = call.sent_message_id().unwrap() as i32;
     let poll = world.fake.poll_at(GROUP, i64::from(poll_message)).unwrap();
+    // The confirmation comes once the poll is stored: only then can the bot
+    // know replies to it (a member needs longer to read it and reply).
+    let number = (before + 1) as u32;
+    let confirmed = world
+        .fake
+        .wait_for_call("sendMessage", PATIENCE, |c| {
+            c.chat_id() == Some(GROUP) && c.text().is_some_and(|t| t.starts_with(&posted(number)))
+        })
+        .await;
+    assert!(confirmed.is_some(), "poll #{number} confirmed");
     (poll.poll_id, poll_message)
 }
 

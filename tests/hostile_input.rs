@@ -341,8 +341,9 @@ async fn hostile_updates_are_acknowledged_and_only_valid_votes_count() {
     let poll_msg = poll.message_id as i32;
     // The poll is stored before the worker answers the next command.
     world.deliver(message(GROUP, 2, &moderator, "/polls")).await;
-    let listed = world.nth_message_to(GROUP, 1).await;
-    assert!(listed.contains("#1"), "{listed}");
+    // Message 1 confirmed the poll; message 2 answers /polls.
+    let listed = world.nth_message_to(GROUP, 2).await;
+    assert!(listed.contains("#1 Which?"), "{listed}");
 
     let alice = person(2001, "Alice");
     let bob = person(2002, "Bob");
