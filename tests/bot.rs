@@ -735,7 +735,7 @@ async fn a_long_summary_splits_into_a_photo_and_a_message() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_poll_closes_itself_at_its_deadline() {
     let world = group_world().await;
-    let when = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    let when = (chrono::Utc::now() + chrono::Duration::seconds(4)).to_rfc3339();
     post_poll(&world, 1, &format!("/newpoll --until {when} Q? | A | B")).await;
     let stop = world.nth_call("stopPoll", 1).await;
     assert_eq!(stop.chat_id(), Some(GROUP));
@@ -750,7 +750,7 @@ async fn a_poll_closes_itself_at_its_deadline() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deadline_that_passed_while_the_bot_was_down_closes_the_poll_at_start() {
     let mut world = group_world().await;
-    let deadline = chrono::Utc::now() + chrono::Duration::seconds(3);
+    let deadline = chrono::Utc::now() + chrono::Duration::seconds(6);
     post_poll(
         &world,
         1,
@@ -979,7 +979,7 @@ async fn a_tally_too_long_for_a_caption_follows_the_photo_whole() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn final_results_that_fail_to_post_are_posted_when_telegram_recovers() {
     let world = group_world().await;
-    let when = (chrono::Utc::now() + chrono::Duration::seconds(1)).to_rfc3339();
+    let when = (chrono::Utc::now() + chrono::Duration::seconds(4)).to_rfc3339();
     post_poll(&world, 1, &format!("/newpoll --until {when} Q? | A | B")).await;
     world
         .fake
