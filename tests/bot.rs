@@ -852,6 +852,7 @@ async fn a_channel_runs_anonymous_polls_and_its_discussion_group_comments() {
         .fake
         .poll_at(CHANNEL, i64::from(poll_message))
         .unwrap();
+    assert_eq!(world.nth_message_to(CHANNEL, 1).await, posted(1));
     // Telegram forwards the channel's poll into the linked discussion group;
     // members reply to that copy.
     let mut forwarded = message(DISCUSSION, 70, &person(777000, "Telegram"), "");

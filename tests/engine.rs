@@ -459,3 +459,33 @@ fn export_of_a_mistyped_database_path_creates_nothing() {
     assert!(error.to_string().contains("no-such-db"), "{error}");
     assert!(!missing.exists());
 }
+
+#[test]
+fn a_copy_of_the_poll_seen_before_the_poll_is_stored_still_takes_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    const DISCUSSION: i64 = -100888;
+    events(
+        &store,
+        &[Event::PollMessage {
+            chat: DISCUSSION,
+            message_id: 70,
+            telegram_poll_id: TELEGRAM_ID.into(),
+        }],
+    );
+    let id = create_poll(&store, &["A", "B"], false);
+    events(
+        &store,
+        &[Event::Reply {
+            chat: DISCUSSION,
+            message_id: 71,
+            reply_to: 70,
+            author: Some(person(5)),
+            text: Some("On the copy".into()),
+            at: at(3),
+        }],
+    );
+    let comments: Vec<_> = store.comments(id).collect::<Result<_, _>>().unwrap();
+    assert_eq!(comments.len(), 1);
+    assert_eq!(comments[0].text, "On the copy");
+}

@@ -63,7 +63,8 @@ impl Worker {
 
     /// Runs until `drain` turns true, then answers what is queued and stops.
     pub async fn run(mut self, wake: Arc<Notify>, mut drain: watch::Receiver<bool>) {
-        self.register_commands().await;
+        // In the background: a slow Telegram must not hold up the commands.
+        tokio::spawn(register_commands(self.bot.clone()));
         let mut backoff = Backoff::new();
         loop {
             let draining = *drain.borrow();
@@ -85,28 +86,6 @@ impl Worker {
                     _ = tokio::time::sleep(backoff.next_wait()) => {}
                     _ = drain.changed() => {}
                 }
-            }
-        }
-    }
-
-    /// The command list Telegram shows, in each language.
-    async fn register_commands(&self) {
-        let names = [
-            "newpoll", "results", "export", "close", "polls", "lang", "help",
-        ];
-        for language in Language::ALL {
-            let commands: Vec<BotCommand> = names
-                .iter()
-                .map(|name| {
-                    BotCommand::new(*name, i18n::text(language, &format!("command-{name}")))
-                })
-                .collect();
-            let mut request = self.bot.set_my_commands(commands);
-            if language != Language::English {
-                request = request.language_code(language.code());
-            }
-            if let Err(error) = request.await {
-                warn!(%error, language = language.code(), "cannot register the command list");
             }
         }
     }
@@ -692,6 +671,26 @@ fn not_moderator(language: Language, command: &str) -> String {
         "error-not-moderator",
         &[("command", command.into())],
     )
+}
+
+/// The command list Telegram shows, in each language.
+async fn register_commands(bot: ThrottledBot) {
+    let names = [
+        "newpoll", "results", "export", "close", "polls", "lang", "help",
+    ];
+    for language in Language::ALL {
+        let commands: Vec<BotCommand> = names
+            .iter()
+            .map(|name| BotCommand::new(*name, i18n::text(language, &format!("command-{name}"))))
+            .collect();
+        let mut request = bot.set_my_commands(commands);
+        if language != Language::English {
+            request = request.language_code(language.code());
+        }
+        if let Err(error) = request.await {
+            warn!(%error, language = language.code(), "cannot register the command list");
+        }
+    }
 }
 
 /// A command too old to be worth answering any more.
