@@ -24,6 +24,10 @@ fn person(id: i64) -> Person {
 }
 
 fn create_poll(store: &Store, options: &[&str], multiple: bool) -> PollId {
+    create_poll_as(store, options, multiple, false)
+}
+
+fn create_poll_as(store: &Store, options: &[&str], multiple: bool, anonymous: bool) -> PollId {
     store
         .write(|changes| {
             changes.create_poll(CHAT, |id| Poll {
@@ -31,7 +35,7 @@ fn create_poll(store: &Store, options: &[&str], multiple: bool) -> PollId {
                 question: PollQuestion::parse("Which one?").unwrap(),
                 options: PollOptions::parse(options).unwrap(),
                 multiple,
-                anonymous: false,
+                anonymous,
                 created_at: at(0),
                 deadline: None,
                 state: PollState::Open,
@@ -426,25 +430,7 @@ fn counts_reported_before_an_anonymous_poll_is_stored_are_kept() {
         at: at(1),
     };
     events(&store, &[counts(1, 0), counts(2, 1)]);
-    let id = store
-        .write(|changes| {
-            changes.create_poll(CHAT, |id| Poll {
-                id,
-                question: PollQuestion::parse("Secret?").unwrap(),
-                options: PollOptions::parse(&["A", "B"]).unwrap(),
-                multiple: false,
-                anonymous: true,
-                created_at: at(0),
-                deadline: None,
-                state: PollState::Open,
-                closed_at: None,
-                results_announced: false,
-                message_id: POLL_MESSAGE,
-                telegram_id: TELEGRAM_ID.into(),
-            })
-        })
-        .unwrap()
-        .id;
+    let id = create_poll_as(&store, &["A", "B"], false, true);
     let tally = store.tally(id).unwrap().unwrap();
     assert_eq!((tally.counts, tally.voters), (vec![2, 1], 3));
 }

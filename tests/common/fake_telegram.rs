@@ -1352,9 +1352,14 @@ fn owner_member(id: i64) -> Value {
 }
 
 fn admin_member(id: i64) -> Value {
+    administrator(user_object(id))
+}
+
+/// A ChatMemberAdministrator with the rights a group admin usually has.
+pub fn administrator(user: Value) -> Value {
     json!({
         "status": "administrator",
-        "user": user_object(id),
+        "user": user,
         "can_be_edited": false,
         "is_anonymous": false,
         "can_manage_chat": true,

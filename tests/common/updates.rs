@@ -369,24 +369,7 @@ pub fn reaction_count(chat_id: i64, message_id: i32, counts: &[(&str, u32)]) -> 
 pub fn chat_member(user: Value, status: &str) -> Value {
     match status {
         "creator" => json!({"status": "creator", "user": user, "is_anonymous": false}),
-        "administrator" => json!({
-            "status": "administrator",
-            "user": user,
-            "can_be_edited": false,
-            "is_anonymous": false,
-            "can_manage_chat": true,
-            "can_delete_messages": true,
-            "can_manage_video_chats": true,
-            "can_restrict_members": true,
-            "can_promote_members": false,
-            "can_change_info": true,
-            "can_invite_users": true,
-            "can_post_stories": false,
-            "can_edit_stories": false,
-            "can_delete_stories": false,
-            "can_pin_messages": true,
-            "can_manage_topics": false,
-        }),
+        "administrator" => super::fake_telegram::administrator(user),
         "restricted" => json!({
             "status": "restricted",
             "user": user,
