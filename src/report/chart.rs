@@ -364,6 +364,27 @@ struct Layout {
     footer: Vec<Placed>,
 }
 
+/// Wraps `text` to `width` and places its lines from `*y` down, one every
+/// `line_height`; `*y` ends below the last line.
+fn place_lines(
+    text: &str,
+    size: f64,
+    line_height: i32,
+    width: i32,
+    y: &mut i32,
+) -> Result<Vec<Placed>, ChartError> {
+    let mut placed = Vec::new();
+    for line in wrap(text, size, width)? {
+        placed.push(Placed {
+            text: line,
+            x: MARGIN_X,
+            baseline: baseline_for(*y, size),
+        });
+        *y += line_height;
+    }
+    Ok(placed)
+}
+
 fn baseline_for(top: i32, size: f64) -> i32 {
     top + (size * ASCENT).round() as i32
 }
@@ -385,15 +406,7 @@ fn layout(input: &ChartInput) -> Result<Layout, ChartError> {
     let content_width = WIDTH as i32 - 2 * MARGIN_X;
     let mut y = MARGIN_TOP;
 
-    let mut title = Vec::new();
-    for text in wrap(&input.title, TITLE_SIZE, content_width)? {
-        title.push(Placed {
-            text,
-            x: MARGIN_X,
-            baseline: baseline_for(y, TITLE_SIZE),
-        });
-        y += TITLE_LINE;
-    }
+    let title = place_lines(&input.title, TITLE_SIZE, TITLE_LINE, content_width, &mut y)?;
     y += RULE_GAP - (TITLE_LINE - TITLE_SIZE as i32) / 2;
     let title_rule_y = y;
     y += RULE_GAP + 4;
@@ -414,15 +427,7 @@ fn layout(input: &ChartInput) -> Result<Layout, ChartError> {
 
     let mut bars = Vec::with_capacity(input.bars.len());
     for (i, (bar, value)) in input.bars.iter().zip(values).enumerate() {
-        let mut label = Vec::new();
-        for text in wrap(&bar.label, LABEL_SIZE, content_width)? {
-            label.push(Placed {
-                text,
-                x: MARGIN_X,
-                baseline: baseline_for(y, LABEL_SIZE),
-            });
-            y += LABEL_LINE;
-        }
+        let label = place_lines(&bar.label, LABEL_SIZE, LABEL_LINE, content_width, &mut y)?;
         y += LABEL_BAR_GAP;
         let length = if max_count == 0 || bar.count == 0 {
             0
@@ -451,15 +456,13 @@ fn layout(input: &ChartInput) -> Result<Layout, ChartError> {
     y += RULE_GAP - OPTION_GAP;
     let footer_rule_y = y;
     y += RULE_GAP;
-    let mut footer = Vec::new();
-    for text in wrap(&input.footer, FOOTER_SIZE, content_width)? {
-        footer.push(Placed {
-            text,
-            x: MARGIN_X,
-            baseline: baseline_for(y, FOOTER_SIZE),
-        });
-        y += FOOTER_LINE;
-    }
+    let footer = place_lines(
+        &input.footer,
+        FOOTER_SIZE,
+        FOOTER_LINE,
+        content_width,
+        &mut y,
+    )?;
     y += MARGIN_BOTTOM;
 
     let height = u32::try_from(y).unwrap_or(u32::MAX);
