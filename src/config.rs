@@ -36,6 +36,8 @@ pub struct Config {
     pub moderators: Vec<i64>,
     /// Language for chats that chose none.
     pub default_language: Language,
+    /// The largest file the bot uploads (Telegram's limit; smaller in tests).
+    pub upload_limit: u64,
 }
 
 impl Config {
@@ -85,6 +87,7 @@ impl Config {
             db_path,
             moderators,
             default_language,
+            upload_limit: crate::app::TELEGRAM_UPLOAD_LIMIT,
         })
     }
 }

@@ -258,6 +258,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
             results_announced: false,
             message_id: POLL_MESSAGE,
             telegram_id: TELEGRAM_POLL_ID.into(),
+            thread: None,
         })
     })?;
 

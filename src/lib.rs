@@ -4,6 +4,7 @@
 //! change ([`poll`]) applied to the [`store`], and results are rendered
 //! ([`report`]) into messages, charts and files.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -73,8 +73,14 @@ error-not-moderator = Only this chat's moderators can use {$command}.
 error-no-polls = This chat has no polls yet. A moderator can start one with /newpoll.
 error-poll-not-found = There is no poll {$number} in this chat. /polls lists them.
 error-unknown-command = I don't know {$command}. /help lists what I can do.
-error-telegram-refused = Telegram refused this: {$reason}
 error-internal = Sorry, something went wrong on my side. Please try again in a minute.
+refusal-no-rights = Telegram would not let me do this here: I am missing an administrator right it needs. An administrator can grant it to me.
+refusal-message-gone = Telegram would not do this: the message it concerns no longer exists.
+refusal-other = Telegram refused this request, so nothing changed.
+poll-unconfirmed = I asked Telegram to post the poll but could not confirm that it went out, so I am not counting it. If it appeared in the chat, delete it and send /newpoll again.
+close-refused = Poll {$number} stays open. {$why}
+export-too-large = The export of poll {$number} is larger than Telegram lets me send, even zipped. The bot's operator can write it with:
+    {$command}
 
 ## Help
 help =
@@ -89,6 +95,8 @@ help =
     /polls — this chat's polls
     Vote with the poll's buttons. Reply to a poll to comment; react 👍 ❤ 🔥 👏 💯 to a comment, or reply +1, to approve it.
     A poll is #N; without a number a command means the poll you reply to, or the latest.
+    In a forum, I answer in the topic a command was sent in; a poll's results go to its topic.
+    Members who are not moderators get at most 5 replies from me in 10 minutes; further commands are ignored.
 start = Hello! Add me to a group and make me an administrator, so that I see replies and reactions, then start a poll with /newpoll.
 
 ## Command list (setMyCommands)

@@ -70,8 +70,14 @@ error-not-moderator = 只有这里的管理员才能使用 {$command}。
 error-no-polls = 这里还没有投票。管理员可以用 /newpoll 发起投票。
 error-poll-not-found = 这里没有投票 {$number}。/polls 会列出所有投票。
 error-unknown-command = 我不认识 {$command}。/help 列出了我能做的事。
-error-telegram-refused = Telegram 拒绝了此操作：{$reason}
 error-internal = 抱歉，我这边出了问题。请稍后再试。
+refusal-no-rights = Telegram 不允许我在这里这样做：我缺少所需的管理员权限。管理员可以授予我该权限。
+refusal-message-gone = Telegram 无法执行：相关的消息已不存在。
+refusal-other = Telegram 拒绝了此请求，没有任何改变。
+poll-unconfirmed = 我已请求 Telegram 发布投票，但无法确认它是否发出，因此不会统计它。如果它出现在聊天中，请删除它并重新发送 /newpoll。
+close-refused = 投票 {$number} 仍然开放。{$why}
+export-too-large = 投票 {$number} 的导出文件即使压缩后也超过了 Telegram 允许发送的大小。机器人的运营者可以用以下命令导出：
+    {$command}
 
 ## Help
 help =
@@ -86,6 +92,8 @@ help =
     /polls — 这里的投票
     用投票按钮投票。回复投票即可评论；对评论回应 👍 ❤ 🔥 👏 💯，或回复 +1，表示认同。
     投票编号为 #N；不写编号时，命令作用于你回复的投票，否则作用于最新的投票。
+    在论坛中，我会在发送命令的话题里回复；投票的结果发布在它所在的话题。
+    非管理员成员在 10 分钟内最多收到我 5 条回复；之后的命令将被忽略。
 start = 你好！把我加入群组并设为管理员，这样我才能看到回复和表情回应，然后用 /newpoll 发起投票。
 
 ## Command list (setMyCommands)

@@ -257,6 +257,9 @@ pub struct Poll {
     pub message_id: i32,
     /// The poll's identifier in Telegram, which votes refer to.
     pub telegram_id: String,
+    /// The forum topic the poll was posted in, where its results go too.
+    #[serde(default)]
+    pub thread: Option<i32>,
 }
 
 impl Poll {

@@ -36,7 +36,7 @@ fn write_timestamp(out: &mut String, at: DateTime<Utc>) {
 
 /// The export file formats: `csv` (votes and comments, two files) or
 /// `json` (one file).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExportFormat {
     Csv,
     Json,

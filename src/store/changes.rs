@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{ChatRecord, LastUpdate, MessageRole, Result, keys};
+use super::{ChatRecord, Journal, JournalKey, LastUpdate, MessageRole, Result, keys};
 use crate::poll::{Ballot, ChatId, Comment, Person, Poll, PollId, PollNumber, PollState, Tally};
 
 /// What became of a vote.
@@ -438,13 +438,63 @@ impl<'a> Changes<'a> {
         self.put(keys::last_update(), &last)
     }
 
-    /// Keeps a command until it has been answered.
-    pub fn queue_command(&mut self, update_id: i64, record: Vec<u8>) {
+    /// Keeps a command until it has been answered; a command answered
+    /// already (its update recorded again after a failed flush) is not queued
+    /// twice. `false` when it was not queued.
+    pub fn queue_command(&mut self, update_id: i64, record: Vec<u8>) -> Result<bool> {
+        if self.get_raw(&keys::answered(update_id))?.is_some() {
+            return Ok(false);
+        }
         self.put_raw(keys::queued_command(update_id), record);
+        Ok(true)
     }
 
-    pub fn finish_command(&mut self, update_id: i64) {
+    /// Notes what an answer has sent so far. An announcement's journal lives
+    /// in its poll's to-announce entry, so it goes when the entry does.
+    pub fn set_journal(&mut self, key: JournalKey, journal: &Journal) -> Result<()> {
+        match key {
+            JournalKey::Command(update_id) => self.put(keys::journal(update_id), journal),
+            JournalKey::Announce(poll) => {
+                let entry = keys::to_announce(poll);
+                if self.get_raw(&entry)?.is_some() {
+                    self.put(entry, journal)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// A command is answered: it leaves the queue, and its update id is
+    /// remembered (until [`Changes::forget_answered_before`]).
+    pub fn finish_command(&mut self, update_id: i64, at: DateTime<Utc>) {
         self.remove(keys::queued_command(update_id));
+        self.remove(keys::journal(update_id));
+        self.put_raw(
+            keys::answered(update_id),
+            at.timestamp().to_be_bytes().to_vec(),
+        );
+    }
+
+    /// Forgets answered commands older than `before`: Telegram does not send
+    /// an update again after that long.
+    pub fn forget_answered_before(&mut self, before: DateTime<Utc>) -> Result<usize> {
+        let mut old = Vec::new();
+        for entry in self.tree.scan_prefix(keys::all_answered()) {
+            let (key, value) = entry?;
+            let at = value
+                .as_ref()
+                .try_into()
+                .map(i64::from_be_bytes)
+                .unwrap_or(i64::MIN);
+            if at < before.timestamp() {
+                old.push(key.to_vec());
+            }
+        }
+        let forgotten = old.len();
+        for key in old {
+            self.remove(key);
+        }
+        Ok(forgotten)
     }
 
     /// What the message is: a poll, a comment, or nothing of ours.
@@ -483,9 +533,44 @@ impl<'a> Changes<'a> {
         Ok(poll)
     }
 
+    /// Saves a poll and keeps the indexes of what the bot must do by itself
+    /// in step: the deadline of an open poll, the final results of a closed
+    /// one not yet posted.
     fn save_poll(&mut self, poll: &Poll) -> Result<()> {
+        let before = match self.poll(poll.id)? {
+            Some(before) => pending_work_keys(&before),
+            None => Vec::new(),
+        };
+        let after = pending_work_keys(poll);
+        for key in before.iter().filter(|key| !after.contains(key)) {
+            self.remove(key.clone());
+        }
+        // An entry kept as it is keeps its value (an announcement's journal).
+        for key in after.into_iter().filter(|key| !before.contains(key)) {
+            self.put_raw(key, Vec::new());
+        }
         self.polls.insert(poll.id, poll.clone());
         self.put(keys::poll(poll.id), poll)
+    }
+
+    /// Builds the deadline and announcement indexes from the polls, once, for
+    /// a database written before they existed.
+    pub fn build_indexes_once(&mut self) -> Result<bool> {
+        if self.get_raw(&keys::indexes_built())?.is_some() {
+            return Ok(false);
+        }
+        let mut polls = Vec::new();
+        for entry in self.tree.scan_prefix(keys::all_polls()) {
+            let (_, value) = entry?;
+            polls.push(serde_json::from_slice::<Poll>(&value)?);
+        }
+        for poll in polls {
+            for key in pending_work_keys(&poll) {
+                self.put_raw(key, Vec::new());
+            }
+        }
+        self.put_raw(keys::indexes_built(), Vec::new());
+        Ok(true)
     }
 
     /// The poll's tally, to change; written when the batch is applied.
@@ -497,5 +582,15 @@ impl<'a> Changes<'a> {
             self.tallies.insert(poll.id, tally);
         }
         Ok(self.tallies.get_mut(&poll.id).expect("just inserted"))
+    }
+}
+
+/// The index entries a poll in this state needs.
+fn pending_work_keys(poll: &Poll) -> Vec<Vec<u8>> {
+    match (poll.is_open(), poll.deadline) {
+        (true, Some(deadline)) => vec![keys::deadline(deadline.timestamp(), poll.id)],
+        (true, None) => Vec::new(),
+        (false, _) if !poll.results_announced => vec![keys::to_announce(poll.id)],
+        (false, _) => Vec::new(),
     }
 }

@@ -21,6 +21,11 @@
 //! | `w`  | Telegram poll id, 0, chat, message          | early poll copy  |
 //! | `x`  | Telegram poll id                            | early counts     |
 //! | `q`  | update id                                   | queued command   |
+//! | `k`  | update id                                   | `Journal` of a command's answer |
+//! | `d`  | update id                                   | answered at (Unix s, i64) |
+//! | `e`  | deadline (Unix s), chat, poll number        | empty (open poll with a deadline) |
+//! | `e`  | — (the key `e` alone)                       | empty: the `e`/`n` indexes are built |
+//! | `n`  | chat, poll number                           | empty (closed, results not posted) |
 //! | `u`  | —                                           | last update id   |
 
 use crate::poll::{ChatId, PollId, PollNumber};
@@ -39,6 +44,10 @@ pub const EARLY_POLL_MESSAGE: u8 = b'w';
 pub const EARLY_COUNTS: u8 = b'x';
 pub const QUEUED_COMMAND: u8 = b'q';
 pub const LAST_UPDATE: u8 = b'u';
+pub const JOURNAL: u8 = b'k';
+pub const ANSWERED: u8 = b'd';
+pub const DEADLINE: u8 = b'e';
+pub const TO_ANNOUNCE: u8 = b'n';
 
 fn signed(value: i64) -> [u8; 8] {
     ((value as u64) ^ (1 << 63)).to_be_bytes()
@@ -218,6 +227,53 @@ pub fn update_of_queued_command(key: &[u8]) -> i64 {
     signed_from(&key[1..])
 }
 
+/// What a command's answer has sent so far (see `store::Journal`).
+pub fn journal(update_id: i64) -> Vec<u8> {
+    Key::new(JOURNAL).i64(update_id).0
+}
+
+/// A command already answered, remembered so that it is never answered twice.
+pub fn answered(update_id: i64) -> Vec<u8> {
+    Key::new(ANSWERED).i64(update_id).0
+}
+
+pub fn all_answered() -> Vec<u8> {
+    vec![ANSWERED]
+}
+
+/// An open poll's deadline, in time order across all chats.
+pub fn deadline(at_seconds: i64, poll: PollId) -> Vec<u8> {
+    Key::new(DEADLINE).i64(at_seconds).poll(poll).0
+}
+
+/// Every deadline entry (the marker `e` alone sorts first; skip it).
+pub fn all_deadlines() -> Vec<u8> {
+    vec![DEADLINE]
+}
+
+/// Written once the `e` and `n` indexes were built from the polls.
+pub fn indexes_built() -> Vec<u8> {
+    vec![DEADLINE]
+}
+
+/// The deadline (Unix seconds) and poll of a deadline entry.
+pub fn deadline_entry(key: &[u8]) -> (i64, PollId) {
+    (signed_from(&key[1..9]), poll_id_from_value(&key[9..]))
+}
+
+/// A closed poll whose final results are still to be posted.
+pub fn to_announce(poll: PollId) -> Vec<u8> {
+    Key::new(TO_ANNOUNCE).poll(poll).0
+}
+
+pub fn all_to_announce() -> Vec<u8> {
+    vec![TO_ANNOUNCE]
+}
+
+pub fn poll_of_to_announce(key: &[u8]) -> PollId {
+    poll_id_from_value(&key[1..])
+}
+
 pub fn last_update() -> Vec<u8> {
     vec![LAST_UPDATE]
 }
@@ -275,6 +331,11 @@ mod tests {
         };
         assert_eq!(poll_id_from_value(&poll_id_value(id)), id);
         assert_eq!(update_of_queued_command(&queued_command(98765)), 98765);
+        assert!(answered(-7) < answered(7));
+        assert_eq!(deadline_entry(&deadline(1_700_000_000, id)), (1_700_000_000, id));
+        assert!(deadline(-5, id) < deadline(3, id));
+        assert!(indexes_built() < deadline(i64::MIN, id));
+        assert_eq!(poll_of_to_announce(&to_announce(id)), id);
         let copy = early_poll_message("5012", -1005555555555, 70);
         assert!(copy.starts_with(&early_poll_messages("5012")));
         assert!(!copy.starts_with(&early_poll_messages("501")));

@@ -14,6 +14,7 @@ mod keys;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -74,6 +75,29 @@ impl Default for ChatRecord {
 pub struct LastUpdate {
     pub id: i64,
     pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// How far the answer to a command got, so that a retry or a restart never
+/// sends a step twice. Steps are numbered in the order the answer sends them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Journal {
+    /// Steps below this one were sent.
+    pub done: u32,
+    /// A step that was being sent when the bot last wrote this: if the bot
+    /// stopped then, nobody knows whether Telegram got it.
+    pub in_flight: Option<u32>,
+    /// The poll the command posted, once it is stored.
+    #[serde(default)]
+    pub poll: Option<PollId>,
+}
+
+/// Whose answer a [`Journal`] follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JournalKey {
+    /// The answer to the command of this update.
+    Command(i64),
+    /// The final results of this closed poll.
+    Announce(PollId),
 }
 
 /// What a message in a chat is to us.
@@ -186,23 +210,64 @@ impl Store {
         })
     }
 
-    /// Polls the bot still has to act on by itself, across all chats: open
-    /// polls with a deadline, and closed polls whose final results were not
-    /// posted yet.
-    pub fn polls_to_close_or_announce(&self) -> Result<Vec<Poll>> {
-        let mut polls = Vec::new();
-        for poll in self.scan::<Poll>(keys::all_polls()) {
-            let poll = poll?;
-            let pending = if poll.is_open() {
-                poll.deadline.is_some()
-            } else {
-                !poll.results_announced
-            };
-            if pending {
-                polls.push(poll);
+    /// Open polls whose deadline is at or before `now`, and the next
+    /// deadline after it; read from the deadline index, not from the polls.
+    pub fn due_polls(&self, now: DateTime<Utc>) -> Result<(Vec<PollId>, Option<DateTime<Utc>>)> {
+        let mut due = Vec::new();
+        for entry in self.db.scan_prefix(keys::all_deadlines()) {
+            let (key, _) = entry?;
+            if key.len() == keys::indexes_built().len() {
+                continue;
             }
+            let (at, id) = keys::deadline_entry(&key);
+            if at > now.timestamp() {
+                return Ok((due, DateTime::from_timestamp(at, 0)));
+            }
+            due.push(id);
         }
-        Ok(polls)
+        Ok((due, None))
+    }
+
+    /// Closed polls whose final results were not posted yet.
+    pub fn polls_to_announce(&self) -> Result<Vec<PollId>> {
+        self.db
+            .scan_prefix(keys::all_to_announce())
+            .map(|entry| Ok(keys::poll_of_to_announce(&entry?.0)))
+            .collect()
+    }
+
+    /// What an answer has sent so far.
+    pub fn journal(&self, key: JournalKey) -> Result<Journal> {
+        let bytes = match key {
+            JournalKey::Command(update_id) => self.db.get(keys::journal(update_id))?,
+            JournalKey::Announce(poll) => self.db.get(keys::to_announce(poll))?,
+        };
+        match bytes {
+            Some(bytes) if !bytes.is_empty() => Ok(serde_json::from_slice(&bytes)?),
+            _ => Ok(Journal::default()),
+        }
+    }
+
+    /// Commands stored but not yet answered whose update id is above
+    /// `after`, oldest first, as (update id, record).
+    pub fn queued_commands_after(&self, after: Option<i64>) -> Result<Vec<(i64, Vec<u8>)>> {
+        let start = match after {
+            Some(id) if id < i64::MAX => keys::queued_command(id + 1),
+            Some(_) => return Ok(Vec::new()),
+            None => keys::queued_commands(),
+        };
+        self.db
+            .range(start..)
+            .take_while(|entry| {
+                entry
+                    .as_ref()
+                    .map_or(true, |(key, _)| key.starts_with(&keys::queued_commands()))
+            })
+            .map(|entry| {
+                let (key, value) = entry?;
+                Ok((keys::update_of_queued_command(&key), value.to_vec()))
+            })
+            .collect()
     }
 
     pub fn tally(&self, id: PollId) -> Result<Option<Tally>> {

@@ -9,6 +9,7 @@ use teloxide::types::{
     Chat, ChatMemberKind, MaybeAnonymousUser, Message, ReactionType, Update, UpdateKind, User,
 };
 
+use crate::app::command;
 use crate::ingest::Event;
 use crate::poll::Person;
 
@@ -29,6 +30,9 @@ pub struct CommandMessage {
     pub text: String,
     /// The message it replies to, which may name the poll meant.
     pub reply_to: Option<i32>,
+    /// The forum topic it was sent in, where the answer goes too.
+    #[serde(default)]
+    pub thread: Option<i32>,
     pub at: DateTime<Utc>,
 }
 
@@ -129,7 +133,13 @@ fn read_message(message: &Message) -> Option<Inbound> {
         }));
     }
     let reply_to = message.reply_to_message().map(|m| m.id.0);
-    if let Some(text) = message.text().filter(|t| t.starts_with('/')) {
+    // A reply that starts with a command the bot does not have (`/s` for
+    // sarcasm, a path) is an argument in the thread, not a command.
+    let command = message
+        .text()
+        .filter(|t| t.starts_with('/'))
+        .filter(|t| reply_to.is_none() || command::is_known(t));
+    if let Some(text) = command {
         return Some(Inbound::Command(CommandMessage {
             chat: message.chat.id.0,
             private: message.chat.is_private(),
@@ -139,6 +149,11 @@ fn read_message(message: &Message) -> Option<Inbound> {
             sender_chat: message.sender_chat.as_ref().map(|c| c.id.0),
             text: text.to_owned(),
             reply_to,
+            thread: message
+                .is_topic_message
+                .then_some(message.thread_id)
+                .flatten()
+                .map(|thread| thread.0.0),
             at: message.date,
         }));
     }

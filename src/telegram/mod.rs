@@ -1,66 +1,232 @@
 //! The thin edge between Telegram and the poll engine; the only module that
 //! knows teloxide.
 //!
-//! Two tasks share the store: [`polling`] fetches updates, records them
-//! durably and only then acknowledges them; [`worker`] answers the commands
-//! they queued and closes polls on time. Replies go through teloxide's
-//! `Throttle`, which keeps to Telegram's rate limits and retries after a 429.
+//! [`polling`] fetches updates, records them durably and only then
+//! acknowledges them; commands it queued in the store are handed to
+//! per-chat [`lanes`], which answer them in order, concurrently across chats,
+//! paced by Telegram's limits ([`pacing`]). A closer task hands each poll
+//! whose deadline has come to its chat's lane.
 
-pub mod command;
+mod answer;
+mod errors;
+mod identity;
 pub mod inbound;
+mod lanes;
 mod moderators;
+pub mod pacing;
 pub mod polling;
-mod replies;
-mod worker;
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use teloxide::adaptors::Throttle;
-use teloxide::adaptors::throttle::Limits;
+use chrono::Utc;
 use teloxide::prelude::*;
+use teloxide::types::BotCommand;
 use tokio::sync::{Notify, watch};
-use tracing::info;
+use tracing::{error, info, warn};
 
+pub use lanes::Activity;
+
+use self::identity::Identity;
+use self::inbound::CommandMessage;
+use self::lanes::{DEADLINE_CHECK, Edge, Job, Lanes, StopAt};
 use crate::config::Config;
+use crate::i18n::{self, Language};
 use crate::store::Store;
 
-/// The bot as replies are sent: throttled to Telegram's limits.
-pub type ThrottledBot = Throttle<Bot>;
+/// After a shutdown signal: how long lanes go on answering.
+const ANSWER_FOR: Duration = Duration::from_secs(3);
+/// After a shutdown signal: when a request still in flight is abandoned.
+const ABANDON_AFTER: Duration = Duration::from_secs(6);
+/// How long answered update ids are remembered (Telegram re-sends an
+/// unacknowledged update for at most a day).
+const REMEMBER_ANSWERED: chrono::TimeDelta = chrono::TimeDelta::days(2);
 
-/// Runs the bot until `shutdown` completes, then answers what it has
-/// fetched, flushes, and returns. This is what `main` runs and what the
-/// tests start.
+/// Runs the bot until `shutdown` completes, then answers what it can within
+/// a few seconds, flushes, and returns. This is what `main` runs.
 pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let store = Arc::new(Store::open(&config.db_path)?);
-    let bot = bot(&config)?;
-    let sender = Throttle::new_spawn(bot.clone(), Limits::default());
-    let config = Arc::new(config);
+    run_observed(config, shutdown, Activity::default()).await
+}
 
-    let (stop, stopping) = watch::channel(false);
+/// [`run`], with a handle that tells whether the bot has work in hand.
+pub async fn run_observed(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    activity: Activity,
+) -> anyhow::Result<()> {
+    let store = Arc::new(Store::open(&config.db_path)?);
+    prepare_store(&store)?;
+    let bot = bot(&config)?;
+    let identity = Identity::from_token(&config.token);
+    tokio::spawn(identity.clone().learn(bot.clone()));
+    tokio::spawn(register_commands(bot.clone()));
+
+    let (stop, stopping) = watch::channel(None::<StopAt>);
+    let (stop_polling, polling_stopped) = watch::channel(false);
+    let edge = Arc::new(Edge {
+        bot: bot.clone(),
+        store: Arc::clone(&store),
+        config: Arc::new(config),
+        pacer: pacing::Pacer::default(),
+        identity,
+        admins: moderators::AdminCache::default(),
+        activity: activity.clone(),
+        stopping,
+        scheduled: Mutex::default(),
+        close_refused: Mutex::default(),
+        deadlines_changed: Notify::new(),
+    });
+    let lanes = Arc::new(Lanes::new(Arc::clone(&edge)));
+    let commands_queued = Arc::new(Notify::new());
+
     tokio::spawn(async move {
         shutdown.await;
-        let _ = stop.send(true);
+        let _ = stop_polling.send(true);
     });
-    let wake = Arc::new(Notify::new());
-    let (drain, draining) = watch::channel(false);
-    let worker = worker::Worker::new(sender, Arc::clone(&store), config);
-    let worker = tokio::spawn(worker.run(Arc::clone(&wake), draining));
+    let dispatcher = tokio::spawn(dispatch_commands(
+        Arc::clone(&lanes),
+        Arc::clone(&commands_queued),
+    ));
+    let closer = tokio::spawn(close_on_time(Arc::clone(&lanes)));
 
     info!("pollbot is polling for updates");
-    let polled = polling::run(&bot, &store, &wake, stopping).await;
-    info!("stopping: answering the commands already fetched");
-    let _ = drain.send(true);
-    wake.notify_one();
-    worker.await.context("the command worker failed")?;
+    let polled = polling::run(&bot, &store, &commands_queued, polling_stopped, &activity).await;
+    info!("stopping: answering what can be answered in a few seconds");
+    let now = Instant::now();
+    let _ = stop.send(Some(StopAt {
+        soft: now + ANSWER_FOR,
+        hard: now + ABANDON_AFTER,
+    }));
+    dispatcher.abort();
+    closer.abort();
+    lanes.wake_all();
+    lanes.join(now + ABANDON_AFTER).await;
     polled?;
-    store.flush()?;
+    let store_for_flush = Arc::clone(&store);
+    tokio::task::spawn_blocking(move || store_for_flush.flush())
+        .await
+        .context("the final flush panicked")??;
     info!("stopped");
     Ok(())
+}
+
+/// Builds indexes an older database lacks and forgets old answered ids.
+fn prepare_store(store: &Store) -> anyhow::Result<()> {
+    store.write(|changes| {
+        if changes.build_indexes_once()? {
+            info!("built the deadline index");
+        }
+        changes.forget_answered_before(Utc::now() - REMEMBER_ANSWERED)?;
+        Ok(())
+    })?;
+    store.flush()?;
+    Ok(())
+}
+
+/// Hands every queued command to its chat's lane, once: at start all that
+/// the store holds, then what each recorded batch adds.
+async fn dispatch_commands(lanes: Arc<Lanes>, queued: Arc<Notify>) {
+    let edge = Arc::clone(lanes.edge());
+    let mut dispatched_through: Option<i64> = None;
+    loop {
+        edge.activity.begin();
+        edge.activity.take_dispatch_request();
+        let after = dispatched_through;
+        let found = edge
+            .blocking(move |store| Ok(store.queued_commands_after(after)?))
+            .await;
+        match found {
+            Ok(commands) => {
+                for (update_id, record) in commands {
+                    dispatched_through = Some(update_id);
+                    match serde_json::from_slice::<CommandMessage>(&record) {
+                        Ok(message) => {
+                            let job = Job::Command { update_id, message };
+                            lanes.push(job_chat(&job), job, false);
+                        }
+                        Err(error) => {
+                            error!(%error, update = update_id, "unreadable queued command; dropped");
+                            let _ = edge
+                                .blocking(move |store| {
+                                    store.write(|c| {
+                                        c.finish_command(update_id, Utc::now());
+                                        Ok(())
+                                    })?;
+                                    Ok(())
+                                })
+                                .await;
+                        }
+                    }
+                }
+            }
+            Err(error) => error!(error = %format!("{error:#}"), "cannot read the queued commands"),
+        }
+        edge.activity.end();
+        queued.notified().await;
+    }
+}
+
+fn job_chat(job: &Job) -> i64 {
+    match job {
+        Job::Command { message, .. } => message.chat,
+        Job::Close(id) | Job::Announce(id) => id.chat,
+    }
+}
+
+/// Hands each poll whose deadline has come to its chat's lane, ahead of
+/// the chat's other work; at start, also the closed polls whose final
+/// results were never posted. Reads the deadline index, not the polls.
+async fn close_on_time(lanes: Arc<Lanes>) {
+    let edge = Arc::clone(lanes.edge());
+    match edge.blocking(|store| Ok(store.polls_to_announce()?)).await {
+        Ok(polls) => {
+            for id in polls {
+                if edge.scheduled.lock().unwrap_or_else(|e| e.into_inner()).insert(id) {
+                    lanes.push(id.chat, Job::Announce(id), true);
+                }
+            }
+        }
+        Err(error) => error!(error = %format!("{error:#}"), "cannot read the polls to announce"),
+    }
+    loop {
+        let now = Utc::now();
+        let next = match edge.blocking(move |store| Ok(store.due_polls(now)?)).await {
+            Ok((due, next)) => {
+                for id in due {
+                    let refused_until = edge
+                        .close_refused
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .get(&id)
+                        .copied();
+                    if refused_until.is_some_and(|until| until > Instant::now()) {
+                        continue;
+                    }
+                    if edge.scheduled.lock().unwrap_or_else(|e| e.into_inner()).insert(id) {
+                        lanes.push(id.chat, Job::Close(id), true);
+                    }
+                }
+                next
+            }
+            Err(error) => {
+                error!(error = %format!("{error:#}"), "cannot read the deadlines");
+                None
+            }
+        };
+        let wait = next
+            .and_then(|at| (at - Utc::now()).to_std().ok())
+            .unwrap_or(DEADLINE_CHECK)
+            .min(DEADLINE_CHECK);
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = edge.deadlines_changed.notified() => {}
+        }
+    }
 }
 
 /// The Bot API client. A local API server (a test fake, or Telegram's own
@@ -81,3 +247,24 @@ fn bot(config: &Config) -> anyhow::Result<Bot> {
     let client = client.build().context("cannot build the HTTP client")?;
     Ok(Bot::with_client(&config.token, client).set_api_url(url))
 }
+
+/// The command list Telegram shows, in each language.
+async fn register_commands(bot: Bot) {
+    let names = [
+        "newpoll", "results", "export", "close", "polls", "lang", "help",
+    ];
+    for language in Language::ALL {
+        let commands: Vec<BotCommand> = names
+            .iter()
+            .map(|name| BotCommand::new(*name, i18n::text(language, &format!("command-{name}"))))
+            .collect();
+        let mut request = bot.set_my_commands(commands);
+        if language != Language::English {
+            request = request.language_code(language.code());
+        }
+        if let Err(error) = request.await {
+            warn!(%error, language = language.code(), "cannot register the command list");
+        }
+    }
+}
+

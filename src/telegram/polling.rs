@@ -17,6 +17,7 @@ use tokio::sync::{Notify, watch};
 use tracing::{debug, error, info, warn};
 
 use super::inbound::{self, Inbound};
+use super::lanes::Activity;
 use crate::ingest;
 use crate::store::{self, LastUpdate, Store};
 
@@ -80,6 +81,7 @@ pub async fn run(
     store: &Store,
     commands: &Notify,
     mut shutdown: watch::Receiver<bool>,
+    activity: &Activity,
 ) -> store::Result<()> {
     let mut last = store.last_update()?;
     let mut backoff = Backoff::new();
@@ -124,18 +126,23 @@ pub async fn run(
         }
         // A failed write leaves the batch unacknowledged: try it again (the
         // store is unchanged, batches are atomic) until it is durable.
+        activity.begin();
         loop {
-            match record(store, &updates, last_id) {
+            // sled blocks: keep the runtime's other tasks moving meanwhile.
+            match tokio::task::block_in_place(|| record(store, &updates, last_id)) {
                 Ok(recorded) => {
                     last = recorded.last;
                     if recorded.commands > 0 {
+                        activity.request_dispatch();
                         commands.notify_one();
                     }
+                    activity.end();
                     break;
                 }
                 Err(error) => {
                     if *shutdown.borrow() {
                         // Unacknowledged: Telegram sends the batch again.
+                        activity.end();
                         return Err(error);
                     }
                     let wait = backoff.next_wait();
@@ -181,8 +188,9 @@ pub fn record(store: &Store, updates: &[Update], last: Option<i64>) -> store::Re
                     debug!(update = id, ?applied, "applied");
                 }
                 Some(Inbound::Command(command)) => {
-                    changes.queue_command(id, serde_json::to_vec(&command)?);
-                    commands += 1;
+                    if changes.queue_command(id, serde_json::to_vec(&command)?)? {
+                        commands += 1;
+                    }
                 }
                 None => debug!(update = id, "not handled; skipped"),
             }

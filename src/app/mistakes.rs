@@ -1,5 +1,5 @@
-//! The words of the bot's replies: every user mistake becomes a localized
-//! message that says what is wrong and how to write it right.
+//! Every user mistake becomes a localized message that says what is wrong
+//! and how to write it right.
 
 use crate::i18n::{self, Language};
 use crate::poll::{
@@ -96,37 +96,9 @@ fn short(text: &str) -> String {
     format!("{cut}…")
 }
 
-/// Cuts a message to Telegram's limit (in UTF-16 units, as Telegram counts).
-pub fn fit(text: &str, limit: usize) -> String {
-    if text.encode_utf16().count() <= limit {
-        return text.to_owned();
-    }
-    let mut out = String::new();
-    let mut units = 0;
-    for c in text.chars() {
-        if units + c.len_utf16() + 1 > limit {
-            break;
-        }
-        units += c.len_utf16();
-        out.push(c);
-    }
-    out.push('…');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fit_counts_utf16_and_never_splits_a_character() {
-        assert_eq!(fit("abc", 3), "abc");
-        assert_eq!(fit("abcd", 3), "ab…");
-        let emoji = "👍".repeat(10);
-        let cut = fit(&emoji, 5);
-        assert_eq!(cut, "👍👍…");
-        assert!(cut.encode_utf16().count() <= 5);
-    }
 
     #[test]
     fn every_mistake_says_what_and_how() {

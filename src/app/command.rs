@@ -113,14 +113,18 @@ pub enum Parsed {
 
 /// Reads `text` as a command to the bot called `bot_username`; `now`
 /// anchors relative deadlines.
-pub fn parse(text: &str, bot_username: &str, now: DateTime<Utc>) -> Parsed {
+pub fn parse(text: &str, bot_username: Option<&str>, now: DateTime<Utc>) -> Parsed {
     let Some(rest) = text.strip_prefix('/') else {
         return Parsed::NotForUs;
     };
     let head_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
     let (head, args) = rest.split_at(head_end);
     let (name, addressed) = match head.split_once('@') {
-        Some((name, bot)) if bot.eq_ignore_ascii_case(bot_username) => (name, true),
+        // Until the bot knows its own name (Telegram has not told it yet),
+        // a command addressed to any bot is taken as addressed to it.
+        Some((name, bot)) if bot_username.is_none_or(|me| bot.eq_ignore_ascii_case(me)) => {
+            (name, true)
+        }
         Some(_) => return Parsed::NotForUs,
         None => (head, false),
     };
@@ -147,6 +151,22 @@ pub fn parse(text: &str, bot_username: &str, now: DateTime<Utc>) -> Parsed {
         Ok(command) => Parsed::Command(command),
         Err(error) => Parsed::Malformed(error),
     }
+}
+
+/// The commands the bot has.
+pub const NAMES: [&str; 8] = [
+    "newpoll", "results", "export", "close", "polls", "lang", "help", "start",
+];
+
+/// Whether `text` starts with one of the bot's commands (with or without an
+/// `@name` suffix).
+pub fn is_known(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('/') else {
+        return false;
+    };
+    let head = rest.split(char::is_whitespace).next().unwrap_or_default();
+    let name = head.split('@').next().unwrap_or_default().to_lowercase();
+    NAMES.contains(&name.as_str())
 }
 
 fn poll_ref(arg: &str) -> Option<u32> {
@@ -305,14 +325,14 @@ mod tests {
     }
 
     fn parse_ok(text: &str) -> Command {
-        match parse(text, "PollBot", now()) {
+        match parse(text, Some("PollBot"), now()) {
             Parsed::Command(c) => c,
             other => panic!("{text:?} gave {other:?}"),
         }
     }
 
     fn parse_err(text: &str) -> CommandError {
-        match parse(text, "PollBot", now()) {
+        match parse(text, Some("PollBot"), now()) {
             Parsed::Malformed(e) => e,
             other => panic!("{text:?} gave {other:?}"),
         }
@@ -429,11 +449,16 @@ mod tests {
             Command::Results(PollRef::Number(3))
         );
         assert_eq!(
-            parse("/results@OtherBot 3", "PollBot", now()),
+            parse("/results@OtherBot 3", Some("PollBot"), now()),
             Parsed::NotForUs
         );
-        assert_eq!(parse("hello", "PollBot", now()), Parsed::NotForUs);
-        assert_eq!(parse("/", "PollBot", now()), Parsed::NotForUs);
+        // Before the bot knows its name, any bot's suffix is taken as its own.
+        assert_eq!(
+            parse("/results@OtherBot 3", None, now()),
+            Parsed::Command(Command::Results(PollRef::Number(3)))
+        );
+        assert_eq!(parse("hello", Some("PollBot"), now()), Parsed::NotForUs);
+        assert_eq!(parse("/", Some("PollBot"), now()), Parsed::NotForUs);
         assert_eq!(
             parse_err("/close three"),
             CommandError::BadPollRef {
@@ -453,7 +478,7 @@ mod tests {
             CommandError::ExtraArguments { command: "/close" }
         );
         assert_eq!(
-            parse("/frobnicate", "PollBot", now()),
+            parse("/frobnicate", Some("PollBot"), now()),
             Parsed::Unknown {
                 name: "/frobnicate".into(),
                 addressed: false

@@ -1,0 +1,20 @@
+//! The use cases: what the bot does for each command and on its own
+//! (closing polls on time), as plain functions over the store that return
+//! what to say. No Telegram here: [`crate::telegram`] turns a [`Reply`] into
+//! Bot API calls, and tests can call these directly.
+
+pub mod command;
+pub mod export;
+pub mod flood;
+mod mistakes;
+pub mod polls;
+pub mod reply;
+pub mod results;
+
+pub use export::{ExportOutcome, ExportedFile, TELEGRAM_UPLOAD_LIMIT, export_files};
+pub use flood::{CoalesceKey, FloodGuard};
+pub use polls::{
+    PostedPoll, close_poll, create_poll, find_poll, list_polls, mark_announced, set_language,
+};
+pub use reply::{Refusal, Reply};
+pub use results::{CAPTION_LIMIT, MESSAGE_LIMIT, ResultsMessage, fit, results_message};

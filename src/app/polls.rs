@@ -1,0 +1,147 @@
+//! Finding, creating, closing and listing polls.
+
+use chrono::{DateTime, Utc};
+
+use super::command::{NewPoll, PollRef};
+use super::reply::{LISTED_POLLS, PollRow, Reply};
+use crate::i18n::Language;
+use crate::poll::{ChatId, Poll, PollId, PollNumber, PollState};
+use crate::store::{self, Journal, JournalKey, MessageRole, Store};
+
+/// The poll a command means: by number, else the poll (or comment) its
+/// message replies to, else the chat's latest. `Err` is the reply that says
+/// there is no such poll.
+pub fn find_poll(
+    store: &Store,
+    chat: ChatId,
+    poll: PollRef,
+    reply_to: Option<i32>,
+) -> store::Result<Result<Poll, Reply>> {
+    let found = match poll {
+        PollRef::Number(number) => store.poll(PollId {
+            chat,
+            number: PollNumber(number),
+        })?,
+        PollRef::Implicit => {
+            let replied = match reply_to {
+                Some(message) => store.message_role(chat, message)?,
+                None => None,
+            };
+            match replied {
+                Some(MessageRole::Poll(id) | MessageRole::Comment(id)) => store.poll(id)?,
+                None => store.latest_poll(chat)?,
+            }
+        }
+    };
+    // A command acts on its own chat's polls only (a reply to the copy of a
+    // channel's poll in its discussion group does not reach it).
+    match found.filter(|p| p.id.chat == chat) {
+        Some(poll) => Ok(Ok(poll)),
+        None => Ok(Err(match poll {
+            PollRef::Number(number) => Reply::PollNotFound(PollNumber(number)),
+            PollRef::Implicit => Reply::NoPolls,
+        })),
+    }
+}
+
+/// A poll as Telegram posted it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostedPoll {
+    pub message_id: i32,
+    pub telegram_id: String,
+}
+
+/// Stores a poll Telegram just posted, under the chat's next number, and
+/// notes in the same atomic write that the command's step `step` is done:
+/// the poll is stored if and only if the command knows it was posted.
+#[allow(clippy::too_many_arguments)]
+pub fn create_poll(
+    store: &Store,
+    chat: ChatId,
+    thread: Option<i32>,
+    channel: bool,
+    new_poll: NewPoll,
+    posted: PostedPoll,
+    now: DateTime<Utc>,
+    command: (i64, Journal),
+) -> store::Result<Poll> {
+    let (update_id, journal) = command;
+    let poll = store.write(|changes| {
+        let poll = changes.create_poll(chat, |id| Poll {
+            id,
+            question: new_poll.question,
+            options: new_poll.options,
+            multiple: new_poll.multiple,
+            // Telegram takes only anonymous polls in channels.
+            anonymous: new_poll.anonymous || channel,
+            created_at: now,
+            deadline: new_poll.deadline.map(|d| d.at()),
+            state: PollState::Open,
+            closed_at: None,
+            results_announced: false,
+            message_id: posted.message_id,
+            telegram_id: posted.telegram_id,
+            thread,
+        })?;
+        changes.set_journal(
+            JournalKey::Command(update_id),
+            &Journal {
+                poll: Some(poll.id),
+                ..journal
+            },
+        )?;
+        Ok(poll)
+    })?;
+    store.flush()?;
+    Ok(poll)
+}
+
+/// Marks a poll closed, with the final counts Telegram gave when it stopped
+/// it (all there is for an anonymous poll). Only call this once Telegram has
+/// confirmed the poll is closed.
+pub fn close_poll(
+    store: &Store,
+    poll: &Poll,
+    final_counts: Option<(Vec<u64>, u64)>,
+    now: DateTime<Utc>,
+) -> store::Result<()> {
+    store.write(|changes| {
+        if let Some((counts, voters)) = &final_counts {
+            changes.record_poll_counts(&poll.telegram_id, counts, *voters, true, now)?;
+        }
+        changes.close_poll(poll.id, now)
+    })?;
+    store.flush()
+}
+
+/// Notes that a closed poll's final results were posted (or cannot be).
+pub fn mark_announced(store: &Store, id: PollId) -> store::Result<()> {
+    store.write(|changes| changes.mark_results_announced(id))?;
+    store.flush()
+}
+
+/// `/polls`: the chat's polls, newest first, so that a long list loses the
+/// oldest.
+pub fn list_polls(store: &Store, chat: ChatId) -> store::Result<Reply> {
+    let polls = store.polls_of_chat(chat)?;
+    if polls.is_empty() {
+        return Ok(Reply::NoPolls);
+    }
+    let mut rows = Vec::new();
+    for poll in polls.iter().rev().take(LISTED_POLLS) {
+        rows.push(PollRow {
+            number: poll.id.number,
+            question: poll.question.as_str().to_owned(),
+            voters: store.tally(poll.id)?.map_or(0, |t| t.voters),
+            open: poll.is_open(),
+        });
+    }
+    Ok(Reply::Polls(rows))
+}
+
+/// `/lang`: the chat's language from now on.
+pub fn set_language(store: &Store, chat: ChatId, language: Language) -> store::Result<Reply> {
+    store.write(|changes| changes.set_chat_language(chat, language.code()))?;
+    store.flush()?;
+    Ok(Reply::LangSet)
+}

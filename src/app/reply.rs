@@ -1,0 +1,157 @@
+//! What the bot says, as values: each variant is one locale key with its
+//! arguments, so that the words live in `locales/` and tests can compare
+//! against the same source.
+
+use crate::i18n::{self, Language};
+use crate::poll::PollNumber;
+use crate::report;
+use super::command::CommandError;
+
+/// How many polls `/polls` lists, the most recent ones.
+pub const LISTED_POLLS: usize = 30;
+/// How much of each question `/polls` shows.
+const LISTED_QUESTION_CHARS: usize = 80;
+
+/// Why Telegram would not do something, in words a moderator can act on
+/// (never Telegram's own English description).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The bot lacks an administrator right it needs here.
+    NoRights,
+    /// The message it concerns no longer exists.
+    MessageGone,
+    /// Anything else Telegram refused.
+    Other,
+}
+
+/// A row of `/polls`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PollRow {
+    pub number: PollNumber,
+    pub question: String,
+    pub voters: u64,
+    pub open: bool,
+}
+
+/// Something the bot says in a chat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    Help,
+    Start,
+    LangSet,
+    /// A moderator command from someone who is not one.
+    NotModerator { command: String },
+    /// `/foo@ThisBot`, or any unknown command in a private chat.
+    UnknownCommand { command: String },
+    /// A command written wrong: what is wrong and the right form.
+    Malformed(CommandError),
+    PollNotFound(PollNumber),
+    NoPolls,
+    /// A new poll is out; `bot_is_admin: false` adds the reactions warning.
+    PollPosted {
+        number: PollNumber,
+        bot_is_admin: bool,
+    },
+    /// The bot asked Telegram for the poll but cannot tell whether it went out.
+    PollUnconfirmed,
+    PollClosedAlready(PollNumber),
+    /// Telegram would not stop the poll: it stays open.
+    CloseRefused { number: PollNumber, why: Refusal },
+    Polls(Vec<PollRow>),
+    /// The export is larger than Telegram takes even zipped.
+    ExportTooLarge { number: PollNumber, command: String },
+    /// Telegram refused to carry out the command.
+    Refused(Refusal),
+    /// Our own failure, or Telegram failing for too long.
+    Internal,
+}
+
+impl Reply {
+    /// The words, in `language`.
+    pub fn text(&self, language: Language) -> String {
+        let t = |key: &str| i18n::text(language, key);
+        let with = |key: &str, args: &[(&'static str, i18n::Arg)]| {
+            i18n::text_with(language, key, args)
+        };
+        match self {
+            Reply::Help => t("help"),
+            Reply::Start => format!("{}\n\n{}", t("start"), t("help")),
+            Reply::LangSet => t("lang-set"),
+            Reply::NotModerator { command } => {
+                with("error-not-moderator", &[("command", command.as_str().into())])
+            }
+            Reply::UnknownCommand { command } => with(
+                "error-unknown-command",
+                &[("command", command.as_str().into())],
+            ),
+            Reply::Malformed(error) => super::mistakes::command_error(language, error),
+            Reply::PollNotFound(number) => with(
+                "error-poll-not-found",
+                &[("number", number.to_string().into())],
+            ),
+            Reply::NoPolls => t("error-no-polls"),
+            Reply::PollPosted {
+                number,
+                bot_is_admin,
+            } => {
+                let posted = with(
+                    "poll-posted",
+                    &[("number", number.to_string().into()), ("n", number.0.into())],
+                );
+                match bot_is_admin {
+                    true => posted,
+                    false => format!("{posted}\n{}", t("warning-not-admin")),
+                }
+            }
+            Reply::PollUnconfirmed => t("poll-unconfirmed"),
+            Reply::PollClosedAlready(number) => with(
+                "poll-closed-already",
+                &[("number", number.to_string().into())],
+            ),
+            Reply::CloseRefused { number, why } => with(
+                "close-refused",
+                &[
+                    ("number", number.to_string().into()),
+                    ("why", refusal_text(language, *why).into()),
+                ],
+            ),
+            Reply::Polls(rows) => {
+                let mut lines = vec![t("polls-header")];
+                for row in rows {
+                    let state = if row.open { "state-open" } else { "state-closed" };
+                    lines.push(with(
+                        "polls-row",
+                        &[
+                            ("number", row.number.to_string().into()),
+                            (
+                                "question",
+                                report::quote(&row.question, LISTED_QUESTION_CHARS).into(),
+                            ),
+                            ("voters", report::voters_text(language, row.voters).into()),
+                            ("state", t(state).into()),
+                        ],
+                    ));
+                }
+                lines.join("\n")
+            }
+            Reply::ExportTooLarge { number, command } => with(
+                "export-too-large",
+                &[
+                    ("number", number.to_string().into()),
+                    ("command", command.as_str().into()),
+                ],
+            ),
+            Reply::Refused(why) => refusal_text(language, *why),
+            Reply::Internal => t("error-internal"),
+        }
+    }
+}
+
+fn refusal_text(language: Language, why: Refusal) -> String {
+    let key = match why {
+        Refusal::NoRights => "refusal-no-rights",
+        Refusal::MessageGone => "refusal-message-gone",
+        Refusal::Other => "refusal-other",
+    };
+    i18n::text(language, key)
+}

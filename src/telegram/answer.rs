@@ -1,0 +1,981 @@
+//! What a lane does with each job: answers a command, closes a poll, posts
+//! final results. The words and the decisions come from [`crate::app`];
+//! this file only turns them into Bot API calls, each sent at most once.
+
+use std::future::Future;
+use std::time::Instant;
+
+use chrono::Utc;
+use teloxide::RequestError;
+use teloxide::prelude::*;
+use teloxide::types::{
+    ChatMemberKind, InputFile, InputPollOption, MessageId, ReplyParameters, ThreadId,
+};
+use tracing::{error, info, warn};
+
+use super::errors::{self, Failure};
+use super::inbound::CommandMessage;
+use super::lanes::{Handled, Job, Lane, Waiting};
+use crate::app::command::{self, Command, NewPoll, Parsed, PollRef};
+use crate::app::{self, CoalesceKey, ExportOutcome, Reply, ResultsMessage};
+use crate::i18n::Language;
+use crate::poll::{Poll, PollId};
+use crate::report::ExportFormat;
+use crate::store::{Journal, JournalKey};
+
+/// How long a command is retried through outages before it is given up:
+/// an answer hours late would only confuse the chat.
+const STALE_AFTER: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
+/// The outcome of one step of an answer.
+enum Step<T> {
+    Sent(T),
+    /// Sent before (a retry, or a restart, after it went out).
+    Skipped,
+    /// Nobody knows whether it went out.
+    Unknown,
+    Failed(Failure),
+    Stopping,
+}
+
+/// An answer in progress: its journal, so that no step is sent twice.
+struct Answer {
+    key: JournalKey,
+    journal: Journal,
+    next_step: u32,
+    chat: i64,
+}
+
+impl Answer {
+    /// The next step's number; the same sequence on every try.
+    fn take_step(&mut self) -> u32 {
+        let step = self.next_step;
+        self.next_step += 1;
+        step
+    }
+}
+
+/// Where a message goes: the chat, its topic, the message it answers.
+#[derive(Debug, Clone, Copy)]
+struct Target {
+    chat: i64,
+    thread: Option<i32>,
+    reply_to: Option<i32>,
+}
+
+impl Lane {
+    pub async fn handle(&mut self, job: &Job, waiting: &Waiting<'_>) -> Handled {
+        let result = match job {
+            Job::Command { update_id, message } => {
+                self.command(*update_id, message, waiting).await
+            }
+            Job::Close(id) => self.close_on_time(*id).await,
+            Job::Announce(id) => self.announce(*id).await,
+        };
+        let handled = match result {
+            Ok(handled) => handled,
+            Err(error) => {
+                // Our own failure (the store, a chart): the job is dropped
+                // after an apology, or it would fail again forever.
+                error!(error = %format!("{error:#}"), chat = self.chat, ?job, "cannot do a job");
+                if let Job::Command { update_id, message } = job {
+                    let _ = self.apologize(*update_id, message).await;
+                }
+                Handled::Done
+            }
+        };
+        if handled == Handled::Done {
+            if let Job::Command { update_id, .. } = job {
+                self.finish_commands(&[*update_id]).await;
+            }
+            if let Job::Close(id) | Job::Announce(id) = job {
+                self.edge
+                    .scheduled
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(id);
+            }
+        }
+        handled
+    }
+
+    async fn finish_commands(&self, update_ids: &[i64]) {
+        let ids = update_ids.to_vec();
+        let finished = self
+            .edge
+            .blocking(move |store| {
+                let now = Utc::now();
+                store.write(|changes| {
+                    for id in &ids {
+                        changes.finish_command(*id, now);
+                    }
+                    Ok(())
+                })?;
+                Ok(store.flush()?)
+            })
+            .await;
+        if let Err(error) = finished {
+            error!(error = %format!("{error:#}"), "cannot mark commands answered");
+        }
+    }
+
+    fn language(&self) -> Language {
+        self.edge
+            .store
+            .chat(self.chat)
+            .ok()
+            .and_then(|record| record.language)
+            .and_then(|code| Language::from_code(&code))
+            .unwrap_or(self.edge.config.default_language)
+    }
+
+    // ----- sending, at most once -----
+
+    async fn journal(&self, key: JournalKey) -> anyhow::Result<Answer> {
+        let journal = self.edge.blocking(move |store| Ok(store.journal(key)?)).await?;
+        Ok(Answer {
+            key,
+            journal,
+            next_step: 0,
+            chat: self.chat,
+        })
+    }
+
+    async fn save_journal(&self, answer: &Answer, flush: bool) -> anyhow::Result<()> {
+        let (key, journal) = (answer.key, answer.journal);
+        self.edge
+            .blocking(move |store| {
+                store.write(|changes| changes.set_journal(key, &journal))?;
+                if flush {
+                    store.flush()?;
+                }
+                Ok(())
+            })
+            .await
+    }
+
+    /// Waits for the chat's turn under Telegram's limits; `false` if the bot
+    /// is stopping before then.
+    async fn pace(&self, chat: i64) -> bool {
+        loop {
+            let now = Instant::now();
+            let stop = self.edge.stop_at();
+            if stop.is_some_and(|s| now >= s.soft) {
+                return false;
+            }
+            let Err(wait) = self.edge.pacer.try_reserve(chat, now) else {
+                return true;
+            };
+            match stop {
+                Some(s) if now + wait > s.soft => return false,
+                _ => tokio::time::sleep(wait).await,
+            }
+        }
+    }
+
+    /// Sends one step of an answer: unless it went out before; marked in
+    /// flight (durably) while it is sent, so that after a crash it is not
+    /// sent again; waiting out 429s.
+    async fn step<T, F, Fut>(&self, answer: &mut Answer, send: F) -> anyhow::Result<Step<T>>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, RequestError>>,
+    {
+        let step = answer.take_step();
+        if step < answer.journal.done {
+            return Ok(Step::Skipped);
+        }
+        if answer.journal.in_flight == Some(step) {
+            return Ok(Step::Unknown);
+        }
+        loop {
+            if !self.pace(answer.chat).await {
+                return Ok(Step::Stopping);
+            }
+            answer.journal.in_flight = Some(step);
+            self.save_journal(answer, true).await?;
+            let hard = self.edge.stop_at().map(|s| s.hard);
+            let result = match hard {
+                Some(hard) => match tokio::time::timeout_at(hard.into(), send()).await {
+                    Ok(result) => result,
+                    Err(_) => return Ok(Step::Unknown),
+                },
+                None => send().await,
+            };
+            match result {
+                Ok(value) => {
+                    answer.journal.in_flight = None;
+                    answer.journal.done = step + 1;
+                    self.save_journal(answer, false).await?;
+                    return Ok(Step::Sent(value));
+                }
+                Err(RequestError::RetryAfter(after)) => {
+                    answer.journal.in_flight = None;
+                    self.save_journal(answer, false).await?;
+                    warn!(chat = answer.chat, ?after, "Telegram asked to wait");
+                    self.edge
+                        .pacer
+                        .freeze(answer.chat, Instant::now() + after.duration());
+                }
+                Err(error) => {
+                    let failure = errors::classify(&error);
+                    warn!(%error, chat = answer.chat, ?failure, "a Bot API call failed");
+                    if failure == Failure::Unknown {
+                        return Ok(Step::Unknown);
+                    }
+                    answer.journal.in_flight = None;
+                    self.save_journal(answer, false).await?;
+                    return Ok(Step::Failed(failure));
+                }
+            }
+        }
+    }
+
+    /// Sends `text` as a step of `answer`.
+    async fn say(
+        &self,
+        answer: &mut Answer,
+        target: Target,
+        text: &str,
+    ) -> anyhow::Result<Step<()>> {
+        let text = app::fit(text, app::MESSAGE_LIMIT);
+        let bot = &self.edge.bot;
+        self.step(answer, || {
+            let mut request = bot.send_message(ChatId(target.chat), text.clone());
+            if let Some(thread) = target.thread {
+                request = request.message_thread_id(ThreadId(MessageId(thread)));
+            }
+            if let Some(reply_to) = target.reply_to {
+                let mut reply = ReplyParameters::new(MessageId(reply_to));
+                reply.allow_sending_without_reply = Some(true);
+                request = request.reply_parameters(reply);
+            }
+            async move { request.await.map(|_| ()) }
+        })
+        .await
+    }
+
+    /// What a failed step means for the job.
+    async fn after(&self, step: Step<()>) -> anyhow::Result<Option<Handled>> {
+        Ok(match step {
+            Step::Sent(()) | Step::Skipped | Step::Unknown => None,
+            Step::Stopping => Some(Handled::Stopping),
+            Step::Failed(Failure::Transient) => Some(Handled::Later),
+            Step::Failed(Failure::Gone) => {
+                self.chat_gone().await?;
+                Some(Handled::Done)
+            }
+            Step::Failed(_) => Some(Handled::Done),
+        })
+    }
+
+    async fn chat_gone(&self) -> anyhow::Result<()> {
+        info!(chat = self.chat, "the bot can no longer write to this chat");
+        let chat = self.chat;
+        self.edge
+            .blocking(move |store| {
+                store.write(|changes| changes.set_chat_active(chat, false))?;
+                Ok(store.flush()?)
+            })
+            .await
+    }
+
+    // ----- commands -----
+
+    async fn command(
+        &mut self,
+        update_id: i64,
+        message: &CommandMessage,
+        waiting: &Waiting<'_>,
+    ) -> anyhow::Result<Handled> {
+        let mut answer = self.journal(JournalKey::Command(update_id)).await?;
+        let handled = self.answer_command(&mut answer, message, waiting).await?;
+        if handled == Handled::Later && Utc::now() - message.at > STALE_AFTER {
+            warn!(chat = self.chat, update = update_id, "giving up on a command after an hour");
+            let target = reply_target(message);
+            let text = Reply::Internal.text(self.language());
+            let _ = self.say(&mut answer, target, &text).await?;
+            return Ok(Handled::Done);
+        }
+        Ok(handled)
+    }
+
+    async fn apologize(&self, update_id: i64, message: &CommandMessage) -> anyhow::Result<()> {
+        let mut answer = self.journal(JournalKey::Command(update_id)).await?;
+        // After whatever steps the answer had: a step of its own.
+        answer.next_step = answer.journal.done.max(answer.journal.in_flight.map_or(0, |s| s + 1));
+        let text = Reply::Internal.text(self.language());
+        self.say(&mut answer, reply_target(message), &text).await?;
+        Ok(())
+    }
+
+    /// Whether the sender may use moderator commands here.
+    async fn is_moderator(&self, message: &CommandMessage) -> Result<bool, RequestError> {
+        if message.private {
+            return Ok(true);
+        }
+        // An anonymous administrator, or a channel, posts as the chat itself.
+        if message.sender_chat == Some(message.chat) {
+            return Ok(true);
+        }
+        let Some(user) = message.from else {
+            return Ok(false);
+        };
+        if self.edge.config.moderators.contains(&user) {
+            return Ok(true);
+        }
+        self.edge
+            .admins
+            .is_admin(&self.edge.bot, message.chat, user)
+            .await
+    }
+
+    async fn answer_command(
+        &mut self,
+        answer: &mut Answer,
+        message: &CommandMessage,
+        waiting: &Waiting<'_>,
+    ) -> anyhow::Result<Handled> {
+        let language = self.language();
+        let target = reply_target(message);
+        let parsed = command::parse(&message.text, self.edge.identity.username(), Utc::now());
+        let (reply_needed, command) = match parsed {
+            Parsed::NotForUs => return Ok(Handled::Done),
+            Parsed::Unknown { name, addressed } => {
+                if !(message.private || addressed) {
+                    return Ok(Handled::Done);
+                }
+                (Some(Reply::UnknownCommand { command: name }), None)
+            }
+            Parsed::Malformed(error) => (Some(Reply::Malformed(error)), None),
+            Parsed::Command(command) => (None, Some(command)),
+        };
+        let moderator = match self.is_moderator(message).await {
+            Ok(moderator) => moderator,
+            Err(error) => {
+                return Ok(match errors::classify(&error) {
+                    Failure::Transient | Failure::Unknown => Handled::Later,
+                    Failure::Gone => {
+                        self.chat_gone().await?;
+                        Handled::Done
+                    }
+                    Failure::Refused(_) => {
+                        warn!(%error, chat = self.chat, "cannot tell who moderates this chat");
+                        Handled::Done
+                    }
+                });
+            }
+        };
+        if !moderator {
+            let sender = message.from.or(message.sender_chat).unwrap_or_default();
+            if !self.flood.allow(sender, Instant::now()) {
+                info!(chat = self.chat, user = sender, text = %message.text, "flood: command ignored");
+                return Ok(Handled::Done);
+            }
+        }
+        let command_name = command_name(&message.text);
+        let reply = match (reply_needed, command) {
+            (Some(Reply::Malformed(_)), _) if !moderator => Reply::NotModerator {
+                command: command_name,
+            },
+            (Some(reply), _) => reply,
+            (None, Some(command)) if command.needs_moderator() && !moderator => {
+                Reply::NotModerator {
+                    command: command_name,
+                }
+            }
+            (None, Some(command)) => {
+                return self
+                    .run_command(answer, message, command, language, waiting)
+                    .await;
+            }
+            (None, None) => return Ok(Handled::Done),
+        };
+        let step = self.say(answer, target, &reply.text(language)).await?;
+        Ok(self.after(step).await?.unwrap_or(Handled::Done))
+    }
+
+    async fn run_command(
+        &mut self,
+        answer: &mut Answer,
+        message: &CommandMessage,
+        command: Command,
+        language: Language,
+        waiting: &Waiting<'_>,
+    ) -> anyhow::Result<Handled> {
+        let target = reply_target(message);
+        let reply = match command {
+            Command::NewPoll(new_poll) => {
+                return self.new_poll(answer, message, new_poll, language).await;
+            }
+            Command::Help => Reply::Help,
+            Command::Start => Reply::Start,
+            Command::Lang(new_language) => {
+                let chat = self.chat;
+                let reply = self
+                    .edge
+                    .blocking(move |store| Ok(app::set_language(store, chat, new_language)?))
+                    .await?;
+                let step = self.say(answer, target, &reply.text(new_language)).await?;
+                return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+            }
+            Command::Polls => {
+                let chat = self.chat;
+                let reply = self
+                    .edge
+                    .blocking(move |store| Ok(app::list_polls(store, chat)?))
+                    .await?;
+                let step = self.say(answer, target, &reply.text(language)).await?;
+                let handled = self.after(step).await?.unwrap_or(Handled::Done);
+                return self
+                    .coalesce(handled, CoalesceKey::Polls, waiting)
+                    .await;
+            }
+            Command::Results(poll) => match self.find(message, poll).await? {
+                Ok(poll) => {
+                    let key = CoalesceKey::Results(poll.id);
+                    let handled = self.post_results(answer, &poll, target, language).await?;
+                    if handled == Handled::Done && !poll.is_open() && !poll.results_announced {
+                        let id = poll.id;
+                        self.edge
+                            .blocking(move |store| Ok(app::mark_announced(store, id)?))
+                            .await?;
+                    }
+                    return self.coalesce(handled, key, waiting).await;
+                }
+                Err(reply) => reply,
+            },
+            Command::Export(poll, format) => match self.find(message, poll).await? {
+                Ok(poll) => {
+                    let key = CoalesceKey::Export(poll.id, format);
+                    let handled = self.export(answer, &poll, format, target, language).await?;
+                    return self.coalesce(handled, key, waiting).await;
+                }
+                Err(reply) => reply,
+            },
+            Command::Close(poll) => match self.find(message, poll).await? {
+                Ok(poll) => return self.close_command(answer, poll, target, language).await,
+                Err(reply) => reply,
+            },
+        };
+        let step = self.say(answer, target, &reply.text(language)).await?;
+        Ok(self.after(step).await?.unwrap_or(Handled::Done))
+    }
+
+    /// The poll a command means, or the reply saying there is none.
+    async fn find(
+        &self,
+        message: &CommandMessage,
+        poll: PollRef,
+    ) -> anyhow::Result<Result<Poll, Reply>> {
+        let (chat, reply_to) = (message.chat, message.reply_to);
+        self.edge
+            .blocking(move |store| Ok(app::find_poll(store, chat, poll, reply_to)?))
+            .await
+    }
+
+    /// After an answer for `key` went out, the identical requests waiting
+    /// behind it in this lane are answered by it: they are dropped.
+    async fn coalesce(
+        &self,
+        handled: Handled,
+        key: CoalesceKey,
+        waiting: &Waiting<'_>,
+    ) -> anyhow::Result<Handled> {
+        if handled != Handled::Done {
+            return Ok(handled);
+        }
+        let jobs = waiting.jobs();
+        let moderators = self.known_moderators(&jobs);
+        let username = self.edge.identity.username().map(str::to_owned);
+        let same: Vec<i64> = self
+            .edge
+            .blocking(move |store| {
+                let mut same = Vec::new();
+                for job in jobs {
+                    let Job::Command { update_id, message } = job else {
+                        continue;
+                    };
+                    let parsed = command::parse(&message.text, username.as_deref(), Utc::now());
+                    let Parsed::Command(command) = parsed else {
+                        continue;
+                    };
+                    let resolve = |poll| -> anyhow::Result<Option<PollId>> {
+                        Ok(app::find_poll(store, message.chat, poll, message.reply_to)?
+                            .ok()
+                            .map(|p| p.id))
+                    };
+                    let job_key = match command {
+                        Command::Polls => Some(CoalesceKey::Polls),
+                        // Only a moderator's request gets the results.
+                        Command::Results(poll) if moderators.contains(&update_id) => {
+                            resolve(poll)?.map(CoalesceKey::Results)
+                        }
+                        Command::Export(poll, format) if moderators.contains(&update_id) => {
+                            resolve(poll)?.map(|id| CoalesceKey::Export(id, format))
+                        }
+                        _ => None,
+                    };
+                    if job_key == Some(key) {
+                        same.push(update_id);
+                    }
+                }
+                Ok(same)
+            })
+            .await?;
+        if same.is_empty() {
+            return Ok(Handled::Done);
+        }
+        let taken = waiting.take_matching(|job| {
+            matches!(job, Job::Command { update_id, .. } if same.contains(update_id))
+        });
+        let ids: Vec<i64> = taken
+            .iter()
+            .filter_map(|job| match job {
+                Job::Command { update_id, .. } => Some(*update_id),
+                _ => None,
+            })
+            .collect();
+        info!(chat = self.chat, coalesced = ids.len(), ?key, "identical requests answered once");
+        self.finish_commands(&ids).await;
+        for _ in &ids {
+            self.edge.activity.end();
+        }
+        Ok(Handled::Done)
+    }
+
+    /// The waiting commands whose sender is known to moderate this chat
+    /// without asking Telegram.
+    fn known_moderators(&self, jobs: &[Job]) -> Vec<i64> {
+        let admins = self.edge.admins.fresh(self.chat).unwrap_or_default();
+        jobs.iter()
+            .filter_map(|job| match job {
+                Job::Command { update_id, message } => {
+                    let moderator = message.private
+                        || message.sender_chat == Some(message.chat)
+                        || message.from.is_some_and(|user| {
+                            self.edge.config.moderators.contains(&user) || admins.contains(&user)
+                        });
+                    moderator.then_some(*update_id)
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    // ----- /newpoll -----
+
+    async fn new_poll(
+        &self,
+        answer: &mut Answer,
+        message: &CommandMessage,
+        new_poll: NewPoll,
+        language: Language,
+    ) -> anyhow::Result<Handled> {
+        let target = reply_target(message);
+        let bot = &self.edge.bot;
+        let options: Vec<InputPollOption> = new_poll
+            .options
+            .iter()
+            .map(|o| InputPollOption::new(o.as_str()))
+            .collect();
+        let posted = self
+            .step(answer, || {
+                let mut request = bot
+                    .send_poll(
+                        ChatId(message.chat),
+                        new_poll.question.as_str(),
+                        options.clone(),
+                    )
+                    // Telegram takes only anonymous polls in channels.
+                    .is_anonymous(new_poll.anonymous || message.channel)
+                    .allows_multiple_answers(new_poll.multiple);
+                if let Some(thread) = message.thread {
+                    request = request.message_thread_id(ThreadId(MessageId(thread)));
+                }
+                async move { request.await }
+            })
+            .await?;
+        let poll = match posted {
+            Step::Sent(sent) => {
+                let Some(telegram_poll) = sent.poll() else {
+                    error!(chat = self.chat, "Telegram answered sendPoll without a poll");
+                    let step = self.say(answer, target, &Reply::PollUnconfirmed.text(language)).await?;
+                    return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+                };
+                let posted = app::PostedPoll {
+                    message_id: sent.id.0,
+                    telegram_id: telegram_poll.id.0.clone(),
+                };
+                let (chat, thread, channel) = (message.chat, message.thread, message.channel);
+                let command = (answer.key_update_id(), answer.journal);
+                let poll = self
+                    .edge
+                    .blocking(move |store| {
+                        Ok(app::create_poll(
+                            store, chat, thread, channel, new_poll, posted, Utc::now(), command,
+                        )?)
+                    })
+                    .await?;
+                answer.journal.poll = Some(poll.id);
+                info!(poll = %poll.id, "poll posted");
+                poll
+            }
+            Step::Skipped => {
+                let stored = match answer.journal.poll {
+                    Some(id) => self.edge.blocking(move |store| Ok(store.poll(id)?)).await?,
+                    None => None,
+                };
+                match stored {
+                    Some(poll) => poll,
+                    None => return Ok(Handled::Done),
+                }
+            }
+            Step::Unknown => {
+                warn!(chat = self.chat, "cannot tell whether the poll went out");
+                let step = self.say(answer, target, &Reply::PollUnconfirmed.text(language)).await?;
+                return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+            }
+            Step::Stopping => return Ok(Handled::Stopping),
+            Step::Failed(Failure::Refused(why)) => {
+                let step = self.say(answer, target, &Reply::Refused(why).text(language)).await?;
+                return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+            }
+            Step::Failed(failure) => {
+                return Ok(self.after(Step::Failed(failure)).await?.unwrap_or(Handled::Done));
+            }
+        };
+        self.edge.wake_closer();
+        let bot_is_admin = message.private || self.bot_is_admin(message.chat).await;
+        let reply = Reply::PollPosted {
+            number: poll.id.number,
+            bot_is_admin,
+        };
+        let step = self.say(answer, target, &reply.text(language)).await?;
+        // The poll is out and stored: a failed confirmation is not worth a
+        // second try that could come much later.
+        match self.after(step).await? {
+            Some(Handled::Stopping) => Ok(Handled::Stopping),
+            _ => Ok(Handled::Done),
+        }
+    }
+
+    /// Whether the bot is an administrator of the chat (and so hears about
+    /// reactions); `true` when Telegram will not say.
+    async fn bot_is_admin(&self, chat: i64) -> bool {
+        let me = UserId(self.edge.identity.id() as u64);
+        match self.edge.bot.get_chat_member(ChatId(chat), me).await {
+            Ok(member) => matches!(
+                member.kind,
+                ChatMemberKind::Owner(_) | ChatMemberKind::Administrator(_)
+            ),
+            Err(error) => {
+                warn!(%error, chat, "cannot tell whether the bot is an administrator");
+                true
+            }
+        }
+    }
+
+    // ----- results -----
+
+    async fn render_results(&self, id: PollId, language: Language) -> anyhow::Result<ResultsMessage> {
+        self.edge
+            .blocking(move |store| Ok(app::results_message(store, id, language)?))
+            .await
+    }
+
+    /// The chart with its caption, and the comments when they did not fit;
+    /// as text where the bot may not send photos.
+    async fn post_results(
+        &self,
+        answer: &mut Answer,
+        poll: &Poll,
+        target: Target,
+        language: Language,
+    ) -> anyhow::Result<Handled> {
+        let results = self.render_results(poll.id, language).await?;
+        let bot = &self.edge.bot;
+        let mut no_photo_right = false;
+        let photo = self
+            .step(answer, || {
+                let photo = InputFile::memory(results.png.clone()).file_name(results.file_name.clone());
+                let mut request = bot
+                    .send_photo(ChatId(target.chat), photo)
+                    .caption(results.caption.clone());
+                if let Some(thread) = target.thread {
+                    request = request.message_thread_id(ThreadId(MessageId(thread)));
+                }
+                async move {
+                    match request.await {
+                        Ok(_) => Ok(true),
+                        Err(error) if errors::is_no_photo_right(&error) => Ok(false),
+                        Err(error) => Err(error),
+                    }
+                }
+            })
+            .await?;
+        let photo = match photo {
+            Step::Sent(sent) => {
+                no_photo_right = !sent;
+                Step::Sent(())
+            }
+            Step::Skipped => Step::Skipped,
+            Step::Unknown => Step::Unknown,
+            Step::Failed(failure) => Step::Failed(failure),
+            Step::Stopping => Step::Stopping,
+        };
+        if let Some(handled) = self.after(photo).await? {
+            return Ok(handled);
+        }
+        let follow_up = if no_photo_right {
+            warn!(chat = target.chat, "cannot send photos here; results sent as text");
+            Some(format!(
+                "{}\n\n{}",
+                crate::i18n::text(language, "warning-no-photo-right"),
+                results.full
+            ))
+        } else {
+            results.follow_up.clone()
+        };
+        // Numbered the same whether it is sent or not.
+        let text_target = Target {
+            reply_to: None,
+            ..target
+        };
+        match follow_up {
+            Some(text) => {
+                let step = self.say(answer, text_target, &text).await?;
+                Ok(self.after(step).await?.unwrap_or(Handled::Done))
+            }
+            None => {
+                answer.take_step();
+                Ok(Handled::Done)
+            }
+        }
+    }
+
+    /// Posts a closed poll's final results once, into its topic.
+    async fn announce(&self, id: PollId) -> anyhow::Result<Handled> {
+        let Some(poll) = self.edge.blocking(move |store| Ok(store.poll(id)?)).await? else {
+            return Ok(Handled::Done);
+        };
+        if poll.results_announced {
+            return Ok(Handled::Done);
+        }
+        let chat = poll.id.chat;
+        let active = self
+            .edge
+            .blocking(move |store| Ok(store.chat(chat)?.active))
+            .await?;
+        // Removed from the chat: nobody there to tell.
+        if active {
+            let mut answer = self.journal(JournalKey::Announce(id)).await?;
+            let language = self.language();
+            let target = Target {
+                chat,
+                thread: poll.thread,
+                reply_to: None,
+            };
+            match self.post_results(&mut answer, &poll, target, language).await? {
+                Handled::Done => {}
+                other => return Ok(other),
+            }
+        }
+        self.edge
+            .blocking(move |store| Ok(app::mark_announced(store, id)?))
+            .await?;
+        Ok(Handled::Done)
+    }
+
+    // ----- /close and deadlines -----
+
+    /// Asks Telegram to stop the poll; the poll is closed only when Telegram
+    /// says it is (stopped now, or closed already).
+    async fn stop_poll(&self, poll: &Poll) -> anyhow::Result<Result<(), Failure>> {
+        let stopped = self
+            .edge
+            .bot
+            .stop_poll(ChatId(poll.id.chat), MessageId(poll.message_id))
+            .await;
+        let final_counts = match stopped {
+            Ok(stopped) => Some((
+                stopped
+                    .options
+                    .iter()
+                    .map(|o| u64::from(o.voter_count))
+                    .collect::<Vec<u64>>(),
+                u64::from(stopped.total_voter_count),
+            )),
+            Err(error) if errors::is_poll_closed_already(&error) => None,
+            Err(RequestError::RetryAfter(after)) => {
+                self.edge
+                    .pacer
+                    .freeze(poll.id.chat, Instant::now() + after.duration());
+                return Ok(Err(Failure::Transient));
+            }
+            Err(error) => {
+                warn!(%error, poll = %poll.id, "Telegram would not stop the poll");
+                return Ok(Err(match errors::classify(&error) {
+                    // Stopping again is harmless: try again.
+                    Failure::Unknown => Failure::Transient,
+                    failure => failure,
+                }));
+            }
+        };
+        let closing = poll.clone();
+        self.edge
+            .blocking(move |store| Ok(app::close_poll(store, &closing, final_counts, Utc::now())?))
+            .await?;
+        info!(poll = %poll.id, "poll closed");
+        Ok(Ok(()))
+    }
+
+    async fn close_command(
+        &self,
+        answer: &mut Answer,
+        poll: Poll,
+        target: Target,
+        language: Language,
+    ) -> anyhow::Result<Handled> {
+        if !poll.is_open() {
+            if !poll.results_announced {
+                return self.announce(poll.id).await;
+            }
+            let text = Reply::PollClosedAlready(poll.id.number).text(language);
+            let step = self.say(answer, target, &text).await?;
+            if let Some(handled) = self.after(step).await? {
+                return Ok(handled);
+            }
+            return self.post_results(answer, &poll, target, language).await;
+        }
+        match self.stop_poll(&poll).await? {
+            Ok(()) => self.announce(poll.id).await,
+            Err(Failure::Transient) => Ok(Handled::Later),
+            Err(Failure::Gone) => {
+                self.chat_gone().await?;
+                Ok(Handled::Done)
+            }
+            Err(Failure::Refused(why)) => {
+                let reply = Reply::CloseRefused {
+                    number: poll.id.number,
+                    why,
+                };
+                let step = self.say(answer, target, &reply.text(language)).await?;
+                Ok(self.after(step).await?.unwrap_or(Handled::Done))
+            }
+            Err(Failure::Unknown) => Ok(Handled::Later),
+        }
+    }
+
+    /// A deadline has come: stop the poll and post its final results.
+    async fn close_on_time(&self, id: PollId) -> anyhow::Result<Handled> {
+        let Some(poll) = self.edge.blocking(move |store| Ok(store.poll(id)?)).await? else {
+            return Ok(Handled::Done);
+        };
+        if !poll.is_open() {
+            return self.announce(id).await;
+        }
+        match self.stop_poll(&poll).await? {
+            Ok(()) => self.announce(id).await,
+            Err(Failure::Transient) | Err(Failure::Unknown) => Ok(Handled::Later),
+            Err(Failure::Gone) => {
+                self.chat_gone().await?;
+                Ok(Handled::Done)
+            }
+            Err(Failure::Refused(why)) => {
+                // It stays open; tried again in a while, not every minute.
+                warn!(poll = %id, ?why, "the poll's deadline passed but Telegram would not stop it");
+                self.edge
+                    .close_refused
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(id, Instant::now() + super::lanes::REFUSED_CLOSE_RETRY);
+                Ok(Handled::Done)
+            }
+        }
+    }
+
+    // ----- /export -----
+
+    async fn export(
+        &self,
+        answer: &mut Answer,
+        poll: &Poll,
+        format: ExportFormat,
+        target: Target,
+        language: Language,
+    ) -> anyhow::Result<Handled> {
+        let dir = tempfile::tempdir()?;
+        let (closing, path, db_path, limit) = (
+            poll.clone(),
+            dir.path().to_path_buf(),
+            self.edge.config.db_path.clone(),
+            self.edge.config.upload_limit,
+        );
+        let outcome = self
+            .edge
+            .blocking(move |store| {
+                Ok(app::export_files(store, &closing, format, &path, &db_path, limit)?)
+            })
+            .await?;
+        let files = match outcome {
+            ExportOutcome::Files(files) => files,
+            ExportOutcome::TooLarge { command } => {
+                let reply = Reply::ExportTooLarge {
+                    number: poll.id.number,
+                    command,
+                };
+                let step = self.say(answer, target, &reply.text(language)).await?;
+                return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+            }
+        };
+        let bot = &self.edge.bot;
+        for file in files {
+            let step = self
+                .step(answer, || {
+                    let document = InputFile::file(file.path.clone()).file_name(file.name.clone());
+                    let mut request = bot.send_document(ChatId(target.chat), document);
+                    if let Some(thread) = target.thread {
+                        request = request.message_thread_id(ThreadId(MessageId(thread)));
+                    }
+                    if let Some(reply_to) = target.reply_to {
+                        let mut reply = ReplyParameters::new(MessageId(reply_to));
+                        reply.allow_sending_without_reply = Some(true);
+                        request = request.reply_parameters(reply);
+                    }
+                    async move { request.await.map(|_| ()) }
+                })
+                .await?;
+            if let Some(handled) = self.after(step).await? {
+                return Ok(handled);
+            }
+        }
+        Ok(Handled::Done)
+    }
+}
+
+impl Answer {
+    /// The update id of the command this answer belongs to.
+    fn key_update_id(&self) -> i64 {
+        match self.key {
+            JournalKey::Command(update_id) => update_id,
+            JournalKey::Announce(_) => 0,
+        }
+    }
+}
+
+fn reply_target(message: &CommandMessage) -> Target {
+    Target {
+        chat: message.chat,
+        thread: message.thread,
+        reply_to: Some(message.message_id),
+    }
+}
+
+/// `/results@Bot 3` -> `/results`.
+fn command_name(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c == '@')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
