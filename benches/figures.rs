@@ -259,6 +259,7 @@ fn create_poll(store: &Store) -> PollId {
                 results_announced: false,
                 message_id: POLL_MESSAGE,
                 telegram_id: TELEGRAM_ID.into(),
+                thread: None,
             })
         })
         .unwrap();

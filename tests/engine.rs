@@ -43,6 +43,7 @@ fn create_poll_as(store: &Store, options: &[&str], multiple: bool, anonymous: bo
                 results_announced: false,
                 message_id: POLL_MESSAGE,
                 telegram_id: TELEGRAM_ID.into(),
+                thread: None,
             })
         })
         .unwrap()

@@ -15,7 +15,7 @@ use common::updates::{
 use common::{PATIENCE, World};
 use pollbot::poll::PollNumber;
 use pollbot::poll::{MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS, MIN_OPTIONS, PollId};
-use pollbot::telegram::command::{self, Command, Parsed};
+use pollbot::app::command::{self, Command, Parsed};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -134,7 +134,7 @@ fn many_options() -> impl Strategy<Value = String> {
 
 /// What every accepted `/newpoll` must satisfy: Telegram's limits.
 fn check(text: &str) -> Result<(), TestCaseError> {
-    let parsed = command::parse(text, BOT, Utc::now());
+    let parsed = command::parse(text, Some(BOT), Utc::now());
     if let Parsed::Command(Command::NewPoll(poll)) = parsed {
         let question = poll.question.as_str();
         let chars = question.chars().count();

@@ -189,11 +189,15 @@ impl Lane {
             return Ok(Step::Unknown);
         }
         loop {
-            if !self.pace(answer.chat).await {
-                return Ok(Step::Stopping);
-            }
             answer.journal.in_flight = Some(step);
             self.save_journal(answer, true).await?;
+            // The slot is taken right before sending, so that the time spent
+            // on the journal does not bunch two messages together.
+            if !self.pace(answer.chat).await {
+                answer.journal.in_flight = None;
+                self.save_journal(answer, true).await?;
+                return Ok(Step::Stopping);
+            }
             let hard = self.edge.stop_at().map(|s| s.hard);
             let result = match hard {
                 Some(hard) => match tokio::time::timeout_at(hard.into(), send()).await {

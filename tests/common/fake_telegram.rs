@@ -171,6 +171,21 @@ struct State {
     admins: HashMap<i64, (i64, Vec<i64>)>,
     bot_admin: HashMap<i64, bool>,
     commands: Value,
+    /// Telegram's message limits are enforced with 429s (on by default).
+    limits_off: bool,
+    /// When messages were accepted, per chat and overall (for the limits).
+    sent_to_chat: HashMap<i64, VecDeque<Instant>>,
+    sent_overall: VecDeque<Instant>,
+    /// Messages refused with a 429 because a limit was exceeded: (method, chat).
+    rate_limited: Vec<(String, i64)>,
+    /// Methods whose next answer is lost after the call took effect.
+    drop_response: HashMap<String, usize>,
+    /// Methods whose next answer is held until released.
+    hold_response: HashMap<String, Arc<Notify>>,
+    /// getMe answers with JSON teloxide cannot parse.
+    get_me_malformed: bool,
+    /// Requests being answered (getUpdates aside).
+    in_flight: usize,
 }
 
 struct Inner {
@@ -524,6 +539,52 @@ impl FakeTelegram {
         self.state().bot_admin.insert(chat_id, is_admin);
     }
 
+    // ----- Telegram's limits and odd answers -----
+
+    /// Turns the enforcement of Telegram's message limits off (or on again).
+    pub fn set_limits_enforced(&self, on: bool) {
+        self.state().limits_off = !on;
+    }
+
+    /// Every message refused because the bot exceeded a limit: (method, chat).
+    pub fn rate_limited(&self) -> Vec<(String, i64)> {
+        self.state().rate_limited.clone()
+    }
+
+    /// The next `times` calls of `method` take effect, but their answer is
+    /// lost (the connection breaks before the response is complete).
+    pub fn drop_response_next(&self, method: &str, times: usize) {
+        self.state()
+            .drop_response
+            .insert(method.to_lowercase(), times);
+    }
+
+    /// The next call of `method` takes effect, but its answer is held until
+    /// the returned `Notify` is notified (or forever).
+    pub fn hold_response_next(&self, method: &str) -> Arc<Notify> {
+        let release = Arc::new(Notify::new());
+        self.state()
+            .hold_response
+            .insert(method.to_lowercase(), Arc::clone(&release));
+        release
+    }
+
+    /// getMe answers with a result teloxide cannot parse.
+    pub fn set_get_me_malformed(&self, on: bool) {
+        self.state().get_me_malformed = on;
+    }
+
+    /// Requests the fake is answering right now, getUpdates aside.
+    pub fn in_flight(&self) -> usize {
+        self.state().in_flight
+    }
+
+    /// Whether every pushed update has been acknowledged.
+    pub fn all_acknowledged(&self) -> bool {
+        let st = self.state();
+        Self::acked(&st) >= st.next_update_id - 1
+    }
+
     // ----- what the bot sent -----
 
     /// Polls sent by the bot, in order.
@@ -824,10 +885,14 @@ impl FakeTelegram {
         };
 
         // Decide on a reply. Long polling happens outside the lock.
+        let mut lose_answer = false;
+        let mut hold = None;
         let reply = {
             let mut st = self.state();
             if is_get_updates {
                 st.get_updates_calls += 1;
+            } else {
+                st.in_flight += 1;
             }
             self.check_conformance(&mut st, canonical, &method_raw, &call);
             if st.down {
@@ -846,10 +911,23 @@ impl FakeTelegram {
                 Some(failure_reply(&f))
             } else if is_get_updates {
                 None
+            } else if let Some(limited) = Self::over_limit(&mut st, &method, &call) {
+                Some(limited)
             } else {
-                Some(self.respond(&mut st, &method, &call))
+                let reply = self.respond(&mut st, &method, &call);
+                if let Some(times) = st.drop_response.get_mut(&method.to_lowercase())
+                    && *times > 0
+                {
+                    *times -= 1;
+                    lose_answer = true;
+                }
+                hold = st.hold_response.remove(&method.to_lowercase());
+                Some(reply)
             }
         };
+        if let Some(release) = hold {
+            release.notified().await;
+        }
         let reply = match reply {
             Some(r) => r,
             None => self.get_updates(&call.params).await,
@@ -865,9 +943,79 @@ impl FakeTelegram {
             Reply::Updates(_) => call.failed = false,
             _ => {}
         }
-        self.state().calls.push(call);
+        {
+            let mut st = self.state();
+            st.calls.push(call);
+            if !is_get_updates {
+                st.in_flight -= 1;
+            }
+        }
         self.inner.calls_changed.notify_waiters();
+        if lose_answer {
+            return broken_response();
+        }
         to_response(reply)
+    }
+
+    /// Telegram's limits on messages: 1 a second per chat, 20 a minute per
+    /// group or channel, 30 a second overall; a message over one gets a 429.
+    /// Windows are a little shorter than Telegram's, so that a bot that
+    /// paces itself exactly is not refused for network jitter.
+    fn over_limit(st: &mut State, method: &str, call: &Call) -> Option<Reply> {
+        const MESSAGES: [&str; 6] = [
+            "sendMessage",
+            "sendPhoto",
+            "sendDocument",
+            "sendPoll",
+            "sendMediaGroup",
+            "copyMessage",
+        ];
+        if st.limits_off || !MESSAGES.contains(&method) {
+            return None;
+        }
+        let chat = chat_id_of(call.params.get("chat_id"));
+        let now = Instant::now();
+        let chat_gap = Duration::from_millis(900);
+        let minute = Duration::from_secs(59);
+        let second = Duration::from_millis(950);
+        while st
+            .sent_overall
+            .front()
+            .is_some_and(|at| now.duration_since(*at) >= second)
+        {
+            st.sent_overall.pop_front();
+        }
+        let sent = st.sent_to_chat.entry(chat).or_default();
+        while sent
+            .front()
+            .is_some_and(|at| now.duration_since(*at) >= minute)
+        {
+            sent.pop_front();
+        }
+        let retry_after = if sent
+            .back()
+            .is_some_and(|at| now.duration_since(*at) < chat_gap)
+        {
+            Some(1)
+        } else if chat < 0 && sent.len() >= 20 {
+            let oldest = sent[sent.len() - 20];
+            Some((60 - now.duration_since(oldest).as_secs()).max(1))
+        } else if st.sent_overall.len() >= 30 {
+            Some(1)
+        } else {
+            None
+        };
+        match retry_after {
+            Some(after) => {
+                st.rate_limited.push((method.to_owned(), chat));
+                Some(failure_reply(&Failure::RetryAfter(after as u32)))
+            }
+            None => {
+                sent.push_back(now);
+                st.sent_overall.push_back(now);
+                None
+            }
+        }
     }
 
     fn check_conformance(&self, st: &mut State, canonical: Option<&str>, raw: &str, call: &Call) {
@@ -1019,6 +1167,7 @@ impl FakeTelegram {
         }
         if let Some(t) = int(params.get("message_thread_id")) {
             m.insert("message_thread_id".into(), json!(t));
+            m.insert("is_topic_message".into(), json!(true));
         }
     }
 
@@ -1042,6 +1191,10 @@ impl FakeTelegram {
         let p = &call.params;
         let chat_id = chat_id_of(p.get("chat_id"));
         match method {
+            "getMe" if st.get_me_malformed => {
+                // Valid JSON, but not a User: teloxide cannot parse it.
+                Reply::Ok(json!({"id": "not-a-number", "is_bot": "yes"}))
+            }
             "getMe" => {
                 let mut me = Self::bot_user();
                 let o = me.as_object_mut().expect("object");
@@ -1400,6 +1553,29 @@ fn mime_of(name: &str) -> &'static str {
         "zip" => "application/zip",
         _ => "application/octet-stream",
     }
+}
+
+/// A response whose body breaks off: the client sees the connection fail
+/// after the server acted on the request.
+fn broken_response() -> Response {
+    let body = futures_lite_error_stream();
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, "1000")
+        .body(body)
+        .expect("response")
+}
+
+fn futures_lite_error_stream() -> Body {
+    let chunks: Vec<Result<&'static [u8], std::io::Error>> = vec![
+        Ok(b"{\"ok\":true,\"res"),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "connection lost",
+        )),
+    ];
+    Body::from_stream(futures_util::stream::iter(chunks))
 }
 
 fn to_response(reply: Reply) -> Response {

@@ -11,6 +11,7 @@ use std::time::Duration;
 use pollbot::config::Config;
 use pollbot::i18n::Language;
 use pollbot::store::Store;
+use pollbot::telegram::Activity;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -27,6 +28,7 @@ pub fn config(fake: &FakeTelegram, db: &Path, moderators: &[i64]) -> Config {
         db_path: db.to_path_buf(),
         moderators: moderators.to_vec(),
         default_language: Language::English,
+        upload_limit: pollbot::app::TELEGRAM_UPLOAD_LIMIT,
     }
 }
 
@@ -35,17 +37,24 @@ pub fn config(fake: &FakeTelegram, db: &Path, moderators: &[i64]) -> Config {
 pub struct RunningBot {
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<anyhow::Result<()>>,
+    pub activity: Activity,
 }
 
 impl RunningBot {
     pub fn start(config: Config) -> Self {
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(pollbot::telegram::run(config, async move {
-            let _ = stopped.await;
-        }));
+        let activity = Activity::default();
+        let task = tokio::spawn(pollbot::telegram::run_observed(
+            config,
+            async move {
+                let _ = stopped.await;
+            },
+            activity.clone(),
+        ));
         Self {
             stop: Some(stop),
             task,
+            activity,
         }
     }
 
@@ -92,9 +101,34 @@ impl World {
     }
 
     pub fn start_bot(&mut self) {
-        assert!(self.bot.is_none(), "the bot is already running");
         let config = config(&self.fake, &self.db_path(), &self.moderators);
+        self.start_bot_with(config);
+    }
+
+    pub fn start_bot_with(&mut self, config: Config) {
+        assert!(self.bot.is_none(), "the bot is already running");
         self.bot = Some(RunningBot::start(config));
+    }
+
+    /// Waits until the bot is idle: every pushed update acknowledged, no
+    /// job in any lane, no request being answered by the fake. What the bot
+    /// has not done by then, it will not do.
+    pub async fn wait_idle(&self) {
+        let bot = self.bot.as_ref().expect("the bot is running");
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        let mut quiet_checks = 0;
+        while quiet_checks < 3 {
+            let idle = self.fake.all_acknowledged()
+                && self.fake.in_flight() == 0
+                && bot.activity.is_idle();
+            quiet_checks = if idle { quiet_checks + 1 } else { 0 };
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the bot did not become idle: {:#?}",
+                self.fake.calls()
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
     }
 
     pub async fn stop_bot(&mut self) {
@@ -176,8 +210,19 @@ impl World {
     }
 
     /// Every call the bot made conforms to the Bot API description.
-    pub fn assert_api_conformance(&self) {
+    pub fn assert_api_calls_valid(&self) {
         let violations = self.fake.api_violations();
         assert!(violations.is_empty(), "Bot API violations: {violations:#?}");
+    }
+
+    /// Every call the bot made conforms to the Bot API description, and no
+    /// message was refused for exceeding Telegram's limits.
+    pub fn assert_api_conformance(&self) {
+        self.assert_api_calls_valid();
+        let limited = self.fake.rate_limited();
+        assert!(
+            limited.is_empty(),
+            "the bot exceeded Telegram's limits: {limited:?}"
+        );
     }
 }
