@@ -343,7 +343,9 @@ async fn non_moderators_are_refused_and_nothing_changes() {
         );
     }
     // Everyone may list polls.
-    world.deliver(message(GROUP, 200, &members[0], "/polls")).await;
+    world
+        .deliver(message(GROUP, 200, &members[0], "/polls"))
+        .await;
     assert_eq!(
         world.nth_message_to(GROUP, 7).await,
         en("error-no-polls", &[])

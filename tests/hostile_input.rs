@@ -13,9 +13,9 @@ use common::updates::{
     reply,
 };
 use common::{PATIENCE, World};
+use pollbot::app::command::{self, Command, Parsed};
 use pollbot::poll::PollNumber;
 use pollbot::poll::{MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS, MIN_OPTIONS, PollId};
-use pollbot::app::command::{self, Command, Parsed};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 

@@ -28,7 +28,9 @@ pub enum ExportOutcome {
     Files(Vec<ExportedFile>),
     /// A file is over `limit` even zipped: the moderator gets this command
     /// line, which writes the files from the database.
-    TooLarge { command: String },
+    TooLarge {
+        command: String,
+    },
 }
 
 /// Writes the export of `poll` into `dir` (which the caller removes), each

@@ -2,10 +2,10 @@
 //! arguments, so that the words live in `locales/` and tests can compare
 //! against the same source.
 
+use super::command::CommandError;
 use crate::i18n::{self, Language};
 use crate::poll::PollNumber;
 use crate::report;
-use super::command::CommandError;
 
 /// How many polls `/polls` lists, the most recent ones.
 pub const LISTED_POLLS: usize = 30;
@@ -40,9 +40,13 @@ pub enum Reply {
     Start,
     LangSet,
     /// A moderator command from someone who is not one.
-    NotModerator { command: String },
+    NotModerator {
+        command: String,
+    },
     /// `/foo@ThisBot`, or any unknown command in a private chat.
-    UnknownCommand { command: String },
+    UnknownCommand {
+        command: String,
+    },
     /// A command written wrong: what is wrong and the right form.
     Malformed(CommandError),
     PollNotFound(PollNumber),
@@ -56,10 +60,16 @@ pub enum Reply {
     PollUnconfirmed,
     PollClosedAlready(PollNumber),
     /// Telegram would not stop the poll: it stays open.
-    CloseRefused { number: PollNumber, why: Refusal },
+    CloseRefused {
+        number: PollNumber,
+        why: Refusal,
+    },
     Polls(Vec<PollRow>),
     /// The export is larger than Telegram takes even zipped.
-    ExportTooLarge { number: PollNumber, command: String },
+    ExportTooLarge {
+        number: PollNumber,
+        command: String,
+    },
     /// Telegram refused to carry out the command.
     Refused(Refusal),
     /// Our own failure, or Telegram failing for too long.
@@ -70,16 +80,16 @@ impl Reply {
     /// The words, in `language`.
     pub fn text(&self, language: Language) -> String {
         let t = |key: &str| i18n::text(language, key);
-        let with = |key: &str, args: &[(&'static str, i18n::Arg)]| {
-            i18n::text_with(language, key, args)
-        };
+        let with =
+            |key: &str, args: &[(&'static str, i18n::Arg)]| i18n::text_with(language, key, args);
         match self {
             Reply::Help => t("help"),
             Reply::Start => format!("{}\n\n{}", t("start"), t("help")),
             Reply::LangSet => t("lang-set"),
-            Reply::NotModerator { command } => {
-                with("error-not-moderator", &[("command", command.as_str().into())])
-            }
+            Reply::NotModerator { command } => with(
+                "error-not-moderator",
+                &[("command", command.as_str().into())],
+            ),
             Reply::UnknownCommand { command } => with(
                 "error-unknown-command",
                 &[("command", command.as_str().into())],
@@ -96,7 +106,10 @@ impl Reply {
             } => {
                 let posted = with(
                     "poll-posted",
-                    &[("number", number.to_string().into()), ("n", number.0.into())],
+                    &[
+                        ("number", number.to_string().into()),
+                        ("n", number.0.into()),
+                    ],
                 );
                 match bot_is_admin {
                     true => posted,
@@ -118,7 +131,11 @@ impl Reply {
             Reply::Polls(rows) => {
                 let mut lines = vec![t("polls-header")];
                 for row in rows {
-                    let state = if row.open { "state-open" } else { "state-closed" };
+                    let state = if row.open {
+                        "state-open"
+                    } else {
+                        "state-closed"
+                    };
                     lines.push(with(
                         "polls-row",
                         &[

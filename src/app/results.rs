@@ -87,7 +87,6 @@ pub fn fit(text: &str, limit: usize) -> String {
     out
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -332,7 +332,10 @@ mod tests {
         assert_eq!(poll_id_from_value(&poll_id_value(id)), id);
         assert_eq!(update_of_queued_command(&queued_command(98765)), 98765);
         assert!(answered(-7) < answered(7));
-        assert_eq!(deadline_entry(&deadline(1_700_000_000, id)), (1_700_000_000, id));
+        assert_eq!(
+            deadline_entry(&deadline(1_700_000_000, id)),
+            (1_700_000_000, id)
+        );
         assert!(deadline(-5, id) < deadline(3, id));
         assert!(indexes_built() < deadline(i64::MIN, id));
         assert_eq!(poll_of_to_announce(&to_announce(id)), id);

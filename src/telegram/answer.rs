@@ -66,9 +66,7 @@ struct Target {
 impl Lane {
     pub async fn handle(&mut self, job: &Job, waiting: &Waiting<'_>) -> Handled {
         let result = match job {
-            Job::Command { update_id, message } => {
-                self.command(*update_id, message, waiting).await
-            }
+            Job::Command { update_id, message } => self.command(*update_id, message, waiting).await,
             Job::Close(id) => self.close_on_time(*id).await,
             Job::Announce(id) => self.announce(*id).await,
         };
@@ -132,7 +130,10 @@ impl Lane {
     // ----- sending, at most once -----
 
     async fn journal(&self, key: JournalKey) -> anyhow::Result<Answer> {
-        let journal = self.edge.blocking(move |store| Ok(store.journal(key)?)).await?;
+        let journal = self
+            .edge
+            .blocking(move |store| Ok(store.journal(key)?))
+            .await?;
         Ok(Answer {
             key,
             journal,
@@ -295,7 +296,11 @@ impl Lane {
         let mut answer = self.journal(JournalKey::Command(update_id)).await?;
         let handled = self.answer_command(&mut answer, message, waiting).await?;
         if handled == Handled::Later && Utc::now() - message.at > STALE_AFTER {
-            warn!(chat = self.chat, update = update_id, "giving up on a command after an hour");
+            warn!(
+                chat = self.chat,
+                update = update_id,
+                "giving up on a command after an hour"
+            );
             let target = reply_target(message);
             let text = Reply::Internal.text(self.language());
             let _ = self.say(&mut answer, target, &text).await?;
@@ -307,7 +312,10 @@ impl Lane {
     async fn apologize(&self, update_id: i64, message: &CommandMessage) -> anyhow::Result<()> {
         let mut answer = self.journal(JournalKey::Command(update_id)).await?;
         // After whatever steps the answer had: a step of its own.
-        answer.next_step = answer.journal.done.max(answer.journal.in_flight.map_or(0, |s| s + 1));
+        answer.next_step = answer
+            .journal
+            .done
+            .max(answer.journal.in_flight.map_or(0, |s| s + 1));
         let text = Reply::Internal.text(self.language());
         self.say(&mut answer, reply_target(message), &text).await?;
         Ok(())
@@ -431,9 +439,7 @@ impl Lane {
                     .await?;
                 let step = self.say(answer, target, &reply.text(language)).await?;
                 let handled = self.after(step).await?.unwrap_or(Handled::Done);
-                return self
-                    .coalesce(handled, CoalesceKey::Polls, waiting)
-                    .await;
+                return self.coalesce(handled, CoalesceKey::Polls, waiting).await;
             }
             Command::Results(poll) => match self.find(message, poll).await? {
                 Ok(poll) => {
@@ -530,9 +536,9 @@ impl Lane {
         if same.is_empty() {
             return Ok(Handled::Done);
         }
-        let taken = waiting.take_matching(|job| {
-            matches!(job, Job::Command { update_id, .. } if same.contains(update_id))
-        });
+        let taken = waiting.take_matching(
+            |job| matches!(job, Job::Command { update_id, .. } if same.contains(update_id)),
+        );
         let ids: Vec<i64> = taken
             .iter()
             .filter_map(|job| match job {
@@ -540,7 +546,12 @@ impl Lane {
                 _ => None,
             })
             .collect();
-        info!(chat = self.chat, coalesced = ids.len(), ?key, "identical requests answered once");
+        info!(
+            chat = self.chat,
+            coalesced = ids.len(),
+            ?key,
+            "identical requests answered once"
+        );
         self.finish_commands(&ids).await;
         for _ in &ids {
             self.edge.activity.end();
@@ -603,8 +614,13 @@ impl Lane {
         let poll = match posted {
             Step::Sent(sent) => {
                 let Some(telegram_poll) = sent.poll() else {
-                    error!(chat = self.chat, "Telegram answered sendPoll without a poll");
-                    let step = self.say(answer, target, &Reply::PollUnconfirmed.text(language)).await?;
+                    error!(
+                        chat = self.chat,
+                        "Telegram answered sendPoll without a poll"
+                    );
+                    let step = self
+                        .say(answer, target, &Reply::PollUnconfirmed.text(language))
+                        .await?;
                     return Ok(self.after(step).await?.unwrap_or(Handled::Done));
                 };
                 let posted = app::PostedPoll {
@@ -617,7 +633,14 @@ impl Lane {
                     .edge
                     .blocking(move |store| {
                         Ok(app::create_poll(
-                            store, chat, thread, channel, new_poll, posted, Utc::now(), command,
+                            store,
+                            chat,
+                            thread,
+                            channel,
+                            new_poll,
+                            posted,
+                            Utc::now(),
+                            command,
                         )?)
                     })
                     .await?;
@@ -637,16 +660,23 @@ impl Lane {
             }
             Step::Unknown => {
                 warn!(chat = self.chat, "cannot tell whether the poll went out");
-                let step = self.say(answer, target, &Reply::PollUnconfirmed.text(language)).await?;
+                let step = self
+                    .say(answer, target, &Reply::PollUnconfirmed.text(language))
+                    .await?;
                 return Ok(self.after(step).await?.unwrap_or(Handled::Done));
             }
             Step::Stopping => return Ok(Handled::Stopping),
             Step::Failed(Failure::Refused(why)) => {
-                let step = self.say(answer, target, &Reply::Refused(why).text(language)).await?;
+                let step = self
+                    .say(answer, target, &Reply::Refused(why).text(language))
+                    .await?;
                 return Ok(self.after(step).await?.unwrap_or(Handled::Done));
             }
             Step::Failed(failure) => {
-                return Ok(self.after(Step::Failed(failure)).await?.unwrap_or(Handled::Done));
+                return Ok(self
+                    .after(Step::Failed(failure))
+                    .await?
+                    .unwrap_or(Handled::Done));
             }
         };
         self.edge.wake_closer();
@@ -682,7 +712,11 @@ impl Lane {
 
     // ----- results -----
 
-    async fn render_results(&self, id: PollId, language: Language) -> anyhow::Result<ResultsMessage> {
+    async fn render_results(
+        &self,
+        id: PollId,
+        language: Language,
+    ) -> anyhow::Result<ResultsMessage> {
         self.edge
             .blocking(move |store| Ok(app::results_message(store, id, language)?))
             .await
@@ -702,7 +736,8 @@ impl Lane {
         let mut no_photo_right = false;
         let photo = self
             .step(answer, || {
-                let photo = InputFile::memory(results.png.clone()).file_name(results.file_name.clone());
+                let photo =
+                    InputFile::memory(results.png.clone()).file_name(results.file_name.clone());
                 let mut request = bot
                     .send_photo(ChatId(target.chat), photo)
                     .caption(results.caption.clone());
@@ -732,7 +767,10 @@ impl Lane {
             return Ok(handled);
         }
         let follow_up = if no_photo_right {
-            warn!(chat = target.chat, "cannot send photos here; results sent as text");
+            warn!(
+                chat = target.chat,
+                "cannot send photos here; results sent as text"
+            );
             Some(format!(
                 "{}\n\n{}",
                 crate::i18n::text(language, "warning-no-photo-right"),
@@ -780,7 +818,10 @@ impl Lane {
                 thread: poll.thread,
                 reply_to: None,
             };
-            match self.post_results(&mut answer, &poll, target, language).await? {
+            match self
+                .post_results(&mut answer, &poll, target, language)
+                .await?
+            {
                 Handled::Done => {}
                 other => return Ok(other),
             }
@@ -919,7 +960,9 @@ impl Lane {
         let outcome = self
             .edge
             .blocking(move |store| {
-                Ok(app::export_files(store, &closing, format, &path, &db_path, limit)?)
+                Ok(app::export_files(
+                    store, &closing, format, &path, &db_path, limit,
+                )?)
             })
             .await?;
         let files = match outcome {

@@ -28,6 +28,11 @@ pub fn classify(error: &RequestError) -> Failure {
         RequestError::MigrateToChatId(_) => Failure::Refused(Refusal::Other),
         // Refused before anything was sent.
         RequestError::Network(error) if error.is_connect() => Failure::Transient,
+        // An HTML page instead of JSON is a proxy's error page (nginx's 502):
+        // the request did not reach the Bot API.
+        RequestError::InvalidJson { raw, .. } if raw.trim_start().starts_with('<') => {
+            Failure::Transient
+        }
         RequestError::Network(_) | RequestError::InvalidJson { .. } => Failure::Unknown,
         // A file to upload could not be read: nothing was sent.
         RequestError::Io(_) => Failure::Refused(Refusal::Other),

@@ -131,7 +131,10 @@ struct LaneQueue {
 
 impl LaneQueue {
     fn pop(&self) -> Option<Job> {
-        self.jobs.lock().unwrap_or_else(|e| e.into_inner()).pop_front()
+        self.jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop_front()
     }
 
     fn push_front(&self, job: Job) {
@@ -197,11 +200,7 @@ impl Lanes {
                 jobs: Mutex::default(),
                 wake: Notify::new(),
             });
-            let task = tokio::spawn(run_lane(
-                Arc::clone(&self.edge),
-                chat,
-                Arc::clone(&queue),
-            ));
+            let task = tokio::spawn(run_lane(Arc::clone(&self.edge), chat, Arc::clone(&queue)));
             self.tasks
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -221,7 +220,12 @@ impl Lanes {
 
     /// Tells every lane to look at its queue (the bot is stopping).
     pub fn wake_all(&self) {
-        for queue in self.lanes.lock().unwrap_or_else(|e| e.into_inner()).values() {
+        for queue in self
+            .lanes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+        {
             queue.wake.notify_one();
         }
     }

@@ -37,9 +37,9 @@ use crate::i18n::{self, Language};
 use crate::store::Store;
 
 /// After a shutdown signal: how long lanes go on answering.
-const ANSWER_FOR: Duration = Duration::from_secs(3);
+const ANSWER_FOR: Duration = Duration::from_secs(4);
 /// After a shutdown signal: when a request still in flight is abandoned.
-const ABANDON_AFTER: Duration = Duration::from_secs(6);
+const ABANDON_AFTER: Duration = Duration::from_secs(7);
 /// How long answered update ids are remembered (Telegram re-sends an
 /// unacknowledged update for at most a day).
 const REMEMBER_ANSWERED: chrono::TimeDelta = chrono::TimeDelta::days(2);
@@ -186,7 +186,12 @@ async fn close_on_time(lanes: Arc<Lanes>) {
     match edge.blocking(|store| Ok(store.polls_to_announce()?)).await {
         Ok(polls) => {
             for id in polls {
-                if edge.scheduled.lock().unwrap_or_else(|e| e.into_inner()).insert(id) {
+                if edge
+                    .scheduled
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(id)
+                {
                     lanes.push(id.chat, Job::Announce(id), true);
                 }
             }
@@ -207,7 +212,12 @@ async fn close_on_time(lanes: Arc<Lanes>) {
                     if refused_until.is_some_and(|until| until > Instant::now()) {
                         continue;
                     }
-                    if edge.scheduled.lock().unwrap_or_else(|e| e.into_inner()).insert(id) {
+                    if edge
+                        .scheduled
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .insert(id)
+                    {
                         lanes.push(id.chat, Job::Close(id), true);
                     }
                 }
@@ -267,4 +277,3 @@ async fn register_commands(bot: Bot) {
         }
     }
 }
-

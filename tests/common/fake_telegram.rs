@@ -925,7 +925,17 @@ impl FakeTelegram {
                 Some(reply)
             }
         };
+        // A held answer's call is recorded now: the bot may be killed while
+        // it waits, and then this handler never finishes.
+        let recorded_early = hold.is_some();
         if let Some(release) = hold {
+            let mut early = call.clone();
+            if let Some(Reply::Ok(v)) = &reply {
+                early.failed = false;
+                early.response = v.clone();
+            }
+            self.state().calls.push(early);
+            self.inner.calls_changed.notify_waiters();
             release.notified().await;
         }
         let reply = match reply {
@@ -945,7 +955,9 @@ impl FakeTelegram {
         }
         {
             let mut st = self.state();
-            st.calls.push(call);
+            if !recorded_early {
+                st.calls.push(call);
+            }
             if !is_get_updates {
                 st.in_flight -= 1;
             }

@@ -3,6 +3,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod fake_telegram;
+pub mod process;
 pub mod updates;
 
 use std::path::{Path, PathBuf};
@@ -84,6 +85,7 @@ impl World {
     }
 
     pub async fn with_moderators(moderators: &[i64]) -> Self {
+        init_logs();
         let fake = FakeTelegram::start().await;
         let dir = tempfile::tempdir().expect("a temporary directory");
         let mut world = Self {
@@ -224,5 +226,15 @@ impl World {
             limited.is_empty(),
             "the bot exceeded Telegram's limits: {limited:?}"
         );
+    }
+}
+
+/// The bot's logs in the test output, when `RUST_LOG` asks for them.
+pub fn init_logs() {
+    if std::env::var_os("RUST_LOG").is_some() {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
     }
 }

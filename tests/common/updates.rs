@@ -438,3 +438,19 @@ pub fn callback_query(id: &str, from: &Person, chat_id: i64, message_id: i32, da
 pub fn bot_id() -> i64 {
     BOT_USER_ID
 }
+
+/// The same message, sent in forum topic `thread` of a forum supergroup.
+pub fn in_topic(mut update: Value, thread: i32) -> Value {
+    if let Some(obj) = update.as_object_mut() {
+        for (_, payload) in obj.iter_mut() {
+            if let Some(p) = payload.as_object_mut() {
+                p.insert("message_thread_id".into(), json!(thread));
+                p.insert("is_topic_message".into(), json!(true));
+                if let Some(chat) = p.get_mut("chat").and_then(Value::as_object_mut) {
+                    chat.insert("is_forum".into(), json!(true));
+                }
+            }
+        }
+    }
+    update
+}
