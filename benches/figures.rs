@@ -20,6 +20,7 @@ mod fake_telegram;
 #[path = "../tests/common/updates.rs"]
 mod updates;
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::hint::black_box;
 use std::io::BufWriter;
@@ -74,6 +75,8 @@ struct Scale {
     memory_votes: usize,
     /// Figure 6: starts.
     starts: usize,
+    /// Figure 7: rounds of /help in the quiet chats, per run.
+    fairness_rounds: usize,
 }
 
 impl Scale {
@@ -88,6 +91,7 @@ impl Scale {
                 small_comments: 100,
                 memory_votes: 20_000,
                 starts: 3,
+                fairness_rounds: 3,
             }
         } else {
             Self {
@@ -99,6 +103,7 @@ impl Scale {
                 small_comments: 100,
                 memory_votes: 1_000_000,
                 starts: 10,
+                fairness_rounds: 10,
             }
         }
     }
@@ -906,6 +911,9 @@ fn main() {
     if want("6") {
         figure_6(&mut table, &scale, &runtime);
     }
+    if want("7") {
+        figure_7(&mut table, &scale, &runtime);
+    }
     println!("{header}");
     println!(
         "Benchmarks: ingest, /results and export at a million votes (medians; total {:.0} s)",
@@ -1292,5 +1300,105 @@ fn figure_6(table: &mut Table, scale: &Scale, runtime: &tokio::runtime::Runtime)
         ),
         "<= 100 ms",
         Some(cold <= 100.0),
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Figure 7: fairness, one chat flooding while others ask
+
+/// Chats in figure 7: one floods, these ask once a second.
+const QUIET_CHATS: i64 = 20;
+/// Commands the flooding chat queues.
+const FLOOD_COMMANDS: i32 = 200;
+
+/// One run: the p50 and p99 reply latency (ms) in the quiet chats while
+/// the busy chat has `FLOOD_COMMANDS` queued.
+async fn fairness_run(rounds: usize) -> (f64, f64) {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let busy = -1_003_000_000_000;
+    let quiet: Vec<i64> = (1..=QUIET_CHATS).map(|i| busy - i).collect();
+    let moderator = updates::person(MODERATOR, "Moderator");
+    for &chat in quiet.iter().chain([busy].iter()) {
+        fake.set_admins(chat, MODERATOR, &[]);
+    }
+    let mut bot = spawn_bot(&fake, dir.path());
+    let flood = (0..FLOOD_COMMANDS)
+        .map(|i| updates::message(busy, 10 + i, &moderator, "/help"))
+        .collect();
+    let (_, last) = fake.push_updates(flood);
+    assert!(fake.wait_acknowledged(last, Duration::from_secs(30)).await);
+    let mut asked: HashMap<(i64, i64), Instant> = HashMap::new();
+    for round in 0..rounds {
+        let start = Instant::now();
+        for &chat in &quiet {
+            let message_id = 1 + round as i32;
+            fake.push_update(updates::message(chat, message_id, &moderator, "/help"));
+            asked.insert((chat, i64::from(message_id)), Instant::now());
+        }
+        tokio::time::sleep(Duration::from_secs(1).saturating_sub(start.elapsed())).await;
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let latencies = loop {
+        let answers: Vec<f64> = fake
+            .calls_to("sendMessage")
+            .iter()
+            .filter(|c| !c.failed)
+            .filter_map(|c| {
+                let chat = c.chat_id()?;
+                let reply: serde_json::Value = match c.params.get("reply_parameters")? {
+                    serde_json::Value::String(s) => serde_json::from_str(s).ok()?,
+                    other => other.clone(),
+                };
+                let asked_at = asked.get(&(chat, reply.get("message_id")?.as_i64()?))?;
+                Some(ms(c.at.saturating_duration_since(*asked_at)))
+            })
+            .collect();
+        if answers.len() >= asked.len() || Instant::now() > deadline {
+            break answers;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(latencies.len(), asked.len(), "every quiet chat answered");
+    let _ = stop_bot(&mut bot).await;
+    let mut sorted = latencies;
+    sorted.sort_by(f64::total_cmp);
+    let at = |q: f64| sorted[((sorted.len() as f64 - 1.0) * q).round() as usize];
+    (at(0.5), at(0.99))
+}
+
+fn figure_7(table: &mut Table, scale: &Scale, runtime: &tokio::runtime::Runtime) {
+    progress(format!(
+        "7. fairness: {QUIET_CHATS} chats ask /help once a second for {} s while one chat has {FLOOD_COMMANDS} commands queued (3 runs)",
+        scale.fairness_rounds
+    ));
+    let runs: Vec<(f64, f64)> = (0..3)
+        .map(|_| runtime.block_on(fairness_run(scale.fairness_rounds)))
+        .collect();
+    let mut p50s: Vec<f64> = runs.iter().map(|r| r.0).collect();
+    let mut p99s: Vec<f64> = runs.iter().map(|r| r.1).collect();
+    let p50 = median(&mut p50s);
+    let p99 = median(&mut p99s);
+    table.row(
+        "7",
+        "reply latency in quiet chats while one chat floods: p50",
+        format!(
+            "{p50:.0} ms (runs {:.0}–{:.0})",
+            p50s[0],
+            p50s[p50s.len() - 1]
+        ),
+        "",
+        None,
+    );
+    table.row(
+        "7",
+        "  p99",
+        format!(
+            "{p99:.0} ms (runs {:.0}–{:.0})",
+            p99s[0],
+            p99s[p99s.len() - 1]
+        ),
+        "<= 2,000 ms",
+        Some(p99 <= 2000.0),
     );
 }

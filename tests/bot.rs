@@ -668,7 +668,11 @@ async fn a_restart_on_the_same_database_keeps_everything() {
     // A restarted bot does not know what it sent in the last second, so
     // Telegram may ask it to wait once; it does, and the photo goes out.
     world.assert_api_calls_valid();
-    assert!(world.fake.calls_to("sendPhoto").iter().any(|c| !c.failed));
+    let sent = world
+        .fake
+        .wait_for_call("sendPhoto", PATIENCE, |c| !c.failed)
+        .await;
+    assert!(sent.is_some(), "the photo goes out after any 429");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1001,4 +1005,129 @@ async fn final_results_that_fail_to_post_are_posted_when_telegram_recovers() {
     assert!(!calls[1].failed);
     assert!(caption(&calls[1]).starts_with("#1 Q?\n0 voters · closed "));
     assert_eq!(world.fake.calls_to("stopPoll").len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_close_telegram_refuses_leaves_the_poll_open_and_says_why() {
+    let mut world = group_world().await;
+    let (poll, _) = post_poll(&world, 1, "/newpoll Q? | A | B").await;
+    world.fake.fail_next(
+        "stopPoll",
+        1,
+        Failure::BadRequest("not enough rights to stop the poll".into()),
+    );
+    world.deliver(message(GROUP, 2, &admin(), "/close")).await;
+    assert_eq!(
+        world.nth_message_to(GROUP, 2).await,
+        en(
+            "close-refused",
+            &[
+                ("number", "#1".into()),
+                ("why", en("refusal-no-rights", &[]).into())
+            ]
+        )
+    );
+    world.wait_idle().await;
+    assert!(
+        world.fake.calls_to("sendPhoto").is_empty(),
+        "no final results"
+    );
+    // Still open: a vote counts.
+    world
+        .deliver(poll_answer(&poll, &person(21, "U"), &[1]))
+        .await;
+    // Once Telegram stops it, it is closed.
+    world.deliver(message(GROUP, 3, &admin(), "/close")).await;
+    let photo = world.nth_call("sendPhoto", 1).await;
+    assert!(caption(&photo).starts_with("#1 Q?\n1 voter · closed "));
+    world.assert_api_conformance();
+    let store = world.stop_and_open_store().await;
+    assert!(!store.poll(poll_1()).unwrap().unwrap().is_open());
+    assert_eq!(store.tally(poll_1()).unwrap().unwrap().counts, vec![0, 1]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_error_on_stop_poll_does_not_close_the_poll_until_telegram_does() {
+    let world = group_world().await;
+    post_poll(&world, 1, "/newpoll Q? | A | B").await;
+    world
+        .fake
+        .fail_next("stopPoll", 1, Failure::ServerError(500));
+    world.deliver(message(GROUP, 2, &admin(), "/close")).await;
+    // teloxide waits 10 s after a 5xx; the close is tried again after it.
+    let stops = world.fake.wait_for_calls("stopPoll", 2, PATIENCE).await;
+    assert!(stops[0].failed && !stops[1].failed);
+    let photo = world.nth_call("sendPhoto", 1).await;
+    assert!(caption(&photo).starts_with("#1 Q?\n0 voters · closed "));
+    world.wait_idle().await;
+    assert_eq!(world.fake.calls_to("sendPhoto").len(), 1);
+    world.assert_api_conformance();
+}
+
+/// A world whose bot uploads at most `limit` bytes a file.
+async fn world_with_upload_limit(limit: u64) -> World {
+    let fake = common::FakeTelegram::start().await;
+    fake.set_admins(GROUP, ADMIN, &[]);
+    fake.set_bot_admin(GROUP, true);
+    let mut world = World {
+        fake,
+        dir: tempfile::tempdir().unwrap(),
+        moderators: Vec::new(),
+        bot: None,
+    };
+    let mut config = common::config(&world.fake, &world.db_path(), &[]);
+    config.upload_limit = limit;
+    world.start_bot_with(config);
+    world
+}
+
+async fn sixty_votes(world: &World) {
+    let (poll, _) = post_poll(world, 1, "/newpoll Q? | A | B").await;
+    let votes = (0..60)
+        .map(|i| poll_answer(&poll, &person(1000 + i, &format!("Voter {i}")), &[0]))
+        .collect();
+    world.deliver_all(votes).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_over_the_upload_limit_is_sent_zipped() {
+    let world = world_with_upload_limit(1500).await;
+    sixty_votes(&world).await;
+    world.deliver(message(GROUP, 2, &admin(), "/export")).await;
+    let votes = world.nth_call("sendDocument", 1).await;
+    let comments = world.nth_call("sendDocument", 2).await;
+    assert_eq!(votes.files[0].file_name, "poll-1-votes.csv.zip");
+    assert!(votes.files[0].bytes.len() <= 1500);
+    // The small file goes as it is.
+    assert_eq!(comments.files[0].file_name, "poll-1-comments.csv");
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(votes.files[0].bytes.clone())).unwrap();
+    assert_eq!(archive.len(), 1);
+    let mut csv_bytes = Vec::new();
+    std::io::Read::read_to_end(&mut archive.by_index(0).unwrap(), &mut csv_bytes).unwrap();
+    assert!(csv_bytes.len() > 1500);
+    let rows = csv::Reader::from_reader(&csv_bytes[3..]).records().count();
+    assert_eq!(rows, 60);
+    world.assert_api_conformance();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_too_large_even_zipped_gives_the_command_that_writes_it() {
+    let world = world_with_upload_limit(100).await;
+    sixty_votes(&world).await;
+    world.deliver(message(GROUP, 2, &admin(), "/export")).await;
+    let command = format!(
+        "pollbot export --db {} --poll {GROUP}:1 --format csv --out .",
+        world.db_path().display()
+    );
+    assert_eq!(
+        world.nth_message_to(GROUP, 2).await,
+        en(
+            "export-too-large",
+            &[("number", "#1".into()), ("command", command.into())]
+        )
+    );
+    world.wait_idle().await;
+    assert!(world.fake.calls_to("sendDocument").is_empty());
+    world.assert_api_conformance();
 }

@@ -476,3 +476,33 @@ fn a_copy_of_the_poll_seen_before_the_poll_is_stored_still_takes_comments() {
     assert_eq!(comments.len(), 1);
     assert_eq!(comments[0].text, "On the copy");
 }
+
+#[test]
+fn a_command_answered_already_is_never_queued_again() {
+    // A batch is recorded again when its flush failed; a command the bot
+    // answered meanwhile must not be answered a second time.
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("db")).unwrap();
+    let queued = store
+        .write(|changes| changes.queue_command(5, b"/polls".to_vec()))
+        .unwrap();
+    assert!(queued);
+    store
+        .write(|changes| {
+            changes.finish_command(5, chrono::Utc::now());
+            Ok(())
+        })
+        .unwrap();
+    let queued_again = store
+        .write(|changes| changes.queue_command(5, b"/polls".to_vec()))
+        .unwrap();
+    assert!(!queued_again);
+    assert!(store.queued_commands().unwrap().is_empty());
+    // After two days the memory of it goes (Telegram re-sends nothing that old).
+    let forgotten = store
+        .write(|changes| {
+            changes.forget_answered_before(chrono::Utc::now() + chrono::Duration::days(3))
+        })
+        .unwrap();
+    assert_eq!(forgotten, 1);
+}
