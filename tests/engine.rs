@@ -475,3 +475,105 @@ fn a_copy_of_the_poll_seen_before_the_poll_is_stored_still_takes_comments() {
     assert_eq!(comments.len(), 1);
     assert_eq!(comments[0].text, "On the copy");
 }
+
+#[test]
+fn csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = create_poll(&store, &["=1+1", "Fine"], false);
+    let names = [
+        "=HYPERLINK(\"http://evil.example\",\"click\")",
+        "+SUM(A1)",
+        "-2+3",
+        "@cmd",
+        "\tTabbed",
+        "\rReturn",
+        "Plain = fine",
+    ];
+    let mut batch = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let user = i as i64 + 1;
+        batch.push(Event::Vote {
+            telegram_poll_id: TELEGRAM_ID.into(),
+            voter: Person {
+                id: user,
+                name: (*name).into(),
+            },
+            option_ids: vec![if user == 1 { 0 } else { 1 }],
+            at: at(user),
+        });
+    }
+    batch.push(Event::Reply {
+        chat: CHAT,
+        message_id: 60,
+        reply_to: POLL_MESSAGE,
+        author: Some(Person {
+            id: 1,
+            name: names[0].into(),
+        }),
+        text: Some("=cmd|' /C calc'!A0".into()),
+        at: at(10),
+    });
+    // A channel posting as itself has a negative id: a number, left as is.
+    batch.push(Event::Reply {
+        chat: CHAT,
+        message_id: 61,
+        reply_to: POLL_MESSAGE,
+        author: Some(Person {
+            id: -1001234567890,
+            name: "Channel".into(),
+        }),
+        text: Some("-5 is my answer".into()),
+        at: at(11),
+    });
+    events(&store, &batch);
+    let poll = store.poll(id).unwrap().unwrap();
+
+    let mut votes = Vec::new();
+    report::votes_csv(&store, &poll, &mut votes).unwrap();
+    let rows = csv_rows(&votes);
+    let names_and_options: Vec<(&str, &str)> = rows[1..]
+        .iter()
+        .map(|r| (r[2].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(
+        names_and_options,
+        [
+            ("'=HYPERLINK(\"http://evil.example\",\"click\")", "'=1+1"),
+            ("'+SUM(A1)", "Fine"),
+            ("'-2+3", "Fine"),
+            ("'@cmd", "Fine"),
+            ("'\tTabbed", "Fine"),
+            ("'\rReturn", "Fine"),
+            ("Plain = fine", "Fine"),
+        ]
+    );
+
+    let mut comments = Vec::new();
+    report::comments_csv(&store, &poll, &mut comments).unwrap();
+    let rows = csv_rows(&comments);
+    assert_eq!(
+        rows[1],
+        [
+            "1",
+            "60",
+            "1",
+            "'=HYPERLINK(\"http://evil.example\",\"click\")",
+            "'=1+1",
+            "0",
+            "2024-03-14T09:10:00+00:00",
+            "'=cmd|' /C calc'!A0"
+        ]
+    );
+    assert_eq!(rows[2][2], "-1001234567890", "ids stay numbers");
+    assert_eq!(rows[2][7], "'-5 is my answer");
+
+    // JSON carries the exact texts.
+    let report = PollReport::load(&store, id).unwrap().unwrap();
+    let mut json = Vec::new();
+    report::json(&store, &report, &mut json).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(json["votes"][0]["user_name"], names[0]);
+    assert_eq!(json["votes"][0]["options"], "=1+1");
+    assert_eq!(json["comments"][0]["text"], "=cmd|' /C calc'!A0");
+}
