@@ -100,6 +100,10 @@ impl Store {
     /// Opens the database with a page cache of `cache_bytes`: exports and
     /// reports read each record once and need little cache.
     pub fn open_with_cache(path: &Path, cache_bytes: u64) -> Result<Self> {
+        create_private_dir(path).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source: source.into(),
+        })?;
         let config = sled::Config::new()
             .path(path)
             .cache_capacity(cache_bytes)
@@ -278,6 +282,20 @@ impl Store {
     }
 }
 
+/// Creates the database directory, if missing, readable by its owner only:
+/// it holds voters' names and ids. An existing directory is left as the
+/// operator set it up.
+fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
+}
+
 fn open_error(path: &Path, source: sled::Error) -> StoreError {
     let locked = match &source {
         sled::Error::Io(io) => {
@@ -294,5 +312,22 @@ fn open_error(path: &Path, source: sled::Error) -> StoreError {
             path: path.to_path_buf(),
             source,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_database_directory_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data").join("pollbot");
+        let store = Store::open(&path).unwrap();
+        drop(store);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "{mode:o}");
     }
 }
