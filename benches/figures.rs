@@ -706,6 +706,7 @@ fn populate(store: &Store, votes: usize, comments: usize) -> usize {
                 id: author,
                 name: format!("Voter {author}"),
             }),
+            sender: None,
             text: Some(format!(
                 "Comment {k}: cooperation on {} matters most, because it lasts for decades and touches everyone.",
                 OPTIONS[k % 4]

@@ -11,11 +11,13 @@
 mod changes;
 mod keys;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use tracing::{info, warn};
 
 pub use changes::{Changes, CommentOutcome, VoteOutcome};
 
@@ -46,6 +48,14 @@ pub enum StoreError {
     Corrupt(#[from] serde_json::Error),
 }
 
+impl StoreError {
+    /// Whether the disk failed (rather than a record being damaged): no
+    /// fault of what was being written, so worth trying again.
+    pub fn is_disk_failure(&self) -> bool {
+        matches!(self, StoreError::Sled(sled::Error::Io(_)))
+    }
+}
+
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// Per-chat settings and counters.
@@ -69,11 +79,40 @@ impl Default for ChatRecord {
     }
 }
 
-/// The last Telegram update recorded, and when.
+/// The last Telegram update recorded, when, and by which bot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LastUpdate {
     pub id: i64,
     pub at: chrono::DateTime<chrono::Utc>,
+    /// The bot whose update it was (the number before `:` in its token).
+    /// Update ids are the bot's own: another bot's mean nothing. `None`
+    /// in databases written before it was kept: taken as this bot's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot: Option<i64>,
+}
+
+impl LastUpdate {
+    /// Whether this was recorded by `bot` (or by a version that did not
+    /// note the bot, which was then the only one).
+    pub fn is_of(&self, bot: Option<i64>) -> bool {
+        match (self.bot, bot) {
+            (Some(stored), Some(bot)) => stored == bot,
+            _ => true,
+        }
+    }
+}
+
+/// The bot's user id: the number before `:` in its token.
+pub fn bot_id_of_token(token: &str) -> Option<i64> {
+    token.split_once(':')?.0.parse().ok()
+}
+
+/// Early records purged by [`Store::purge_stale_early`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub votes: usize,
+    pub copies: usize,
+    pub counts: usize,
 }
 
 /// What a message in a chat is to us.
@@ -113,7 +152,11 @@ impl Store {
         let mut tries = 0;
         loop {
             match config.open().map_err(|source| open_error(path, source)) {
-                Ok(db) => return Ok(Self::from_db(db)),
+                Ok(db) => {
+                    let store = Self::from_db(db);
+                    store.migrate()?;
+                    return Ok(store);
+                }
                 Err(StoreError::Locked { .. }) if tries < LOCK_TRIES => {
                     tries += 1;
                     std::thread::sleep(std::time::Duration::from_millis(50));
@@ -129,7 +172,9 @@ impl Store {
             .temporary(true)
             .cache_capacity(CACHE_BYTES)
             .open()?;
-        Ok(Self::from_db(db))
+        let store = Self::from_db(db);
+        store.migrate()?;
+        Ok(store)
     }
 
     fn from_db(db: sled::Db) -> Self {
@@ -147,6 +192,75 @@ impl Store {
         let result = change(&mut changes)?;
         self.db.apply_batch(changes.into_batch()?)?;
         Ok(result)
+    }
+
+    /// Brings a database of an older key layout to today's, once, in one
+    /// atomic batch: version 1 comment (`o`) and ranking (`r`) keys lacked
+    /// the comment's chat. A comment's chat is found from its message
+    /// entry (`m`); where none says, it is the poll's own chat.
+    fn migrate(&self) -> Result<()> {
+        let version = match self.db.get(keys::layout())? {
+            Some(bytes) => serde_json::from_slice::<u32>(&bytes)?,
+            None => 1,
+        };
+        if version >= keys::LAYOUT_VERSION {
+            return Ok(());
+        }
+        let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let mut batch = sled::Batch::default();
+        let mut chats: HashMap<(PollId, i32), ChatId> = HashMap::new();
+        let mut moved = 0usize;
+        if self.db.scan_prefix([keys::COMMENT]).next().is_some() {
+            for entry in self.db.scan_prefix([keys::MESSAGE]) {
+                let (key, value) = entry?;
+                if let Ok(MessageRole::Comment(poll)) = serde_json::from_slice(&value) {
+                    let (chat, message_id) = keys::chat_and_message_of_message(&key);
+                    chats.entry((poll, message_id)).or_insert(chat);
+                }
+            }
+        }
+        let chat_of = |poll: PollId, message_id: i32| {
+            chats.get(&(poll, message_id)).copied().unwrap_or(poll.chat)
+        };
+        for entry in self.db.scan_prefix([keys::COMMENT]) {
+            let (key, value) = entry?;
+            if key.len() != keys::v1::COMMENT_LEN {
+                continue;
+            }
+            let Ok(mut comment) = serde_json::from_slice::<Comment>(&value) else {
+                warn!(key = ?key, "a stored comment does not decode: left where it is");
+                continue;
+            };
+            comment.chat = chat_of(comment.poll, comment.message_id);
+            batch.remove(key);
+            batch.insert(
+                keys::comment(comment.poll, comment.chat, comment.message_id),
+                serde_json::to_vec(&comment)?,
+            );
+            moved += 1;
+        }
+        for entry in self.db.scan_prefix([keys::RANKING]) {
+            let (key, _) = entry?;
+            if key.len() != keys::v1::RANKING_LEN {
+                continue;
+            }
+            let (poll, approvals, message_id) = keys::v1::parts_of_ranking(&key);
+            batch.remove(key);
+            batch.insert(
+                keys::ranking(poll, approvals, chat_of(poll, message_id), message_id),
+                Vec::new(),
+            );
+        }
+        batch.insert(keys::layout(), serde_json::to_vec(&keys::LAYOUT_VERSION)?);
+        self.db.apply_batch(batch)?;
+        self.db.flush()?;
+        if moved > 0 {
+            info!(
+                comments = moved,
+                "comment keys moved to the layout with their chat"
+            );
+        }
+        Ok(())
     }
 
     /// Makes every write so far durable (one fsync).
@@ -227,8 +341,15 @@ impl Store {
         self.scan(keys::comments_of_poll(id))
     }
 
+    /// A comment posted in the poll's own chat.
     pub fn comment(&self, id: PollId, message_id: i32) -> Result<Option<Comment>> {
-        self.get(&keys::comment(id, message_id))
+        self.comment_in(id, id.chat, message_id)
+    }
+
+    /// A comment posted in `chat` (the poll's, or its channel's discussion
+    /// group).
+    pub fn comment_in(&self, id: PollId, chat: ChatId, message_id: i32) -> Result<Option<Comment>> {
+        self.get(&keys::comment(id, chat, message_id))
     }
 
     /// The `limit` most-approved comments, ties to the earlier; reads only
@@ -237,7 +358,8 @@ impl Store {
         let mut top = Vec::with_capacity(limit);
         for entry in self.db.scan_prefix(keys::ranking_of_poll(id)).take(limit) {
             let (key, _) = entry?;
-            if let Some(comment) = self.comment(id, keys::message_of_ranking(&key))? {
+            let (chat, message_id) = keys::chat_and_message_of_ranking(&key);
+            if let Some(comment) = self.comment_in(id, chat, message_id)? {
                 top.push(comment);
             }
         }
@@ -267,6 +389,29 @@ impl Store {
     /// The id of the last Telegram update whose effects are stored.
     pub fn last_update_id(&self) -> Result<Option<i64>> {
         Ok(self.last_update()?.map(|last| last.id))
+    }
+
+    /// Updates that could not be recorded and were set aside, oldest
+    /// first, as (update id, the update's JSON as received).
+    pub fn set_aside_updates(&self) -> Result<Vec<(i64, Vec<u8>)>> {
+        self.db
+            .scan_prefix(keys::all_set_aside())
+            .map(|entry| {
+                let (key, value) = entry?;
+                Ok((keys::update_of_set_aside(&key), value.to_vec()))
+            })
+            .collect()
+    }
+
+    /// Forgets early votes, poll copies and counts kept more than a day
+    /// for a poll that was never stored (the bot failed to post it, or
+    /// they were never ours), and early records that do not decode.
+    pub fn purge_stale_early(&self, now: chrono::DateTime<chrono::Utc>) -> Result<Purged> {
+        let purged = self.write(|changes| changes.purge_stale_early(now))?;
+        if purged != Purged::default() {
+            self.flush()?;
+        }
+        Ok(purged)
     }
 
     /// Commands stored but not yet answered, oldest first, as
