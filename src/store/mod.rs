@@ -464,6 +464,183 @@ fn open_error(path: &Path, source: sled::Error) -> StoreError {
 mod tests {
     use super::*;
 
+    use crate::poll::{Person, PollOptions, PollQuestion, PollState};
+    use chrono::{DateTime, TimeDelta, Utc};
+
+    fn at(hours: i64) -> DateTime<Utc> {
+        "2026-12-01T00:00:00Z".parse::<DateTime<Utc>>().unwrap() + TimeDelta::hours(hours)
+    }
+
+    fn new_poll(store: &Store, chat: ChatId, telegram_id: &str) -> Poll {
+        store
+            .write(|changes| {
+                changes.create_poll(chat, |id| Poll {
+                    id,
+                    question: PollQuestion::parse("Q?").unwrap(),
+                    options: PollOptions::parse(&["A", "B"]).unwrap(),
+                    multiple: false,
+                    anonymous: false,
+                    created_at: at(0),
+                    deadline: None,
+                    state: PollState::Open,
+                    closed_at: None,
+                    results_announced: false,
+                    message_id: 50,
+                    telegram_id: telegram_id.into(),
+                })
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn early_records_of_a_poll_never_stored_are_purged_after_a_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let voter = |id| Person {
+            id,
+            name: format!("User {id}"),
+        };
+        store
+            .write(|changes| {
+                // Never stored: kept at hour 0.
+                changes.record_vote("lost", voter(1), &[0], at(0))?;
+                changes.record_vote("lost", voter(2), &[1], at(0))?;
+                changes.add_poll_message(-200, 70, "lost", -100, at(0))?;
+                changes.record_poll_counts("lost", &[3, 4], 7, false, at(0))?;
+                // Still waiting: kept at hour 20.
+                changes.record_vote("late", voter(3), &[1], at(20))?;
+                changes.add_poll_message(-200, 71, "late", -100, at(20))?;
+                changes.record_poll_counts("late", &[0, 1], 1, false, at(20))?;
+                Ok(())
+            })
+            .unwrap();
+        // A day has not passed for any.
+        assert_eq!(store.purge_stale_early(at(24)).unwrap(), Purged::default());
+        assert_eq!(
+            store.purge_stale_early(at(25)).unwrap(),
+            Purged {
+                votes: 2,
+                copies: 1,
+                counts: 1
+            }
+        );
+        assert_eq!(store.purge_stale_early(at(25)).unwrap(), Purged::default());
+        // The ones still waiting are applied when their poll is stored.
+        let poll = new_poll(&store, -100, "late");
+        let tally = store.tally(poll.id).unwrap().unwrap();
+        assert_eq!(tally.voters, 1);
+        assert_eq!(tally.counts, [0, 1]);
+        assert_eq!(
+            store.message_role(-200, 71).unwrap(),
+            Some(MessageRole::Poll(poll.id))
+        );
+        // The purged ones are gone for good.
+        let lost = new_poll(&store, -100, "lost");
+        assert_eq!(store.tally(lost.id).unwrap().unwrap().voters, 0);
+        assert_eq!(store.message_role(-200, 70).unwrap(), None);
+        assert_eq!(store.db.scan_prefix([keys::EARLY_VOTE]).count(), 0);
+        assert_eq!(store.db.scan_prefix([keys::EARLY_POLL_MESSAGE]).count(), 0);
+        assert_eq!(store.db.scan_prefix([keys::EARLY_COUNTS]).count(), 0);
+        // Damaged or old early records (no time) go at the first purge.
+        store
+            .db
+            .insert(keys::early_vote("x", 9), b"{broken".to_vec())
+            .unwrap();
+        store
+            .db
+            .insert(keys::early_poll_message("x", -7, 1), Vec::new())
+            .unwrap();
+        assert_eq!(
+            store.purge_stale_early(at(26)).unwrap(),
+            Purged {
+                votes: 1,
+                copies: 1,
+                counts: 0
+            }
+        );
+    }
+
+    #[test]
+    fn comments_stored_under_the_first_layout_are_moved_once_at_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let poll;
+        {
+            let store = Store::open(dir.path()).unwrap();
+            poll = new_poll(&store, -100, "tg");
+            // Layout 1: comments keyed by poll and message only, one in the
+            // poll's chat and one in a discussion group, as version 1 wrote
+            // them (no `chat` field), and no layout marker.
+            let comment = |message_id: i32, text: &str, approvals: u32| {
+                serde_json::json!({
+                    "poll": poll.id, "message_id": message_id,
+                    "author": {"id": 5, "name": "U"}, "reply_to": 50, "text": text,
+                    "posted_at": "2026-12-01T00:00:00Z", "edited_at": null,
+                    "approvals_by_users": approvals, "approvals_counted": 0
+                })
+            };
+            let db = &store.db;
+            db.remove(keys::layout()).unwrap();
+            for (chat, message_id, text, approvals) in [
+                (-100, 60, "In the group", 1),
+                (-200, 61, "In the discussion", 3),
+            ] {
+                db.insert(
+                    keys::v1::comment(poll.id, message_id),
+                    serde_json::to_vec(&comment(message_id, text, approvals)).unwrap(),
+                )
+                .unwrap();
+                db.insert(
+                    keys::v1::ranking(poll.id, approvals, message_id),
+                    Vec::new(),
+                )
+                .unwrap();
+                db.insert(
+                    keys::message(chat, message_id),
+                    serde_json::to_vec(&MessageRole::Comment(poll.id)).unwrap(),
+                )
+                .unwrap();
+            }
+            db.flush().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let top: Vec<(ChatId, i32, String, u32)> = store
+            .top_comments(poll.id, 5)
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.chat, c.message_id, c.text.clone(), c.approvals()))
+            .collect();
+        assert_eq!(
+            top,
+            [
+                (-200, 61, "In the discussion".to_owned(), 3),
+                (-100, 60, "In the group".to_owned(), 1)
+            ]
+        );
+        assert_eq!(store.comments(poll.id).count(), 2);
+        assert_eq!(
+            store.comment(poll.id, 60).unwrap().unwrap().text,
+            "In the group"
+        );
+        // Approvals keep working on the moved comments.
+        store
+            .write(|changes| changes.set_approval(-200, 61, 77, true))
+            .unwrap();
+        assert_eq!(
+            store
+                .comment_in(poll.id, -200, 61)
+                .unwrap()
+                .unwrap()
+                .approvals(),
+            4
+        );
+        assert_eq!(store.db.get(keys::v1::comment(poll.id, 60)).unwrap(), None);
+        assert_eq!(
+            store.db.scan_prefix(keys::ranking_of_poll(poll.id)).count(),
+            2,
+            "old ranking keys are gone"
+        );
+    }
+
     #[cfg(unix)]
     #[test]
     fn a_new_database_directory_is_readable_by_its_owner_only() {
