@@ -471,7 +471,7 @@ impl<'a> Changes<'a> {
         self.put(keys::last_update(), &last)
     }
 
-    /// Keeps an update that cannot be recorded, as received, for the
+    /// Keeps an update that cannot be recorded, as JSON, for the
     /// operator to look at.
     pub fn set_aside(&mut self, update_id: i64, raw: Vec<u8>) {
         self.put_raw(keys::set_aside(update_id), raw);

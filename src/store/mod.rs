@@ -392,7 +392,8 @@ impl Store {
     }
 
     /// Updates that could not be recorded and were set aside, oldest
-    /// first, as (update id, the update's JSON as received).
+    /// first, as (update id, the update as JSON, as teloxide writes it
+    /// back: the same content, not always the same shape as Telegram's).
     pub fn set_aside_updates(&self) -> Result<Vec<(i64, Vec<u8>)>> {
         self.db
             .scan_prefix(keys::all_set_aside())

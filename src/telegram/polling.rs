@@ -256,7 +256,7 @@ fn record_update(changes: &mut Changes, update: &Update, id: i64) -> store::Resu
 }
 
 /// Records a batch that failed as a whole, one update per write. An update
-/// whose own write fails is set aside: kept as received under its id (see
+/// whose own write fails is set aside: kept under its id as teloxide writes it back (see
 /// [`Store::set_aside_updates`]), logged, and passed over. A failure of
 /// the disk itself is no update's fault: it ends the attempt, to be tried
 /// again. `recorded_through` follows the progress, so a later try skips
@@ -293,7 +293,7 @@ fn record_one_by_one(
                 error!(
                     update = id,
                     %error,
-                    "cannot record this update: set aside (kept as received), recording the others"
+                    "cannot record this update: set aside (kept in the store), recording the others"
                 );
                 let raw = serde_json::to_vec(update)
                     .unwrap_or_else(|_| format!("{update:?}").into_bytes());
