@@ -755,3 +755,53 @@ async fn an_update_that_cannot_be_recorded_is_set_aside_and_the_others_are_recor
     assert_eq!(raw["poll_answer"]["option_ids"], json!([1]));
     assert_eq!(store.last_update_id().unwrap(), Some(last));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn near_duplicate_and_invisible_options_get_the_usage_reply() {
+    use pollbot::i18n::{self, Language};
+    let en = |key: &str, args: &[(&'static str, i18n::Arg)]| {
+        format!(
+            "{}\n\n{}",
+            i18n::text_with(Language::English, key, args),
+            i18n::text_with(Language::English, "usage-newpoll", &[])
+        )
+    };
+    let mut world = World::start().await;
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "/newpoll Q? | Yes | No | yes",
+            en("error-duplicate-option", &[("option", "yes".into())]),
+        ),
+        (
+            "/newpoll Q? | Caf\u{e9} | Cafe\u{301}",
+            en(
+                "error-duplicate-option",
+                &[("option", "Cafe\u{301}".into())],
+            ),
+        ),
+        (
+            "/newpoll Q? | Yes | \u{200b}\u{200d}",
+            en("error-empty-option", &[]),
+        ),
+        (
+            "/newpoll \u{2060}\u{feff} | Yes | No",
+            en("error-empty-question", &[]),
+        ),
+    ];
+    let chats: Vec<i64> = (0..cases.len() as i64).map(|i| 85_000 + i).collect();
+    world
+        .deliver_all(
+            cases
+                .iter()
+                .zip(&chats)
+                .map(|((text, _), &chat)| message(chat, 1, &person(chat, "Picky"), text))
+                .collect(),
+        )
+        .await;
+    for ((text, expected), &chat) in cases.iter().zip(&chats) {
+        assert_eq!(&world.nth_message_to(chat, 1).await, expected, "{text:?}");
+    }
+    assert!(world.fake.polls().is_empty(), "no poll from any of them");
+    world.assert_api_conformance();
+    world.stop_bot().await;
+}
