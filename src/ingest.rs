@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::poll::{ChatId, Person, PollId, approver, is_approval_reply, is_approving_reaction};
-use crate::store::{Changes, CommentOutcome, MessageRole, Result, VoteOutcome};
+use crate::store::{Changes, CommentOutcome, MessageRole, Result, Sender, VoteOutcome};
 
 /// Something that happened in a chat and may change a poll.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -157,8 +157,10 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
                 *chat,
                 *message_id,
                 *reply_to,
-                author.clone(),
-                *sender,
+                Sender {
+                    author: author.clone(),
+                    user: *sender,
+                },
                 text,
                 *at,
             )?))

@@ -52,6 +52,14 @@ struct EarlyPollMessage {
     at: DateTime<Utc>,
 }
 
+/// Who sent a message: the author shown, and the user Telegram names as
+/// its sender (see [`Comment::sender`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sender {
+    pub author: Option<Person>,
+    pub user: Option<i64>,
+}
+
 /// What became of a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommentOutcome {
@@ -329,11 +337,14 @@ impl<'a> Changes<'a> {
         chat: ChatId,
         message_id: i32,
         reply_to: i32,
-        author: Option<Person>,
-        sender: Option<i64>,
+        by: Sender,
         text: &str,
         at: DateTime<Utc>,
     ) -> Result<CommentOutcome> {
+        let Sender {
+            author,
+            user: sender,
+        } = by;
         let Some(poll) = self.poll_of_message(chat, reply_to)? else {
             return Ok(CommentOutcome::NotAComment);
         };
