@@ -805,3 +805,38 @@ async fn near_duplicate_and_invisible_options_get_the_usage_reply() {
     world.assert_api_conformance();
     world.stop_bot().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_person_approves_once_whatever_identity_and_never_their_own_comment() {
+    use common::updates::message_as_channel_by;
+    const GROUP: i64 = -1_001_000_000_900;
+    let moderator = person(1001, "Mod");
+    let (mut world, poll) = group_with_a_poll(GROUP, &moderator).await;
+    let alice = person(2001, "Alice");
+    let bob = person(2002, "Bob");
+    let carol = person(2003, "Carol");
+    let poll_message = poll.message_id as i32;
+    world
+        .deliver_all(vec![
+            reply(GROUP, 10, &alice, "Alpha, because it lasts", poll_message),
+            // Bob, as two of his channels and as himself.
+            message_as_channel_by(GROUP, 11, -1_002_000_000_001, &bob, "+1", Some(10)),
+            message_as_channel_by(GROUP, 12, -1_002_000_000_002, &bob, "+1", Some(10)),
+            reply(GROUP, 13, &bob, "👍", 10),
+            // Alice, on her own comment.
+            reply(GROUP, 14, &alice, "+1", 10),
+            message_as_channel_by(GROUP, 15, -1_002_000_000_003, &alice, "agree", Some(10)),
+            reaction(GROUP, 10, &alice, &[], &["👍"]),
+            // Carol, once.
+            reaction(GROUP, 10, &carol, &[], &["🔥"]),
+        ])
+        .await;
+    let store = world.stop_and_open_store().await;
+    let id = PollId {
+        chat: GROUP,
+        number: PollNumber(1),
+    };
+    let comment = store.comment(id, 10).unwrap().unwrap();
+    assert_eq!(comment.approvals(), 2, "Bob and Carol");
+    assert_eq!(store.comments(id).count(), 1, "approvals are not comments");
+}

@@ -461,3 +461,19 @@ pub fn automatic_forward(
     m.insert("poll".into(), poll.clone());
     wrap("message", m)
 }
+
+/// A `message` in supergroup `chat_id` sent as channel `channel_id` by a
+/// user Telegram names in `from` (`sender_chat` is the channel).
+pub fn message_as_channel_by(
+    chat_id: i64,
+    message_id: i32,
+    channel_id: i64,
+    from: &Person,
+    text: &str,
+    reply_to: Option<i32>,
+) -> Value {
+    let mut m = base_message(group_chat(chat_id), message_id, Some(from.user()));
+    m.insert("sender_chat".into(), channel_chat(channel_id));
+    text_fields(&mut m, text);
+    wrap("message", with_reply(m, chat_id, reply_to))
+}
