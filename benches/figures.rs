@@ -382,7 +382,7 @@ fn record_run(n: usize) -> f64 {
     let mut last = None;
     let start = Instant::now();
     for batch in updates.chunks(100) {
-        last = polling::record(&store, batch, last)
+        last = polling::record(&store, batch, last, None)
             .unwrap()
             .last
             .map(|l| l.id);
@@ -712,6 +712,7 @@ fn populate(store: &Store, votes: usize, comments: usize) -> usize {
                 id: author,
                 name: format!("Voter {author}"),
             }),
+            sender: None,
             text: Some(format!(
                 "Comment {k}: cooperation on {} matters most, because it lasts for decades and touches everyone.",
                 OPTIONS[k % 4]

@@ -22,10 +22,20 @@ pub enum ConfigError {
         value: String,
         expected: &'static str,
     },
+    /// A line of `.env` cannot be read. Its value is not repeated: it may
+    /// be the token.
+    #[error(
+        ".env line {line} ({variable}...) cannot be read: write it as NAME=value, quoting a value that has spaces or quotes"
+    )]
+    DotEnv { line: usize, variable: String },
+    /// `.env` exists but cannot be read (permissions, not UTF-8, ...).
+    #[error("cannot read .env: {0}")]
+    DotEnvFile(String),
 }
 
-/// How the bot runs.
-#[derive(Debug, Clone)]
+/// How the bot runs. Its `Debug` shows the token's bot id, never its
+/// secret part.
+#[derive(Clone)]
 pub struct Config {
     pub token: String,
     /// Base URL of the Bot API server.
@@ -44,8 +54,7 @@ impl Config {
     /// Reads the configuration from the process environment, after loading
     /// `.env` if present.
     pub fn from_env() -> Result<Self, ConfigError> {
-        // A missing .env is normal; a malformed one is not worth stopping for.
-        let _ = dotenvy::dotenv();
+        load_dotenv()?;
         Self::from_vars(|name| std::env::var(name).ok())
     }
 
@@ -62,6 +71,15 @@ impl Config {
                 variable: "TELOXIDE_API_URL",
                 value: api_url,
                 expected: "a URL starting with http:// or https://",
+            });
+        }
+        if api_url.starts_with("http://") && !is_local(&api_url) {
+            // Plain HTTP would carry the token (it is in every request's
+            // path) in clear across the network.
+            return Err(ConfigError::Invalid {
+                variable: "TELOXIDE_API_URL",
+                value: api_url,
+                expected: "https:// for a server on another machine (http:// only for 127.0.0.1, localhost or [::1])",
             });
         }
         let db_path = PathBuf::from(var("POLLBOT_DB").unwrap_or_else(|| "./pollbot-data".into()));
@@ -90,6 +108,85 @@ impl Config {
             upload_limit: crate::app::TELEGRAM_UPLOAD_LIMIT,
         })
     }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let token = match self.token.split_once(':') {
+            Some((bot, _)) => format!("{bot}:<hidden>"),
+            None => "<hidden>".to_owned(),
+        };
+        f.debug_struct("Config")
+            .field("token", &token)
+            .field("api_url", &self.api_url)
+            .field("db_path", &self.db_path)
+            .field("moderators", &self.moderators)
+            .field("default_language", &self.default_language)
+            .finish()
+    }
+}
+
+/// Whether a URL's host is this machine: 127.0.0.0/8, `localhost` or `::1`.
+fn is_local(url: &str) -> bool {
+    let Ok(url) = url::Url::parse(url) else {
+        return false;
+    };
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Loads `.env` (from the current directory or the nearest parent that
+/// has one) into the environment, without overriding variables already
+/// set. A missing file is normal; a line that cannot be read is an error
+/// that names it, rather than a setting silently skipped.
+fn load_dotenv() -> Result<(), ConfigError> {
+    let Some(path) = find_dotenv() else {
+        return Ok(());
+    };
+    let contents =
+        std::fs::read_to_string(&path).map_err(|e| ConfigError::DotEnvFile(e.to_string()))?;
+    check_dotenv(&contents)?;
+    dotenvy::from_path(&path).map_err(|e| ConfigError::DotEnvFile(e.to_string()))
+}
+
+fn find_dotenv() -> Option<PathBuf> {
+    let here = std::env::current_dir().ok()?;
+    here.ancestors()
+        .map(|dir| dir.join(".env"))
+        .find(|path| path.is_file())
+}
+
+/// Reads `.env` text the way dotenvy will, and names the first line it
+/// cannot read.
+fn check_dotenv(contents: &str) -> Result<(), ConfigError> {
+    for item in dotenvy::from_read_iter(contents.as_bytes()) {
+        match item {
+            Ok(_) => {}
+            Err(dotenvy::Error::LineParse(text, _)) => {
+                let first = text.lines().next().unwrap_or_default();
+                let line = contents
+                    .lines()
+                    .position(|l| l == first)
+                    .map_or(0, |i| i + 1);
+                let name = first.trim_start();
+                let name = name.strip_prefix("export ").unwrap_or(name);
+                let name = name.split(['=', ' ', '\t']).next().unwrap_or_default();
+                // Only a variable's name is shown, never a stray value.
+                let variable = if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    name.chars().take(40).collect()
+                } else {
+                    String::new()
+                };
+                return Err(ConfigError::DotEnv { line, variable });
+            }
+            Err(error) => return Err(ConfigError::DotEnvFile(error.to_string())),
+        }
+    }
+    Ok(())
 }
 
 fn parse_moderators(list: &str) -> Option<Vec<i64>> {
@@ -128,6 +225,76 @@ mod tests {
         .unwrap();
         assert_eq!(c.moderators, vec![12, 34]);
         assert_eq!(c.default_language, Language::Chinese);
+    }
+
+    #[test]
+    fn debug_output_does_not_show_the_token() {
+        let c = config(&[("TELOXIDE_TOKEN", "123456:AAHsecretPART-of_the_token")]).unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("AAHsecret"), "{shown}");
+        assert!(!shown.contains("secretPART"), "{shown}");
+        assert!(
+            shown.contains("123456:"),
+            "the bot's id still shows: {shown}"
+        );
+        assert!(shown.contains("pollbot-data"), "{shown}");
+        let shown = format!("{c:#?}");
+        assert!(!shown.contains("AAHsecret"), "{shown}");
+    }
+
+    #[test]
+    fn plain_http_is_only_for_a_local_api_server() {
+        let url = |u: &str| config(&[("TELOXIDE_TOKEN", "1:x"), ("TELOXIDE_API_URL", u)]);
+        for local in [
+            "http://127.0.0.1:8081",
+            "http://127.8.9.10:8081/",
+            "http://localhost:8081",
+            "http://LOCALHOST",
+            "http://[::1]:8081",
+            "https://api.example.org",
+            "https://10.0.0.5:8443",
+        ] {
+            assert_eq!(url(local).unwrap().api_url, local);
+        }
+        for remote in [
+            "http://api.telegram.org",
+            "http://10.0.0.5:8081",
+            "http://128.0.0.1",
+            "http://localhost.evil.example",
+            "http://127.0.0.1.nip.io",
+            "http://[::2]:8081",
+            "http://0.0.0.0:8081",
+        ] {
+            let error = url(remote).unwrap_err();
+            assert!(
+                error.to_string().starts_with("TELOXIDE_API_URL="),
+                "{remote}: {error}"
+            );
+            assert!(error.to_string().contains("https://"), "{error}");
+        }
+        assert!(url("http://").is_err());
+        assert!(url("ftp://127.0.0.1").is_err());
+    }
+
+    #[test]
+    fn a_malformed_env_file_line_is_an_error_naming_the_line() {
+        let good = "# settings\nTELOXIDE_TOKEN=1:x\n\nPOLLBOT_LOCALE=zh\n";
+        assert!(check_dotenv(good).is_ok());
+        let bad = "# settings\nTELOXIDE_TOKEN=1:x\nPOLLBOT_LOCALE zh\nPOLLBOT_DB=/data\n";
+        let error = check_dotenv(bad).unwrap_err();
+        let text = error.to_string();
+        assert!(text.contains("line 3"), "{text}");
+        assert!(text.contains(".env"), "{text}");
+        // A broken line may hold the token: its value is not repeated.
+        let bad = "# settings\n  1:secret-token-pasted-alone'\n";
+        let text = check_dotenv(bad).unwrap_err().to_string();
+        assert!(text.contains("line 2"), "{text}");
+        assert!(!text.contains("secret"), "{text}");
+        let bad = "export TELOXIDE_TOKEN=1:secret value'\n";
+        let text = check_dotenv(bad).unwrap_err().to_string();
+        assert!(text.contains("line 1"), "{text}");
+        assert!(text.contains("TELOXIDE_TOKEN"), "{text}");
+        assert!(!text.contains("secret"), "{text}");
     }
 
     #[test]

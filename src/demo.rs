@@ -306,6 +306,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
                 message_id: comment_message(n),
                 reply_to: reply_to.map_or(POLL_MESSAGE, |r| comment_message(r - 1)),
                 author: Some(voter(author)),
+                sender: None,
                 text: Some(text.into()),
                 at,
             },
@@ -332,6 +333,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
                     message_id: next_message,
                     reply_to: comment_message(n),
                     author: Some(voter(person)),
+                    sender: None,
                     text: Some(if k % 12 == 5 { "+1" } else { "同意" }.into()),
                     at,
                 }

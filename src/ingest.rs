@@ -7,8 +7,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::poll::{ChatId, Person, PollId, is_approval_reply, is_approving_reaction};
-use crate::store::{Changes, CommentOutcome, MessageRole, Result, VoteOutcome};
+use crate::poll::{ChatId, Person, PollId, approver, is_approval_reply, is_approving_reaction};
+use crate::store::{Changes, CommentOutcome, MessageRole, Result, Sender, VoteOutcome};
 
 /// Something that happened in a chat and may change a poll.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,6 +34,11 @@ pub enum Event {
         message_id: i32,
         reply_to: i32,
         author: Option<Person>,
+        /// The user Telegram gives as the sender (`from`), also when the
+        /// message is sent as a chat (then usually Telegram's placeholder):
+        /// who approves with a `+1`.
+        #[serde(default)]
+        sender: Option<i64>,
         /// Text or caption; `None` for media without a caption.
         text: Option<String>,
         at: DateTime<Utc>,
@@ -67,6 +72,10 @@ pub enum Event {
         chat: ChatId,
         message_id: i32,
         telegram_poll_id: String,
+        /// The chat the copy comes from (the channel whose post Telegram
+        /// forwarded): only a copy from the poll's own chat is taken.
+        origin: ChatId,
+        at: DateTime<Utc>,
     },
 }
 
@@ -87,7 +96,8 @@ pub enum Applied {
     Approval(bool),
     /// The bot's membership of a chat changed.
     Membership,
-    /// Another message carrying one of our polls, if it is ours.
+    /// Another message carrying one of our polls, if it is ours and comes
+    /// from the poll's own chat.
     PollMessage(Option<PollId>),
     /// Nothing of ours (a reply to an unrelated message, media only, ...).
     Ignored,
@@ -125,6 +135,7 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
             message_id,
             reply_to,
             author,
+            sender,
             text,
             at,
         } => {
@@ -136,8 +147,8 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
                 Some(MessageRole::Comment(_))
             );
             if replies_to_comment && is_approval_reply(text) {
-                let counted = match author {
-                    Some(author) => changes.set_approval(*chat, *reply_to, author.id, true)?,
+                let counted = match approver(*sender, author.as_ref()) {
+                    Some(approver) => changes.set_approval(*chat, *reply_to, approver, true)?,
                     None => false,
                 };
                 return Ok(Applied::ApprovalReply { counted });
@@ -146,7 +157,10 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
                 *chat,
                 *message_id,
                 *reply_to,
-                author.clone(),
+                Sender {
+                    author: author.clone(),
+                    user: *sender,
+                },
                 text,
                 *at,
             )?))
@@ -206,10 +220,14 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
             chat,
             message_id,
             telegram_poll_id,
+            origin,
+            at,
         } => Ok(Applied::PollMessage(changes.add_poll_message(
             *chat,
             *message_id,
             telegram_poll_id,
+            *origin,
+            *at,
         )?)),
     }
 }

@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 pub mod i18n;
 pub mod ingest;
+pub mod logging;
 pub mod poll;
 pub mod report;
 pub mod store;

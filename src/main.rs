@@ -35,12 +35,7 @@ fn main() -> std::process::ExitCode {
 /// `pollbot run`: configuration from the environment, logs, signals.
 fn run_bot() -> anyhow::Result<()> {
     let config = Config::from_env()?;
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
+    pollbot::logging::init();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -866,13 +866,15 @@ async fn a_channel_runs_anonymous_polls_and_its_discussion_group_comments() {
     assert_eq!(world.nth_message_to(CHANNEL, 1).await, posted(1));
     // Telegram forwards the channel's poll into the linked discussion group;
     // members reply to that copy.
-    let mut forwarded = message(DISCUSSION, 70, &person(777000, "Telegram"), "");
-    let copy = forwarded["message"].as_object_mut().unwrap();
-    copy.remove("text");
-    copy.remove("entities");
-    copy.insert("is_automatic_forward".into(), serde_json::json!(true));
-    copy.insert("poll".into(), poll.poll.clone());
-    world.deliver(forwarded).await;
+    world
+        .deliver(common::updates::automatic_forward(
+            DISCUSSION,
+            70,
+            CHANNEL,
+            poll_message,
+            &poll.poll,
+        ))
+        .await;
     world
         .deliver_all(vec![
             reply(DISCUSSION, 71, &person(21, "U"), "Energy, clearly", 70),

@@ -76,6 +76,7 @@ fn comment(message_id: i32, user: i64, reply_to: i32, text: &str) -> Event {
         message_id,
         reply_to,
         author: Some(person(user)),
+        sender: None,
         text: Some(text.into()),
         at: at(i64::from(message_id)),
     }
@@ -458,6 +459,8 @@ fn a_copy_of_the_poll_seen_before_the_poll_is_stored_still_takes_comments() {
             chat: DISCUSSION,
             message_id: 70,
             telegram_poll_id: TELEGRAM_ID.into(),
+            origin: CHAT,
+            at: at(1),
         }],
     );
     let id = create_poll(&store, &["A", "B"], false);
@@ -468,6 +471,7 @@ fn a_copy_of_the_poll_seen_before_the_poll_is_stored_still_takes_comments() {
             message_id: 71,
             reply_to: 70,
             author: Some(person(5)),
+            sender: None,
             text: Some("On the copy".into()),
             at: at(3),
         }],
@@ -505,4 +509,284 @@ fn a_command_answered_already_is_never_queued_again() {
         })
         .unwrap();
     assert_eq!(forgotten, 1);
+}
+
+#[test]
+fn csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = create_poll(&store, &["=1+1", "Fine"], false);
+    let names = [
+        "=HYPERLINK(\"http://evil.example\",\"click\")",
+        "+SUM(A1)",
+        "-2+3",
+        "@cmd",
+        "\tTabbed",
+        "\rReturn",
+        "Plain = fine",
+    ];
+    let mut batch = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let user = i as i64 + 1;
+        batch.push(Event::Vote {
+            telegram_poll_id: TELEGRAM_ID.into(),
+            voter: Person {
+                id: user,
+                name: (*name).into(),
+            },
+            option_ids: vec![if user == 1 { 0 } else { 1 }],
+            at: at(user),
+        });
+    }
+    batch.push(Event::Reply {
+        chat: CHAT,
+        message_id: 60,
+        reply_to: POLL_MESSAGE,
+        author: Some(Person {
+            id: 1,
+            name: names[0].into(),
+        }),
+        sender: None,
+        text: Some("=cmd|' /C calc'!A0".into()),
+        at: at(10),
+    });
+    // A channel posting as itself has a negative id: a number, left as is.
+    batch.push(Event::Reply {
+        chat: CHAT,
+        message_id: 61,
+        reply_to: POLL_MESSAGE,
+        author: Some(Person {
+            id: -1001234567890,
+            name: "Channel".into(),
+        }),
+        sender: None,
+        text: Some("-5 is my answer".into()),
+        at: at(11),
+    });
+    events(&store, &batch);
+    let poll = store.poll(id).unwrap().unwrap();
+
+    let mut votes = Vec::new();
+    report::votes_csv(&store, &poll, &mut votes).unwrap();
+    let rows = csv_rows(&votes);
+    let names_and_options: Vec<(&str, &str)> = rows[1..]
+        .iter()
+        .map(|r| (r[2].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(
+        names_and_options,
+        [
+            ("'=HYPERLINK(\"http://evil.example\",\"click\")", "'=1+1"),
+            ("'+SUM(A1)", "Fine"),
+            ("'-2+3", "Fine"),
+            ("'@cmd", "Fine"),
+            ("'\tTabbed", "Fine"),
+            ("'\rReturn", "Fine"),
+            ("Plain = fine", "Fine"),
+        ]
+    );
+
+    let mut comments = Vec::new();
+    report::comments_csv(&store, &poll, &mut comments).unwrap();
+    let rows = csv_rows(&comments);
+    assert_eq!(
+        rows[1],
+        [
+            "1",
+            "60",
+            "1",
+            "'=HYPERLINK(\"http://evil.example\",\"click\")",
+            "'=1+1",
+            "0",
+            "2024-03-14T09:10:00+00:00",
+            "'=cmd|' /C calc'!A0"
+        ]
+    );
+    assert_eq!(rows[2][2], "-1001234567890", "ids stay numbers");
+    assert_eq!(rows[2][7], "'-5 is my answer");
+
+    // JSON carries the exact texts.
+    let report = PollReport::load(&store, id).unwrap().unwrap();
+    let mut json = Vec::new();
+    report::json(&store, &report, &mut json).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(json["votes"][0]["user_name"], names[0]);
+    assert_eq!(json["votes"][0]["options"], "=1+1");
+    assert_eq!(json["comments"][0]["text"], "=cmd|' /C calc'!A0");
+}
+
+fn copy_of_poll(chat: i64, message_id: i32, origin: i64) -> Event {
+    Event::PollMessage {
+        chat,
+        message_id,
+        telegram_poll_id: TELEGRAM_ID.into(),
+        origin,
+        at: at(1),
+    }
+}
+
+fn reply_in(chat: i64, message_id: i32, user: i64, reply_to: i32, text: &str) -> Event {
+    Event::Reply {
+        chat,
+        message_id,
+        reply_to,
+        author: Some(person(user)),
+        sender: Some(user),
+        text: Some(text.into()),
+        at: at(i64::from(message_id)),
+    }
+}
+
+fn applied(store: &Store, event: Event) -> pollbot::ingest::Applied {
+    store.write(|changes| apply(changes, &event)).unwrap()
+}
+
+const DISCUSSION: i64 = -100888;
+const ATTACKER_CHANNEL: i64 = -100666;
+const ATTACKER_GROUP: i64 = -100667;
+
+#[test]
+fn a_copy_of_the_poll_from_another_chat_takes_no_comments() {
+    use pollbot::ingest::Applied;
+    use pollbot::store::CommentOutcome;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    // Seen before the poll is stored, forwarded from someone else's channel.
+    events(
+        &store,
+        &[copy_of_poll(ATTACKER_GROUP, 70, ATTACKER_CHANNEL)],
+    );
+    let id = create_poll(&store, &["A", "B"], false);
+    // And once more after.
+    assert_eq!(
+        applied(&store, copy_of_poll(ATTACKER_GROUP, 80, ATTACKER_CHANNEL)),
+        Applied::PollMessage(None)
+    );
+    assert_eq!(
+        applied(
+            &store,
+            reply_in(ATTACKER_GROUP, 71, 5, 70, "Injected early")
+        ),
+        Applied::Comment(CommentOutcome::NotAComment)
+    );
+    assert_eq!(
+        applied(&store, reply_in(ATTACKER_GROUP, 81, 5, 80, "Injected")),
+        Applied::Comment(CommentOutcome::NotAComment)
+    );
+    // The poll's own copy, from its own chat, takes comments.
+    assert_eq!(
+        applied(&store, copy_of_poll(DISCUSSION, 90, CHAT)),
+        Applied::PollMessage(Some(id))
+    );
+    assert_eq!(
+        applied(&store, reply_in(DISCUSSION, 91, 6, 90, "Legitimate")),
+        Applied::Comment(CommentOutcome::Recorded(id))
+    );
+    let texts: Vec<String> = store.comments(id).map(|c| c.unwrap().text).collect();
+    assert_eq!(texts, ["Legitimate"]);
+    assert_eq!(store.tally(id).unwrap().unwrap().comments, 1);
+}
+
+#[test]
+fn comments_with_one_message_id_in_two_chats_are_two_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = create_poll(&store, &["A", "B"], false);
+    events(
+        &store,
+        &[
+            copy_of_poll(DISCUSSION, 70, CHAT),
+            reply_in(CHAT, 71, 5, POLL_MESSAGE, "In the poll's chat"),
+            reply_in(DISCUSSION, 71, 6, 70, "In the discussion group"),
+        ],
+    );
+    // Approvals go to the comment in the chat where they were given.
+    events(
+        &store,
+        &[
+            react(71, 7, &[], &["👍"]),
+            react(71, 8, &[], &["👍"]),
+            Event::Reaction {
+                chat: DISCUSSION,
+                message_id: 71,
+                user: 9,
+                old: vec![],
+                new: vec!["👍".into()],
+            },
+        ],
+    );
+    let comments: Vec<_> = store.comments(id).map(Result::unwrap).collect();
+    let seen: Vec<(i64, &str, u32)> = comments
+        .iter()
+        .map(|c| (c.chat, c.text.as_str(), c.approvals()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (DISCUSSION, "In the discussion group", 1),
+            (CHAT, "In the poll's chat", 2)
+        ]
+    );
+    let top: Vec<(i64, u32)> = store
+        .top_comments(id, 5)
+        .unwrap()
+        .iter()
+        .map(|c| (c.chat, c.approvals()))
+        .collect();
+    assert_eq!(top, [(CHAT, 2), (DISCUSSION, 1)]);
+    assert_eq!(store.tally(id).unwrap().unwrap().comments, 2);
+    assert_eq!(
+        store.comment_in(id, DISCUSSION, 71).unwrap().unwrap().text,
+        "In the discussion group"
+    );
+}
+
+#[test]
+fn one_person_approves_a_comment_once_and_never_their_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = create_poll(&store, &["A", "B"], false);
+    const AUTHOR: i64 = 5;
+    const FAN: i64 = 6;
+    // `+1` sent as a channel identity: the channel is the author shown,
+    // Telegram names the user behind it as the sender.
+    let as_channel = |message_id: i32, channel: i64, sender: i64, text: &str| Event::Reply {
+        chat: CHAT,
+        message_id,
+        reply_to: 60,
+        author: Some(Person {
+            id: channel,
+            name: format!("Channel {channel}"),
+        }),
+        sender: Some(sender),
+        text: Some(text.into()),
+        at: at(i64::from(message_id)),
+    };
+    events(
+        &store,
+        &[
+            comment(60, AUTHOR, POLL_MESSAGE, "My comment"),
+            as_channel(61, -1001, FAN, "+1"),
+            as_channel(62, -1002, FAN, "+1"),
+            as_channel(63, -1003, FAN, "👍"),
+            reply_in(CHAT, 64, FAN, 60, "agree"),
+            // The author, as themself and as their channels.
+            reply_in(CHAT, 65, AUTHOR, 60, "+1"),
+            as_channel(66, -1004, AUTHOR, "+1"),
+            react(60, AUTHOR, &[], &["👍"]),
+        ],
+    );
+    let comment = store.comment(id, 60).unwrap().unwrap();
+    assert_eq!(comment.approvals(), 1, "one fan, one approval");
+    // The fan's reaction is the same person again.
+    events(&store, &[react(60, FAN, &[], &["👍", "🔥"])]);
+    assert_eq!(store.comment(id, 60).unwrap().unwrap().approvals(), 1);
+    // The author withdrawing a reaction that never counted changes nothing.
+    events(&store, &[react(60, AUTHOR, &["👍"], &[])]);
+    assert_eq!(store.comment(id, 60).unwrap().unwrap().approvals(), 1);
+    // Someone else counts.
+    events(&store, &[react(60, 7, &[], &["👍"])]);
+    assert_eq!(store.comment(id, 60).unwrap().unwrap().approvals(), 2);
+    // None of the approval replies became comments.
+    assert_eq!(store.comments(id).count(), 1);
 }

@@ -7,8 +7,9 @@ mod common;
 use std::time::Duration;
 
 use chrono::Utc;
+use common::fake_telegram::SentPoll;
 use common::updates::{
-    callback_query, caption_reply, channel_post, media_only_reply, message,
+    automatic_forward, callback_query, caption_reply, channel_post, media_only_reply, message,
     message_from_sender_chat, person, poll_answer, poll_answer_from_chat, reaction, reaction_count,
     reply,
 };
@@ -518,4 +519,324 @@ fn raw_answer(poll_id: &str, user: i64, option_ids: Value) -> Value {
         "user": {"id": user, "is_bot": false, "first_name": "Raw"},
         "option_ids": option_ids,
     }})
+}
+
+// ---------------------------------------------------------------------------
+// 3. Other people's chats, another bot's offset, damaged records
+
+/// A group with a moderator and one poll, `/newpoll Which? | Alpha | Beta`,
+/// stored (the bot has answered a later command).
+async fn group_with_a_poll(group: i64, moderator: &common::updates::Person) -> (World, SentPoll) {
+    let world = World::with_moderators(&[moderator.id]).await;
+    world.fake.set_bot_admin(group, true);
+    world
+        .deliver(message(
+            group,
+            1,
+            moderator,
+            "/newpoll Which? | Alpha | Beta",
+        ))
+        .await;
+    world.nth_call("sendPoll", 1).await;
+    let poll = world.fake.polls()[0].clone();
+    world.deliver(message(group, 2, moderator, "/polls")).await;
+    let listed = world.nth_message_to(group, 2).await;
+    assert!(listed.contains("#1 Which?"), "{listed}");
+    (world, poll)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_forwarded_into_another_channel_takes_no_comments_from_its_discussion() {
+    const GROUP: i64 = -1_001_000_000_600;
+    const ATTACKER_CHANNEL: i64 = -1_001_000_000_666;
+    const ATTACKER_GROUP: i64 = -1_001_000_000_667;
+    let moderator = person(1001, "Mod");
+    let (mut world, poll) = group_with_a_poll(GROUP, &moderator).await;
+    let mallory = person(3001, "Mallory");
+    let alice = person(2001, "Alice");
+    world
+        .deliver_all(vec![
+            // Mallory forwarded the group's poll into her channel; Telegram
+            // copies it into her channel's discussion group.
+            automatic_forward(ATTACKER_GROUP, 40, ATTACKER_CHANNEL, 9, &poll.poll),
+            reply(
+                ATTACKER_GROUP,
+                41,
+                &mallory,
+                "Vote Beta, Alpha people are liars",
+                40,
+            ),
+            reply(ATTACKER_GROUP, 42, &mallory, "+1", 41),
+            // A copy that claims the group as its channel in one field and
+            // Mallory's channel in the other.
+            {
+                let mut copy = automatic_forward(ATTACKER_GROUP, 43, GROUP, 9, &poll.poll);
+                copy["message"]["forward_origin"]["chat"]["id"] = json!(ATTACKER_CHANNEL);
+                copy
+            },
+            reply(ATTACKER_GROUP, 44, &mallory, "Also injected", 43),
+            // A real comment in the group, with the message id of one of hers.
+            reply(
+                GROUP,
+                41,
+                &alice,
+                "Alpha, because it lasts",
+                poll.message_id as i32,
+            ),
+        ])
+        .await;
+    world.assert_api_conformance();
+    let store = world.stop_and_open_store().await;
+    let id = PollId {
+        chat: GROUP,
+        number: PollNumber(1),
+    };
+    let comments: Vec<(i64, i32, String)> = store
+        .comments(id)
+        .map(Result::unwrap)
+        .map(|c| (c.chat, c.message_id, c.text))
+        .collect();
+    assert_eq!(
+        comments,
+        [(GROUP, 41, "Alpha, because it lasts".to_owned())]
+    );
+    assert_eq!(store.tally(id).unwrap().unwrap().comments, 1);
+    assert_eq!(store.comment(id, 41).unwrap().unwrap().approvals(), 0);
+    assert_eq!(store.message_role(ATTACKER_GROUP, 40).unwrap(), None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_channels_own_copy_in_its_discussion_group_takes_comments() {
+    const CHANNEL: i64 = -1_001_000_000_700;
+    const DISCUSSION: i64 = -1_001_000_000_701;
+    let mut world = World::start().await;
+    world.fake.set_bot_admin(CHANNEL, true);
+    world
+        .deliver(channel_post(
+            CHANNEL,
+            1,
+            "/newpoll Which? | Alpha | Beta",
+            None,
+        ))
+        .await;
+    let call = world.nth_call("sendPoll", 1).await;
+    let post = call.sent_message_id().unwrap();
+    let poll = world.fake.poll_at(CHANNEL, post).unwrap();
+    world.nth_message_to(CHANNEL, 1).await;
+    let alice = person(2001, "Alice");
+    world
+        .deliver_all(vec![
+            automatic_forward(DISCUSSION, 70, CHANNEL, post as i32, &poll.poll),
+            reply(DISCUSSION, 71, &alice, "Alpha, clearly", 70),
+        ])
+        .await;
+    let store = world.stop_and_open_store().await;
+    let id = PollId {
+        chat: CHANNEL,
+        number: PollNumber(1),
+    };
+    let comment = store.comment_in(id, DISCUSSION, 71).unwrap().unwrap();
+    assert_eq!(comment.text, "Alpha, clearly");
+    assert_eq!(store.tally(id).unwrap().unwrap().comments, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_bot_token_does_not_inherit_the_old_bots_offset() {
+    let fake = common::FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut world = World {
+        fake,
+        dir,
+        moderators: vec![],
+        bot: None,
+    };
+    // The database was last used by another bot, whose update ids were
+    // far ahead of this one's.
+    {
+        let store = pollbot::store::Store::open(&world.db_path()).unwrap();
+        store
+            .write(|changes| {
+                changes.set_last_update(pollbot::store::LastUpdate {
+                    id: 500_000,
+                    at: Utc::now(),
+                    bot: Some(987_654),
+                })
+            })
+            .unwrap();
+        store.flush().unwrap();
+    }
+    world.start_bot();
+    let user = person(4001, "New");
+    let first = world.deliver(message(user.id, 1, &user, "/help")).await;
+    world.nth_message_to(user.id, 1).await;
+    assert!(world.fake.dropped_updates().is_empty());
+    let store = world.stop_and_open_store().await;
+    let last = store.last_update().unwrap().unwrap();
+    assert_eq!((last.id, last.bot), (first, Some(123_456)));
+}
+
+/// Opens the bot's sled database itself (the bot must be stopped) and
+/// replaces every record whose key starts with `kind` and whose value
+/// contains `needle` with bytes that do not decode. Returns how many.
+async fn damage_records(db: &std::path::Path, kind: u8, needle: &str) -> usize {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let db = loop {
+        match sled::Config::new().path(db).open() {
+            Ok(db) => break db,
+            Err(error) => {
+                assert!(tokio::time::Instant::now() < deadline, "{error}");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    };
+    let mut damaged = 0;
+    for entry in db.scan_prefix([kind]) {
+        let (key, value) = entry.unwrap();
+        if String::from_utf8_lossy(&value).contains(needle) {
+            db.insert(key, b"{damaged".to_vec()).unwrap();
+            damaged += 1;
+        }
+    }
+    db.flush().unwrap();
+    damaged
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_that_cannot_be_recorded_is_set_aside_and_the_others_are_recorded() {
+    const GROUP: i64 = -1_001_000_000_800;
+    let moderator = person(1001, "Mod");
+    let (mut world, poll) = group_with_a_poll(GROUP, &moderator).await;
+    let alice = person(2001, "Alice Damaged");
+    let bob = person(2002, "Bob");
+    let carol = person(2003, "Carol");
+    let p = poll.poll_id.as_str();
+    world.deliver(poll_answer(p, &alice, &[0])).await;
+    world.stop_bot().await;
+    // Alice's ballot no longer decodes: any vote of hers fails to record,
+    // every time.
+    assert_eq!(
+        damage_records(&world.db_path(), b'b', "Alice Damaged").await,
+        1
+    );
+    world.start_bot();
+    world
+        .deliver_all(vec![
+            poll_answer(p, &bob, &[1]),
+            poll_answer(p, &alice, &[1]),
+            poll_answer(p, &carol, &[1]),
+        ])
+        .await;
+    let (_, last) = world
+        .fake
+        .push_updates(vec![message(GROUP, 3, &moderator, "/polls")]);
+    assert!(world.fake.wait_acknowledged(last, PATIENCE).await);
+    world.nth_message_to(GROUP, 3).await;
+    world.assert_api_conformance();
+    let store = world.stop_and_open_store().await;
+    let id = PollId {
+        chat: GROUP,
+        number: PollNumber(1),
+    };
+    let ballot = |user: i64| store.ballot(id, user).unwrap().map(|b| b.options);
+    assert_eq!(ballot(bob.id), Some(vec![1]));
+    assert_eq!(ballot(carol.id), Some(vec![1]));
+    let tally = store.tally(id).unwrap().unwrap();
+    // Alice's first vote, from before the damage, stays counted.
+    assert_eq!(tally.counts, [1, 2]);
+    assert_eq!(tally.voters, 3);
+    let aside = store.set_aside_updates().unwrap();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    let (update, raw) = &aside[0];
+    let raw: Value = serde_json::from_slice(raw).unwrap();
+    assert_eq!(raw["update_id"], json!(update));
+    // Kept as teloxide writes the update back (it flattens the voter).
+    assert_eq!(raw["poll_answer"]["poll_id"], json!(p));
+    assert_eq!(raw["poll_answer"]["id"], json!(alice.id));
+    assert_eq!(raw["poll_answer"]["option_ids"], json!([1]));
+    assert_eq!(store.last_update_id().unwrap(), Some(last));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn near_duplicate_and_invisible_options_get_the_usage_reply() {
+    use pollbot::i18n::{self, Language};
+    let en = |key: &str, args: &[(&'static str, i18n::Arg)]| {
+        format!(
+            "{}\n\n{}",
+            i18n::text_with(Language::English, key, args),
+            i18n::text_with(Language::English, "usage-newpoll", &[])
+        )
+    };
+    let mut world = World::start().await;
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "/newpoll Q? | Yes | No | yes",
+            en("error-duplicate-option", &[("option", "yes".into())]),
+        ),
+        (
+            "/newpoll Q? | Caf\u{e9} | Cafe\u{301}",
+            en(
+                "error-duplicate-option",
+                &[("option", "Cafe\u{301}".into())],
+            ),
+        ),
+        (
+            "/newpoll Q? | Yes | \u{200b}\u{200d}",
+            en("error-empty-option", &[]),
+        ),
+        (
+            "/newpoll \u{2060}\u{feff} | Yes | No",
+            en("error-empty-question", &[]),
+        ),
+    ];
+    let chats: Vec<i64> = (0..cases.len() as i64).map(|i| 85_000 + i).collect();
+    world
+        .deliver_all(
+            cases
+                .iter()
+                .zip(&chats)
+                .map(|((text, _), &chat)| message(chat, 1, &person(chat, "Picky"), text))
+                .collect(),
+        )
+        .await;
+    for ((text, expected), &chat) in cases.iter().zip(&chats) {
+        assert_eq!(&world.nth_message_to(chat, 1).await, expected, "{text:?}");
+    }
+    assert!(world.fake.polls().is_empty(), "no poll from any of them");
+    world.assert_api_conformance();
+    world.stop_bot().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_person_approves_once_whatever_identity_and_never_their_own_comment() {
+    use common::updates::message_as_channel_by;
+    const GROUP: i64 = -1_001_000_000_900;
+    let moderator = person(1001, "Mod");
+    let (mut world, poll) = group_with_a_poll(GROUP, &moderator).await;
+    let alice = person(2001, "Alice");
+    let bob = person(2002, "Bob");
+    let carol = person(2003, "Carol");
+    let poll_message = poll.message_id as i32;
+    world
+        .deliver_all(vec![
+            reply(GROUP, 10, &alice, "Alpha, because it lasts", poll_message),
+            // Bob, as two of his channels and as himself.
+            message_as_channel_by(GROUP, 11, -1_002_000_000_001, &bob, "+1", Some(10)),
+            message_as_channel_by(GROUP, 12, -1_002_000_000_002, &bob, "+1", Some(10)),
+            reply(GROUP, 13, &bob, "👍", 10),
+            // Alice, on her own comment.
+            reply(GROUP, 14, &alice, "+1", 10),
+            message_as_channel_by(GROUP, 15, -1_002_000_000_003, &alice, "agree", Some(10)),
+            reaction(GROUP, 10, &alice, &[], &["👍"]),
+            // Carol, once.
+            reaction(GROUP, 10, &carol, &[], &["🔥"]),
+        ])
+        .await;
+    let store = world.stop_and_open_store().await;
+    let id = PollId {
+        chat: GROUP,
+        number: PollNumber(1),
+    };
+    let comment = store.comment(id, 10).unwrap().unwrap();
+    assert_eq!(comment.approvals(), 2, "Bob and Carol");
+    assert_eq!(store.comments(id).count(), 1, "approvals are not comments");
 }

@@ -3,16 +3,25 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Person, PollId};
+use super::{ChatId, Person, PollId};
 
 /// A message that replies to a poll, or to one of its comments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comment {
     pub poll: PollId,
+    /// The chat it was posted in: the poll's own, or the discussion group
+    /// of the poll's channel.
+    #[serde(default)]
+    pub chat: ChatId,
     pub message_id: i32,
     /// The author, when Telegram names one (channels and anonymous admins
     /// post as a chat).
     pub author: Option<Person>,
+    /// The user Telegram gave as its sender (`from`), also when it was
+    /// posted as a chat; for a chat that is usually one of Telegram's
+    /// placeholders (see [`TELEGRAM_PLACEHOLDERS`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender: Option<i64>,
     /// The message this one answers: the poll's or another comment's.
     pub reply_to: i32,
     pub text: String,
@@ -30,6 +39,37 @@ impl Comment {
     pub fn approvals(&self) -> u32 {
         self.approvals_by_users.max(self.approvals_counted)
     }
+
+    /// Whether `approver` (see [`approver`]) may approve this comment:
+    /// anyone but its own author, whichever identity the author posted or
+    /// approves as. Telegram's placeholder senders stand for many people
+    /// and never make a comment someone's own.
+    pub fn may_be_approved_by(&self, approver: i64) -> bool {
+        let authored = self.author.as_ref().is_some_and(|a| a.id == approver);
+        let sent = self
+            .sender
+            .is_some_and(|s| s == approver && !is_placeholder(s));
+        !(authored || sent)
+    }
+}
+
+/// Senders Telegram puts in `from` when a message is sent on behalf of a
+/// chat: @Channel_Bot (as a channel), @GroupAnonymousBot (an anonymous
+/// admin), and Telegram itself (service and automatic messages).
+pub const TELEGRAM_PLACEHOLDERS: [i64; 3] = [136_817_688, 1_087_968_824, 777_000];
+
+fn is_placeholder(user: i64) -> bool {
+    TELEGRAM_PLACEHOLDERS.contains(&user)
+}
+
+/// Who approves a comment with a `+1` reply: the user Telegram names as
+/// the reply's sender, whichever channel identity they send it as, so that
+/// one person is one approval. Replies sent as a chat carry Telegram's
+/// placeholder there: together they count as one approver, since nothing
+/// tells the people behind them apart. Without a sender (a post in a
+/// channel itself), the author.
+pub fn approver(sender: Option<i64>, author: Option<&Person>) -> Option<i64> {
+    sender.or(author.map(|a| a.id))
 }
 
 /// Reactions that count as approval.
@@ -70,6 +110,75 @@ mod tests {
         for text in ["+10", "I agree", "agreed, but", "👍👍 good", "", "同意吗"] {
             assert!(!is_approval_reply(text), "{text:?}");
         }
+    }
+
+    fn comment_by(author: i64, sender: Option<i64>) -> Comment {
+        Comment {
+            poll: PollId {
+                chat: -100,
+                number: super::super::PollNumber(1),
+            },
+            chat: -100,
+            message_id: 10,
+            author: Some(Person {
+                id: author,
+                name: "Author".into(),
+            }),
+            sender,
+            reply_to: 1,
+            text: "A comment".into(),
+            posted_at: DateTime::<Utc>::UNIX_EPOCH,
+            edited_at: None,
+            approvals_by_users: 0,
+            approvals_counted: 0,
+        }
+    }
+
+    const USER: i64 = 42;
+    const OTHER: i64 = 43;
+    const CHANNEL: i64 = -1001111111111;
+    const CHANNEL_BOT: i64 = 136_817_688;
+
+    #[test]
+    fn nobody_approves_their_own_comment() {
+        let own = comment_by(USER, Some(USER));
+        assert!(!own.may_be_approved_by(USER));
+        assert!(own.may_be_approved_by(OTHER));
+        assert!(own.may_be_approved_by(CHANNEL_BOT));
+        // Posted as a channel by a user Telegram names: neither the
+        // channel nor the user approves it.
+        let as_channel = comment_by(CHANNEL, Some(USER));
+        assert!(!as_channel.may_be_approved_by(USER));
+        assert!(!as_channel.may_be_approved_by(CHANNEL));
+        assert!(as_channel.may_be_approved_by(OTHER));
+        // Posted as a channel, sender unknown (Telegram's placeholder):
+        // other channel identities may approve it.
+        let anonymous = comment_by(CHANNEL, Some(CHANNEL_BOT));
+        assert!(anonymous.may_be_approved_by(CHANNEL_BOT));
+        assert!(!anonymous.may_be_approved_by(CHANNEL));
+        // A comment stored before senders were kept.
+        let old = comment_by(USER, None);
+        assert!(!old.may_be_approved_by(USER));
+        assert!(old.may_be_approved_by(OTHER));
+    }
+
+    #[test]
+    fn the_approver_is_the_sender_whatever_identity_they_use() {
+        let channel = |id| Person {
+            id,
+            name: "A channel".into(),
+        };
+        assert_eq!(approver(Some(USER), Some(&channel(CHANNEL))), Some(USER));
+        assert_eq!(
+            approver(Some(USER), Some(&channel(CHANNEL - 1))),
+            Some(USER)
+        );
+        assert_eq!(
+            approver(Some(CHANNEL_BOT), Some(&channel(CHANNEL))),
+            approver(Some(CHANNEL_BOT), Some(&channel(CHANNEL - 1)))
+        );
+        assert_eq!(approver(None, Some(&channel(CHANNEL))), Some(CHANNEL));
+        assert_eq!(approver(None, None), None);
     }
 
     #[test]

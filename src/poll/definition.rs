@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 
 /// Telegram's limit on the number of options in a poll.
 pub const MIN_OPTIONS: usize = 2;
@@ -96,6 +97,51 @@ pub fn telegram_length(text: &str) -> usize {
     text.encode_utf16().count()
 }
 
+/// Whether a character shows nothing by itself: whitespace, controls, and
+/// Unicode's default-ignorable code points (zero-width spaces and joiners,
+/// direction marks, the byte-order mark, variation selectors, tags), plus
+/// the fillers and blanks that render as empty space.
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(
+            c,
+            '\u{ad}'
+                | '\u{34f}'
+                | '\u{61c}'
+                | '\u{115f}'..='\u{1160}'
+                | '\u{17b4}'..='\u{17b5}'
+                | '\u{180b}'..='\u{180f}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{2800}'
+                | '\u{3164}'
+                | '\u{fe00}'..='\u{fe0f}'
+                | '\u{feff}'
+                | '\u{ffa0}'
+                | '\u{fff0}'..='\u{fff8}'
+                | '\u{1bca0}'..='\u{1bca3}'
+                | '\u{1d173}'..='\u{1d17a}'
+                | '\u{e0000}'..='\u{e0fff}'
+        )
+}
+
+/// Whether a text shows nothing at all.
+fn is_blank(text: &str) -> bool {
+    text.chars().all(is_invisible)
+}
+
+/// What two options are compared by: NFKC-normalized, lower case, without
+/// invisible characters, so `Yes`/`yes`, `café` in its two Unicode forms,
+/// full-width `Ｙｅｓ` and `Y\u{200b}es` are one option.
+fn comparison_key(text: &str) -> String {
+    text.nfkc()
+        .filter(|c| !is_invisible(*c))
+        .collect::<String>()
+        .to_lowercase()
+}
+
 /// A poll question: non-empty, at most 300 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -103,6 +149,15 @@ pub struct PollQuestion(String);
 
 impl PollQuestion {
     pub fn parse(text: &str) -> Result<Self, PollError> {
+        if is_blank(text) {
+            return Err(PollError::EmptyQuestion);
+        }
+        Self::checked(text)
+    }
+
+    /// The checks questions have always had; stored polls are read with
+    /// these.
+    fn checked(text: &str) -> Result<Self, PollError> {
         let text = text.trim();
         let chars = telegram_length(text);
         if chars == 0 {
@@ -122,7 +177,7 @@ impl PollQuestion {
 impl TryFrom<String> for PollQuestion {
     type Error = PollError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
+        Self::checked(&value)
     }
 }
 
@@ -132,13 +187,22 @@ impl From<PollQuestion> for String {
     }
 }
 
-/// One answer option: non-empty, at most 100 characters.
+/// One answer option: something visible, at most 100 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct OptionText(String);
 
 impl OptionText {
     pub fn parse(text: &str) -> Result<Self, PollError> {
+        if is_blank(text) {
+            return Err(PollError::EmptyOption);
+        }
+        Self::checked(text)
+    }
+
+    /// The checks options have always had; stored polls are read with
+    /// these, so a poll created before a rule was added still decodes.
+    fn checked(text: &str) -> Result<Self, PollError> {
         let text = text.trim();
         let chars = telegram_length(text);
         if chars == 0 {
@@ -158,7 +222,7 @@ impl OptionText {
 impl TryFrom<String> for OptionText {
     type Error = PollError;
     fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
+        Self::checked(&value)
     }
 }
 
@@ -168,7 +232,8 @@ impl From<OptionText> for String {
     }
 }
 
-/// A poll's options: 2 to 12, all different.
+/// A poll's options: 2 to 12, no two the same after normalization (see
+/// [`comparison_key`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "Vec<OptionText>", into = "Vec<OptionText>")]
 pub struct PollOptions(Vec<OptionText>);
@@ -183,6 +248,19 @@ impl PollOptions {
     }
 
     pub fn new(options: Vec<OptionText>) -> Result<Self, PollError> {
+        let options = Self::counted(options)?;
+        let keys: Vec<String> = options.iter().map(|o| comparison_key(&o.0)).collect();
+        for (i, key) in keys.iter().enumerate() {
+            if keys[..i].contains(key) {
+                return Err(PollError::DuplicateOption(options.0[i].0.clone()));
+            }
+        }
+        Ok(options)
+    }
+
+    /// The checks a poll's options have always had (see
+    /// [`OptionText::checked`]).
+    fn counted(options: Vec<OptionText>) -> Result<Self, PollError> {
         if options.len() < MIN_OPTIONS {
             return Err(PollError::TooFewOptions(options.len()));
         }
@@ -217,7 +295,7 @@ impl PollOptions {
 impl TryFrom<Vec<OptionText>> for PollOptions {
     type Error = PollError;
     fn try_from(value: Vec<OptionText>) -> Result<Self, Self::Error> {
-        Self::new(value)
+        Self::counted(value)
     }
 }
 
@@ -316,6 +394,91 @@ mod tests {
             Err(PollError::OptionTooLong(long.clone(), 101))
         );
         assert_eq!(PollOptions::parse(&["Yes", "No"]).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn options_that_differ_only_in_case_or_normalization_are_duplicates() {
+        assert_eq!(
+            PollOptions::parse(&["Yes", "No", "yes"]),
+            Err(PollError::DuplicateOption("yes".into()))
+        );
+        assert_eq!(
+            PollOptions::parse(&["YES ", " no", "No"]),
+            Err(PollError::DuplicateOption("No".into()))
+        );
+        // "café" precomposed and with a combining accent.
+        assert_eq!(
+            PollOptions::parse(&["caf\u{e9}", "cafe\u{301}"]),
+            Err(PollError::DuplicateOption("cafe\u{301}".into()))
+        );
+        // Full-width letters are the same word after NFKC.
+        assert_eq!(
+            PollOptions::parse(&["Yes", "\u{ff39}\u{ff45}\u{ff53}"]),
+            Err(PollError::DuplicateOption(
+                "\u{ff39}\u{ff45}\u{ff53}".into()
+            ))
+        );
+        // A zero-width space inside a word does not make it another option.
+        assert_eq!(
+            PollOptions::parse(&["Yes", "Y\u{200b}es"]),
+            Err(PollError::DuplicateOption("Y\u{200b}es".into()))
+        );
+        // Different words stay different, in any script.
+        assert_eq!(
+            PollOptions::parse(&["Энергия", "энергетика", "能源", "Energy"])
+                .unwrap()
+                .len(),
+            4
+        );
+        // The option keeps the text its author wrote.
+        let options = PollOptions::parse(&[" Caf\u{e9} ", "Tea"]).unwrap();
+        assert_eq!(options.get(0).unwrap().as_str(), "Caf\u{e9}");
+    }
+
+    #[test]
+    fn invisible_options_and_questions_are_empty() {
+        for invisible in [
+            "\u{200b}",
+            "\u{200b}\u{200c}\u{200d}",
+            "\u{feff}",
+            " \u{2060} ",
+            "\u{200e}\u{200f}",
+            "\u{202e}",
+            "\u{3164}",
+            "\u{2800}",
+            "\u{fe0f}",
+            "\u{e0020}\u{e007f}",
+            "\u{ad}",
+            "\u{0}\u{7}",
+        ] {
+            assert_eq!(
+                PollOptions::parse(&["Yes", invisible]),
+                Err(PollError::EmptyOption),
+                "{invisible:?}"
+            );
+            assert_eq!(
+                PollQuestion::parse(invisible),
+                Err(PollError::EmptyQuestion),
+                "{invisible:?}"
+            );
+        }
+        // Visible text with invisible characters around it is fine.
+        assert_eq!(
+            OptionText::parse("\u{200b}Yes\u{200b}").unwrap().as_str(),
+            "\u{200b}Yes\u{200b}"
+        );
+        assert!(OptionText::parse("👍").is_ok());
+        assert!(OptionText::parse("1").is_ok());
+    }
+
+    #[test]
+    fn stored_polls_decode_even_if_todays_rules_would_refuse_them() {
+        // Written before options were compared after normalization.
+        let stored = r#"["Yes","yes","\u200b"]"#;
+        let options: PollOptions = serde_json::from_str(stored).unwrap();
+        assert_eq!(options.len(), 3);
+        assert!(serde_json::from_str::<PollOptions>(r#"["Yes","Yes"]"#).is_err());
+        assert!(serde_json::from_str::<PollOptions>(r#"["Yes"," "]"#).is_err());
     }
 
     #[test]

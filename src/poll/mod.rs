@@ -10,7 +10,9 @@ mod definition;
 mod tally;
 
 pub use ballot::{Ballot, Person};
-pub use comment::{Comment, is_approval_reply, is_approving_reaction};
+pub use comment::{
+    Comment, TELEGRAM_PLACEHOLDERS, approver, is_approval_reply, is_approving_reaction,
+};
 pub use deadline::{Deadline, DeadlineError};
 pub use definition::{
     ChatId, MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS, MIN_OPTIONS, OptionText, Poll,

@@ -3,6 +3,7 @@
 //! Everything is streamed from the store to the writer, one record at a
 //! time, so exporting a million votes needs no more memory than ten.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
@@ -17,6 +18,20 @@ use crate::store::Store;
 
 /// Makes Excel read the CSV as UTF-8 (Chinese text shows correctly).
 const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
+
+/// A text cell for a CSV file: one that starts with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return gets a leading `'`, so that a spreadsheet
+/// shows it as text instead of running it as a formula (OWASP's advice on
+/// CSV injection: a member named `=HYPERLINK(…)` must not become a link in
+/// the moderator's Excel). Only texts that members wrote (names, options,
+/// comments) go through here; the numbers and dates we write ourselves,
+/// such as a channel's negative id, stay numbers. JSON is never changed.
+fn csv_text(cell: &str) -> Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
+    }
+}
 
 /// Writes `at` as RFC 3339 in UTC to the second, as `to_rfc3339` does for
 /// whole seconds, without going through a format string.
@@ -207,9 +222,9 @@ pub fn votes_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), Expo
     let mut voted_at = String::new();
     for ballot in store.ballots(poll.id) {
         let ballot = ballot?;
-        let options = answers
-            .entry(ballot.options.clone())
-            .or_insert_with(|| option_texts(poll, &ballot.options).join("; "));
+        let options = answers.entry(ballot.options.clone()).or_insert_with(|| {
+            csv_text(&option_texts(poll, &ballot.options).join("; ")).into_owned()
+        });
         user_id.clear();
         write!(user_id, "{}", ballot.voter.id).expect("writing to a String");
         voted_at.clear();
@@ -217,7 +232,7 @@ pub fn votes_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), Expo
         writer.write_record([
             number.as_str(),
             &user_id,
-            &ballot.voter.name,
+            &csv_text(&ballot.voter.name),
             options,
             &voted_at,
         ])?;
@@ -247,11 +262,13 @@ pub fn comments_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), E
     let options = author_options(store, poll)?;
     for comment in store.comments(poll.id) {
         let comment = comment?;
-        writer.serialize(comment_row(
-            poll,
-            &comment,
-            voted_option(&options, &comment),
-        ))?;
+        let row = comment_row(poll, &comment, voted_option(&options, &comment));
+        writer.serialize(CommentRow {
+            user_name: &csv_text(row.user_name),
+            voted_option: csv_text(&row.voted_option).into_owned(),
+            text: &csv_text(row.text),
+            ..row
+        })?;
     }
     writer.flush()?;
     Ok(())

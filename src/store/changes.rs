@@ -6,7 +6,11 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{ChatRecord, Journal, JournalKey, LastUpdate, MessageRole, Result, keys};
+use super::{ChatRecord, Journal, JournalKey, LastUpdate, MessageRole, Purged, Result, keys};
+
+/// How long votes, copies and counts wait for a poll that is not stored:
+/// a poll the bot posts is stored within seconds.
+const EARLY_KEPT_FOR: chrono::TimeDelta = chrono::TimeDelta::days(1);
 use crate::poll::{Ballot, ChatId, Comment, Person, Poll, PollId, PollNumber, PollState, Tally};
 
 /// What became of a vote.
@@ -38,6 +42,22 @@ struct EarlyCounts {
     voters: u64,
     closed: bool,
     at: DateTime<Utc>,
+}
+
+/// A copy of a poll kept until its poll is stored.
+#[derive(Serialize, Deserialize)]
+struct EarlyPollMessage {
+    /// The chat the copy was forwarded from.
+    origin: ChatId,
+    at: DateTime<Utc>,
+}
+
+/// Who sent a message: the author shown, and the user Telegram names as
+/// its sender (see [`Comment::sender`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sender {
+    pub author: Option<Person>,
+    pub user: Option<i64>,
 }
 
 /// What became of a reply.
@@ -174,12 +194,18 @@ impl<'a> Changes<'a> {
             .tree
             .scan_prefix(keys::early_poll_messages(telegram_id))
         {
-            copies.push(entry?.0.to_vec());
+            let (key, value) = entry?;
+            // A copy kept before origins were recorded cannot be checked:
+            // it is dropped.
+            let early = serde_json::from_slice::<EarlyPollMessage>(&value).ok();
+            copies.push((key.to_vec(), early));
         }
-        for key in copies {
+        for (key, early) in copies {
             let (chat, message_id) = keys::chat_and_message_of_early_poll_message(&key);
             self.remove(key);
-            self.add_poll_message(chat, message_id, telegram_id)?;
+            if let Some(EarlyPollMessage { origin, at }) = early {
+                self.add_poll_message(chat, message_id, telegram_id, origin, at)?;
+            }
         }
         Ok(())
     }
@@ -195,17 +221,24 @@ impl<'a> Changes<'a> {
 
     /// Notes another message that carries one of our polls (a forwarded
     /// copy), so that replies to it count as comments.
+    /// Only a copy that comes from the poll's own chat (`origin`: the
+    /// channel Telegram forwarded it from) is taken; `None` otherwise.
     pub fn add_poll_message(
         &mut self,
         chat: ChatId,
         message_id: i32,
         telegram_poll_id: &str,
+        origin: ChatId,
+        at: DateTime<Utc>,
     ) -> Result<Option<PollId>> {
         let Some(poll) = self.poll_by_telegram_id(telegram_poll_id)? else {
             let key = keys::early_poll_message(telegram_poll_id, chat, message_id);
-            self.put_raw(key, Vec::new());
+            self.put(key, &EarlyPollMessage { origin, at })?;
             return Ok(None);
         };
+        if poll.id.chat != origin {
+            return Ok(None);
+        }
         self.put(keys::message(chat, message_id), &MessageRole::Poll(poll.id))?;
         Ok(Some(poll.id))
     }
@@ -304,10 +337,14 @@ impl<'a> Changes<'a> {
         chat: ChatId,
         message_id: i32,
         reply_to: i32,
-        author: Option<Person>,
+        by: Sender,
         text: &str,
         at: DateTime<Utc>,
     ) -> Result<CommentOutcome> {
+        let Sender {
+            author,
+            user: sender,
+        } = by;
         let Some(poll) = self.poll_of_message(chat, reply_to)? else {
             return Ok(CommentOutcome::NotAComment);
         };
@@ -316,8 +353,10 @@ impl<'a> Changes<'a> {
         }
         let comment = Comment {
             poll,
+            chat,
             message_id,
             author,
+            sender,
             reply_to,
             text: text.to_owned(),
             posted_at: at,
@@ -325,9 +364,9 @@ impl<'a> Changes<'a> {
             approvals_by_users: 0,
             approvals_counted: 0,
         };
-        self.put(keys::comment(poll, message_id), &comment)?;
+        self.put(keys::comment(poll, chat, message_id), &comment)?;
         self.put(keys::message(chat, message_id), &MessageRole::Comment(poll))?;
-        self.put_raw(keys::ranking(poll, 0, message_id), Vec::new());
+        self.put_raw(keys::ranking(poll, 0, chat, message_id), Vec::new());
         if let Some(poll) = self.poll(poll)? {
             self.tally(&poll)?.comments += 1;
         }
@@ -350,7 +389,8 @@ impl<'a> Changes<'a> {
     }
 
     /// Adds or withdraws one user's approval of a comment; approving twice
-    /// counts once. `false` if the message is not a comment.
+    /// counts once, and nobody approves their own comment. `false` if the
+    /// message is not a comment, or the approval is the author's own.
     pub fn set_approval(
         &mut self,
         chat: ChatId,
@@ -358,6 +398,13 @@ impl<'a> Changes<'a> {
         user: i64,
         approves: bool,
     ) -> Result<bool> {
+        if approves
+            && self
+                .comment_at(chat, message_id)?
+                .is_some_and(|comment| !comment.may_be_approved_by(user))
+        {
+            return Ok(false);
+        }
         let key = keys::approval(chat, message_id, user);
         let approved = self.get_raw(&key)?.is_some();
         if approved == approves {
@@ -399,21 +446,18 @@ impl<'a> Changes<'a> {
         message_id: i32,
         change: impl FnOnce(&mut Comment),
     ) -> Result<bool> {
-        let Some(poll) = self.comment_poll(chat, message_id)? else {
+        let Some(mut comment) = self.comment_at(chat, message_id)? else {
             return Ok(false);
         };
-        let key = keys::comment(poll, message_id);
-        let Some(mut comment) = self.get::<Comment>(&key)? else {
-            return Ok(false);
-        };
+        let poll = comment.poll;
         let before = comment.approvals();
         change(&mut comment);
         let after = comment.approvals();
         if before != after {
-            self.remove(keys::ranking(poll, before, message_id));
-            self.put_raw(keys::ranking(poll, after, message_id), Vec::new());
+            self.remove(keys::ranking(poll, before, chat, message_id));
+            self.put_raw(keys::ranking(poll, after, chat, message_id), Vec::new());
         }
-        self.put(key, &comment)?;
+        self.put(keys::comment(poll, chat, message_id), &comment)?;
         Ok(true)
     }
 
@@ -436,6 +480,53 @@ impl<'a> Changes<'a> {
     /// Remembers the last Telegram update whose effects this batch holds.
     pub fn set_last_update(&mut self, last: LastUpdate) -> Result<()> {
         self.put(keys::last_update(), &last)
+    }
+
+    /// Keeps an update that cannot be recorded, as JSON, for the
+    /// operator to look at.
+    pub fn set_aside(&mut self, update_id: i64, raw: Vec<u8>) {
+        self.put_raw(keys::set_aside(update_id), raw);
+    }
+
+    /// See [`Store::purge_stale_early`](super::Store::purge_stale_early).
+    pub(super) fn purge_stale_early(&mut self, now: DateTime<Utc>) -> Result<Purged> {
+        let stale = |at: DateTime<Utc>| now - at > EARLY_KEPT_FOR;
+        let mut purged = Purged::default();
+        let mut doomed = Vec::new();
+        for entry in self.tree.scan_prefix([keys::EARLY_VOTE]) {
+            let (key, value) = entry?;
+            let at = serde_json::from_slice::<EarlyVote>(&value)
+                .ok()
+                .map(|v| v.at);
+            if at.is_none_or(stale) {
+                doomed.push(key.to_vec());
+                purged.votes += 1;
+            }
+        }
+        for entry in self.tree.scan_prefix([keys::EARLY_POLL_MESSAGE]) {
+            let (key, value) = entry?;
+            let at = serde_json::from_slice::<EarlyPollMessage>(&value)
+                .ok()
+                .map(|c| c.at);
+            if at.is_none_or(stale) {
+                doomed.push(key.to_vec());
+                purged.copies += 1;
+            }
+        }
+        for entry in self.tree.scan_prefix([keys::EARLY_COUNTS]) {
+            let (key, value) = entry?;
+            let at = serde_json::from_slice::<EarlyCounts>(&value)
+                .ok()
+                .map(|c| c.at);
+            if at.is_none_or(stale) {
+                doomed.push(key.to_vec());
+                purged.counts += 1;
+            }
+        }
+        for key in doomed {
+            self.remove(key);
+        }
+        Ok(purged)
     }
 
     /// Keeps a command until it has been answered; a command answered
@@ -506,6 +597,14 @@ impl<'a> Changes<'a> {
         Ok(self.message_role(chat, message_id)?.map(|role| match role {
             MessageRole::Poll(id) | MessageRole::Comment(id) => id,
         }))
+    }
+
+    /// The comment that message `message_id` of `chat` is, if it is one.
+    fn comment_at(&self, chat: ChatId, message_id: i32) -> Result<Option<Comment>> {
+        let Some(poll) = self.comment_poll(chat, message_id)? else {
+            return Ok(None);
+        };
+        self.get(&keys::comment(poll, chat, message_id))
     }
 
     fn comment_poll(&self, chat: ChatId, message_id: i32) -> Result<Option<PollId>> {

@@ -14,19 +14,25 @@
 //! | `b`  | chat, poll number, user                     | `Ballot`         |
 //! | `i`  | Telegram poll id (UTF-8)                    | chat, number     |
 //! | `m`  | chat, message                               | `MessageRole`    |
-//! | `o`  | chat, poll number, message                  | `Comment`        |
-//! | `r`  | chat, poll number, inverted approvals, msg  | empty (ranking)  |
-//! | `a`  | chat, message, user                         | empty (approval) |
-//! | `v`  | Telegram poll id, 0, user                   | early vote       |
-//! | `w`  | Telegram poll id, 0, chat, message          | early poll copy  |
-//! | `x`  | Telegram poll id                            | early counts     |
+//! | `o`  | chat, poll number, comment chat, message    | `Comment`        |
+//! | `r`  | chat, poll number, inverted approvals, comment chat, message | empty (ranking) |
+//! | `a`  | comment chat, message, user                 | empty (approval) |
+//! | `v`  | Telegram poll id, 0, user                   | early vote (with its time) |
+//! | `w`  | Telegram poll id, 0, chat, message          | early poll copy: origin chat, time |
+//! | `x`  | Telegram poll id                            | early counts (with their time) |
 //! | `q`  | update id                                   | queued command   |
 //! | `k`  | update id                                   | `Journal` of a command's answer |
 //! | `d`  | update id                                   | answered at (Unix s, i64) |
 //! | `e`  | deadline (Unix s), chat, poll number        | empty (open poll with a deadline) |
 //! | `e`  | — (the key `e` alone)                       | empty: the `e`/`n` indexes are built |
 //! | `n`  | chat, poll number                           | empty (closed, results not posted) |
-//! | `u`  | —                                           | last update id   |
+//! | `u`  | —                                           | last update id, time, bot id |
+//! | `f`  | update id                                   | an update set aside (raw JSON) |
+//! | `z`  | —                                           | layout version   |
+//!
+//! Layout versions: 1 had `o` and `r` keys without the comment's chat
+//! (a comment in another chat with the same message id overwrote one);
+//! [`Store::open`](super::Store::open) moves such keys to version 2 once.
 
 use crate::poll::{ChatId, PollId, PollNumber};
 
@@ -48,6 +54,11 @@ pub const JOURNAL: u8 = b'k';
 pub const ANSWERED: u8 = b'd';
 pub const DEADLINE: u8 = b'e';
 pub const TO_ANNOUNCE: u8 = b'n';
+pub const SET_ASIDE: u8 = b'f';
+pub const LAYOUT: u8 = b'z';
+
+/// The layout this code writes.
+pub const LAYOUT_VERSION: u32 = 2;
 
 fn signed(value: i64) -> [u8; 8] {
     ((value as u64) ^ (1 << 63)).to_be_bytes()
@@ -166,6 +177,10 @@ pub fn early_poll_messages(telegram_id: &str) -> Vec<u8> {
 
 /// The chat and message at the end of an early poll message key.
 pub fn chat_and_message_of_early_poll_message(key: &[u8]) -> (ChatId, i32) {
+    chat_and_message_at_end(key)
+}
+
+fn chat_and_message_at_end(key: &[u8]) -> (ChatId, i32) {
     let end = key.len();
     (
         signed_from(&key[end - 12..end - 4]),
@@ -184,20 +199,24 @@ pub fn message(chat: ChatId, message_id: i32) -> Vec<u8> {
     Key::new(MESSAGE).i64(chat).message(message_id).0
 }
 
-pub fn comment(poll: PollId, message_id: i32) -> Vec<u8> {
-    Key::new(COMMENT).poll(poll).message(message_id).0
+/// A comment: its poll, then the chat it was posted in and its message
+/// there (a poll's copy in a discussion group takes comments too, and
+/// message ids are only unique within a chat).
+pub fn comment(poll: PollId, chat: ChatId, message_id: i32) -> Vec<u8> {
+    Key::new(COMMENT).poll(poll).i64(chat).message(message_id).0
 }
 
 pub fn comments_of_poll(poll: PollId) -> Vec<u8> {
     Key::new(COMMENT).poll(poll).0
 }
 
-/// A comment's place in its poll's ranking: most approvals first, then the
-/// earlier message.
-pub fn ranking(poll: PollId, approvals: u32, message_id: i32) -> Vec<u8> {
+/// A comment's place in its poll's ranking: most approvals first, then
+/// by chat and message.
+pub fn ranking(poll: PollId, approvals: u32, chat: ChatId, message_id: i32) -> Vec<u8> {
     Key::new(RANKING)
         .poll(poll)
         .u32(u32::MAX - approvals)
+        .i64(chat)
         .message(message_id)
         .0
 }
@@ -206,9 +225,9 @@ pub fn ranking_of_poll(poll: PollId) -> Vec<u8> {
     Key::new(RANKING).poll(poll).0
 }
 
-/// The message id at the end of a ranking key.
-pub fn message_of_ranking(key: &[u8]) -> i32 {
-    message_from(&key[key.len() - 4..])
+/// The chat and message at the end of a ranking key.
+pub fn chat_and_message_of_ranking(key: &[u8]) -> (ChatId, i32) {
+    chat_and_message_at_end(key)
 }
 
 pub fn approval(chat: ChatId, message_id: i32, user: i64) -> Vec<u8> {
@@ -278,6 +297,64 @@ pub fn last_update() -> Vec<u8> {
     vec![LAST_UPDATE]
 }
 
+/// An update that could not be recorded, kept for the operator.
+pub fn set_aside(update_id: i64) -> Vec<u8> {
+    Key::new(SET_ASIDE).i64(update_id).0
+}
+
+pub fn all_set_aside() -> Vec<u8> {
+    vec![SET_ASIDE]
+}
+
+pub fn update_of_set_aside(key: &[u8]) -> i64 {
+    signed_from(&key[1..])
+}
+
+pub fn layout() -> Vec<u8> {
+    vec![LAYOUT]
+}
+
+/// The chat and message of a `m` key.
+pub fn chat_and_message_of_message(key: &[u8]) -> (ChatId, i32) {
+    chat_and_message_at_end(key)
+}
+
+/// Keys of layout version 1, read once to move them.
+pub mod v1 {
+    use super::*;
+
+    /// `o`, chat, poll number, message.
+    pub const COMMENT_LEN: usize = 1 + 8 + 4 + 4;
+    /// `r`, chat, poll number, inverted approvals, message.
+    pub const RANKING_LEN: usize = 1 + 8 + 4 + 4 + 4;
+
+    #[cfg(test)]
+    pub fn comment(poll: PollId, message_id: i32) -> Vec<u8> {
+        Key::new(COMMENT).poll(poll).message(message_id).0
+    }
+
+    #[cfg(test)]
+    pub fn ranking(poll: PollId, approvals: u32, message_id: i32) -> Vec<u8> {
+        Key::new(RANKING)
+            .poll(poll)
+            .u32(u32::MAX - approvals)
+            .message(message_id)
+            .0
+    }
+
+    /// The poll, approvals and message of a version 1 ranking key.
+    pub fn parts_of_ranking(key: &[u8]) -> (PollId, u32, i32) {
+        let poll = poll_id_from_value(&key[1..13]);
+        let mut inverted = [0u8; 4];
+        inverted.copy_from_slice(&key[13..17]);
+        (
+            poll,
+            u32::MAX - u32::from_be_bytes(inverted),
+            message_from(&key[17..21]),
+        )
+    }
+}
+
 /// Encodes a poll id as a value (for `i` entries).
 pub fn poll_id_value(poll: PollId) -> Vec<u8> {
     Key::new(0).poll(poll).0[1..].to_vec()
@@ -318,9 +395,24 @@ mod tests {
             chat: -3,
             number: PollNumber(1),
         };
-        assert!(ranking(id, 57, 900) < ranking(id, 3, 10));
-        assert!(ranking(id, 3, 10) < ranking(id, 3, 11));
-        assert_eq!(message_of_ranking(&ranking(id, 3, 4242)), 4242);
+        assert!(ranking(id, 57, -3, 900) < ranking(id, 3, -3, 10));
+        assert!(ranking(id, 3, -3, 10) < ranking(id, 3, -3, 11));
+        assert_eq!(
+            chat_and_message_of_ranking(&ranking(id, 3, -1009, 4242)),
+            (-1009, 4242)
+        );
+    }
+
+    #[test]
+    fn comments_of_two_chats_with_one_message_id_have_their_own_keys() {
+        let id = PollId {
+            chat: -3,
+            number: PollNumber(1),
+        };
+        assert_ne!(comment(id, -3, 70), comment(id, -1009, 70));
+        assert!(comment(id, -1009, 70).starts_with(&comments_of_poll(id)));
+        assert_ne!(ranking(id, 0, -3, 70), ranking(id, 0, -1009, 70));
+        assert!(ranking(id, 0, -1009, 70).starts_with(&ranking_of_poll(id)));
     }
 
     #[test]

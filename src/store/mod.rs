@@ -11,14 +11,16 @@
 mod changes;
 mod keys;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use tracing::{info, warn};
 
-pub use changes::{Changes, CommentOutcome, VoteOutcome};
+pub use changes::{Changes, CommentOutcome, Sender, VoteOutcome};
 
 use crate::poll::{Ballot, ChatId, Comment, Poll, PollId, PollNumber, Tally};
 
@@ -47,6 +49,14 @@ pub enum StoreError {
     Corrupt(#[from] serde_json::Error),
 }
 
+impl StoreError {
+    /// Whether the disk failed (rather than a record being damaged): no
+    /// fault of what was being written, so worth trying again.
+    pub fn is_disk_failure(&self) -> bool {
+        matches!(self, StoreError::Sled(sled::Error::Io(_)))
+    }
+}
+
 pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// Per-chat settings and counters.
@@ -70,11 +80,40 @@ impl Default for ChatRecord {
     }
 }
 
-/// The last Telegram update recorded, and when.
+/// The last Telegram update recorded, when, and by which bot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LastUpdate {
     pub id: i64,
     pub at: chrono::DateTime<chrono::Utc>,
+    /// The bot whose update it was (the number before `:` in its token).
+    /// Update ids are the bot's own: another bot's mean nothing. `None`
+    /// in databases written before it was kept: taken as this bot's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bot: Option<i64>,
+}
+
+impl LastUpdate {
+    /// Whether this was recorded by `bot` (or by a version that did not
+    /// note the bot, which was then the only one).
+    pub fn is_of(&self, bot: Option<i64>) -> bool {
+        match (self.bot, bot) {
+            (Some(stored), Some(bot)) => stored == bot,
+            _ => true,
+        }
+    }
+}
+
+/// The bot's user id: the number before `:` in its token.
+pub fn bot_id_of_token(token: &str) -> Option<i64> {
+    token.split_once(':')?.0.parse().ok()
+}
+
+/// Early records purged by [`Store::purge_stale_early`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub votes: usize,
+    pub copies: usize,
+    pub counts: usize,
 }
 
 /// How far the answer to a command got, so that a retry or a restart never
@@ -124,6 +163,10 @@ impl Store {
     /// Opens the database with a page cache of `cache_bytes`: exports and
     /// reports read each record once and need little cache.
     pub fn open_with_cache(path: &Path, cache_bytes: u64) -> Result<Self> {
+        create_private_dir(path).map_err(|source| StoreError::Open {
+            path: path.to_path_buf(),
+            source: source.into(),
+        })?;
         let config = sled::Config::new()
             .path(path)
             .cache_capacity(cache_bytes)
@@ -133,7 +176,11 @@ impl Store {
         let mut tries = 0;
         loop {
             match config.open().map_err(|source| open_error(path, source)) {
-                Ok(db) => return Ok(Self::from_db(db)),
+                Ok(db) => {
+                    let store = Self::from_db(db);
+                    store.migrate()?;
+                    return Ok(store);
+                }
                 Err(StoreError::Locked { .. }) if tries < LOCK_TRIES => {
                     tries += 1;
                     std::thread::sleep(std::time::Duration::from_millis(50));
@@ -149,7 +196,9 @@ impl Store {
             .temporary(true)
             .cache_capacity(CACHE_BYTES)
             .open()?;
-        Ok(Self::from_db(db))
+        let store = Self::from_db(db);
+        store.migrate()?;
+        Ok(store)
     }
 
     fn from_db(db: sled::Db) -> Self {
@@ -167,6 +216,75 @@ impl Store {
         let result = change(&mut changes)?;
         self.db.apply_batch(changes.into_batch()?)?;
         Ok(result)
+    }
+
+    /// Brings a database of an older key layout to today's, once, in one
+    /// atomic batch: version 1 comment (`o`) and ranking (`r`) keys lacked
+    /// the comment's chat. A comment's chat is found from its message
+    /// entry (`m`); where none says, it is the poll's own chat.
+    fn migrate(&self) -> Result<()> {
+        let version = match self.db.get(keys::layout())? {
+            Some(bytes) => serde_json::from_slice::<u32>(&bytes)?,
+            None => 1,
+        };
+        if version >= keys::LAYOUT_VERSION {
+            return Ok(());
+        }
+        let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let mut batch = sled::Batch::default();
+        let mut chats: HashMap<(PollId, i32), ChatId> = HashMap::new();
+        let mut moved = 0usize;
+        if self.db.scan_prefix([keys::COMMENT]).next().is_some() {
+            for entry in self.db.scan_prefix([keys::MESSAGE]) {
+                let (key, value) = entry?;
+                if let Ok(MessageRole::Comment(poll)) = serde_json::from_slice(&value) {
+                    let (chat, message_id) = keys::chat_and_message_of_message(&key);
+                    chats.entry((poll, message_id)).or_insert(chat);
+                }
+            }
+        }
+        let chat_of = |poll: PollId, message_id: i32| {
+            chats.get(&(poll, message_id)).copied().unwrap_or(poll.chat)
+        };
+        for entry in self.db.scan_prefix([keys::COMMENT]) {
+            let (key, value) = entry?;
+            if key.len() != keys::v1::COMMENT_LEN {
+                continue;
+            }
+            let Ok(mut comment) = serde_json::from_slice::<Comment>(&value) else {
+                warn!(key = ?key, "a stored comment does not decode: left where it is");
+                continue;
+            };
+            comment.chat = chat_of(comment.poll, comment.message_id);
+            batch.remove(key);
+            batch.insert(
+                keys::comment(comment.poll, comment.chat, comment.message_id),
+                serde_json::to_vec(&comment)?,
+            );
+            moved += 1;
+        }
+        for entry in self.db.scan_prefix([keys::RANKING]) {
+            let (key, _) = entry?;
+            if key.len() != keys::v1::RANKING_LEN {
+                continue;
+            }
+            let (poll, approvals, message_id) = keys::v1::parts_of_ranking(&key);
+            batch.remove(key);
+            batch.insert(
+                keys::ranking(poll, approvals, chat_of(poll, message_id), message_id),
+                Vec::new(),
+            );
+        }
+        batch.insert(keys::layout(), serde_json::to_vec(&keys::LAYOUT_VERSION)?);
+        self.db.apply_batch(batch)?;
+        self.db.flush()?;
+        if moved > 0 {
+            info!(
+                comments = moved,
+                "comment keys moved to the layout with their chat"
+            );
+        }
+        Ok(())
     }
 
     /// Makes every write so far durable (one fsync).
@@ -288,8 +406,15 @@ impl Store {
         self.scan(keys::comments_of_poll(id))
     }
 
+    /// A comment posted in the poll's own chat.
     pub fn comment(&self, id: PollId, message_id: i32) -> Result<Option<Comment>> {
-        self.get(&keys::comment(id, message_id))
+        self.comment_in(id, id.chat, message_id)
+    }
+
+    /// A comment posted in `chat` (the poll's, or its channel's discussion
+    /// group).
+    pub fn comment_in(&self, id: PollId, chat: ChatId, message_id: i32) -> Result<Option<Comment>> {
+        self.get(&keys::comment(id, chat, message_id))
     }
 
     /// The `limit` most-approved comments, ties to the earlier; reads only
@@ -298,7 +423,8 @@ impl Store {
         let mut top = Vec::with_capacity(limit);
         for entry in self.db.scan_prefix(keys::ranking_of_poll(id)).take(limit) {
             let (key, _) = entry?;
-            if let Some(comment) = self.comment(id, keys::message_of_ranking(&key))? {
+            let (chat, message_id) = keys::chat_and_message_of_ranking(&key);
+            if let Some(comment) = self.comment_in(id, chat, message_id)? {
                 top.push(comment);
             }
         }
@@ -330,6 +456,30 @@ impl Store {
         Ok(self.last_update()?.map(|last| last.id))
     }
 
+    /// Updates that could not be recorded and were set aside, oldest
+    /// first, as (update id, the update as JSON, as teloxide writes it
+    /// back: the same content, not always the same shape as Telegram's).
+    pub fn set_aside_updates(&self) -> Result<Vec<(i64, Vec<u8>)>> {
+        self.db
+            .scan_prefix(keys::all_set_aside())
+            .map(|entry| {
+                let (key, value) = entry?;
+                Ok((keys::update_of_set_aside(&key), value.to_vec()))
+            })
+            .collect()
+    }
+
+    /// Forgets early votes, poll copies and counts kept more than a day
+    /// for a poll that was never stored (the bot failed to post it, or
+    /// they were never ours), and early records that do not decode.
+    pub fn purge_stale_early(&self, now: chrono::DateTime<chrono::Utc>) -> Result<Purged> {
+        let purged = self.write(|changes| changes.purge_stale_early(now))?;
+        if purged != Purged::default() {
+            self.flush()?;
+        }
+        Ok(purged)
+    }
+
     /// Commands stored but not yet answered, oldest first, as
     /// (update id, record).
     pub fn queued_commands(&self) -> Result<Vec<(i64, Vec<u8>)>> {
@@ -341,6 +491,20 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Creates the database directory, if missing, readable by its owner only:
+/// it holds voters' names and ids. An existing directory is left as the
+/// operator set it up.
+fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
 }
 
 fn open_error(path: &Path, source: sled::Error) -> StoreError {
@@ -359,5 +523,200 @@ fn open_error(path: &Path, source: sled::Error) -> StoreError {
             path: path.to_path_buf(),
             source,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::poll::{Person, PollOptions, PollQuestion, PollState};
+    use chrono::{DateTime, TimeDelta, Utc};
+
+    fn at(hours: i64) -> DateTime<Utc> {
+        "2026-12-01T00:00:00Z".parse::<DateTime<Utc>>().unwrap() + TimeDelta::hours(hours)
+    }
+
+    fn new_poll(store: &Store, chat: ChatId, telegram_id: &str) -> Poll {
+        store
+            .write(|changes| {
+                changes.create_poll(chat, |id| Poll {
+                    id,
+                    question: PollQuestion::parse("Q?").unwrap(),
+                    options: PollOptions::parse(&["A", "B"]).unwrap(),
+                    multiple: false,
+                    anonymous: false,
+                    created_at: at(0),
+                    deadline: None,
+                    state: PollState::Open,
+                    closed_at: None,
+                    results_announced: false,
+                    message_id: 50,
+                    telegram_id: telegram_id.into(),
+                    thread: None,
+                })
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn early_records_of_a_poll_never_stored_are_purged_after_a_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let voter = |id| Person {
+            id,
+            name: format!("User {id}"),
+        };
+        store
+            .write(|changes| {
+                // Never stored: kept at hour 0.
+                changes.record_vote("lost", voter(1), &[0], at(0))?;
+                changes.record_vote("lost", voter(2), &[1], at(0))?;
+                changes.add_poll_message(-200, 70, "lost", -100, at(0))?;
+                changes.record_poll_counts("lost", &[3, 4], 7, false, at(0))?;
+                // Still waiting: kept at hour 20.
+                changes.record_vote("late", voter(3), &[1], at(20))?;
+                changes.add_poll_message(-200, 71, "late", -100, at(20))?;
+                changes.record_poll_counts("late", &[0, 1], 1, false, at(20))?;
+                Ok(())
+            })
+            .unwrap();
+        // A day has not passed for any.
+        assert_eq!(store.purge_stale_early(at(24)).unwrap(), Purged::default());
+        assert_eq!(
+            store.purge_stale_early(at(25)).unwrap(),
+            Purged {
+                votes: 2,
+                copies: 1,
+                counts: 1
+            }
+        );
+        assert_eq!(store.purge_stale_early(at(25)).unwrap(), Purged::default());
+        // The ones still waiting are applied when their poll is stored.
+        let poll = new_poll(&store, -100, "late");
+        let tally = store.tally(poll.id).unwrap().unwrap();
+        assert_eq!(tally.voters, 1);
+        assert_eq!(tally.counts, [0, 1]);
+        assert_eq!(
+            store.message_role(-200, 71).unwrap(),
+            Some(MessageRole::Poll(poll.id))
+        );
+        // The purged ones are gone for good.
+        let lost = new_poll(&store, -100, "lost");
+        assert_eq!(store.tally(lost.id).unwrap().unwrap().voters, 0);
+        assert_eq!(store.message_role(-200, 70).unwrap(), None);
+        assert_eq!(store.db.scan_prefix([keys::EARLY_VOTE]).count(), 0);
+        assert_eq!(store.db.scan_prefix([keys::EARLY_POLL_MESSAGE]).count(), 0);
+        assert_eq!(store.db.scan_prefix([keys::EARLY_COUNTS]).count(), 0);
+        // Damaged or old early records (no time) go at the first purge.
+        store
+            .db
+            .insert(keys::early_vote("x", 9), b"{broken".to_vec())
+            .unwrap();
+        store
+            .db
+            .insert(keys::early_poll_message("x", -7, 1), Vec::new())
+            .unwrap();
+        assert_eq!(
+            store.purge_stale_early(at(26)).unwrap(),
+            Purged {
+                votes: 1,
+                copies: 1,
+                counts: 0
+            }
+        );
+    }
+
+    #[test]
+    fn comments_stored_under_the_first_layout_are_moved_once_at_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let poll;
+        {
+            let store = Store::open(dir.path()).unwrap();
+            poll = new_poll(&store, -100, "tg");
+            // Layout 1: comments keyed by poll and message only, one in the
+            // poll's chat and one in a discussion group, as version 1 wrote
+            // them (no `chat` field), and no layout marker.
+            let comment = |message_id: i32, text: &str, approvals: u32| {
+                serde_json::json!({
+                    "poll": poll.id, "message_id": message_id,
+                    "author": {"id": 5, "name": "U"}, "reply_to": 50, "text": text,
+                    "posted_at": "2026-12-01T00:00:00Z", "edited_at": null,
+                    "approvals_by_users": approvals, "approvals_counted": 0
+                })
+            };
+            let db = &store.db;
+            db.remove(keys::layout()).unwrap();
+            for (chat, message_id, text, approvals) in [
+                (-100, 60, "In the group", 1),
+                (-200, 61, "In the discussion", 3),
+            ] {
+                db.insert(
+                    keys::v1::comment(poll.id, message_id),
+                    serde_json::to_vec(&comment(message_id, text, approvals)).unwrap(),
+                )
+                .unwrap();
+                db.insert(
+                    keys::v1::ranking(poll.id, approvals, message_id),
+                    Vec::new(),
+                )
+                .unwrap();
+                db.insert(
+                    keys::message(chat, message_id),
+                    serde_json::to_vec(&MessageRole::Comment(poll.id)).unwrap(),
+                )
+                .unwrap();
+            }
+            db.flush().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let top: Vec<(ChatId, i32, String, u32)> = store
+            .top_comments(poll.id, 5)
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.chat, c.message_id, c.text.clone(), c.approvals()))
+            .collect();
+        assert_eq!(
+            top,
+            [
+                (-200, 61, "In the discussion".to_owned(), 3),
+                (-100, 60, "In the group".to_owned(), 1)
+            ]
+        );
+        assert_eq!(store.comments(poll.id).count(), 2);
+        assert_eq!(
+            store.comment(poll.id, 60).unwrap().unwrap().text,
+            "In the group"
+        );
+        // Approvals keep working on the moved comments.
+        store
+            .write(|changes| changes.set_approval(-200, 61, 77, true))
+            .unwrap();
+        assert_eq!(
+            store
+                .comment_in(poll.id, -200, 61)
+                .unwrap()
+                .unwrap()
+                .approvals(),
+            4
+        );
+        assert_eq!(store.db.get(keys::v1::comment(poll.id, 60)).unwrap(), None);
+        assert_eq!(
+            store.db.scan_prefix(keys::ranking_of_poll(poll.id)).count(),
+            2,
+            "old ranking keys are gone"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_database_directory_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data").join("pollbot");
+        let store = Store::open(&path).unwrap();
+        drop(store);
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "{mode:o}");
     }
 }

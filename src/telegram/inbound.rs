@@ -6,7 +6,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use teloxide::types::{
-    Chat, ChatMemberKind, MaybeAnonymousUser, Message, ReactionType, Update, UpdateKind, User,
+    Chat, ChatMemberKind, MaybeAnonymousUser, Message, MessageOrigin, ReactionType, Update,
+    UpdateKind, User,
 };
 
 use crate::app::command;
@@ -124,12 +125,18 @@ pub fn read(update: &Update) -> Option<Inbound> {
 fn read_message(message: &Message) -> Option<Inbound> {
     // Only Telegram's own copy of a channel post in the channel's discussion
     // group counts: a poll forwarded by hand into another chat does not make
-    // that chat's replies comments of it.
+    // that chat's replies comments of it. The store takes the copy only if
+    // it comes from the poll's own channel: someone who forwards the poll
+    // into their own channel gets an automatic copy in their discussion
+    // group too, from their channel.
     if let Some(poll) = message.poll().filter(|_| message.is_automatic_forward()) {
+        let origin = automatic_forward_origin(message)?;
         return Some(Inbound::Event(Event::PollMessage {
             chat: message.chat.id.0,
             message_id: message.id.0,
             telegram_poll_id: poll.id.0.clone(),
+            origin,
+            at: message.date,
         }));
     }
     let reply_to = message.reply_to_message().map(|m| m.id.0);
@@ -168,9 +175,26 @@ fn read_message(message: &Message) -> Option<Inbound> {
         message_id: message.id.0,
         reply_to,
         author,
+        sender: message.from.as_ref().map(|u| u.id.0 as i64),
         text: message.text().or(message.caption()).map(str::to_owned),
         at: message.date,
     }))
+}
+
+/// The channel an automatic forward comes from: its `sender_chat`, and
+/// the channel of its `forward_origin`; `None` if Telegram names neither,
+/// or two different chats.
+fn automatic_forward_origin(message: &Message) -> Option<i64> {
+    let sender = message.sender_chat.as_ref().map(|c| c.id.0);
+    let origin = match message.forward_origin() {
+        Some(MessageOrigin::Channel { chat, .. }) => Some(chat.id.0),
+        Some(MessageOrigin::Chat { sender_chat, .. }) => Some(sender_chat.id.0),
+        _ => None,
+    };
+    match (sender, origin) {
+        (Some(a), Some(b)) if a != b => None,
+        (a, b) => a.or(b),
+    }
 }
 
 fn person(user: &User) -> Person {

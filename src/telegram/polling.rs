@@ -19,7 +19,7 @@ use tracing::{debug, error, info, warn};
 use super::inbound::{self, Inbound};
 use super::lanes::Activity;
 use crate::ingest;
-use crate::store::{self, LastUpdate, Store};
+use crate::store::{self, Changes, LastUpdate, Purged, Store};
 
 /// Seconds Telegram may hold a `getUpdates` open when there is nothing new.
 pub const LONG_POLL_SECONDS: u32 = 10;
@@ -27,6 +27,12 @@ pub const LONG_POLL_SECONDS: u32 = 10;
 const QUIET_WEEK: chrono::TimeDelta = chrono::TimeDelta::days(6);
 /// The most updates Telegram sends at once.
 pub const BATCH: u8 = 100;
+/// Tries of a whole batch before its updates are recorded one by one and
+/// any that still fails is set aside.
+const BATCH_TRIES: u32 = 3;
+/// How often early votes, copies and counts that never found their poll
+/// are looked for (and once at start).
+const PURGE_EVERY: Duration = Duration::from_secs(60 * 60);
 
 /// The updates the bot asks for.
 pub fn allowed_updates() -> Vec<AllowedUpdate> {
@@ -83,9 +89,26 @@ pub async fn run(
     mut shutdown: watch::Receiver<bool>,
     activity: &Activity,
 ) -> store::Result<()> {
+    // Update ids are per bot: after a new token the old bot's last id
+    // would make Telegram drop the new bot's updates.
+    let me = store::bot_id_of_token(bot.token());
     let mut last = store.last_update()?;
+    if let Some(stored) = last.filter(|l| !l.is_of(me)) {
+        info!(
+            stored_bot = stored.bot,
+            bot = me,
+            "the stored last update is another bot's: starting from whatever Telegram sends"
+        );
+        last = None;
+    }
+    purge_stale_early(store);
+    let mut purged_at = tokio::time::Instant::now();
     let mut backoff = Backoff::new();
     while !*shutdown.borrow() {
+        if purged_at.elapsed() >= PURGE_EVERY {
+            purge_stale_early(store);
+            purged_at = tokio::time::Instant::now();
+        }
         // After a week without updates Telegram numbers them anew, from a
         // random id that may be lower than ours: the old one means nothing.
         if last.is_some_and(|l| Utc::now() - l.at > QUIET_WEEK) {
@@ -125,13 +148,27 @@ pub async fn run(
             continue;
         }
         // A failed write leaves the batch unacknowledged: try it again (the
-        // store is unchanged, batches are atomic) until it is durable.
+        // store is unchanged, batches are atomic). A batch that keeps
+        // failing is then recorded update by update, and an update that
+        // fails by itself is set aside so that it cannot stop the others.
         activity.begin();
+        let mut recorded_through = last_id;
+        let mut tries = 0;
         loop {
+            tries += 1;
             // sled blocks: keep the runtime's other tasks moving meanwhile.
-            match tokio::task::block_in_place(|| record(store, &updates, last_id)) {
+            let result = tokio::task::block_in_place(|| {
+                if tries <= BATCH_TRIES {
+                    record(store, &updates, recorded_through, me)
+                } else {
+                    record_one_by_one(store, &updates, &mut recorded_through, me)
+                }
+            });
+            match result {
                 Ok(recorded) => {
-                    last = recorded.last;
+                    if recorded.last.is_some() {
+                        last = recorded.last;
+                    }
                     if recorded.commands > 0 {
                         activity.request_dispatch();
                         commands.notify_one();
@@ -146,7 +183,7 @@ pub async fn run(
                         return Err(error);
                     }
                     let wait = backoff.next_wait();
-                    error!(%error, ?wait, "cannot record a batch of updates; trying again");
+                    error!(%error, ?wait, tries, "cannot record a batch of updates; trying again");
                     sleep_unless_shutdown(wait, &mut shutdown).await;
                 }
             }
@@ -171,8 +208,14 @@ pub struct Recorded {
 }
 
 /// Applies a batch of updates in one atomic write and flushes it. Updates
-/// at or below `last` were recorded before and are skipped.
-pub fn record(store: &Store, updates: &[Update], last: Option<i64>) -> store::Result<Recorded> {
+/// at or below `last` were recorded before and are skipped. `bot` is the
+/// bot's id, stored with the last update id.
+pub fn record(
+    store: &Store,
+    updates: &[Update],
+    last: Option<i64>,
+    bot: Option<i64>,
+) -> store::Result<Recorded> {
     let recorded = store.write(|changes| {
         let mut newest = last;
         let mut commands = 0;
@@ -182,21 +225,14 @@ pub fn record(store: &Store, updates: &[Update], last: Option<i64>) -> store::Re
                 debug!(update = id, "already recorded; skipped");
                 continue;
             }
-            match inbound::read(update) {
-                Some(Inbound::Event(event)) => {
-                    let applied = ingest::apply(changes, &event)?;
-                    debug!(update = id, ?applied, "applied");
-                }
-                Some(Inbound::Command(command)) => {
-                    if changes.queue_command(id, serde_json::to_vec(&command)?)? {
-                        commands += 1;
-                    }
-                }
-                None => debug!(update = id, "not handled; skipped"),
-            }
+            commands += record_update(changes, update, id)?;
             newest = Some(newest.map_or(id, |n: i64| n.max(id)));
         }
-        let newest = newest.map(|id| LastUpdate { id, at: Utc::now() });
+        let newest = newest.map(|id| LastUpdate {
+            id,
+            at: Utc::now(),
+            bot,
+        });
         if let Some(newest) = newest {
             changes.set_last_update(newest)?;
         }
@@ -207,4 +243,93 @@ pub fn record(store: &Store, updates: &[Update], last: Option<i64>) -> store::Re
     })?;
     store.flush()?;
     Ok(recorded)
+}
+
+/// Applies one update; returns the number of commands it queued (0 or 1).
+fn record_update(changes: &mut Changes, update: &Update, id: i64) -> store::Result<usize> {
+    match inbound::read(update) {
+        Some(Inbound::Event(event)) => {
+            let applied = ingest::apply(changes, &event)?;
+            debug!(update = id, ?applied, "applied");
+            Ok(0)
+        }
+        Some(Inbound::Command(command)) => {
+            let queued = changes.queue_command(id, serde_json::to_vec(&command)?)?;
+            Ok(usize::from(queued))
+        }
+        None => {
+            debug!(update = id, "not handled; skipped");
+            Ok(0)
+        }
+    }
+}
+
+/// Records a batch that failed as a whole, one update per write. An update
+/// whose own write fails is set aside: kept under its id as teloxide writes it back (see
+/// [`Store::set_aside_updates`]), logged, and passed over. A failure of
+/// the disk itself is no update's fault: it ends the attempt, to be tried
+/// again. `recorded_through` follows the progress, so a later try skips
+/// what this one recorded.
+fn record_one_by_one(
+    store: &Store,
+    updates: &[Update],
+    recorded_through: &mut Option<i64>,
+    bot: Option<i64>,
+) -> store::Result<Recorded> {
+    let mut recorded = Recorded {
+        last: None,
+        commands: 0,
+    };
+    for update in updates {
+        let id = i64::from(update.id.0);
+        if recorded_through.is_some_and(|last| id <= last) {
+            continue;
+        }
+        let last = LastUpdate {
+            id,
+            at: Utc::now(),
+            bot,
+        };
+        let one = store.write(|changes| {
+            let commands = record_update(changes, update, id)?;
+            changes.set_last_update(last)?;
+            Ok(commands)
+        });
+        match one {
+            Ok(commands) => recorded.commands += commands,
+            Err(error) if error.is_disk_failure() => return Err(error),
+            Err(error) => {
+                error!(
+                    update = id,
+                    %error,
+                    "cannot record this update: set aside (kept in the store), recording the others"
+                );
+                let raw = serde_json::to_vec(update)
+                    .unwrap_or_else(|_| format!("{update:?}").into_bytes());
+                store.write(|changes| {
+                    changes.set_aside(id, raw);
+                    changes.set_last_update(last)
+                })?;
+            }
+        }
+        *recorded_through = Some(id);
+        recorded.last = Some(last);
+    }
+    store.flush()?;
+    Ok(recorded)
+}
+
+/// Forgets early records that never found their poll; a failure is only
+/// logged (they are tried again at the next purge).
+fn purge_stale_early(store: &Store) {
+    match store.purge_stale_early(Utc::now()) {
+        Ok(purged) if purged != Purged::default() => {
+            info!(
+                ?purged,
+                "forgot early votes, copies or counts of polls never stored"
+            )
+        }
+        Ok(_) => {}
+        Err(error) => warn!(%error, "cannot purge early votes, copies and counts"),
+    }
 }

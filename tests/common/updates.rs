@@ -454,3 +454,42 @@ pub fn in_topic(mut update: Value, thread: i32) -> Value {
     }
     update
 }
+
+/// Telegram's automatic copy of channel `channel_id`'s post `post_id`, a
+/// poll (`poll`: the Poll object), in the channel's discussion group
+/// `group_id`, as message `message_id`: `is_automatic_forward`, sent on
+/// behalf of the channel, from Telegram's service account.
+pub fn automatic_forward(
+    group_id: i64,
+    message_id: i32,
+    channel_id: i64,
+    post_id: i32,
+    poll: &Value,
+) -> Value {
+    let telegram = json!({"id": 777000, "is_bot": false, "first_name": "Telegram"});
+    let mut m = base_message(group_chat(group_id), message_id, Some(telegram));
+    m.insert("sender_chat".into(), channel_chat(channel_id));
+    m.insert("is_automatic_forward".into(), json!(true));
+    m.insert(
+        "forward_origin".into(),
+        json!({"type": "channel", "chat": channel_chat(channel_id), "message_id": post_id, "date": now()}),
+    );
+    m.insert("poll".into(), poll.clone());
+    wrap("message", m)
+}
+
+/// A `message` in supergroup `chat_id` sent as channel `channel_id` by a
+/// user Telegram names in `from` (`sender_chat` is the channel).
+pub fn message_as_channel_by(
+    chat_id: i64,
+    message_id: i32,
+    channel_id: i64,
+    from: &Person,
+    text: &str,
+    reply_to: Option<i32>,
+) -> Value {
+    let mut m = base_message(group_chat(chat_id), message_id, Some(from.user()));
+    m.insert("sender_chat".into(), channel_chat(channel_id));
+    text_fields(&mut m, text);
+    wrap("message", with_reply(m, chat_id, reply_to))
+}
