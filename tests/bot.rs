@@ -79,11 +79,6 @@ fn caption(call: &Call) -> String {
     call.str_param("caption").unwrap_or_default()
 }
 
-/// Waits a moment to show that nothing more happens.
-async fn settle() {
-    tokio::time::sleep(Duration::from_millis(600)).await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn newpoll_posts_a_native_poll_with_its_flags() {
     let mut world = group_world().await;
@@ -116,7 +111,7 @@ async fn newpoll_posts_a_native_poll_with_its_flags() {
     // Each gets its number; the bot is an admin, so no warning.
     assert_eq!(world.nth_message_to(GROUP, 1).await, posted(1));
     assert_eq!(world.nth_message_to(GROUP, 2).await, posted(2));
-    settle().await;
+    world.wait_idle().await;
     assert_eq!(world.fake.calls_to("sendMessage").len(), 2);
     world.assert_api_conformance();
 
@@ -501,7 +496,7 @@ async fn malformed_commands_get_a_reply_that_says_what_is_wrong() {
         let got = world.nth_message_to(500 + i as i64, 1).await;
         assert_eq!(&got, expected, "reply to {text:?}");
     }
-    settle().await;
+    world.wait_idle().await;
     assert!(world.fake.calls_to("sendPoll").is_empty());
     world.assert_api_conformance();
     let store = world.stop_and_open_store().await;
@@ -548,7 +543,7 @@ async fn a_poll_is_found_by_number_reply_or_latest_and_the_bot_suffix_is_underst
     world
         .deliver(message(GROUP, 15, &admin(), "/results@other_bot 1"))
         .await;
-    settle().await;
+    world.wait_idle().await;
     assert_eq!(world.fake.calls_to("sendPhoto").len(), 5);
     world.assert_api_conformance();
 }
@@ -956,7 +951,7 @@ async fn a_poll_forwarded_by_hand_to_another_chat_stays_out_of_reach() {
         world.nth_message_to(member.id, 1).await,
         en("error-no-polls", &[])
     );
-    settle().await;
+    world.wait_idle().await;
     assert!(world.fake.calls_to("stopPoll").is_empty());
     world.deliver(message(GROUP, 2, &admin(), "/results")).await;
     assert_eq!(

@@ -548,7 +548,7 @@ async fn a_5xx_on_a_reply_delays_the_reply_but_does_not_drop_it() {
     while messages_to(&fake, user.id).is_empty() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    world.wait_idle().await;
     let replies: Vec<String> = messages_to(&fake, user.id)
         .iter()
         .filter_map(common::Call::text)
@@ -577,11 +577,26 @@ async fn get_updates_429_retry_after_is_honoured_and_nothing_is_lost() {
         fake.wait_acknowledged(last, Duration::from_secs(20)).await,
         "all acknowledged after the 429"
     );
-    let calls: Vec<common::Call> = fake
-        .all_calls()
-        .into_iter()
-        .filter(|c| c.method == "getUpdates")
-        .collect();
+    // The getUpdates that acknowledged them may still be holding its long
+    // poll open: it is recorded when it returns.
+    let get_updates = || -> Vec<common::Call> {
+        fake.all_calls()
+            .into_iter()
+            .filter(|c| c.method == "getUpdates")
+            .collect()
+    };
+    let deadline = Instant::now() + PATIENCE;
+    let calls = loop {
+        let calls = get_updates();
+        let after_failure = calls
+            .iter()
+            .position(|c| c.failed)
+            .is_some_and(|at| calls.len() > at + 1);
+        if after_failure || Instant::now() > deadline {
+            break calls;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     let limited = calls
         .iter()
         .position(|c| c.failed)
@@ -644,7 +659,7 @@ async fn a_403_reply_is_not_retried_and_a_kicked_bot_marks_the_chat_inactive() {
     let other = person(7002, "Other");
     world.deliver(message(other.id, 1, &other, "/help")).await;
     world.nth_message_to(other.id, 1).await;
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    world.wait_idle().await;
 
     let to_kicked = fake
         .calls_to("sendMessage")

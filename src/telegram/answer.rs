@@ -117,12 +117,16 @@ impl Lane {
         }
     }
 
-    fn language(&self) -> Language {
-        self.edge
-            .store
-            .chat(self.chat)
+    /// The chat's language, or the configured default.
+    async fn language(&self) -> Language {
+        let chat = self.chat;
+        let chosen = self
+            .edge
+            .blocking(move |store| Ok(store.chat(chat)?.language))
+            .await
             .ok()
-            .and_then(|record| record.language)
+            .flatten();
+        chosen
             .and_then(|code| Language::from_code(&code))
             .unwrap_or(self.edge.config.default_language)
     }
@@ -302,7 +306,7 @@ impl Lane {
                 "giving up on a command after an hour"
             );
             let target = reply_target(message);
-            let text = Reply::Internal.text(self.language());
+            let text = Reply::Internal.text(self.language().await);
             let _ = self.say(&mut answer, target, &text).await?;
             return Ok(Handled::Done);
         }
@@ -316,7 +320,7 @@ impl Lane {
             .journal
             .done
             .max(answer.journal.in_flight.map_or(0, |s| s + 1));
-        let text = Reply::Internal.text(self.language());
+        let text = Reply::Internal.text(self.language().await);
         self.say(&mut answer, reply_target(message), &text).await?;
         Ok(())
     }
@@ -348,7 +352,7 @@ impl Lane {
         message: &CommandMessage,
         waiting: &Waiting<'_>,
     ) -> anyhow::Result<Handled> {
-        let language = self.language();
+        let language = self.language().await;
         let target = reply_target(message);
         let parsed = command::parse(&message.text, self.edge.identity.username(), Utc::now());
         let (reply_needed, command) = match parsed {
@@ -812,7 +816,7 @@ impl Lane {
         // Removed from the chat: nobody there to tell.
         if active {
             let mut answer = self.journal(JournalKey::Announce(id)).await?;
-            let language = self.language();
+            let language = self.language().await;
             let target = Target {
                 chat,
                 thread: poll.thread,

@@ -59,8 +59,15 @@ pub async fn run_observed(
     shutdown: impl Future<Output = ()> + Send + 'static,
     activity: Activity,
 ) -> anyhow::Result<()> {
-    let store = Arc::new(Store::open(&config.db_path)?);
-    prepare_store(&store)?;
+    let db_path = config.db_path.clone();
+    let store = tokio::task::spawn_blocking(move || -> anyhow::Result<Store> {
+        let store = Store::open(&db_path)?;
+        prepare_store(&store)?;
+        Ok(store)
+    })
+    .await
+    .context("opening the database panicked")??;
+    let store = Arc::new(store);
     let bot = bot(&config)?;
     let identity = Identity::from_token(&config.token);
     tokio::spawn(identity.clone().learn(bot.clone()));

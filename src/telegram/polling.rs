@@ -92,7 +92,7 @@ pub async fn run(
     // Update ids are per bot: after a new token the old bot's last id
     // would make Telegram drop the new bot's updates.
     let me = store::bot_id_of_token(bot.token());
-    let mut last = store.last_update()?;
+    let mut last = tokio::task::block_in_place(|| store.last_update())?;
     if let Some(stored) = last.filter(|l| !l.is_of(me)) {
         info!(
             stored_bot = stored.bot,
@@ -101,12 +101,12 @@ pub async fn run(
         );
         last = None;
     }
-    purge_stale_early(store);
+    tokio::task::block_in_place(|| purge_stale_early(store));
     let mut purged_at = tokio::time::Instant::now();
     let mut backoff = Backoff::new();
     while !*shutdown.borrow() {
         if purged_at.elapsed() >= PURGE_EVERY {
-            purge_stale_early(store);
+            tokio::task::block_in_place(|| purge_stale_early(store));
             purged_at = tokio::time::Instant::now();
         }
         // After a week without updates Telegram numbers them anew, from a
