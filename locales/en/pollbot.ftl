@@ -66,6 +66,7 @@ error-duplicate-option = "{$option}" appears twice; every option must be differe
 error-poll-ref = "{$arg}" is not a poll number. Write {$command} 3 or {$command} #3, or reply to the poll with {$command}.
 error-extra-arguments = {$command} takes one poll number at most, for example {$command} 3.
 error-export-argument = "{$arg}" is not something /export understands. Write /export [poll] [csv|json], for example /export 3 json.
+error-report-argument = "{$arg}" is not something /report understands. Write /report [poll] [--by poll], for example /report 3 --by 2.
 error-lang-missing = Which language? Write /lang en, /lang zh or /lang ru.
 error-lang-extra = /lang takes one language code: /lang en, /lang zh or /lang ru.
 error-lang-unknown = "{$code}" is not a language I speak. Write /lang en, /lang zh or /lang ru.
@@ -90,6 +91,7 @@ help =
     /results [poll] — chart, tally and the most-approved comments
     /export [poll] [csv|json] — the raw votes and comments as files
     /close [poll] — stop a poll and post its final results
+    /report [poll] [--by poll] — the full report as a page: one section per option, timeline, methodology; --by crosses it with another poll (e.g. age bands)
     /lang en|zh|ru — the language I use in this chat
     Everyone:
     /polls — this chat's polls
@@ -104,6 +106,7 @@ command-newpoll = Start a poll: /newpoll Question? | A | B
 command-results = Chart, tally and top comments
 command-export = Votes and comments as CSV or JSON
 command-close = Stop a poll and post final results
+command-report = Full report: sections per option, timeline, profile
 command-polls = This chat's polls
 command-lang = Language: en, zh, ru
 command-help = How to use the bot

@@ -67,6 +67,7 @@ error-duplicate-option = Вариант «{$option}» повторяется; в
 error-poll-ref = «{$arg}» — не номер опроса. Напишите {$command} 3 или {$command} #3 либо ответьте {$command} на опрос.
 error-extra-arguments = {$command} принимает не больше одного номера опроса, например {$command} 3.
 error-export-argument = /export не понимает «{$arg}». Напишите /export [опрос] [csv|json], например /export 3 json.
+error-report-argument = /report не понимает «{$arg}». Напишите /report [опрос] [--by опрос], например /report 3 --by 2.
 error-lang-missing = Какой язык? Напишите /lang en, /lang zh или /lang ru.
 error-lang-extra = /lang принимает один код языка: /lang en, /lang zh или /lang ru.
 error-lang-unknown = Я не говорю на «{$code}». Напишите /lang en, /lang zh или /lang ru.
@@ -91,6 +92,7 @@ help =
     /results [опрос] — диаграмма, подсчёт и самые одобряемые комментарии
     /export [опрос] [csv|json] — голоса и комментарии файлами
     /close [опрос] — закрыть опрос и опубликовать итоги
+    /report [опрос] [--by опрос] — полный отчёт страницей: раздел на каждый вариант, хронология, методика; --by сопоставляет с другим опросом (например, возрастом)
     /lang en|zh|ru — язык бота в этом чате
     Всем:
     /polls — опросы этого чата
@@ -105,6 +107,7 @@ command-newpoll = Начать опрос: /newpoll Вопрос? | A | B
 command-results = Диаграмма, подсчёт и лучшие комментарии
 command-export = Голоса и комментарии в CSV или JSON
 command-close = Закрыть опрос и опубликовать итоги
+command-report = Полный отчёт: по вариантам, хронология, профиль
 command-polls = Опросы этого чата
 command-lang = Язык: en, zh, ru
 command-help = Как пользоваться ботом

@@ -63,6 +63,7 @@ error-duplicate-option = 选项“{$option}”出现了两次；每个选项都�
 error-poll-ref = “{$arg}”不是投票编号。请写 {$command} 3 或 {$command} #3，或回复该投票并发送 {$command}。
 error-extra-arguments = {$command} 最多只接受一个投票编号，例如 {$command} 3。
 error-export-argument = /export 无法理解“{$arg}”。请写 /export [投票] [csv|json]，例如 /export 3 json。
+error-report-argument = /report 无法理解“{$arg}”。请写 /report [投票] [--by 投票]，例如 /report 3 --by 2。
 error-lang-missing = 要用哪种语言？请写 /lang en、/lang zh 或 /lang ru。
 error-lang-extra = /lang 只接受一个语言代码：/lang en、/lang zh 或 /lang ru。
 error-lang-unknown = 我不会“{$code}”这种语言。请写 /lang en、/lang zh 或 /lang ru。
@@ -87,6 +88,7 @@ help =
     /results [投票] — 图表、计票和最受认同的评论
     /export [投票] [csv|json] — 以文件导出原始投票和评论
     /close [投票] — 结束投票并公布最终结果
+    /report [投票] [--by 投票] — 完整报告页面：每个选项一节、时间线、方法说明；--by 与另一个投票（如年龄段）交叉
     /lang en|zh|ru — 我在这里使用的语言
     所有人：
     /polls — 这里的投票
@@ -101,6 +103,7 @@ command-newpoll = 发起投票：/newpoll 问题？ | A | B
 command-results = 图表、计票和热门评论
 command-export = 以 CSV 或 JSON 导出投票和评论
 command-close = 结束投票并公布最终结果
+command-report = 完整报告：分选项、时间线、参与者构成
 command-polls = 这里的投票
 command-lang = 语言：en、zh、ru
 command-help = 使用说明

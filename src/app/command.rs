@@ -38,6 +38,9 @@ pub enum Command {
     Export(PollRef, ExportFormat),
     /// `/close [poll]`: stop a poll and post its final results.
     Close(PollRef),
+    /// `/report [poll] [--by POLL]`: the full report, profiled by another
+    /// poll's answers with `--by`.
+    Report(PollRef, Option<u32>),
     /// `/polls`: the chat's polls.
     Polls,
     /// `/lang CODE`: the chat's language.
@@ -57,6 +60,7 @@ impl Command {
                 | Command::Results(_)
                 | Command::Export(..)
                 | Command::Close(_)
+                | Command::Report(..)
                 | Command::Lang(_)
         )
     }
@@ -88,6 +92,8 @@ pub enum CommandError {
     ExtraArguments { command: &'static str },
     /// An `/export` argument that is neither a poll nor a format.
     BadExportArgument(String),
+    /// A `/report` argument that is neither a poll nor `--by POLL`.
+    BadReportArgument(String),
     /// `/lang` without a code.
     LangMissing,
     /// `/lang` with a code the bot does not speak.
@@ -135,6 +141,7 @@ pub fn parse(text: &str, bot_username: Option<&str>, now: DateTime<Utc>) -> Pars
         "newpoll" => parse_new_poll(args, now).map(Command::NewPoll),
         "results" => single_poll_ref("/results", args).map(Command::Results),
         "close" => single_poll_ref("/close", args).map(Command::Close),
+        "report" => parse_report(args),
         "export" => parse_export(args),
         "polls" => Ok(Command::Polls),
         "lang" => parse_lang(args),
@@ -154,8 +161,8 @@ pub fn parse(text: &str, bot_username: Option<&str>, now: DateTime<Utc>) -> Pars
 }
 
 /// The commands the bot has.
-pub const NAMES: [&str; 8] = [
-    "newpoll", "results", "export", "close", "polls", "lang", "help", "start",
+pub const NAMES: [&str; 9] = [
+    "newpoll", "results", "export", "close", "report", "polls", "lang", "help", "start",
 ];
 
 /// Whether `text` starts with one of the bot's commands (with or without an
@@ -207,6 +214,27 @@ fn parse_export(args: &str) -> Result<Command, CommandError> {
         }
     }
     Ok(Command::Export(poll, format.unwrap_or(ExportFormat::Csv)))
+}
+
+fn parse_report(args: &str) -> Result<Command, CommandError> {
+    let mut poll = PollRef::Implicit;
+    let mut by = None;
+    let mut words = args.split_whitespace();
+    while let Some(word) = words.next() {
+        if flag_name(word).is_some_and(|f| f.eq_ignore_ascii_case("by")) && by.is_none() {
+            let value = words.next().unwrap_or_default();
+            match poll_ref(value) {
+                Some(n) => by = Some(n),
+                None => return Err(CommandError::BadReportArgument(format!("{word} {value}"))),
+            }
+            continue;
+        }
+        match poll_ref(word) {
+            Some(n) if poll == PollRef::Implicit => poll = PollRef::Number(n),
+            _ => return Err(CommandError::BadReportArgument(word.to_owned())),
+        }
+    }
+    Ok(Command::Report(poll, by))
 }
 
 fn parse_lang(args: &str) -> Result<Command, CommandError> {
@@ -509,6 +537,38 @@ mod tests {
         assert_eq!(
             parse_err("/export 1 2"),
             CommandError::BadExportArgument("2".into())
+        );
+    }
+
+    #[test]
+    fn report_takes_a_poll_and_a_profile_poll() {
+        assert_eq!(
+            parse_ok("/report"),
+            Command::Report(PollRef::Implicit, None)
+        );
+        assert_eq!(
+            parse_ok("/report 3 --by 2"),
+            Command::Report(PollRef::Number(3), Some(2))
+        );
+        assert_eq!(
+            parse_ok("/report —by #2 #3"),
+            Command::Report(PollRef::Number(3), Some(2))
+        );
+        assert_eq!(
+            parse_err("/report --by"),
+            CommandError::BadReportArgument("--by ".into())
+        );
+        assert_eq!(
+            parse_err("/report --by age"),
+            CommandError::BadReportArgument("--by age".into())
+        );
+        assert_eq!(
+            parse_err("/report 1 2"),
+            CommandError::BadReportArgument("2".into())
+        );
+        assert_eq!(
+            parse_err("/report html"),
+            CommandError::BadReportArgument("html".into())
         );
     }
 

@@ -26,6 +26,9 @@ pub fn command_error(language: Language, error: &CommandError) -> String {
         CommandError::ExtraArguments { command } => {
             t("error-extra-arguments", &[("command", (*command).into())])
         }
+        CommandError::BadReportArgument(arg) => {
+            t("error-report-argument", &[("arg", arg.as_str().into())])
+        }
         CommandError::BadExportArgument(arg) => {
             t("error-export-argument", &[("arg", arg.as_str().into())])
         }

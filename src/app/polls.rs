@@ -60,6 +60,7 @@ pub fn create_poll(
     chat: ChatId,
     thread: Option<i32>,
     channel: bool,
+    chat_title: Option<String>,
     new_poll: NewPoll,
     posted: PostedPoll,
     now: DateTime<Utc>,
@@ -67,6 +68,9 @@ pub fn create_poll(
 ) -> store::Result<Poll> {
     let (update_id, journal) = command;
     let poll = store.write(|changes| {
+        if let Some(title) = &chat_title {
+            changes.set_chat_title(chat, title)?;
+        }
         let poll = changes.create_poll(chat, |id| Poll {
             id,
             question: new_poll.question,

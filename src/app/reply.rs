@@ -70,6 +70,12 @@ pub enum Reply {
         number: PollNumber,
         command: String,
     },
+    /// `/report --by` names a poll that cannot profile this one; `key` is
+    /// the locale key saying why, `number` the poll it is about.
+    ProfileRefused {
+        key: &'static str,
+        number: PollNumber,
+    },
     /// Telegram refused to carry out the command.
     Refused(Refusal),
     /// Our own failure, or Telegram failing for too long.
@@ -158,6 +164,9 @@ impl Reply {
                     ("command", command.as_str().into()),
                 ],
             ),
+            Reply::ProfileRefused { key, number } => {
+                with(key, &[("number", number.to_string().into())])
+            }
             Reply::Refused(why) => refusal_text(language, *why),
             Reply::Internal => t("error-internal"),
         }

@@ -19,8 +19,8 @@ use super::lanes::{Handled, Job, Lane, Waiting};
 use crate::app::command::{self, Command, NewPoll, Parsed, PollRef};
 use crate::app::{self, CoalesceKey, ExportOutcome, Reply, ResultsMessage};
 use crate::i18n::Language;
-use crate::poll::{Poll, PollId};
-use crate::report::ExportFormat;
+use crate::poll::{Poll, PollId, PollNumber};
+use crate::report::{self, ExportFormat, FullReportError};
 use crate::store::{Journal, JournalKey};
 
 /// How long a command is retried through outages before it is given up:
@@ -471,6 +471,14 @@ impl Lane {
                 Ok(poll) => return self.close_command(answer, poll, target, language).await,
                 Err(reply) => reply,
             },
+            Command::Report(poll, by) => match self.find(message, poll).await? {
+                Ok(poll) => {
+                    return self
+                        .report(answer, message, &poll, by, target, language)
+                        .await;
+                }
+                Err(reply) => reply,
+            },
         };
         let step = self.say(answer, target, &reply.text(language)).await?;
         Ok(self.after(step).await?.unwrap_or(Handled::Done))
@@ -632,6 +640,7 @@ impl Lane {
                     telegram_id: telegram_poll.id.0.clone(),
                 };
                 let (chat, thread, channel) = (message.chat, message.thread, message.channel);
+                let title = message.chat_title.clone();
                 let command = (answer.key_update_id(), answer.journal);
                 let poll = self
                     .edge
@@ -942,6 +951,95 @@ impl Lane {
                 Ok(Handled::Done)
             }
         }
+    }
+
+    // ----- /report -----
+
+    /// The full report: a photo of the timeline with the headline as its
+    /// caption, then `poll-N-report.html`.
+    async fn report(
+        &self,
+        answer: &mut Answer,
+        message: &CommandMessage,
+        poll: &Poll,
+        by: Option<u32>,
+        target: Target,
+        language: Language,
+    ) -> anyhow::Result<Handled> {
+        let dir = tempfile::tempdir()?;
+        let name = format!("poll-{}-report.html", poll.id.number.0);
+        let path = dir.path().join(&name);
+        let (id, html_path, chat, title) = (
+            poll.id,
+            path.clone(),
+            message.chat,
+            message.chat_title.clone(),
+        );
+        let made = self
+            .edge
+            .blocking(move |store| {
+                if let Some(title) = title {
+                    store.write(|changes| changes.set_chat_title(chat, &title))?;
+                }
+                let html = std::io::BufWriter::new(std::fs::File::create(&html_path)?);
+                Ok(report::write_full_report(
+                    store,
+                    id,
+                    by.map(PollNumber),
+                    language,
+                    html,
+                ))
+            })
+            .await?;
+        let full = match made {
+            Ok(full) => full,
+            Err(error) => {
+                let Some(key) = error.locale_key() else {
+                    return Err(error.into());
+                };
+                let number = match &error {
+                    FullReportError::ProfileNotFound(n) | FullReportError::ProfileAnonymous(n) => *n,
+                    _ => poll.id.number,
+                };
+                let reply = Reply::ProfileRefused { key, number };
+                let step = self.say(answer, target, &reply.text(language)).await?;
+                return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+            }
+        };
+        let bot = &self.edge.bot;
+        let caption = app::fit(&full.headline, app::CAPTION_LIMIT);
+        let photo = self
+            .step(answer, || {
+                let photo = InputFile::memory(full.timeline_png.clone())
+                    .file_name(format!("poll-{}-timeline.png", id.number.0));
+                let mut request = bot
+                    .send_photo(ChatId(target.chat), photo)
+                    .caption(caption.clone());
+                if let Some(thread) = target.thread {
+                    request = request.message_thread_id(ThreadId(MessageId(thread)));
+                }
+                async move { request.await.map(|_| ()) }
+            })
+            .await?;
+        if let Some(handled) = self.after(photo).await? {
+            return Ok(handled);
+        }
+        let document = self
+            .step(answer, || {
+                let document = InputFile::file(path.clone()).file_name(name.clone());
+                let mut request = bot.send_document(ChatId(target.chat), document);
+                if let Some(thread) = target.thread {
+                    request = request.message_thread_id(ThreadId(MessageId(thread)));
+                }
+                if let Some(reply_to) = target.reply_to {
+                    let mut reply = ReplyParameters::new(MessageId(reply_to));
+                    reply.allow_sending_without_reply = Some(true);
+                    request = request.reply_parameters(reply);
+                }
+                async move { request.await.map(|_| ()) }
+            })
+            .await?;
+        Ok(self.after(document).await?.unwrap_or(Handled::Done))
     }
 
     // ----- /export -----

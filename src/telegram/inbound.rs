@@ -34,6 +34,9 @@ pub struct CommandMessage {
     /// The forum topic it was sent in, where the answer goes too.
     #[serde(default)]
     pub thread: Option<i32>,
+    /// The chat's title (groups and channels), for the full report.
+    #[serde(default)]
+    pub chat_title: Option<String>,
     pub at: DateTime<Utc>,
 }
 
@@ -161,6 +164,7 @@ fn read_message(message: &Message) -> Option<Inbound> {
                 .then_some(message.thread_id)
                 .flatten()
                 .map(|thread| thread.0.0),
+            chat_title: message.chat.title().map(str::to_owned),
             at: message.date,
         }));
     }

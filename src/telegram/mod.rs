@@ -268,7 +268,7 @@ fn bot(config: &Config) -> anyhow::Result<Bot> {
 /// The command list Telegram shows, in each language.
 async fn register_commands(bot: Bot) {
     let names = [
-        "newpoll", "results", "export", "close", "polls", "lang", "help",
+        "newpoll", "results", "export", "close", "report", "polls", "lang", "help",
     ];
     for language in Language::ALL {
         let commands: Vec<BotCommand> = names
