@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::Ballot;
+use super::{Ballot, VoteFacts};
 
 /// A poll's counts: per option, and how many voters took part.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -13,6 +13,17 @@ pub struct Tally {
     pub voters: u64,
     /// Comments under the poll.
     pub comments: u64,
+    /// Voters who changed their answer at least once (see
+    /// [`follow_vote`](super::follow_vote)). Zero in tallies stored before
+    /// it was kept.
+    #[serde(default)]
+    pub changers: u64,
+    /// Votes withdrawn.
+    #[serde(default)]
+    pub withdrawals: u64,
+    /// Distinct users who approve at least one of the poll's comments.
+    #[serde(default)]
+    pub approvers: u64,
 }
 
 impl Tally {
@@ -21,7 +32,22 @@ impl Tally {
             counts: vec![0; option_count],
             voters: 0,
             comments: 0,
+            changers: 0,
+            withdrawals: 0,
+            approvers: 0,
         }
+    }
+
+    /// Adds what one answer did to the counters of changes and withdrawals.
+    pub fn count_facts(&mut self, facts: VoteFacts) {
+        self.changers += u64::from(facts.new_changer);
+        self.withdrawals += u64::from(facts.withdrawal);
+    }
+
+    /// Moves the count of distinct approvers by `delta` (see
+    /// [`approvers_delta`](super::approvers_delta)).
+    pub fn count_approvers(&mut self, delta: i64) {
+        self.approvers = self.approvers.saturating_add_signed(delta);
     }
 
     /// Moves one voter from their previous answer to the new one. Either

@@ -20,6 +20,8 @@
 //! | `v`  | Telegram poll id, 0, user                   | early vote       |
 //! | `w`  | Telegram poll id, 0, chat, message          | early poll copy  |
 //! | `x`  | Telegram poll id                            | early counts     |
+//! | `h`  | chat, poll number, user                     | `VoterHistory`   |
+//! | `j`  | chat, poll number, user                     | approvals given  |
 //! | `q`  | update id                                   | queued command   |
 //! | `u`  | —                                           | last update id   |
 
@@ -37,6 +39,8 @@ pub const APPROVAL: u8 = b'a';
 pub const EARLY_VOTE: u8 = b'v';
 pub const EARLY_POLL_MESSAGE: u8 = b'w';
 pub const EARLY_COUNTS: u8 = b'x';
+pub const VOTER_HISTORY: u8 = b'h';
+pub const APPROVER: u8 = b'j';
 pub const QUEUED_COMMAND: u8 = b'q';
 pub const LAST_UPDATE: u8 = b'u';
 
@@ -116,6 +120,26 @@ pub fn ballot(poll: PollId, user: i64) -> Vec<u8> {
 
 pub fn ballots_of_poll(poll: PollId) -> Vec<u8> {
     Key::new(BALLOT).poll(poll).0
+}
+
+/// What a poll remembers of a voter beyond their ballot.
+pub fn voter_history(poll: PollId, user: i64) -> Vec<u8> {
+    Key::new(VOTER_HISTORY).poll(poll).i64(user).0
+}
+
+pub fn voter_histories_of_poll(poll: PollId) -> Vec<u8> {
+    Key::new(VOTER_HISTORY).poll(poll).0
+}
+
+/// How many of a poll's comments a user approves (to count distinct
+/// approvers).
+pub fn approver(poll: PollId, user: i64) -> Vec<u8> {
+    Key::new(APPROVER).poll(poll).i64(user).0
+}
+
+/// The user at the end of a ballot, voter history or approver key.
+pub fn user_of_poll_key(key: &[u8]) -> i64 {
+    signed_from(&key[key.len() - 8..])
 }
 
 pub fn telegram_poll(telegram_id: &str) -> Vec<u8> {
@@ -275,6 +299,10 @@ mod tests {
         };
         assert_eq!(poll_id_from_value(&poll_id_value(id)), id);
         assert_eq!(update_of_queued_command(&queued_command(98765)), 98765);
+        assert_eq!(user_of_poll_key(&voter_history(id, -77)), -77);
+        assert_eq!(user_of_poll_key(&approver(id, 123456789)), 123456789);
+        assert!(voter_history(id, 5).starts_with(&voter_histories_of_poll(id)));
+        assert!(voter_history(id, -5) < voter_history(id, 5));
         let copy = early_poll_message("5012", -1005555555555, 70);
         assert!(copy.starts_with(&early_poll_messages("5012")));
         assert!(!copy.starts_with(&early_poll_messages("501")));
