@@ -15,7 +15,8 @@ fn main() -> std::process::ExitCode {
             poll,
             out,
             lang,
-        } => cli::report(&db, poll, &out, &lang),
+            by,
+        } => cli::report(&db, poll, by, &out, &lang),
         Command::Export {
             db,
             poll,
