@@ -204,11 +204,7 @@ const COMMENTS: [(usize, Option<usize>, &str); 44] = [
         Some(7),
         "Exercises build trust only when observers from both sides are invited. Make that a rule.",
     ),
-    (
-        1377,
-        None,
-        "联合救灾演练最实用：地震和洪水不分国界。",
-    ),
+    (1377, None, "联合救灾演练最实用：地震和洪水不分国界。"),
     (
         1390,
         Some(39),
@@ -423,7 +419,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
         events.push((at, vote(voter(i), &[choice], at)));
     }
     // Four voters in five also give their age group, a little later.
-    let mut ages = Random(0xa9e5_0f_0b5e_7e25);
+    let mut ages = Random(0x00a9_e50f_0b5e_7e25);
     for (i, &choice) in final_choice.iter().enumerate() {
         if ages.below(5) == 0 {
             continue;
