@@ -128,7 +128,10 @@ report-option-stats = { $count ->
    *[other] its voters wrote {$comments_text} comments
 }
 report-option-no-comments = No comments from this option's voters.
-report-comment-meta = {$author} · 👍 {$approvals} · {$date}
+report-comment-meta = {$author} · { $approvals ->
+    [one] {$approvals_text} approval
+   *[other] {$approvals_text} approvals
+} · {$date}
 report-section-timeline = Timeline
 report-timeline-title-day = {$number} New voters per day
 report-timeline-title-hour = {$number} New voters per hour (UTC)

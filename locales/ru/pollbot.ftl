@@ -121,7 +121,7 @@ report-option-stats = { $count ->
    *[many] {$count_text} голосов
 } ({$share}) · комментариев от выбравших: {$comments_text}
 report-option-no-comments = Выбравшие этот вариант не оставили комментариев.
-report-comment-meta = {$author} · 👍 {$approvals} · {$date}
+report-comment-meta = {$author} · одобрений: {$approvals_text} · {$date}
 report-section-timeline = Динамика
 report-timeline-title-day = {$number} Новые участники по дням
 report-timeline-title-hour = {$number} Новые участники по часам (UTC)

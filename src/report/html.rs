@@ -34,7 +34,7 @@ td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 blockquote{margin:.6em 0 .2em;padding:.5em .8em;border-left:4px solid #2563eb;background:#f9fafb;white-space:pre-wrap}\
 .comment{margin-bottom:.8em}\
 .swatch{display:inline-block;width:.75em;height:.75em;border-radius:2px;margin-right:.35em}\
-dl{display:grid;grid-template-columns:minmax(8em,auto) 1fr;gap:.25em 1em;margin:0}\
+dl{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,3fr);gap:.3em 1em;margin:0}\
 dt{color:#4b5563}dd{margin:0}\
 .headline p{margin:.3em 0;font-size:1.05em}\
 footer{margin-top:2em;color:#9ca3af;font-size:.85em}";
@@ -499,8 +499,9 @@ fn write_option(
                 "report-comment-meta",
                 &[
                     ("author", author_name(comment, language).into()),
+                    ("approvals", comment.approvals().into()),
                     (
-                        "approvals",
+                        "approvals_text",
                         format_count(u64::from(comment.approvals())).into()
                     ),
                     (
