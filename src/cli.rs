@@ -29,6 +29,9 @@ pub enum Command {
         /// Where to write the files.
         #[arg(long, default_value = "./demo-output")]
         out: PathBuf,
+        /// Language of the summary, the charts and report.html.
+        #[arg(long, default_value = "en")]
+        lang: String,
     },
     /// Write a poll's report files from a stopped bot's database.
     Report {
@@ -162,6 +165,18 @@ pub fn demo(out: &Path) -> anyhow::Result<()> {
     demo_in(out, Language::English)
 }
 
+/// `pollbot demo --lang CODE`.
+pub fn demo_with_lang(out: &Path, lang: &str) -> anyhow::Result<()> {
+    demo_in(out, parse_language(lang)?)
+}
+
+fn parse_language(lang: &str) -> anyhow::Result<Language> {
+    match Language::from_code(lang) {
+        Some(language) => Ok(language),
+        None => bail!("{lang:?} is not a language pollbot speaks (en, zh, ru)"),
+    }
+}
+
 /// The demo's files in `language`.
 pub fn demo_in(out: &Path, language: Language) -> anyhow::Result<()> {
     let store = Store::temporary().context("cannot create a temporary database")?;
@@ -185,9 +200,7 @@ pub fn report(
     out: &Path,
     lang: &str,
 ) -> anyhow::Result<()> {
-    let Some(language) = Language::from_code(lang) else {
-        bail!("{lang:?} is not a language pollbot speaks (en, zh, ru)");
-    };
+    let language = parse_language(lang)?;
     let store = open_existing(db)?;
     write_report_files(&store, id, by, language, out)
 }

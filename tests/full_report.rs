@@ -347,9 +347,13 @@ fn the_profile_crosses_voters_of_both_polls_and_hides_small_cells() {
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     let html = String::from_utf8(html).unwrap();
     // The small cells show as <5 (escaped), never with their count.
-    assert!(html.contains("<td class=\"n\">80.0% (12)</td><td class=\"n\">&lt;5</td>"));
-    assert!(html.contains("<td class=\"n\">&lt;5</td><td class=\"n\">100.0% (6)</td>"));
-    assert!(!html.contains("(3)</td>"));
+    let shown = |share: &str, count: u32| {
+        format!("<td class=\"n\">{share}<br><span class=\"meta\">{count}</span></td>")
+    };
+    let small = "<td class=\"n\">&lt;5</td>";
+    assert!(html.contains(&format!("{}{small}", shown("80.0%", 12))));
+    assert!(html.contains(&format!("{small}{}", shown("100.0%", 6))));
+    assert!(!html.contains("\"meta\">3</span>"));
 }
 
 #[test]

@@ -29,8 +29,9 @@ h3{font-size:1.05rem;margin:1.2em 0 .3em}\
 img{display:block;max-width:100%;height:auto;margin:.6em 0}\
 .scroll{overflow-x:auto}\
 table{border-collapse:collapse;width:100%;font-size:.95em}\
-th,td{padding:5px 8px;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top}\
-td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}\
+th,td{padding:5px 6px;border-bottom:1px solid #e5e7eb;text-align:left;vertical-align:top;overflow-wrap:normal}\
+td:first-child{min-width:6em}\
+td.n,th.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}th.n{white-space:normal}\
 blockquote{margin:.6em 0 .2em;padding:.5em .8em;border-left:4px solid #2563eb;background:#f9fafb;white-space:pre-wrap}\
 .comment{margin-bottom:.8em}\
 .swatch{display:inline-block;width:.75em;height:.75em;border-radius:2px;margin-right:.35em}\
@@ -642,11 +643,19 @@ fn write_profile(
             format_count(profile.row_voters[section.index])
         )?;
         for cell in profile.row(section.index) {
-            write!(
-                out,
-                "<td class=\"n\">{}</td>",
-                escape_html(&cell_text(cell))
-            )?;
+            match cell {
+                Cell::Small => write!(
+                    out,
+                    "<td class=\"n\">{}</td>",
+                    escape_html(&cell_text(cell))
+                )?,
+                // The count under the share keeps the columns narrow on a phone.
+                Cell::Shown { count, share } => write!(
+                    out,
+                    "<td class=\"n\">{share}<br><span class=\"meta\">{}</span></td>",
+                    format_count(count)
+                )?,
+            }
         }
         writeln!(out, "</tr>")?;
     }
