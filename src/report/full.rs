@@ -67,9 +67,10 @@ pub enum FullReportError {
     Io(#[from] std::io::Error),
 }
 
-/// The locale key of the reply that explains a refused `--by`, for the
-/// errors that are the user's mistake; `None` for internal failures.
 impl FullReportError {
+    /// The locale key of the reply that explains a refused `--by` (the
+    /// errors that are the user's mistake; the text takes `$number`, e.g.
+    /// `#3`); `None` for internal failures, which get an apology.
     pub fn locale_key(&self) -> Option<&'static str> {
         match self {
             Self::ProfileNotFound(_) => Some("error-by-not-found"),
