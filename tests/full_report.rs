@@ -234,9 +234,18 @@ fn changed_and_withdrawn_votes_are_counted_exactly_and_survive_reopening() {
     assert_eq!(tally.withdrawals, 3);
 
     let data = load(&store, id, None).unwrap();
-    // 5's first vote (minute 2) is the earliest, though withdrawn.
+    // 5's first vote (minute 2) is the earliest, though withdrawn; 5's
+    // withdrawal (80) the latest answer that did something.
     assert_eq!(data.first_vote, Some(at(2)));
-    assert_eq!(data.last_vote, Some(at(72)));
+    assert_eq!(data.last_vote, Some(at(80)));
+    // The changer keeps their first vote time in their ballot.
+    let ballot = store.ballot(id, 1).unwrap().unwrap();
+    assert_eq!(
+        (ballot.voted_at, ballot.first_voted_at),
+        (at(30), Some(at(10)))
+    );
+    let ballot = store.ballot(id, 4).unwrap().unwrap();
+    assert_eq!(ballot.first_voted_at, Some(at(70)));
     // Each standing voter counted once in the timeline, at their first vote.
     let timeline_total: u64 = data.timeline.totals().iter().sum();
     assert_eq!(timeline_total, 4);

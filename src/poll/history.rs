@@ -32,6 +32,9 @@ pub struct VoteFacts {
     pub new_changer: bool,
     /// The answer withdrew a current vote.
     pub withdrawal: bool,
+    /// The answer did something: a vote, or a withdrawal of a standing one
+    /// (its time counts as an answer's).
+    pub counted: bool,
 }
 
 /// Follows one answer: `previous` is the voter's current ballot (if any),
@@ -61,9 +64,13 @@ pub fn follow_vote(
             last: b.options.clone(),
         })
     });
-    let mut facts = VoteFacts::default();
+    let mut facts = VoteFacts {
+        counted: true,
+        ..VoteFacts::default()
+    };
     if current.is_withdrawal() {
         facts.withdrawal = previous.is_some();
+        facts.counted = facts.withdrawal;
         return (history, facts);
     }
     let Some(mut history) = history else {
@@ -177,6 +184,11 @@ mod tests {
         // A withdrawal from someone who never voted is nothing.
         let (history, changers, withdrawals) = run(&[(&[], 1)]);
         assert_eq!((history, changers, withdrawals), (None, 0, 0));
+        let (_, facts) = follow_vote(None, None, &ballot(&[], 1));
+        assert_eq!(facts, VoteFacts::default());
+        assert!(!facts.counted);
+        let (_, facts) = follow_vote(None, Some(&ballot(&[1], 1)), &ballot(&[], 2));
+        assert!(facts.counted && facts.withdrawal);
     }
 
     #[test]

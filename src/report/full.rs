@@ -8,15 +8,14 @@
 //! a thousand. [`write_full_report`] is what the bot's `/report` and
 //! `pollbot report` call.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 
 use super::{PollReport, breakdown, chart, html};
 use crate::i18n::Language;
-use crate::poll::{
-    Ballot, Comment, Poll, PollId, PollNumber, Share, shares_of_total, shares_of_voters,
-};
+use crate::poll::{Comment, Poll, PollId, PollNumber, Share, shares_of_total, shares_of_voters};
 use crate::store::{Store, StoreError};
 
 /// How many comments each option's section quotes.
@@ -127,9 +126,9 @@ pub struct FullReportData {
     pub comments: u64,
     /// Approvals of all its comments.
     pub approvals: u64,
-    /// The earliest first vote (withdrawn voters included).
+    /// The earliest answer (of voters who withdrew too).
     pub first_vote: Option<DateTime<Utc>>,
-    /// The latest answer among the votes that stand.
+    /// The latest answer, a withdrawal included.
     pub last_vote: Option<DateTime<Utc>>,
     /// New voters over time, by the option they hold now.
     pub timeline: Timeline,
@@ -168,30 +167,34 @@ impl FullReportData {
         let end = report_end(poll);
         let mut timeline = Timeline::new(poll.created_at, end, options);
         let mut profile = by_poll.map(|by| Profile::new(options, by));
-        let mut first_vote: Option<DateTime<Utc>> = None;
-        let mut last_vote: Option<DateTime<Utc>> = None;
+        // Kept by the store since it counts them; an older database's tally
+        // lacks them, and its ballots give what is known.
+        let mut first_vote = report.tally.first_vote_at;
+        let mut last_vote = report.tally.last_vote_at;
 
-        // Ballots, voter histories and the other poll's ballots all come in
-        // user id order: one merged pass over the three.
-        let mut histories = store.voter_histories(id).peekable();
+        // Comment authors first, so that the pass over the ballots can note
+        // what they chose: looking each one up among a million ballots would
+        // go to disk every time.
+        let mut author_options: HashMap<i64, Vec<u8>> = HashMap::new();
+        for comment in store.comments(id) {
+            if let Some(author) = comment?.author {
+                author_options.insert(author.id, Vec::new());
+            }
+        }
+
+        // This poll's ballots and the other poll's both come in user id
+        // order: one merged pass over the two.
         let mut others = profile.as_ref().map(|p| store.ballots(p.by.id).peekable());
         for ballot in store.ballots(id) {
             let ballot = ballot?;
             let user = ballot.voter.id;
-            let mut first = ballot.voted_at;
-            while let Some(entry) =
-                histories.next_if(|h| h.as_ref().map_or(true, |(u, _)| *u <= user))
-            {
-                let (u, history) = entry?;
-                if u == user {
-                    first = first.min(history.first_voted_at);
-                } else {
-                    first_vote = earliest(first_vote, history.first_voted_at);
-                }
-            }
-            first_vote = earliest(first_vote, first);
+            let first = ballot.first_voted_at.unwrap_or(ballot.voted_at);
+            first_vote = Some(first_vote.map_or(first, |f| f.min(first)));
             last_vote = Some(last_vote.map_or(ballot.voted_at, |l| l.max(ballot.voted_at)));
             timeline.add(first, &ballot.options);
+            if let Some(options) = author_options.get_mut(&user) {
+                options.clone_from(&ballot.options);
+            }
             if let (Some(profile), Some(others)) = (profile.as_mut(), others.as_mut()) {
                 while let Some(other) =
                     others.next_if(|b| b.as_ref().map_or(true, |b| b.voter.id <= user))
@@ -202,10 +205,6 @@ impl FullReportData {
                     }
                 }
             }
-        }
-        for entry in histories {
-            let (_, history) = entry?;
-            first_vote = earliest(first_vote, history.first_voted_at);
         }
 
         let mut sections = sections(&report);
@@ -218,10 +217,10 @@ impl FullReportData {
             let Some(author) = &comment.author else {
                 continue;
             };
-            let Some(ballot) = store.ballot(id, author.id)? else {
-                continue;
-            };
-            add_comment(&mut sections, &ballot, &comment);
+            // Authors who withdrew (or never voted) hold no option.
+            if let Some(options) = author_options.get(&author.id) {
+                add_comment(&mut sections, options, &comment);
+            }
         }
         let chat_title = store.chat(id.chat)?.title;
         Ok(Self {
@@ -252,10 +251,6 @@ impl FullReportData {
             .find(|s| s.comments == most)
             .filter(|s| s.comments > 0)
     }
-}
-
-fn earliest(current: Option<DateTime<Utc>>, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    Some(current.map_or(at, |c| c.min(at)))
 }
 
 /// The poll `--by` names, if it can be crossed with `poll`.
@@ -307,12 +302,13 @@ fn sections(report: &PollReport) -> Vec<OptionSection> {
     sections
 }
 
-/// Counts a comment for each option its author holds now, and keeps it if
-/// it is among that option's most approved.
-pub fn add_comment(sections: &mut [OptionSection], author_ballot: &Ballot, comment: &Comment) {
+/// Counts a comment for each option its author holds now (`author_options`,
+/// option indexes), and keeps it if it is among that option's most
+/// approved.
+pub fn add_comment(sections: &mut [OptionSection], author_options: &[u8], comment: &Comment) {
     for section in sections
         .iter_mut()
-        .filter(|s| author_ballot.options.contains(&(s.index as u8)))
+        .filter(|s| author_options.contains(&(s.index as u8)))
     {
         section.comments += 1;
         let rank = |c: &Comment| (std::cmp::Reverse(c.approvals()), c.message_id);
@@ -481,7 +477,7 @@ impl Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::poll::{Person, PollOptions, PollQuestion, PollState};
+    use crate::poll::{PollOptions, PollQuestion, PollState};
 
     fn at(text: &str) -> DateTime<Utc> {
         text.parse().unwrap()
@@ -628,11 +624,7 @@ mod tests {
 
     #[test]
     fn each_option_keeps_its_own_voters_three_most_approved_comments() {
-        let voter = Person {
-            id: 1,
-            name: "V".into(),
-        };
-        let ballot = |o: &[u32]| Ballot::new(voter.clone(), o, 3, true, Utc::now()).unwrap();
+        let ballot = |o: &[u8]| o.to_vec();
         let mut sections: Vec<OptionSection> = (0..3)
             .map(|index| OptionSection {
                 index,

@@ -252,7 +252,8 @@ impl<'a> Changes<'a> {
             return Ok(VoteOutcome::NotAccepted(id));
         }
         let user = voter.id;
-        let Some(ballot) = Ballot::new(voter, option_ids, poll.options.len(), poll.multiple, at)
+        let Some(mut ballot) =
+            Ballot::new(voter, option_ids, poll.options.len(), poll.multiple, at)
         else {
             return Ok(VoteOutcome::Invalid(id));
         };
@@ -262,11 +263,12 @@ impl<'a> Changes<'a> {
         let history: Option<VoterHistory> = self.get(&history_key)?;
         let (history, facts) = follow_vote(history, previous.as_ref(), &ballot);
         if let Some(history) = history {
+            ballot.first_voted_at = Some(history.first_voted_at);
             self.put(history_key, &history)?;
         }
         let tally = self.tally(&poll)?;
         tally.replace(previous.as_ref(), Some(&ballot));
-        tally.count_facts(facts);
+        tally.count_facts(facts, at);
         if ballot.is_withdrawal() {
             self.remove(ballot_key);
         } else {

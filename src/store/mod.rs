@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 pub use changes::{Changes, CommentOutcome, VoteOutcome};
 
-use crate::poll::{Ballot, ChatId, Comment, Poll, PollId, PollNumber, Tally, VoterHistory};
+use crate::poll::{Ballot, ChatId, Comment, Poll, PollId, PollNumber, Tally};
 
 /// Tries to open a locked database (50 ms apart) before saying it is in use.
 const LOCK_TRIES: u32 = 20;
@@ -220,24 +220,6 @@ impl Store {
     /// A poll's ballots in user id order, read lazily.
     pub fn ballots(&self, id: PollId) -> impl Iterator<Item = Result<Ballot>> + '_ {
         self.scan(keys::ballots_of_poll(id))
-    }
-
-    /// What the poll remembers of each voter who ever voted (withdrawn ones
-    /// too), as (user, history), in user id order like [`Store::ballots`],
-    /// read lazily.
-    pub fn voter_histories(
-        &self,
-        id: PollId,
-    ) -> impl Iterator<Item = Result<(i64, VoterHistory)>> + '_ {
-        self.db
-            .scan_prefix(keys::voter_histories_of_poll(id))
-            .map(|entry| {
-                let (key, value) = entry?;
-                Ok((
-                    keys::user_of_poll_key(&key),
-                    serde_json::from_slice(&value)?,
-                ))
-            })
     }
 
     /// A poll's comments in message order, read lazily.
