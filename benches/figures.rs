@@ -12,7 +12,8 @@
 //! on 127.0.0.1 only. Nothing else is contacted.
 //!
 //! `FIGURES_QUICK=1` runs everything at a small scale (a smoke test);
-//! `FIGURES_ONLY=2,5` runs only those figures (3 and 4 go together);
+//! `FIGURES_ONLY=2,5` runs only those figures (3 and 4 go together; 7, the
+//! full report, builds the same polls as 3 and 4);
 //! `FIGURES_DB_DIR=DIR` keeps the databases of figures 3 and 4 in DIR.
 
 #[path = "../tests/common/fake_telegram.rs"]
@@ -75,7 +76,7 @@ struct Scale {
     memory_votes: usize,
     /// Figure 6: starts.
     starts: usize,
-    /// Figure 7: rounds of /help in the quiet chats, per run.
+    /// Figure 8: rounds of /help in the quiet chats, per run.
     fairness_rounds: usize,
 }
 
@@ -903,8 +904,14 @@ fn main() {
     if want("2") {
         figure_2(&mut table, &scale, &runtime, apply_rate);
     }
-    if want("3") || want("4") {
-        figures_3_4(&mut table, &scale, &runtime);
+    if want("3") || want("4") || want("7") {
+        let polls = BuiltPolls::build(&scale);
+        if want("3") || want("4") {
+            figures_3_4(&mut table, &scale, &runtime, &polls);
+        }
+        if want("7") {
+            figure_7(&mut table, &scale, &polls);
+        }
     }
     if want("5") {
         figure_5(&mut table, &scale, &runtime);
@@ -912,12 +919,12 @@ fn main() {
     if want("6") {
         figure_6(&mut table, &scale, &runtime);
     }
-    if want("7") {
-        figure_7(&mut table, &scale, &runtime);
+    if want("8") {
+        figure_8(&mut table, &scale, &runtime);
     }
     println!("{header}");
     println!(
-        "Benchmarks: ingest, /results and export at a million votes (medians; total {:.0} s)",
+        "Benchmarks: ingest, /results, export and the full report at a million votes (medians; total {:.0} s)",
         started.elapsed().as_secs_f64()
     );
     table.print();
@@ -1034,49 +1041,94 @@ fn figure_2(
     );
 }
 
-fn figures_3_4(table: &mut Table, scale: &Scale, runtime: &tokio::runtime::Runtime) {
-    // FIGURES_DB_DIR keeps the databases (for profiling); it must be empty.
-    let kept = std::env::var_os("FIGURES_DB_DIR").map(std::path::PathBuf::from);
-    let temporary = tempfile::tempdir().unwrap();
-    let work = kept.as_deref().unwrap_or(temporary.path());
-    let big_db = work.join("big");
-    let small_db = work.join("small");
-    progress(format!(
-        "3. building a poll with {} votes and {} comments with approvals",
-        thousands(scale.big_votes as f64),
-        thousands(scale.big_comments as f64)
-    ));
-    let build = Instant::now();
-    let (id, big_approvals) = {
-        let store = Store::open(&big_db).unwrap();
-        let approvals = populate(&store, scale.big_votes, scale.big_comments);
-        (
-            PollId {
-                chat: CHAT,
-                number: PollNumber(1),
-            },
-            approvals,
-        )
-    };
-    let build_time = build.elapsed();
-    {
-        let store = Store::open(&small_db).unwrap();
-        populate(&store, scale.small_votes, scale.small_comments);
+/// The polls of figures 3, 4 and 7: a large one, a tenth of it and a small
+/// one, each in its own database.
+struct BuiltPolls {
+    /// Kept until the figures are done (unless FIGURES_DB_DIR is set).
+    _temporary: tempfile::TempDir,
+    work: std::path::PathBuf,
+    big_db: std::path::PathBuf,
+    medium_db: std::path::PathBuf,
+    small_db: std::path::PathBuf,
+    id: PollId,
+    big_approvals: usize,
+    build_time: Duration,
+}
+
+impl BuiltPolls {
+    fn build(scale: &Scale) -> Self {
+        // FIGURES_DB_DIR keeps the databases (for profiling); it must be empty.
+        let kept = std::env::var_os("FIGURES_DB_DIR").map(std::path::PathBuf::from);
+        let temporary = tempfile::tempdir().unwrap();
+        let work = kept.unwrap_or_else(|| temporary.path().to_path_buf());
+        let big_db = work.join("big");
+        let small_db = work.join("small");
+        progress(format!(
+            "3. building a poll with {} votes and {} comments with approvals",
+            thousands(scale.big_votes as f64),
+            thousands(scale.big_comments as f64)
+        ));
+        let build = Instant::now();
+        let (id, big_approvals) = {
+            let store = Store::open(&big_db).unwrap();
+            let approvals = populate(&store, scale.big_votes, scale.big_comments);
+            (
+                PollId {
+                    chat: CHAT,
+                    number: PollNumber(1),
+                },
+                approvals,
+            )
+        };
+        let build_time = build.elapsed();
+        {
+            let store = Store::open(&small_db).unwrap();
+            populate(&store, scale.small_votes, scale.small_comments);
+        }
+        // A tenth of the large poll, to tell memory that grows with the poll
+        // from memory that is bounded (sled's page cache).
+        let medium_db = work.join("medium");
+        {
+            let store = Store::open(&medium_db).unwrap();
+            populate(&store, scale.big_votes / 10, scale.big_comments / 10);
+        }
+        Self {
+            _temporary: temporary,
+            work,
+            big_db,
+            medium_db,
+            small_db,
+            id,
+            big_approvals,
+            build_time,
+        }
     }
-    // A tenth of the large poll, to tell memory that grows with the poll
-    // from memory that is bounded (sled's page cache).
-    let medium_db = work.join("medium");
-    {
-        let store = Store::open(&medium_db).unwrap();
-        populate(&store, scale.big_votes / 10, scale.big_comments / 10);
-    }
+}
+
+fn figures_3_4(
+    table: &mut Table,
+    scale: &Scale,
+    runtime: &tokio::runtime::Runtime,
+    polls: &BuiltPolls,
+) {
+    let BuiltPolls {
+        work,
+        big_db,
+        medium_db,
+        small_db,
+        id,
+        big_approvals,
+        build_time,
+        ..
+    } = polls;
+    let (id, big_approvals, build_time) = (*id, *big_approvals, *build_time);
     progress(format!(
         "3. built in {:.1} s ({} approvals); timing /results",
         build_time.as_secs_f64(),
         thousands(big_approvals as f64)
     ));
-    let big = results_figure(&big_db, id, 15);
-    let small = results_figure(&small_db, id, 15);
+    let big = results_figure(big_db, id, 15);
+    let small = results_figure(small_db, id, 15);
     table.row(
         "3",
         &format!(
@@ -1128,19 +1180,19 @@ fn figures_3_4(table: &mut Table, scale: &Scale, runtime: &tokio::runtime::Runti
     progress("4. export: votes_csv in-process, then `pollbot export` (3 runs each)");
     let out = work.join("out");
     std::fs::create_dir_all(&out).unwrap();
-    let (open_secs, csv_secs, comments_secs, csv_bytes) = export_in_process(&big_db, id, &out);
+    let (open_secs, csv_secs, comments_secs, csv_bytes) = export_in_process(big_db, id, &out);
     let mut big_runs = Vec::new();
     let mut medium_runs = Vec::new();
     let mut small_runs = Vec::new();
     let mut opened = Vec::new();
     runtime.block_on(async {
-        for db in [&big_db, &medium_db] {
+        for db in [big_db, medium_db] {
             opened.push(open_only_binary(db, id, &out.join("open")).await);
         }
         for _ in 0..3 {
-            big_runs.push(export_binary(&big_db, id, &out.join("big")).await);
-            medium_runs.push(export_binary(&medium_db, id, &out.join("medium")).await);
-            small_runs.push(export_binary(&small_db, id, &out.join("small")).await);
+            big_runs.push(export_binary(big_db, id, &out.join("big")).await);
+            medium_runs.push(export_binary(medium_db, id, &out.join("medium")).await);
+            small_runs.push(export_binary(small_db, id, &out.join("small")).await);
         }
     });
     let medium_secs = median(&mut medium_runs.iter().map(|r| r.0).collect::<Vec<_>>());
@@ -1230,6 +1282,115 @@ fn figures_3_4(table: &mut Table, scale: &Scale, runtime: &tokio::runtime::Runti
     );
 }
 
+// ---------------------------------------------------------------------------
+// Figure 7: the full report
+
+/// Resets this process's peak RSS (`VmHWM`) to its current RSS (Linux 4.0+),
+/// so that the next peak read is the peak of what follows.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// One full report (report.html and timeline.png) of poll `id`, on a freshly
+/// opened store, as the bot's `/report` makes it: seconds, and the peak RSS
+/// it added to the process in kB (`None` where the peak cannot be reset).
+fn full_report_once(db: &Path, id: PollId, out: &Path) -> (f64, Option<u64>) {
+    let store = Store::open(db).unwrap();
+    let reset = reset_peak_rss();
+    let (_, before) = memory_kb(std::process::id()).unwrap();
+    let start = Instant::now();
+    let html = BufWriter::new(File::create(out.join("report.html")).unwrap());
+    let full = report::write_full_report(&store, id, None, Language::English, html).unwrap();
+    std::fs::write(out.join("timeline.png"), &full.timeline_png).unwrap();
+    let secs = start.elapsed().as_secs_f64();
+    let (peak, _) = memory_kb(std::process::id()).unwrap();
+    black_box(full);
+    (secs, reset.then(|| peak.saturating_sub(before)))
+}
+
+/// `median (min–max)` of seconds.
+fn spread(values: &[f64]) -> String {
+    let mut sorted = values.to_vec();
+    let med = median(&mut sorted);
+    format!(
+        "{med:.2} s ({:.2}–{:.2})",
+        sorted.first().copied().unwrap_or(f64::NAN),
+        sorted.last().copied().unwrap_or(f64::NAN)
+    )
+}
+
+fn figure_7(table: &mut Table, scale: &Scale, polls: &BuiltPolls) {
+    const RUNS: usize = 5;
+    progress(format!(
+        "7. full report (report.html + timeline.png), {} votes + {} comments and a tenth ({RUNS} runs each)",
+        thousands(scale.big_votes as f64),
+        thousands(scale.big_comments as f64)
+    ));
+    let out = polls.work.join("full-report");
+    std::fs::create_dir_all(&out).unwrap();
+    let measure = |db: &Path| {
+        let runs: Vec<(f64, Option<u64>)> = (0..RUNS)
+            .map(|_| full_report_once(db, polls.id, &out))
+            .collect();
+        let secs: Vec<f64> = runs.iter().map(|r| r.0).collect();
+        let peaks: Vec<u64> = runs.iter().filter_map(|r| r.1).collect();
+        (secs, peaks.into_iter().max())
+    };
+    let (big_secs, big_peak) = measure(&polls.big_db);
+    let (medium_secs, medium_peak) = measure(&polls.medium_db);
+    let big_median = median(&mut big_secs.clone());
+    let peak_text = |peak: Option<u64>| peak.map_or("peak unknown".to_owned(), mib);
+    table.row(
+        "7",
+        &format!(
+            "full report, {} votes + {} comments (median, min–max)",
+            thousands(scale.big_votes as f64),
+            thousands(scale.big_comments as f64)
+        ),
+        format!("{}, +{} peak RSS", spread(&big_secs), peak_text(big_peak)),
+        "",
+        None,
+    );
+    table.row(
+        "7",
+        &format!(
+            "full report, {} votes + {} comments",
+            thousands((scale.big_votes / 10) as f64),
+            thousands((scale.big_comments / 10) as f64)
+        ),
+        format!(
+            "{}, +{} peak RSS",
+            spread(&medium_secs),
+            peak_text(medium_peak)
+        ),
+        "",
+        None,
+    );
+    // What the report adds is sled's page cache (8 MiB, filled as it reads)
+    // and the page and its charts (a few MiB), whatever the poll's size;
+    // holding a million ballots would take about 100 MiB more.
+    if let (Some(big), Some(medium)) = (big_peak, medium_peak) {
+        let growth = big.saturating_sub(medium);
+        table.row(
+            "7",
+            "  its memory, large minus tenth (it streams)",
+            mib(growth),
+            "flat (<= 16 MiB)",
+            Some(growth <= 16 * 1024),
+        );
+    }
+    table.row(
+        "7",
+        "  time, large / tenth",
+        format!(
+            "{:.1}x",
+            big_median / median(&mut medium_secs.clone()).max(1e-9)
+        ),
+        "",
+        None,
+    );
+}
+
 fn figure_5(table: &mut Table, scale: &Scale, runtime: &tokio::runtime::Runtime) {
     progress(format!(
         "5. {} votes through the bot binary (memory)",
@@ -1305,9 +1466,9 @@ fn figure_6(table: &mut Table, scale: &Scale, runtime: &tokio::runtime::Runtime)
 }
 
 // ---------------------------------------------------------------------------
-// Figure 7: fairness, one chat flooding while others ask
+// Figure 8: fairness, one chat flooding while others ask
 
-/// Chats in figure 7: one floods, these ask once a second.
+/// Chats in figure 8: one floods, these ask once a second.
 const QUIET_CHATS: i64 = 20;
 /// Commands the flooding chat queues.
 const FLOOD_COMMANDS: i32 = 200;
@@ -1368,9 +1529,9 @@ async fn fairness_run(rounds: usize) -> (f64, f64) {
     (at(0.5), at(0.99))
 }
 
-fn figure_7(table: &mut Table, scale: &Scale, runtime: &tokio::runtime::Runtime) {
+fn figure_8(table: &mut Table, scale: &Scale, runtime: &tokio::runtime::Runtime) {
     progress(format!(
-        "7. fairness: {QUIET_CHATS} chats ask /help once a second for {} s while one chat has {FLOOD_COMMANDS} commands queued (3 runs)",
+        "8. fairness: {QUIET_CHATS} chats ask /help once a second for {} s while one chat has {FLOOD_COMMANDS} commands queued (3 runs)",
         scale.fairness_rounds
     ));
     let runs: Vec<(f64, f64)> = (0..3)
@@ -1381,7 +1542,7 @@ fn figure_7(table: &mut Table, scale: &Scale, runtime: &tokio::runtime::Runtime)
     let p50 = median(&mut p50s);
     let p99 = median(&mut p99s);
     table.row(
-        "7",
+        "8",
         "reply latency in quiet chats while one chat floods: p50",
         format!(
             "{p50:.0} ms (runs {:.0}–{:.0})",
@@ -1392,7 +1553,7 @@ fn figure_7(table: &mut Table, scale: &Scale, runtime: &tokio::runtime::Runtime)
         None,
     );
     table.row(
-        "7",
+        "8",
         "  p99",
         format!(
             "{p99:.0} ms (runs {:.0}–{:.0})",

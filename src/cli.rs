@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
 use crate::i18n::Language;
-use crate::poll::PollId;
+use crate::poll::{PollId, PollNumber};
 use crate::report::{self, ExportFile, ExportFormat, PollReport, Summary};
 use crate::store::Store;
 
@@ -29,6 +29,9 @@ pub enum Command {
         /// Where to write the files.
         #[arg(long, default_value = "./demo-output")]
         out: PathBuf,
+        /// Language of the summary, the charts and report.html.
+        #[arg(long, default_value = "en")]
+        lang: String,
     },
     /// Write a poll's report files from a stopped bot's database.
     Report {
@@ -39,9 +42,13 @@ pub enum Command {
         poll: PollId,
         #[arg(long)]
         out: PathBuf,
-        /// Language of the summary and chart.
+        /// Language of the summary, the charts and report.html.
         #[arg(long, default_value = "en")]
         lang: String,
+        /// Cross the poll with poll N of the same chat (N or #N), e.g. an
+        /// age band: adds the profile to report.html and profile.png.
+        #[arg(long, value_parser = parse_poll_number)]
+        by: Option<PollNumber>,
     },
     /// Export a poll's votes and comments from a stopped bot's database.
     Export {
@@ -62,10 +69,21 @@ pub enum Command {
 /// once: a large cache would only hold pages that are not read again.
 const READING_CACHE_BYTES: u64 = 2 * 1024 * 1024;
 
-/// The five files of a report, as `demo` and `report` write them.
+/// `3` or `#3`.
+fn parse_poll_number(text: &str) -> Result<PollNumber, String> {
+    match text.trim_start_matches('#').parse::<u32>() {
+        Ok(n) if n > 0 => Ok(PollNumber(n)),
+        _ => Err(format!("{text:?} is not a poll number (3 or #3)")),
+    }
+}
+
+/// A report's files, as `demo` and `report` write them: the five of
+/// `/results` and `/export`, then `report.html` and `timeline.png`, and
+/// `profile.png` when crossed with poll `by`.
 pub fn write_report_files(
     store: &Store,
     id: PollId,
+    by: Option<PollNumber>,
     language: Language,
     dir: &Path,
 ) -> anyhow::Result<()> {
@@ -88,6 +106,16 @@ pub fn write_report_files(
     write_file(&dir.join("poll.json"), |out| {
         Ok(report::json(store, &report, out)?)
     })?;
+    // The page is small (its charts are a few hundred kB): made in memory,
+    // so that a refused --by leaves no half-written file.
+    let mut html = Vec::new();
+    let full = report::write_full_report(store, id, by, language, &mut html)?;
+    std::fs::write(dir.join("report.html"), html).context("cannot write report.html")?;
+    std::fs::write(dir.join("timeline.png"), &full.timeline_png)
+        .context("cannot write timeline.png")?;
+    if let Some(png) = &full.profile_png {
+        std::fs::write(dir.join("profile.png"), png).context("cannot write profile.png")?;
+    }
     Ok(())
 }
 
@@ -131,11 +159,29 @@ fn write_file(
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// `pollbot demo`: the sample poll's five files in `out`.
+/// `pollbot demo`: the sample poll's files in `out`, its report crossed
+/// with the demo's age poll.
 pub fn demo(out: &Path) -> anyhow::Result<()> {
+    demo_in(out, Language::English)
+}
+
+/// `pollbot demo --lang CODE`.
+pub fn demo_with_lang(out: &Path, lang: &str) -> anyhow::Result<()> {
+    demo_in(out, parse_language(lang)?)
+}
+
+fn parse_language(lang: &str) -> anyhow::Result<Language> {
+    match Language::from_code(lang) {
+        Some(language) => Ok(language),
+        None => bail!("{lang:?} is not a language pollbot speaks (en, zh, ru)"),
+    }
+}
+
+/// The demo's files in `language`.
+pub fn demo_in(out: &Path, language: Language) -> anyhow::Result<()> {
     let store = Store::temporary().context("cannot create a temporary database")?;
     let id = crate::demo::build(&store).context("cannot build the sample poll")?;
-    write_report_files(&store, id, Language::English, out)
+    write_report_files(&store, id, Some(crate::demo::PROFILE_POLL), language, out)
 }
 
 /// A stopped bot's database; a mistyped path must not create an empty one.
@@ -147,12 +193,16 @@ fn open_existing(db: &Path) -> anyhow::Result<Store> {
 }
 
 /// `pollbot report`.
-pub fn report(db: &Path, id: PollId, out: &Path, lang: &str) -> anyhow::Result<()> {
-    let Some(language) = Language::from_code(lang) else {
-        bail!("{lang:?} is not a language pollbot speaks (en, zh, ru)");
-    };
+pub fn report(
+    db: &Path,
+    id: PollId,
+    by: Option<PollNumber>,
+    out: &Path,
+    lang: &str,
+) -> anyhow::Result<()> {
+    let language = parse_language(lang)?;
     let store = open_existing(db)?;
-    write_report_files(&store, id, language, out)
+    write_report_files(&store, id, by, language, out)
 }
 
 /// `pollbot export`.

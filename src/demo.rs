@@ -5,7 +5,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::ingest::{Event, apply};
-use crate::poll::{Person, Poll, PollId, PollOptions, PollQuestion, PollState};
+use crate::poll::{Person, Poll, PollId, PollNumber, PollOptions, PollQuestion, PollState};
 use crate::store::{self, Store};
 
 pub const CHAT: i64 = -1001234567890;
@@ -19,7 +19,7 @@ pub const FINAL_COUNTS: [u64; 4] = [672, 472, 304, 153];
 /// Comments written for the demo: (author index among voters, replies to
 /// comment number or the poll, text). Authors are voters, so the report can
 /// show which option each one chose.
-const COMMENTS: [(usize, Option<usize>, &str); 34] = [
+const COMMENTS: [(usize, Option<usize>, &str); 44] = [
     (
         3,
         None,
@@ -174,12 +174,58 @@ const COMMENTS: [(usize, Option<usize>, &str); 34] = [
         None,
         "能源合作也包括节能技术，不只是买卖石油和天然气。",
     ),
+    (
+        1150,
+        None,
+        "Military, because a hotline between the two defence ministries prevents accidents at sea.",
+    ),
+    (
+        1180,
+        Some(35),
+        "A hotline is cheap and it works; that alone justifies my vote.",
+    ),
+    (
+        1222,
+        None,
+        "军事互信是其他合作的前提，边境稳定了，贸易和能源才能放心推进。",
+    ),
+    (
+        1275,
+        Some(37),
+        "Согласен: без доверия на границе никакие трубопроводы не построят.",
+    ),
+    (
+        1310,
+        None,
+        "Joint naval patrols against piracy protect the very trade routes the Trade voters care about.",
+    ),
+    (
+        1333,
+        Some(7),
+        "Exercises build trust only when observers from both sides are invited. Make that a rule.",
+    ),
+    (1377, None, "联合救灾演练最实用：地震和洪水不分国界。"),
+    (
+        1390,
+        Some(39),
+        "Piracy patrols: yes. Anything with missiles: no.",
+    ),
+    (
+        1410,
+        None,
+        "Military medicine: field hospitals and training for doctors helped us after the floods.",
+    ),
+    (
+        1440,
+        Some(43),
+        "Доступ к военным госпиталям при катастрофах — это и есть сотрудничество.",
+    ),
 ];
 
 /// Approvals per comment (same order as `COMMENTS`), ties included.
-const APPROVALS: [usize; 34] = [
+const APPROVALS: [usize; 44] = [
     57, 41, 12, 38, 33, 9, 22, 28, 14, 28, 7, 19, 5, 17, 6, 11, 13, 8, 24, 4, 10, 15, 3, 9, 21, 2,
-    6, 5, 16, 7, 4, 12, 3, 8,
+    6, 5, 16, 7, 4, 12, 3, 8, 18, 6, 20, 4, 11, 9, 14, 2, 13, 5,
 ];
 
 /// A small deterministic generator, so every demo run is the same.
@@ -239,6 +285,74 @@ fn voter(index: usize) -> Person {
     }
 }
 
+/// How many votes each day of the demo's two weeks draws, relative to the
+/// others: a rush when the poll is posted, a second wave when it is shared
+/// again a week later, and a trickle before it closes.
+const DAY_WEIGHTS: [u64; 15] = [
+    230, 260, 150, 105, 80, 70, 55, 140, 110, 70, 50, 40, 35, 30, 25,
+];
+
+/// How many votes each hour of a day (UTC) draws, relative to the others:
+/// quiet at night, busiest in the evening.
+const HOUR_WEIGHTS: [u64; 24] = [
+    4, 2, 1, 1, 1, 2, 4, 8, 12, 14, 15, 16, 18, 17, 15, 15, 16, 19, 24, 28, 27, 22, 14, 8,
+];
+
+/// The demo poll's window in minutes after its start (09:00 on day 0): it
+/// closes at 18:00 on day 14.
+const WINDOW_MINUTES: i64 = 14 * 24 * 60 + 9 * 60;
+
+/// Picks an index with probability proportional to its weight.
+fn weighted(random: &mut Random, weights: &[u64]) -> usize {
+    let total: u64 = weights.iter().sum();
+    let mut pick = random.next() % total;
+    for (i, &w) in weights.iter().enumerate() {
+        if pick < w {
+            return i;
+        }
+        pick -= w;
+    }
+    weights.len() - 1
+}
+
+/// When a demo voter votes, in minutes after the poll's start: at least an
+/// hour after it opens (so an earlier, changed vote still falls inside) and
+/// an hour before it closes.
+fn vote_minute(random: &mut Random) -> i64 {
+    loop {
+        let day = weighted(random, &DAY_WEIGHTS) as i64;
+        let hour = weighted(random, &HOUR_WEIGHTS) as i64;
+        let minute = day * 24 * 60 + hour * 60 + random.below(60) as i64 - 9 * 60;
+        if (60..WINDOW_MINUTES - 60).contains(&minute) {
+            return minute;
+        }
+    }
+}
+
+/// When comment `n` is posted, in minutes after the poll's start.
+fn comment_minute(n: usize) -> i64 {
+    60 + n as i64 * 440
+}
+
+/// The demo's second poll, which the report's profile crosses the first
+/// with.
+pub const PROFILE_POLL: PollNumber = PollNumber(2);
+pub const PROFILE_QUESTION: &str = "What is your age group?";
+pub const PROFILE_OPTIONS: [&str; 4] = ["18–29", "30–44", "45–59", "60+"];
+const PROFILE_TELEGRAM_POLL_ID: &str = "5012345678901234568";
+const PROFILE_POLL_MESSAGE: i32 = 101;
+/// The chat's title as Telegram would report it.
+pub const CHAT_TITLE: &str = "Friendship Society · 友好协会";
+
+/// Age groups of the first poll's voters, per option chosen there
+/// (relative weights): the profile shows each option's voters by age.
+const AGE_WEIGHTS: [[u64; 4]; 4] = [
+    [22, 36, 28, 14], // Energy
+    [42, 33, 17, 8],  // Trade
+    [14, 24, 30, 32], // Military
+    [1, 18, 41, 40],  // Food: almost no one under 30
+];
+
 /// Builds the sample poll in `store` and returns its id.
 pub fn build(store: &Store) -> store::Result<PollId> {
     let start: DateTime<Utc> = "2024-03-14T09:00:00Z".parse().expect("valid date");
@@ -262,6 +376,26 @@ pub fn build(store: &Store) -> store::Result<PollId> {
         })
     })?;
 
+    let profile = store.write(|changes| {
+        changes.set_chat_title(CHAT, CHAT_TITLE)?;
+        changes.create_poll(CHAT, |id| Poll {
+            id,
+            question: PollQuestion::parse(PROFILE_QUESTION).expect("demo question is valid"),
+            options: PollOptions::parse(&PROFILE_OPTIONS).expect("demo options are valid"),
+            multiple: false,
+            anonymous: false,
+            created_at: start + Duration::minutes(30),
+            deadline: None,
+            state: PollState::Open,
+            closed_at: None,
+            results_announced: false,
+            message_id: PROFILE_POLL_MESSAGE,
+            telegram_id: PROFILE_TELEGRAM_POLL_ID.into(),
+            thread: None,
+        })
+    })?;
+    debug_assert_eq!(profile.id.number, PROFILE_POLL);
+
     let mut random = Random(0x5eed_cafe_f00d_1234);
     let mut events = Vec::new();
     let vote = |person: Person, options: &[u32], at| Event::Vote {
@@ -276,9 +410,8 @@ pub fn build(store: &Store) -> store::Result<PollId> {
     for (option, &count) in FINAL_COUNTS.iter().enumerate() {
         final_choice.extend(std::iter::repeat_n(option as u32, count as usize));
     }
-    let two_weeks = (end - start).num_minutes() - 60;
     for (i, &choice) in final_choice.iter().enumerate() {
-        let at = minute(random.below(two_weeks as usize) as i64);
+        let at = minute(vote_minute(&mut random));
         // One voter in eight first chose something else, then changed.
         if i % 8 == 0 {
             let first = (choice + 1 + random.below(3) as u32) % 4;
@@ -287,9 +420,25 @@ pub fn build(store: &Store) -> store::Result<PollId> {
         }
         events.push((at, vote(voter(i), &[choice], at)));
     }
+    // Four voters in five also give their age group, a little later.
+    let mut ages = Random(0x00a9_e50f_0b5e_7e25);
+    for (i, &choice) in final_choice.iter().enumerate() {
+        if ages.below(5) == 0 {
+            continue;
+        }
+        let age = weighted(&mut ages, &AGE_WEIGHTS[choice as usize]) as u32;
+        let at = minute(vote_minute(&mut ages));
+        let event = Event::Vote {
+            telegram_poll_id: PROFILE_TELEGRAM_POLL_ID.into(),
+            voter: voter(i),
+            option_ids: vec![age],
+            at,
+        };
+        events.push((at, event));
+    }
     // Forty people voted and later withdrew.
     for j in 0..40 {
-        let at = minute(random.below(two_weeks as usize) as i64);
+        let at = minute(vote_minute(&mut random));
         let person = voter(total + j);
         events.push((at, vote(person.clone(), &[random.below(4) as u32], at)));
         let later = at + Duration::hours(5);
@@ -298,7 +447,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
     // Comments, then approvals by reaction (a few withdrawn) and by `+1`.
     let comment_message = |n: usize| 1000 + n as i32;
     for (n, &(author, reply_to, text)) in COMMENTS.iter().enumerate() {
-        let at = minute(60 + n as i64 * 480);
+        let at = minute(comment_minute(n));
         events.push((
             at,
             Event::Reply {
@@ -314,7 +463,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
     }
     let mut next_message = 5000;
     for (n, &approvals) in APPROVALS.iter().enumerate() {
-        let posted = minute(60 + n as i64 * 480);
+        let posted = minute(comment_minute(n));
         let mut approvers: Vec<usize> = Vec::new();
         while approvers.len() < approvals + 1 {
             let candidate = random.below(total);
@@ -385,7 +534,10 @@ pub fn build(store: &Store) -> store::Result<PollId> {
             Ok(())
         })?;
     }
-    store.write(|changes| changes.close_poll(id.id, end))?;
+    store.write(|changes| {
+        changes.close_poll(id.id, end)?;
+        changes.close_poll(profile.id, end)
+    })?;
     store.flush()?;
     Ok(id.id)
 }

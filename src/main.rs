@@ -9,13 +9,16 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command.unwrap_or(Command::Run) {
         Command::Run => run_bot(),
-        Command::Demo { out } => cli::demo(&out).map(|()| println!("wrote {}", out.display())),
+        Command::Demo { out, lang } => {
+            cli::demo_with_lang(&out, &lang).map(|()| println!("wrote {}", out.display()))
+        }
         Command::Report {
             db,
             poll,
             out,
             lang,
-        } => cli::report(&db, poll, &out, &lang),
+            by,
+        } => cli::report(&db, poll, by, &out, &lang),
         Command::Export {
             db,
             poll,

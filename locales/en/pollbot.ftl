@@ -110,3 +110,78 @@ command-report = Full report: sections per option, timeline, profile
 command-polls = This chat's polls
 command-lang = Language: en, zh, ru
 command-help = How to use the bot
+
+## Full report
+date-short = {$day} {$month}
+report-chat = Chat: {$title}
+report-headline-leader = {$option} leads with {$share}.
+report-headline-no-votes = Nobody has voted yet.
+report-headline-discussion = Voters of {$option} wrote the most comments ({$count_text}).
+report-headline-totals = { $comments ->
+    [one] {$comments_text} comment
+   *[other] {$comments_text} comments
+}, { $approvals ->
+    [one] {$approvals_text} approval.
+   *[other] {$approvals_text} approvals.
+}
+report-section-headline = Headline
+report-section-tally = Results
+report-table-option = Option
+report-table-votes = Votes
+report-table-share = Share
+report-section-options = Option by option
+report-options-anonymous = This poll is anonymous: Telegram reports only counts, so comments cannot be attributed to the options their authors chose.
+report-option-stats = { $count ->
+    [one] {$count_text} vote
+   *[other] {$count_text} votes
+} ({$share}) · { $comments ->
+    [one] its voters wrote {$comments_text} comment
+   *[other] its voters wrote {$comments_text} comments
+}
+report-option-no-comments = No comments from this option's voters.
+report-comment-meta = {$author} · { $approvals ->
+    [one] {$approvals_text} approval
+   *[other] {$approvals_text} approvals
+} · {$date}
+report-section-timeline = Timeline
+report-timeline-title-day = {$number} New voters per day
+report-timeline-title-hour = {$number} New voters per hour (UTC)
+report-timeline-caption-day = New voters per day (UTC), at their first vote, coloured by the option they hold now.
+report-timeline-caption-hour = New voters per hour (UTC), at their first vote, coloured by the option they hold now.
+report-timeline-several = Several answers were allowed: a voter counts under each option they chose.
+report-timeline-empty = No voter times are known (anonymous poll).
+report-section-methodology = Methodology
+report-method-first-vote = First vote
+report-method-last-vote = Last vote
+report-method-voters = Voters
+report-method-changers = Voters who changed their vote
+report-method-withdrawn = Votes withdrawn
+report-method-comments = Comments
+report-method-approvals = Approvals
+report-method-approvers = Distinct approvers
+report-method-visibility = Voting
+report-method-public = public: the bot knows who chose what
+report-method-anonymous = anonymous: Telegram reports only counts
+report-method-answers = Answers
+report-method-one-answer = one answer per voter
+report-method-several-answers = several answers allowed
+report-method-rounding = Rounding
+report-method-rounding-one = Shares are rounded to a tenth of a percent by the largest remainder method, so they add up to exactly 100.0%.
+report-method-rounding-several = Shares are of voters, rounded half up to a tenth of a percent; they may add up to more than 100%.
+report-method-definitions = Voters are the people whose vote stands at the end. A voter who changed their answer counts once, however often they changed it; a vote withdrawn and cast again counts as a change only if the answer differs. Approvals are 👍 ❤ 🔥 👏 💯 reactions and +1 replies; distinct approvers are the people who approve at least one comment. Times are UTC.
+report-section-profile = Profile
+report-profile-title = {$number} by {$by_number} {$by_question}
+report-profile-caption = Each option's voters by their answer to {$by_number} “{$by_question}”, among the { $voters ->
+    [one] {$voters_text} voter
+   *[other] {$voters_text} voters
+} who answered both polls. Shares are of each row.
+report-profile-footer = { $voters ->
+    [one] {$voters_text} voter answered both polls
+   *[other] {$voters_text} voters answered both polls
+} · cells under 5 voters shown as <5
+report-profile-rule = Cells with fewer than 5 voters are shown as <5, so that no small group of people can be singled out.
+report-profile-none = No profile in this report: cross the poll with another public poll of this chat (an age band, say) with /report --by N.
+report-generated = Made by pollbot, {$date}.
+error-by-not-found = There is no poll {$number} in this chat to cross with. /polls lists them.
+error-by-anonymous = Poll {$number} is anonymous: Telegram does not tell who voted for what, so it cannot be crossed. Choose a public poll.
+error-by-own-anonymous = This poll is anonymous: Telegram does not tell who voted for what, so it cannot be crossed with another poll.

@@ -111,3 +111,61 @@ command-report = Полный отчёт: по вариантам, хронол�
 command-polls = Опросы этого чата
 command-lang = Язык: en, zh, ru
 command-help = Как пользоваться ботом
+
+## Full report
+date-short = {$day} {$month}
+report-chat = Чат: {$title}
+report-headline-leader = Лидирует «{$option}»: {$share}.
+report-headline-no-votes = Пока никто не проголосовал.
+report-headline-discussion = Больше всего комментариев написали выбравшие «{$option}» ({$count_text}).
+report-headline-totals = Комментариев: {$comments_text}, одобрений: {$approvals_text}.
+report-section-headline = Главное
+report-section-tally = Результаты
+report-table-option = Вариант
+report-table-votes = Голоса
+report-table-share = Доля
+report-section-options = По вариантам
+report-options-anonymous = Опрос анонимный: Telegram сообщает только числа, поэтому комментарии нельзя отнести к вариантам, выбранным их авторами.
+report-option-stats = { $count ->
+    [one] {$count_text} голос
+    [few] {$count_text} голоса
+   *[many] {$count_text} голосов
+} ({$share}) · комментариев от выбравших: {$comments_text}
+report-option-no-comments = Выбравшие этот вариант не оставили комментариев.
+report-comment-meta = {$author} · одобрений: {$approvals_text} · {$date}
+report-section-timeline = Динамика
+report-timeline-title-day = {$number} Новые участники по дням
+report-timeline-title-hour = {$number} Новые участники по часам (UTC)
+report-timeline-caption-day = Новые участники по дням (UTC), по времени первого голоса; цвет — вариант, выбранный сейчас.
+report-timeline-caption-hour = Новые участники по часам (UTC), по времени первого голоса; цвет — вариант, выбранный сейчас.
+report-timeline-several = Можно было выбрать несколько ответов: участник учтён под каждым выбранным вариантом.
+report-timeline-empty = Время голосов неизвестно (анонимный опрос).
+report-section-methodology = Методика
+report-method-first-vote = Первый голос
+report-method-last-vote = Последний голос
+report-method-voters = Участники
+report-method-changers = Изменили свой голос
+report-method-withdrawn = Отозвано голосов
+report-method-comments = Комментарии
+report-method-approvals = Одобрения
+report-method-approvers = Разных одобривших
+report-method-visibility = Голосование
+report-method-public = открытое: бот знает, кто что выбрал
+report-method-anonymous = анонимное: Telegram сообщает только числа
+report-method-answers = Ответы
+report-method-one-answer = один ответ
+report-method-several-answers = можно несколько ответов
+report-method-rounding = Округление
+report-method-rounding-one = Доли округлены до десятой процента методом наибольшего остатка, поэтому в сумме ровно 100,0%.
+report-method-rounding-several = Доли — от числа участников, округлены до десятой процента; в сумме может быть больше 100%.
+report-method-definitions = Участники — те, чей голос действует в конце. Изменивший ответ учитывается один раз, сколько бы раз он его ни менял; отозванный и поданный снова голос считается изменением, только если ответ другой. Одобрения — реакции 👍 ❤ 🔥 👏 💯 и ответы +1; разные одобрившие — люди, одобрившие хотя бы один комментарий. Время — UTC.
+report-section-profile = Профиль участников
+report-profile-title = {$number} по {$by_number} {$by_question}
+report-profile-caption = Выбравшие каждый вариант по их ответу на {$by_number} «{$by_question}», среди участников обоих опросов ({$voters_text}). Доли — по строкам.
+report-profile-footer = Участников обоих опросов: {$voters_text} · ячейки меньше 5 показаны как <5
+report-profile-rule = Ячейки, где меньше 5 участников, показаны как <5, чтобы нельзя было выделить небольшую группу людей.
+report-profile-none = В этом отчёте нет профиля: сопоставьте опрос с другим открытым опросом чата (например, о возрасте) командой /report --by N.
+report-generated = Составлено pollbot, {$date}.
+error-by-not-found = В этом чате нет опроса {$number} для сопоставления. /polls покажет список.
+error-by-anonymous = Опрос {$number} анонимный: Telegram не сообщает, кто что выбрал, поэтому его нельзя сопоставить. Выберите открытый опрос.
+error-by-own-anonymous = Этот опрос анонимный: Telegram не сообщает, кто что выбрал, поэтому его нельзя сопоставить с другим опросом.

@@ -22,6 +22,16 @@ pub struct Ballot {
     /// parse integers, not dates.
     #[serde(with = "chrono::serde::ts_seconds")]
     pub voted_at: DateTime<Utc>,
+    /// When the voter first answered this poll (before any change or
+    /// withdrawal), as their [`VoterHistory`](super::VoterHistory) says; a
+    /// copy here so that the report's timeline reads ballots only. `None`
+    /// in ballots stored before it was kept.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "chrono::serde::ts_seconds_option"
+    )]
+    pub first_voted_at: Option<DateTime<Utc>>,
 }
 
 impl Ballot {
@@ -50,6 +60,7 @@ impl Ballot {
             voter,
             options,
             voted_at,
+            first_voted_at: None,
         })
     }
 

@@ -7,6 +7,7 @@ mod ballot;
 mod comment;
 mod deadline;
 mod definition;
+mod history;
 mod tally;
 
 pub use ballot::{Ballot, Person};
@@ -18,4 +19,5 @@ pub use definition::{
     ChatId, MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS, MIN_OPTIONS, OptionText, Poll,
     PollError, PollId, PollNumber, PollOptions, PollQuestion, PollState, telegram_length,
 };
+pub use history::{VoteFacts, VoterHistory, approvers_delta, follow_vote};
 pub use tally::{Share, Tally, shares_of_total, shares_of_voters};

@@ -1,8 +1,9 @@
 //! Counting votes and turning counts into shares.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::Ballot;
+use super::{Ballot, VoteFacts};
 
 /// A poll's counts: per option, and how many voters took part.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -13,6 +14,23 @@ pub struct Tally {
     pub voters: u64,
     /// Comments under the poll.
     pub comments: u64,
+    /// Voters who changed their answer at least once (see
+    /// [`follow_vote`](super::follow_vote)). Zero in tallies stored before
+    /// it was kept.
+    #[serde(default)]
+    pub changers: u64,
+    /// Votes withdrawn.
+    #[serde(default)]
+    pub withdrawals: u64,
+    /// Distinct users who approve at least one of the poll's comments.
+    #[serde(default)]
+    pub approvers: u64,
+    /// The earliest answer that counted (a vote, a change or a withdrawal).
+    #[serde(default)]
+    pub first_vote_at: Option<DateTime<Utc>>,
+    /// The latest answer that counted.
+    #[serde(default)]
+    pub last_vote_at: Option<DateTime<Utc>>,
 }
 
 impl Tally {
@@ -21,7 +39,30 @@ impl Tally {
             counts: vec![0; option_count],
             voters: 0,
             comments: 0,
+            changers: 0,
+            withdrawals: 0,
+            approvers: 0,
+            first_vote_at: None,
+            last_vote_at: None,
         }
+    }
+
+    /// Adds what one answer, given `at`, did to the counters of changes and
+    /// withdrawals and to the first and last answer times. A withdrawal with
+    /// no vote standing did nothing and is not counted.
+    pub fn count_facts(&mut self, facts: VoteFacts, at: DateTime<Utc>) {
+        self.changers += u64::from(facts.new_changer);
+        self.withdrawals += u64::from(facts.withdrawal);
+        if facts.counted {
+            self.first_vote_at = Some(self.first_vote_at.map_or(at, |f| f.min(at)));
+            self.last_vote_at = Some(self.last_vote_at.map_or(at, |l| l.max(at)));
+        }
+    }
+
+    /// Moves the count of distinct approvers by `delta` (see
+    /// [`approvers_delta`](super::approvers_delta)).
+    pub fn count_approvers(&mut self, delta: i64) {
+        self.approvers = self.approvers.saturating_add_signed(delta);
     }
 
     /// Moves one voter from their previous answer to the new one. Either
@@ -145,6 +186,47 @@ mod tests {
             .collect();
         assert_eq!(s, ["100.0%", "66.7%", "33.3%"]);
         assert_eq!(shares_of_voters(&[0, 0], 0), [Share(0), Share(0)]);
+    }
+
+    #[test]
+    fn answer_times_and_facts_add_up() {
+        let at = |m: i64| {
+            "2024-03-14T09:00:00Z"
+                .parse::<chrono::DateTime<Utc>>()
+                .unwrap()
+                + chrono::Duration::minutes(m)
+        };
+        let mut t = Tally::new(2);
+        let vote = VoteFacts {
+            counted: true,
+            ..VoteFacts::default()
+        };
+        t.count_facts(vote, at(5));
+        t.count_facts(
+            VoteFacts {
+                new_changer: true,
+                ..vote
+            },
+            at(2),
+        );
+        t.count_facts(
+            VoteFacts {
+                withdrawal: true,
+                ..vote
+            },
+            at(9),
+        );
+        // A withdrawal of nothing: no time, no count.
+        t.count_facts(VoteFacts::default(), at(50));
+        assert_eq!((t.changers, t.withdrawals), (1, 1));
+        assert_eq!(
+            (t.first_vote_at, t.last_vote_at),
+            (Some(at(2)), Some(at(9)))
+        );
+        t.count_approvers(1);
+        t.count_approvers(1);
+        t.count_approvers(-1);
+        assert_eq!(t.approvers, 1);
     }
 
     #[test]

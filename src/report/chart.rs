@@ -103,28 +103,28 @@ static FONT_BYTES: &[u8] = include_bytes!(concat!(
     "/assets/fonts/wqy-microhei.ttc"
 ));
 
-const BACKGROUND: RGBColor = RGBColor(255, 255, 255);
+pub(super) const BACKGROUND: RGBColor = RGBColor(255, 255, 255);
 /// Fill of the leading option's bar.
 const HIGHLIGHT: RGBColor = RGBColor(37, 99, 235);
 /// Fill of the other bars.
 const MUTED: RGBColor = RGBColor(178, 188, 203);
-const TITLE_COLOR: RGBColor = RGBColor(17, 24, 39);
-const LABEL_COLOR: RGBColor = RGBColor(31, 41, 55);
-const VALUE_COLOR: RGBColor = RGBColor(75, 85, 99);
+pub(super) const TITLE_COLOR: RGBColor = RGBColor(17, 24, 39);
+pub(super) const LABEL_COLOR: RGBColor = RGBColor(31, 41, 55);
+pub(super) const VALUE_COLOR: RGBColor = RGBColor(75, 85, 99);
 const LEADING_VALUE_COLOR: RGBColor = RGBColor(29, 64, 175);
-const FOOTER_COLOR: RGBColor = RGBColor(107, 114, 128);
-const RULE_COLOR: RGBColor = RGBColor(229, 231, 235);
+pub(super) const FOOTER_COLOR: RGBColor = RGBColor(107, 114, 128);
+pub(super) const RULE_COLOR: RGBColor = RGBColor(229, 231, 235);
 
-const MARGIN_X: i32 = 56;
-const MARGIN_TOP: i32 = 48;
-const MARGIN_BOTTOM: i32 = 40;
-const TITLE_SIZE: f64 = 46.0;
-const TITLE_LINE: i32 = 60;
-const LABEL_SIZE: f64 = 32.0;
-const LABEL_LINE: i32 = 42;
-const VALUE_SIZE: f64 = 32.0;
-const FOOTER_SIZE: f64 = 28.0;
-const FOOTER_LINE: i32 = 38;
+pub(super) const MARGIN_X: i32 = 56;
+pub(super) const MARGIN_TOP: i32 = 48;
+pub(super) const MARGIN_BOTTOM: i32 = 40;
+pub(super) const TITLE_SIZE: f64 = 46.0;
+pub(super) const TITLE_LINE: i32 = 60;
+pub(super) const LABEL_SIZE: f64 = 32.0;
+pub(super) const LABEL_LINE: i32 = 42;
+pub(super) const VALUE_SIZE: f64 = 32.0;
+pub(super) const FOOTER_SIZE: f64 = 28.0;
+pub(super) const FOOTER_LINE: i32 = 38;
 const BAR_HEIGHT: i32 = 44;
 /// Gap between an option's label and its bar.
 const LABEL_BAR_GAP: i32 = 8;
@@ -135,12 +135,12 @@ const VALUE_GAP: i32 = 16;
 /// Shortest bar drawn for a non-zero count, so that it stays visible.
 const MIN_BAR: i32 = 6;
 /// Space between a rule and the text around it.
-const RULE_GAP: i32 = 28;
+pub(super) const RULE_GAP: i32 = 28;
 /// Distance from the top of a line box to the baseline, as a share of the font size.
-const ASCENT: f64 = 0.82;
+pub(super) const ASCENT: f64 = 0.82;
 
 /// The embedded font, parsed once (thread-safe); `None` if it does not parse.
-fn face() -> Result<&'static FontRef<'static>, ChartError> {
+pub(super) fn face() -> Result<&'static FontRef<'static>, ChartError> {
     static FACE: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
     FACE.get_or_init(|| FontRef::try_from_slice_and_index(FONT_BYTES, 0).ok())
         .as_ref()
@@ -171,21 +171,21 @@ fn lay_out_line(
 }
 
 /// Measured advance width of `text` in pixels, rounded up.
-fn text_width(text: &str, size: f64) -> Result<i32, ChartError> {
+pub(super) fn text_width(text: &str, size: f64) -> Result<i32, ChartError> {
     let font = face()?;
     Ok(lay_out_line(font, text, size, |_, _| {}).ceil() as i32)
 }
 
 /// An RGB image buffer that text is blended into.
-struct Canvas<'a> {
-    rgb: &'a mut [u8],
-    width: i32,
-    height: i32,
+pub(super) struct Canvas<'a> {
+    pub(super) rgb: &'a mut [u8],
+    pub(super) width: i32,
+    pub(super) height: i32,
 }
 
 impl Canvas<'_> {
     /// Draws one line of text with its baseline at `baseline`, starting at `x`.
-    fn text(&mut self, font: &FontRef<'static>, p: &Placed, size: f64, color: RGBColor) {
+    pub(super) fn text(&mut self, font: &FontRef<'static>, p: &Placed, size: f64, color: RGBColor) {
         let scale = PxScale::from(size as f32);
         let (x0, y0) = (p.x as f32, p.baseline as f32);
         lay_out_line(font, &p.text, size, |id, pen| {
@@ -290,7 +290,7 @@ fn tokens(text: &str) -> Vec<String> {
 /// breaking between words, between CJK characters, and inside a word only
 /// when the word alone is too wide. Never drops characters (only the
 /// whitespace at line breaks).
-fn wrap(text: &str, size: f64, max_width: i32) -> Result<Vec<String>, ChartError> {
+pub(super) fn wrap(text: &str, size: f64, max_width: i32) -> Result<Vec<String>, ChartError> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for token in tokens(text) {
@@ -336,10 +336,10 @@ fn wrap(text: &str, size: f64, max_width: i32) -> Result<Vec<String>, ChartError
 
 /// A line of text placed on the chart.
 #[derive(Debug, Clone)]
-struct Placed {
-    text: String,
-    x: i32,
-    baseline: i32,
+pub(super) struct Placed {
+    pub(super) text: String,
+    pub(super) x: i32,
+    pub(super) baseline: i32,
 }
 
 /// Where one option goes.
@@ -366,7 +366,7 @@ struct Layout {
 
 /// Wraps `text` to `width` and places its lines from `*y` down, one every
 /// `line_height`; `*y` ends below the last line.
-fn place_lines(
+pub(super) fn place_lines(
     text: &str,
     size: f64,
     line_height: i32,
@@ -385,7 +385,7 @@ fn place_lines(
     Ok(placed)
 }
 
-fn baseline_for(top: i32, size: f64) -> i32 {
+pub(super) fn baseline_for(top: i32, size: f64) -> i32 {
     top + (size * ASCENT).round() as i32
 }
 
@@ -479,7 +479,7 @@ fn layout(input: &ChartInput) -> Result<Layout, ChartError> {
     })
 }
 
-fn draw_err<E: std::fmt::Display>(e: E) -> ChartError {
+pub(super) fn draw_err<E: std::fmt::Display>(e: E) -> ChartError {
     ChartError::Draw(e.to_string())
 }
 
@@ -569,7 +569,7 @@ pub fn render_png(input: &ChartInput) -> Result<Vec<u8>, ChartError> {
     encode_png(&rgb, WIDTH, layout.height)
 }
 
-fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, ChartError> {
+pub(super) fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, ChartError> {
     let mut out = Vec::with_capacity(rgb.len() / 16);
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Rgb);

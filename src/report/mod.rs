@@ -2,11 +2,22 @@
 //! export files. Rendering only: no Telegram, and no I/O but the writers
 //! the caller passes in.
 
+mod breakdown;
 pub mod chart;
 mod export;
+mod full;
+mod html;
 mod summary;
 
+pub use breakdown::{
+    ProfileBar, ProfileGroup, ProfileInput, TimelineInput, render_profile_png, render_timeline_png,
+};
 pub use export::{ExportError, ExportFile, ExportFormat, comments_csv, json, votes_csv};
+pub use full::{
+    BucketUnit, COMMENTS_PER_OPTION, Cell, FullReport, FullReportData, FullReportError,
+    OptionSection, Profile, SMALL_CELL, Timeline, write_full_report,
+};
+pub use html::escape_html;
 pub use summary::{Summary, quote, voters_text};
 
 use crate::i18n::{self, Language};
@@ -102,7 +113,7 @@ impl PollReport {
     }
 
     /// When the poll ran: `14 Mar 2024 – 28 Mar 2024`, or since when.
-    fn period_text(&self, language: Language) -> String {
+    pub(crate) fn period_text(&self, language: Language) -> String {
         let start = i18n::format_date(language, self.poll.created_at);
         let end = self.poll.closed_at.or(self.poll.deadline);
         match end {

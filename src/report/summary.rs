@@ -2,6 +2,7 @@
 
 use super::{PollReport, RankedComment};
 use crate::i18n::{self, Arg, Language};
+use crate::poll::Poll;
 
 /// Longest comment quote, in characters.
 const QUOTE_CHARS: usize = 150;
@@ -48,20 +49,7 @@ pub fn voters_text(language: Language, voters: u64) -> String {
 fn tally_text(report: &PollReport, language: Language) -> String {
     let poll = &report.poll;
     let mut lines = vec![format!("{} {}", poll.id.number, poll.question.as_str())];
-    let state = match (poll.is_open(), poll.deadline, poll.closed_at) {
-        (true, Some(deadline), _) => i18n::text_with(
-            language,
-            "state-open-until",
-            &[("date", i18n::format_date_time(language, deadline).into())],
-        ),
-        (true, None, _) => i18n::text(language, "state-open"),
-        (false, _, Some(at)) => i18n::text_with(
-            language,
-            "state-closed-at",
-            &[("date", i18n::format_date_time(language, at).into())],
-        ),
-        (false, _, None) => i18n::text(language, "state-closed"),
-    };
+    let state = state_text(poll, language);
     let mut status = vec![voters_text(language, report.tally.voters)];
     if poll.anonymous {
         status.push(i18n::text(language, "state-anonymous"));
@@ -88,6 +76,24 @@ fn tally_text(report: &PollReport, language: Language) -> String {
         lines.push(i18n::text(language, "shares-of-voters"));
     }
     lines.join("\n")
+}
+
+/// `open until …`, `closed 28 Mar 2024 18:00 UTC`, in the language.
+pub(super) fn state_text(poll: &Poll, language: Language) -> String {
+    match (poll.is_open(), poll.deadline, poll.closed_at) {
+        (true, Some(deadline), _) => i18n::text_with(
+            language,
+            "state-open-until",
+            &[("date", i18n::format_date_time(language, deadline).into())],
+        ),
+        (true, None, _) => i18n::text(language, "state-open"),
+        (false, _, Some(at)) => i18n::text_with(
+            language,
+            "state-closed-at",
+            &[("date", i18n::format_date_time(language, at).into())],
+        ),
+        (false, _, None) => i18n::text(language, "state-closed"),
+    }
 }
 
 fn comments_text(top: &[RankedComment], language: Language) -> Option<String> {

@@ -7,11 +7,14 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::{ChatRecord, Journal, JournalKey, LastUpdate, MessageRole, Purged, Result, keys};
+use crate::poll::{
+    Ballot, ChatId, Comment, Person, Poll, PollId, PollNumber, PollState, Tally, VoterHistory,
+    approvers_delta, follow_vote,
+};
 
 /// How long votes, copies and counts wait for a poll that is not stored:
 /// a poll the bot posts is stored within seconds.
 const EARLY_KEPT_FOR: chrono::TimeDelta = chrono::TimeDelta::days(1);
-use crate::poll::{Ballot, ChatId, Comment, Person, Poll, PollId, PollNumber, PollState, Tally};
 
 /// What became of a vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -282,13 +285,23 @@ impl<'a> Changes<'a> {
             return Ok(VoteOutcome::NotAccepted(id));
         }
         let user = voter.id;
-        let Some(ballot) = Ballot::new(voter, option_ids, poll.options.len(), poll.multiple, at)
+        let Some(mut ballot) =
+            Ballot::new(voter, option_ids, poll.options.len(), poll.multiple, at)
         else {
             return Ok(VoteOutcome::Invalid(id));
         };
         let ballot_key = keys::ballot(id, user);
         let previous: Option<Ballot> = self.get(&ballot_key)?;
-        self.tally(&poll)?.replace(previous.as_ref(), Some(&ballot));
+        let history_key = keys::voter_history(id, user);
+        let history: Option<VoterHistory> = self.get(&history_key)?;
+        let (history, facts) = follow_vote(history, previous.as_ref(), &ballot);
+        if let Some(history) = history {
+            ballot.first_voted_at = Some(history.first_voted_at);
+            self.put(history_key, &history)?;
+        }
+        let tally = self.tally(&poll)?;
+        tally.replace(previous.as_ref(), Some(&ballot));
+        tally.count_facts(facts, at);
         if ballot.is_withdrawal() {
             self.remove(ballot_key);
         } else {
@@ -423,8 +436,33 @@ impl<'a> Changes<'a> {
             } else {
                 self.remove(key);
             }
+            if let Some(poll) = self.comment_poll(chat, message_id)? {
+                self.count_approver(poll, user, approves)?;
+            }
         }
         Ok(changed)
+    }
+
+    /// Keeps how many of a poll's comments `user` approves, and the poll's
+    /// count of distinct approvers with it.
+    fn count_approver(&mut self, id: PollId, user: i64, approves: bool) -> Result<()> {
+        let key = keys::approver(id, user);
+        let before: u32 = self.get(&key)?.unwrap_or(0);
+        let after = if approves {
+            before + 1
+        } else {
+            before.saturating_sub(1)
+        };
+        if after == 0 {
+            self.remove(key);
+        } else {
+            self.put(key, &after)?;
+        }
+        if let Some(poll) = self.poll(id)? {
+            self.tally(&poll)?
+                .count_approvers(approvers_delta(before, after));
+        }
+        Ok(())
     }
 
     /// Sets the approvals Telegram reported only as a count.
@@ -465,6 +503,17 @@ impl<'a> Changes<'a> {
         let mut record = self.chat(chat)?;
         record.language = Some(language.to_owned());
         self.put(keys::chat(chat), &record)
+    }
+
+    /// Remembers the chat's title, as Telegram last reported it; the full
+    /// report shows it.
+    pub fn set_chat_title(&mut self, chat: ChatId, title: &str) -> Result<()> {
+        let mut record = self.chat(chat)?;
+        if record.title.as_deref() != Some(title) {
+            record.title = Some(title.to_owned());
+            self.put(keys::chat(chat), &record)?;
+        }
+        Ok(())
     }
 
     /// Notes whether the bot is still a member of the chat.

@@ -20,6 +20,8 @@
 //! | `v`  | Telegram poll id, 0, user                   | early vote (with its time) |
 //! | `w`  | Telegram poll id, 0, chat, message          | early poll copy: origin chat, time |
 //! | `x`  | Telegram poll id                            | early counts (with their time) |
+//! | `h`  | chat, poll number, user                     | `VoterHistory`   |
+//! | `j`  | chat, poll number, user                     | approvals given  |
 //! | `q`  | update id                                   | queued command   |
 //! | `k`  | update id                                   | `Journal` of a command's answer |
 //! | `d`  | update id                                   | answered at (Unix s, i64) |
@@ -48,6 +50,8 @@ pub const APPROVAL: u8 = b'a';
 pub const EARLY_VOTE: u8 = b'v';
 pub const EARLY_POLL_MESSAGE: u8 = b'w';
 pub const EARLY_COUNTS: u8 = b'x';
+pub const VOTER_HISTORY: u8 = b'h';
+pub const APPROVER: u8 = b'j';
 pub const QUEUED_COMMAND: u8 = b'q';
 pub const LAST_UPDATE: u8 = b'u';
 pub const JOURNAL: u8 = b'k';
@@ -136,6 +140,17 @@ pub fn ballot(poll: PollId, user: i64) -> Vec<u8> {
 
 pub fn ballots_of_poll(poll: PollId) -> Vec<u8> {
     Key::new(BALLOT).poll(poll).0
+}
+
+/// What a poll remembers of a voter beyond their ballot.
+pub fn voter_history(poll: PollId, user: i64) -> Vec<u8> {
+    Key::new(VOTER_HISTORY).poll(poll).i64(user).0
+}
+
+/// How many of a poll's comments a user approves (to count distinct
+/// approvers).
+pub fn approver(poll: PollId, user: i64) -> Vec<u8> {
+    Key::new(APPROVER).poll(poll).i64(user).0
 }
 
 pub fn telegram_poll(telegram_id: &str) -> Vec<u8> {
@@ -431,6 +446,10 @@ mod tests {
         assert!(deadline(-5, id) < deadline(3, id));
         assert!(indexes_built() < deadline(i64::MIN, id));
         assert_eq!(poll_of_to_announce(&to_announce(id)), id);
+        assert!(voter_history(id, -5) < voter_history(id, 5));
+        assert_ne!(voter_history(id, 5), approver(id, 5));
+        // The same layout as the ballot's, under another kind.
+        assert_eq!(voter_history(id, 5)[1..], ballot(id, 5)[1..]);
         let copy = early_poll_message("5012", -1005555555555, 70);
         assert!(copy.starts_with(&early_poll_messages("5012")));
         assert!(!copy.starts_with(&early_poll_messages("501")));

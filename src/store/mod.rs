@@ -68,6 +68,9 @@ pub struct ChatRecord {
     pub language: Option<String>,
     /// False once the bot was removed from the chat.
     pub active: bool,
+    /// The chat's title, when Telegram told us (absent in older databases).
+    #[serde(default)]
+    pub title: Option<String>,
 }
 
 impl Default for ChatRecord {
@@ -76,6 +79,7 @@ impl Default for ChatRecord {
             last_poll: 0,
             language: None,
             active: true,
+            title: None,
         }
     }
 }

@@ -650,6 +650,7 @@ impl Lane {
                             chat,
                             thread,
                             channel,
+                            title,
                             new_poll,
                             posted,
                             Utc::now(),
@@ -998,7 +999,9 @@ impl Lane {
                     return Err(error.into());
                 };
                 let number = match &error {
-                    FullReportError::ProfileNotFound(n) | FullReportError::ProfileAnonymous(n) => *n,
+                    FullReportError::ProfileNotFound(n) | FullReportError::ProfileAnonymous(n) => {
+                        *n
+                    }
                     _ => poll.id.number,
                 };
                 let reply = Reply::ProfileRefused { key, number };
