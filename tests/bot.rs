@@ -1128,3 +1128,106 @@ async fn an_export_too_large_even_zipped_gives_the_command_that_writes_it() {
     assert!(world.fake.calls_to("sendDocument").is_empty());
     world.assert_api_conformance();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_sends_the_timeline_and_the_page_in_the_chats_topic_and_language() {
+    let world = group_world().await;
+    // A poll posted in topic 9 of a forum, and the chat speaks Chinese.
+    world
+        .deliver(common::updates::in_topic(
+            message(GROUP, 1, &admin(), "/lang zh"),
+            9,
+        ))
+        .await;
+    world
+        .deliver(common::updates::in_topic(
+            message(GROUP, 2, &admin(), "/newpoll 喝什么？ | 茶 | 咖啡"),
+            9,
+        ))
+        .await;
+    let poll = world.nth_call("sendPoll", 1).await;
+    let telegram_poll = world
+        .fake
+        .poll_at(GROUP, poll.sent_message_id().unwrap())
+        .unwrap();
+    world
+        .deliver_all(vec![
+            poll_answer(&telegram_poll.poll_id, &person(21, "李雷"), &[0]),
+            poll_answer(&telegram_poll.poll_id, &person(22, "韩梅梅"), &[0]),
+            poll_answer(&telegram_poll.poll_id, &person(23, "Lucy"), &[1]),
+            reply(
+                GROUP,
+                30,
+                &person(21, "李雷"),
+                "<script>alert(1)</script> 茶好",
+                poll.sent_message_id().unwrap() as i32,
+            ),
+        ])
+        .await;
+    world
+        .deliver(common::updates::in_topic(
+            message(GROUP, 3, &admin(), "/report"),
+            9,
+        ))
+        .await;
+    let photo = world.nth_call("sendPhoto", 1).await;
+    let page = world.nth_call("sendDocument", 1).await;
+    world.wait_idle().await;
+    assert_eq!(photo.i64_param("message_thread_id"), Some(9));
+    assert_eq!(page.i64_param("message_thread_id"), Some(9));
+    assert!(png_size(&photo.files[0].bytes).0 >= 1000);
+    let caption = caption(&photo);
+    assert!(caption.contains("茶"), "a Chinese headline: {caption}");
+    assert_eq!(page.files[0].file_name, "poll-1-report.html");
+    let html = String::from_utf8(page.files[0].bytes.clone()).unwrap();
+    assert!(html.contains("lang=\"zh\""), "the page is in Chinese");
+    assert!(html.contains("喝什么？"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; 茶好"));
+    assert!(!html.contains("<script>alert(1)"));
+    assert!(html.contains("data:image/png;base64,"));
+    assert!(!html.contains("http://") && !html.contains("https://"));
+    world.assert_api_conformance();
+}
+
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let reader = decoder.read_info().unwrap();
+    let info = reader.info();
+    (info.width, info.height)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn report_by_an_anonymous_or_unknown_poll_says_why_and_sends_nothing() {
+    let world = group_world().await;
+    post_poll(&world, 1, "/newpoll Tea? | Yes | No").await;
+    post_poll(&world, 2, "/newpoll --anonymous Age? | <30 | 30+").await;
+    world
+        .deliver_all(vec![
+            message(GROUP, 3, &admin(), "/report 1 --by 2"),
+            message(GROUP, 4, &admin(), "/report 1 --by 7"),
+            message(GROUP, 5, &admin(), "/report 2 --by 1"),
+            message(GROUP, 6, &admin(), "/report 1 --by"),
+        ])
+        .await;
+    world.wait_idle().await;
+    let texts: Vec<String> = world
+        .fake
+        .calls_to("sendMessage")
+        .iter()
+        .filter(|c| !c.failed)
+        .filter_map(Call::text)
+        .skip(2)
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            en("error-by-anonymous", &[("number", "#2".into())]),
+            en("error-by-not-found", &[("number", "#7".into())]),
+            en("error-by-own-anonymous", &[("number", "#2".into())]),
+            en("error-report-argument", &[("arg", "--by ".into())]),
+        ]
+    );
+    assert!(world.fake.calls_to("sendPhoto").is_empty());
+    assert!(world.fake.calls_to("sendDocument").is_empty());
+    world.assert_api_conformance();
+}
