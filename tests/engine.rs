@@ -790,3 +790,32 @@ fn one_person_approves_a_comment_once_and_never_their_own() {
     // None of the approval replies became comments.
     assert_eq!(store.comments(id).count(), 1);
 }
+
+#[test]
+fn a_closed_polls_tally_is_final() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let public = create_poll(&store, &["A", "B"], false);
+    let vote = |user: i64, option: u32| Event::Vote {
+        telegram_poll_id: TELEGRAM_ID.into(),
+        voter: Person {
+            id: user,
+            name: format!("U{user}"),
+        },
+        option_ids: vec![option],
+        at: chrono::Utc::now(),
+    };
+    store
+        .write(|changes| {
+            apply(changes, &vote(1, 0))?;
+            changes.close_poll(public, chrono::Utc::now())?;
+            // Delivered after the close: neither a new vote nor a change.
+            apply(changes, &vote(2, 1))?;
+            apply(changes, &vote(1, 1))?;
+            Ok(())
+        })
+        .unwrap();
+    let tally = store.tally(public).unwrap().unwrap();
+    assert_eq!((tally.counts, tally.voters), (vec![1, 0], 1));
+    assert_eq!(store.ballot(public, 1).unwrap().unwrap().options, vec![0]);
+}

@@ -26,6 +26,8 @@ pub enum VoteOutcome {
     Early,
     /// The poll is anonymous: Telegram sends only counts for those.
     NotAccepted(PollId),
+    /// The poll is closed: its results are final, the vote is not counted.
+    AfterClose(PollId),
     /// Option ids that the poll does not have.
     Invalid(PollId),
 }
@@ -279,10 +281,13 @@ impl<'a> Changes<'a> {
             return Ok(VoteOutcome::Early);
         };
         let id = poll.id;
-        // Telegram sends no votes after it stopped a poll, so a vote that
-        // arrives after our /close was cast before it: it counts.
         if poll.anonymous {
             return Ok(VoteOutcome::NotAccepted(id));
+        }
+        // A closed poll's results are final: a vote that arrives after the
+        // close (cast just before it, delivered after) changes nothing.
+        if !poll.is_open() {
+            return Ok(VoteOutcome::AfterClose(id));
         }
         let user = voter.id;
         let Some(mut ballot) =
@@ -331,8 +336,9 @@ impl<'a> Changes<'a> {
             return Ok(None);
         };
         let id = poll.id;
-        // Counts after the close are Telegram's final ones: they count too.
-        if poll.anonymous && counts.len() == poll.options.len() {
+        // Counts that arrive once the poll is closed change nothing: the
+        // final counts are taken when Telegram confirms the close.
+        if poll.anonymous && poll.is_open() && counts.len() == poll.options.len() {
             let tally = self.tally(&poll)?;
             tally.counts = counts.to_vec();
             tally.voters = voters;
