@@ -162,6 +162,7 @@ impl Lane {
     /// Waits for the chat's turn under Telegram's limits; `false` if the bot
     /// is stopping before then.
     async fn pace(&self, chat: i64) -> bool {
+        let mut stopping = self.edge.stopping.clone();
         loop {
             let now = Instant::now();
             let stop = self.edge.stop_at();
@@ -173,7 +174,11 @@ impl Lane {
             };
             match stop {
                 Some(s) if now + wait > s.soft => return false,
-                _ => tokio::time::sleep(wait).await,
+                // A stop that comes while waiting is looked at at once.
+                _ => tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = stopping.changed() => {}
+                },
             }
         }
     }
