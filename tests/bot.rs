@@ -1147,6 +1147,15 @@ async fn report_sends_the_timeline_and_the_page_in_the_chats_topic_and_language(
         ))
         .await;
     let poll = world.nth_call("sendPoll", 1).await;
+    // Stored once confirmed: only then are replies to it comments.
+    assert_eq!(
+        world.nth_message_to(GROUP, 2).await,
+        i18n::text_with(
+            Language::Chinese,
+            "poll-posted",
+            &[("number", "#1".into()), ("n", 1u32.into())]
+        )
+    );
     let telegram_poll = world
         .fake
         .poll_at(GROUP, poll.sent_message_id().unwrap())

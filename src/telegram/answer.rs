@@ -9,7 +9,7 @@ use chrono::Utc;
 use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{
-    ChatMemberKind, InputFile, InputPollOption, MessageId, ReplyParameters, ThreadId,
+    ChatMemberKind, InputFile, InputPollOption, Message, MessageId, ReplyParameters, ThreadId,
 };
 use tracing::{error, info, warn};
 
@@ -256,15 +256,14 @@ impl Lane {
         let bot = &self.edge.bot;
         self.step(answer, || {
             let mut request = bot.send_message(ChatId(target.chat), text.clone());
-            if let Some(thread) = target.thread {
-                request = request.message_thread_id(ThreadId(MessageId(thread)));
+            if let Some(topic) = target.topic() {
+                request = request.message_thread_id(topic);
             }
-            if let Some(reply_to) = target.reply_to {
-                let mut reply = ReplyParameters::new(MessageId(reply_to));
-                reply.allow_sending_without_reply = Some(true);
+            if let Some(reply) = target.reply() {
                 request = request.reply_parameters(reply);
             }
-            async move { request.await.map(|_| ()) }
+            let sent = request.send();
+            async move { sent.await.map(|_| ()) }
         })
         .await
     }
@@ -622,10 +621,10 @@ impl Lane {
                     // Telegram takes only anonymous polls in channels.
                     .is_anonymous(new_poll.anonymous || message.channel)
                     .allows_multiple_answers(new_poll.multiple);
-                if let Some(thread) = message.thread {
-                    request = request.message_thread_id(ThreadId(MessageId(thread)));
+                if let Some(topic) = reply_target(message).topic() {
+                    request = request.message_thread_id(topic);
                 }
-                async move { request.await }
+                request.send()
             })
             .await?;
         let poll = match posted {
@@ -757,14 +756,9 @@ impl Lane {
             .step(answer, || {
                 let photo =
                     InputFile::memory(results.png.clone()).file_name(results.file_name.clone());
-                let mut request = bot
-                    .send_photo(ChatId(target.chat), photo)
-                    .caption(results.caption.clone());
-                if let Some(thread) = target.thread {
-                    request = request.message_thread_id(ThreadId(MessageId(thread)));
-                }
+                let sent = send_photo(bot, target, photo, results.caption.clone());
                 async move {
-                    match request.await {
+                    match sent.await {
                         Ok(_) => Ok(true),
                         Err(error) if errors::is_no_photo_right(&error) => Ok(false),
                         Err(error) => Err(error),
@@ -1020,13 +1014,8 @@ impl Lane {
             .step(answer, || {
                 let photo = InputFile::memory(full.timeline_png.clone())
                     .file_name(format!("poll-{}-timeline.png", id.number.0));
-                let mut request = bot
-                    .send_photo(ChatId(target.chat), photo)
-                    .caption(caption.clone());
-                if let Some(thread) = target.thread {
-                    request = request.message_thread_id(ThreadId(MessageId(thread)));
-                }
-                async move { request.await.map(|_| ()) }
+                let sent = send_photo(bot, target, photo, caption.clone());
+                async move { sent.await.map(|_| ()) }
             })
             .await?;
         if let Some(handled) = self.after(photo).await? {
@@ -1034,17 +1023,7 @@ impl Lane {
         }
         let document = self
             .step(answer, || {
-                let document = InputFile::file(path.clone()).file_name(name.clone());
-                let mut request = bot.send_document(ChatId(target.chat), document);
-                if let Some(thread) = target.thread {
-                    request = request.message_thread_id(ThreadId(MessageId(thread)));
-                }
-                if let Some(reply_to) = target.reply_to {
-                    let mut reply = ReplyParameters::new(MessageId(reply_to));
-                    reply.allow_sending_without_reply = Some(true);
-                    request = request.reply_parameters(reply);
-                }
-                async move { request.await.map(|_| ()) }
+                send_document(bot, target, path.clone(), name.clone())
             })
             .await?;
         Ok(self.after(document).await?.unwrap_or(Handled::Done))
@@ -1090,17 +1069,7 @@ impl Lane {
         for file in files {
             let step = self
                 .step(answer, || {
-                    let document = InputFile::file(file.path.clone()).file_name(file.name.clone());
-                    let mut request = bot.send_document(ChatId(target.chat), document);
-                    if let Some(thread) = target.thread {
-                        request = request.message_thread_id(ThreadId(MessageId(thread)));
-                    }
-                    if let Some(reply_to) = target.reply_to {
-                        let mut reply = ReplyParameters::new(MessageId(reply_to));
-                        reply.allow_sending_without_reply = Some(true);
-                        request = request.reply_parameters(reply);
-                    }
-                    async move { request.await.map(|_| ()) }
+                    send_document(bot, target, file.path.clone(), file.name.clone())
                 })
                 .await?;
             if let Some(handled) = self.after(step).await? {
@@ -1119,6 +1088,53 @@ impl Answer {
             JournalKey::Announce(_) => 0,
         }
     }
+}
+
+impl Target {
+    fn topic(&self) -> Option<ThreadId> {
+        self.thread.map(|thread| ThreadId(MessageId(thread)))
+    }
+
+    /// A reply to the command, sent even if the command was deleted.
+    fn reply(&self) -> Option<ReplyParameters> {
+        self.reply_to.map(|message| {
+            let mut reply = ReplyParameters::new(MessageId(message));
+            reply.allow_sending_without_reply = Some(true);
+            reply
+        })
+    }
+}
+
+/// A photo with its caption, into the target's topic.
+fn send_photo(
+    bot: &Bot,
+    target: Target,
+    photo: InputFile,
+    caption: String,
+) -> impl Future<Output = Result<Message, RequestError>> + use<> {
+    let mut request = bot.send_photo(ChatId(target.chat), photo).caption(caption);
+    if let Some(topic) = target.topic() {
+        request = request.message_thread_id(topic);
+    }
+    request.send()
+}
+
+/// A file from disk, as a reply in the target's topic.
+fn send_document(
+    bot: &Bot,
+    target: Target,
+    path: std::path::PathBuf,
+    name: String,
+) -> impl Future<Output = Result<(), RequestError>> + use<> {
+    let mut request = bot.send_document(ChatId(target.chat), InputFile::file(path).file_name(name));
+    if let Some(topic) = target.topic() {
+        request = request.message_thread_id(topic);
+    }
+    if let Some(reply) = target.reply() {
+        request = request.reply_parameters(reply);
+    }
+    let sent = request.send();
+    async move { sent.await.map(|_| ()) }
 }
 
 fn reply_target(message: &CommandMessage) -> Target {
