@@ -88,6 +88,10 @@ pub fn write_report_files(
     dir: &Path,
 ) -> anyhow::Result<()> {
     let report = load_report(store, id)?;
+    // The page is small (its charts are a few hundred kB) and made first, in
+    // memory, so that a refused --by writes no file at all.
+    let mut html = Vec::new();
+    let full = report::write_full_report(store, id, by, language, &mut html)?;
     create_dir(dir)?;
     let summary = Summary::new(&report, language);
     write_file(&dir.join("summary.txt"), |out| {
@@ -106,10 +110,6 @@ pub fn write_report_files(
     write_file(&dir.join("poll.json"), |out| {
         Ok(report::json(store, &report, out)?)
     })?;
-    // The page is small (its charts are a few hundred kB): made in memory,
-    // so that a refused --by leaves no half-written file.
-    let mut html = Vec::new();
-    let full = report::write_full_report(store, id, by, language, &mut html)?;
     std::fs::write(dir.join("report.html"), html).context("cannot write report.html")?;
     std::fs::write(dir.join("timeline.png"), &full.timeline_png)
         .context("cannot write timeline.png")?;

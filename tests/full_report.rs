@@ -592,3 +592,52 @@ fn records_from_an_older_database_still_decode() {
     assert_eq!(chat.last_poll, 3);
     assert_eq!(chat.title, None);
 }
+
+#[test]
+fn the_demo_and_the_report_command_write_the_report_files() {
+    let out = tempfile::tempdir().unwrap();
+    pollbot::cli::demo(out.path()).unwrap();
+    for name in [
+        "results.png",
+        "summary.txt",
+        "votes.csv",
+        "comments.csv",
+        "poll.json",
+        "report.html",
+        "timeline.png",
+        "profile.png",
+    ] {
+        let bytes = std::fs::read(out.path().join(name)).unwrap();
+        assert!(bytes.len() > 100, "{name} is {} bytes", bytes.len());
+    }
+
+    // `pollbot report` on a stopped bot's database, with and without --by.
+    let db = tempfile::tempdir().unwrap();
+    let id = {
+        let store = Store::open(db.path()).unwrap();
+        let id = poll(&store, &["Yes", "No"]);
+        let age = poll(&store, &["Young", "Old"]);
+        apply_all(&store, &[vote_in(id, 1, &[0], 1), vote_in(age, 1, &[1], 2)]);
+        store.flush().unwrap();
+        id
+    };
+    let dir = out.path().join("real");
+    let error = pollbot::cli::report(db.path(), id, Some(PollNumber(9)), &dir, "zh").unwrap_err();
+    assert!(format!("{error:#}").contains("no poll #9"), "{error:#}");
+    assert!(
+        !dir.join("report.html").exists(),
+        "a refused --by leaves no page"
+    );
+    pollbot::cli::report(db.path(), id, Some(PollNumber(2)), &dir, "zh").unwrap();
+    let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(page.contains("<html lang=\"zh\">"));
+    assert!(page.contains(&pollbot::i18n::text(
+        Language::Chinese,
+        "report-section-profile"
+    )));
+    assert!(dir.join("profile.png").exists());
+    let plain = out.path().join("plain");
+    pollbot::cli::report(db.path(), id, None, &plain, "en").unwrap();
+    assert!(plain.join("timeline.png").exists());
+    assert!(!plain.join("profile.png").exists());
+}
