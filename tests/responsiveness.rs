@@ -54,7 +54,17 @@ fn sent_to(world: &World, method: &str, chat: i64) -> Vec<Call> {
 }
 
 async fn wait_sent_to(world: &World, method: &str, chat: i64, n: usize) -> Vec<Call> {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
+    wait_sent_to_within(world, method, chat, n, PATIENCE).await
+}
+
+async fn wait_sent_to_within(
+    world: &World,
+    method: &str,
+    chat: i64,
+    n: usize,
+    patience: Duration,
+) -> Vec<Call> {
+    let deadline = tokio::time::Instant::now() + patience;
     loop {
         let calls = sent_to(world, method, chat);
         if calls.len() >= n {
@@ -92,7 +102,8 @@ async fn eight_newpolls_in_a_row_are_all_posted_at_telegrams_pace() {
         })
         .collect();
     world.deliver_all(updates).await;
-    let polls = wait_sent_to(&world, "sendPoll", GROUP, 8).await;
+    // 16 messages at Telegram's pace take 15 s; a loaded machine adds to it.
+    let polls = wait_sent_to_within(&world, "sendPoll", GROUP, 8, 3 * PATIENCE).await;
     let confirmations = wait_sent_to(&world, "sendMessage", GROUP, 8).await;
     world.wait_idle().await;
     // Every poll, in order, each confirmed with its number.
@@ -105,13 +116,14 @@ async fn eight_newpolls_in_a_row_are_all_posted_at_telegrams_pace() {
     for (i, call) in confirmations.iter().enumerate() {
         assert_eq!(call.text().unwrap(), posted(i as u32 + 1));
     }
-    // 16 messages at one a second: the last poll goes out about 14 s after
-    // the first, not a minute late (20 a minute is Telegram's group limit).
+    // 16 messages at one a second: the last goes out about 15 s after the
+    // first (more on a loaded machine), not a minute late as when the bot
+    // allowed itself 10 a minute in a supergroup (Telegram allows 20).
     let mut messages: Vec<&Call> = polls.iter().chain(confirmations.iter()).collect();
     messages.sort_by_key(|c| c.at);
     let span = messages.last().unwrap().at - messages[0].at;
     assert!(
-        span >= Duration::from_secs(14) && span < Duration::from_secs(20),
+        span >= Duration::from_secs(14) && span < Duration::from_secs(45),
         "16 messages took {span:?}"
     );
     for pair in messages.windows(2) {
