@@ -265,6 +265,7 @@ fn create_poll(store: &Store) -> PollId {
                 message_id: POLL_MESSAGE,
                 telegram_id: TELEGRAM_ID.into(),
                 thread: None,
+                features: Default::default(),
             })
         })
         .unwrap();

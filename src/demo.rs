@@ -259,6 +259,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
             message_id: POLL_MESSAGE,
             telegram_id: TELEGRAM_POLL_ID.into(),
             thread: None,
+            features: Default::default(),
         })
     })?;
 

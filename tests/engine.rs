@@ -44,6 +44,7 @@ fn create_poll_as(store: &Store, options: &[&str], multiple: bool, anonymous: bo
                 message_id: POLL_MESSAGE,
                 telegram_id: TELEGRAM_ID.into(),
                 thread: None,
+                features: Default::default(),
             })
         })
         .unwrap()

@@ -44,6 +44,12 @@ pub fn find_poll(
     }
 }
 
+/// Why a valid `/newpoll` still cannot be posted in this chat, if it
+/// cannot: `--open` in a channel, where every poll is anonymous.
+pub fn refuse_new_poll(new_poll: &NewPoll, channel: bool) -> Option<Reply> {
+    (new_poll.features.open && channel).then_some(Reply::OpenInChannel)
+}
+
 /// A poll as Telegram posted it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostedPoll {
@@ -82,6 +88,7 @@ pub fn create_poll(
             message_id: posted.message_id,
             telegram_id: posted.telegram_id,
             thread,
+            features: new_poll.features,
         })?;
         changes.set_journal(
             JournalKey::Command(update_id),
@@ -129,11 +136,17 @@ pub fn list_polls(store: &Store, chat: ChatId) -> store::Result<Reply> {
     }
     let mut rows = Vec::new();
     for poll in polls.iter().rev().take(LISTED_POLLS) {
+        // A hidden poll's count is not even read, so it cannot leak.
+        let voters = match poll.results_hidden() {
+            true => 0,
+            false => store.tally(poll.id)?.map_or(0, |t| t.voters),
+        };
         rows.push(PollRow {
             number: poll.id.number,
             question: poll.question.as_str().to_owned(),
-            voters: store.tally(poll.id)?.map_or(0, |t| t.voters),
+            voters,
             open: poll.is_open(),
+            hidden: poll.results_hidden(),
         });
     }
     Ok(Reply::Polls(rows))
@@ -144,4 +157,28 @@ pub fn set_language(store: &Store, chat: ChatId, language: Language) -> store::R
     store.write(|changes| changes.set_chat_language(chat, language.code()))?;
     store.flush()?;
     Ok(Reply::LangSet)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::command::{self, Command, Parsed};
+
+    fn new_poll(text: &str) -> NewPoll {
+        match command::parse(text, None, Utc::now()) {
+            Parsed::Command(Command::NewPoll(p)) => p,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn open_polls_are_refused_in_channels_only() {
+        let open = new_poll("/newpoll --open Q? | A | B");
+        assert_eq!(refuse_new_poll(&open, true), Some(Reply::OpenInChannel));
+        assert_eq!(refuse_new_poll(&open, false), None);
+        let hidden = new_poll("/newpoll --hidden --final --shuffle Q? | A | B");
+        assert_eq!(refuse_new_poll(&hidden, true), None);
+        let text = Reply::OpenInChannel.text(Language::English);
+        assert!(text.contains("always anonymous"), "{text}");
+    }
 }

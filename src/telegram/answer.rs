@@ -592,6 +592,10 @@ impl Lane {
         language: Language,
     ) -> anyhow::Result<Handled> {
         let target = reply_target(message);
+        if let Some(reply) = app::polls::refuse_new_poll(&new_poll, message.channel) {
+            let step = self.say(answer, target, &reply.text(language)).await?;
+            return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+        }
         let bot = &self.edge.bot;
         let options: Vec<InputPollOption> = new_poll
             .options
