@@ -50,6 +50,25 @@ pub fn refuse_new_poll(new_poll: &NewPoll, channel: bool) -> Option<Reply> {
     (new_poll.features.open && channel).then_some(Reply::OpenInChannel)
 }
 
+/// The longest a deadline may be ahead to be given to Telegram too, as
+/// `close_date` (Telegram takes up to 2,628,000 s, a little over 30 days).
+pub const CLOSE_DATE_WITHIN: chrono::TimeDelta = chrono::TimeDelta::days(30);
+/// The least: Telegram refuses less than 5 s; a margin covers the time the
+/// request takes to get there.
+pub const CLOSE_DATE_AT_LEAST: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
+
+/// `close_date` for a poll with `deadline`, sent at `now`: the deadline as
+/// Unix time when Telegram can take it, so that the poll closes on time even
+/// while the bot is down. The bot closes it on time as well, and posts the
+/// final results once, either way.
+pub fn close_date(deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<i64> {
+    let deadline = deadline?;
+    let ahead = deadline - now;
+    (CLOSE_DATE_AT_LEAST..=CLOSE_DATE_WITHIN)
+        .contains(&ahead)
+        .then_some(deadline.timestamp())
+}
+
 /// A poll as Telegram posted it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostedPoll {
@@ -169,6 +188,30 @@ mod tests {
             Parsed::Command(Command::NewPoll(p)) => p,
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn close_date_only_within_telegrams_range() {
+        let now: DateTime<Utc> = "2024-03-14T10:00:00Z".parse().unwrap();
+        let at = |s: &str| Some(s.parse::<DateTime<Utc>>().unwrap());
+        assert_eq!(close_date(None, now), None);
+        assert_eq!(
+            close_date(at("2024-03-14T11:30:00Z"), now),
+            Some(1_710_415_800)
+        );
+        // Exactly 30 days ahead still goes; a second more does not.
+        assert_eq!(
+            close_date(at("2024-04-13T10:00:00Z"), now),
+            Some(1_713_002_400)
+        );
+        assert_eq!(close_date(at("2024-04-13T10:00:01Z"), now), None);
+        // Too near: Telegram would refuse the whole poll.
+        assert_eq!(close_date(at("2024-03-14T10:00:29Z"), now), None);
+        assert_eq!(
+            close_date(at("2024-03-14T10:00:30Z"), now),
+            Some(1_710_410_430)
+        );
+        assert_eq!(close_date(at("2024-03-14T09:00:00Z"), now), None);
     }
 
     #[test]

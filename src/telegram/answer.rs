@@ -8,14 +8,13 @@ use std::time::Instant;
 use chrono::Utc;
 use teloxide::RequestError;
 use teloxide::prelude::*;
-use teloxide::types::{
-    ChatMemberKind, InputFile, InputPollOption, MessageId, ReplyParameters, ThreadId,
-};
+use teloxide::types::{ChatMemberKind, InputFile, MessageId, ReplyParameters, ThreadId};
 use tracing::{error, info, warn};
 
 use super::errors::{self, Failure};
 use super::inbound::CommandMessage;
 use super::lanes::{Handled, Job, Lane, Waiting};
+use super::payloads::SendPoll;
 use crate::app::command::{self, Command, NewPoll, Parsed, PollRef};
 use crate::app::{self, CoalesceKey, ExportOutcome, Reply, ResultsMessage};
 use crate::i18n::Language;
@@ -597,31 +596,24 @@ impl Lane {
             return Ok(self.after(step).await?.unwrap_or(Handled::Done));
         }
         let bot = &self.edge.bot;
-        let options: Vec<InputPollOption> = new_poll
-            .options
-            .iter()
-            .map(|o| InputPollOption::new(o.as_str()))
-            .collect();
+        let deadline = new_poll.deadline.map(|d| d.at());
         let posted = self
             .step(answer, || {
-                let mut request = bot
-                    .send_poll(
-                        ChatId(message.chat),
-                        new_poll.question.as_str(),
-                        options.clone(),
-                    )
-                    // Telegram takes only anonymous polls in channels.
-                    .is_anonymous(new_poll.anonymous || message.channel)
-                    .allows_multiple_answers(new_poll.multiple);
-                if let Some(thread) = message.thread {
-                    request = request.message_thread_id(ThreadId(MessageId(thread)));
-                }
-                async move { request.await }
+                // Decided when it is sent: a retry later gets its own.
+                let close_date = app::polls::close_date(deadline, Utc::now());
+                let request = SendPoll::new(
+                    message.chat,
+                    message.thread,
+                    message.channel,
+                    &new_poll,
+                    close_date,
+                );
+                request.send(bot)
             })
             .await?;
         let poll = match posted {
             Step::Sent(sent) => {
-                let Some(telegram_poll) = sent.poll() else {
+                let Some(telegram_poll) = sent.poll else {
                     error!(
                         chat = self.chat,
                         "Telegram answered sendPoll without a poll"
@@ -632,8 +624,8 @@ impl Lane {
                     return Ok(self.after(step).await?.unwrap_or(Handled::Done));
                 };
                 let posted = app::PostedPoll {
-                    message_id: sent.id.0,
-                    telegram_id: telegram_poll.id.0.clone(),
+                    message_id: sent.message_id,
+                    telegram_id: telegram_poll.id,
                 };
                 let (chat, thread, channel) = (message.chat, message.thread, message.channel);
                 let command = (answer.key_update_id(), answer.journal);

@@ -1265,11 +1265,11 @@ impl FakeTelegram {
                     "members_only": boolean(p.get("members_only")).unwrap_or(false),
                 });
                 let po = poll.as_object_mut().expect("object");
-                for k in ["open_period", "close_date", "explanation"] {
+                for k in ["open_period", "close_date", "explanation", "description"] {
                     if let Some(v) = p.get(k) {
                         po.insert(
                             k.into(),
-                            if k == "explanation" {
+                            if k == "explanation" || k == "description" {
                                 v.clone()
                             } else {
                                 json!(int(Some(v)))

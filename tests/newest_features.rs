@@ -1,0 +1,225 @@
+//! Telegram's newest poll features (Bot API 10.1, issue 12) through the real
+//! bot against the fake Bot API server: the `/newpoll` flags and what each
+//! sends, hidden results, and replies to an option.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::updates::{Person, channel_post, message, person};
+use common::{Call, PATIENCE, World};
+use pollbot::i18n::{self, Arg, Language};
+use pollbot::poll::PollFeatures;
+
+const GROUP: i64 = -1001234567890;
+const CHANNEL: i64 = -1009876543210;
+const ADMIN: i64 = 10;
+
+fn admin() -> Person {
+    person(ADMIN, "Ada")
+}
+
+fn en(key: &str, args: &[(&'static str, Arg)]) -> String {
+    i18n::text_with(Language::English, key, args)
+}
+
+fn posted(n: u32) -> String {
+    en(
+        "poll-posted",
+        &[("number", format!("#{n}").into()), ("n", n.into())],
+    )
+}
+
+/// A world whose group has `ADMIN` as its creator and the bot as an admin.
+async fn group_world() -> World {
+    let world = World::start().await;
+    world.fake.set_admins(GROUP, ADMIN, &[]);
+    world.fake.set_bot_admin(GROUP, true);
+    world
+}
+
+/// Posts a poll in the group as the admin; returns its sendPoll call, once
+/// the bot has confirmed the poll with its number.
+async fn post_poll(world: &World, message_id: i32, text: &str) -> Call {
+    let before = world.fake.calls_to("sendPoll").len();
+    world
+        .deliver(message(GROUP, message_id, &admin(), text))
+        .await;
+    let call = world.nth_call("sendPoll", before + 1).await;
+    let number = (before + 1) as u32;
+    let confirmed = world
+        .fake
+        .wait_for_call("sendMessage", PATIENCE, |c| {
+            c.chat_id() == Some(GROUP) && c.text().is_some_and(|t| t.starts_with(&posted(number)))
+        })
+        .await;
+    assert!(confirmed.is_some(), "poll #{number} confirmed");
+    call
+}
+
+/// The parameters a call sent, by name.
+fn keys(call: &Call) -> BTreeSet<String> {
+    call.params.keys().cloned().collect()
+}
+
+const PLAIN: [&str; 5] = [
+    "allows_multiple_answers",
+    "chat_id",
+    "is_anonymous",
+    "options",
+    "question",
+];
+
+fn plain_and(extra: &[&str]) -> BTreeSet<String> {
+    PLAIN.iter().chain(extra).map(|k| (*k).to_owned()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_flag_sends_exactly_its_parameter() {
+    let mut world = group_world().await;
+    let plain = post_poll(&world, 1, "/newpoll Tea or coffee? | Tea | Coffee").await;
+    assert_eq!(keys(&plain), plain_and(&[]));
+
+    let hidden = post_poll(&world, 2, "/newpoll --hidden Q? | A | B").await;
+    assert_eq!(keys(&hidden), plain_and(&["hide_results_until_closes"]));
+    assert_eq!(hidden.bool_param("hide_results_until_closes"), Some(true));
+
+    let final_votes = post_poll(&world, 3, "/newpoll --final Q? | A | B").await;
+    assert_eq!(keys(&final_votes), plain_and(&["allows_revoting"]));
+    assert_eq!(final_votes.bool_param("allows_revoting"), Some(false));
+
+    let open = post_poll(&world, 4, "/newpoll --open Q? | A | B").await;
+    assert_eq!(keys(&open), plain_and(&["allow_adding_options"]));
+    assert_eq!(open.bool_param("allow_adding_options"), Some(true));
+    assert_eq!(open.bool_param("is_anonymous"), Some(false));
+
+    let shuffle = post_poll(&world, 5, "/newpoll --shuffle Q? | A | B").await;
+    assert_eq!(keys(&shuffle), plain_and(&["shuffle_options"]));
+    assert_eq!(shuffle.bool_param("shuffle_options"), Some(true));
+
+    let described = post_poll(
+        &world,
+        6,
+        "/newpoll Where shall we meet?\n> Saturday, after the market.\n> Bring an umbrella.\nLibrary\nPark",
+    )
+    .await;
+    assert_eq!(keys(&described), plain_and(&["description"]));
+    let description = "Saturday, after the market.\nBring an umbrella.";
+    assert_eq!(
+        described.str_param("description").as_deref(),
+        Some(description)
+    );
+    assert_eq!(
+        described.str_param("question").as_deref(),
+        Some("Where shall we meet?")
+    );
+    // The fake echoes it in the poll, as Telegram does.
+    let message = described.sent_message_id().unwrap();
+    let sent = world.fake.poll_at(GROUP, message).unwrap();
+    assert_eq!(sent.poll["description"], description);
+    assert_eq!(sent.options, ["Library", "Park"]);
+
+    // A deadline within 30 days goes to Telegram as close_date; the bot
+    // stores the same instant.
+    let soon = post_poll(&world, 7, "/newpoll --until 36h Q? | A | B").await;
+    assert_eq!(keys(&soon), plain_and(&["close_date"]));
+    let close_date = soon.i64_param("close_date").unwrap();
+    let expected = chrono::Utc::now().timestamp() + 36 * 3600;
+    assert!(
+        (expected - 60..=expected).contains(&close_date),
+        "{close_date} vs {expected}"
+    );
+    // One beyond 30 days is the bot's alone.
+    let late = post_poll(&world, 8, "/newpoll --until 40d Q? | A | B").await;
+    assert_eq!(keys(&late), plain_and(&[]));
+
+    let all = post_poll(
+        &world,
+        9,
+        "/newpoll --multiple --hidden --final --open --shuffle Q?\n> D\nA\nB",
+    )
+    .await;
+    assert_eq!(
+        keys(&all),
+        plain_and(&[
+            "hide_results_until_closes",
+            "allows_revoting",
+            "allow_adding_options",
+            "shuffle_options",
+            "description"
+        ])
+    );
+    assert_eq!(all.bool_param("allows_multiple_answers"), Some(true));
+
+    world.wait_idle().await;
+    assert_eq!(world.fake.calls_to("sendPoll").len(), 9);
+    assert_eq!(world.fake.calls_to("sendMessage").len(), 9);
+    world.assert_api_conformance();
+
+    // The flags are stored on each poll.
+    let store = world.stop_and_open_store().await;
+    let polls = store.polls_of_chat(GROUP).unwrap();
+    let features: Vec<PollFeatures> = polls.iter().map(|p| p.features.clone()).collect();
+    assert_eq!(features[0], PollFeatures::default());
+    assert!(features[1].hidden && !features[1].final_votes);
+    assert!(features[2].final_votes && !features[2].hidden);
+    assert!(features[3].open && !features[3].shuffle);
+    assert!(features[4].shuffle && !features[4].open);
+    assert_eq!(
+        features[5].description.as_ref().map(|d| d.as_str()),
+        Some(description)
+    );
+    assert_eq!(
+        polls[6].deadline.map(|d| d.timestamp()),
+        Some(close_date),
+        "Telegram's close_date is the bot's own deadline"
+    );
+    assert_eq!(
+        features[8],
+        PollFeatures {
+            hidden: true,
+            final_votes: true,
+            open: true,
+            shuffle: true,
+            description: features[8].description.clone(),
+        }
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_on_an_anonymous_poll_is_refused_with_the_reason() {
+    let mut world = group_world().await;
+    world
+        .deliver(message(
+            GROUP,
+            1,
+            &admin(),
+            "/newpoll --open --anonymous Q? | A | B",
+        ))
+        .await;
+    let expected = format!(
+        "{}\n\n{}",
+        en("error-open-anonymous", &[]),
+        en("usage-newpoll", &[])
+    );
+    assert_eq!(world.nth_message_to(GROUP, 1).await, expected);
+    assert!(expected.contains("public polls only"), "{expected}");
+
+    // In a channel every poll is anonymous: --open is refused there too.
+    world.fake.set_bot_admin(CHANNEL, true);
+    world
+        .deliver(channel_post(CHANNEL, 1, "/newpoll --open Q? | A | B", None))
+        .await;
+    assert_eq!(
+        world.nth_message_to(CHANNEL, 1).await,
+        en("error-open-in-channel", &[])
+    );
+
+    world.wait_idle().await;
+    assert!(world.fake.calls_to("sendPoll").is_empty());
+    assert_eq!(world.fake.calls_to("sendMessage").len(), 2);
+    world.assert_api_conformance();
+    let store = world.stop_and_open_store().await;
+    assert!(store.polls_of_chat(GROUP).unwrap().is_empty());
+    assert!(store.polls_of_chat(CHANNEL).unwrap().is_empty());
+}
