@@ -6,8 +6,10 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::updates::{Person, channel_post, message, person};
-use common::{Call, PATIENCE, World};
+use common::updates::{
+    Person, channel_post, message, message_from_sender_chat, person, poll_answer,
+};
+use common::{Call, Failure, PATIENCE, World};
 use pollbot::i18n::{self, Arg, Language};
 use pollbot::poll::PollFeatures;
 
@@ -222,4 +224,111 @@ async fn open_on_an_anonymous_poll_is_refused_with_the_reason() {
     let store = world.stop_and_open_store().await;
     assert!(store.polls_of_chat(GROUP).unwrap().is_empty());
     assert!(store.polls_of_chat(CHANNEL).unwrap().is_empty());
+}
+
+/// The calls of `method` the bot made to `chat` that Telegram took.
+fn sent_to(world: &World, method: &str, chat: i64) -> Vec<Call> {
+    world
+        .fake
+        .calls_to(method)
+        .into_iter()
+        .filter(|c| c.chat_id() == Some(chat) && !c.failed)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hidden_polls_results_go_to_the_moderator_privately_until_it_closes() {
+    let mut world = group_world().await;
+    let call = post_poll(&world, 1, "/newpoll --hidden Lunch? | Soup | Salad").await;
+    let poll_message = call.sent_message_id().unwrap();
+    let poll_id = world.fake.poll_at(GROUP, poll_message).unwrap().poll_id;
+    world
+        .deliver_all(vec![
+            poll_answer(&poll_id, &person(101, "Bo"), &[0]),
+            poll_answer(&poll_id, &person(102, "Cy"), &[0]),
+            poll_answer(&poll_id, &person(103, "Di"), &[1]),
+        ])
+        .await;
+
+    // /results and /export: to the admin's private chat (id = user id).
+    world.deliver(message(GROUP, 2, &admin(), "/results")).await;
+    world
+        .deliver(message(GROUP, 3, &admin(), "/export json"))
+        .await;
+    world.deliver(message(GROUP, 4, &admin(), "/polls")).await;
+    world.wait_idle().await;
+    let photos = sent_to(&world, "sendPhoto", ADMIN);
+    assert_eq!(photos.len(), 1);
+    let caption = photos[0].str_param("caption").unwrap();
+    assert!(caption.contains("Soup — 2 (66.7%)"), "{caption}");
+    assert!(caption.contains("Salad — 1 (33.3%)"), "{caption}");
+    assert_eq!(photos[0].str_param("reply_parameters"), None);
+    let documents = sent_to(&world, "sendDocument", ADMIN);
+    assert_eq!(documents.len(), 1);
+    assert_eq!(documents[0].files[0].file_name, "poll-1.json");
+    // Nothing about the results in the group; /polls shows no count.
+    assert!(sent_to(&world, "sendPhoto", GROUP).is_empty());
+    assert!(sent_to(&world, "sendDocument", GROUP).is_empty());
+    assert_eq!(
+        world.nth_message_to(GROUP, 2).await,
+        format!(
+            "{}\n{}",
+            en("polls-header", &[]),
+            en(
+                "polls-row-hidden",
+                &[
+                    ("number", "#1".into()),
+                    ("question", "Lunch?".into()),
+                    ("state", en("state-open", &[]).into()),
+                ]
+            )
+        )
+    );
+    assert_eq!(sent_to(&world, "sendMessage", GROUP).len(), 2);
+
+    // The moderator never started the bot: told in the group, nothing else.
+    world.fake.fail_next(
+        "sendPhoto",
+        1,
+        Failure::Forbidden("bot can't initiate conversation with a user".into()),
+    );
+    world
+        .deliver(message(GROUP, 5, &admin(), "/results 1"))
+        .await;
+    assert_eq!(
+        world.nth_message_to(GROUP, 3).await,
+        en("hidden-start-private-chat", &[("number", "#1".into())])
+    );
+    // An anonymous administrator has no private chat at all.
+    world
+        .deliver(message_from_sender_chat(GROUP, 6, GROUP, "/results", None))
+        .await;
+    assert_eq!(
+        world.nth_message_to(GROUP, 4).await,
+        en("hidden-no-private-chat", &[("number", "#1".into())])
+    );
+    world.wait_idle().await;
+    assert!(sent_to(&world, "sendPhoto", GROUP).is_empty());
+    assert_eq!(sent_to(&world, "sendPhoto", ADMIN).len(), 1);
+    assert_eq!(sent_to(&world, "sendMessage", GROUP).len(), 4);
+    assert!(sent_to(&world, "sendMessage", ADMIN).is_empty());
+
+    // Closed, the results are everyone's: in the group, once.
+    world.deliver(message(GROUP, 7, &admin(), "/close")).await;
+    world.wait_idle().await;
+    let photos = sent_to(&world, "sendPhoto", GROUP);
+    assert_eq!(photos.len(), 1);
+    assert!(
+        photos[0]
+            .str_param("caption")
+            .unwrap()
+            .contains("Soup — 2 (66.7%)")
+    );
+    assert_eq!(sent_to(&world, "sendPhoto", ADMIN).len(), 1);
+    world.assert_api_conformance();
+    let store = world.stop_and_open_store().await;
+    assert!(
+        store.chat(GROUP).unwrap().active,
+        "a refused private chat is not the group gone"
+    );
 }

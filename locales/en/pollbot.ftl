@@ -117,3 +117,4 @@ error-empty-description = The description line after "> " is empty.
 error-description-too-long = The description has {$length} characters; Telegram allows at most {$limit}.
 polls-row-hidden = {$number} {$question} — results hidden until it closes · {$state}
 hidden-start-private-chat = Poll {$number} keeps its results hidden until it closes, so I send them to moderators privately, but Telegram does not let me write to you first. Open a private chat with me, press Start, then ask again.
+hidden-no-private-chat = Poll {$number} keeps its results hidden until it closes, and I send them only privately to a moderator who writes as themselves, not anonymously or as a channel.

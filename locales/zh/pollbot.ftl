@@ -114,3 +114,4 @@ error-empty-description = “> ”后面的说明是空的。
 error-description-too-long = 说明有 {$length} 个字符；Telegram 最多允许 {$limit} 个。
 polls-row-hidden = {$number} {$question} — 结果在结束前隐藏 · {$state}
 hidden-start-private-chat = 投票 {$number} 在结束前隐藏结果，所以我只私下发给管理员，但 Telegram 不允许我先给你发消息。请先打开与我的私聊并点击“开始”，然后再试一次。
+hidden-no-private-chat = 投票 {$number} 在结束前隐藏结果，我只会私下发给以本人身份（而非匿名或以频道身份）发言的管理员。

@@ -81,6 +81,9 @@ pub enum Reply {
     /// A hidden poll's results are for moderators in private, and Telegram
     /// will not let the bot start that chat.
     PrivateChatNeeded(PollNumber),
+    /// A hidden poll's results asked for by an anonymous administrator or a
+    /// channel, who have no private chat with the bot.
+    HiddenNoPrivateChat(PollNumber),
 }
 
 impl Reply {
@@ -174,6 +177,10 @@ impl Reply {
             Reply::OpenInChannel => t("error-open-in-channel"),
             Reply::PrivateChatNeeded(number) => with(
                 "hidden-start-private-chat",
+                &[("number", number.to_string().into())],
+            ),
+            Reply::HiddenNoPrivateChat(number) => with(
+                "hidden-no-private-chat",
                 &[("number", number.to_string().into())],
             ),
         }

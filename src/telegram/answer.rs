@@ -16,7 +16,7 @@ use super::inbound::CommandMessage;
 use super::lanes::{Handled, Job, Lane, Waiting};
 use super::payloads::SendPoll;
 use crate::app::command::{self, Command, NewPoll, Parsed, PollRef};
-use crate::app::{self, CoalesceKey, ExportOutcome, Reply, ResultsMessage};
+use crate::app::{self, Audience, CoalesceKey, ExportOutcome, Reply, ResultsMessage};
 use crate::i18n::Language;
 use crate::poll::{Poll, PollId};
 use crate::report::ExportFormat;
@@ -43,6 +43,8 @@ struct Answer {
     journal: Journal,
     next_step: u32,
     chat: i64,
+    /// Telegram would not let the bot write to a moderator privately.
+    private_refused: bool,
 }
 
 impl Answer {
@@ -52,6 +54,14 @@ impl Answer {
         self.next_step += 1;
         step
     }
+}
+
+/// What a command delivers about a poll; a `--hidden` poll routes each
+/// alike (see `Lane::deliver`).
+#[derive(Debug, Clone, Copy)]
+enum Delivery {
+    Results,
+    Export(ExportFormat),
 }
 
 /// Where a message goes: the chat, its topic, the message it answers.
@@ -142,6 +152,7 @@ impl Lane {
             journal,
             next_step: 0,
             chat: self.chat,
+            private_refused: false,
         })
     }
 
@@ -275,6 +286,27 @@ impl Lane {
             }
             Step::Failed(_) => Some(Handled::Done),
         })
+    }
+
+    /// [`Self::after`] for a step sent to `target`: a moderator's private
+    /// chat that Telegram will not open is noted on the answer, and the
+    /// command's own chat is not taken for gone.
+    async fn after_to(
+        &self,
+        answer: &mut Answer,
+        step: Step<()>,
+        target: Target,
+    ) -> anyhow::Result<Option<Handled>> {
+        if target.chat != self.chat && matches!(step, Step::Failed(Failure::Gone)) {
+            info!(
+                chat = self.chat,
+                user = target.chat,
+                "Telegram will not let the bot write to the moderator privately"
+            );
+            answer.private_refused = true;
+            return Ok(Some(Handled::Done));
+        }
+        self.after(step).await
     }
 
     async fn chat_gone(&self) -> anyhow::Result<()> {
@@ -447,12 +479,18 @@ impl Lane {
             Command::Results(poll) => match self.find(message, poll).await? {
                 Ok(poll) => {
                     let key = CoalesceKey::Results(poll.id);
-                    let handled = self.post_results(answer, &poll, target, language).await?;
+                    let (handled, private) = self
+                        .deliver(answer, &poll, message, language, Delivery::Results)
+                        .await?;
                     if handled == Handled::Done && !poll.is_open() && !poll.results_announced {
                         let id = poll.id;
                         self.edge
                             .blocking(move |store| Ok(app::mark_announced(store, id)?))
                             .await?;
+                    }
+                    // Each moderator gets a hidden poll's results themselves.
+                    if private {
+                        return Ok(handled);
                     }
                     return self.coalesce(handled, key, waiting).await;
                 }
@@ -461,7 +499,12 @@ impl Lane {
             Command::Export(poll, format) => match self.find(message, poll).await? {
                 Ok(poll) => {
                     let key = CoalesceKey::Export(poll.id, format);
-                    let handled = self.export(answer, &poll, format, target, language).await?;
+                    let (handled, private) = self
+                        .deliver(answer, &poll, message, language, Delivery::Export(format))
+                        .await?;
+                    if private {
+                        return Ok(handled);
+                    }
                     return self.coalesce(handled, key, waiting).await;
                 }
                 Err(reply) => reply,
@@ -710,6 +753,52 @@ impl Lane {
         }
     }
 
+    // ----- where results go -----
+
+    /// Sends what a command asked about `poll` where [`app::audience`] says:
+    /// into the command's chat; for a `--hidden` poll before it closes, to
+    /// the moderator who asked, privately, and nothing into the chat unless
+    /// Telegram will not let the bot write to them (then the chat is told
+    /// that they should start a private chat with the bot first). Returns
+    /// how the job went and whether it was answered privately (such answers
+    /// are not coalesced: each moderator gets their own). `/report` can
+    /// route the same way with a variant of [`Delivery`].
+    async fn deliver(
+        &self,
+        answer: &mut Answer,
+        poll: &Poll,
+        message: &CommandMessage,
+        language: Language,
+        delivery: Delivery,
+    ) -> anyhow::Result<(Handled, bool)> {
+        let here = reply_target(message);
+        let audience = app::audience(poll, message.private, message.from, message.sender_chat);
+        let target = match audience {
+            Audience::Chat => here,
+            Audience::Moderator(user) => Target {
+                chat: user,
+                thread: None,
+                reply_to: None,
+            },
+            Audience::Nobody => {
+                let reply = Reply::HiddenNoPrivateChat(poll.id.number);
+                let step = self.say(answer, here, &reply.text(language)).await?;
+                return Ok((self.after(step).await?.unwrap_or(Handled::Done), true));
+            }
+        };
+        let handled = match delivery {
+            Delivery::Results => self.post_results(answer, poll, target, language).await?,
+            Delivery::Export(format) => self.export(answer, poll, format, target, language).await?,
+        };
+        let private = target.chat != here.chat;
+        if private && answer.private_refused {
+            let reply = Reply::PrivateChatNeeded(poll.id.number);
+            let step = self.say(answer, here, &reply.text(language)).await?;
+            return Ok((self.after(step).await?.unwrap_or(Handled::Done), true));
+        }
+        Ok((handled, private))
+    }
+
     // ----- results -----
 
     async fn render_results(
@@ -763,7 +852,7 @@ impl Lane {
             Step::Failed(failure) => Step::Failed(failure),
             Step::Stopping => Step::Stopping,
         };
-        if let Some(handled) = self.after(photo).await? {
+        if let Some(handled) = self.after_to(answer, photo, target).await? {
             return Ok(handled);
         }
         let follow_up = if no_photo_right {
@@ -787,7 +876,10 @@ impl Lane {
         match follow_up {
             Some(text) => {
                 let step = self.say(answer, text_target, &text).await?;
-                Ok(self.after(step).await?.unwrap_or(Handled::Done))
+                Ok(self
+                    .after_to(answer, step, text_target)
+                    .await?
+                    .unwrap_or(Handled::Done))
             }
             None => {
                 answer.take_step();
@@ -973,7 +1065,10 @@ impl Lane {
                     command,
                 };
                 let step = self.say(answer, target, &reply.text(language)).await?;
-                return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+                return Ok(self
+                    .after_to(answer, step, target)
+                    .await?
+                    .unwrap_or(Handled::Done));
             }
         };
         let bot = &self.edge.bot;
@@ -993,7 +1088,7 @@ impl Lane {
                     async move { request.await.map(|_| ()) }
                 })
                 .await?;
-            if let Some(handled) = self.after(step).await? {
+            if let Some(handled) = self.after_to(answer, step, target).await? {
                 return Ok(handled);
             }
         }
