@@ -719,6 +719,7 @@ fn populate(store: &Store, votes: usize, comments: usize) -> usize {
                 OPTIONS[k % 4]
             )),
             at: at((votes + k) as i64),
+            replied_option: None,
         });
         flush(&mut events, false);
     }

@@ -310,6 +310,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
                 sender: None,
                 text: Some(text.into()),
                 at,
+                replied_option: None,
             },
         ));
     }
@@ -337,6 +338,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
                     sender: None,
                     text: Some(if k % 12 == 5 { "+1" } else { "同意" }.into()),
                     at,
+                    replied_option: None,
                 }
             } else {
                 Event::Reaction {

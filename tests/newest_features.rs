@@ -7,7 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::updates::{
-    Person, channel_post, message, message_from_sender_chat, person, poll_answer,
+    Person, channel_post, message, message_from_sender_chat, person, poll_answer, reply,
 };
 use common::{Call, Failure, PATIENCE, World};
 use pollbot::i18n::{self, Arg, Language};
@@ -161,7 +161,18 @@ async fn each_flag_sends_exactly_its_parameter() {
     // The flags are stored on each poll.
     let store = world.stop_and_open_store().await;
     let polls = store.polls_of_chat(GROUP).unwrap();
-    let features: Vec<PollFeatures> = polls.iter().map(|p| p.features.clone()).collect();
+    // Telegram's persistent option ids (the fake's are "0", "1", …) are
+    // kept with each poll; the flags are compared without them.
+    for poll in &polls {
+        assert_eq!(poll.features.option_persistent_ids, ["0", "1"]);
+    }
+    let features: Vec<PollFeatures> = polls
+        .iter()
+        .map(|p| PollFeatures {
+            option_persistent_ids: Vec::new(),
+            ..p.features.clone()
+        })
+        .collect();
     assert_eq!(features[0], PollFeatures::default());
     assert!(features[1].hidden && !features[1].final_votes);
     assert!(features[2].final_votes && !features[2].hidden);
@@ -184,6 +195,7 @@ async fn each_flag_sends_exactly_its_parameter() {
             open: true,
             shuffle: true,
             description: features[8].description.clone(),
+            option_persistent_ids: Vec::new(),
         }
     );
 }
@@ -331,4 +343,127 @@ async fn a_hidden_polls_results_go_to_the_moderator_privately_until_it_closes() 
         store.chat(GROUP).unwrap().active,
         "a refused private chat is not the group gone"
     );
+}
+
+/// A reply to poll message `poll_message` that names one of its options
+/// (`reply_to_poll_option_id`, which teloxide 0.17 does not know).
+fn reply_to_option(
+    message_id: i32,
+    from: &Person,
+    text: &str,
+    poll_message: i32,
+    option: &str,
+) -> serde_json::Value {
+    let mut update = reply(GROUP, message_id, from, text, poll_message);
+    update["message"]["reply_to_poll_option_id"] = option.into();
+    update
+}
+
+/// The comments of poll `n`'s JSON export, as (text, voted_option,
+/// replied_option).
+async fn exported_comments(
+    world: &World,
+    message_id: i32,
+    n: u32,
+) -> Vec<(String, String, String)> {
+    let before = world.fake.calls_to("sendDocument").len();
+    world
+        .deliver(message(
+            GROUP,
+            message_id,
+            &admin(),
+            &format!("/export {n} json"),
+        ))
+        .await;
+    let call = world.nth_call("sendDocument", before + 1).await;
+    let json: serde_json::Value = serde_json::from_slice(&call.files[0].bytes).unwrap();
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or("<null>").to_owned();
+    json["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                text(&c["text"]),
+                text(&c["voted_option"]),
+                text(&c["replied_option"]),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replies_to_an_option_are_comments_on_that_option() {
+    let mut world = group_world().await;
+    // An anonymous poll: nobody's vote is on record.
+    let call = post_poll(&world, 1, "/newpoll --anonymous Lunch? | Soup | Salad").await;
+    let anonymous = call.sent_message_id().unwrap() as i32;
+    world
+        .deliver_all(vec![
+            reply_to_option(2, &person(101, "Bo"), "Salad is lighter", anonymous, "1"),
+            reply_to_option(3, &person(102, "Cy"), "Soup warms you up", anonymous, "0"),
+            reply(GROUP, 4, &person(103, "Di"), "No opinion", anonymous),
+            // An id the poll never had (an option added later, say).
+            reply_to_option(5, &person(104, "Ed"), "What about pasta?", anonymous, "zz"),
+        ])
+        .await;
+    assert_eq!(
+        exported_comments(&world, 6, 1).await,
+        [
+            ("Salad is lighter".into(), "Salad".into(), "Salad".into()),
+            ("Soup warms you up".into(), "Soup".into(), "Soup".into()),
+            ("No opinion".into(), "".into(), "<null>".into()),
+            ("What about pasta?".into(), "".into(), "<null>".into()),
+        ]
+    );
+
+    // A public poll: a voter's own vote stays, the replied option beside it.
+    let call = post_poll(&world, 7, "/newpoll Dessert? | Cake | Fruit").await;
+    let public = call.sent_message_id().unwrap() as i32;
+    let poll_id = world
+        .fake
+        .poll_at(GROUP, i64::from(public))
+        .unwrap()
+        .poll_id;
+    world
+        .deliver_all(vec![
+            poll_answer(&poll_id, &person(101, "Bo"), &[0]),
+            reply_to_option(8, &person(101, "Bo"), "Fruit is fine too", public, "1"),
+            reply_to_option(9, &person(102, "Cy"), "Cake, no question", public, "0"),
+        ])
+        .await;
+    assert_eq!(
+        exported_comments(&world, 10, 2).await,
+        [
+            ("Fruit is fine too".into(), "Cake".into(), "Fruit".into()),
+            ("Cake, no question".into(), "Cake".into(), "Cake".into()),
+        ]
+    );
+    world.wait_idle().await;
+    world.assert_api_conformance();
+
+    // The comments CSV carries the column after the first version's ones.
+    let before = world.fake.calls_to("sendDocument").len();
+    world
+        .deliver(message(GROUP, 11, &admin(), "/export 1 csv"))
+        .await;
+    let comments = world.nth_call("sendDocument", before + 2).await;
+    let csv = String::from_utf8(comments.files[0].bytes.clone()).unwrap();
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "poll,message_id,user_id,user_name,voted_option,approvals,posted_at,text,replied_option"
+        )
+    );
+    let first = lines.next().unwrap();
+    assert!(first.starts_with("1,2,101,Bo,Salad,0,"), "{first}");
+    assert!(first.ends_with(",Salad is lighter,Salad"), "{first}");
+    let store = world.stop_and_open_store().await;
+    let polls = store.polls_of_chat(GROUP).unwrap();
+    let replied: Vec<Option<u8>> = store
+        .comments(polls[0].id)
+        .map(|c| c.unwrap().replied_option)
+        .collect();
+    assert_eq!(replied, [Some(1), Some(0), None, None]);
 }

@@ -524,6 +524,7 @@ mod tests {
                 open: true,
                 shuffle: true,
                 description: None,
+                option_persistent_ids: Vec::new(),
             }
         );
         assert_eq!(p.question.as_str(), "Q?");

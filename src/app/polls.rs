@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use super::command::{NewPoll, PollRef};
 use super::reply::{LISTED_POLLS, PollRow, Reply};
 use crate::i18n::Language;
-use crate::poll::{ChatId, Poll, PollId, PollNumber, PollState};
+use crate::poll::{ChatId, Poll, PollFeatures, PollId, PollNumber, PollState};
 use crate::store::{self, Journal, JournalKey, MessageRole, Store};
 
 /// The poll a command means: by number, else the poll (or comment) its
@@ -74,6 +74,8 @@ pub fn close_date(deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option
 pub struct PostedPoll {
     pub message_id: i32,
     pub telegram_id: String,
+    /// The options' persistent ids, in order (empty if Telegram gave none).
+    pub option_persistent_ids: Vec<String>,
 }
 
 /// Stores a poll Telegram just posted, under the chat's next number, and
@@ -107,7 +109,10 @@ pub fn create_poll(
             message_id: posted.message_id,
             telegram_id: posted.telegram_id,
             thread,
-            features: new_poll.features,
+            features: PollFeatures {
+                option_persistent_ids: posted.option_persistent_ids,
+                ..new_poll.features
+            },
         })?;
         changes.set_journal(
             JournalKey::Command(update_id),

@@ -415,6 +415,11 @@ pub struct PollFeatures {
     pub shuffle: bool,
     /// The `> ` line under the question.
     pub description: Option<PollDescription>,
+    /// Telegram's persistent ids of the options, in their order (empty for
+    /// polls posted before Telegram gave them): a reply to an option names
+    /// it by this id.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub option_persistent_ids: Vec<String>,
 }
 
 #[cfg(test)]
@@ -446,6 +451,7 @@ mod tests {
                 open: false,
                 shuffle: true,
                 description: Some(PollDescription::parse("Why").unwrap()),
+                option_persistent_ids: vec!["x".into(), "y".into()],
             },
         };
         let mut stored = serde_json::to_value(&poll).unwrap();

@@ -668,6 +668,7 @@ impl Lane {
                 };
                 let posted = app::PostedPoll {
                     message_id: sent.message_id,
+                    option_persistent_ids: telegram_poll.persistent_ids(),
                     telegram_id: telegram_poll.id,
                 };
                 let (chat, thread, channel) = (message.chat, message.thread, message.channel);
