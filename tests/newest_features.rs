@@ -6,6 +6,8 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use chrono::Timelike;
+
 use common::updates::{
     Person, channel_post, message, message_from_sender_chat, person, poll_answer, reply,
 };
@@ -466,4 +468,51 @@ async fn replies_to_an_option_are_comments_on_that_option() {
         .map(|c| c.unwrap().replied_option)
         .collect();
     assert_eq!(replied, [Some(1), Some(0), None, None]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_telegram_closed_at_its_close_date_while_the_bot_was_down_gets_its_results_once() {
+    let mut world = group_world().await;
+    let deadline = chrono::Utc::now() + chrono::TimeDelta::seconds(14);
+    let deadline = deadline.with_nanosecond(0).unwrap();
+    let text = format!(
+        "/newpoll --until {} Lunch? | Soup | Salad",
+        deadline.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    let call = post_poll(&world, 1, &text).await;
+    assert_eq!(call.i64_param("close_date"), Some(deadline.timestamp()));
+    let poll_message = call.sent_message_id().unwrap();
+    let poll_id = world.fake.poll_at(GROUP, poll_message).unwrap().poll_id;
+    world
+        .deliver(poll_answer(&poll_id, &person(101, "Bo"), &[1]))
+        .await;
+    world.wait_idle().await;
+    world.stop_bot().await;
+
+    // Down past the deadline: Telegram closes the poll by itself.
+    let wait = (deadline - chrono::Utc::now()).to_std().unwrap_or_default();
+    tokio::time::sleep(wait + std::time::Duration::from_secs(1)).await;
+    world.start_bot();
+    let photo = world.nth_call("sendPhoto", 1).await;
+    assert_eq!(photo.chat_id(), Some(GROUP));
+    let caption = photo.str_param("caption").unwrap();
+    assert!(caption.contains("Salad — 1 (100.0%)"), "{caption}");
+    world.wait_idle().await;
+    // Asked to stop it, Telegram said it was closed already: that is the
+    // confirmation the bot needs.
+    let stops = world.fake.calls_to("stopPoll");
+    assert_eq!(stops.len(), 1);
+    assert!(stops[0].failed);
+    assert!(world.fake.poll_at(GROUP, poll_message).unwrap().is_closed);
+
+    // Once: not again after another restart.
+    world.stop_bot().await;
+    world.start_bot();
+    world.wait_idle().await;
+    assert_eq!(world.fake.calls_to("sendPhoto").len(), 1);
+    assert_eq!(world.fake.calls_to("stopPoll").len(), 1);
+    world.assert_api_conformance();
+    let store = world.stop_and_open_store().await;
+    let poll = &store.polls_of_chat(GROUP).unwrap()[0];
+    assert!(!poll.is_open() && poll.results_announced);
 }

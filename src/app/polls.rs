@@ -54,8 +54,8 @@ pub fn refuse_new_poll(new_poll: &NewPoll, channel: bool) -> Option<Reply> {
 /// `close_date` (Telegram takes up to 2,628,000 s, a little over 30 days).
 pub const CLOSE_DATE_WITHIN: chrono::TimeDelta = chrono::TimeDelta::days(30);
 /// The least: Telegram refuses less than 5 s; a margin covers the time the
-/// request takes to get there.
-pub const CLOSE_DATE_AT_LEAST: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
+/// request takes to get there (it is decided right before sending).
+pub const CLOSE_DATE_AT_LEAST: chrono::TimeDelta = chrono::TimeDelta::seconds(10);
 
 /// `close_date` for a poll with `deadline`, sent at `now`: the deadline as
 /// Unix time when Telegram can take it, so that the poll closes on time even
@@ -211,10 +211,10 @@ mod tests {
         );
         assert_eq!(close_date(at("2024-04-13T10:00:01Z"), now), None);
         // Too near: Telegram would refuse the whole poll.
-        assert_eq!(close_date(at("2024-03-14T10:00:29Z"), now), None);
+        assert_eq!(close_date(at("2024-03-14T10:00:09Z"), now), None);
         assert_eq!(
-            close_date(at("2024-03-14T10:00:30Z"), now),
-            Some(1_710_410_430)
+            close_date(at("2024-03-14T10:00:10Z"), now),
+            Some(1_710_410_410)
         );
         assert_eq!(close_date(at("2024-03-14T09:00:00Z"), now), None);
     }

@@ -35,7 +35,8 @@ pub struct SendPoll {
     pub shuffle_options: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Unix time; only for deadlines Telegram accepts (5 s to 30 days ahead).
+    /// Unix time; only for deadlines Telegram accepts (10 s to 30 days ahead,
+    /// within its 5 s to 2,628,000 s).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub close_date: Option<i64>,
 }
