@@ -458,7 +458,7 @@ mod tests {
         assert_eq!(
             stored["features"],
             serde_json::json!({"hidden": true, "final_votes": true, "open": false,
-                "shuffle": true, "description": "Why"})
+                "shuffle": true, "description": "Why", "option_persistent_ids": ["x", "y"]})
         );
         let back: Poll = serde_json::from_value(stored.clone()).unwrap();
         assert_eq!(back, poll);
