@@ -266,6 +266,7 @@ fn create_poll(store: &Store) -> PollId {
                 message_id: POLL_MESSAGE,
                 telegram_id: TELEGRAM_ID.into(),
                 thread: None,
+                features: Default::default(),
             })
         })
         .unwrap();
@@ -719,6 +720,7 @@ fn populate(store: &Store, votes: usize, comments: usize) -> usize {
                 OPTIONS[k % 4]
             )),
             at: at((votes + k) as i64),
+            replied_option: None,
         });
         flush(&mut events, false);
     }

@@ -373,6 +373,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
             message_id: POLL_MESSAGE,
             telegram_id: TELEGRAM_POLL_ID.into(),
             thread: None,
+            features: Default::default(),
         })
     })?;
 
@@ -392,6 +393,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
             message_id: PROFILE_POLL_MESSAGE,
             telegram_id: PROFILE_TELEGRAM_POLL_ID.into(),
             thread: None,
+            features: Default::default(),
         })
     })?;
     debug_assert_eq!(profile.id.number, PROFILE_POLL);
@@ -458,6 +460,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
                 sender: None,
                 text: Some(text.into()),
                 at,
+                replied_option: None,
             },
         ));
     }
@@ -485,6 +488,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
                     sender: None,
                     text: Some(if k % 12 == 5 { "+1" } else { "同意" }.into()),
                     at,
+                    replied_option: None,
                 }
             } else {
                 Event::Reaction {

@@ -42,6 +42,10 @@ pub enum Event {
         /// Text or caption; `None` for media without a caption.
         text: Option<String>,
         at: DateTime<Utc>,
+        /// The persistent id of the poll option it replies to, if it
+        /// replies to one (`reply_to_poll_option_id`).
+        #[serde(default)]
+        replied_option: Option<String>,
     },
     /// A message's new text after an edit.
     Edit {
@@ -138,6 +142,7 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
             sender,
             text,
             at,
+            replied_option,
         } => {
             let Some(text) = text.as_deref().filter(|t| !t.trim().is_empty()) else {
                 return Ok(Applied::Ignored);
@@ -153,7 +158,7 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
                 };
                 return Ok(Applied::ApprovalReply { counted });
             }
-            Ok(Applied::Comment(changes.record_comment(
+            let outcome = changes.record_comment(
                 *chat,
                 *message_id,
                 *reply_to,
@@ -163,7 +168,11 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
                 },
                 text,
                 *at,
-            )?))
+            )?;
+            if let (CommentOutcome::Recorded(poll), Some(option)) = (outcome, replied_option) {
+                changes.set_replied_option(poll, *chat, *message_id, option)?;
+            }
+            Ok(Applied::Comment(outcome))
         }
         Event::Edit {
             chat,

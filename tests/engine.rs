@@ -44,6 +44,7 @@ fn create_poll_as(store: &Store, options: &[&str], multiple: bool, anonymous: bo
                 message_id: POLL_MESSAGE,
                 telegram_id: TELEGRAM_ID.into(),
                 thread: None,
+                features: Default::default(),
             })
         })
         .unwrap()
@@ -79,6 +80,7 @@ fn comment(message_id: i32, user: i64, reply_to: i32, text: &str) -> Event {
         sender: None,
         text: Some(text.into()),
         at: at(i64::from(message_id)),
+        replied_option: None,
     }
 }
 
@@ -279,7 +281,8 @@ fn csv_exports_round_trip_through_a_csv_parser() {
             "voted_option",
             "approvals",
             "posted_at",
-            "text"
+            "text",
+            "replied_option"
         ]
     );
     assert_eq!(
@@ -292,7 +295,8 @@ fn csv_exports_round_trip_through_a_csv_parser() {
             "能源; Trade, fair",
             "1",
             "2024-03-14T10:00:00+00:00",
-            tricky
+            tricky,
+            ""
         ]
     );
 }
@@ -474,6 +478,7 @@ fn a_copy_of_the_poll_seen_before_the_poll_is_stored_still_takes_comments() {
             sender: None,
             text: Some("On the copy".into()),
             at: at(3),
+            replied_option: None,
         }],
     );
     let comments: Vec<_> = store.comments(id).collect::<Result<_, _>>().unwrap();
@@ -549,6 +554,7 @@ fn csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
         sender: None,
         text: Some("=cmd|' /C calc'!A0".into()),
         at: at(10),
+        replied_option: None,
     });
     // A channel posting as itself has a negative id: a number, left as is.
     batch.push(Event::Reply {
@@ -562,6 +568,7 @@ fn csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
         sender: None,
         text: Some("-5 is my answer".into()),
         at: at(11),
+        replied_option: None,
     });
     events(&store, &batch);
     let poll = store.poll(id).unwrap().unwrap();
@@ -599,7 +606,8 @@ fn csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
             "'=1+1",
             "0",
             "2024-03-14T09:10:00+00:00",
-            "'=cmd|' /C calc'!A0"
+            "'=cmd|' /C calc'!A0",
+            ""
         ]
     );
     assert_eq!(rows[2][2], "-1001234567890", "ids stay numbers");
@@ -634,6 +642,7 @@ fn reply_in(chat: i64, message_id: i32, user: i64, reply_to: i32, text: &str) ->
         sender: Some(user),
         text: Some(text.into()),
         at: at(i64::from(message_id)),
+        replied_option: None,
     }
 }
 
@@ -761,6 +770,7 @@ fn one_person_approves_a_comment_once_and_never_their_own() {
         sender: Some(sender),
         text: Some(text.into()),
         at: at(i64::from(message_id)),
+        replied_option: None,
     };
     events(
         &store,

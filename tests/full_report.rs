@@ -56,6 +56,7 @@ fn create(store: &Store, new: NewPoll) -> PollId {
                 message_id: 10 * id.number.0 as i32,
                 telegram_id: telegram_id(id.number.0),
                 thread: None,
+                features: Default::default(),
             })
         })
         .unwrap()
@@ -98,6 +99,7 @@ fn comment(poll: PollId, message_id: i32, user: i64, text: &str) -> Event {
     Event::Reply {
         chat: CHAT,
         sender: None,
+        replied_option: None,
         message_id,
         reply_to: 10 * poll.number.0 as i32,
         author: Some(person(user)),
@@ -281,6 +283,7 @@ fn distinct_approvers_follow_reactions_and_plus_one_replies() {
             Event::Reply {
                 chat: CHAT,
                 sender: None,
+                replied_option: None,
                 message_id: 103,
                 reply_to: 102,
                 author: Some(person(9)),
@@ -508,6 +511,7 @@ fn hostile_user_text_shows_as_text() {
             Event::Reply {
                 chat: CHAT,
                 sender: None,
+                replied_option: None,
                 message_id: 101,
                 reply_to: 10,
                 author: Some(hostile),

@@ -46,13 +46,15 @@ warning-no-photo-right = I may not send photos in this chat, so here are the res
 ## Mistakes
 usage-newpoll =
     Write it like this:
-    /newpoll [--multiple] [--anonymous] [--until WHEN] Question?
+    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--until WHEN] Question?
+    > optional description
     Option one
     Option two
     or on one line: /newpoll Question? | Option one | Option two
     WHEN is YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC), RFC 3339, or a duration such as 90m, 36h, 14d.
+    --hidden: results hidden until it closes; --final: votes cannot be changed; --open: members may add options (public polls only); --shuffle: options in random order.
 error-newpoll-empty = A poll needs a question and at least two options.
-error-unknown-flag = "{$flag}" is not a /newpoll option: use --multiple, --anonymous or --until WHEN.
+error-unknown-flag = "{$flag}" is not a /newpoll option: use --multiple, --anonymous, --hidden, --final, --open, --shuffle or --until WHEN.
 error-missing-when = --until needs a time after it.
 error-unreadable-when = "{$when}" is not a time I can read.
 error-when-in-past = {$date} has already passed: choose a time in the future.
@@ -87,7 +89,7 @@ export-too-large = The export of poll {$number} is larger than Telegram lets me 
 help =
     I run opinion polls and report their results.
     Moderators:
-    /newpoll Question? | Option one | Option two — start a poll (or put each option on its own line; flags --multiple, --anonymous, --until 14d)
+    /newpoll Question? | Option one | Option two — start a poll (or put each option on its own line, with a "> description" line under the question; flags --multiple, --anonymous, --hidden, --final, --open, --shuffle, --until 14d)
     /results [poll] — chart, tally and the most-approved comments
     /export [poll] [csv|json] — the raw votes and comments as files
     /close [poll] — stop a poll and post its final results
@@ -102,7 +104,7 @@ help =
 start = Hello! Add me to a group and make me an administrator, so that I see replies and reactions, then start a poll with /newpoll.
 
 ## Command list (setMyCommands)
-command-newpoll = Start a poll: /newpoll Question? | A | B
+command-newpoll = Start a poll: /newpoll [--multiple --anonymous --hidden --final --open --shuffle --until WHEN] Question? | A | B
 command-results = Chart, tally and top comments
 command-export = Votes and comments as CSV or JSON
 command-close = Stop a poll and post final results
@@ -185,3 +187,12 @@ report-generated = Made by pollbot, {$date}.
 error-by-not-found = There is no poll {$number} in this chat to cross with. /polls lists them.
 error-by-anonymous = Poll {$number} is anonymous: Telegram does not tell who voted for what, so it cannot be crossed. Choose a public poll.
 error-by-own-anonymous = This poll is anonymous: Telegram does not tell who voted for what, so it cannot be crossed with another poll.
+
+## Newest poll features
+error-open-anonymous = --open cannot go with --anonymous: Telegram lets members add options to public polls only. Drop one of the two.
+error-open-in-channel = --open cannot be used in a channel: polls in channels are always anonymous, and Telegram lets members add options to public polls only. Nothing was posted.
+error-empty-description = The description line after "> " is empty.
+error-description-too-long = The description has {$length} characters; Telegram allows at most {$limit}.
+polls-row-hidden = {$number} {$question} — results hidden until it closes · {$state}
+hidden-start-private-chat = Poll {$number} keeps its results hidden until it closes, so I send them to moderators privately, but Telegram does not let me write to you first. Open a private chat with me, press Start, then ask again.
+hidden-no-private-chat = Poll {$number} keeps its results hidden until it closes, and I send them only privately to a moderator who writes as themselves, not anonymously or as a channel.

@@ -47,13 +47,15 @@ warning-no-photo-right = Мне нельзя отправлять фото в э
 ## Mistakes
 usage-newpoll =
     Пишите так:
-    /newpoll [--multiple] [--anonymous] [--until КОГДА] Вопрос?
+    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--until КОГДА] Вопрос?
+    > необязательное описание
     Вариант один
     Вариант два
     или в одну строку: /newpoll Вопрос? | Вариант один | Вариант два
     КОГДА — это YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC), RFC 3339 или срок, например 90m, 36h, 14d.
+    --hidden: итоги скрыты до закрытия; --final: голос нельзя изменить; --open: участники могут добавлять варианты (только в открытых опросах); --shuffle: варианты в случайном порядке.
 error-newpoll-empty = Опросу нужны вопрос и хотя бы два варианта.
-error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous или --until КОГДА.
+error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous, --hidden, --final, --open, --shuffle или --until КОГДА.
 error-missing-when = После --until нужно время.
 error-unreadable-when = Не могу прочитать время «{$when}».
 error-when-in-past = {$date} уже прошло: выберите время в будущем.
@@ -88,7 +90,7 @@ export-too-large = Экспорт опроса {$number} больше, чем Te
 help =
     Я провожу опросы и подвожу их итоги.
     Модераторам:
-    /newpoll Вопрос? | Вариант один | Вариант два — начать опрос (или каждый вариант с новой строки; флаги --multiple, --anonymous, --until 14d)
+    /newpoll Вопрос? | Вариант один | Вариант два — начать опрос (или каждый вариант с новой строки, а под вопросом строка «> описание»; флаги --multiple, --anonymous, --hidden, --final, --open, --shuffle, --until 14d)
     /results [опрос] — диаграмма, подсчёт и самые одобряемые комментарии
     /export [опрос] [csv|json] — голоса и комментарии файлами
     /close [опрос] — закрыть опрос и опубликовать итоги
@@ -103,7 +105,7 @@ help =
 start = Привет! Добавьте меня в группу и сделайте администратором, чтобы я видел ответы и реакции, и начните опрос командой /newpoll.
 
 ## Command list (setMyCommands)
-command-newpoll = Начать опрос: /newpoll Вопрос? | A | B
+command-newpoll = Начать опрос: /newpoll [--multiple --anonymous --hidden --final --open --shuffle --until КОГДА] Вопрос? | A | B
 command-results = Диаграмма, подсчёт и лучшие комментарии
 command-export = Голоса и комментарии в CSV или JSON
 command-close = Закрыть опрос и опубликовать итоги
@@ -169,3 +171,12 @@ report-generated = Составлено pollbot, {$date}.
 error-by-not-found = В этом чате нет опроса {$number} для сопоставления. /polls покажет список.
 error-by-anonymous = Опрос {$number} анонимный: Telegram не сообщает, кто что выбрал, поэтому его нельзя сопоставить. Выберите открытый опрос.
 error-by-own-anonymous = Этот опрос анонимный: Telegram не сообщает, кто что выбрал, поэтому его нельзя сопоставить с другим опросом.
+
+## Newest poll features
+error-open-anonymous = --open нельзя сочетать с --anonymous: Telegram разрешает участникам добавлять варианты только в открытых опросах. Уберите один из флагов.
+error-open-in-channel = В канале нельзя использовать --open: опросы в каналах всегда анонимны, а Telegram разрешает добавлять варианты только в открытых опросах. Ничего не опубликовано.
+error-empty-description = Описание после «> » пустое.
+error-description-too-long = В описании {$length} символов; Telegram допускает не больше {$limit}.
+polls-row-hidden = {$number} {$question} — итоги скрыты до закрытия · {$state}
+hidden-start-private-chat = Опрос {$number} скрывает итоги до закрытия, поэтому я отправляю их модераторам лично, но Telegram не позволяет мне написать вам первым. Откройте личный чат со мной, нажмите «Старт» и попросите ещё раз.
+hidden-no-private-chat = Опрос {$number} скрывает итоги до закрытия, а я отправляю их лично только модератору, который пишет от своего имени, а не анонимно или от имени канала.

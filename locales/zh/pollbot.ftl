@@ -43,13 +43,15 @@ warning-no-photo-right = 我无权在这里发送图片，以下是文字版结�
 ## Mistakes
 usage-newpoll =
     正确的写法：
-    /newpoll [--multiple] [--anonymous] [--until 时间] 问题？
+    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--until 时间] 问题？
+    > 可选的说明
     选项一
     选项二
     或写在一行：/newpoll 问题？ | 选项一 | 选项二
     时间可以是 YYYY-MM-DD、"YYYY-MM-DD HH:MM"（UTC）、RFC 3339，或时长，如 90m、36h、14d。
+    --hidden：结束前隐藏结果；--final：投票后不能更改；--open：成员可以添加选项（仅限公开投票）；--shuffle：选项顺序随机。
 error-newpoll-empty = 投票需要一个问题和至少两个选项。
-error-unknown-flag = “{$flag}”不是 /newpoll 的参数：请使用 --multiple、--anonymous 或 --until 时间。
+error-unknown-flag = “{$flag}”不是 /newpoll 的参数：请使用 --multiple、--anonymous、--hidden、--final、--open、--shuffle 或 --until 时间。
 error-missing-when = --until 后面需要一个时间。
 error-unreadable-when = 无法识别时间“{$when}”。
 error-when-in-past = {$date} 已经过去，请选择将来的时间。
@@ -84,7 +86,7 @@ export-too-large = 投票 {$number} 的导出文件即使压缩后也超过了 T
 help =
     我负责发起民意投票并汇报结果。
     管理员：
-    /newpoll 问题？ | 选项一 | 选项二 — 发起投票（也可以每行一个选项；参数 --multiple、--anonymous、--until 14d）
+    /newpoll 问题？ | 选项一 | 选项二 — 发起投票（也可以每行一个选项，并在问题下加一行“> 说明”；参数 --multiple、--anonymous、--hidden、--final、--open、--shuffle、--until 14d）
     /results [投票] — 图表、计票和最受认同的评论
     /export [投票] [csv|json] — 以文件导出原始投票和评论
     /close [投票] — 结束投票并公布最终结果
@@ -99,7 +101,7 @@ help =
 start = 你好！把我加入群组并设为管理员，这样我才能看到回复和表情回应，然后用 /newpoll 发起投票。
 
 ## Command list (setMyCommands)
-command-newpoll = 发起投票：/newpoll 问题？ | A | B
+command-newpoll = 发起投票：/newpoll [--multiple --anonymous --hidden --final --open --shuffle --until 时间] 问题？ | A | B
 command-results = 图表、计票和热门评论
 command-export = 以 CSV 或 JSON 导出投票和评论
 command-close = 结束投票并公布最终结果
@@ -161,3 +163,12 @@ report-generated = 由 pollbot 生成，{$date}。
 error-by-not-found = 本群没有投票 {$number} 可以交叉。/polls 可列出所有投票。
 error-by-anonymous = 投票 {$number} 是匿名的：Telegram 不告诉谁选了什么，因此无法交叉。请选择一个公开投票。
 error-by-own-anonymous = 这个投票是匿名的：Telegram 不告诉谁选了什么，因此无法与其他投票交叉。
+
+## Newest poll features
+error-open-anonymous = --open 不能与 --anonymous 同时使用：Telegram 只允许成员在公开投票中添加选项。请去掉其中一个。
+error-open-in-channel = 频道中不能使用 --open：频道里的投票总是匿名的，而 Telegram 只允许成员在公开投票中添加选项。没有发布任何内容。
+error-empty-description = “> ”后面的说明是空的。
+error-description-too-long = 说明有 {$length} 个字符；Telegram 最多允许 {$limit} 个。
+polls-row-hidden = {$number} {$question} — 结果在结束前隐藏 · {$state}
+hidden-start-private-chat = 投票 {$number} 在结束前隐藏结果，所以我只私下发给管理员，但 Telegram 不允许我先给你发消息。请先打开与我的私聊并点击“开始”，然后再试一次。
+hidden-no-private-chat = 投票 {$number} 在结束前隐藏结果，我只会私下发给以本人身份（而非匿名或以频道身份）发言的管理员。

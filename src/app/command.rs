@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 
 use crate::i18n::Language;
-use crate::poll::{Deadline, DeadlineError, PollError, PollOptions, PollQuestion};
+use crate::poll::{
+    Deadline, DeadlineError, PollDescription, PollError, PollFeatures, PollOptions, PollQuestion,
+};
 use crate::report::ExportFormat;
 
 /// Which poll a command means.
@@ -25,6 +27,8 @@ pub struct NewPoll {
     pub multiple: bool,
     pub anonymous: bool,
     pub deadline: Option<Deadline>,
+    /// `--hidden`, `--final`, `--open`, `--shuffle` and the `> ` description.
+    pub features: PollFeatures,
 }
 
 /// A command the bot understands, with valid arguments.
@@ -79,6 +83,9 @@ pub enum NewPollError {
     Deadline(DeadlineError),
     /// The question or options break Telegram's limits.
     Poll(PollError),
+    /// `--open` on an anonymous poll: Telegram lets members add options to
+    /// public polls only.
+    OpenAnonymous,
 }
 
 /// A malformed command: what the user wrote wrong.
@@ -272,6 +279,7 @@ fn parse_new_poll(args: &str, now: DateTime<Utc>) -> Result<NewPoll, CommandErro
     let mut multiple = false;
     let mut anonymous = false;
     let mut deadline = None;
+    let mut features = PollFeatures::default();
 
     // Flags come first on the first line; the question is what follows.
     let mut rest = first.trim_start();
@@ -284,9 +292,18 @@ fn parse_new_poll(args: &str, now: DateTime<Utc>) -> Result<NewPoll, CommandErro
             None => (flag, None),
         };
         rest = rest[word_end..].trim_start();
-        match flag.to_lowercase().as_str() {
+        let name = flag.to_lowercase();
+        // Only `--until` takes a value.
+        if inline_value.is_some() && name != "until" {
+            return Err(invalid(NewPollError::UnknownFlag(word.to_owned())));
+        }
+        match name.as_str() {
             "multiple" => multiple = true,
             "anonymous" => anonymous = true,
+            "hidden" => features.hidden = true,
+            "final" => features.final_votes = true,
+            "open" => features.open = true,
+            "shuffle" => features.shuffle = true,
             "until" => {
                 let when = match inline_value {
                     Some(value) => value.to_owned(),
@@ -299,28 +316,47 @@ fn parse_new_poll(args: &str, now: DateTime<Utc>) -> Result<NewPoll, CommandErro
             _ => return Err(invalid(NewPollError::UnknownFlag(word.to_owned()))),
         }
     }
+    if features.open && anonymous {
+        return Err(invalid(NewPollError::OpenAnonymous));
+    }
 
-    let mut parts: Vec<&str> = Vec::new();
-    if !rest.trim().is_empty() {
-        parts.extend(rest.split('|').map(str::trim));
+    let mut lines = lines.map(str::trim).filter(|l| !l.is_empty()).peekable();
+    let (question, mut options) = if rest.trim().is_empty() {
+        // With `/newpoll` alone on its line, the question is on the next one.
+        let Some(question) = lines.next() else {
+            return Err(invalid(NewPollError::Empty));
+        };
+        (question, Vec::new())
+    } else {
+        let mut parts: Vec<&str> = rest.split('|').map(str::trim).collect();
         // A trailing `|` is a slip, not an empty option.
         if parts.len() > 1 && parts.last() == Some(&"") {
             parts.pop();
         }
-    }
-    // With `/newpoll` alone on its line, the question is on the next one.
-    parts.extend(lines.map(str::trim).filter(|l| !l.is_empty()));
-    let Some((question, options)) = parts.split_first() else {
-        return Err(invalid(NewPollError::Empty));
+        let question = parts.remove(0);
+        (question, parts)
     };
+    // The `> ` lines right after the question's line are its description;
+    // a `>` further down is an option's text.
+    let mut description: Vec<&str> = Vec::new();
+    while let Some(line) = lines.next_if(|l| l.starts_with('>')) {
+        description.push(line[1..].trim());
+    }
+    options.extend(lines);
     let question = PollQuestion::parse(question).map_err(|e| invalid(NewPollError::Poll(e)))?;
-    let options = PollOptions::parse(options).map_err(|e| invalid(NewPollError::Poll(e)))?;
+    if !description.is_empty() {
+        let text = description.join("\n");
+        let parsed = PollDescription::parse(&text).map_err(|e| invalid(NewPollError::Poll(e)))?;
+        features.description = Some(parsed);
+    }
+    let options = PollOptions::parse(&options).map_err(|e| invalid(NewPollError::Poll(e)))?;
     Ok(NewPoll {
         question,
         options,
         multiple,
         anonymous,
         deadline,
+        features,
     })
 }
 
@@ -461,6 +497,145 @@ mod tests {
         assert_eq!(
             e(&format!("/newpoll {long} | A | B")),
             E::Poll(PollError::QuestionTooLong(301))
+        );
+    }
+
+    #[test]
+    fn newest_flags_each_set_exactly_their_field() {
+        let none = new_poll("/newpoll Q? | A | B").features;
+        assert_eq!(none, PollFeatures::default());
+        let hidden = new_poll("/newpoll --hidden Q? | A | B").features;
+        assert_eq!(
+            hidden,
+            PollFeatures {
+                hidden: true,
+                ..PollFeatures::default()
+            }
+        );
+        let final_votes = new_poll("/newpoll --final Q? | A | B").features;
+        assert_eq!(
+            final_votes,
+            PollFeatures {
+                final_votes: true,
+                ..PollFeatures::default()
+            }
+        );
+        let open = new_poll("/newpoll --open Q? | A | B").features;
+        assert_eq!(
+            open,
+            PollFeatures {
+                open: true,
+                ..PollFeatures::default()
+            }
+        );
+        let shuffle = new_poll("/newpoll —shuffle Q? | A | B").features;
+        assert_eq!(
+            shuffle,
+            PollFeatures {
+                shuffle: true,
+                ..PollFeatures::default()
+            }
+        );
+        let p = new_poll(
+            "/newpoll --multiple --HIDDEN --final --open --shuffle --until 90m Q? | A | B",
+        );
+        assert!(p.multiple && !p.anonymous);
+        assert_eq!(
+            p.deadline.unwrap().at().to_rfc3339(),
+            "2024-03-14T11:30:00+00:00"
+        );
+        assert_eq!(
+            p.features,
+            PollFeatures {
+                hidden: true,
+                final_votes: true,
+                open: true,
+                shuffle: true,
+                description: None,
+                option_persistent_ids: Vec::new(),
+            }
+        );
+        assert_eq!(p.question.as_str(), "Q?");
+        assert_eq!(texts(&p), ["A", "B"]);
+    }
+
+    #[test]
+    fn description_is_the_quoted_lines_under_the_question() {
+        let description = |p: &NewPoll| {
+            p.features
+                .description
+                .as_ref()
+                .map(|d| d.as_str().to_owned())
+        };
+        let p = new_poll("/newpoll --hidden Best fruit?\n> Think of taste.\nApple\nPear");
+        assert_eq!(p.question.as_str(), "Best fruit?");
+        assert_eq!(description(&p).as_deref(), Some("Think of taste."));
+        assert_eq!(texts(&p), ["Apple", "Pear"]);
+        assert!(p.features.hidden);
+
+        // Question on its own line; two quoted lines are one description.
+        let p = new_poll("/newpoll\nBest fruit?\n>  First line \n\n>Second\nApple\nPear");
+        assert_eq!(description(&p).as_deref(), Some("First line\nSecond"));
+        assert_eq!(texts(&p), ["Apple", "Pear"]);
+
+        // After the one-line form.
+        let p = new_poll("/newpoll Q? | A | B\n> Why we ask");
+        assert_eq!(description(&p).as_deref(), Some("Why we ask"));
+        assert_eq!(texts(&p), ["A", "B"]);
+
+        // A `>` among the options is an option.
+        let p = new_poll("/newpoll Q?\nA\n> 50\nB");
+        assert_eq!(description(&p), None);
+        assert_eq!(texts(&p), ["A", "> 50", "B"]);
+
+        // Telegram's 1,024, counted as Telegram counts (UTF-16).
+        let p = new_poll(&format!("/newpoll Q?\n> {}\nA\nB", "д".repeat(1024)));
+        assert_eq!(description(&p).map(|d| d.chars().count()), Some(1024));
+    }
+
+    #[test]
+    fn newest_flag_mistakes() {
+        use NewPollError as E;
+        let e = |text: &str| match parse_err(text) {
+            CommandError::NewPoll(e) => e,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            e("/newpoll --open --anonymous Q? | A | B"),
+            E::OpenAnonymous
+        );
+        assert_eq!(
+            e("/newpoll --anonymous --open Q? | A | B"),
+            E::OpenAnonymous
+        );
+        assert_eq!(
+            e("/newpoll --hiden Q? | A | B"),
+            E::UnknownFlag("--hiden".into())
+        );
+        assert_eq!(
+            e("/newpoll --final=yes Q? | A | B"),
+            E::UnknownFlag("--final=yes".into())
+        );
+        assert_eq!(
+            e("/newpoll Q?\n>\nA\nB"),
+            E::Poll(PollError::EmptyDescription)
+        );
+        assert_eq!(
+            e("/newpoll Q?\n> \u{200b}\nA\nB"),
+            E::Poll(PollError::EmptyDescription)
+        );
+        assert_eq!(
+            e(&format!("/newpoll Q?\n> {}\nA\nB", "д".repeat(1025))),
+            E::Poll(PollError::DescriptionTooLong(1025))
+        );
+        assert_eq!(
+            e(&format!("/newpoll Q?\n> {}\nA\nB", "👍".repeat(513))),
+            E::Poll(PollError::DescriptionTooLong(1026))
+        );
+        // A description is no option: still too few.
+        assert_eq!(
+            e("/newpoll Q?\n> about\nA"),
+            E::Poll(PollError::TooFewOptions(1))
         );
     }
 

@@ -3,7 +3,8 @@
 
 use crate::i18n::{self, Language};
 use crate::poll::{
-    DeadlineError, MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS, MIN_OPTIONS, PollError,
+    DeadlineError, MAX_DESCRIPTION_CHARS, MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS,
+    MIN_OPTIONS, PollError,
 };
 
 use super::command::{CommandError, NewPollError};
@@ -48,6 +49,7 @@ fn new_poll_error(language: Language, error: &NewPollError) -> String {
             t("error-unknown-flag", &[("flag", flag.as_str().into())])
         }
         NewPollError::MissingWhen => t("error-missing-when", &[]),
+        NewPollError::OpenAnonymous => t("error-open-anonymous", &[]),
         NewPollError::Deadline(DeadlineError::Unreadable(when)) => {
             t("error-unreadable-when", &[("when", when.as_str().into())])
         }
@@ -84,6 +86,14 @@ fn new_poll_error(language: Language, error: &NewPollError) -> String {
             PollError::DuplicateOption(option) => t(
                 "error-duplicate-option",
                 &[("option", short(option).into())],
+            ),
+            PollError::EmptyDescription => t("error-empty-description", &[]),
+            PollError::DescriptionTooLong(length) => t(
+                "error-description-too-long",
+                &[
+                    ("length", (*length).into()),
+                    ("limit", MAX_DESCRIPTION_CHARS.into()),
+                ],
             ),
         },
     }

@@ -17,4 +17,6 @@ pub use polls::{
     PostedPoll, close_poll, create_poll, find_poll, list_polls, mark_announced, set_language,
 };
 pub use reply::{Refusal, Reply};
-pub use results::{CAPTION_LIMIT, MESSAGE_LIMIT, ResultsMessage, fit, results_message};
+pub use results::{
+    Audience, CAPTION_LIMIT, MESSAGE_LIMIT, ResultsMessage, audience, fit, results_message,
+};

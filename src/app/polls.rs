@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use super::command::{NewPoll, PollRef};
 use super::reply::{LISTED_POLLS, PollRow, Reply};
 use crate::i18n::Language;
-use crate::poll::{ChatId, Poll, PollId, PollNumber, PollState};
+use crate::poll::{ChatId, Poll, PollFeatures, PollId, PollNumber, PollState};
 use crate::store::{self, Journal, JournalKey, MessageRole, Store};
 
 /// The poll a command means: by number, else the poll (or comment) its
@@ -44,11 +44,38 @@ pub fn find_poll(
     }
 }
 
+/// Why a valid `/newpoll` still cannot be posted in this chat, if it
+/// cannot: `--open` in a channel, where every poll is anonymous.
+pub fn refuse_new_poll(new_poll: &NewPoll, channel: bool) -> Option<Reply> {
+    (new_poll.features.open && channel).then_some(Reply::OpenInChannel)
+}
+
+/// The longest a deadline may be ahead to be given to Telegram too, as
+/// `close_date` (Telegram takes up to 2,628,000 s, a little over 30 days).
+pub const CLOSE_DATE_WITHIN: chrono::TimeDelta = chrono::TimeDelta::days(30);
+/// The least: Telegram refuses less than 5 s; a margin covers the time the
+/// request takes to get there (it is decided right before sending).
+pub const CLOSE_DATE_AT_LEAST: chrono::TimeDelta = chrono::TimeDelta::seconds(10);
+
+/// `close_date` for a poll with `deadline`, sent at `now`: the deadline as
+/// Unix time when Telegram can take it, so that the poll closes on time even
+/// while the bot is down. The bot closes it on time as well, and posts the
+/// final results once, either way.
+pub fn close_date(deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option<i64> {
+    let deadline = deadline?;
+    let ahead = deadline - now;
+    (CLOSE_DATE_AT_LEAST..=CLOSE_DATE_WITHIN)
+        .contains(&ahead)
+        .then_some(deadline.timestamp())
+}
+
 /// A poll as Telegram posted it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostedPoll {
     pub message_id: i32,
     pub telegram_id: String,
+    /// The options' persistent ids, in order (empty if Telegram gave none).
+    pub option_persistent_ids: Vec<String>,
 }
 
 /// Stores a poll Telegram just posted, under the chat's next number, and
@@ -86,6 +113,10 @@ pub fn create_poll(
             message_id: posted.message_id,
             telegram_id: posted.telegram_id,
             thread,
+            features: PollFeatures {
+                option_persistent_ids: posted.option_persistent_ids,
+                ..new_poll.features
+            },
         })?;
         changes.set_journal(
             JournalKey::Command(update_id),
@@ -133,11 +164,17 @@ pub fn list_polls(store: &Store, chat: ChatId) -> store::Result<Reply> {
     }
     let mut rows = Vec::new();
     for poll in polls.iter().rev().take(LISTED_POLLS) {
+        // A hidden poll's count is not even read, so it cannot leak.
+        let voters = match poll.results_hidden() {
+            true => 0,
+            false => store.tally(poll.id)?.map_or(0, |t| t.voters),
+        };
         rows.push(PollRow {
             number: poll.id.number,
             question: poll.question.as_str().to_owned(),
-            voters: store.tally(poll.id)?.map_or(0, |t| t.voters),
+            voters,
             open: poll.is_open(),
+            hidden: poll.results_hidden(),
         });
     }
     Ok(Reply::Polls(rows))
@@ -148,4 +185,52 @@ pub fn set_language(store: &Store, chat: ChatId, language: Language) -> store::R
     store.write(|changes| changes.set_chat_language(chat, language.code()))?;
     store.flush()?;
     Ok(Reply::LangSet)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::command::{self, Command, Parsed};
+
+    fn new_poll(text: &str) -> NewPoll {
+        match command::parse(text, None, Utc::now()) {
+            Parsed::Command(Command::NewPoll(p)) => p,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn close_date_only_within_telegrams_range() {
+        let now: DateTime<Utc> = "2024-03-14T10:00:00Z".parse().unwrap();
+        let at = |s: &str| Some(s.parse::<DateTime<Utc>>().unwrap());
+        assert_eq!(close_date(None, now), None);
+        assert_eq!(
+            close_date(at("2024-03-14T11:30:00Z"), now),
+            Some(1_710_415_800)
+        );
+        // Exactly 30 days ahead still goes; a second more does not.
+        assert_eq!(
+            close_date(at("2024-04-13T10:00:00Z"), now),
+            Some(1_713_002_400)
+        );
+        assert_eq!(close_date(at("2024-04-13T10:00:01Z"), now), None);
+        // Too near: Telegram would refuse the whole poll.
+        assert_eq!(close_date(at("2024-03-14T10:00:09Z"), now), None);
+        assert_eq!(
+            close_date(at("2024-03-14T10:00:10Z"), now),
+            Some(1_710_410_410)
+        );
+        assert_eq!(close_date(at("2024-03-14T09:00:00Z"), now), None);
+    }
+
+    #[test]
+    fn open_polls_are_refused_in_channels_only() {
+        let open = new_poll("/newpoll --open Q? | A | B");
+        assert_eq!(refuse_new_poll(&open, true), Some(Reply::OpenInChannel));
+        assert_eq!(refuse_new_poll(&open, false), None);
+        let hidden = new_poll("/newpoll --hidden --final --shuffle Q? | A | B");
+        assert_eq!(refuse_new_poll(&hidden, true), None);
+        let text = Reply::OpenInChannel.text(Language::English);
+        assert!(text.contains("always anonymous"), "{text}");
+    }
 }

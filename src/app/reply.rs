@@ -31,6 +31,8 @@ pub struct PollRow {
     pub question: String,
     pub voters: u64,
     pub open: bool,
+    /// A `--hidden` poll still open: listed without its count.
+    pub hidden: bool,
 }
 
 /// Something the bot says in a chat.
@@ -80,6 +82,14 @@ pub enum Reply {
     Refused(Refusal),
     /// Our own failure, or Telegram failing for too long.
     Internal,
+    /// `--open` in a channel, where every poll is anonymous.
+    OpenInChannel,
+    /// A hidden poll's results are for moderators in private, and Telegram
+    /// will not let the bot start that chat.
+    PrivateChatNeeded(PollNumber),
+    /// A hidden poll's results asked for by an anonymous administrator or a
+    /// channel, who have no private chat with the bot.
+    HiddenNoPrivateChat(PollNumber),
 }
 
 impl Reply {
@@ -142,18 +152,22 @@ impl Reply {
                     } else {
                         "state-closed"
                     };
-                    lines.push(with(
-                        "polls-row",
-                        &[
-                            ("number", row.number.to_string().into()),
-                            (
-                                "question",
-                                report::quote(&row.question, LISTED_QUESTION_CHARS).into(),
-                            ),
-                            ("voters", report::voters_text(language, row.voters).into()),
-                            ("state", t(state).into()),
-                        ],
-                    ));
+                    let mut args = vec![
+                        ("number", row.number.to_string().into()),
+                        (
+                            "question",
+                            report::quote(&row.question, LISTED_QUESTION_CHARS).into(),
+                        ),
+                        ("state", t(state).into()),
+                    ];
+                    let key = match row.hidden {
+                        true => "polls-row-hidden",
+                        false => {
+                            args.push(("voters", report::voters_text(language, row.voters).into()));
+                            "polls-row"
+                        }
+                    };
+                    lines.push(with(key, &args));
                 }
                 lines.join("\n")
             }
@@ -169,6 +183,15 @@ impl Reply {
             }
             Reply::Refused(why) => refusal_text(language, *why),
             Reply::Internal => t("error-internal"),
+            Reply::OpenInChannel => t("error-open-in-channel"),
+            Reply::PrivateChatNeeded(number) => with(
+                "hidden-start-private-chat",
+                &[("number", number.to_string().into())],
+            ),
+            Reply::HiddenNoPrivateChat(number) => with(
+                "hidden-no-private-chat",
+                &[("number", number.to_string().into())],
+            ),
         }
     }
 }
@@ -180,4 +203,29 @@ fn refusal_text(language: Language, why: Refusal) -> String {
         Refusal::Other => "refusal-other",
     };
     i18n::text(language, key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_polls_are_listed_without_a_count() {
+        let row = |number, hidden| PollRow {
+            number: PollNumber(number),
+            question: "Q?".into(),
+            voters: 7,
+            open: true,
+            hidden,
+        };
+        let text = Reply::Polls(vec![row(1, false), row(2, true)]).text(Language::English);
+        assert_eq!(
+            text,
+            "Polls in this chat:\n#1 Q? — 7 voters · open\n#2 Q? — results hidden until it closes · open"
+        );
+        let zh = Reply::Polls(vec![row(2, true)]).text(Language::Chinese);
+        assert!(!zh.contains('7'), "{zh}");
+        let ru = Reply::Polls(vec![row(2, true)]).text(Language::Russian);
+        assert!(!ru.contains('7'), "{ru}");
+    }
 }

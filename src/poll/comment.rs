@@ -31,6 +31,10 @@ pub struct Comment {
     pub approvals_by_users: u32,
     /// Approvals Telegram reported only as counts (anonymous reactions).
     pub approvals_counted: u32,
+    /// The option (by index) it replies to, when it replies to one
+    /// (`reply_to_poll_option_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replied_option: Option<u8>,
 }
 
 impl Comment {
@@ -131,6 +135,7 @@ mod tests {
             edited_at: None,
             approvals_by_users: 0,
             approvals_counted: 0,
+            replied_option: None,
         }
     }
 

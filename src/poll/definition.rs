@@ -12,6 +12,8 @@ pub const MAX_OPTIONS: usize = 12;
 pub const MAX_QUESTION_CHARS: usize = 300;
 /// Telegram's limit on a poll option, in characters.
 pub const MAX_OPTION_CHARS: usize = 100;
+/// Telegram's limit on a poll's description, in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 1024;
 
 /// A chat as Telegram numbers it (negative for groups).
 pub type ChatId = i64;
@@ -88,6 +90,12 @@ pub enum PollError {
     /// The same option appears twice.
     #[error("option {0:?} appears twice")]
     DuplicateOption(String),
+    /// A `> ` description line with nothing after it.
+    #[error("the description is empty")]
+    EmptyDescription,
+    /// The description is longer than Telegram allows.
+    #[error("the description has {0} characters, at most {MAX_DESCRIPTION_CHARS} are allowed")]
+    DescriptionTooLong(usize),
 }
 
 /// A text's length as Telegram measures it against its limits: in UTF-16
@@ -338,17 +346,132 @@ pub struct Poll {
     /// The forum topic the poll was posted in, where its results go too.
     #[serde(default)]
     pub thread: Option<i32>,
+    /// The newer flags it was posted with.
+    #[serde(default)]
+    pub features: PollFeatures,
 }
 
 impl Poll {
     pub fn is_open(&self) -> bool {
         self.state == PollState::Open
     }
+
+    /// Whether its results may be shown only to moderators, in private:
+    /// a `--hidden` poll that has not closed yet.
+    pub fn results_hidden(&self) -> bool {
+        self.features.hidden && self.is_open()
+    }
+}
+
+/// A poll's description, shown under its question: not blank, at most
+/// 1,024 characters (as Telegram counts them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct PollDescription(String);
+
+impl PollDescription {
+    pub fn parse(text: &str) -> Result<Self, PollError> {
+        let text = text.trim();
+        if is_blank(text) {
+            return Err(PollError::EmptyDescription);
+        }
+        let chars = telegram_length(text);
+        if chars > MAX_DESCRIPTION_CHARS {
+            return Err(PollError::DescriptionTooLong(chars));
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for PollDescription {
+    type Error = PollError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<PollDescription> for String {
+    fn from(value: PollDescription) -> Self {
+        value.0
+    }
+}
+
+/// What the newer `/newpoll` flags asked of Telegram; all off (and no
+/// description) for polls stored before they existed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PollFeatures {
+    /// `--hidden`: results shown only once the poll closes.
+    pub hidden: bool,
+    /// `--final`: a vote cannot be changed.
+    pub final_votes: bool,
+    /// `--open`: members may add options (public polls only).
+    pub open: bool,
+    /// `--shuffle`: options in random order for each member.
+    pub shuffle: bool,
+    /// The `> ` line under the question.
+    pub description: Option<PollDescription>,
+    /// Telegram's persistent ids of the options, in their order (empty for
+    /// polls posted before Telegram gave them): a reply to an option names
+    /// it by this id.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub option_persistent_ids: Vec<String>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_poll_stored_before_the_new_flags_opens_with_them_off() {
+        let poll = Poll {
+            id: PollId {
+                chat: -100,
+                number: PollNumber(1),
+            },
+            question: PollQuestion::parse("Q?").unwrap(),
+            options: PollOptions::parse(&["A", "B"]).unwrap(),
+            multiple: false,
+            anonymous: false,
+            created_at: "2024-03-14T10:00:00Z".parse().unwrap(),
+            deadline: None,
+            state: PollState::Open,
+            closed_at: None,
+            results_announced: false,
+            message_id: 5,
+            telegram_id: "p".into(),
+            thread: None,
+            features: PollFeatures {
+                hidden: true,
+                final_votes: true,
+                open: false,
+                shuffle: true,
+                description: Some(PollDescription::parse("Why").unwrap()),
+                option_persistent_ids: vec!["x".into(), "y".into()],
+            },
+        };
+        let mut stored = serde_json::to_value(&poll).unwrap();
+        assert_eq!(
+            stored["features"],
+            serde_json::json!({"hidden": true, "final_votes": true, "open": false,
+                "shuffle": true, "description": "Why", "option_persistent_ids": ["x", "y"]})
+        );
+        let back: Poll = serde_json::from_value(stored.clone()).unwrap();
+        assert_eq!(back, poll);
+        assert!(back.results_hidden());
+        stored.as_object_mut().unwrap().remove("features");
+        let old: Poll = serde_json::from_value(stored).unwrap();
+        assert_eq!(old.features, PollFeatures::default());
+        assert!(!old.results_hidden());
+        // A stored description over the limit is corrupt, not accepted.
+        let mut bad = serde_json::to_value(&poll).unwrap();
+        bad["features"]["description"] = "x".repeat(1025).into();
+        assert!(serde_json::from_value::<Poll>(bad).is_err());
+    }
 
     #[test]
     fn emoji_count_as_telegram_counts_them() {

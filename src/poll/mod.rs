@@ -16,8 +16,9 @@ pub use comment::{
 };
 pub use deadline::{Deadline, DeadlineError};
 pub use definition::{
-    ChatId, MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS, MIN_OPTIONS, OptionText, Poll,
-    PollError, PollId, PollNumber, PollOptions, PollQuestion, PollState, telegram_length,
+    ChatId, MAX_DESCRIPTION_CHARS, MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS, MIN_OPTIONS,
+    OptionText, Poll, PollDescription, PollError, PollFeatures, PollId, PollNumber, PollOptions,
+    PollQuestion, PollState, telegram_length,
 };
 pub use history::{VoteFacts, VoterHistory, approvers_delta, follow_vote};
 pub use tally::{Share, Tally, shares_of_total, shares_of_voters};

@@ -151,6 +151,8 @@ struct CommentRow<'a> {
     approvals: u32,
     posted_at: String,
     text: &'a str,
+    /// The option the comment replies to (`reply_to_poll_option_id`).
+    replied_option: Option<&'a str>,
 }
 
 fn vote_row<'a>(poll: &Poll, ballot: &'a Ballot) -> VoteRow<'a> {
@@ -163,7 +165,7 @@ fn vote_row<'a>(poll: &Poll, ballot: &'a Ballot) -> VoteRow<'a> {
     }
 }
 
-fn comment_row<'a>(poll: &Poll, comment: &'a Comment, voted_option: String) -> CommentRow<'a> {
+fn comment_row<'a>(poll: &'a Poll, comment: &'a Comment, voted_option: String) -> CommentRow<'a> {
     CommentRow {
         poll: poll.id.number.0,
         message_id: comment.message_id,
@@ -173,7 +175,13 @@ fn comment_row<'a>(poll: &Poll, comment: &'a Comment, voted_option: String) -> C
         approvals: comment.approvals(),
         posted_at: comment.posted_at.to_rfc3339(),
         text: &comment.text,
+        replied_option: replied_option(poll, comment),
     }
+}
+
+fn replied_option<'a>(poll: &'a Poll, comment: &Comment) -> Option<&'a str> {
+    let index = usize::from(comment.replied_option?);
+    poll.options.iter().nth(index).map(|o| o.as_str())
 }
 
 /// What each comment author voted for. Authors are looked up in key order
@@ -195,12 +203,15 @@ fn author_options(store: &Store, poll: &Poll) -> Result<HashMap<i64, String>, Ex
     Ok(options)
 }
 
-fn voted_option(options: &HashMap<i64, String>, comment: &Comment) -> String {
+/// What the author voted for; without a vote on record (an anonymous poll,
+/// a non-voter), the option the comment replies to, if any.
+fn voted_option(poll: &Poll, options: &HashMap<i64, String>, comment: &Comment) -> String {
     comment
         .author
         .as_ref()
         .and_then(|a| options.get(&a.id))
         .cloned()
+        .or_else(|| replied_option(poll, comment).map(str::to_owned))
         .unwrap_or_default()
 }
 
@@ -242,7 +253,7 @@ pub fn votes_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), Expo
 }
 
 /// `poll-N-comments.csv`: poll, message_id, user_id, user_name,
-/// voted_option, approvals, posted_at, text.
+/// voted_option, approvals, posted_at, text, replied_option.
 pub fn comments_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), ExportError> {
     let mut out = out;
     out.write_all(BYTE_ORDER_MARK)?;
@@ -258,15 +269,17 @@ pub fn comments_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), E
         "approvals",
         "posted_at",
         "text",
+        "replied_option",
     ])?;
     let options = author_options(store, poll)?;
     for comment in store.comments(poll.id) {
         let comment = comment?;
-        let row = comment_row(poll, &comment, voted_option(&options, &comment));
+        let row = comment_row(poll, &comment, voted_option(poll, &options, &comment));
         writer.serialize(CommentRow {
             user_name: &csv_text(row.user_name),
             voted_option: csv_text(&row.voted_option).into_owned(),
             text: &csv_text(row.text),
+            replied_option: row.replied_option.map(csv_text).as_deref(),
             ..row
         })?;
     }
@@ -327,7 +340,7 @@ pub fn json(store: &Store, report: &PollReport, out: impl Write) -> Result<(), E
             out.write_all(b",")?;
         }
         let comment = comment?;
-        let row = comment_row(poll, &comment, voted_option(&options, &comment));
+        let row = comment_row(poll, &comment, voted_option(poll, &options, &comment));
         serde_json::to_writer(&mut out, &row)?;
     }
     out.write_all(b"]}\n")?;

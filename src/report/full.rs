@@ -501,6 +501,7 @@ mod tests {
             message_id: 1,
             telegram_id: "t".into(),
             thread: None,
+            features: Default::default(),
         }
     }
 
@@ -616,6 +617,7 @@ mod tests {
             message_id,
             author: None,
             sender: None,
+            replied_option: None,
             reply_to: 1,
             text: format!("comment {message_id}"),
             posted_at: at("2024-03-14T10:00:00Z"),

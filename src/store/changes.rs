@@ -382,6 +382,7 @@ impl<'a> Changes<'a> {
             edited_at: None,
             approvals_by_users: 0,
             approvals_counted: 0,
+            replied_option: None,
         };
         self.put(keys::comment(poll, chat, message_id), &comment)?;
         self.put(keys::message(chat, message_id), &MessageRole::Comment(poll))?;
@@ -390,6 +391,34 @@ impl<'a> Changes<'a> {
             self.tally(&poll)?.comments += 1;
         }
         Ok(CommentOutcome::Recorded(poll))
+    }
+
+    /// Notes the poll option a new comment replies to, by the option's
+    /// persistent id; `false` if the poll does not know that id (an option
+    /// added later, a poll stored before persistent ids) or the message is
+    /// not a comment.
+    pub fn set_replied_option(
+        &mut self,
+        poll: PollId,
+        chat: ChatId,
+        message_id: i32,
+        persistent_id: &str,
+    ) -> Result<bool> {
+        let Some(poll) = self.poll(poll)? else {
+            return Ok(false);
+        };
+        let index = poll
+            .features
+            .option_persistent_ids
+            .iter()
+            .position(|p| p == persistent_id)
+            .and_then(|i| u8::try_from(i).ok());
+        let Some(index) = index else {
+            return Ok(false);
+        };
+        self.update_comment(chat, message_id, |comment| {
+            comment.replied_option = Some(index)
+        })
     }
 
     /// Replaces a comment's text after an edit; `false` if the message is

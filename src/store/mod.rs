@@ -558,6 +558,7 @@ mod tests {
                     message_id: 50,
                     telegram_id: telegram_id.into(),
                     thread: None,
+                    features: Default::default(),
                 })
             })
             .unwrap()

@@ -8,16 +8,15 @@ use std::time::Instant;
 use chrono::Utc;
 use teloxide::RequestError;
 use teloxide::prelude::*;
-use teloxide::types::{
-    ChatMemberKind, InputFile, InputPollOption, Message, MessageId, ReplyParameters, ThreadId,
-};
+use teloxide::types::{ChatMemberKind, InputFile, Message, MessageId, ReplyParameters, ThreadId};
 use tracing::{error, info, warn};
 
 use super::errors::{self, Failure};
 use super::inbound::CommandMessage;
 use super::lanes::{Handled, Job, Lane, Waiting};
+use super::payloads::SendPoll;
 use crate::app::command::{self, Command, NewPoll, Parsed, PollRef};
-use crate::app::{self, CoalesceKey, ExportOutcome, Reply, ResultsMessage};
+use crate::app::{self, Audience, CoalesceKey, ExportOutcome, Reply, ResultsMessage};
 use crate::i18n::Language;
 use crate::poll::{Poll, PollId, PollNumber};
 use crate::report::{self, ExportFormat, FullReportError};
@@ -44,6 +43,8 @@ struct Answer {
     journal: Journal,
     next_step: u32,
     chat: i64,
+    /// Telegram would not let the bot write to a moderator privately.
+    private_refused: bool,
 }
 
 impl Answer {
@@ -53,6 +54,16 @@ impl Answer {
         self.next_step += 1;
         step
     }
+}
+
+/// What a command delivers about a poll; a `--hidden` poll routes each
+/// alike (see `Lane::deliver`).
+#[derive(Debug, Clone, Copy)]
+enum Delivery {
+    Results,
+    Export(ExportFormat),
+    /// The full report, crossed with another poll with `--by`.
+    Report(Option<u32>),
 }
 
 /// Where a message goes: the chat, its topic, the message it answers.
@@ -143,6 +154,7 @@ impl Lane {
             journal,
             next_step: 0,
             chat: self.chat,
+            private_refused: false,
         })
     }
 
@@ -280,6 +292,27 @@ impl Lane {
             }
             Step::Failed(_) => Some(Handled::Done),
         })
+    }
+
+    /// [`Self::after`] for a step sent to `target`: a moderator's private
+    /// chat that Telegram will not open is noted on the answer, and the
+    /// command's own chat is not taken for gone.
+    async fn after_to(
+        &self,
+        answer: &mut Answer,
+        step: Step<()>,
+        target: Target,
+    ) -> anyhow::Result<Option<Handled>> {
+        if target.chat != self.chat && matches!(step, Step::Failed(Failure::Gone)) {
+            info!(
+                chat = self.chat,
+                user = target.chat,
+                "Telegram will not let the bot write to the moderator privately"
+            );
+            answer.private_refused = true;
+            return Ok(Some(Handled::Done));
+        }
+        self.after(step).await
     }
 
     async fn chat_gone(&self) -> anyhow::Result<()> {
@@ -452,12 +485,18 @@ impl Lane {
             Command::Results(poll) => match self.find(message, poll).await? {
                 Ok(poll) => {
                     let key = CoalesceKey::Results(poll.id);
-                    let handled = self.post_results(answer, &poll, target, language).await?;
+                    let (handled, private) = self
+                        .deliver(answer, &poll, message, language, Delivery::Results)
+                        .await?;
                     if handled == Handled::Done && !poll.is_open() && !poll.results_announced {
                         let id = poll.id;
                         self.edge
                             .blocking(move |store| Ok(app::mark_announced(store, id)?))
                             .await?;
+                    }
+                    // Each moderator gets a hidden poll's results themselves.
+                    if private {
+                        return Ok(handled);
                     }
                     return self.coalesce(handled, key, waiting).await;
                 }
@@ -466,7 +505,12 @@ impl Lane {
             Command::Export(poll, format) => match self.find(message, poll).await? {
                 Ok(poll) => {
                     let key = CoalesceKey::Export(poll.id, format);
-                    let handled = self.export(answer, &poll, format, target, language).await?;
+                    let (handled, private) = self
+                        .deliver(answer, &poll, message, language, Delivery::Export(format))
+                        .await?;
+                    if private {
+                        return Ok(handled);
+                    }
                     return self.coalesce(handled, key, waiting).await;
                 }
                 Err(reply) => reply,
@@ -477,9 +521,10 @@ impl Lane {
             },
             Command::Report(poll, by) => match self.find(message, poll).await? {
                 Ok(poll) => {
-                    return self
-                        .report(answer, message, &poll, by, target, language)
-                        .await;
+                    let (handled, _) = self
+                        .deliver(answer, &poll, message, language, Delivery::Report(by))
+                        .await?;
+                    return Ok(handled);
                 }
                 Err(reply) => reply,
             },
@@ -604,32 +649,29 @@ impl Lane {
         language: Language,
     ) -> anyhow::Result<Handled> {
         let target = reply_target(message);
+        if let Some(reply) = app::polls::refuse_new_poll(&new_poll, message.channel) {
+            let step = self.say(answer, target, &reply.text(language)).await?;
+            return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+        }
         let bot = &self.edge.bot;
-        let options: Vec<InputPollOption> = new_poll
-            .options
-            .iter()
-            .map(|o| InputPollOption::new(o.as_str()))
-            .collect();
+        let deadline = new_poll.deadline.map(|d| d.at());
         let posted = self
             .step(answer, || {
-                let mut request = bot
-                    .send_poll(
-                        ChatId(message.chat),
-                        new_poll.question.as_str(),
-                        options.clone(),
-                    )
-                    // Telegram takes only anonymous polls in channels.
-                    .is_anonymous(new_poll.anonymous || message.channel)
-                    .allows_multiple_answers(new_poll.multiple);
-                if let Some(topic) = reply_target(message).topic() {
-                    request = request.message_thread_id(topic);
-                }
-                request.send()
+                // Decided when it is sent: a retry later gets its own.
+                let close_date = app::polls::close_date(deadline, Utc::now());
+                let request = SendPoll::new(
+                    message.chat,
+                    message.thread,
+                    message.channel,
+                    &new_poll,
+                    close_date,
+                );
+                request.send(bot)
             })
             .await?;
         let poll = match posted {
             Step::Sent(sent) => {
-                let Some(telegram_poll) = sent.poll() else {
+                let Some(telegram_poll) = sent.poll else {
                     error!(
                         chat = self.chat,
                         "Telegram answered sendPoll without a poll"
@@ -640,8 +682,9 @@ impl Lane {
                     return Ok(self.after(step).await?.unwrap_or(Handled::Done));
                 };
                 let posted = app::PostedPoll {
-                    message_id: sent.id.0,
-                    telegram_id: telegram_poll.id.0.clone(),
+                    message_id: sent.message_id,
+                    option_persistent_ids: telegram_poll.persistent_ids(),
+                    telegram_id: telegram_poll.id,
                 };
                 let (chat, thread, channel) = (message.chat, message.thread, message.channel);
                 let title = message.chat_title.clone();
@@ -728,6 +771,56 @@ impl Lane {
         }
     }
 
+    // ----- where results go -----
+
+    /// Sends what a command asked about `poll` where [`app::audience`] says:
+    /// into the command's chat; for a `--hidden` poll before it closes, to
+    /// the moderator who asked, privately, and nothing into the chat unless
+    /// Telegram will not let the bot write to them (then the chat is told
+    /// that they should start a private chat with the bot first). Returns
+    /// how the job went and whether it was answered privately (such answers
+    /// are not coalesced: each moderator gets their own). `/report` can
+    /// route the same way with a variant of [`Delivery`].
+    async fn deliver(
+        &self,
+        answer: &mut Answer,
+        poll: &Poll,
+        message: &CommandMessage,
+        language: Language,
+        delivery: Delivery,
+    ) -> anyhow::Result<(Handled, bool)> {
+        let here = reply_target(message);
+        let audience = app::audience(poll, message.private, message.from, message.sender_chat);
+        let target = match audience {
+            Audience::Chat => here,
+            Audience::Moderator(user) => Target {
+                chat: user,
+                thread: None,
+                reply_to: None,
+            },
+            Audience::Nobody => {
+                let reply = Reply::HiddenNoPrivateChat(poll.id.number);
+                let step = self.say(answer, here, &reply.text(language)).await?;
+                return Ok((self.after(step).await?.unwrap_or(Handled::Done), true));
+            }
+        };
+        let handled = match delivery {
+            Delivery::Results => self.post_results(answer, poll, target, language).await?,
+            Delivery::Export(format) => self.export(answer, poll, format, target, language).await?,
+            Delivery::Report(by) => {
+                self.report(answer, message, poll, by, target, language)
+                    .await?
+            }
+        };
+        let private = target.chat != here.chat;
+        if private && answer.private_refused {
+            let reply = Reply::PrivateChatNeeded(poll.id.number);
+            let step = self.say(answer, here, &reply.text(language)).await?;
+            return Ok((self.after(step).await?.unwrap_or(Handled::Done), true));
+        }
+        Ok((handled, private))
+    }
+
     // ----- results -----
 
     async fn render_results(
@@ -776,7 +869,7 @@ impl Lane {
             Step::Failed(failure) => Step::Failed(failure),
             Step::Stopping => Step::Stopping,
         };
-        if let Some(handled) = self.after(photo).await? {
+        if let Some(handled) = self.after_to(answer, photo, target).await? {
             return Ok(handled);
         }
         let follow_up = if no_photo_right {
@@ -800,7 +893,10 @@ impl Lane {
         match follow_up {
             Some(text) => {
                 let step = self.say(answer, text_target, &text).await?;
-                Ok(self.after(step).await?.unwrap_or(Handled::Done))
+                Ok(self
+                    .after_to(answer, step, text_target)
+                    .await?
+                    .unwrap_or(Handled::Done))
             }
             None => {
                 answer.take_step();
@@ -1062,7 +1158,10 @@ impl Lane {
                     command,
                 };
                 let step = self.say(answer, target, &reply.text(language)).await?;
-                return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+                return Ok(self
+                    .after_to(answer, step, target)
+                    .await?
+                    .unwrap_or(Handled::Done));
             }
         };
         let bot = &self.edge.bot;
@@ -1072,7 +1171,7 @@ impl Lane {
                     send_document(bot, target, file.path.clone(), file.name.clone())
                 })
                 .await?;
-            if let Some(handled) = self.after(step).await? {
+            if let Some(handled) = self.after_to(answer, step, target).await? {
                 return Ok(handled);
             }
         }

@@ -49,8 +49,16 @@ pub enum Inbound {
 
 /// Reads an update; `None` for kinds the bot does not handle.
 pub fn read(update: &Update) -> Option<Inbound> {
+    read_with(update, None)
+}
+
+/// [`read`], with the persistent id of the poll option its message replies
+/// to (`reply_to_poll_option_id`, which teloxide does not read).
+pub fn read_with(update: &Update, replied_option: Option<&str>) -> Option<Inbound> {
     match &update.kind {
-        UpdateKind::Message(message) | UpdateKind::ChannelPost(message) => read_message(message),
+        UpdateKind::Message(message) | UpdateKind::ChannelPost(message) => {
+            read_message(message, replied_option)
+        }
         UpdateKind::EditedMessage(message) => {
             let text = message.text().or(message.caption())?;
             Some(Inbound::Event(Event::Edit {
@@ -125,7 +133,7 @@ pub fn read(update: &Update) -> Option<Inbound> {
     }
 }
 
-fn read_message(message: &Message) -> Option<Inbound> {
+fn read_message(message: &Message, replied_option: Option<&str>) -> Option<Inbound> {
     // Only Telegram's own copy of a channel post in the channel's discussion
     // group counts: a poll forwarded by hand into another chat does not make
     // that chat's replies comments of it. The store takes the copy only if
@@ -182,6 +190,7 @@ fn read_message(message: &Message) -> Option<Inbound> {
         sender: message.from.as_ref().map(|u| u.id.0 as i64),
         text: message.text().or(message.caption()).map(str::to_owned),
         at: message.date,
+        replied_option: replied_option.map(str::to_owned),
     }))
 }
 

@@ -14,6 +14,7 @@ pub mod inbound;
 mod lanes;
 mod moderators;
 pub mod pacing;
+pub mod payloads;
 pub mod polling;
 
 use std::future::Future;

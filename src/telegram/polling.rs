@@ -18,6 +18,7 @@ use tracing::{debug, error, info, warn};
 
 use super::inbound::{self, Inbound};
 use super::lanes::Activity;
+use super::payloads::{FetchedUpdate, GetUpdatesRaw, UpdateExtras};
 use crate::ingest;
 use crate::store::{self, Changes, LastUpdate, Purged, Store};
 
@@ -116,16 +117,16 @@ pub async fn run(
             last = None;
         }
         let last_id = last.map(|l| l.id);
-        let mut request = bot
-            .get_updates()
-            .timeout(LONG_POLL_SECONDS)
-            .limit(BATCH)
-            .allowed_updates(allowed_updates());
-        if let Some(last_id) = last_id {
-            request = request.offset((last_id + 1) as i32);
-        }
+        // Our own getUpdates: raw values, so that fields newer than
+        // teloxide (a reply to a poll option) are read too.
+        let request = GetUpdatesRaw {
+            offset: last_id.map(|id| (id + 1) as i32),
+            limit: BATCH,
+            timeout: LONG_POLL_SECONDS,
+            allowed_updates: allowed_updates(),
+        };
         let result = tokio::select! {
-            result = request.send() => result,
+            result = request.send(bot) => result,
             // Nothing fetched yet: nothing to lose by leaving now.
             _ = shutdown.changed() => break,
         };
@@ -199,6 +200,31 @@ async fn sleep_unless_shutdown(wait: Duration, shutdown: &mut watch::Receiver<bo
     }
 }
 
+/// An update to record: teloxide's [`Update`] alone, or as fetched with
+/// the fields teloxide does not know.
+pub trait Fetched {
+    fn update(&self) -> &Update;
+    fn extras(&self) -> Option<&UpdateExtras>;
+}
+
+impl Fetched for Update {
+    fn update(&self) -> &Update {
+        self
+    }
+    fn extras(&self) -> Option<&UpdateExtras> {
+        None
+    }
+}
+
+impl Fetched for FetchedUpdate {
+    fn update(&self) -> &Update {
+        &self.update
+    }
+    fn extras(&self) -> Option<&UpdateExtras> {
+        Some(&self.extras)
+    }
+}
+
 /// What a recorded batch held.
 pub struct Recorded {
     /// The newest update now stored.
@@ -210,9 +236,9 @@ pub struct Recorded {
 /// Applies a batch of updates in one atomic write and flushes it. Updates
 /// at or below `last` were recorded before and are skipped. `bot` is the
 /// bot's id, stored with the last update id.
-pub fn record(
+pub fn record<U: Fetched>(
     store: &Store,
-    updates: &[Update],
+    updates: &[U],
     last: Option<i64>,
     bot: Option<i64>,
 ) -> store::Result<Recorded> {
@@ -220,7 +246,7 @@ pub fn record(
         let mut newest = last;
         let mut commands = 0;
         for update in updates {
-            let id = i64::from(update.id.0);
+            let id = i64::from(update.update().id.0);
             if last.is_some_and(|last| id <= last) {
                 debug!(update = id, "already recorded; skipped");
                 continue;
@@ -246,8 +272,9 @@ pub fn record(
 }
 
 /// Applies one update; returns the number of commands it queued (0 or 1).
-fn record_update(changes: &mut Changes, update: &Update, id: i64) -> store::Result<usize> {
-    match inbound::read(update) {
+fn record_update<U: Fetched>(changes: &mut Changes, update: &U, id: i64) -> store::Result<usize> {
+    let replied_option = update.extras().and_then(|e| e.reply_to_poll_option_id());
+    match inbound::read_with(update.update(), replied_option) {
         Some(Inbound::Event(event)) => {
             let applied = ingest::apply(changes, &event)?;
             debug!(update = id, ?applied, "applied");
@@ -270,9 +297,9 @@ fn record_update(changes: &mut Changes, update: &Update, id: i64) -> store::Resu
 /// the disk itself is no update's fault: it ends the attempt, to be tried
 /// again. `recorded_through` follows the progress, so a later try skips
 /// what this one recorded.
-fn record_one_by_one(
+fn record_one_by_one<U: Fetched>(
     store: &Store,
-    updates: &[Update],
+    updates: &[U],
     recorded_through: &mut Option<i64>,
     bot: Option<i64>,
 ) -> store::Result<Recorded> {
@@ -281,7 +308,7 @@ fn record_one_by_one(
         commands: 0,
     };
     for update in updates {
-        let id = i64::from(update.id.0);
+        let id = i64::from(update.update().id.0);
         if recorded_through.is_some_and(|last| id <= last) {
             continue;
         }
@@ -304,8 +331,8 @@ fn record_one_by_one(
                     %error,
                     "cannot record this update: set aside (kept in the store), recording the others"
                 );
-                let raw = serde_json::to_vec(update)
-                    .unwrap_or_else(|_| format!("{update:?}").into_bytes());
+                let raw = serde_json::to_vec(update.update())
+                    .unwrap_or_else(|_| format!("{:?}", update.update()).into_bytes());
                 store.write(|changes| {
                     changes.set_aside(id, raw);
                     changes.set_last_update(last)

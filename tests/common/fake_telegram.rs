@@ -1265,11 +1265,11 @@ impl FakeTelegram {
                     "members_only": boolean(p.get("members_only")).unwrap_or(false),
                 });
                 let po = poll.as_object_mut().expect("object");
-                for k in ["open_period", "close_date", "explanation"] {
+                for k in ["open_period", "close_date", "explanation", "description"] {
                     if let Some(v) = p.get(k) {
                         po.insert(
                             k.into(),
-                            if k == "explanation" {
+                            if k == "explanation" || k == "description" {
                                 v.clone()
                             } else {
                                 json!(int(Some(v)))
@@ -1306,6 +1306,12 @@ impl FakeTelegram {
                 else {
                     return api_error(400, "Bad Request: message with poll to stop not found");
                 };
+                // Telegram closes a poll by itself at its close_date.
+                let expired = sp.poll["close_date"].as_i64().is_some_and(|d| d <= now());
+                if expired && !sp.is_closed {
+                    sp.is_closed = true;
+                    sp.poll["is_closed"] = json!(true);
+                }
                 if sp.is_closed {
                     return api_error(400, "Bad Request: poll has already been closed");
                 }
