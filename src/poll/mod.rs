@@ -4,6 +4,7 @@
 //! calls on these types and the store persists them.
 
 mod ballot;
+mod campaign;
 mod comment;
 mod deadline;
 mod definition;
@@ -11,6 +12,10 @@ mod history;
 mod tally;
 
 pub use ballot::{Ballot, Person};
+pub use campaign::{
+    CODE_ALPHABET, CODE_CHARS, CODE_RANDOM_BYTES, Campaign, Combined, MemberTally, ShareCode,
+    ShareCodeError, ShareRecord, combine,
+};
 pub use comment::{
     Comment, TELEGRAM_PLACEHOLDERS, approver, is_approval_reply, is_approving_reaction,
 };

@@ -112,30 +112,30 @@ impl<'a> Changes<'a> {
         Ok(batch)
     }
 
-    fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+    pub(super) fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
         if let Some(value) = self.pending.get(key) {
             return Ok(value.clone());
         }
         Ok(self.tree.get(key)?.map(|v| v.to_vec()))
     }
 
-    fn get<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>> {
+    pub(super) fn get<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>> {
         match self.get_raw(key)? {
             Some(bytes) => Ok(Some(serde_json::from_slice(&bytes)?)),
             None => Ok(None),
         }
     }
 
-    fn put<T: Serialize>(&mut self, key: Vec<u8>, value: &T) -> Result<()> {
+    pub(super) fn put<T: Serialize>(&mut self, key: Vec<u8>, value: &T) -> Result<()> {
         self.pending.insert(key, Some(serde_json::to_vec(value)?));
         Ok(())
     }
 
-    fn put_raw(&mut self, key: Vec<u8>, value: Vec<u8>) {
+    pub(super) fn put_raw(&mut self, key: Vec<u8>, value: Vec<u8>) {
         self.pending.insert(key, Some(value));
     }
 
-    fn remove(&mut self, key: Vec<u8>) {
+    pub(super) fn remove(&mut self, key: Vec<u8>) {
         self.pending.insert(key, None);
     }
 

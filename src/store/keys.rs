@@ -31,6 +31,9 @@
 //! | `u`  | —                                           | last update id, time, bot id |
 //! | `f`  | update id                                   | an update set aside (raw JSON) |
 //! | `z`  | —                                           | layout version   |
+//! | `s`  | share code (8 ASCII characters)             | `ShareRecord`    |
+//! | `g`  | origin chat, poll number                    | `Campaign` (its code and copies) |
+//! | `y`  | copy's chat, poll number                    | origin chat, number |
 //!
 //! Layout versions: 1 had `o` and `r` keys without the comment's chat
 //! (a comment in another chat with the same message id overwrote one);
@@ -60,6 +63,9 @@ pub const DEADLINE: u8 = b'e';
 pub const TO_ANNOUNCE: u8 = b'n';
 pub const SET_ASIDE: u8 = b'f';
 pub const LAYOUT: u8 = b'z';
+pub const SHARE_CODE: u8 = b's';
+pub const CAMPAIGN: u8 = b'g';
+pub const COPY_OF: u8 = b'y';
 
 /// The layout this code writes.
 pub const LAYOUT_VERSION: u32 = 2;
@@ -368,6 +374,23 @@ pub mod v1 {
             message_from(&key[17..21]),
         )
     }
+}
+
+/// What a share code opens.
+pub fn share_code(code: &str) -> Vec<u8> {
+    let mut key = Key::new(SHARE_CODE);
+    key.0.extend_from_slice(code.as_bytes());
+    key.0
+}
+
+/// An origin poll's campaign: its code and copies.
+pub fn campaign(origin: PollId) -> Vec<u8> {
+    Key::new(CAMPAIGN).poll(origin).0
+}
+
+/// The origin of a poll posted with `/post`.
+pub fn copy_of(copy: PollId) -> Vec<u8> {
+    Key::new(COPY_OF).poll(copy).0
 }
 
 /// Encodes a poll id as a value (for `i` entries).

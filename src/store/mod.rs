@@ -8,6 +8,7 @@
 //! written so far durable; the Telegram edge flushes once per batch of
 //! updates, before acknowledging them.
 
+mod campaign;
 mod changes;
 mod keys;
 

@@ -1,0 +1,326 @@
+//! One poll in several chats: the share code another chat posts it with,
+//! and how the chats' votes combine.
+//!
+//! A campaign is an origin poll and its copies, each a poll of its own chat
+//! (with its own number, ballots, comments and tally). The combined tally
+//! counts a person once: someone who voted in two chats counts with their
+//! latest vote, in the chat where they cast it. Anonymous copies report only
+//! counts, which are added as they are: nobody can tell whether their voters
+//! also voted elsewhere.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Ballot, PollId, Tally};
+
+/// The characters a share code is made of: no `0`/`O`, no `1`/`I`, so that
+/// a code read aloud or copied by hand comes out right. 32 characters, five
+/// bits each.
+pub const CODE_ALPHABET: &[u8; 32] = b"23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+/// Characters in a code (shown as two groups of four): 40 random bits.
+pub const CODE_CHARS: usize = 8;
+/// Random bytes that make one code (8 characters of 5 bits).
+pub const CODE_RANDOM_BYTES: usize = 5;
+
+/// A share code, `J7QK2MXA`, shown as `J7QK-2MXA`; valid by construction.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ShareCode(String);
+
+/// Why a text is not a share code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ShareCodeError {
+    /// Not eight characters of the code alphabet (dashes and spaces aside).
+    #[error("{0:?} is not a share code")]
+    Malformed(String),
+}
+
+impl ShareCode {
+    /// The code made of 40 random bits (from the operating system's CSPRNG).
+    pub fn from_random(bytes: [u8; CODE_RANDOM_BYTES]) -> Self {
+        let mut bits = bytes.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+        let mut code = vec![0u8; CODE_CHARS];
+        for slot in code.iter_mut().rev() {
+            *slot = CODE_ALPHABET[(bits & 31) as usize];
+            bits >>= 5;
+        }
+        Self(String::from_utf8(code).expect("the alphabet is ASCII"))
+    }
+
+    /// Reads a code as a person may type it: any case, with or without the
+    /// dash or spaces.
+    pub fn parse(text: &str) -> Result<Self, ShareCodeError> {
+        let code: String = text
+            .chars()
+            .filter(|c| !matches!(c, '-' | ' ' | '–' | '—'))
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        let valid = code.len() == CODE_CHARS && code.bytes().all(|b| CODE_ALPHABET.contains(&b));
+        if !valid {
+            return Err(ShareCodeError::Malformed(text.to_owned()));
+        }
+        Ok(Self(code))
+    }
+
+    /// The eight characters, no dash (how it is stored).
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ShareCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", &self.0[..4], &self.0[4..])
+    }
+}
+
+impl TryFrom<String> for ShareCode {
+    type Error = ShareCodeError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<ShareCode> for String {
+    fn from(value: ShareCode) -> Self {
+        value.0
+    }
+}
+
+/// What a share code opens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareRecord {
+    pub origin: PollId,
+    /// `/share N off` was used: the code no longer works.
+    pub revoked: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// An origin poll's campaign: its code and the copies other chats posted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Campaign {
+    /// The code that works now, if any.
+    pub code: Option<ShareCode>,
+    /// The copies, in the order they were posted.
+    pub copies: Vec<PollId>,
+}
+
+impl Campaign {
+    /// Every poll of the campaign: the origin first, then the copies.
+    pub fn members(&self, origin: PollId) -> Vec<PollId> {
+        std::iter::once(origin)
+            .chain(self.copies.iter().copied())
+            .collect()
+    }
+}
+
+/// One chat's poll in a campaign, as the combination needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberTally {
+    pub poll: PollId,
+    /// Telegram reports only counts (a channel's copy, or `--anonymous`).
+    pub anonymous: bool,
+    /// The votes cast in this chat.
+    pub tally: Tally,
+}
+
+/// The campaign's tally: every person once, each chat's part of every option.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Combined {
+    /// Votes per option over all chats.
+    pub counts: Vec<u64>,
+    /// People over all chats (anonymous copies' voters added as reported).
+    pub voters: u64,
+    /// `parts[m][o]`: the votes for option `o` counted in member `m` (where
+    /// the counted vote was cast); they add up to `counts`.
+    pub parts: Vec<Vec<u64>>,
+    /// People who voted in more than one of the public chats.
+    pub in_several_chats: u64,
+}
+
+/// Combines the members' votes. `ballots[m]` yields member `m`'s ballots
+/// (nothing for an anonymous member) in ascending user order — the order
+/// the store keeps them in — so that the chats are merged like sorted lists,
+/// with memory for one ballot per chat, however many votes there are.
+/// A person found in several chats counts once, with their latest vote (a
+/// tie in time goes to the chat that joined later).
+pub fn combine<I>(members: &[MemberTally], option_count: usize, mut ballots: Vec<I>) -> Combined
+where
+    I: Iterator<Item = Ballot>,
+{
+    assert_eq!(ballots.len(), members.len(), "one ballot source per member");
+    let mut parts = vec![vec![0u64; option_count]; members.len()];
+    let mut voters = 0u64;
+    let mut in_several_chats = 0u64;
+    for (m, member) in members.iter().enumerate() {
+        if member.anonymous {
+            for (part, &count) in parts[m].iter_mut().zip(&member.tally.counts) {
+                *part += count;
+            }
+            voters += member.tally.voters;
+        }
+    }
+    let mut heads: Vec<Option<Ballot>> = ballots.iter_mut().map(Iterator::next).collect();
+    while let Some(user) = heads.iter().flatten().map(|b| b.voter.id).min() {
+        let mut latest: Option<(usize, DateTime<Utc>)> = None;
+        let mut chats = 0;
+        for (m, head) in heads.iter().enumerate() {
+            let Some(ballot) = head.as_ref().filter(|b| b.voter.id == user) else {
+                continue;
+            };
+            chats += 1;
+            if ballot.is_withdrawal() {
+                continue;
+            }
+            if latest.is_none_or(|(_, at)| ballot.voted_at >= at) {
+                latest = Some((m, ballot.voted_at));
+            }
+        }
+        if let Some((m, _)) = latest {
+            let ballot = heads[m].as_ref().expect("the head just read");
+            for &o in &ballot.options {
+                if let Some(part) = parts[m].get_mut(usize::from(o)) {
+                    *part += 1;
+                }
+            }
+            voters += 1;
+        }
+        if chats > 1 {
+            in_several_chats += 1;
+        }
+        for (head, iter) in heads.iter_mut().zip(ballots.iter_mut()) {
+            if head.as_ref().is_some_and(|b| b.voter.id == user) {
+                *head = iter.next();
+            }
+        }
+    }
+    let counts = (0..option_count)
+        .map(|o| parts.iter().map(|p| p[o]).sum())
+        .collect();
+    Combined {
+        counts,
+        voters,
+        parts,
+        in_several_chats,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::poll::{Person, PollNumber};
+
+    fn id(chat: i64, n: u32) -> PollId {
+        PollId {
+            chat,
+            number: PollNumber(n),
+        }
+    }
+
+    fn at(second: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp(1_700_000_000 + second, 0).unwrap()
+    }
+
+    fn ballot(user: i64, option: u32, second: i64) -> Ballot {
+        let voter = Person {
+            id: user,
+            name: format!("U{user}"),
+        };
+        Ballot::new(voter, &[option], 3, false, at(second)).unwrap()
+    }
+
+    fn member(chat: i64, anonymous: bool, counts: &[u64], voters: u64) -> MemberTally {
+        MemberTally {
+            poll: id(chat, 1),
+            anonymous,
+            tally: Tally {
+                counts: counts.to_vec(),
+                voters,
+                ..Tally::new(counts.len())
+            },
+        }
+    }
+
+    #[test]
+    fn codes_are_eight_unambiguous_characters_read_in_any_case() {
+        let code = ShareCode::from_random([0, 0, 0, 0, 0]);
+        assert_eq!(code.as_str(), "22222222");
+        let code = ShareCode::from_random([0xff; 5]);
+        assert_eq!(code.to_string(), "ZZZZ-ZZZZ");
+        let code = ShareCode::from_random([0x12, 0x34, 0x56, 0x78, 0x9a]);
+        assert_eq!(code.as_str().len(), CODE_CHARS);
+        assert_eq!(ShareCode::parse(&code.to_string()), Ok(code.clone()));
+        assert_eq!(
+            ShareCode::parse(&code.to_string().to_lowercase()),
+            Ok(code.clone())
+        );
+        assert_eq!(
+            ShareCode::parse("j7qk 2mxa").unwrap().to_string(),
+            "J7QK-2MXA"
+        );
+        for bad in [
+            "",
+            "J7QK",
+            "J7QK-2MX0",
+            "J7QK-2MXI",
+            "J7QK-2MXAB",
+            "Ж7QK-2MXA",
+        ] {
+            assert!(ShareCode::parse(bad).is_err(), "{bad}");
+        }
+        // Every value of the 40 bits is a different code.
+        let a = ShareCode::from_random([0, 0, 0, 0, 1]);
+        let b = ShareCode::from_random([0, 0, 0, 0, 2]);
+        let c = ShareCode::from_random([0x80, 0, 0, 0, 1]);
+        assert_ne!(a, b);
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn a_person_in_two_chats_counts_once_with_the_latest_vote() {
+        let members = [
+            member(-1, false, &[2, 1, 0], 3),
+            member(-2, false, &[0, 1, 1], 2),
+            member(-3, true, &[4, 0, 1], 5),
+        ];
+        // User 1: A in chat 1, then C in chat 2 (later): counts as C, in chat 2.
+        // User 2: B in chat 2, then A in chat 1 (later): A, in chat 1.
+        // User 3: A in chat 1 only.
+        let one = vec![ballot(1, 0, 1), ballot(2, 0, 5), ballot(3, 1, 2)];
+        let two = vec![ballot(1, 2, 3), ballot(2, 1, 4)];
+        let combined = combine(
+            &members,
+            3,
+            vec![one.into_iter(), two.into_iter(), Vec::new().into_iter()],
+        );
+        assert_eq!(
+            combined.parts,
+            [vec![1, 1, 0], vec![0, 0, 1], vec![4, 0, 1]]
+        );
+        assert_eq!(combined.counts, [5, 1, 2]);
+        assert_eq!(combined.voters, 3 + 5);
+        assert_eq!(combined.in_several_chats, 2);
+    }
+
+    #[test]
+    fn a_tie_in_time_goes_to_the_later_chat_and_users_merge_in_order() {
+        let members = [
+            member(-1, false, &[1, 0, 0], 1),
+            member(-2, false, &[0, 1, 0], 1),
+        ];
+        let combined = combine(
+            &members,
+            3,
+            vec![
+                vec![ballot(-5, 2, 0), ballot(7, 0, 9)].into_iter(),
+                vec![ballot(7, 1, 9), ballot(9, 1, 1)].into_iter(),
+            ],
+        );
+        assert_eq!(combined.parts, [vec![0, 0, 1], vec![0, 2, 0]]);
+        assert_eq!(combined.voters, 3);
+        assert_eq!(combined.in_several_chats, 1);
+        let empty = combine::<std::vec::IntoIter<Ballot>>(&[], 2, Vec::new());
+        assert_eq!(empty.in_several_chats, 0);
+        assert_eq!((empty.counts, empty.voters), (vec![0, 0], 0));
+    }
+}
