@@ -795,7 +795,8 @@ async fn the_bot_asks_for_what_it_handles_and_registers_its_commands() {
     assert_eq!(
         names,
         [
-            "newpoll", "results", "export", "close", "report", "polls", "lang", "help"
+            "newpoll", "results", "export", "close", "report", "share", "post", "polls", "lang",
+            "help"
         ]
     );
     assert_eq!(

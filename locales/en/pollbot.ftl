@@ -94,6 +94,8 @@ help =
     /export [poll] [csv|json] — the raw votes and comments as files
     /close [poll] — stop a poll and post its final results
     /report [poll] [--by poll] — the full report as a page: one section per option, timeline, methodology; --by crosses it with another poll (e.g. age bands)
+    /share [poll] [off] — a code that lets another chat or channel post the same poll; results then combine every chat (off revokes it)
+    /post CODE — post here a poll another chat shared, with its code
     /lang en|zh|ru — the language I use in this chat
     Everyone:
     /polls — this chat's polls
@@ -109,6 +111,8 @@ command-results = Chart, tally and top comments
 command-export = Votes and comments as CSV or JSON
 command-close = Stop a poll and post final results
 command-report = Full report: sections per option, timeline, profile
+command-share = Share a poll with other chats: a code for /post
+command-post = Post a poll another chat shared: /post CODE
 command-polls = This chat's polls
 command-lang = Language: en, zh, ru
 command-help = How to use the bot
@@ -196,3 +200,43 @@ error-description-too-long = The description has {$length} characters; Telegram 
 polls-row-hidden = {$number} {$question} — results hidden until it closes · {$state}
 hidden-start-private-chat = Poll {$number} keeps its results hidden until it closes, so I send them to moderators privately, but Telegram does not let me write to you first. Open a private chat with me, press Start, then ask again.
 hidden-no-private-chat = Poll {$number} keeps its results hidden until it closes, and I send them only privately to a moderator who writes as themselves, not anonymously or as a channel.
+
+## Several chats (/share, /post)
+error-share-argument = "{$arg}" is not something /share understands. Write /share [poll] [off], for example /share 3 or /share 3 off.
+error-post-missing-code = Which poll? Write /post and the code the other chat's moderator gave you, for example /post J7QK-2MXA.
+error-post-bad-code = "{$code}" is not a share code. A code has eight letters and digits, like J7QK-2MXA; /share in the poll's chat gives one.
+share-code = Poll {$number} can now be posted in other chats and channels. A moderator there sends:
+    /post {$code}
+    The code works until the poll closes; /share {$n} off revokes it. /results here then combines every chat.
+share-revoked = The code {$code} no longer works. Chats that already posted poll {$number} keep their copies.
+share-no-code = Poll {$number} has no share code to revoke.
+share-closed = Poll {$number} is closed, so it can no longer be shared.
+share-is-copy = Poll {$number} is a copy of another chat's poll: only the chat it comes from can share it.
+post-unknown-code = No poll has the code {$code}. Check it with the moderator who shared it; nothing was posted.
+post-revoked-code = The code {$code} was revoked by the chat that shared it; nothing was posted.
+post-expired-code = The code {$code} has expired: the poll it shared is closed. Nothing was posted.
+post-already-here = This poll is already in this chat as {$number}; nothing was posted again.
+post-posted = Poll {$number} is open: a copy of poll {$origin_number} from {$origin}. Votes here count in the combined results; /results {$n} shows them.
+post-origin-untitled = another chat
+polls-shared = { $count ->
+    [0] shared, not posted elsewhere yet
+    [one] shared with {$count} other chat
+   *[other] shared with {$count} other chats
+}
+polls-joined = a copy of another chat's poll
+campaign-status = { $chats ->
+    [one] {$chats} chat
+   *[other] combined over {$chats} chats
+}
+campaign-by-chat = By chat:
+campaign-chat-row = {$title} — {$voters}: {$options}
+campaign-chat-row-anonymous = {$title} (anonymous) — {$voters}: {$options}
+campaign-chat-option = {$option} {$count} ({$share})
+campaign-chat-untitled = Chat {$index}
+campaign-deduplicated = { $count ->
+    [one] {$count_text} person voted in more than one chat and counts once, with their latest vote.
+   *[other] {$count_text} people voted in more than one chat; each counts once, with their latest vote.
+}
+campaign-anonymous-note = Anonymous copies report only counts, so their voters cannot be matched with other chats': someone who voted there and elsewhere counts twice.
+top-comment-in-chat = {$rank}. 👍 {$approvals} · {$author} · {$chat}: "{$text}"
+top-comment-in-chat-with-option = {$rank}. 👍 {$approvals} · {$author} ({$option}) · {$chat}: "{$text}"

@@ -91,6 +91,8 @@ help =
     /export [投票] [csv|json] — 以文件导出原始投票和评论
     /close [投票] — 结束投票并公布最终结果
     /report [投票] [--by 投票] — 完整报告页面：每个选项一节、时间线、方法说明；--by 与另一个投票（如年龄段）交叉
+    /share [投票] [off] — 生成代码，让其他群组或频道发布同一投票；结果随后合并所有群组（off 撤销代码）
+    /post 代码 — 用代码在这里发布其他群组分享的投票
     /lang en|zh|ru — 我在这里使用的语言
     所有人：
     /polls — 这里的投票
@@ -106,6 +108,8 @@ command-results = 图表、计票和热门评论
 command-export = 以 CSV 或 JSON 导出投票和评论
 command-close = 结束投票并公布最终结果
 command-report = 完整报告：分选项、时间线、参与者构成
+command-share = 把投票分享到其他群组：生成 /post 代码
+command-post = 发布其他群组分享的投票：/post 代码
 command-polls = 这里的投票
 command-lang = 语言：en、zh、ru
 command-help = 使用说明
@@ -172,3 +176,39 @@ error-description-too-long = 说明有 {$length} 个字符；Telegram 最多允�
 polls-row-hidden = {$number} {$question} — 结果在结束前隐藏 · {$state}
 hidden-start-private-chat = 投票 {$number} 在结束前隐藏结果，所以我只私下发给管理员，但 Telegram 不允许我先给你发消息。请先打开与我的私聊并点击“开始”，然后再试一次。
 hidden-no-private-chat = 投票 {$number} 在结束前隐藏结果，我只会私下发给以本人身份（而非匿名或以频道身份）发言的管理员。
+
+## Several chats (/share, /post)
+error-share-argument = /share 无法理解“{$arg}”。请写 /share [投票] [off]，例如 /share 3 或 /share 3 off。
+error-post-missing-code = 要发布哪个投票？请写 /post 加上对方管理员给你的代码，例如 /post J7QK-2MXA。
+error-post-bad-code = “{$code}”不是分享代码。代码由八个字母和数字组成，例如 J7QK-2MXA；在投票所在群组中使用 /share 获取。
+share-code = 投票 {$number} 现在可以发布到其他群组和频道。请那里的管理员发送：
+    /post {$code}
+    代码在投票结束前有效；/share {$n} off 可撤销。之后这里的 /results 会合并所有群组的结果。
+share-revoked = 代码 {$code} 已失效。已发布投票 {$number} 的群组保留各自的副本。
+share-no-code = 投票 {$number} 没有可撤销的分享代码。
+share-closed = 投票 {$number} 已结束，不能再分享。
+share-is-copy = 投票 {$number} 是其他群组投票的副本：只有原群组可以分享它。
+post-unknown-code = 没有投票使用代码 {$code}。请向分享它的管理员核对；未发布任何内容。
+post-revoked-code = 代码 {$code} 已被分享它的群组撤销；未发布任何内容。
+post-expired-code = 代码 {$code} 已过期：它分享的投票已结束。未发布任何内容。
+post-already-here = 这个投票已在本群组中，编号 {$number}；不会再次发布。
+post-posted = 投票 {$number} 已开始：来自{$origin}的投票 {$origin_number} 的副本。这里的投票计入合并结果；/results {$n} 可查看。
+post-origin-untitled = 另一个群组
+polls-shared = { $count ->
+    [0] 已分享，尚未在其他群组发布
+   *[other] 已分享到 {$count} 个其他群组
+}
+polls-joined = 其他群组投票的副本
+campaign-status = { $chats ->
+    [one] {$chats} 个群组
+   *[other] 合并 {$chats} 个群组
+}
+campaign-by-chat = 各群组：
+campaign-chat-row = {$title} — {$voters}：{$options}
+campaign-chat-row-anonymous = {$title}（匿名）— {$voters}：{$options}
+campaign-chat-option = {$option} {$count}（{$share}）
+campaign-chat-untitled = 群组 {$index}
+campaign-deduplicated = {$count_text} 人在多个群组投票，每人只计一次，以最后一次投票为准。
+campaign-anonymous-note = 匿名副本只报告票数，无法与其他群组的投票人对应：在那里和其他群组都投票的人会被计算两次。
+top-comment-in-chat = {$rank}. 👍 {$approvals} · {$author} · {$chat}：“{$text}”
+top-comment-in-chat-with-option = {$rank}. 👍 {$approvals} · {$author}（{$option}）· {$chat}：“{$text}”

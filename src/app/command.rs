@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::i18n::Language;
 use crate::poll::{
     Deadline, DeadlineError, PollDescription, PollError, PollFeatures, PollOptions, PollQuestion,
+    ShareCode,
 };
 use crate::report::ExportFormat;
 
@@ -45,6 +46,11 @@ pub enum Command {
     /// `/report [poll] [--by POLL]`: the full report, profiled by another
     /// poll's answers with `--by`.
     Report(PollRef, Option<u32>),
+    /// `/share [poll] [off]`: a code that lets another chat post the poll,
+    /// or (`off`) revoking it.
+    Share { poll: PollRef, off: bool },
+    /// `/post CODE`: post a shared poll in this chat.
+    Post(ShareCode),
     /// `/polls`: the chat's polls.
     Polls,
     /// `/lang CODE`: the chat's language.
@@ -65,6 +71,8 @@ impl Command {
                 | Command::Export(..)
                 | Command::Close(_)
                 | Command::Report(..)
+                | Command::Share { .. }
+                | Command::Post(_)
                 | Command::Lang(_)
         )
     }
@@ -101,6 +109,12 @@ pub enum CommandError {
     BadExportArgument(String),
     /// A `/report` argument that is neither a poll nor `--by POLL`.
     BadReportArgument(String),
+    /// A `/share` argument that is neither a poll nor `off`.
+    BadShareArgument(String),
+    /// `/post` without a code.
+    PostMissingCode,
+    /// `/post` with something that is not a share code.
+    PostBadCode(String),
     /// `/lang` without a code.
     LangMissing,
     /// `/lang` with a code the bot does not speak.
@@ -150,6 +164,8 @@ pub fn parse(text: &str, bot_username: Option<&str>, now: DateTime<Utc>) -> Pars
         "close" => single_poll_ref("/close", args).map(Command::Close),
         "report" => parse_report(args),
         "export" => parse_export(args),
+        "share" => parse_share(args),
+        "post" => parse_post(args),
         "polls" => Ok(Command::Polls),
         "lang" => parse_lang(args),
         "help" => Ok(Command::Help),
@@ -168,8 +184,9 @@ pub fn parse(text: &str, bot_username: Option<&str>, now: DateTime<Utc>) -> Pars
 }
 
 /// The commands the bot has.
-pub const NAMES: [&str; 9] = [
-    "newpoll", "results", "export", "close", "report", "polls", "lang", "help", "start",
+pub const NAMES: [&str; 11] = [
+    "newpoll", "results", "export", "close", "report", "share", "post", "polls", "lang", "help",
+    "start",
 ];
 
 /// Whether `text` starts with one of the bot's commands (with or without an
@@ -242,6 +259,32 @@ fn parse_report(args: &str) -> Result<Command, CommandError> {
         }
     }
     Ok(Command::Report(poll, by))
+}
+
+fn parse_share(args: &str) -> Result<Command, CommandError> {
+    let mut poll = PollRef::Implicit;
+    let mut off = false;
+    for word in args.split_whitespace() {
+        if word.eq_ignore_ascii_case("off") && !off {
+            off = true;
+            continue;
+        }
+        match poll_ref(word) {
+            Some(n) if poll == PollRef::Implicit => poll = PollRef::Number(n),
+            _ => return Err(CommandError::BadShareArgument(word.to_owned())),
+        }
+    }
+    Ok(Command::Share { poll, off })
+}
+
+fn parse_post(args: &str) -> Result<Command, CommandError> {
+    let code = args.trim();
+    if code.is_empty() {
+        return Err(CommandError::PostMissingCode);
+    }
+    ShareCode::parse(code)
+        .map(Command::Post)
+        .map_err(|_| CommandError::PostBadCode(code.to_owned()))
 }
 
 fn parse_lang(args: &str) -> Result<Command, CommandError> {
@@ -745,6 +788,39 @@ mod tests {
             parse_err("/report html"),
             CommandError::BadReportArgument("html".into())
         );
+    }
+
+    #[test]
+    fn share_and_post_arguments() {
+        let share = |poll, off| Command::Share { poll, off };
+        assert_eq!(parse_ok("/share"), share(PollRef::Implicit, false));
+        assert_eq!(parse_ok("/share 3"), share(PollRef::Number(3), false));
+        assert_eq!(parse_ok("/share #3 OFF"), share(PollRef::Number(3), true));
+        assert_eq!(parse_ok("/share off"), share(PollRef::Implicit, true));
+        assert_eq!(
+            parse_err("/share on"),
+            CommandError::BadShareArgument("on".into())
+        );
+        assert_eq!(
+            parse_err("/share 1 2"),
+            CommandError::BadShareArgument("2".into())
+        );
+        assert_eq!(
+            parse_err("/share off off"),
+            CommandError::BadShareArgument("off".into())
+        );
+        let code = ShareCode::parse("J7QK-2MXA").unwrap();
+        assert_eq!(parse_ok("/post J7QK-2MXA"), Command::Post(code.clone()));
+        assert_eq!(parse_ok("/post@PollBot j7qk 2mxa"), Command::Post(code));
+        assert_eq!(parse_err("/post"), CommandError::PostMissingCode);
+        assert_eq!(parse_err("/post   "), CommandError::PostMissingCode);
+        assert_eq!(
+            parse_err("/post J7QK-2MX0"),
+            CommandError::PostBadCode("J7QK-2MX0".into())
+        );
+        assert!(Command::Post(ShareCode::parse("22222222").unwrap()).needs_moderator());
+        assert!(share(PollRef::Implicit, true).needs_moderator());
+        assert!(is_known("/share@PollBot 2") && is_known("/post X"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::poll::Poll;
-use crate::report::{ExportError, ExportFile, ExportFormat, PollReport};
+use crate::report::{CampaignReport, ExportError, ExportFile, ExportFormat, PollReport};
 use crate::store::Store;
 
 /// The largest file a bot may upload to Telegram.
@@ -43,6 +43,9 @@ pub fn export_files(
     db_path: &Path,
     limit: u64,
 ) -> Result<ExportOutcome, ExportError> {
+    if let Some(campaign) = CampaignReport::load(store, poll.id)? {
+        return super::share::export_campaign(store, &campaign, format, dir, db_path, limit);
+    }
     let report = PollReport::load(store, poll.id)?.ok_or_else(|| {
         ExportError::Io(std::io::Error::new(
             std::io::ErrorKind::NotFound,
@@ -75,7 +78,7 @@ pub fn export_files(
 }
 
 /// The file alone in a zip archive beside it.
-fn zipped(file: &ExportedFile) -> Result<ExportedFile, ExportError> {
+pub(super) fn zipped(file: &ExportedFile) -> Result<ExportedFile, ExportError> {
     let name = format!("{}.zip", file.name);
     let path = file.path.with_file_name(&name);
     let mut zip = zip::ZipWriter::new(BufWriter::new(File::create(&path)?));
@@ -95,7 +98,7 @@ fn zipped(file: &ExportedFile) -> Result<ExportedFile, ExportError> {
 }
 
 /// The `pollbot export` command that writes the same files.
-fn cli_command(db_path: &Path, poll: &Poll, format: ExportFormat) -> String {
+pub(super) fn cli_command(db_path: &Path, poll: &Poll, format: ExportFormat) -> String {
     let format = match format {
         ExportFormat::Csv => "csv",
         ExportFormat::Json => "json",

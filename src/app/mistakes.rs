@@ -33,6 +33,14 @@ pub fn command_error(language: Language, error: &CommandError) -> String {
         CommandError::BadExportArgument(arg) => {
             t("error-export-argument", &[("arg", arg.as_str().into())])
         }
+        CommandError::BadShareArgument(arg) => {
+            t("error-share-argument", &[("arg", arg.as_str().into())])
+        }
+        CommandError::PostMissingCode => t("error-post-missing-code", &[]),
+        CommandError::PostBadCode(code) => t(
+            "error-post-bad-code",
+            &[("code", super::share::quoted_code(code).into())],
+        ),
         CommandError::LangMissing => t("error-lang-missing", &[]),
         CommandError::LangExtra => t("error-lang-extra", &[]),
         CommandError::LangUnknown(code) => {

@@ -10,6 +10,7 @@ mod mistakes;
 pub mod polls;
 pub mod reply;
 pub mod results;
+pub mod share;
 
 pub use export::{ExportOutcome, ExportedFile, TELEGRAM_UPLOAD_LIMIT, export_files};
 pub use flood::{CoalesceKey, FloodGuard};
@@ -20,3 +21,4 @@ pub use reply::{Refusal, Reply};
 pub use results::{
     Audience, CAPTION_LIMIT, MESSAGE_LIMIT, ResultsMessage, audience, fit, results_message,
 };
+pub use share::ShareReply;

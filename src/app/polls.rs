@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::command::{NewPoll, PollRef};
-use super::reply::{LISTED_POLLS, PollRow, Reply};
+use super::reply::{CampaignMark, LISTED_POLLS, PollRow, Reply};
 use crate::i18n::Language;
 use crate::poll::{ChatId, Poll, PollFeatures, PollId, PollNumber, PollState};
 use crate::store::{self, Journal, JournalKey, MessageRole, Store};
@@ -93,6 +93,30 @@ pub fn create_poll(
     now: DateTime<Utc>,
     command: (i64, Journal),
 ) -> store::Result<Poll> {
+    create_poll_with(
+        store,
+        (chat, thread, channel, chat_title),
+        new_poll,
+        posted,
+        now,
+        command,
+        |_, _| Ok(()),
+    )
+}
+
+/// [`create_poll`], with `also` written in the same atomic batch (a copy
+/// posted with `/post` joins its campaign there: a copy is stored if and
+/// only if it is in its campaign).
+pub fn create_poll_with(
+    store: &Store,
+    place: (ChatId, Option<i32>, bool, Option<String>),
+    new_poll: NewPoll,
+    posted: PostedPoll,
+    now: DateTime<Utc>,
+    command: (i64, Journal),
+    also: impl FnOnce(&mut store::Changes, &Poll) -> store::Result<()>,
+) -> store::Result<Poll> {
+    let (chat, thread, channel, chat_title) = place;
     let (update_id, journal) = command;
     let poll = store.write(|changes| {
         if let Some(title) = &chat_title {
@@ -118,6 +142,7 @@ pub fn create_poll(
                 ..new_poll.features
             },
         })?;
+        also(changes, &poll)?;
         changes.set_journal(
             JournalKey::Command(update_id),
             &Journal {
@@ -175,9 +200,22 @@ pub fn list_polls(store: &Store, chat: ChatId) -> store::Result<Reply> {
             voters,
             open: poll.is_open(),
             hidden: poll.results_hidden(),
+            campaign: campaign_mark(store, poll.id)?,
         });
     }
     Ok(Reply::Polls(rows))
+}
+
+/// How `/polls` marks a poll shared with other chats, or a copy.
+fn campaign_mark(store: &Store, id: PollId) -> store::Result<Option<CampaignMark>> {
+    if store.origin_of(id)?.is_some() {
+        return Ok(Some(CampaignMark::Joined));
+    }
+    let campaign = store.campaign(id)?;
+    let shared = campaign.filter(|c| c.code.is_some() || !c.copies.is_empty());
+    Ok(shared.map(|c| CampaignMark::Shared {
+        copies: c.copies.len(),
+    }))
 }
 
 /// `/lang`: the chat's language from now on.

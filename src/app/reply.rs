@@ -33,6 +33,17 @@ pub struct PollRow {
     pub open: bool,
     /// A `--hidden` poll still open: listed without its count.
     pub hidden: bool,
+    /// Shared with other chats, or a copy of another chat's poll.
+    pub campaign: Option<CampaignMark>,
+}
+
+/// How `/polls` marks a poll of several chats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CampaignMark {
+    /// This chat's poll, shared: posted in `copies` other chats so far.
+    Shared { copies: usize },
+    /// A copy of another chat's poll (posted here with `/post`).
+    Joined,
 }
 
 /// Something the bot says in a chat.
@@ -90,6 +101,8 @@ pub enum Reply {
     /// A hidden poll's results asked for by an anonymous administrator or a
     /// channel, who have no private chat with the bot.
     HiddenNoPrivateChat(PollNumber),
+    /// What `/share` and `/post` say.
+    Share(super::share::ShareReply),
 }
 
 impl Reply {
@@ -167,7 +180,18 @@ impl Reply {
                             "polls-row"
                         }
                     };
-                    lines.push(with(key, &args));
+                    let mut line = with(key, &args);
+                    match row.campaign {
+                        Some(CampaignMark::Shared { copies }) => {
+                            let mark = with("polls-shared", &[("count", copies.into())]);
+                            line = format!("{line} · {mark}");
+                        }
+                        Some(CampaignMark::Joined) => {
+                            line = format!("{line} · {}", t("polls-joined"));
+                        }
+                        None => {}
+                    }
+                    lines.push(line);
                 }
                 lines.join("\n")
             }
@@ -192,6 +216,7 @@ impl Reply {
                 "hidden-no-private-chat",
                 &[("number", number.to_string().into())],
             ),
+            Reply::Share(reply) => reply.text(language),
         }
     }
 }
@@ -217,6 +242,7 @@ mod tests {
             voters: 7,
             open: true,
             hidden,
+            campaign: None,
         };
         let text = Reply::Polls(vec![row(1, false), row(2, true)]).text(Language::English);
         assert_eq!(
@@ -227,5 +253,29 @@ mod tests {
         assert!(!zh.contains('7'), "{zh}");
         let ru = Reply::Polls(vec![row(2, true)]).text(Language::Russian);
         assert!(!ru.contains('7'), "{ru}");
+    }
+
+    #[test]
+    fn shared_polls_and_joined_copies_are_marked() {
+        let row = |number, campaign| PollRow {
+            number: PollNumber(number),
+            question: "Q?".into(),
+            voters: 1,
+            open: false,
+            hidden: false,
+            campaign,
+        };
+        let text = Reply::Polls(vec![
+            row(1, Some(CampaignMark::Shared { copies: 2 })),
+            row(2, Some(CampaignMark::Joined)),
+            row(3, Some(CampaignMark::Shared { copies: 0 })),
+        ])
+        .text(Language::English);
+        assert_eq!(
+            text,
+            "Polls in this chat:\n#1 Q? — 1 voter · closed · shared with 2 other chats\n\
+             #2 Q? — 1 voter · closed · a copy of another chat's poll\n\
+             #3 Q? — 1 voter · closed · shared, not posted elsewhere yet"
+        );
     }
 }

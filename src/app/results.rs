@@ -78,9 +78,21 @@ pub fn results_message(
     id: PollId,
     language: Language,
 ) -> Result<ResultsMessage, ResultsError> {
-    let report = PollReport::load(store, id)?.ok_or(ResultsError::NoPoll(id))?;
-    let summary = Summary::new(&report, language);
-    let png = report::chart::render_png(&report.chart_input(language))?;
+    // A poll run in several chats: the combined results, as this chat sees
+    // them.
+    let (summary, png) = match report::CampaignReport::load(store, id)? {
+        Some(campaign) => (
+            campaign.summary(language),
+            report::campaign_chart::render_stacked_png(&campaign.chart_input(language))?,
+        ),
+        None => {
+            let report = PollReport::load(store, id)?.ok_or(ResultsError::NoPoll(id))?;
+            (
+                Summary::new(&report, language),
+                report::chart::render_png(&report.chart_input(language))?,
+            )
+        }
+    };
     let full = summary.full();
     let fits = |text: &str| text.encode_utf16().count() <= CAPTION_LIMIT;
     let (caption, follow_up) = if fits(&full) {

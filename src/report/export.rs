@@ -26,7 +26,7 @@ const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
 /// the moderator's Excel). Only texts that members wrote (names, options,
 /// comments) go through here; the numbers and dates we write ourselves,
 /// such as a channel's negative id, stay numbers. JSON is never changed.
-fn csv_text(cell: &str) -> Cow<'_, str> {
+pub(super) fn csv_text(cell: &str) -> Cow<'_, str> {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
         _ => Cow::Borrowed(cell),

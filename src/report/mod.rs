@@ -3,6 +3,9 @@
 //! the caller passes in.
 
 mod breakdown;
+mod campaign;
+pub mod campaign_chart;
+mod campaign_export;
 pub mod chart;
 mod export;
 mod full;
@@ -12,6 +15,8 @@ mod summary;
 pub use breakdown::{
     ProfileBar, ProfileGroup, ProfileInput, TimelineInput, render_profile_png, render_timeline_png,
 };
+pub use campaign::{CampaignComment, CampaignReport, ChatPart};
+pub use campaign_export::{campaign_comments_csv, campaign_json, campaign_votes_csv};
 pub use export::{ExportError, ExportFile, ExportFormat, comments_csv, json, votes_csv};
 pub use full::{
     BucketUnit, COMMENTS_PER_OPTION, Cell, FullReport, FullReportData, FullReportError,

@@ -5,7 +5,7 @@ use crate::i18n::{self, Arg, Language};
 use crate::poll::Poll;
 
 /// Longest comment quote, in characters.
-const QUOTE_CHARS: usize = 150;
+pub(super) const QUOTE_CHARS: usize = 150;
 
 /// The summary in two parts, so that the tally can go in a photo caption
 /// when the whole does not fit.

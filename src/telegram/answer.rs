@@ -2,6 +2,8 @@
 //! final results. The words and the decisions come from [`crate::app`];
 //! this file only turns them into Bot API calls, each sent at most once.
 
+mod campaign;
+
 use std::future::Future;
 use std::time::Instant;
 
@@ -519,6 +521,14 @@ impl Lane {
                 Ok(poll) => return self.close_command(answer, poll, target, language).await,
                 Err(reply) => reply,
             },
+            Command::Share { poll, off } => {
+                return self
+                    .share_command(answer, message, poll, off, language)
+                    .await;
+            }
+            Command::Post(code) => {
+                return self.post_command(answer, message, code, language).await;
+            }
             Command::Report(poll, by) => match self.find(message, poll).await? {
                 Ok(poll) => {
                     let (handled, _) = self
@@ -992,6 +1002,9 @@ impl Lane {
         language: Language,
     ) -> anyhow::Result<Handled> {
         if !poll.is_open() {
+            if let Some(handled) = self.close_copies(&poll).await? {
+                return Ok(handled);
+            }
             if !poll.results_announced {
                 return self.announce(poll.id).await;
             }
@@ -1003,7 +1016,10 @@ impl Lane {
             return self.post_results(answer, &poll, target, language).await;
         }
         match self.stop_poll(&poll).await? {
-            Ok(()) => self.announce(poll.id).await,
+            Ok(()) => match self.close_copies(&poll).await? {
+                Some(handled) => Ok(handled),
+                None => self.announce(poll.id).await,
+            },
             Err(Failure::Transient) => Ok(Handled::Later),
             Err(Failure::Gone) => {
                 self.chat_gone().await?;

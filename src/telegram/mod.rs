@@ -191,22 +191,10 @@ fn job_chat(job: &Job) -> i64 {
 /// results were never posted. Reads the deadline index, not the polls.
 async fn close_on_time(lanes: Arc<Lanes>) {
     let edge = Arc::clone(lanes.edge());
-    match edge.blocking(|store| Ok(store.polls_to_announce()?)).await {
-        Ok(polls) => {
-            for id in polls {
-                if edge
-                    .scheduled
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(id)
-                {
-                    lanes.push(id.chat, Job::Announce(id), true);
-                }
-            }
-        }
-        Err(error) => error!(error = %format!("{error:#}"), "cannot read the polls to announce"),
-    }
     loop {
+        // Closed polls whose results are still to be posted: at start, and
+        // copies of a shared poll that another chat's `/close` closed.
+        announce_pending(&lanes).await;
         let now = Utc::now();
         let next = match edge.blocking(move |store| Ok(store.due_polls(now)?)).await {
             Ok((due, next)) => {
@@ -247,6 +235,27 @@ async fn close_on_time(lanes: Arc<Lanes>) {
     }
 }
 
+/// Hands each closed poll whose final results are not posted yet to its
+/// chat's lane, unless a job for it is there already.
+async fn announce_pending(lanes: &Lanes) {
+    let edge = lanes.edge();
+    match edge.blocking(|store| Ok(store.polls_to_announce()?)).await {
+        Ok(polls) => {
+            for id in polls {
+                if edge
+                    .scheduled
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(id)
+                {
+                    lanes.push(id.chat, Job::Announce(id), true);
+                }
+            }
+        }
+        Err(error) => error!(error = %format!("{error:#}"), "cannot read the polls to announce"),
+    }
+}
+
 /// The Bot API client. A local API server (a test fake, or Telegram's own
 /// server run locally) is reached directly, never through a proxy.
 fn bot(config: &Config) -> anyhow::Result<Bot> {
@@ -269,7 +278,7 @@ fn bot(config: &Config) -> anyhow::Result<Bot> {
 /// The command list Telegram shows, in each language.
 async fn register_commands(bot: Bot) {
     let names = [
-        "newpoll", "results", "export", "close", "report", "polls", "lang", "help",
+        "newpoll", "results", "export", "close", "report", "share", "post", "polls", "lang", "help",
     ];
     for language in Language::ALL {
         let commands: Vec<BotCommand> = names

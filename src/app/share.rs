@@ -1,0 +1,491 @@
+//! `/share` and `/post`: one poll in several chats. The origin chat's
+//! moderators get a code; a moderator of another chat or channel posts the
+//! same poll there with it, and the copy joins the origin's campaign, whose
+//! results combine every chat (see [`crate::report::CampaignReport`]).
+//!
+//! A code is 40 bits from the operating system's CSPRNG, so it cannot be
+//! guessed (and the flood rule limits how fast a non-moderator could try);
+//! no reply to a wrong code names the origin chat: its title is shown only
+//! once the poll is posted.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+
+use super::command::NewPoll;
+use super::export::{ExportOutcome, ExportedFile};
+use super::polls::{PostedPoll, create_poll_with};
+use crate::i18n::{self, Language};
+use crate::poll::{
+    CODE_RANDOM_BYTES, ChatId, Deadline, Poll, PollId, PollNumber, ShareCode, ShareRecord,
+};
+use crate::report::{self, CampaignReport, ChatPart, ExportError, ExportFormat};
+use crate::store::{self, Journal, Store};
+
+/// How often a new code is drawn again when it is taken already (never,
+/// in practice: there are 2^40 codes).
+const CODE_TRIES: usize = 8;
+
+/// What `/share` and `/post` say; each variant is a locale key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShareReply {
+    /// The code that lets another chat post the poll.
+    Code { number: PollNumber, code: ShareCode },
+    /// `/share N off`: the code no longer works.
+    Revoked { number: PollNumber, code: ShareCode },
+    /// `/share N off` for a poll without a working code.
+    NoCode(PollNumber),
+    /// `/share` of a closed poll.
+    Closed(PollNumber),
+    /// `/share` of a copy: only the origin chat shares.
+    IsCopy(PollNumber),
+    /// `/post` of a code nobody gave out.
+    UnknownCode(ShareCode),
+    /// `/post` of a code its chat revoked.
+    RevokedCode(ShareCode),
+    /// `/post` of a code whose poll has closed (or whose deadline passed).
+    ExpiredCode(ShareCode),
+    /// `/post` of a poll this chat has already (posted before, or its
+    /// origin): nothing is posted again.
+    AlreadyHere(PollNumber),
+    /// The copy is out as this chat's poll `number`.
+    Posted {
+        number: PollNumber,
+        origin_number: PollNumber,
+        /// The origin chat's title, if Telegram gave one.
+        origin_title: Option<String>,
+        bot_is_admin: bool,
+    },
+}
+
+impl ShareReply {
+    /// The words, in `language`.
+    pub fn text(&self, language: Language) -> String {
+        let with =
+            |key: &str, args: &[(&'static str, i18n::Arg)]| i18n::text_with(language, key, args);
+        let number =
+            |n: &PollNumber| -> (&'static str, i18n::Arg) { ("number", n.to_string().into()) };
+        let code = |c: &ShareCode| -> (&'static str, i18n::Arg) { ("code", c.to_string().into()) };
+        match self {
+            ShareReply::Code { number: n, code: c } => {
+                with("share-code", &[number(n), ("n", n.0.into()), code(c)])
+            }
+            ShareReply::Revoked { number: n, code: c } => {
+                with("share-revoked", &[number(n), code(c)])
+            }
+            ShareReply::NoCode(n) => with("share-no-code", &[number(n)]),
+            ShareReply::Closed(n) => with("share-closed", &[number(n)]),
+            ShareReply::IsCopy(n) => with("share-is-copy", &[number(n)]),
+            ShareReply::UnknownCode(c) => with("post-unknown-code", &[code(c)]),
+            ShareReply::RevokedCode(c) => with("post-revoked-code", &[code(c)]),
+            ShareReply::ExpiredCode(c) => with("post-expired-code", &[code(c)]),
+            ShareReply::AlreadyHere(n) => with("post-already-here", &[number(n)]),
+            ShareReply::Posted {
+                number: n,
+                origin_number,
+                origin_title,
+                bot_is_admin,
+            } => {
+                let origin = origin_title
+                    .clone()
+                    .unwrap_or_else(|| i18n::text(language, "post-origin-untitled"));
+                let posted = with(
+                    "post-posted",
+                    &[
+                        number(n),
+                        ("n", n.0.into()),
+                        ("origin_number", origin_number.to_string().into()),
+                        ("origin", origin.into()),
+                    ],
+                );
+                match bot_is_admin {
+                    true => posted,
+                    false => format!("{posted}\n{}", i18n::text(language, "warning-not-admin")),
+                }
+            }
+        }
+    }
+}
+
+/// What someone typed as a code, quoted back: at most 20 characters, cut
+/// by characters.
+pub fn quoted_code(text: &str) -> String {
+    const QUOTED: usize = 20;
+    let mut chars = text.chars();
+    let cut: String = chars.by_ref().take(QUOTED).collect();
+    match chars.next() {
+        Some(_) => format!("{cut}…"),
+        None => cut,
+    }
+}
+
+/// A fresh code from the operating system's CSPRNG.
+fn random_code() -> std::io::Result<ShareCode> {
+    let mut bytes = [0u8; CODE_RANDOM_BYTES];
+    getrandom::getrandom(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(ShareCode::from_random(bytes))
+}
+
+/// Why `/share` or `/post` could not be carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum ShareError {
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    /// The operating system would not give random bytes.
+    #[error("no random bytes for a share code: {0}")]
+    Random(#[from] std::io::Error),
+}
+
+/// `/share [poll] [off]` for `poll`, a poll of the command's chat.
+pub fn share(
+    store: &Store,
+    poll: &Poll,
+    off: bool,
+    now: DateTime<Utc>,
+) -> Result<ShareReply, ShareError> {
+    let number = poll.id.number;
+    if store.origin_of(poll.id)?.is_some() {
+        return Ok(ShareReply::IsCopy(number));
+    }
+    if off {
+        let revoked = store.write(|changes| changes.revoke_share_code(poll.id))?;
+        store.flush()?;
+        return Ok(match revoked {
+            Some(code) => ShareReply::Revoked { number, code },
+            None => ShareReply::NoCode(number),
+        });
+    }
+    if !poll.is_open() {
+        return Ok(ShareReply::Closed(number));
+    }
+    if let Some(code) = store.campaign(poll.id)?.and_then(|c| c.code) {
+        return Ok(ShareReply::Code { number, code });
+    }
+    for _ in 0..CODE_TRIES {
+        let code = random_code()?;
+        if store.share_record(&code)?.is_some() {
+            continue;
+        }
+        store.write(|changes| changes.set_share_code(poll.id, &code, now))?;
+        store.flush()?;
+        return Ok(ShareReply::Code { number, code });
+    }
+    Err(ShareError::Random(std::io::Error::other(
+        "every share code drawn was taken",
+    )))
+}
+
+/// The poll a `/post CODE` in `chat` would copy, and the new poll to post;
+/// or the reply saying why nothing is posted. `posted_by_this_command`: the
+/// copy this very command stored already (a retry), which is no reason to
+/// refuse.
+pub fn resolve_post(
+    store: &Store,
+    chat: ChatId,
+    code: &ShareCode,
+    posted_by_this_command: Option<PollId>,
+    now: DateTime<Utc>,
+) -> store::Result<Result<(Poll, NewPoll), ShareReply>> {
+    let Some(ShareRecord {
+        origin, revoked, ..
+    }) = store.share_record(code)?
+    else {
+        return Ok(Err(ShareReply::UnknownCode(code.clone())));
+    };
+    if revoked {
+        return Ok(Err(ShareReply::RevokedCode(code.clone())));
+    }
+    let expired = || Ok(Err(ShareReply::ExpiredCode(code.clone())));
+    let Some(origin) = store.poll(origin)? else {
+        return expired();
+    };
+    if !origin.is_open() {
+        return expired();
+    }
+    let here = match origin.id.chat == chat {
+        true => Some(origin.id),
+        false => store
+            .campaign(origin.id)?
+            .unwrap_or_default()
+            .copies
+            .into_iter()
+            .find(|copy| copy.chat == chat),
+    };
+    if let Some(here) = here.filter(|&here| Some(here) != posted_by_this_command) {
+        return Ok(Err(ShareReply::AlreadyHere(here.number)));
+    }
+    let deadline = match origin.deadline {
+        Some(at) => match Deadline::parse(&at.to_rfc3339(), now) {
+            Ok(deadline) => Some(deadline),
+            Err(_) => return expired(),
+        },
+        None => None,
+    };
+    let new_poll = NewPoll {
+        question: origin.question.clone(),
+        options: origin.options.clone(),
+        multiple: origin.multiple,
+        anonymous: origin.anonymous,
+        deadline,
+        features: crate::poll::PollFeatures {
+            option_persistent_ids: Vec::new(),
+            ..origin.features.clone()
+        },
+    };
+    Ok(Ok((origin, new_poll)))
+}
+
+/// Where a copy is posted: its chat, topic, whether it is a channel, and
+/// the chat's title.
+pub struct Place {
+    pub chat: ChatId,
+    pub thread: Option<i32>,
+    pub channel: bool,
+    pub title: Option<String>,
+}
+
+/// Stores a copy Telegram just posted, in its chat's numbering, and adds it
+/// to `origin`'s campaign in the same atomic write as the command's journal.
+pub fn create_copy(
+    store: &Store,
+    place: Place,
+    origin: PollId,
+    new_poll: NewPoll,
+    posted: PostedPoll,
+    now: DateTime<Utc>,
+    command: (i64, Journal),
+) -> store::Result<Poll> {
+    create_poll_with(
+        store,
+        (place.chat, place.thread, place.channel, place.title),
+        new_poll,
+        posted,
+        now,
+        command,
+        |changes, copy| changes.add_copy(origin, copy.id),
+    )
+}
+
+/// The title of a chat as last seen, if Telegram gave one.
+pub fn chat_title(store: &Store, chat: ChatId) -> store::Result<Option<String>> {
+    Ok(store.chat(chat)?.title)
+}
+
+/// The open copies of `origin` (to close with it).
+pub fn open_copies(store: &Store, origin: PollId) -> store::Result<Vec<Poll>> {
+    let Some(campaign) = store.campaign(origin)? else {
+        return Ok(Vec::new());
+    };
+    let mut open = Vec::new();
+    for copy in campaign.copies {
+        if let Some(poll) = store.poll(copy)?.filter(Poll::is_open) {
+            open.push(poll);
+        }
+    }
+    Ok(open)
+}
+
+/// `/export` of a poll run in several chats: from the origin, every chat's
+/// rows; from a joined chat, its own. The same files, names, zipping and
+/// size limit as for one chat (see [`super::export_files`]).
+pub fn export_campaign(
+    store: &Store,
+    campaign: &CampaignReport,
+    format: ExportFormat,
+    dir: &Path,
+    db_path: &Path,
+    limit: u64,
+) -> Result<ExportOutcome, ExportError> {
+    let viewer = &campaign.viewer;
+    let is_origin = campaign.chats.first().map(|c| c.poll.id) == Some(viewer.id);
+    let chats: Vec<ChatPart> = campaign
+        .chats
+        .iter()
+        .filter(|c| is_origin || c.poll.id == viewer.id)
+        .cloned()
+        .collect();
+    let n = viewer.id.number.0;
+    let names: Vec<String> = match format {
+        ExportFormat::Csv => vec![
+            format!("poll-{n}-votes.csv"),
+            format!("poll-{n}-comments.csv"),
+        ],
+        ExportFormat::Json => vec![format!("poll-{n}.json")],
+    };
+    let mut files = Vec::new();
+    for (i, name) in names.into_iter().enumerate() {
+        let path = dir.join(&name);
+        let mut out = BufWriter::new(File::create(&path)?);
+        match (format, i) {
+            (ExportFormat::Csv, 0) => report::campaign_votes_csv(store, &chats, &mut out)?,
+            (ExportFormat::Csv, _) => report::campaign_comments_csv(store, &chats, &mut out)?,
+            (ExportFormat::Json, _) => report::campaign_json(store, campaign, &chats, &mut out)?,
+        }
+        out.flush()?;
+        drop(out);
+        let mut exported = ExportedFile {
+            size: std::fs::metadata(&path)?.len(),
+            name,
+            path,
+        };
+        if exported.size > limit {
+            exported = super::export::zipped(&exported)?;
+        }
+        if exported.size > limit {
+            return Ok(ExportOutcome::TooLarge {
+                command: super::export::cli_command(db_path, viewer, format),
+            });
+        }
+        files.push(exported);
+    }
+    Ok(ExportOutcome::Files(files))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::command::{self, Command, Parsed};
+    use crate::poll::PollState;
+
+    fn store_with_poll(text: &str) -> (Store, Poll) {
+        let store = Store::temporary().unwrap();
+        let new_poll = match command::parse(text, None, Utc::now()) {
+            Parsed::Command(Command::NewPoll(p)) => p,
+            other => panic!("{other:?}"),
+        };
+        let posted = PostedPoll {
+            message_id: 5,
+            telegram_id: "origin".into(),
+            option_persistent_ids: vec!["a".into(), "b".into()],
+        };
+        let poll = crate::app::create_poll(
+            &store,
+            -100,
+            None,
+            false,
+            Some("City chat".into()),
+            new_poll,
+            posted,
+            Utc::now(),
+            (1, Journal::default()),
+        )
+        .unwrap();
+        (store, poll)
+    }
+
+    fn code_of(reply: ShareReply) -> ShareCode {
+        match reply {
+            ShareReply::Code { code, .. } => code,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_code_is_given_once_revoked_and_renewed() {
+        let (store, poll) = store_with_poll("/newpoll --until 7d --hidden Q? | A | B");
+        let now = Utc::now();
+        let code = code_of(share(&store, &poll, false, now).unwrap());
+        assert_eq!(code_of(share(&store, &poll, false, now).unwrap()), code);
+        assert_eq!(
+            share(&store, &poll, true, now).unwrap(),
+            ShareReply::Revoked {
+                number: PollNumber(1),
+                code: code.clone()
+            }
+        );
+        assert_eq!(
+            share(&store, &poll, true, now).unwrap(),
+            ShareReply::NoCode(PollNumber(1))
+        );
+        assert_eq!(
+            resolve_post(&store, -200, &code, None, now).unwrap().err(),
+            Some(ShareReply::RevokedCode(code.clone()))
+        );
+        let renewed = code_of(share(&store, &poll, false, now).unwrap());
+        assert_ne!(renewed, code);
+        let (origin, new_poll) = resolve_post(&store, -200, &renewed, None, now)
+            .unwrap()
+            .unwrap();
+        assert_eq!(origin.id, poll.id);
+        assert_eq!(new_poll.question, poll.question);
+        assert!(new_poll.features.hidden);
+        assert!(new_poll.features.option_persistent_ids.is_empty());
+        assert_eq!(new_poll.deadline.map(|d| d.at()), poll.deadline);
+        // The origin chat itself has it already.
+        assert_eq!(
+            resolve_post(&store, -100, &renewed, None, now)
+                .unwrap()
+                .err(),
+            Some(ShareReply::AlreadyHere(PollNumber(1)))
+        );
+        let unknown = ShareCode::parse("2222-2222").unwrap();
+        assert_eq!(
+            resolve_post(&store, -200, &unknown, None, now)
+                .unwrap()
+                .err(),
+            Some(ShareReply::UnknownCode(unknown))
+        );
+    }
+
+    #[test]
+    fn a_copy_joins_once_per_chat_and_a_closed_poll_expires_its_code() {
+        let (store, poll) = store_with_poll("/newpoll Q? | A | B");
+        let now = Utc::now();
+        let code = code_of(share(&store, &poll, false, now).unwrap());
+        let (origin, new_poll) = resolve_post(&store, -200, &code, None, now)
+            .unwrap()
+            .unwrap();
+        let place = Place {
+            chat: -200,
+            thread: None,
+            channel: true,
+            title: Some("News".into()),
+        };
+        let posted = PostedPoll {
+            message_id: 9,
+            telegram_id: "copy".into(),
+            option_persistent_ids: Vec::new(),
+        };
+        let copy = create_copy(
+            &store,
+            place,
+            origin.id,
+            new_poll,
+            posted,
+            now,
+            (2, Journal::default()),
+        )
+        .unwrap();
+        assert!(copy.anonymous, "a channel's copy is anonymous");
+        assert_eq!(store.origin_of(copy.id).unwrap(), Some(poll.id));
+        assert_eq!(
+            resolve_post(&store, -200, &code, None, now).unwrap().err(),
+            Some(ShareReply::AlreadyHere(copy.id.number))
+        );
+        // The command that posted it, retried, is not refused.
+        assert!(
+            resolve_post(&store, -200, &code, Some(copy.id), now)
+                .unwrap()
+                .is_ok()
+        );
+        assert_eq!(
+            share(&store, &copy, false, now).unwrap(),
+            ShareReply::IsCopy(copy.id.number)
+        );
+        assert_eq!(open_copies(&store, poll.id).unwrap().len(), 1);
+        crate::app::close_poll(&store, &poll, None, now).unwrap();
+        let closed = store.poll(poll.id).unwrap().unwrap();
+        assert_eq!(closed.state, PollState::Closed);
+        assert_eq!(
+            resolve_post(&store, -300, &code, None, now).unwrap().err(),
+            Some(ShareReply::ExpiredCode(code))
+        );
+        assert_eq!(
+            share(&store, &closed, false, now).unwrap(),
+            ShareReply::Closed(PollNumber(1))
+        );
+        assert_eq!(quoted_code("x".repeat(25).as_str()).chars().count(), 21);
+    }
+}

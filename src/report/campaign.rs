@@ -1,0 +1,362 @@
+//! The results of a poll run in several chats (a campaign): the combined
+//! tally, each chat's part, the summary text and the stacked chart.
+//!
+//! Which chat asks matters: the origin chat sees the most-approved comments
+//! of every chat, each marked with its chat's title; a joined chat sees only
+//! its own comments. Both see the combined tally and the per-chat figures
+//! (titles and counts, never another chat's people).
+
+use std::cell::RefCell;
+
+use super::campaign_chart::{StackedBar, StackedInput};
+use super::summary::{QUOTE_CHARS, state_text};
+use super::{PollReport, RankedComment, Summary, TOP_COMMENTS, quote, voters_text};
+use crate::i18n::{self, Arg, Language};
+use crate::poll::{
+    Ballot, Combined, MemberTally, Poll, PollId, Share, Tally, combine, shares_of_total,
+    shares_of_voters,
+};
+use crate::store::{self, Store};
+
+/// One chat's poll in the campaign.
+#[derive(Debug, Clone)]
+pub struct ChatPart {
+    pub poll: Poll,
+    /// The chat's title as Telegram last gave it.
+    pub title: Option<String>,
+    /// The votes cast in this chat.
+    pub tally: Tally,
+}
+
+impl ChatPart {
+    /// This chat's own shares of its votes.
+    pub fn shares(&self) -> Vec<Share> {
+        shares(&self.poll, &self.tally.counts, self.tally.voters)
+    }
+
+    /// The title, or `Chat 2` (by its place in the campaign) when Telegram
+    /// gave none.
+    pub fn name(&self, index: usize, language: Language) -> String {
+        match &self.title {
+            Some(title) => title.clone(),
+            None => i18n::text_with(
+                language,
+                "campaign-chat-untitled",
+                &[("index", (index + 1).into())],
+            ),
+        }
+    }
+}
+
+/// A top comment and, in the origin's results, the chat it was written in.
+#[derive(Debug, Clone)]
+pub struct CampaignComment {
+    pub ranked: RankedComment,
+    /// Index into [`CampaignReport::chats`]; `None` when only one chat's
+    /// comments are shown (no need to say which).
+    pub chat: Option<usize>,
+}
+
+/// A campaign's results as one of its chats sees them.
+#[derive(Debug, Clone)]
+pub struct CampaignReport {
+    /// The poll of the chat that asks: the origin, or one of its copies.
+    pub viewer: Poll,
+    /// The origin first, then the copies in the order they were posted.
+    pub chats: Vec<ChatPart>,
+    pub combined: Combined,
+    pub top_comments: Vec<CampaignComment>,
+}
+
+fn shares(poll: &Poll, counts: &[u64], voters: u64) -> Vec<Share> {
+    if poll.multiple {
+        shares_of_voters(counts, voters)
+    } else {
+        shares_of_total(counts)
+    }
+}
+
+impl CampaignReport {
+    /// The results of the campaign `viewer` belongs to, as its chat sees
+    /// them; `None` when `viewer` is a poll of one chat.
+    pub fn load(store: &Store, viewer: PollId) -> store::Result<Option<Self>> {
+        let Some((origin, campaign)) = store.campaign_of(viewer)? else {
+            return Ok(None);
+        };
+        let Some(viewer_poll) = store.poll(viewer)? else {
+            return Ok(None);
+        };
+        let mut chats = Vec::new();
+        for id in campaign.members(origin) {
+            let Some(poll) = store.poll(id)? else {
+                continue;
+            };
+            let tally = store
+                .tally(id)?
+                .unwrap_or_else(|| Tally::new(poll.options.len()));
+            let title = store.chat(id.chat)?.title;
+            chats.push(ChatPart { poll, title, tally });
+        }
+        let combined = combine_chats(store, &chats, viewer_poll.options.len())?;
+        let is_origin = viewer == origin;
+        let mut top_comments = Vec::new();
+        for (index, chat) in chats.iter().enumerate() {
+            if !is_origin && chat.poll.id != viewer {
+                continue;
+            }
+            // A chat's own top five: the campaign's top five are among them.
+            let report = PollReport::load(store, chat.poll.id)?;
+            for ranked in report.map(|r| r.top_comments).unwrap_or_default() {
+                top_comments.push(CampaignComment {
+                    ranked,
+                    chat: is_origin.then_some(index),
+                });
+            }
+        }
+        // Most approvals first, ties to the earlier comment.
+        top_comments.sort_by(|a, b| {
+            let (a, b) = (&a.ranked.comment, &b.ranked.comment);
+            b.approvals()
+                .cmp(&a.approvals())
+                .then(a.posted_at.cmp(&b.posted_at))
+        });
+        top_comments.truncate(TOP_COMMENTS);
+        Ok(Some(Self {
+            viewer: viewer_poll,
+            chats,
+            combined,
+            top_comments,
+        }))
+    }
+
+    /// Combined shares: of all votes, or of voters with several answers.
+    pub fn shares(&self) -> Vec<Share> {
+        shares(&self.viewer, &self.combined.counts, self.combined.voters)
+    }
+
+    /// Whether any chat's copy is anonymous (counts only).
+    pub fn has_anonymous_chat(&self) -> bool {
+        self.chats.iter().any(|c| c.poll.anonymous)
+    }
+
+    /// The summary: combined tally, the chats, and the comments.
+    pub fn summary(&self, language: Language) -> Summary {
+        Summary {
+            tally: self.tally_text(language),
+            comments: self.comments_text(language),
+        }
+    }
+
+    fn tally_text(&self, language: Language) -> String {
+        let with = |key: &str, args: &[(&'static str, Arg)]| i18n::text_with(language, key, args);
+        let poll = &self.viewer;
+        let mut lines = vec![format!("{} {}", poll.id.number, poll.question.as_str())];
+        let status = [
+            with("campaign-status", &[("chats", self.chats.len().into())]),
+            voters_text(language, self.combined.voters),
+            state_text(poll, language),
+        ];
+        lines.push(status.join(" · "));
+        for ((option, &count), share) in poll
+            .options
+            .iter()
+            .zip(&self.combined.counts)
+            .zip(self.shares())
+        {
+            lines.push(with(
+                "tally-option",
+                &[
+                    ("option", option.as_str().into()),
+                    ("count", i18n::format_count(count).into()),
+                    ("share", share.to_string().into()),
+                ],
+            ));
+        }
+        if poll.multiple {
+            lines.push(i18n::text(language, "shares-of-voters"));
+        }
+        lines.push(i18n::text(language, "campaign-by-chat"));
+        for (index, chat) in self.chats.iter().enumerate() {
+            let options: Vec<String> = poll
+                .options
+                .iter()
+                .zip(&chat.tally.counts)
+                .zip(chat.shares())
+                .map(|((option, &count), share)| {
+                    with(
+                        "campaign-chat-option",
+                        &[
+                            ("option", option.as_str().into()),
+                            ("count", i18n::format_count(count).into()),
+                            ("share", share.to_string().into()),
+                        ],
+                    )
+                })
+                .collect();
+            let key = match chat.poll.anonymous {
+                true => "campaign-chat-row-anonymous",
+                false => "campaign-chat-row",
+            };
+            lines.push(with(
+                key,
+                &[
+                    ("title", quote(&chat.name(index, language), 60).into()),
+                    ("voters", voters_text(language, chat.tally.voters).into()),
+                    ("options", options.join(" · ").into()),
+                ],
+            ));
+        }
+        let several = self.combined.in_several_chats;
+        if several > 0 {
+            lines.push(with(
+                "campaign-deduplicated",
+                &[
+                    ("count", several.into()),
+                    ("count_text", i18n::format_count(several).into()),
+                ],
+            ));
+        }
+        if self.has_anonymous_chat() {
+            lines.push(i18n::text(language, "campaign-anonymous-note"));
+        }
+        lines.join("\n")
+    }
+
+    fn comments_text(&self, language: Language) -> Option<String> {
+        if self.top_comments.is_empty() {
+            return None;
+        }
+        let mut lines = vec![i18n::text(language, "top-comments")];
+        for (rank, item) in self.top_comments.iter().enumerate() {
+            let comment = &item.ranked.comment;
+            let author = comment
+                .author
+                .as_ref()
+                .map(|a| a.name.clone())
+                .unwrap_or_else(|| i18n::text(language, "anonymous-author"));
+            let mut args: Vec<(&'static str, Arg)> = vec![
+                ("rank", (rank + 1).into()),
+                (
+                    "approvals",
+                    i18n::format_count(u64::from(comment.approvals())).into(),
+                ),
+                ("author", author.into()),
+                ("text", quote(&comment.text, QUOTE_CHARS).into()),
+            ];
+            let with_option = !item.ranked.author_options.is_empty();
+            if with_option {
+                args.push(("option", item.ranked.author_options.join(", ").into()));
+            }
+            let key = match (item.chat, with_option) {
+                (Some(index), with_option) => {
+                    let name = self.chats[index].name(index, language);
+                    args.push(("chat", quote(&name, 40).into()));
+                    match with_option {
+                        true => "top-comment-in-chat-with-option",
+                        false => "top-comment-in-chat",
+                    }
+                }
+                (None, true) => "top-comment-with-option",
+                (None, false) => "top-comment",
+            };
+            lines.push(i18n::text_with(language, key, &args));
+        }
+        Some(lines.join("\n"))
+    }
+
+    /// The stacked chart's contents, in `language`.
+    pub fn chart_input(&self, language: Language) -> StackedInput {
+        let poll = &self.viewer;
+        let bars = poll
+            .options
+            .iter()
+            .enumerate()
+            .zip(self.shares())
+            .map(|((o, option), share)| StackedBar {
+                label: option.as_str().to_owned(),
+                parts: self.combined.parts.iter().map(|p| p[o]).collect(),
+                count_text: i18n::format_count(self.combined.counts[o]),
+                share_text: share.to_string(),
+            })
+            .collect();
+        let max = self.combined.counts.iter().copied().max().unwrap_or(0);
+        let leading = match max {
+            0 => Vec::new(),
+            _ => (0..self.combined.counts.len())
+                .filter(|&o| self.combined.counts[o] == max)
+                .collect(),
+        };
+        let start = i18n::format_date(language, self.chats[0].poll.created_at);
+        let period = match poll.closed_at.or(poll.deadline) {
+            Some(end) => i18n::text_with(
+                language,
+                "period",
+                &[
+                    ("start", start.into()),
+                    ("end", i18n::format_date(language, end).into()),
+                ],
+            ),
+            None => i18n::text_with(language, "period-open", &[("start", start.into())]),
+        };
+        StackedInput {
+            title: format!("{} {}", poll.id.number, poll.question.as_str()),
+            chats: self
+                .chats
+                .iter()
+                .enumerate()
+                .map(|(i, c)| c.name(i, language))
+                .collect(),
+            bars,
+            leading,
+            footer: format!(
+                "{} · {} · {}",
+                voters_text(language, self.combined.voters),
+                i18n::text_with(
+                    language,
+                    "campaign-status",
+                    &[("chats", self.chats.len().into())]
+                ),
+                period
+            ),
+        }
+    }
+}
+
+/// The combined tally of `chats`, reading each public chat's ballots in
+/// user order, merged as they stream (see [`combine`]).
+fn combine_chats(
+    store: &Store,
+    chats: &[ChatPart],
+    option_count: usize,
+) -> store::Result<Combined> {
+    let members: Vec<MemberTally> = chats
+        .iter()
+        .map(|c| MemberTally {
+            poll: c.poll.id,
+            anonymous: c.poll.anonymous,
+            tally: c.tally.clone(),
+        })
+        .collect();
+    let failed: RefCell<Option<store::StoreError>> = RefCell::new(None);
+    let ballots: Vec<Box<dyn Iterator<Item = Ballot> + '_>> = chats
+        .iter()
+        .map(|c| -> Box<dyn Iterator<Item = Ballot> + '_> {
+            if c.poll.anonymous {
+                return Box::new(std::iter::empty());
+            }
+            let failed = &failed;
+            Box::new(store.ballots(c.poll.id).map_while(move |b| match b {
+                Ok(ballot) => Some(ballot),
+                Err(error) => {
+                    failed.borrow_mut().get_or_insert(error);
+                    None
+                }
+            }))
+        })
+        .collect();
+    let combined = combine(&members, option_count, ballots);
+    match failed.into_inner() {
+        Some(error) => Err(error),
+        None => Ok(combined),
+    }
+}

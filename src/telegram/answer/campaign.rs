@@ -1,0 +1,230 @@
+//! `/share`, `/post`, and closing a shared poll's copies with it: what the
+//! lane sends for a poll run in several chats. The decisions are
+//! [`crate::app::share`]'s; this turns them into Bot API calls, each sent at
+//! most once (see [`Lane::step`]).
+
+use chrono::Utc;
+use tracing::{error, info, warn};
+
+use super::{Answer, Step, reply_target};
+use crate::app::command::PollRef;
+use crate::app::share::{self, Place};
+use crate::app::{self, Reply, ShareReply};
+use crate::i18n::Language;
+use crate::poll::{Poll, ShareCode};
+use crate::telegram::errors::Failure;
+use crate::telegram::inbound::CommandMessage;
+use crate::telegram::lanes::{Handled, Lane};
+use crate::telegram::payloads::SendPoll;
+
+impl Lane {
+    /// `/share [poll] [off]`: the code, or its revocation.
+    pub(super) async fn share_command(
+        &self,
+        answer: &mut Answer,
+        message: &CommandMessage,
+        poll: PollRef,
+        off: bool,
+        language: Language,
+    ) -> anyhow::Result<Handled> {
+        let target = reply_target(message);
+        let reply = match self.find(message, poll).await? {
+            Ok(poll) => {
+                let title = message.chat_title.clone();
+                let reply = self
+                    .edge
+                    .blocking(move |store| {
+                        // The title the copies' results will show.
+                        if let Some(title) = title {
+                            store.write(|c| c.set_chat_title(poll.id.chat, &title))?;
+                        }
+                        Ok(share::share(store, &poll, off, Utc::now())?)
+                    })
+                    .await?;
+                if let ShareReply::Code { number, .. } = &reply {
+                    info!(chat = self.chat, poll = %number, "share code given");
+                }
+                Reply::Share(reply)
+            }
+            Err(reply) => reply,
+        };
+        let step = self.say(answer, target, &reply.text(language)).await?;
+        Ok(self.after(step).await?.unwrap_or(Handled::Done))
+    }
+
+    /// `/post CODE`: the shared poll, posted here as this chat's own
+    /// numbered poll and joined to its campaign.
+    pub(super) async fn post_command(
+        &self,
+        answer: &mut Answer,
+        message: &CommandMessage,
+        code: ShareCode,
+        language: Language,
+    ) -> anyhow::Result<Handled> {
+        let target = reply_target(message);
+        let (chat, posted_before) = (message.chat, answer.journal.poll);
+        let resolved = self
+            .edge
+            .blocking(move |store| {
+                Ok(share::resolve_post(
+                    store,
+                    chat,
+                    &code,
+                    posted_before,
+                    Utc::now(),
+                )?)
+            })
+            .await?;
+        let (origin, new_poll) = match resolved {
+            Ok(found) => found,
+            Err(reply) => {
+                let text = Reply::Share(reply).text(language);
+                let step = self.say(answer, target, &text).await?;
+                return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+            }
+        };
+        if let Some(reply) = app::polls::refuse_new_poll(&new_poll, message.channel) {
+            let step = self.say(answer, target, &reply.text(language)).await?;
+            return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+        }
+        let bot = &self.edge.bot;
+        let deadline = new_poll.deadline.map(|d| d.at());
+        let posted = self
+            .step(answer, || {
+                let close_date = app::polls::close_date(deadline, Utc::now());
+                let request = SendPoll::new(
+                    message.chat,
+                    message.thread,
+                    message.channel,
+                    &new_poll,
+                    close_date,
+                );
+                request.send(bot)
+            })
+            .await?;
+        let copy = match posted {
+            Step::Sent(sent) => {
+                let Some(telegram_poll) = sent.poll else {
+                    error!(
+                        chat = self.chat,
+                        "Telegram answered sendPoll without a poll"
+                    );
+                    let step = self
+                        .say(answer, target, &Reply::PollUnconfirmed.text(language))
+                        .await?;
+                    return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+                };
+                let posted = app::PostedPoll {
+                    message_id: sent.message_id,
+                    option_persistent_ids: telegram_poll.persistent_ids(),
+                    telegram_id: telegram_poll.id,
+                };
+                let place = Place {
+                    chat: message.chat,
+                    thread: message.thread,
+                    channel: message.channel,
+                    title: message.chat_title.clone(),
+                };
+                let command = (answer.key_update_id(), answer.journal);
+                let origin_id = origin.id;
+                let copy = self
+                    .edge
+                    .blocking(move |store| {
+                        Ok(share::create_copy(
+                            store,
+                            place,
+                            origin_id,
+                            new_poll,
+                            posted,
+                            Utc::now(),
+                            command,
+                        )?)
+                    })
+                    .await?;
+                answer.journal.poll = Some(copy.id);
+                info!(poll = %copy.id, origin = %origin.id, "shared poll posted");
+                copy
+            }
+            Step::Skipped => {
+                let stored = match answer.journal.poll {
+                    Some(id) => self.edge.blocking(move |store| Ok(store.poll(id)?)).await?,
+                    None => None,
+                };
+                match stored {
+                    Some(copy) => copy,
+                    None => return Ok(Handled::Done),
+                }
+            }
+            Step::Unknown => {
+                warn!(
+                    chat = self.chat,
+                    "cannot tell whether the shared poll went out"
+                );
+                let step = self
+                    .say(answer, target, &Reply::PollUnconfirmed.text(language))
+                    .await?;
+                return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+            }
+            Step::Stopping => return Ok(Handled::Stopping),
+            Step::Failed(Failure::Refused(why)) => {
+                let step = self
+                    .say(answer, target, &Reply::Refused(why).text(language))
+                    .await?;
+                return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+            }
+            Step::Failed(failure) => {
+                return Ok(self
+                    .after(Step::Failed(failure))
+                    .await?
+                    .unwrap_or(Handled::Done));
+            }
+        };
+        self.edge.wake_closer();
+        let origin_chat = origin.id.chat;
+        let origin_title = self
+            .edge
+            .blocking(move |store| Ok(share::chat_title(store, origin_chat)?))
+            .await?;
+        let bot_is_admin = message.private || self.bot_is_admin(message.chat).await;
+        let reply = Reply::Share(ShareReply::Posted {
+            number: copy.id.number,
+            origin_number: origin.id.number,
+            origin_title,
+            bot_is_admin,
+        });
+        let step = self.say(answer, target, &reply.text(language)).await?;
+        match self.after(step).await? {
+            Some(Handled::Stopping) => Ok(Handled::Stopping),
+            _ => Ok(Handled::Done),
+        }
+    }
+
+    /// `/close` in a shared poll's origin chat closes its copies too: each
+    /// is stopped in its chat, and its final results go to its chat's lane
+    /// (the closer finds them). `Some(Later)` when Telegram asked to wait
+    /// for one of them: the whole `/close` is tried again, and copies
+    /// closed already are not stopped twice.
+    pub(super) async fn close_copies(&self, origin: &Poll) -> anyhow::Result<Option<Handled>> {
+        let id = origin.id;
+        let copies = self
+            .edge
+            .blocking(move |store| Ok(share::open_copies(store, id)?))
+            .await?;
+        if copies.is_empty() {
+            return Ok(None);
+        }
+        let mut later = false;
+        for copy in &copies {
+            match self.stop_poll(copy).await? {
+                Ok(()) => info!(poll = %copy.id, origin = %id, "copy closed with its origin"),
+                Err(Failure::Transient | Failure::Unknown) => later = true,
+                Err(failure) => {
+                    // It stays open until its deadline or its own /close.
+                    warn!(poll = %copy.id, ?failure, "Telegram would not stop a copy");
+                }
+            }
+        }
+        self.edge.wake_closer();
+        Ok(later.then_some(Handled::Later))
+    }
+}
