@@ -224,9 +224,10 @@ polls-shared = { $count ->
    *[other] shared with {$count} other chats
 }
 polls-joined = a copy of another chat's poll
-campaign-status = { $chats ->
+campaign-status = Combined over {$chats} chats
+campaign-chats = { $chats ->
     [one] {$chats} chat
-   *[other] combined over {$chats} chats
+   *[other] {$chats} chats
 }
 campaign-by-chat = By chat:
 campaign-chat-row = {$title} — {$voters}: {$options}

@@ -208,10 +208,11 @@ polls-shared = { $count ->
    *[other] опубликован ещё в {$count} чатах
 }
 polls-joined = копия опроса другого чата
-campaign-status = { $chats ->
+campaign-status = Вместе по {$chats} чатам
+campaign-chats = { $chats ->
     [one] {$chats} чат
-    [few] вместе по {$chats} чатам
-   *[many] вместе по {$chats} чатам
+    [few] {$chats} чата
+   *[many] {$chats} чатов
 }
 campaign-by-chat = По чатам:
 campaign-chat-row = {$title} — {$voters}: {$options}

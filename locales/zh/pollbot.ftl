@@ -199,10 +199,8 @@ polls-shared = { $count ->
    *[other] 已分享到 {$count} 个其他群组
 }
 polls-joined = 其他群组投票的副本
-campaign-status = { $chats ->
-    [one] {$chats} 个群组
-   *[other] 合并 {$chats} 个群组
-}
+campaign-status = 合并 {$chats} 个群组
+campaign-chats = {$chats} 个群组
 campaign-by-chat = 各群组：
 campaign-chat-row = {$title} — {$voters}：{$options}
 campaign-chat-row-anonymous = {$title}（匿名）— {$voters}：{$options}

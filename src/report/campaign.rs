@@ -313,7 +313,7 @@ impl CampaignReport {
                 voters_text(language, self.combined.voters),
                 i18n::text_with(
                     language,
-                    "campaign-status",
+                    "campaign-chats",
                     &[("chats", self.chats.len().into())]
                 ),
                 period

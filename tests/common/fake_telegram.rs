@@ -601,6 +601,29 @@ impl FakeTelegram {
             .cloned()
     }
 
+    /// Sets the counts of a poll the bot sent, as Telegram keeps them
+    /// (what `stopPoll` answers with): `counts` per option, and the voters.
+    pub fn set_poll_counts(&self, chat_id: i64, message_id: i64, counts: &[u32], voters: u32) {
+        let mut st = self.state();
+        let Some(sp) = st
+            .polls
+            .iter_mut()
+            .find(|p| p.chat_id == chat_id && p.message_id == message_id)
+        else {
+            panic!("no poll at {chat_id}:{message_id}");
+        };
+        if let Some(Value::Array(options)) = sp.poll.get_mut("options") {
+            for (option, &count) in options.iter_mut().zip(counts) {
+                option["voter_count"] = json!(count);
+            }
+        }
+        sp.poll["total_voter_count"] = json!(voters);
+        let poll = sp.poll.clone();
+        if let Some(Value::Object(m)) = st.messages.get_mut(&(chat_id, message_id)) {
+            m.insert("poll".into(), poll);
+        }
+    }
+
     /// The current state of a message the bot sent (after edits), if it
     /// still exists.
     pub fn message(&self, chat_id: i64, message_id: i64) -> Option<Value> {
