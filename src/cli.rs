@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::i18n::Language;
 use crate::poll::{PollId, PollNumber};
-use crate::report::{self, ExportFile, ExportFormat, PollReport, Summary};
+use crate::report::{self, CampaignReport, ExportFile, ExportFormat, PollReport, Summary};
 use crate::store::Store;
 
 /// A Telegram bot for community opinion polls.
@@ -93,23 +93,29 @@ pub fn write_report_files(
     let mut html = Vec::new();
     let full = report::write_full_report(store, id, by, language, &mut html)?;
     create_dir(dir)?;
-    let summary = Summary::new(&report, language);
-    write_file(&dir.join("summary.txt"), |out| {
-        writeln!(out, "{}", summary.full())?;
-        Ok(())
-    })?;
-    let png = report::chart::render_png(&report.chart_input(language))
-        .context("cannot render the chart")?;
-    std::fs::write(dir.join("results.png"), png).context("cannot write results.png")?;
-    write_file(&dir.join("votes.csv"), |out| {
-        Ok(report::votes_csv(store, &report.poll, out)?)
-    })?;
-    write_file(&dir.join("comments.csv"), |out| {
-        Ok(report::comments_csv(store, &report.poll, out)?)
-    })?;
-    write_file(&dir.join("poll.json"), |out| {
-        Ok(report::json(store, &report, out)?)
-    })?;
+    match CampaignReport::load(store, id).context("cannot read the poll's chats")? {
+        // A poll run in several chats: its results and data cover them all.
+        Some(campaign) => write_campaign_files(store, &campaign, language, dir)?,
+        None => {
+            let summary = Summary::new(&report, language);
+            write_file(&dir.join("summary.txt"), |out| {
+                writeln!(out, "{}", summary.full())?;
+                Ok(())
+            })?;
+            let png = report::chart::render_png(&report.chart_input(language))
+                .context("cannot render the chart")?;
+            std::fs::write(dir.join("results.png"), png).context("cannot write results.png")?;
+            write_file(&dir.join("votes.csv"), |out| {
+                Ok(report::votes_csv(store, &report.poll, out)?)
+            })?;
+            write_file(&dir.join("comments.csv"), |out| {
+                Ok(report::comments_csv(store, &report.poll, out)?)
+            })?;
+            write_file(&dir.join("poll.json"), |out| {
+                Ok(report::json(store, &report, out)?)
+            })?;
+        }
+    }
     std::fs::write(dir.join("report.html"), html).context("cannot write report.html")?;
     std::fs::write(dir.join("timeline.png"), &full.timeline_png)
         .context("cannot write timeline.png")?;
@@ -117,6 +123,36 @@ pub fn write_report_files(
         std::fs::write(dir.join("profile.png"), png).context("cannot write profile.png")?;
     }
     Ok(())
+}
+
+/// The five files of a poll run in several chats, as the asking chat sees
+/// it (the origin: every chat): `summary.txt`, `results.png` (stacked by
+/// chat), `votes.csv`, `comments.csv` (with `chat_id` and `chat_title`) and
+/// `poll.json`.
+pub fn write_campaign_files(
+    store: &Store,
+    campaign: &CampaignReport,
+    language: Language,
+    dir: &Path,
+) -> anyhow::Result<()> {
+    create_dir(dir)?;
+    write_file(&dir.join("summary.txt"), |out| {
+        writeln!(out, "{}", campaign.summary(language).full())?;
+        Ok(())
+    })?;
+    let png = report::campaign_chart::render_stacked_png(&campaign.chart_input(language))
+        .context("cannot render the chart")?;
+    std::fs::write(dir.join("results.png"), png).context("cannot write results.png")?;
+    let chats = campaign.visible_rows();
+    write_file(&dir.join("votes.csv"), |out| {
+        Ok(report::campaign_votes_csv(store, &chats, out)?)
+    })?;
+    write_file(&dir.join("comments.csv"), |out| {
+        Ok(report::campaign_comments_csv(store, &chats, out)?)
+    })?;
+    write_file(&dir.join("poll.json"), |out| {
+        Ok(report::campaign_json(store, campaign, &chats, out)?)
+    })
 }
 
 /// The files `/export` sends, named as it names them. Returns their paths.
@@ -128,6 +164,16 @@ pub fn write_export_files(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let report = load_report(store, id)?;
     create_dir(dir)?;
+    if let Some(campaign) = CampaignReport::load(store, id).context("cannot read the poll")? {
+        let outcome =
+            crate::app::share::export_campaign(store, &campaign, format, dir, dir, u64::MAX)?;
+        return match outcome {
+            crate::app::ExportOutcome::Files(files) => {
+                Ok(files.into_iter().map(|f| f.path).collect())
+            }
+            crate::app::ExportOutcome::TooLarge { .. } => bail!("the export is too large"),
+        };
+    }
     let mut paths = Vec::new();
     for file in ExportFile::all(&report.poll, format) {
         let path = dir.join(&file.name);
@@ -181,7 +227,14 @@ fn parse_language(lang: &str) -> anyhow::Result<Language> {
 pub fn demo_in(out: &Path, language: Language) -> anyhow::Result<()> {
     let store = Store::temporary().context("cannot create a temporary database")?;
     let id = crate::demo::build(&store).context("cannot build the sample poll")?;
-    write_report_files(&store, id, Some(crate::demo::PROFILE_POLL), language, out)
+    write_report_files(&store, id, Some(crate::demo::PROFILE_POLL), language, out)?;
+    // The same poll run as a campaign over two chats, in `campaign/`.
+    let store = Store::temporary().context("cannot create a temporary database")?;
+    let id = crate::demo::build_campaign(&store).context("cannot build the sample campaign")?;
+    let campaign = CampaignReport::load(&store, id)
+        .context("cannot read the sample campaign")?
+        .context("the sample campaign has its two chats")?;
+    write_campaign_files(&store, &campaign, language, &out.join("campaign"))
 }
 
 /// A stopped bot's database; a mistyped path must not create an empty one.

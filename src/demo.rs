@@ -545,3 +545,143 @@ pub fn build(store: &Store) -> store::Result<PollId> {
     store.flush()?;
     Ok(id.id)
 }
+
+/// The campaign demo's second chat: the seed poll ran on two platforms and
+/// reported its votes together.
+pub const PARTNER_CHAT: i64 = -1009876543210;
+pub const PARTNER_TITLE: &str = "Partner forum · 合作论坛";
+const PARTNER_TELEGRAM_POLL_ID: &str = "5012345678901234569";
+const PARTNER_POLL_MESSAGE: i32 = 300;
+/// Voters who voted in both chats: one in twenty-five, first in the other
+/// chat (another option), then for good in their own.
+pub const CAMPAIGN_VOTERS_IN_BOTH: usize = 65;
+
+/// Builds the sample poll as a campaign over two chats: the same 1,601
+/// final answers, a third of the voters in the partner chat, and
+/// [`CAMPAIGN_VOTERS_IN_BOTH`] people who voted in both (each counts once,
+/// with their later vote). Returns the origin poll.
+pub fn build_campaign(store: &Store) -> store::Result<PollId> {
+    let start: DateTime<Utc> = "2024-03-14T09:00:00Z".parse().expect("valid date");
+    let end: DateTime<Utc> = "2024-03-28T18:00:00Z".parse().expect("valid date");
+    let minute = |m: i64| start + Duration::minutes(m);
+    let poll = |id, telegram_id: &str, message_id, created_at| Poll {
+        id,
+        question: PollQuestion::parse(QUESTION).expect("demo question is valid"),
+        options: PollOptions::parse(&OPTIONS).expect("demo options are valid"),
+        multiple: false,
+        anonymous: false,
+        created_at,
+        deadline: Some(end),
+        state: PollState::Open,
+        closed_at: None,
+        results_announced: false,
+        message_id,
+        telegram_id: telegram_id.into(),
+        thread: None,
+        features: Default::default(),
+    };
+    let (origin, copy) = store.write(|changes| {
+        changes.set_chat_title(CHAT, CHAT_TITLE)?;
+        changes.set_chat_title(PARTNER_CHAT, PARTNER_TITLE)?;
+        let origin =
+            changes.create_poll(CHAT, |id| poll(id, TELEGRAM_POLL_ID, POLL_MESSAGE, start))?;
+        let copy = changes.create_poll(PARTNER_CHAT, |id| {
+            poll(
+                id,
+                PARTNER_TELEGRAM_POLL_ID,
+                PARTNER_POLL_MESSAGE,
+                minute(45),
+            )
+        })?;
+        changes.add_copy(origin.id, copy.id)?;
+        Ok((origin.id, copy.id))
+    })?;
+    let chat_of = |i: usize| if i % 3 == 1 { PARTNER_CHAT } else { CHAT };
+    let poll_in = |chat: i64| match chat {
+        PARTNER_CHAT => PARTNER_TELEGRAM_POLL_ID,
+        _ => TELEGRAM_POLL_ID,
+    };
+    let other = |chat: i64| if chat == CHAT { PARTNER_CHAT } else { CHAT };
+    let mut random = Random(0x5eed_cafe_f00d_1234);
+    let mut events = Vec::new();
+    let vote = |chat: i64, person: Person, option: u32, at| Event::Vote {
+        telegram_poll_id: poll_in(chat).into(),
+        voter: person,
+        option_ids: vec![option],
+        at,
+    };
+    let total: usize = FINAL_COUNTS.iter().sum::<u64>() as usize;
+    let mut final_choice = Vec::with_capacity(total);
+    for (option, &count) in FINAL_COUNTS.iter().enumerate() {
+        final_choice.extend(std::iter::repeat_n(option as u32, count as usize));
+    }
+    for (i, &choice) in final_choice.iter().enumerate() {
+        let chat = chat_of(i);
+        let at = minute(vote_minute(&mut random).max(120));
+        if i % 25 == 0 {
+            let first = (choice + 1 + random.below(3) as u32) % 4;
+            let earlier = at - Duration::minutes(90);
+            events.push((earlier, vote(other(chat), voter(i), first, earlier)));
+        } else if i % 8 == 0 {
+            let first = (choice + 1 + random.below(3) as u32) % 4;
+            let earlier = at - Duration::minutes(30);
+            events.push((earlier, vote(chat, voter(i), first, earlier)));
+        }
+        events.push((at, vote(chat, voter(i), choice, at)));
+    }
+    // The comments that start a thread, each in its author's chat, with
+    // its approvals.
+    let mut message = 2000;
+    for (n, &(author, reply_to, text)) in COMMENTS.iter().enumerate() {
+        if reply_to.is_some() {
+            continue;
+        }
+        let (chat, posted) = (chat_of(author), minute(comment_minute(n)));
+        let poll_message = match chat {
+            PARTNER_CHAT => PARTNER_POLL_MESSAGE,
+            _ => POLL_MESSAGE,
+        };
+        message += 1;
+        let comment = message;
+        events.push((
+            posted,
+            Event::Reply {
+                chat,
+                message_id: comment,
+                reply_to: poll_message,
+                author: Some(voter(author)),
+                sender: None,
+                text: Some(text.into()),
+                at: posted,
+                replied_option: None,
+            },
+        ));
+        for k in 0..APPROVALS[n] {
+            let approver = (author + 1 + k * 7) % total;
+            let at = posted + Duration::minutes(5 + k as i64);
+            let event = Event::Reaction {
+                chat,
+                message_id: comment,
+                user: voter(approver).id,
+                old: vec![],
+                new: vec!["👍".into()],
+            };
+            events.push((at, event));
+        }
+    }
+    events.sort_by_key(|(at, _)| *at);
+    for batch in events.chunks(100) {
+        store.write(|changes| {
+            for (_, event) in batch {
+                apply(changes, event)?;
+            }
+            Ok(())
+        })?;
+    }
+    store.write(|changes| {
+        changes.close_poll(origin, end)?;
+        changes.close_poll(copy, end)
+    })?;
+    store.flush()?;
+    Ok(origin)
+}

@@ -671,3 +671,62 @@ async fn close_in_a_joined_chat_closes_only_that_copy() {
     assert!(store.poll(id(CHANNEL, 1)).unwrap().unwrap().is_open());
     assert!(!store.poll(id(REGION, 1)).unwrap().unwrap().is_open());
 }
+
+#[test]
+fn the_demo_runs_the_published_poll_as_a_campaign_over_two_chats() {
+    let out = tempfile::tempdir().unwrap();
+    pollbot::cli::demo(out.path()).unwrap();
+    let dir = out.path().join("campaign");
+    let summary = std::fs::read_to_string(dir.join("summary.txt")).unwrap();
+    let lines: Vec<&str> = summary.lines().collect();
+    assert_eq!(
+        lines[..10],
+        [
+            "#1 In which area should the two countries deepen cooperation?",
+            "Combined over 2 chats · 1,601 voters · closed 28 Mar 2024 18:00 UTC",
+            "Energy — 672 (42.0%)",
+            "Trade — 472 (29.5%)",
+            "Military — 304 (19.0%)",
+            "Food — 153 (9.5%)",
+            "By chat:",
+            "Friendship Society · 友好协会 — 1,089 voters: Energy 452 (41.5%) · Trade 322 (29.6%) · \
+             Military 205 (18.8%) · Food 110 (10.1%)",
+            "Partner forum · 合作论坛 — 577 voters: Energy 230 (39.9%) · Trade 169 (29.3%) · \
+             Military 111 (19.2%) · Food 67 (11.6%)",
+            "65 people voted in more than one chat; each counts once, with their latest vote.",
+        ]
+    );
+    assert_eq!(lines[10], "Most-approved comments");
+    assert!(
+        lines[11].starts_with("1. 👍 57 · Dmitri Abbott (Energy) · Friendship Society"),
+        "{}",
+        lines[11]
+    );
+    let votes = csv_rows(&std::fs::read(dir.join("votes.csv")).unwrap());
+    assert_eq!(votes.len(), 1 + 1_089 + 577);
+    let png = std::fs::read(dir.join("results.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+}
+
+#[test]
+fn pollbot_export_of_the_origin_covers_every_chat_and_of_a_copy_its_own() {
+    let db = tempfile::tempdir().unwrap();
+    let origin = {
+        let store = pollbot::store::Store::open(db.path()).unwrap();
+        pollbot::demo::build_campaign(&store).unwrap()
+    };
+    let out = tempfile::tempdir().unwrap();
+    let format = pollbot::report::ExportFormat::Csv;
+    pollbot::cli::export(db.path(), origin, format, &out.path().join("origin")).unwrap();
+    let votes = std::fs::read(out.path().join("origin").join("poll-1-votes.csv")).unwrap();
+    assert_eq!(csv_rows(&votes).len(), 1 + 1_089 + 577);
+    let copy = id(pollbot::demo::PARTNER_CHAT, 1);
+    pollbot::cli::export(db.path(), copy, format, &out.path().join("copy")).unwrap();
+    let votes = csv_rows(&std::fs::read(out.path().join("copy").join("poll-1-votes.csv")).unwrap());
+    assert_eq!(votes.len(), 1 + 577);
+    assert!(
+        votes[1..]
+            .iter()
+            .all(|r| r[6] == pollbot::demo::PARTNER_TITLE)
+    );
+}

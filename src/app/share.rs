@@ -21,7 +21,7 @@ use crate::i18n::{self, Language};
 use crate::poll::{
     CODE_RANDOM_BYTES, ChatId, Deadline, Poll, PollId, PollNumber, ShareCode, ShareRecord,
 };
-use crate::report::{self, CampaignReport, ChatPart, ExportError, ExportFormat};
+use crate::report::{self, CampaignReport, ExportError, ExportFormat};
 use crate::store::{self, Journal, Store};
 
 /// How often a new code is drawn again when it is taken already (never,
@@ -299,13 +299,7 @@ pub fn export_campaign(
     limit: u64,
 ) -> Result<ExportOutcome, ExportError> {
     let viewer = &campaign.viewer;
-    let is_origin = campaign.chats.first().map(|c| c.poll.id) == Some(viewer.id);
-    let chats: Vec<ChatPart> = campaign
-        .chats
-        .iter()
-        .filter(|c| is_origin || c.poll.id == viewer.id)
-        .cloned()
-        .collect();
+    let chats = campaign.visible_rows();
     let n = viewer.id.number.0;
     let names: Vec<String> = match format {
         ExportFormat::Csv => vec![

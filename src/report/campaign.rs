@@ -134,6 +134,22 @@ impl CampaignReport {
         shares(&self.viewer, &self.combined.counts, self.combined.voters)
     }
 
+    /// Whether the asking chat is the origin (which sees every chat's
+    /// comments and rows).
+    pub fn is_origin(&self) -> bool {
+        self.chats.first().map(|c| c.poll.id) == Some(self.viewer.id)
+    }
+
+    /// The chats whose rows the asking chat may export: every chat from the
+    /// origin, its own from a joined chat.
+    pub fn visible_rows(&self) -> Vec<ChatPart> {
+        self.chats
+            .iter()
+            .filter(|c| self.is_origin() || c.poll.id == self.viewer.id)
+            .cloned()
+            .collect()
+    }
+
     /// Whether any chat's copy is anonymous (counts only).
     pub fn has_anonymous_chat(&self) -> bool {
         self.chats.iter().any(|c| c.poll.anonymous)
