@@ -730,3 +730,170 @@ fn pollbot_export_of_the_origin_covers_every_chat_and_of_a_copy_its_own() {
             .all(|r| r[6] == pollbot::demo::PARTNER_TITLE)
     );
 }
+
+/// A small deterministic generator (splitmix64).
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) % n
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_mid_stream_loses_no_vote_of_any_copy() {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::time::Duration;
+
+    use common::FakeTelegram;
+    use common::process::BotProcess;
+
+    const VOTERS: u64 = 1_500;
+    const ANSWERS: usize = 9_000;
+    const FIRST_VOTER: i64 = 3_000_000;
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db");
+    let moderator = 1001;
+    let mut bot = BotProcess::start(&fake, dir.path(), &db, &[moderator]);
+    let me = person(moderator, "Moderator");
+    let texts = |chat: i64| -> Vec<String> {
+        fake.calls_to("sendMessage")
+            .into_iter()
+            .filter(|c| c.chat_id() == Some(chat) && !c.failed)
+            .filter_map(|c| c.text())
+            .collect()
+    };
+    let wait_text = |chat: i64, n: usize| {
+        let texts = &texts;
+        async move {
+            let deadline = tokio::time::Instant::now() + PATIENCE;
+            while texts(chat).len() < n {
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "{n} messages to {chat}"
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            texts(chat)[n - 1].clone()
+        }
+    };
+    // The origin in the moderator's private chat, its copy in a group.
+    fake.push_update(message(moderator, 1, &me, "/newpoll Q? | A | B | C"));
+    wait_text(moderator, 1).await;
+    fake.push_update(message(moderator, 2, &me, "/share"));
+    let code = code_in(&wait_text(moderator, 2).await);
+    fake.push_update(say(REGION, 3, &me, &format!("/post {code}")));
+    wait_text(REGION, 1).await;
+    let polls = fake.polls();
+    assert_eq!(polls.len(), 2);
+
+    let mut rng = Rng(0x5EED_0011);
+    let answers: Vec<(usize, i64, Vec<u32>)> = (0..ANSWERS)
+        .map(|_| {
+            let poll = rng.below(2) as usize;
+            let user = FIRST_VOTER + rng.below(VOTERS) as i64;
+            let options = match rng.below(100) < 10 {
+                true => Vec::new(),
+                false => vec![rng.below(3) as u32],
+            };
+            (poll, user, options)
+        })
+        .collect();
+    let updates: Vec<Value> = answers
+        .iter()
+        .map(|(poll, user, options)| {
+            poll_answer(&polls[*poll].poll_id, &person(*user, "V"), options)
+        })
+        .collect();
+    let first = fake.acknowledged_through() + 1;
+    let last = first + updates.len() as i64 - 1;
+    let pusher = {
+        let fake = fake.clone();
+        tokio::spawn(async move {
+            for chunk in updates.chunks(300) {
+                while fake.pending() > 900 {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                fake.push_updates(chunk.to_vec());
+            }
+        })
+    };
+    let mut killed_at = Vec::new();
+    for part in 1..5i64 {
+        let threshold = first + ANSWERS as i64 * part / 5;
+        assert!(
+            fake.wait_acknowledged(threshold, Duration::from_secs(120))
+                .await,
+            "acknowledged through {threshold}; log:\n{}",
+            bot.log_text()
+        );
+        tokio::time::sleep(Duration::from_micros(rng.below(20_000))).await;
+        killed_at.push(fake.acknowledged_through() - first + 1);
+        bot.kill_9();
+        bot.spawn();
+    }
+    pusher.await.unwrap();
+    assert!(
+        fake.wait_acknowledged(last, Duration::from_secs(120)).await,
+        "all acknowledged; log:\n{}",
+        bot.log_text()
+    );
+    assert!(
+        killed_at.iter().filter(|&&n| n < ANSWERS as i64).count() >= 3,
+        "kills while votes were still coming: {killed_at:?}"
+    );
+    bot.signal("TERM");
+    assert!(bot.wait_exit(Duration::from_secs(30)).await.success());
+
+    // Each copy's ballots are exactly each voter's latest answer there.
+    let mut expected: [BTreeMap<i64, u8>; 2] = [BTreeMap::new(), BTreeMap::new()];
+    for (poll, user, options) in &answers {
+        match options.first() {
+            Some(&o) => expected[*poll].insert(*user, o as u8),
+            None => expected[*poll].remove(user),
+        };
+    }
+    let store = pollbot::store::Store::open(&db).unwrap();
+    let ids = [id(moderator, 1), id(REGION, 1)];
+    for (poll, id) in ids.iter().enumerate() {
+        let stored: BTreeMap<i64, u8> = store
+            .ballots(*id)
+            .map(|b| {
+                let b = b.unwrap();
+                (b.voter.id, b.options[0])
+            })
+            .collect();
+        assert_eq!(stored, expected[poll], "ballots of {id}");
+        let tally = store.tally(*id).unwrap().unwrap();
+        assert_eq!(tally.voters, expected[poll].len() as u64, "voters of {id}");
+        for option in 0..3u8 {
+            let count = expected[poll].values().filter(|&&o| o == option).count();
+            assert_eq!(tally.counts[usize::from(option)], count as u64, "{id}");
+        }
+    }
+    // The combined tally counts each of them once.
+    let people: BTreeSet<i64> = expected[0]
+        .keys()
+        .chain(expected[1].keys())
+        .copied()
+        .collect();
+    let both = expected[0]
+        .keys()
+        .filter(|u| expected[1].contains_key(u))
+        .count();
+    let campaign = pollbot::report::CampaignReport::load(&store, ids[0])
+        .unwrap()
+        .unwrap();
+    assert_eq!(campaign.combined.voters, people.len() as u64);
+    assert_eq!(campaign.combined.in_several_chats, both as u64);
+    assert_eq!(
+        campaign.combined.counts.iter().sum::<u64>(),
+        people.len() as u64
+    );
+    assert_eq!(fake.polls().len(), 2, "nothing posted twice");
+}
