@@ -240,3 +240,23 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
         )?)),
     }
 }
+
+/// [`apply`], keeping the combined tally of a poll run in several chats up
+/// to date with each vote (what the bot records; see
+/// [`Changes::campaign_vote_before`]).
+pub fn apply_following_campaigns(changes: &mut Changes, event: &Event) -> Result<Applied> {
+    let Event::Vote {
+        telegram_poll_id,
+        voter,
+        ..
+    } = event
+    else {
+        return apply(changes, event);
+    };
+    let before = changes.campaign_vote_before(telegram_poll_id, voter.id)?;
+    let applied = apply(changes, event)?;
+    if let Some(before) = before {
+        changes.campaign_vote_after(before)?;
+    }
+    Ok(applied)
+}

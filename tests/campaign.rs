@@ -897,3 +897,124 @@ async fn kill_9_mid_stream_loses_no_vote_of_any_copy() {
     );
     assert_eq!(fake.polls().len(), 2, "nothing posted twice");
 }
+
+#[test]
+fn the_combined_tally_kept_vote_by_vote_matches_one_made_from_every_ballot() {
+    use pollbot::ingest::{Event, apply_following_campaigns};
+    use pollbot::poll::{
+        MemberTally, Person, Poll, PollOptions, PollQuestion, PollState, Tally, combine,
+    };
+    use pollbot::report::CampaignReport;
+    use pollbot::store::Store;
+
+    let store = Store::temporary().unwrap();
+    let base: DateTime<Utc> = "2026-12-01T00:00:00Z".parse().unwrap();
+    let chats = [
+        (ORIGIN, "t-origin", false),
+        (REGION, "t-region", false),
+        (CHANNEL, "t-channel", true),
+    ];
+    let ids: Vec<PollId> = store
+        .write(|changes| {
+            let mut ids = Vec::new();
+            for (chat, telegram_id, anonymous) in chats {
+                let poll = changes.create_poll(chat, |id| Poll {
+                    id,
+                    question: PollQuestion::parse("Q?").unwrap(),
+                    options: PollOptions::parse(&["A", "B", "C"]).unwrap(),
+                    multiple: false,
+                    anonymous,
+                    created_at: base,
+                    deadline: None,
+                    state: PollState::Open,
+                    closed_at: None,
+                    results_announced: false,
+                    message_id: 5,
+                    telegram_id: telegram_id.into(),
+                    thread: None,
+                    features: Default::default(),
+                })?;
+                ids.push(poll.id);
+            }
+            changes.add_copy(ids[0], ids[1])?;
+            changes.add_copy(ids[0], ids[2])?;
+            Ok(ids)
+        })
+        .unwrap();
+    let members = |store: &Store| -> Vec<MemberTally> {
+        ids.iter()
+            .map(|&id| MemberTally {
+                poll: id,
+                anonymous: id.chat == CHANNEL,
+                tally: store.tally(id).unwrap().unwrap_or_else(|| Tally::new(3)),
+            })
+            .collect()
+    };
+    let from_every_ballot = |store: &Store| {
+        let members = members(store);
+        let ballots: Vec<_> = ids
+            .iter()
+            .map(|&id| {
+                store
+                    .ballots(id)
+                    .map(|b| b.unwrap())
+                    .collect::<Vec<_>>()
+                    .into_iter()
+            })
+            .collect();
+        combine(&members, 3, ballots)
+    };
+    let mut rng = Rng(7);
+    let mut kept_rounds = 0;
+    for round in 0..60 {
+        let events: Vec<Event> = (0..40)
+            .map(|_| {
+                let chat = rng.below(3) as usize;
+                let at = base + chrono::TimeDelta::seconds(round + rng.below(2) as i64);
+                if chat == 2 {
+                    let counts: Vec<u64> = (0..3).map(|_| rng.below(5)).collect();
+                    return Event::PollCounts {
+                        telegram_poll_id: "t-channel".into(),
+                        voters: counts.iter().sum(),
+                        counts,
+                        closed: false,
+                        at,
+                    };
+                }
+                let user = 100 + rng.below(25) as i64;
+                let options = match rng.below(8) {
+                    0 => Vec::new(),
+                    _ => vec![rng.below(3) as u32],
+                };
+                Event::Vote {
+                    telegram_poll_id: chats[chat].1.into(),
+                    voter: Person {
+                        id: user,
+                        name: format!("U{user}"),
+                    },
+                    option_ids: options,
+                    at,
+                }
+            })
+            .collect();
+        store
+            .write(|changes| {
+                for event in &events {
+                    apply_following_campaigns(changes, event)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let fresh = from_every_ballot(&store);
+        // Kept up to date by the votes themselves since the last results.
+        let record = store.combined_record(ids[0]).unwrap();
+        if let Some(kept) = record.and_then(|r| r.combined(&members(&store))) {
+            assert_eq!(kept, fresh, "kept, round {round}");
+            kept_rounds += 1;
+        }
+        let report = CampaignReport::load(&store, ids[0]).unwrap().unwrap();
+        assert_eq!(report.combined, fresh, "round {round}");
+    }
+    // Built at the first results, then kept by every round's votes.
+    assert_eq!(kept_rounds, 59);
+}

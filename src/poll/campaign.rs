@@ -162,21 +162,12 @@ where
     }
     let mut heads: Vec<Option<Ballot>> = ballots.iter_mut().map(Iterator::next).collect();
     while let Some(user) = heads.iter().flatten().map(|b| b.voter.id).min() {
-        let mut latest: Option<(usize, DateTime<Utc>)> = None;
-        let mut chats = 0;
-        for (m, head) in heads.iter().enumerate() {
-            let Some(ballot) = head.as_ref().filter(|b| b.voter.id == user) else {
-                continue;
-            };
-            chats += 1;
-            if ballot.is_withdrawal() {
-                continue;
-            }
-            if latest.is_none_or(|(_, at)| ballot.voted_at >= at) {
-                latest = Some((m, ballot.voted_at));
-            }
-        }
-        if let Some((m, _)) = latest {
+        let of_user: Vec<Option<&Ballot>> = heads
+            .iter()
+            .map(|head| head.as_ref().filter(|b| b.voter.id == user))
+            .collect();
+        let chats = of_user.iter().flatten().count();
+        if let Some(m) = counted_member(&of_user) {
             let ballot = heads[m].as_ref().expect("the head just read");
             for &o in &ballot.options {
                 if let Some(part) = parts[m].get_mut(usize::from(o)) {
@@ -202,6 +193,161 @@ where
         voters,
         parts,
         in_several_chats,
+    }
+}
+
+/// Which of one person's ballots (one per member, `None` where they did
+/// not vote) counts in the combined tally: the latest; a tie in time goes to
+/// the later member (the chat that joined later).
+pub fn counted_member(ballots: &[Option<&Ballot>]) -> Option<usize> {
+    let mut latest: Option<(usize, DateTime<Utc>)> = None;
+    for (m, ballot) in ballots.iter().enumerate() {
+        let Some(ballot) = ballot.filter(|b| !b.is_withdrawal()) else {
+            continue;
+        };
+        if latest.is_none_or(|(_, at)| ballot.voted_at >= at) {
+            latest = Some((m, ballot.voted_at));
+        }
+    }
+    latest.map(|(m, _)| m)
+}
+
+/// What of a chat's tally the combined tally depends on: when it changes,
+/// a vote was recorded there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VotePrint {
+    pub counts: Vec<u64>,
+    pub voters: u64,
+    pub changers: u64,
+    pub withdrawals: u64,
+    pub first_vote_at: Option<DateTime<Utc>>,
+    pub last_vote_at: Option<DateTime<Utc>>,
+}
+
+impl VotePrint {
+    pub fn of(tally: &Tally) -> Self {
+        Self {
+            counts: tally.counts.clone(),
+            voters: tally.voters,
+            changers: tally.changers,
+            withdrawals: tally.withdrawals,
+            first_vote_at: tally.first_vote_at,
+            last_vote_at: tally.last_vote_at,
+        }
+    }
+}
+
+/// The public chats' part of a combined tally, kept up to date vote by vote
+/// so that results need not read every ballot. It is good only while each
+/// public chat's tally still has the print it had when the record was last
+/// brought up to date (`seen`); otherwise it is built again from the ballots.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CombinedRecord {
+    /// Per member: the print of its tally (`None` for an anonymous member).
+    pub seen: Vec<Option<VotePrint>>,
+    /// Per member, per option: votes counted there (zero for anonymous
+    /// members, whose counts are read from their tallies).
+    pub parts: Vec<Vec<u64>>,
+    /// People in the public chats, each once.
+    pub voters: u64,
+    pub in_several_chats: u64,
+}
+
+impl CombinedRecord {
+    /// The record of a combination made from every ballot.
+    pub fn from_combined(members: &[MemberTally], combined: &Combined) -> Self {
+        let mut parts = combined.parts.clone();
+        let mut voters = combined.voters;
+        for (m, member) in members.iter().enumerate() {
+            if member.anonymous {
+                parts[m].iter_mut().for_each(|p| *p = 0);
+                voters -= member.tally.voters;
+            }
+        }
+        Self {
+            seen: members
+                .iter()
+                .map(|m| (!m.anonymous).then(|| VotePrint::of(&m.tally)))
+                .collect(),
+            parts,
+            voters,
+            in_several_chats: combined.in_several_chats,
+        }
+    }
+
+    /// The combined tally, if the record is still good for these members.
+    pub fn combined(&self, members: &[MemberTally]) -> Option<Combined> {
+        if self.seen.len() != members.len() {
+            return None;
+        }
+        for (seen, member) in self.seen.iter().zip(members) {
+            let good = match (seen, member.anonymous) {
+                (Some(print), false) => *print == VotePrint::of(&member.tally),
+                (None, true) => true,
+                _ => false,
+            };
+            if !good {
+                return None;
+            }
+        }
+        let mut parts = self.parts.clone();
+        let mut voters = self.voters;
+        for (m, member) in members.iter().enumerate() {
+            if member.anonymous {
+                for (part, &count) in parts[m].iter_mut().zip(&member.tally.counts) {
+                    *part = count;
+                }
+                voters += member.tally.voters;
+            }
+        }
+        let option_count = parts.first().map_or(0, Vec::len);
+        let counts = (0..option_count)
+            .map(|o| parts.iter().map(|p| p[o]).sum())
+            .collect();
+        Some(Combined {
+            counts,
+            voters,
+            parts,
+            in_several_chats: self.in_several_chats,
+        })
+    }
+
+    /// Follows one person's vote in member `m`: `before` and `after` are
+    /// their ballots in every member (one per member) around it; `print` is
+    /// member `m`'s tally print after it. `false` when the record was not
+    /// up to date with member `m` before the vote (`print_before`): then it
+    /// must be built again.
+    pub fn follow(
+        &mut self,
+        m: usize,
+        print_before: &VotePrint,
+        before: &[Option<&Ballot>],
+        after: &[Option<&Ballot>],
+        print: VotePrint,
+    ) -> bool {
+        if self.seen.get(m) != Some(&Some(print_before.clone())) {
+            return false;
+        }
+        let count = |ballots: &[Option<&Ballot>], sign: i64, parts: &mut Vec<Vec<u64>>| {
+            let Some(c) = counted_member(ballots) else {
+                return 0i64;
+            };
+            for &o in &ballots[c].expect("the counted ballot").options {
+                if let Some(part) = parts[c].get_mut(usize::from(o)) {
+                    *part = part.saturating_add_signed(sign);
+                }
+            }
+            sign
+        };
+        let removed = count(before, -1, &mut self.parts);
+        let added = count(after, 1, &mut self.parts);
+        self.voters = self.voters.saturating_add_signed(removed + added);
+        let several = |ballots: &[Option<&Ballot>]| i64::from(ballots.iter().flatten().count() > 1);
+        self.in_several_chats = self
+            .in_several_chats
+            .saturating_add_signed(several(after) - several(before));
+        self.seen[m] = Some(print);
+        true
     }
 }
 

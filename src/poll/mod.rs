@@ -13,8 +13,8 @@ mod tally;
 
 pub use ballot::{Ballot, Person};
 pub use campaign::{
-    CODE_ALPHABET, CODE_CHARS, CODE_RANDOM_BYTES, Campaign, Combined, MemberTally, ShareCode,
-    ShareCodeError, ShareRecord, combine,
+    CODE_ALPHABET, CODE_CHARS, CODE_RANDOM_BYTES, Campaign, Combined, CombinedRecord, MemberTally,
+    ShareCode, ShareCodeError, ShareRecord, VotePrint, combine, counted_member,
 };
 pub use comment::{
     Comment, TELEGRAM_PLACEHOLDERS, approver, is_approval_reply, is_approving_reaction,

@@ -13,8 +13,8 @@ use super::summary::{QUOTE_CHARS, state_text};
 use super::{PollReport, RankedComment, Summary, TOP_COMMENTS, quote, voters_text};
 use crate::i18n::{self, Arg, Language};
 use crate::poll::{
-    Ballot, Combined, MemberTally, Poll, PollId, Share, Tally, combine, shares_of_total,
-    shares_of_voters,
+    Ballot, Combined, CombinedRecord, MemberTally, Poll, PollId, Share, Tally, combine,
+    shares_of_total, shares_of_voters,
 };
 use crate::store::{self, Store};
 
@@ -86,18 +86,9 @@ impl CampaignReport {
         let Some(viewer_poll) = store.poll(viewer)? else {
             return Ok(None);
         };
-        let mut chats = Vec::new();
-        for id in campaign.members(origin) {
-            let Some(poll) = store.poll(id)? else {
-                continue;
-            };
-            let tally = store
-                .tally(id)?
-                .unwrap_or_else(|| Tally::new(poll.options.len()));
-            let title = store.chat(id.chat)?.title;
-            chats.push(ChatPart { poll, title, tally });
-        }
-        let combined = combine_chats(store, &chats, viewer_poll.options.len())?;
+        let members = campaign.members(origin);
+        let option_count = viewer_poll.options.len();
+        let (chats, combined) = combined_chats(store, origin, &members, option_count)?;
         let is_origin = viewer == origin;
         let mut top_comments = Vec::new();
         for (index, chat) in chats.iter().enumerate() {
@@ -338,6 +329,61 @@ impl CampaignReport {
     }
 }
 
+/// The chats of a campaign, and its combined tally: as kept up to date
+/// vote by vote when that record is good (a few reads, however many votes),
+/// else from every ballot, under the store's write lock so that no vote
+/// lands meanwhile, keeping the result for next time.
+fn combined_chats(
+    store: &Store,
+    origin: PollId,
+    members: &[PollId],
+    option_count: usize,
+) -> store::Result<(Vec<ChatPart>, Combined)> {
+    let chats = load_chats(store, members)?;
+    let complete = chats.len() == members.len();
+    if complete
+        && let Some(record) = store.combined_record(origin)?
+        && let Some(combined) = record.combined(&member_tallies(&chats))
+    {
+        return Ok((chats, combined));
+    }
+    store.write(|changes| {
+        let chats = load_chats(store, members)?;
+        let combined = combine_chats(store, &chats, option_count)?;
+        if complete {
+            let record = CombinedRecord::from_combined(&member_tallies(&chats), &combined);
+            changes.set_combined(origin, &record)?;
+        }
+        Ok((chats, combined))
+    })
+}
+
+fn load_chats(store: &Store, members: &[PollId]) -> store::Result<Vec<ChatPart>> {
+    let mut chats = Vec::with_capacity(members.len());
+    for &id in members {
+        let Some(poll) = store.poll(id)? else {
+            continue;
+        };
+        let tally = store
+            .tally(id)?
+            .unwrap_or_else(|| Tally::new(poll.options.len()));
+        let title = store.chat(id.chat)?.title;
+        chats.push(ChatPart { poll, title, tally });
+    }
+    Ok(chats)
+}
+
+fn member_tallies(chats: &[ChatPart]) -> Vec<MemberTally> {
+    chats
+        .iter()
+        .map(|c| MemberTally {
+            poll: c.poll.id,
+            anonymous: c.poll.anonymous,
+            tally: c.tally.clone(),
+        })
+        .collect()
+}
+
 /// The combined tally of `chats`, reading each public chat's ballots in
 /// user order, merged as they stream (see [`combine`]).
 fn combine_chats(
@@ -345,14 +391,7 @@ fn combine_chats(
     chats: &[ChatPart],
     option_count: usize,
 ) -> store::Result<Combined> {
-    let members: Vec<MemberTally> = chats
-        .iter()
-        .map(|c| MemberTally {
-            poll: c.poll.id,
-            anonymous: c.poll.anonymous,
-            tally: c.tally.clone(),
-        })
-        .collect();
+    let members = member_tallies(chats);
     let failed: RefCell<Option<store::StoreError>> = RefCell::new(None);
     let ballots: Vec<Box<dyn Iterator<Item = Ballot> + '_>> = chats
         .iter()

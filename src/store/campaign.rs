@@ -5,7 +5,21 @@
 use chrono::{DateTime, Utc};
 
 use super::{Changes, Result, Store, keys};
-use crate::poll::{Campaign, PollId, ShareCode, ShareRecord};
+use crate::poll::{Ballot, Campaign, CombinedRecord, PollId, ShareCode, ShareRecord, VotePrint};
+
+/// A vote in a chat of a campaign, as things stood before it was recorded
+/// (see [`Changes::campaign_vote_before`]).
+#[derive(Debug)]
+pub struct CampaignVote {
+    origin: PollId,
+    members: Vec<PollId>,
+    /// The member the vote is cast in.
+    member: usize,
+    user: i64,
+    print_before: VotePrint,
+    /// The voter's ballot in each member (`None` in anonymous ones).
+    before: Vec<Option<Ballot>>,
+}
 
 impl Store {
     /// What a share code opens, if it was ever given out.
@@ -16,6 +30,12 @@ impl Store {
     /// The campaign of an origin poll: `None` if it was never shared.
     pub fn campaign(&self, origin: PollId) -> Result<Option<Campaign>> {
         self.get(&keys::campaign(origin))
+    }
+
+    /// The campaign's combined tally as last kept (it may be out of date:
+    /// see [`CombinedRecord::combined`]).
+    pub fn combined_record(&self, origin: PollId) -> Result<Option<CombinedRecord>> {
+        self.get(&keys::combined(origin))
     }
 
     /// The poll a copy was posted from, if `copy` is one.
@@ -91,7 +111,90 @@ impl Changes<'_> {
         }
         self.put(keys::campaign(origin), &campaign)?;
         self.put_raw(keys::copy_of(copy), keys::poll_id_value(origin));
+        // Another member: the combined tally is built again when read.
+        self.remove(keys::combined(origin));
         Ok(())
+    }
+
+    /// Keeps a campaign's combined tally as built from every ballot.
+    pub fn set_combined(&mut self, origin: PollId, record: &CombinedRecord) -> Result<()> {
+        self.put(keys::combined(origin), record)
+    }
+
+    /// What a vote by `user` in the poll `telegram_poll_id` needs to move
+    /// the combined tally of its campaign: `None` when the poll is in no
+    /// campaign, or the campaign's tally is not kept yet (it is built from
+    /// the ballots when first read). Call before recording the vote, then
+    /// [`Changes::campaign_vote_after`].
+    pub fn campaign_vote_before(
+        &mut self,
+        telegram_poll_id: &str,
+        user: i64,
+    ) -> Result<Option<CampaignVote>> {
+        let Some(poll) = self.poll_by_telegram_id(telegram_poll_id)? else {
+            return Ok(None);
+        };
+        if poll.anonymous || !poll.is_open() {
+            return Ok(None);
+        }
+        let origin = match self.get_raw(&keys::copy_of(poll.id))? {
+            Some(value) => keys::poll_id_from_value(&value),
+            None => poll.id,
+        };
+        let Some(campaign) = self.get::<Campaign>(&keys::campaign(origin))? else {
+            return Ok(None);
+        };
+        if campaign.copies.is_empty() || self.get_raw(&keys::combined(origin))?.is_none() {
+            return Ok(None);
+        }
+        let members = campaign.members(origin);
+        let Some(member) = members.iter().position(|&id| id == poll.id) else {
+            return Ok(None);
+        };
+        let mut before = Vec::with_capacity(members.len());
+        for &id in &members {
+            let public = self.poll(id)?.is_some_and(|p| !p.anonymous);
+            before.push(match public {
+                true => self.get(&keys::ballot(id, user))?,
+                false => None,
+            });
+        }
+        let print_before = VotePrint::of(self.tally(&poll)?);
+        Ok(Some(CampaignVote {
+            origin,
+            members,
+            member,
+            user,
+            print_before,
+            before,
+        }))
+    }
+
+    /// Moves the combined tally by the vote [`Changes::campaign_vote_before`]
+    /// saw coming, now recorded; a tally found out of date is dropped, to be
+    /// built again from the ballots when next read.
+    pub fn campaign_vote_after(&mut self, vote: CampaignVote) -> Result<()> {
+        let key = keys::combined(vote.origin);
+        let Some(mut record) = self.get::<CombinedRecord>(&key)? else {
+            return Ok(());
+        };
+        let id = vote.members[vote.member];
+        let Some(poll) = self.poll(id)? else {
+            self.remove(key);
+            return Ok(());
+        };
+        let mut after = vote.before.clone();
+        after[vote.member] = self.get(&keys::ballot(id, vote.user))?;
+        let print = VotePrint::of(self.tally(&poll)?);
+        let before: Vec<Option<&Ballot>> = vote.before.iter().map(Option::as_ref).collect();
+        let after: Vec<Option<&Ballot>> = after.iter().map(Option::as_ref).collect();
+        match record.follow(vote.member, &vote.print_before, &before, &after, print) {
+            true => self.put(key, &record),
+            false => {
+                self.remove(key);
+                Ok(())
+            }
+        }
     }
 }
 

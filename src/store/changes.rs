@@ -698,14 +698,14 @@ impl<'a> Changes<'a> {
         }
     }
 
-    fn poll_by_telegram_id(&mut self, telegram_id: &str) -> Result<Option<Poll>> {
+    pub(super) fn poll_by_telegram_id(&mut self, telegram_id: &str) -> Result<Option<Poll>> {
         match self.get_raw(&keys::telegram_poll(telegram_id))? {
             Some(id) => self.poll(keys::poll_id_from_value(&id)),
             None => Ok(None),
         }
     }
 
-    fn poll(&mut self, id: PollId) -> Result<Option<Poll>> {
+    pub(super) fn poll(&mut self, id: PollId) -> Result<Option<Poll>> {
         if let Some(poll) = self.polls.get(&id) {
             return Ok(Some(poll.clone()));
         }
@@ -757,7 +757,7 @@ impl<'a> Changes<'a> {
     }
 
     /// The poll's tally, to change; written when the batch is applied.
-    fn tally(&mut self, poll: &Poll) -> Result<&mut Tally> {
+    pub(super) fn tally(&mut self, poll: &Poll) -> Result<&mut Tally> {
         if !self.tallies.contains_key(&poll.id) {
             let tally = self
                 .get(&keys::tally(poll.id))?

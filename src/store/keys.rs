@@ -34,6 +34,7 @@
 //! | `s`  | share code (8 ASCII characters)             | `ShareRecord`    |
 //! | `g`  | origin chat, poll number                    | `Campaign` (its code and copies) |
 //! | `y`  | copy's chat, poll number                    | origin chat, number |
+//! | `l`  | origin chat, poll number                    | `CombinedRecord` (the campaign's tally, kept up to date) |
 //!
 //! Layout versions: 1 had `o` and `r` keys without the comment's chat
 //! (a comment in another chat with the same message id overwrote one);
@@ -66,6 +67,7 @@ pub const LAYOUT: u8 = b'z';
 pub const SHARE_CODE: u8 = b's';
 pub const CAMPAIGN: u8 = b'g';
 pub const COPY_OF: u8 = b'y';
+pub const COMBINED: u8 = b'l';
 
 /// The layout this code writes.
 pub const LAYOUT_VERSION: u32 = 2;
@@ -391,6 +393,11 @@ pub fn campaign(origin: PollId) -> Vec<u8> {
 /// The origin of a poll posted with `/post`.
 pub fn copy_of(copy: PollId) -> Vec<u8> {
     Key::new(COPY_OF).poll(copy).0
+}
+
+/// A campaign's combined tally, kept up to date vote by vote.
+pub fn combined(origin: PollId) -> Vec<u8> {
+    Key::new(COMBINED).poll(origin).0
 }
 
 /// Encodes a poll id as a value (for `i` entries).

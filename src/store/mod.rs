@@ -21,6 +21,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
+pub use campaign::CampaignVote;
 pub use changes::{Changes, CommentOutcome, Sender, VoteOutcome};
 
 use crate::poll::{Ballot, ChatId, Comment, Poll, PollId, PollNumber, Tally};

@@ -276,7 +276,7 @@ fn record_update<U: Fetched>(changes: &mut Changes, update: &U, id: i64) -> stor
     let replied_option = update.extras().and_then(|e| e.reply_to_poll_option_id());
     match inbound::read_with(update.update(), replied_option) {
         Some(Inbound::Event(event)) => {
-            let applied = ingest::apply(changes, &event)?;
+            let applied = ingest::apply_following_campaigns(changes, &event)?;
             debug!(update = id, ?applied, "applied");
             Ok(0)
         }
