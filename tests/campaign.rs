@@ -729,6 +729,24 @@ fn pollbot_export_of_the_origin_covers_every_chat_and_of_a_copy_its_own() {
             .iter()
             .all(|r| r[6] == pollbot::demo::PARTNER_TITLE)
     );
+
+    // `pollbot report` of the origin: the campaign's files, and a page with
+    // a section per chat.
+    let dir = out.path().join("report");
+    pollbot::cli::report(db.path(), origin, None, &dir, "en").unwrap();
+    let summary = std::fs::read_to_string(dir.join("summary.txt")).unwrap();
+    assert!(
+        summary.starts_with(
+            "#1 In which area should the two countries deepen cooperation?\n\
+             Combined over 2 chats · 1,601 voters · closed 28 Mar 2024 18:00 UTC\n"
+        ),
+        "{summary}"
+    );
+    let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(page.contains("<section id=\"chats\">"));
+    assert!(page.contains("Partner forum · 合作论坛</td><td class=\"n\">577</td>"));
+    assert!(page.contains("<b>Combined over 2 chats</b></td><td class=\"n\">1,601</td>"));
+    assert!(page.contains("65 people voted in more than one chat"));
 }
 
 /// A small deterministic generator (splitmix64).

@@ -241,3 +241,5 @@ campaign-deduplicated = { $count ->
 campaign-anonymous-note = Anonymous copies report only counts, so their voters cannot be matched with other chats': someone who voted there and elsewhere counts twice.
 top-comment-in-chat = {$rank}. 👍 {$approvals} · {$author} · {$chat}: "{$text}"
 top-comment-in-chat-with-option = {$rank}. 👍 {$approvals} · {$author} ({$option}) · {$chat}: "{$text}"
+report-section-chats = By chat
+report-table-chat = Chat

@@ -227,3 +227,5 @@ campaign-deduplicated = { $count ->
 campaign-anonymous-note = Анонимные копии сообщают только числа, поэтому их участников нельзя сопоставить с другими чатами: кто голосовал и там, и в другом чате, учтён дважды.
 top-comment-in-chat = {$rank}. 👍 {$approvals} · {$author} · {$chat}: «{$text}»
 top-comment-in-chat-with-option = {$rank}. 👍 {$approvals} · {$author} ({$option}) · {$chat}: «{$text}»
+report-section-chats = По чатам
+report-table-chat = Чат

@@ -210,3 +210,5 @@ campaign-deduplicated = {$count_text} 人在多个群组投票，每人只计一
 campaign-anonymous-note = 匿名副本只报告票数，无法与其他群组的投票人对应：在那里和其他群组都投票的人会被计算两次。
 top-comment-in-chat = {$rank}. 👍 {$approvals} · {$author} · {$chat}：“{$text}”
 top-comment-in-chat-with-option = {$rank}. 👍 {$approvals} · {$author}（{$option}）· {$chat}：“{$text}”
+report-section-chats = 各群组
+report-table-chat = 群组

@@ -99,10 +99,17 @@ pub fn write_full_report(
         ))?),
         None => None,
     };
+    let campaign_png = match &data.campaign {
+        Some(campaign) => Some(super::campaign_chart::render_stacked_png(
+            &campaign.chart_input(language),
+        )?),
+        None => None,
+    };
     let charts = html::Charts {
         results: &results_png,
         timeline: &timeline_png,
         profile: profile_png.as_deref(),
+        campaign: campaign_png.as_deref(),
     };
     html::write_page(&data, &charts, language, &mut html)?;
     html.flush()?;
@@ -134,6 +141,9 @@ pub struct FullReportData {
     pub timeline: Timeline,
     /// The cross-tab with another poll, with `--by`.
     pub profile: Option<Profile>,
+    /// The poll's campaign, when it runs in several chats: the per-chat
+    /// section.
+    pub campaign: Option<super::CampaignReport>,
 }
 
 /// One option's section.
@@ -223,6 +233,7 @@ impl FullReportData {
             }
         }
         let chat_title = store.chat(id.chat)?.title;
+        let campaign = super::CampaignReport::load(store, id)?;
         Ok(Self {
             report,
             chat_title,
@@ -233,6 +244,7 @@ impl FullReportData {
             last_vote,
             timeline,
             profile,
+            campaign,
         })
     }
 

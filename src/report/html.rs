@@ -61,6 +61,8 @@ pub struct Charts<'a> {
     pub results: &'a [u8],
     pub timeline: &'a [u8],
     pub profile: Option<&'a [u8]>,
+    /// The stacked chart of a poll run in several chats.
+    pub campaign: Option<&'a [u8]>,
 }
 
 /// Localized text, escaped for HTML.
@@ -236,6 +238,113 @@ pub fn profile_input(data: &FullReportData, profile: &Profile, language: Languag
     }
 }
 
+/// The per-chat section of a poll run in several chats: the combined
+/// tally stacked by chat, and a row per chat (its voters, its votes and
+/// shares per option); people are never named.
+fn write_chats(
+    out: &mut impl Write,
+    campaign: &super::CampaignReport,
+    png: &[u8],
+    language: Language,
+) -> io::Result<()> {
+    let poll = &campaign.viewer;
+    writeln!(out, "<section id=\"chats\">")?;
+    writeln!(out, "<h2>{}</h2>", t(language, "report-section-chats", &[]))?;
+    writeln!(
+        out,
+        "<img src=\"{}\" alt=\"{}\">",
+        data_uri(png),
+        t(language, "report-section-chats", &[])
+    )?;
+    writeln!(out, "<div class=\"scroll\"><table>")?;
+    write!(
+        out,
+        "<thead><tr><th>{}</th><th class=\"n\">{}</th>",
+        t(language, "report-table-chat", &[]),
+        t(language, "report-method-voters", &[])
+    )?;
+    for option in poll.options.iter() {
+        write!(out, "<th class=\"n\">{}</th>", escape_html(option.as_str()))?;
+    }
+    writeln!(out, "</tr></thead><tbody>")?;
+    let row = |out: &mut dyn Write,
+               name: String,
+               voters: u64,
+               counts: &[u64],
+               shares: Vec<crate::poll::Share>|
+     -> io::Result<()> {
+        write!(
+            out,
+            "<tr><td>{}</td><td class=\"n\">{}</td>",
+            name,
+            format_count(voters)
+        )?;
+        for (count, share) in counts.iter().zip(shares) {
+            write!(
+                out,
+                "<td class=\"n\">{} ({share})</td>",
+                format_count(*count)
+            )?;
+        }
+        writeln!(out, "</tr>")
+    };
+    row(
+        out,
+        format!(
+            "<b>{}</b>",
+            t(
+                language,
+                "campaign-status",
+                &[("chats", campaign.chats.len().into())]
+            )
+        ),
+        campaign.combined.voters,
+        &campaign.combined.counts,
+        campaign.shares(),
+    )?;
+    for (index, chat) in campaign.chats.iter().enumerate() {
+        let name = format!(
+            "{}{}",
+            chat_swatch(index),
+            escape_html(&chat.name(index, language))
+        );
+        row(
+            out,
+            name,
+            chat.tally.voters,
+            &chat.tally.counts,
+            chat.shares(),
+        )?;
+    }
+    writeln!(out, "</tbody></table></div>")?;
+    let several = campaign.combined.in_several_chats;
+    if several > 0 {
+        let note = t(
+            language,
+            "campaign-deduplicated",
+            &[
+                ("count", several.into()),
+                ("count_text", format_count(several).into()),
+            ],
+        );
+        writeln!(out, "<p class=\"meta\">{note}</p>")?;
+    }
+    if campaign.has_anonymous_chat() {
+        let note = t(language, "campaign-anonymous-note", &[]);
+        writeln!(out, "<p class=\"meta\">{note}</p>")?;
+    }
+    writeln!(out, "</section>")
+}
+
+/// A chat's colour in the stacked chart.
+fn chat_swatch(index: usize) -> String {
+    let c = super::campaign_chart::chat_color(index);
+    format!(
+        "<span class=\"swatch\" style=\"background:#{:02x}{:02x}{:02x}\"></span>",
+        c.0, c.1, c.2
+    )
+}
+
 fn data_uri(png: &[u8]) -> String {
     format!(
         "data:image/png;base64,{}",
@@ -359,6 +468,11 @@ pub fn write_page(
         )?;
     }
     writeln!(out, "</section>")?;
+
+    // A poll run in several chats: each chat's part.
+    if let (Some(campaign), Some(png)) = (&data.campaign, charts.campaign) {
+        write_chats(out, campaign, png, language)?;
+    }
 
     // 4. One section per option
     writeln!(out, "<section id=\"options\">")?;
