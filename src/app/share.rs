@@ -377,6 +377,53 @@ mod tests {
     }
 
     #[test]
+    fn every_reply_reads_in_every_language() {
+        let code = ShareCode::parse("J7QK-2MXA").unwrap();
+        let n = PollNumber(3);
+        let replies = [
+            ShareReply::Code {
+                number: n,
+                code: code.clone(),
+            },
+            ShareReply::Revoked {
+                number: n,
+                code: code.clone(),
+            },
+            ShareReply::NoCode(n),
+            ShareReply::Closed(n),
+            ShareReply::IsCopy(n),
+            ShareReply::UnknownCode(code.clone()),
+            ShareReply::RevokedCode(code.clone()),
+            ShareReply::ExpiredCode(code.clone()),
+            ShareReply::AlreadyHere(n),
+            ShareReply::Posted {
+                number: n,
+                origin_number: PollNumber(7),
+                origin_title: None,
+                bot_is_admin: false,
+            },
+        ];
+        for language in Language::ALL {
+            for reply in &replies {
+                let text = reply.text(language);
+                assert!(!text.contains('{') && !text.contains("share-"), "{text}");
+                let names_poll = text.contains("#3") || text.contains("J7QK-2MXA");
+                assert!(names_poll, "{language:?}: {text}");
+            }
+            let code_text = replies[0].text(language);
+            assert!(code_text.contains("/post J7QK-2MXA"), "{code_text}");
+            assert!(code_text.contains("/share 3 off"), "{code_text}");
+        }
+        assert_eq!(
+            replies[9].text(Language::English),
+            "Poll #3 is open: a copy of poll #7 from another chat. Votes here count in the \
+             combined results; /results 3 shows them.\n"
+                .to_owned()
+                + &i18n::text(Language::English, "warning-not-admin")
+        );
+    }
+
+    #[test]
     fn a_code_is_given_once_revoked_and_renewed() {
         let (store, poll) = store_with_poll("/newpoll --until 7d --hidden Q? | A | B");
         let now = Utc::now();
