@@ -285,6 +285,29 @@ async fn identical_requests_waiting_in_line_are_answered_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_that_comes_after_the_answer_went_out_gets_its_own() {
+    let world = world_with_groups(&[GROUP]).await;
+    world
+        .deliver(message(GROUP, 1, &admin(), "/newpoll Tea? | Yes | No"))
+        .await;
+    wait_sent_to(&world, "sendMessage", GROUP, 1).await;
+    world.wait_idle().await;
+    // The chart is on its way (Telegram has it, its answer is held) when
+    // the same request comes again: that one was not waiting behind it.
+    let release = world.fake.hold_response_next("sendPhoto");
+    world.deliver(message(GROUP, 2, &admin(), "/results")).await;
+    wait_sent_to(&world, "sendPhoto", GROUP, 1).await;
+    world
+        .deliver(message(GROUP, 3, &admin(), "/results 1"))
+        .await;
+    release.notify_one();
+    wait_sent_to(&world, "sendPhoto", GROUP, 2).await;
+    world.wait_idle().await;
+    assert_eq!(sent_to(&world, "sendPhoto", GROUP).len(), 2);
+    world.assert_api_conformance();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_sendpoll_answer_posts_one_poll_and_the_moderator_is_told() {
     let mut world = world_with_groups(&[GROUP]).await;
     world.fake.drop_response_next("sendPoll", 1);

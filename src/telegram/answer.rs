@@ -45,6 +45,9 @@ struct Answer {
     chat: i64,
     /// Telegram would not let the bot write to a moderator privately.
     private_refused: bool,
+    /// The newest command the lanes had when this answer's first message
+    /// went out (see [`Edge::commands_received_through`]).
+    commands_before_sending: Option<i64>,
 }
 
 impl Answer {
@@ -155,6 +158,7 @@ impl Lane {
             next_step: 0,
             chat: self.chat,
             private_refused: false,
+            commands_before_sending: None,
         })
     }
 
@@ -220,6 +224,11 @@ impl Lane {
                 self.save_journal(answer, true).await?;
                 return Ok(Step::Stopping);
             }
+            answer.commands_before_sending.get_or_insert_with(|| {
+                self.edge
+                    .commands_received_through
+                    .load(std::sync::atomic::Ordering::SeqCst)
+            });
             let hard = self.edge.stop_at().map(|s| s.hard);
             let result = match hard {
                 Some(hard) => match tokio::time::timeout_at(hard.into(), send()).await {
@@ -480,7 +489,9 @@ impl Lane {
                     .await?;
                 let step = self.say(answer, target, &reply.text(language)).await?;
                 let handled = self.after(step).await?.unwrap_or(Handled::Done);
-                return self.coalesce(handled, CoalesceKey::Polls, waiting).await;
+                return self
+                    .coalesce(answer, handled, CoalesceKey::Polls, waiting)
+                    .await;
             }
             Command::Results(poll) => match self.find(message, poll).await? {
                 Ok(poll) => {
@@ -498,7 +509,7 @@ impl Lane {
                     if private {
                         return Ok(handled);
                     }
-                    return self.coalesce(handled, key, waiting).await;
+                    return self.coalesce(answer, handled, key, waiting).await;
                 }
                 Err(reply) => reply,
             },
@@ -511,7 +522,7 @@ impl Lane {
                     if private {
                         return Ok(handled);
                     }
-                    return self.coalesce(handled, key, waiting).await;
+                    return self.coalesce(answer, handled, key, waiting).await;
                 }
                 Err(reply) => reply,
             },
@@ -546,9 +557,12 @@ impl Lane {
     }
 
     /// After an answer for `key` went out, the identical requests waiting
-    /// behind it in this lane are answered by it: they are dropped.
+    /// behind it in this lane are answered by it: they are dropped. Only
+    /// those that had come when it went out: one that came later may want
+    /// newer figures.
     async fn coalesce(
         &self,
+        answer: &Answer,
         handled: Handled,
         key: CoalesceKey,
         waiting: &Waiting<'_>,
@@ -556,7 +570,14 @@ impl Lane {
         if handled != Handled::Done {
             return Ok(handled);
         }
-        let jobs = waiting.jobs();
+        let came_before = answer.commands_before_sending.unwrap_or(i64::MAX);
+        let jobs: Vec<Job> = waiting
+            .jobs()
+            .into_iter()
+            .filter(
+                |job| matches!(job, Job::Command { update_id, .. } if *update_id <= came_before),
+            )
+            .collect();
         let moderators = self.known_moderators(&jobs);
         let username = self.edge.identity.username().map(str::to_owned);
         let same: Vec<i64> = self
