@@ -463,6 +463,58 @@ async fn an_unparsable_get_me_does_not_stop_commands() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_answer_fails_its_command_and_the_lane_moves_on() {
+    const OTHER: i64 = -1001234567999;
+    let world = world_with_groups(&[GROUP, OTHER]).await;
+    world
+        .deliver(message(GROUP, 1, &admin(), "/newpoll Tea? | Yes | No"))
+        .await;
+    wait_sent_to(&world, "sendMessage", GROUP, 1).await;
+    world.wait_idle().await;
+    // Who moderates the other chat cannot be read: that command gets the
+    // apology, the next one its answer.
+    world.fake.malformed_response_next("getChatAdministrators");
+    world
+        .deliver_all(vec![
+            message(OTHER, 1, &admin(), "/results"),
+            message(OTHER, 2, &admin(), "/polls"),
+        ])
+        .await;
+    let answers = wait_sent_to(&world, "sendMessage", OTHER, 2).await;
+    assert_eq!(answers[0].text().unwrap(), en("error-internal", &[]));
+    assert_eq!(answers[1].text().unwrap(), en("error-no-polls", &[]));
+    // Telegram's answer to stopPoll cannot be read: the poll stays open,
+    // the moderator gets the apology, and the lane goes on.
+    world.fake.malformed_response_next("stopPoll");
+    world
+        .deliver_all(vec![
+            message(GROUP, 2, &admin(), "/close"),
+            message(GROUP, 3, &admin(), "/polls"),
+        ])
+        .await;
+    let answers = wait_sent_to(&world, "sendMessage", GROUP, 3).await;
+    assert_eq!(answers[1].text().unwrap(), en("error-internal", &[]));
+    assert_eq!(
+        answers[2].text().unwrap(),
+        "Polls in this chat:\n#1 Tea? — 0 voters · open"
+    );
+    world.wait_idle().await;
+    assert_eq!(world.fake.calls_to("stopPoll").len(), 1, "not retried");
+    // Asked once for each command of the other chat: the unreadable
+    // answer was not retried, nor taken as an answer to keep.
+    let asked = |chat| {
+        world
+            .fake
+            .calls_to("getChatAdministrators")
+            .iter()
+            .filter(|c| c.chat_id() == Some(chat))
+            .count()
+    };
+    assert_eq!((asked(GROUP), asked(OTHER)), (1, 2));
+    world.assert_api_conformance();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_commands_in_groups_are_ignored_unless_addressed_and_a_reply_starting_with_one_is_a_comment()
  {
     let mut world = world_with_groups(&[GROUP]).await;

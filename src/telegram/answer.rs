@@ -255,7 +255,7 @@ impl Lane {
                 Err(error) => {
                     let failure = errors::classify(&error);
                     warn!(%error, chat = answer.chat, ?failure, "a Bot API call failed");
-                    if failure == Failure::Unknown {
+                    if matches!(failure, Failure::Unknown | Failure::Unreadable) {
                         return Ok(Step::Unknown);
                     }
                     answer.journal.in_flight = None;
@@ -424,6 +424,18 @@ impl Lane {
                     Failure::Refused(_) => {
                         warn!(%error, chat = self.chat, "cannot tell who moderates this chat");
                         Handled::Done
+                    }
+                    Failure::Unreadable => {
+                        error!(
+                            %error,
+                            method = "getChatAdministrators",
+                            chat = self.chat,
+                            "Telegram's answer cannot be read: the command fails"
+                        );
+                        let step = self
+                            .say(answer, target, &Reply::Internal.text(language))
+                            .await?;
+                        self.after(step).await?.unwrap_or(Handled::Done)
                     }
                 });
             }
@@ -993,6 +1005,15 @@ impl Lane {
                 return Ok(Err(match errors::classify(&error) {
                     // Stopping again is harmless: try again.
                     Failure::Unknown => Failure::Transient,
+                    Failure::Unreadable => {
+                        error!(
+                            %error,
+                            method = "stopPoll",
+                            poll = %poll.id,
+                            "Telegram's answer cannot be read: the poll stays open"
+                        );
+                        Failure::Unreadable
+                    }
                     failure => failure,
                 }));
             }
@@ -1039,6 +1060,12 @@ impl Lane {
                 Ok(self.after(step).await?.unwrap_or(Handled::Done))
             }
             Err(Failure::Unknown) => Ok(Handled::Later),
+            Err(Failure::Unreadable) => {
+                let step = self
+                    .say(answer, target, &Reply::Internal.text(language))
+                    .await?;
+                Ok(self.after(step).await?.unwrap_or(Handled::Done))
+            }
         }
     }
 
@@ -1057,9 +1084,9 @@ impl Lane {
                 self.chat_gone().await?;
                 Ok(Handled::Done)
             }
-            Err(Failure::Refused(why)) => {
+            Err(failure @ (Failure::Refused(_) | Failure::Unreadable)) => {
                 // It stays open; tried again in a while, not every minute.
-                warn!(poll = %id, ?why, "the poll's deadline passed but Telegram would not stop it");
+                warn!(poll = %id, ?failure, "the poll's deadline passed but Telegram would not stop it");
                 self.edge
                     .close_refused
                     .lock()
