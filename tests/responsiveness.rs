@@ -398,6 +398,14 @@ async fn commands_results_closes_and_exports_in_a_forum_topic_land_in_that_topic
     world
         .deliver(in_topic(message(GROUP, 4, &admin(), "/polls"), 88))
         .await;
+    // A command the bot does not have, addressed to it, is answered there
+    // too (Telegram makes it a reply to the topic's first message).
+    world
+        .deliver(in_topic(
+            message(GROUP, 6, &admin(), "/frobnicate@pollbot_test_bot"),
+            88,
+        ))
+        .await;
     world
         .deliver(in_topic(message(GROUP, 5, &admin(), "/close"), topic))
         .await;
@@ -413,6 +421,18 @@ async fn commands_results_closes_and_exports_in_a_forum_topic_land_in_that_topic
         .find(|c| replied_to(c) == Some(4))
         .expect("the /polls answer");
     assert_eq!(list.i64_param("message_thread_id"), Some(88));
+    let unknown = sent_to(&world, "sendMessage", GROUP)
+        .into_iter()
+        .find(|c| replied_to(c) == Some(6))
+        .expect("the answer to the unknown command");
+    assert_eq!(unknown.i64_param("message_thread_id"), Some(88));
+    assert_eq!(
+        unknown.text().unwrap(),
+        en(
+            "error-unknown-command",
+            &[("command", "/frobnicate".into())]
+        )
+    );
     world.assert_api_conformance();
 }
 

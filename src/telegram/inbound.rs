@@ -150,7 +150,17 @@ fn read_message(message: &Message, replied_option: Option<&str>) -> Option<Inbou
             at: message.date,
         }));
     }
-    let reply_to = message.reply_to_message().map(|m| m.id.0);
+    let thread = message
+        .is_topic_message
+        .then_some(message.thread_id)
+        .flatten()
+        .map(|thread| thread.0.0);
+    // In a forum topic, Telegram makes every message a reply to the topic's
+    // first message: that is no reply to anything of ours.
+    let reply_to = message
+        .reply_to_message()
+        .map(|m| m.id.0)
+        .filter(|&replied| Some(replied) != thread);
     // A reply that starts with a command the bot does not have (`/s` for
     // sarcasm, a path) is an argument in the thread, not a command.
     let command = message
@@ -167,11 +177,7 @@ fn read_message(message: &Message, replied_option: Option<&str>) -> Option<Inbou
             sender_chat: message.sender_chat.as_ref().map(|c| c.id.0),
             text: text.to_owned(),
             reply_to,
-            thread: message
-                .is_topic_message
-                .then_some(message.thread_id)
-                .flatten()
-                .map(|thread| thread.0.0),
+            thread,
             chat_title: message.chat.title().map(str::to_owned),
             at: message.date,
         }));

@@ -440,14 +440,25 @@ pub fn bot_id() -> i64 {
 }
 
 /// The same message, sent in forum topic `thread` of a forum supergroup.
+/// As in real Telegram, a message that replies to nothing in particular
+/// replies to the topic's first message (the one that created it, whose id
+/// is the thread's).
 pub fn in_topic(mut update: Value, thread: i32) -> Value {
     if let Some(obj) = update.as_object_mut() {
         for (_, payload) in obj.iter_mut() {
             if let Some(p) = payload.as_object_mut() {
                 p.insert("message_thread_id".into(), json!(thread));
                 p.insert("is_topic_message".into(), json!(true));
+                let chat_id = p.get("chat").and_then(|c| c["id"].as_i64());
                 if let Some(chat) = p.get_mut("chat").and_then(Value::as_object_mut) {
                     chat.insert("is_forum".into(), json!(true));
+                }
+                if let (Some(chat_id), false) = (chat_id, p.contains_key("reply_to_message")) {
+                    let mut root = reply_to_stub(chat_id, thread);
+                    root.as_object_mut().unwrap().remove("text");
+                    root["forum_topic_created"] = json!({"name": "Topic", "icon_color": 7322096});
+                    root["chat"]["is_forum"] = json!(true);
+                    p.insert("reply_to_message".into(), root);
                 }
             }
         }
