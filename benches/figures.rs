@@ -303,6 +303,7 @@ fn vote(voter: i64, option: u32, second: i64) -> Event {
             name: format!("Voter {voter}"),
         },
         option_ids: vec![option],
+        option_persistent_ids: Vec::new(),
         at: at(second),
     }
 }
