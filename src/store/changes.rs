@@ -289,8 +289,8 @@ impl<'a> Changes<'a> {
     /// Records a voter's latest answer to a public poll; an empty answer
     /// withdraws the vote. The ballot and the tally change together.
     /// Options are read by persistent id when the poll and the answer have
-    /// them (an option the bot has not heard of yet is learnt, unnamed);
-    /// by position otherwise.
+    /// them (in an `--open` poll, an option the bot has not heard of yet is
+    /// learnt, unnamed); by position otherwise.
     pub fn record_vote(
         &mut self,
         telegram_poll_id: &str,
@@ -324,6 +324,10 @@ impl<'a> Changes<'a> {
             let mut indexes = Vec::with_capacity(chosen.persistent_ids.len());
             let mut learnt = false;
             for persistent_id in chosen.persistent_ids {
+                // Only an `--open` poll gets options after it was posted.
+                if !poll.features.open && poll.option_index(persistent_id).is_none() {
+                    return Ok(VoteOutcome::Invalid(id));
+                }
                 let seen = SeenOption {
                     persistent_id: persistent_id.clone(),
                     text: None,
