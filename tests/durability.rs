@@ -350,7 +350,31 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
         CRASH_ADDED.map(|t| Some(t.to_owned())),
         "the added options, each once, in order"
     );
+    // The full report's facts, exact across the kills too: voters who
+    // changed their answer at least once, and votes withdrawn.
+    let (mut changers, mut withdrawals) = (0u64, 0u64);
+    let mut histories: BTreeMap<i64, (Option<&Vec<u32>>, Option<&Vec<u32>>, bool)> =
+        BTreeMap::new();
+    for (user, options) in &answers {
+        let (current, last, changed) = histories.entry(*user).or_default();
+        if options.is_empty() {
+            withdrawals += u64::from(current.is_some());
+            *current = None;
+            continue;
+        }
+        if last.is_some_and(|last| last != options) && !*changed {
+            *changed = true;
+            changers += 1;
+        }
+        *last = Some(options);
+        *current = Some(options);
+    }
     let tally = store.tally(id).unwrap().expect("the poll's tally");
+    assert_eq!(
+        (tally.changers, tally.withdrawals),
+        (changers, withdrawals),
+        "changers and withdrawals"
+    );
     assert_eq!(tally.counts, counts, "votes per option");
     assert_eq!(tally.voters, expected.len() as u64, "voters");
 

@@ -622,6 +622,13 @@ async fn options_members_add_or_delete_never_shift_a_vote() {
         Language::English,
         chrono::DateTime::from_timestamp(added_at, 0).unwrap(),
     );
+    if let Ok(dir) = std::env::var("POLLBOT_KEEP_SCREENSHOTS") {
+        std::fs::write(
+            std::path::Path::new(&dir).join("added-options.png"),
+            &photo.files[0].bytes,
+        )
+        .unwrap();
+    }
     let caption = photo.str_param("caption").unwrap().to_owned();
     let lines: Vec<&str> = caption.lines().collect();
     assert_eq!(
