@@ -63,6 +63,15 @@ async fn post_poll(world: &World, message_id: i32, text: &str) -> Call {
     call
 }
 
+/// Posts a poll like [`post_poll`]; returns the message that carries it
+/// and its Telegram id.
+async fn post_poll_ids(world: &World, message_id: i32, text: &str) -> (i32, String) {
+    let call = post_poll(world, message_id, text).await;
+    let poll_message = call.sent_message_id().unwrap();
+    let poll_id = world.fake.poll_at(GROUP, poll_message).unwrap().poll_id;
+    (poll_message as i32, poll_id)
+}
+
 /// The parameters a call sent, by name.
 fn keys(call: &Call) -> BTreeSet<String> {
     call.params.keys().cloned().collect()
@@ -256,9 +265,7 @@ fn sent_to(world: &World, method: &str, chat: i64) -> Vec<Call> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hidden_polls_results_go_to_the_moderator_privately_until_it_closes() {
     let mut world = group_world().await;
-    let call = post_poll(&world, 1, "/newpoll --hidden Lunch? | Soup | Salad").await;
-    let poll_message = call.sent_message_id().unwrap();
-    let poll_id = world.fake.poll_at(GROUP, poll_message).unwrap().poll_id;
+    let (_, poll_id) = post_poll_ids(&world, 1, "/newpoll --hidden Lunch? | Soup | Salad").await;
     world
         .deliver_all(vec![
             poll_answer(&poll_id, &person(101, "Bo"), &[0]),
@@ -423,13 +430,7 @@ async fn replies_to_an_option_are_comments_on_that_option() {
     );
 
     // A public poll: a voter's own vote stays, the replied option beside it.
-    let call = post_poll(&world, 7, "/newpoll Dessert? | Cake | Fruit").await;
-    let public = call.sent_message_id().unwrap() as i32;
-    let poll_id = world
-        .fake
-        .poll_at(GROUP, i64::from(public))
-        .unwrap()
-        .poll_id;
+    let (public, poll_id) = post_poll_ids(&world, 7, "/newpoll Dessert? | Cake | Fruit").await;
     world
         .deliver_all(vec![
             poll_answer(&poll_id, &person(101, "Bo"), &[0]),
@@ -565,13 +566,8 @@ impl TelegramPoll {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn options_members_add_or_delete_never_shift_a_vote() {
     let mut world = group_world().await;
-    let call = post_poll(&world, 1, "/newpoll --open Lunch? | Soup | Salad").await;
-    let poll_message = call.sent_message_id().unwrap() as i32;
-    let poll_id = world
-        .fake
-        .poll_at(GROUP, i64::from(poll_message))
-        .unwrap()
-        .poll_id;
+    let (poll_message, poll_id) =
+        post_poll_ids(&world, 1, "/newpoll --open Lunch? | Soup | Salad").await;
     let poll = (poll_message, poll_id.as_str());
     let mut telegram = TelegramPoll::default();
     let nina = person(109, "Nina");
@@ -734,13 +730,8 @@ async fn options_members_add_or_delete_never_shift_a_vote() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn option_messages_about_other_polls_change_nothing() {
     let mut world = group_world().await;
-    let call = post_poll(&world, 1, "/newpoll --open Lunch? | Soup | Salad").await;
-    let poll_message = call.sent_message_id().unwrap() as i32;
-    let poll_id = world
-        .fake
-        .poll_at(GROUP, i64::from(poll_message))
-        .unwrap()
-        .poll_id;
+    let (poll_message, poll_id) =
+        post_poll_ids(&world, 1, "/newpoll --open Lunch? | Soup | Salad").await;
     let mallory = person(666, "Mallory");
     world
         .deliver_all(vec![
