@@ -352,22 +352,28 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
     );
     // The full report's facts, exact across the kills too: voters who
     // changed their answer at least once, and votes withdrawn.
+    /// What the store must remember of one voter.
+    #[derive(Default)]
+    struct Voter<'a> {
+        standing: bool,
+        last: Option<&'a Vec<u32>>,
+        changed: bool,
+    }
     let (mut changers, mut withdrawals) = (0u64, 0u64);
-    let mut histories: BTreeMap<i64, (Option<&Vec<u32>>, Option<&Vec<u32>>, bool)> =
-        BTreeMap::new();
+    let mut voters: BTreeMap<i64, Voter> = BTreeMap::new();
     for (user, options) in &answers {
-        let (current, last, changed) = histories.entry(*user).or_default();
+        let voter = voters.entry(*user).or_default();
         if options.is_empty() {
-            withdrawals += u64::from(current.is_some());
-            *current = None;
+            withdrawals += u64::from(voter.standing);
+            voter.standing = false;
             continue;
         }
-        if last.is_some_and(|last| last != options) && !*changed {
-            *changed = true;
+        if voter.last.is_some_and(|last| last != options) && !voter.changed {
+            voter.changed = true;
             changers += 1;
         }
-        *last = Some(options);
-        *current = Some(options);
+        voter.last = Some(options);
+        voter.standing = true;
     }
     let tally = store.tally(id).unwrap().expect("the poll's tally");
     assert_eq!(
