@@ -404,6 +404,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
         telegram_poll_id: TELEGRAM_POLL_ID.into(),
         voter: person,
         option_ids: options.to_vec(),
+        option_persistent_ids: Vec::new(),
         at,
     };
     // Final answers: voter i chooses the option whose block holds i.
@@ -434,6 +435,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
             telegram_poll_id: PROFILE_TELEGRAM_POLL_ID.into(),
             voter: voter(i),
             option_ids: vec![age],
+            option_persistent_ids: Vec::new(),
             at,
         };
         events.push((at, event));
@@ -608,6 +610,7 @@ pub fn build_campaign(store: &Store) -> store::Result<PollId> {
         telegram_poll_id: poll_in(chat).into(),
         voter: person,
         option_ids: vec![option],
+        option_persistent_ids: Vec::new(),
         at,
     };
     let total: usize = FINAL_COUNTS.iter().sum::<u64>() as usize;

@@ -7,8 +7,11 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::poll::{ChatId, Person, PollId, approver, is_approval_reply, is_approving_reaction};
-use crate::store::{Changes, CommentOutcome, MessageRole, Result, Sender, VoteOutcome};
+use crate::poll::{
+    ChatId, OptionLearnt, Person, PollId, SeenOption, approver, is_approval_reply,
+    is_approving_reaction,
+};
+use crate::store::{Changes, Chosen, CommentOutcome, MessageRole, Result, Sender, VoteOutcome};
 
 /// Something that happened in a chat and may change a poll.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,12 +21,21 @@ pub enum Event {
         telegram_poll_id: String,
         voter: Person,
         option_ids: Vec<u32>,
+        /// The same options by persistent id (Bot API 9.6 and later): what
+        /// the vote is read by, since positions shift when options are
+        /// added or deleted.
+        #[serde(default)]
+        option_persistent_ids: Vec<String>,
         at: DateTime<Utc>,
     },
     /// The counts Telegram reports for a poll (all we get for anonymous ones).
     PollCounts {
         telegram_poll_id: String,
         counts: Vec<u64>,
+        /// The options as the update shows them, with who added which
+        /// (empty before Bot API 9.6).
+        #[serde(default)]
+        options: Vec<SeenOption>,
         voters: u64,
         closed: bool,
         at: DateTime<Utc>,
@@ -81,6 +93,21 @@ pub enum Event {
         origin: ChatId,
         at: DateTime<Utc>,
     },
+    /// A member added an option to a poll (`poll_option_added`).
+    OptionAdded {
+        chat: ChatId,
+        /// The message that carries the poll.
+        poll_message: i32,
+        telegram_poll_id: Option<String>,
+        option: SeenOption,
+    },
+    /// An option was deleted from a poll (`poll_option_deleted`).
+    OptionDeleted {
+        chat: ChatId,
+        poll_message: i32,
+        telegram_poll_id: Option<String>,
+        option: SeenOption,
+    },
 }
 
 /// What an event did.
@@ -103,6 +130,10 @@ pub enum Applied {
     /// Another message carrying one of our polls, if it is ours and comes
     /// from the poll's own chat.
     PollMessage(Option<PollId>),
+    /// An option added to one of our polls, and what the poll learnt.
+    OptionAdded(Option<(PollId, OptionLearnt)>),
+    /// An option deleted from one of our polls.
+    OptionDeleted(Option<PollId>),
     /// Nothing of ours (a reply to an unrelated message, media only, ...).
     Ignored,
 }
@@ -114,25 +145,56 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
             telegram_poll_id,
             voter,
             option_ids,
+            option_persistent_ids,
             at,
-        } => Ok(Applied::Vote(changes.record_vote(
-            telegram_poll_id,
-            voter.clone(),
-            option_ids,
-            *at,
-        )?)),
+        } => {
+            let chosen = Chosen {
+                positions: option_ids,
+                persistent_ids: option_persistent_ids,
+            };
+            Ok(Applied::Vote(changes.record_vote(
+                telegram_poll_id,
+                voter.clone(),
+                chosen,
+                *at,
+            )?))
+        }
         Event::PollCounts {
             telegram_poll_id,
             counts,
+            options,
             voters,
             closed,
             at,
-        } => Ok(Applied::PollCounts(changes.record_poll_counts(
+        } => Ok(Applied::PollCounts(changes.record_poll_update(
             telegram_poll_id,
             counts,
+            options,
             *voters,
             *closed,
             *at,
+        )?)),
+        Event::OptionAdded {
+            chat,
+            poll_message,
+            telegram_poll_id,
+            option,
+        } => Ok(Applied::OptionAdded(changes.add_option(
+            *chat,
+            *poll_message,
+            telegram_poll_id.as_deref(),
+            option,
+        )?)),
+        Event::OptionDeleted {
+            chat,
+            poll_message,
+            telegram_poll_id,
+            option,
+        } => Ok(Applied::OptionDeleted(changes.delete_option(
+            *chat,
+            *poll_message,
+            telegram_poll_id.as_deref(),
+            option,
         )?)),
         Event::Reply {
             chat,

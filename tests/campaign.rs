@@ -993,6 +993,7 @@ fn the_combined_tally_kept_vote_by_vote_matches_one_made_from_every_ballot() {
                     let counts: Vec<u64> = (0..3).map(|_| rng.below(5)).collect();
                     return Event::PollCounts {
                         telegram_poll_id: "t-channel".into(),
+                        options: Vec::new(),
                         voters: counts.iter().sum(),
                         counts,
                         closed: false,
@@ -1011,6 +1012,7 @@ fn the_combined_tally_kept_vote_by_vote_matches_one_made_from_every_ballot() {
                         name: format!("U{user}"),
                     },
                     option_ids: options,
+                    option_persistent_ids: Vec::new(),
                     at,
                 }
             })

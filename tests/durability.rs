@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 
 use common::fake_telegram::{self, FakeTelegram};
 use common::process::{BIN, BotProcess};
-use common::updates::{message, my_chat_member, person, poll_answer};
+use common::updates::{
+    message, my_chat_member, option_added, person, poll_answer, poll_answer_by_ids,
+};
 use common::{Failure, PATIENCE, World};
 use pollbot::poll::{PollId, PollNumber};
 use pollbot::store::Store;
@@ -147,12 +149,29 @@ fn voter_name(user: i64) -> String {
     }
 }
 
+/// Members add an option before these answers (the poll is `--open`):
+/// persistent ids `a1`, `a2`, `a3`, at positions 4, 5, 6.
+const CRASH_ADDED_AT: [usize; 3] = [4_000, 10_000, 16_000];
+const CRASH_ADDED: [&str; 3] = ["Science", "Culture", "Sport"];
+
+/// The persistent id of the option at `position` (none is deleted here, so
+/// positions and stable indexes agree).
+fn crash_persistent_id(position: u32) -> String {
+    match position.checked_sub(CRASH_OPTIONS as u32) {
+        Some(added) => format!("a{}", added + 1),
+        None => position.to_string(),
+    }
+}
+
 /// The answers Telegram delivers: (user, options). Vote changes and
 /// withdrawals (no options) are mixed in; every option list is ascending
-/// and distinct, as Telegram sends them.
+/// and distinct, as Telegram sends them. Options added along the way are
+/// chosen too.
 fn crash_answers(rng: &mut Rng) -> Vec<(i64, Vec<u32>)> {
     (0..CRASH_ANSWERS)
-        .map(|_| {
+        .map(|i| {
+            let options_now =
+                CRASH_OPTIONS + CRASH_ADDED_AT.iter().filter(|&&at| at <= i).count() as u64;
             let user = FIRST_VOTER + rng.below(CRASH_VOTERS as u64) as i64;
             let options: Vec<u32> = if rng.below(100) < 12 {
                 Vec::new()
@@ -160,11 +179,11 @@ fn crash_answers(rng: &mut Rng) -> Vec<(i64, Vec<u32>)> {
                 // A non-empty subset of the four options (a --multiple poll),
                 // mostly a single one.
                 let mask = if rng.below(100) < 60 {
-                    1 << rng.below(CRASH_OPTIONS)
+                    1 << rng.below(options_now)
                 } else {
-                    1 + rng.below((1 << CRASH_OPTIONS) - 1)
+                    1 + rng.below((1 << options_now) - 1)
                 };
-                (0..CRASH_OPTIONS as u32)
+                (0..options_now as u32)
                     .filter(|o| mask & (1 << o) != 0)
                     .collect()
             };
@@ -191,16 +210,34 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
     let poll_id = post_poll(
         &fake,
         moderator,
-        "/newpoll --multiple Where should we cooperate? | Energy | Trade | Health | Education",
+        "/newpoll --multiple --open Where should we cooperate? | Energy | Trade | Health | Education",
         log,
     )
     .await;
+    let poll_message = fake.polls().last().unwrap().message_id as i32;
 
     let answers = crash_answers(&mut rng);
-    let updates: Vec<Value> = answers
-        .iter()
-        .map(|(user, options)| poll_answer(&poll_id, &person(*user, &voter_name(*user)), options))
-        .collect();
+    let mut updates: Vec<Value> = Vec::with_capacity(answers.len() + CRASH_ADDED.len());
+    for (i, (user, options)) in answers.iter().enumerate() {
+        if let Some(k) = CRASH_ADDED_AT.iter().position(|&at| at == i) {
+            updates.push(option_added(
+                moderator,
+                10 + k as i32,
+                &person(3_000_000 + k as i64, "Member"),
+                (poll_message, &poll_id),
+                &crash_persistent_id(CRASH_OPTIONS as u32 + k as u32),
+                CRASH_ADDED[k],
+            ));
+        }
+        let ids: Vec<String> = options.iter().map(|&o| crash_persistent_id(o)).collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        updates.push(poll_answer_by_ids(
+            &poll_id,
+            &person(*user, &voter_name(*user)),
+            options,
+            &ids,
+        ));
+    }
     let first = fake.acknowledged_through() + 1;
     let last = first + updates.len() as i64 - 1;
 
@@ -278,7 +315,8 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
             expected.insert(*user, options.iter().map(|&o| o as u8).collect());
         }
     }
-    let mut counts = vec![0u64; CRASH_OPTIONS as usize];
+    let all_options = CRASH_OPTIONS as usize + CRASH_ADDED.len();
+    let mut counts = vec![0u64; all_options];
     for options in expected.values() {
         for &o in options {
             counts[usize::from(o)] += 1;
@@ -298,7 +336,51 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
     assert_eq!(fake.polls().len(), 1, "sendPoll was called once");
     assert_eq!(store.last_update_id().unwrap(), Some(last));
     assert!(store.queued_commands().unwrap().is_empty());
+    let added: Vec<Option<String>> = store
+        .poll(id)
+        .unwrap()
+        .expect("the poll")
+        .features
+        .added_options
+        .into_iter()
+        .map(|o| o.text)
+        .collect();
+    assert_eq!(
+        added,
+        CRASH_ADDED.map(|t| Some(t.to_owned())),
+        "the added options, each once, in order"
+    );
+    // The full report's facts, exact across the kills too: voters who
+    // changed their answer at least once, and votes withdrawn.
+    /// What the store must remember of one voter.
+    #[derive(Default)]
+    struct Voter<'a> {
+        standing: bool,
+        last: Option<&'a Vec<u32>>,
+        changed: bool,
+    }
+    let (mut changers, mut withdrawals) = (0u64, 0u64);
+    let mut voters: BTreeMap<i64, Voter> = BTreeMap::new();
+    for (user, options) in &answers {
+        let voter = voters.entry(*user).or_default();
+        if options.is_empty() {
+            withdrawals += u64::from(voter.standing);
+            voter.standing = false;
+            continue;
+        }
+        if voter.last.is_some_and(|last| last != options) && !voter.changed {
+            voter.changed = true;
+            changers += 1;
+        }
+        voter.last = Some(options);
+        voter.standing = true;
+    }
     let tally = store.tally(id).unwrap().expect("the poll's tally");
+    assert_eq!(
+        (tally.changers, tally.withdrawals),
+        (changers, withdrawals),
+        "changers and withdrawals"
+    );
     assert_eq!(tally.counts, counts, "votes per option");
     assert_eq!(tally.voters, expected.len() as u64, "voters");
 
@@ -325,7 +407,7 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
         "no ballots beyond the expected ones"
     );
     // The tally agrees with the ballots it summarizes.
-    let mut from_ballots = vec![0u64; CRASH_OPTIONS as usize];
+    let mut from_ballots = vec![0u64; all_options];
     for ballot in store.ballots(id) {
         for o in ballot.unwrap().options {
             from_ballots[usize::from(o)] += 1;

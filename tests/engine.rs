@@ -67,6 +67,7 @@ fn vote(user: i64, options: &[u32]) -> Event {
         telegram_poll_id: TELEGRAM_ID.into(),
         voter: person(user),
         option_ids: options.to_vec(),
+        option_persistent_ids: Vec::new(),
         at: at(user),
     }
 }
@@ -431,6 +432,7 @@ fn counts_reported_before_an_anonymous_poll_is_stored_are_kept() {
     let counts = |a: u64, b: u64| Event::PollCounts {
         telegram_poll_id: TELEGRAM_ID.into(),
         counts: vec![a, b],
+        options: Vec::new(),
         voters: a + b,
         closed: false,
         at: at(1),
@@ -540,6 +542,7 @@ fn csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
                 name: (*name).into(),
             },
             option_ids: vec![if user == 1 { 0 } else { 1 }],
+            option_persistent_ids: Vec::new(),
             at: at(user),
         });
     }
@@ -813,6 +816,7 @@ fn a_closed_polls_tally_is_final() {
             name: format!("U{user}"),
         },
         option_ids: vec![option],
+        option_persistent_ids: Vec::new(),
         at: chrono::Utc::now(),
     };
     store

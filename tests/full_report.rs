@@ -91,6 +91,7 @@ fn vote_in(poll: PollId, user: i64, options: &[u32], minute: i64) -> Event {
         telegram_poll_id: telegram_id(poll.number.0),
         voter: person(user),
         option_ids: options.to_vec(),
+        option_persistent_ids: Vec::new(),
         at: at(minute),
     }
 }
@@ -505,6 +506,7 @@ fn hostile_user_text_shows_as_text() {
                 telegram_poll_id: telegram_id(1),
                 voter: hostile.clone(),
                 option_ids: vec![0],
+                option_persistent_ids: Vec::new(),
                 at: at(1),
             },
             vote_in(id, 2, &[1], 2),

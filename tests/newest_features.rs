@@ -1,6 +1,7 @@
 //! Telegram's newest poll features (Bot API 10.1, issue 12) through the real
 //! bot against the fake Bot API server: the `/newpoll` flags and what each
-//! sends, hidden results, and replies to an option.
+//! sends, hidden results, options members add or delete, and replies to an
+//! option.
 
 mod common;
 
@@ -9,7 +10,8 @@ use std::collections::BTreeSet;
 use chrono::Timelike;
 
 use common::updates::{
-    Person, channel_post, message, message_from_sender_chat, person, poll_answer, reply,
+    Person, at, channel_post, message, message_from_sender_chat, option_added, option_deleted,
+    person, poll_answer, poll_answer_by_ids, reply,
 };
 use common::{Call, Failure, PATIENCE, World};
 use pollbot::i18n::{self, Arg, Language};
@@ -59,6 +61,15 @@ async fn post_poll(world: &World, message_id: i32, text: &str) -> Call {
         .await;
     assert!(confirmed.is_some(), "poll #{number} confirmed");
     call
+}
+
+/// Posts a poll like [`post_poll`]; returns the message that carries it
+/// and its Telegram id.
+async fn post_poll_ids(world: &World, message_id: i32, text: &str) -> (i32, String) {
+    let call = post_poll(world, message_id, text).await;
+    let poll_message = call.sent_message_id().unwrap();
+    let poll_id = world.fake.poll_at(GROUP, poll_message).unwrap().poll_id;
+    (poll_message as i32, poll_id)
 }
 
 /// The parameters a call sent, by name.
@@ -198,6 +209,7 @@ async fn each_flag_sends_exactly_its_parameter() {
             shuffle: true,
             description: features[8].description.clone(),
             option_persistent_ids: Vec::new(),
+            ..PollFeatures::default()
         }
     );
 }
@@ -253,9 +265,7 @@ fn sent_to(world: &World, method: &str, chat: i64) -> Vec<Call> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hidden_polls_results_go_to_the_moderator_privately_until_it_closes() {
     let mut world = group_world().await;
-    let call = post_poll(&world, 1, "/newpoll --hidden Lunch? | Soup | Salad").await;
-    let poll_message = call.sent_message_id().unwrap();
-    let poll_id = world.fake.poll_at(GROUP, poll_message).unwrap().poll_id;
+    let (_, poll_id) = post_poll_ids(&world, 1, "/newpoll --hidden Lunch? | Soup | Salad").await;
     world
         .deliver_all(vec![
             poll_answer(&poll_id, &person(101, "Bo"), &[0]),
@@ -420,13 +430,7 @@ async fn replies_to_an_option_are_comments_on_that_option() {
     );
 
     // A public poll: a voter's own vote stays, the replied option beside it.
-    let call = post_poll(&world, 7, "/newpoll Dessert? | Cake | Fruit").await;
-    let public = call.sent_message_id().unwrap() as i32;
-    let poll_id = world
-        .fake
-        .poll_at(GROUP, i64::from(public))
-        .unwrap()
-        .poll_id;
+    let (public, poll_id) = post_poll_ids(&world, 7, "/newpoll Dessert? | Cake | Fruit").await;
     world
         .deliver_all(vec![
             poll_answer(&poll_id, &person(101, "Bo"), &[0]),
@@ -515,4 +519,246 @@ async fn a_poll_telegram_closed_at_its_close_date_while_the_bot_was_down_gets_it
     let store = world.stop_and_open_store().await;
     let poll = &store.polls_of_chat(GROUP).unwrap()[0];
     assert!(!poll.is_open() && poll.results_announced);
+}
+
+/// Telegram's own view of a poll whose options change: each voter's answer
+/// by persistent id, and which options are deleted. The tally it gives is
+/// what the bot must show.
+#[derive(Default)]
+struct TelegramPoll {
+    answers: std::collections::BTreeMap<i64, Vec<&'static str>>,
+    deleted: BTreeSet<&'static str>,
+}
+
+impl TelegramPoll {
+    fn vote(&mut self, user: i64, persistent_ids: &[&'static str]) {
+        self.answers.insert(user, persistent_ids.to_vec());
+    }
+
+    /// Votes per option (deleted ones left out) and voters.
+    fn counts(&self, options: &[&'static str]) -> (Vec<u64>, u64) {
+        let counted = |answer: &Vec<&str>| -> Vec<&'static str> {
+            options
+                .iter()
+                .copied()
+                .filter(|o| answer.contains(o) && !self.deleted.contains(o))
+                .collect()
+        };
+        let counts = options
+            .iter()
+            .filter(|o| !self.deleted.contains(*o))
+            .map(|o| {
+                self.answers
+                    .values()
+                    .filter(|a| counted(a).contains(o))
+                    .count() as u64
+            })
+            .collect();
+        let voters = self
+            .answers
+            .values()
+            .filter(|a| !counted(a).is_empty())
+            .count() as u64;
+        (counts, voters)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn options_members_add_or_delete_never_shift_a_vote() {
+    let mut world = group_world().await;
+    let (poll_message, poll_id) =
+        post_poll_ids(&world, 1, "/newpoll --open Lunch? | Soup | Salad").await;
+    let poll = (poll_message, poll_id.as_str());
+    let mut telegram = TelegramPoll::default();
+    let nina = person(109, "Nina");
+    let added_at = 1_773_568_800; // 15 Mar 2026 10:00 UTC
+    let mut updates = Vec::new();
+    let vote = |telegram: &mut TelegramPoll,
+                updates: &mut Vec<serde_json::Value>,
+                user: i64,
+                positions: &[u32],
+                ids: &[&'static str]| {
+        telegram.vote(user, ids);
+        updates.push(poll_answer_by_ids(
+            &poll_id,
+            &person(user, &format!("Voter {user}")),
+            positions,
+            ids,
+        ));
+    };
+    // Soup "0", Salad "1" as posted.
+    vote(&mut telegram, &mut updates, 101, &[0], &["0"]);
+    vote(&mut telegram, &mut updates, 102, &[1], &["1"]);
+    vote(&mut telegram, &mut updates, 103, &[0], &["0"]);
+    // Nina adds Noodles; two vote for it, one of them changing from Salad.
+    updates.push(at(
+        option_added(GROUP, 2, &nina, poll, "nd", "Noodles"),
+        added_at,
+    ));
+    vote(&mut telegram, &mut updates, 104, &[2], &["nd"]);
+    vote(&mut telegram, &mut updates, 102, &[2], &["nd"]);
+    // A vote for Rice comes before the message that Rice was added.
+    vote(&mut telegram, &mut updates, 105, &[3], &["rc"]);
+    updates.push(at(
+        option_added(GROUP, 3, &person(110, "Raj"), poll, "rc", "Rice"),
+        added_at + 3600,
+    ));
+    // Soup is deleted: Salad, Noodles and Rice are now at positions 0, 1, 2.
+    updates.push(option_deleted(GROUP, 4, &nina, poll, "0", "Soup"));
+    telegram.deleted.insert("0");
+    vote(&mut telegram, &mut updates, 106, &[2], &["rc"]);
+    vote(&mut telegram, &mut updates, 107, &[0], &["1"]);
+    world.deliver_all(updates).await;
+
+    let (counts, voters) = telegram.counts(&["0", "1", "nd", "rc"]);
+    assert_eq!((counts.clone(), voters), (vec![1, 2, 2], 5));
+    world.deliver(message(GROUP, 5, &admin(), "/results")).await;
+    let photo = world.nth_call("sendPhoto", 1).await;
+    let added_date = i18n::format_date(
+        Language::English,
+        chrono::DateTime::from_timestamp(added_at, 0).unwrap(),
+    );
+    if let Ok(dir) = std::env::var("POLLBOT_KEEP_SCREENSHOTS") {
+        std::fs::write(
+            std::path::Path::new(&dir).join("added-options.png"),
+            &photo.files[0].bytes,
+        )
+        .unwrap();
+    }
+    let caption = photo.str_param("caption").unwrap().to_owned();
+    let lines: Vec<&str> = caption.lines().collect();
+    assert_eq!(
+        lines[..5],
+        [
+            "#1 Lunch?",
+            &*format!("{voters} voters · open"),
+            &*format!("Salad — {} (20.0%)", counts[0]),
+            &*format!(
+                "Noodles — {} (40.0%) · {}",
+                counts[1],
+                en(
+                    "option-added-by-on",
+                    &[("name", "Nina".into()), ("date", added_date.clone().into())]
+                )
+            ),
+            &*format!(
+                "Rice — {} (40.0%) · {}",
+                counts[2],
+                en(
+                    "option-added-by-on",
+                    &[("name", "Raj".into()), ("date", added_date.clone().into())]
+                )
+            ),
+        ]
+    );
+    assert_eq!(lines.len(), 5, "{caption}");
+
+    // The JSON export: the tally as shown, the deleted option kept apart,
+    // every vote under the option it was cast for.
+    world
+        .deliver(message(GROUP, 6, &admin(), "/export json"))
+        .await;
+    let json_call = world.nth_call("sendDocument", 1).await;
+    let json: serde_json::Value = serde_json::from_slice(&json_call.files[0].bytes).unwrap();
+    assert_eq!(
+        json["tally"]["options"],
+        serde_json::json!([
+            {"text": "Salad", "count": 1, "share": "20.0%"},
+            {"text": "Noodles", "count": 2, "share": "40.0%",
+                "added_by": {"id": 109, "name": "Nina"},
+                "added_at": "2026-03-15T10:00:00+00:00"},
+            {"text": "Rice", "count": 2, "share": "40.0%",
+                "added_by": {"id": 110, "name": "Raj"},
+                "added_at": "2026-03-15T11:00:00+00:00"},
+        ])
+    );
+    assert_eq!(
+        json["tally"]["deleted_options"],
+        serde_json::json!([{"text": "Soup", "deleted": true}])
+    );
+    assert_eq!(json["tally"]["voters"], voters);
+    let votes: Vec<(i64, String)> = json["votes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["user_id"].as_i64().unwrap(),
+                v["options"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        votes,
+        [
+            (101, "Soup (deleted)".into()),
+            (102, "Noodles".into()),
+            (103, "Soup (deleted)".into()),
+            (104, "Noodles".into()),
+            (105, "Rice".into()),
+            (106, "Rice".into()),
+            (107, "Salad".into()),
+        ]
+    );
+    world.wait_idle().await;
+    world.assert_api_conformance();
+
+    // Every ballot holds the option's stable index: posted 0-1, added 2-3.
+    let store = world.stop_and_open_store().await;
+    let stored = store.polls_of_chat(GROUP).unwrap().remove(0);
+    let ballots: Vec<(i64, Vec<u8>)> = store
+        .ballots(stored.id)
+        .map(|b| b.map(|b| (b.voter.id, b.options)).unwrap())
+        .collect();
+    assert_eq!(
+        ballots,
+        [
+            (101, vec![0]),
+            (102, vec![2]),
+            (103, vec![0]),
+            (104, vec![2]),
+            (105, vec![3]),
+            (106, vec![3]),
+            (107, vec![1]),
+        ]
+    );
+    let tally = store.tally(stored.id).unwrap().unwrap();
+    assert_eq!((tally.counts, tally.voters), (vec![0, 1, 2, 2], voters));
+    assert_eq!(stored.features.deleted_options, [0]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn option_messages_about_other_polls_change_nothing() {
+    let mut world = group_world().await;
+    let (poll_message, poll_id) =
+        post_poll_ids(&world, 1, "/newpoll --open Lunch? | Soup | Salad").await;
+    let mallory = person(666, "Mallory");
+    world
+        .deliver_all(vec![
+            poll_answer(&poll_id, &person(101, "Bo"), &[0]),
+            // Another message of the chat, not the poll.
+            option_deleted(GROUP, 2, &mallory, (1, &poll_id), "0", "Soup"),
+            // The poll's message, but naming another poll.
+            option_deleted(GROUP, 3, &mallory, (poll_message, "other"), "0", "Soup"),
+            // The same message id in another chat.
+            option_added(-100777, 4, &mallory, (poll_message, &poll_id), "x", "Pizza"),
+            // The service message without the poll's message.
+            {
+                let mut update =
+                    option_deleted(GROUP, 5, &mallory, (poll_message, &poll_id), "0", "Soup");
+                update["message"]["poll_option_deleted"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("poll_message");
+                update
+            },
+        ])
+        .await;
+    world.wait_idle().await;
+    let store = world.stop_and_open_store().await;
+    let stored = store.polls_of_chat(GROUP).unwrap().remove(0);
+    assert_eq!(stored.option_count(), 2);
+    assert!(stored.features.deleted_options.is_empty());
+    let tally = store.tally(stored.id).unwrap().unwrap();
+    assert_eq!((tally.counts, tally.voters), (vec![1, 0], 1));
 }

@@ -285,6 +285,29 @@ async fn identical_requests_waiting_in_line_are_answered_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_that_comes_after_the_answer_went_out_gets_its_own() {
+    let world = world_with_groups(&[GROUP]).await;
+    world
+        .deliver(message(GROUP, 1, &admin(), "/newpoll Tea? | Yes | No"))
+        .await;
+    wait_sent_to(&world, "sendMessage", GROUP, 1).await;
+    world.wait_idle().await;
+    // The chart is on its way (Telegram has it, its answer is held) when
+    // the same request comes again: that one was not waiting behind it.
+    let release = world.fake.hold_response_next("sendPhoto");
+    world.deliver(message(GROUP, 2, &admin(), "/results")).await;
+    wait_sent_to(&world, "sendPhoto", GROUP, 1).await;
+    world
+        .deliver(message(GROUP, 3, &admin(), "/results 1"))
+        .await;
+    release.notify_one();
+    wait_sent_to(&world, "sendPhoto", GROUP, 2).await;
+    world.wait_idle().await;
+    assert_eq!(sent_to(&world, "sendPhoto", GROUP).len(), 2);
+    world.assert_api_conformance();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_sendpoll_answer_posts_one_poll_and_the_moderator_is_told() {
     let mut world = world_with_groups(&[GROUP]).await;
     world.fake.drop_response_next("sendPoll", 1);
@@ -375,6 +398,14 @@ async fn commands_results_closes_and_exports_in_a_forum_topic_land_in_that_topic
     world
         .deliver(in_topic(message(GROUP, 4, &admin(), "/polls"), 88))
         .await;
+    // A command the bot does not have, addressed to it, is answered there
+    // too (Telegram makes it a reply to the topic's first message).
+    world
+        .deliver(in_topic(
+            message(GROUP, 6, &admin(), "/frobnicate@pollbot_test_bot"),
+            88,
+        ))
+        .await;
     world
         .deliver(in_topic(message(GROUP, 5, &admin(), "/close"), topic))
         .await;
@@ -390,6 +421,18 @@ async fn commands_results_closes_and_exports_in_a_forum_topic_land_in_that_topic
         .find(|c| replied_to(c) == Some(4))
         .expect("the /polls answer");
     assert_eq!(list.i64_param("message_thread_id"), Some(88));
+    let unknown = sent_to(&world, "sendMessage", GROUP)
+        .into_iter()
+        .find(|c| replied_to(c) == Some(6))
+        .expect("the answer to the unknown command");
+    assert_eq!(unknown.i64_param("message_thread_id"), Some(88));
+    assert_eq!(
+        unknown.text().unwrap(),
+        en(
+            "error-unknown-command",
+            &[("command", "/frobnicate".into())]
+        )
+    );
     world.assert_api_conformance();
 }
 
@@ -436,6 +479,58 @@ async fn an_unparsable_get_me_does_not_stop_commands() {
     assert_eq!(answers[0].text().unwrap(), en("help", &[]));
     assert_eq!(answers[1].text().unwrap(), en("error-no-polls", &[]));
     assert!(!world.fake.calls_to("getMe").is_empty());
+    world.assert_api_conformance();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_answer_fails_its_command_and_the_lane_moves_on() {
+    const OTHER: i64 = -1001234567999;
+    let world = world_with_groups(&[GROUP, OTHER]).await;
+    world
+        .deliver(message(GROUP, 1, &admin(), "/newpoll Tea? | Yes | No"))
+        .await;
+    wait_sent_to(&world, "sendMessage", GROUP, 1).await;
+    world.wait_idle().await;
+    // Who moderates the other chat cannot be read: that command gets the
+    // apology, the next one its answer.
+    world.fake.malformed_response_next("getChatAdministrators");
+    world
+        .deliver_all(vec![
+            message(OTHER, 1, &admin(), "/results"),
+            message(OTHER, 2, &admin(), "/polls"),
+        ])
+        .await;
+    let answers = wait_sent_to(&world, "sendMessage", OTHER, 2).await;
+    assert_eq!(answers[0].text().unwrap(), en("error-internal", &[]));
+    assert_eq!(answers[1].text().unwrap(), en("error-no-polls", &[]));
+    // Telegram's answer to stopPoll cannot be read: the poll stays open,
+    // the moderator gets the apology, and the lane goes on.
+    world.fake.malformed_response_next("stopPoll");
+    world
+        .deliver_all(vec![
+            message(GROUP, 2, &admin(), "/close"),
+            message(GROUP, 3, &admin(), "/polls"),
+        ])
+        .await;
+    let answers = wait_sent_to(&world, "sendMessage", GROUP, 3).await;
+    assert_eq!(answers[1].text().unwrap(), en("error-internal", &[]));
+    assert_eq!(
+        answers[2].text().unwrap(),
+        "Polls in this chat:\n#1 Tea? — 0 voters · open"
+    );
+    world.wait_idle().await;
+    assert_eq!(world.fake.calls_to("stopPoll").len(), 1, "not retried");
+    // Asked once for each command of the other chat: the unreadable
+    // answer was not retried, nor taken as an answer to keep.
+    let asked = |chat| {
+        world
+            .fake
+            .calls_to("getChatAdministrators")
+            .iter()
+            .filter(|c| c.chat_id() == Some(chat))
+            .count()
+    };
+    assert_eq!((asked(GROUP), asked(OTHER)), (1, 2));
     world.assert_api_conformance();
 }
 

@@ -21,6 +21,10 @@ voters = { $count ->
    *[other] {$count_text} voters
 }
 tally-option = {$option} — {$count} ({$share})
+option-added-by-on = added by {$name}, {$date}
+option-added-by = added by {$name}
+option-added-on = added {$date}
+option-added = added by a member
 state-open = open
 state-open-until = open until {$date}
 state-closed = closed

@@ -22,6 +22,10 @@ voters = { $count ->
    *[many] {$count_text} участников
 }
 tally-option = {$option} — {$count} ({$share})
+option-added-by-on = добавил(а) {$name}, {$date}
+option-added-by = добавил(а) {$name}
+option-added-on = добавлен {$date}
+option-added = добавлен участником
 state-open = открыт
 state-open-until = открыт до {$date}
 state-closed = закрыт

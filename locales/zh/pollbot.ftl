@@ -18,6 +18,10 @@ period-open = 自 {$start} 起
 ## Summary and chart
 voters = {$count_text} 位投票者
 tally-option = {$option} — {$count} ({$share})
+option-added-by-on = 由 {$name} 于 {$date} 添加
+option-added-by = 由 {$name} 添加
+option-added-on = 于 {$date} 添加
+option-added = 由成员添加
 state-open = 进行中
 state-open-until = 进行中，截止 {$date}
 state-closed = 已结束

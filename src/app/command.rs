@@ -595,7 +595,7 @@ mod tests {
                 open: true,
                 shuffle: true,
                 description: None,
-                option_persistent_ids: Vec::new(),
+                ..PollFeatures::default()
             }
         );
         assert_eq!(p.question.as_str(), "Q?");

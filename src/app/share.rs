@@ -229,9 +229,16 @@ pub fn resolve_post(
         multiple: origin.multiple,
         anonymous: origin.anonymous,
         deadline,
+        // The flags and description the origin was posted with; not what
+        // Telegram and its members made of it since (persistent ids, options
+        // added or deleted there).
         features: crate::poll::PollFeatures {
-            option_persistent_ids: Vec::new(),
-            ..origin.features.clone()
+            hidden: origin.features.hidden,
+            final_votes: origin.features.final_votes,
+            open: origin.features.open,
+            shuffle: origin.features.shuffle,
+            description: origin.features.description.clone(),
+            ..crate::poll::PollFeatures::default()
         },
     };
     Ok(Ok((origin, new_poll)))
@@ -452,7 +459,13 @@ mod tests {
         assert_eq!(origin.id, poll.id);
         assert_eq!(new_poll.question, poll.question);
         assert!(new_poll.features.hidden);
-        assert!(new_poll.features.option_persistent_ids.is_empty());
+        assert_eq!(
+            new_poll.features,
+            crate::poll::PollFeatures {
+                hidden: true,
+                ..Default::default()
+            }
+        );
         assert_eq!(new_poll.deadline.map(|d| d.at()), poll.deadline);
         // The origin chat itself has it already.
         assert_eq!(

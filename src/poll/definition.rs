@@ -420,6 +420,13 @@ pub struct PollFeatures {
     /// it by this id.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub option_persistent_ids: Vec<String>,
+    /// Options members added after it was posted, in the order the bot
+    /// learnt of them (see [`super::options`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub added_options: Vec<super::AddedOption>,
+    /// Stable indexes of the options deleted from it, ascending.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deleted_options: Vec<u8>,
 }
 
 #[cfg(test)]
@@ -452,6 +459,7 @@ mod tests {
                 shuffle: true,
                 description: Some(PollDescription::parse("Why").unwrap()),
                 option_persistent_ids: vec!["x".into(), "y".into()],
+                ..PollFeatures::default()
             },
         };
         let mut stored = serde_json::to_value(&poll).unwrap();

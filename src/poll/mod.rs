@@ -9,6 +9,7 @@ mod comment;
 mod deadline;
 mod definition;
 mod history;
+mod options;
 mod tally;
 
 pub use ballot::{Ballot, Person};
@@ -26,4 +27,7 @@ pub use definition::{
     PollQuestion, PollState, telegram_length,
 };
 pub use history::{VoteFacts, VoterHistory, approvers_delta, follow_vote};
+pub use options::{
+    AddedOption, MAX_STABLE_OPTIONS, OptionLearnt, PollOptionView, SeenOption, UNNAMED_OPTION,
+};
 pub use tally::{Share, Tally, shares_of_total, shares_of_voters};

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{Ballot, VoteFacts};
+use super::VoteFacts;
 
 /// A poll's counts: per option, and how many voters took part.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -65,19 +65,26 @@ impl Tally {
         self.approvers = self.approvers.saturating_add_signed(delta);
     }
 
-    /// Moves one voter from their previous answer to the new one. Either
-    /// side may be absent or empty (a first vote, a withdrawal).
-    pub fn replace(&mut self, previous: Option<&Ballot>, current: Option<&Ballot>) {
-        if let Some(previous) = previous.filter(|b| !b.is_withdrawal()) {
+    /// Moves one voter from their previous answer to the new one, each
+    /// given as the options it counts for (see
+    /// [`Poll::counted_part`](super::Poll::counted_part)); either side may
+    /// be absent or empty (a first vote, a withdrawal, only deleted
+    /// options). Options added since the tally was made get counts.
+    pub fn replace(&mut self, previous: Option<&[u8]>, current: Option<&[u8]>) {
+        if let Some(previous) = previous.filter(|p| !p.is_empty()) {
             self.voters -= 1;
-            for &o in &previous.options {
+            for &o in previous {
                 self.counts[usize::from(o)] -= 1;
             }
         }
-        if let Some(current) = current.filter(|b| !b.is_withdrawal()) {
+        if let Some(current) = current.filter(|c| !c.is_empty()) {
             self.voters += 1;
-            for &o in &current.options {
-                self.counts[usize::from(o)] += 1;
+            for &o in current {
+                let o = usize::from(o);
+                if o >= self.counts.len() {
+                    self.counts.resize(o + 1, 0);
+                }
+                self.counts[o] += 1;
             }
         }
     }
@@ -145,7 +152,7 @@ pub fn shares_of_voters(counts: &[u64], voters: u64) -> Vec<Share> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::poll::Person;
+    use crate::poll::{Ballot, Person};
     use chrono::Utc;
 
     fn shares(counts: &[u64]) -> Vec<String> {
@@ -235,15 +242,19 @@ mod tests {
             id: 7,
             name: "V".into(),
         };
-        let b = |o: &[u32]| Ballot::new(voter.clone(), o, 3, true, Utc::now()).unwrap();
+        let b = |o: &[u32]| Ballot::new(voter.clone(), o, 4, true, Utc::now()).unwrap();
+        let part = |b: &Ballot| b.options.clone();
         let mut t = Tally::new(3);
-        t.replace(None, Some(&b(&[0])));
-        t.replace(Some(&b(&[0])), Some(&b(&[1, 2])));
+        t.replace(None, Some(&part(&b(&[0]))));
+        t.replace(Some(&part(&b(&[0]))), Some(&part(&b(&[1, 2]))));
         assert_eq!((t.counts.clone(), t.voters), (vec![0, 1, 1], 1));
-        t.replace(Some(&b(&[1, 2])), Some(&b(&[])));
+        t.replace(Some(&part(&b(&[1, 2]))), Some(&part(&b(&[]))));
         assert_eq!((t.counts.clone(), t.voters), (vec![0, 0, 0], 0));
         assert!(t.leading().is_empty());
-        t.replace(None, Some(&b(&[2])));
+        t.replace(None, Some(&part(&b(&[2]))));
         assert_eq!(t.leading(), vec![2]);
+        // An option added after the tally was made.
+        t.replace(None, Some(&part(&b(&[3]))));
+        assert_eq!((t.counts.clone(), t.voters), (vec![0, 0, 1, 1], 2));
     }
 }

@@ -13,7 +13,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{PollReport, option_texts};
-use crate::poll::{Ballot, Comment, Poll};
+use crate::poll::{Ballot, Comment, Person, Poll};
 use crate::store::Store;
 
 /// Makes Excel read the CSV as UTF-8 (Chinese text shows correctly).
@@ -180,8 +180,7 @@ fn comment_row<'a>(poll: &'a Poll, comment: &'a Comment, voted_option: String) -
 }
 
 fn replied_option<'a>(poll: &'a Poll, comment: &Comment) -> Option<&'a str> {
-    let index = usize::from(comment.replied_option?);
-    poll.options.iter().nth(index).map(|o| o.as_str())
+    poll.option_text(comment.replied_option?)
 }
 
 /// What each comment author voted for. Authors are looked up in key order
@@ -288,10 +287,23 @@ pub fn comments_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), E
 }
 
 #[derive(Serialize)]
-struct JsonOption<'a> {
-    text: &'a str,
+struct JsonOption {
+    text: String,
     count: u64,
     share: String,
+    /// For an option a member added: who, if Telegram said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    added_by: Option<Person>,
+    /// For an option a member added: when, if Telegram said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    added_at: Option<String>,
+}
+
+/// An option deleted from the poll: kept, out of the tally.
+#[derive(Serialize)]
+struct JsonDeletedOption<'a> {
+    text: &'a str,
+    deleted: bool,
 }
 
 #[derive(Serialize)]
@@ -299,7 +311,9 @@ struct JsonTally<'a> {
     voters: u64,
     comments: u64,
     shares_of: &'static str,
-    options: Vec<JsonOption<'a>>,
+    options: Vec<JsonOption>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    deleted_options: Vec<JsonDeletedOption<'a>>,
 }
 
 /// `poll-N.json`: `{"poll": …, "tally": …, "votes": […], "comments": […]}`.
@@ -310,15 +324,27 @@ pub fn json(store: &Store, report: &PollReport, out: impl Write) -> Result<(), E
         voters: report.tally.voters,
         comments: report.tally.comments,
         shares_of: if poll.multiple { "voters" } else { "votes" },
-        options: poll
-            .options
-            .iter()
-            .zip(&report.tally.counts)
-            .zip(report.shares())
-            .map(|((o, &count), share)| JsonOption {
-                text: o.as_str(),
-                count,
-                share: share.to_string(),
+        options: report
+            .rows()
+            .into_iter()
+            .map(|row| JsonOption {
+                text: row.text,
+                count: row.count,
+                share: row.share.to_string(),
+                added_by: row.added.as_ref().and_then(|a| a.added_by.clone()),
+                added_at: row
+                    .added
+                    .as_ref()
+                    .and_then(|a| a.added_at)
+                    .map(|at| at.to_rfc3339()),
+            })
+            .collect(),
+        deleted_options: poll
+            .all_options()
+            .filter(|o| o.deleted)
+            .map(|o| JsonDeletedOption {
+                text: o.text,
+                deleted: true,
             })
             .collect(),
     };

@@ -173,7 +173,7 @@ impl FullReportData {
             None => None,
         };
         let poll = &report.poll;
-        let options = poll.options.len();
+        let options = poll.option_count();
         let end = report_end(poll);
         let mut timeline = Timeline::new(poll.created_at, end, options);
         let mut profile = by_poll.map(|by| Profile::new(options, by));
@@ -201,9 +201,10 @@ impl FullReportData {
             let first = ballot.first_voted_at.unwrap_or(ballot.voted_at);
             first_vote = Some(first_vote.map_or(first, |f| f.min(first)));
             last_vote = Some(last_vote.map_or(ballot.voted_at, |l| l.max(ballot.voted_at)));
-            timeline.add(first, &ballot.options);
+            let counted = poll.counted_part(&ballot);
+            timeline.add(first, &counted);
             if let Some(options) = author_options.get_mut(&user) {
-                options.clone_from(&ballot.options);
+                options.clone_from(&counted);
             }
             if let (Some(profile), Some(others)) = (profile.as_mut(), others.as_mut()) {
                 while let Some(other) =
@@ -211,7 +212,8 @@ impl FullReportData {
                 {
                     let other = other?;
                     if other.voter.id == user {
-                        profile.add(&ballot.options, &other.options);
+                        let columns = profile.by.counted_part(&other);
+                        profile.add(&counted, &columns);
                     }
                 }
             }
@@ -295,17 +297,13 @@ fn report_end(poll: &Poll) -> DateTime<Utc> {
 
 /// Empty sections in the order of votes.
 fn sections(report: &PollReport) -> Vec<OptionSection> {
-    let shares = report.shares();
     let mut sections: Vec<OptionSection> = report
-        .tally
-        .counts
-        .iter()
-        .zip(shares)
-        .enumerate()
-        .map(|(index, (&count, share))| OptionSection {
-            index,
-            count,
-            share,
+        .rows()
+        .into_iter()
+        .map(|row| OptionSection {
+            index: usize::from(row.index),
+            count: row.count,
+            share: row.share,
             comments: 0,
             top: Vec::new(),
         })
@@ -434,7 +432,7 @@ pub enum Cell {
 
 impl Profile {
     pub fn new(options: usize, by: Poll) -> Self {
-        let columns = by.options.len();
+        let columns = by.option_count();
         Self {
             by,
             counts: vec![vec![0; columns]; options],

@@ -71,11 +71,10 @@ fn t(language: Language, key: &str, args: &[(&'static str, Arg)]) -> String {
 }
 
 fn option_text(data: &FullReportData, index: usize) -> &str {
-    data.report
-        .poll
-        .options
-        .get(index)
-        .map_or("", |o| o.as_str())
+    u8::try_from(index)
+        .ok()
+        .and_then(|i| data.report.poll.option_text(i))
+        .unwrap_or("")
 }
 
 fn author_name(comment: &Comment, language: Language) -> String {
@@ -164,7 +163,7 @@ pub fn timeline_input(data: &FullReportData, language: Language) -> TimelineInpu
             title_key,
             &[("number", poll.id.number.to_string().into())],
         ),
-        series: poll.options.iter().map(|o| o.as_str().to_owned()).collect(),
+        series: poll.all_options().map(|o| o.text.to_owned()).collect(),
         buckets: timeline.buckets.clone(),
         labels: (0..timeline.buckets.len())
             .map(|i| bucket_label(timeline.unit, timeline.bucket_start(i), language))
@@ -201,9 +200,8 @@ pub fn profile_input(data: &FullReportData, profile: &Profile, language: Languag
         ),
         series: profile
             .by
-            .options
-            .iter()
-            .map(|o| o.as_str().to_owned())
+            .all_options()
+            .map(|o| o.text.to_owned())
             .collect(),
         groups: data
             .sections
@@ -740,12 +738,12 @@ fn write_profile(
     )?;
     writeln!(out, "<div class=\"scroll\"><table>")?;
     write!(out, "<thead><tr><th></th>")?;
-    for (c, answer) in profile.by.options.iter().enumerate() {
+    for (c, answer) in profile.by.all_options().enumerate() {
         write!(
             out,
             "<th class=\"n\">{}{}</th>",
             swatch(c),
-            escape_html(answer.as_str())
+            escape_html(answer.text)
         )?;
     }
     writeln!(out, "</tr></thead><tbody>")?;

@@ -26,7 +26,9 @@ pub use html::escape_html;
 pub use summary::{Summary, quote, voters_text};
 
 use crate::i18n::{self, Language};
-use crate::poll::{Comment, Poll, PollId, Share, Tally, shares_of_total, shares_of_voters};
+use crate::poll::{
+    AddedOption, Comment, Poll, PollId, Share, Tally, shares_of_total, shares_of_voters,
+};
 use crate::store::{self, Store};
 
 /// How many comments a summary quotes.
@@ -57,7 +59,7 @@ impl PollReport {
         };
         let tally = store
             .tally(id)?
-            .unwrap_or_else(|| Tally::new(poll.options.len()));
+            .unwrap_or_else(|| Tally::new(poll.option_count()));
         let mut top_comments = Vec::new();
         for comment in store.top_comments(id, TOP_COMMENTS)? {
             let author_options = match &comment.author {
@@ -79,36 +81,54 @@ impl PollReport {
         }))
     }
 
-    /// Each option's share: of all votes (adding up to 100.0%) for a
-    /// one-answer poll, of voters for a poll with several answers.
-    pub fn shares(&self) -> Vec<Share> {
-        if self.poll.multiple {
-            shares_of_voters(&self.tally.counts, self.tally.voters)
+    /// The tally as reports show it: one row per option that is not
+    /// deleted, in poll order (added options after the posted ones), with
+    /// its share: of all votes (adding up to 100.0%) for a one-answer poll,
+    /// of voters for a poll with several answers.
+    pub fn rows(&self) -> Vec<TallyRow> {
+        let shown: Vec<_> = self.poll.shown_options().collect();
+        let counts: Vec<u64> = shown
+            .iter()
+            .map(|o| {
+                let index = usize::from(o.index);
+                self.tally.counts.get(index).copied().unwrap_or(0)
+            })
+            .collect();
+        let shares = if self.poll.multiple {
+            shares_of_voters(&counts, self.tally.voters)
         } else {
-            shares_of_total(&self.tally.counts)
-        }
+            shares_of_total(&counts)
+        };
+        shown
+            .into_iter()
+            .zip(counts)
+            .zip(shares)
+            .map(|((option, count), share)| TallyRow {
+                index: option.index,
+                text: option.text.to_owned(),
+                count,
+                share,
+                added: option.added.cloned(),
+            })
+            .collect()
     }
 
     /// The chart's contents, in `language`.
     pub fn chart_input(&self, language: Language) -> chart::ChartInput {
-        let shares = self.shares();
-        let bars = self
-            .poll
-            .options
+        let rows = self.rows();
+        let bars = rows
             .iter()
-            .zip(&self.tally.counts)
-            .zip(&shares)
-            .map(|((option, &count), share)| chart::ChartBar {
-                label: option.as_str().to_owned(),
-                count,
-                count_text: i18n::format_count(count),
-                share_text: share.to_string(),
+            .map(|row| chart::ChartBar {
+                label: row.text.clone(),
+                count: row.count,
+                count_text: i18n::format_count(row.count),
+                share_text: row.share.to_string(),
             })
             .collect();
         chart::ChartInput {
             title: format!("{} {}", self.poll.id.number, self.poll.question.as_str()),
             bars,
-            leading: self.tally.leading(),
+            leading: leading_rows(&rows),
             footer: format!(
                 "{} · {}",
                 summary::voters_text(language, self.tally.voters),
@@ -135,11 +155,40 @@ impl PollReport {
     }
 }
 
-/// The texts of the options with these indexes.
+/// One option's line in the tally.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TallyRow {
+    /// The option's stable index, as ballots hold it.
+    pub index: u8,
+    pub text: String,
+    pub count: u64,
+    pub share: Share,
+    /// Who added it and when, for an option a member added.
+    pub added: Option<AddedOption>,
+}
+
+/// The positions (in `rows`) of the rows with the most votes; empty when
+/// nobody voted.
+pub fn leading_rows(rows: &[TallyRow]) -> Vec<usize> {
+    let max = rows.iter().map(|r| r.count).max().unwrap_or(0);
+    if max == 0 {
+        return Vec::new();
+    }
+    (0..rows.len()).filter(|&i| rows[i].count == max).collect()
+}
+
+/// The texts of the options with these stable indexes; a deleted option is
+/// marked so.
 pub fn option_texts(poll: &Poll, indexes: &[u8]) -> Vec<String> {
     indexes
         .iter()
-        .filter_map(|&i| poll.options.get(usize::from(i)))
-        .map(|o| o.as_str().to_owned())
+        .filter_map(|&i| poll.option(i))
+        .map(|o| {
+            if o.deleted {
+                format!("{} (deleted)", o.text)
+            } else {
+                o.text.to_owned()
+            }
+        })
         .collect()
 }

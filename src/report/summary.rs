@@ -2,7 +2,7 @@
 
 use super::{PollReport, RankedComment};
 use crate::i18n::{self, Arg, Language};
-use crate::poll::Poll;
+use crate::poll::{AddedOption, Poll};
 
 /// Longest comment quote, in characters.
 pub(super) const QUOTE_CHARS: usize = 150;
@@ -56,26 +56,47 @@ fn tally_text(report: &PollReport, language: Language) -> String {
     }
     status.push(state);
     lines.push(status.join(" · "));
-    for ((option, &count), share) in poll
-        .options
-        .iter()
-        .zip(&report.tally.counts)
-        .zip(report.shares())
-    {
-        lines.push(i18n::text_with(
+    for row in report.rows() {
+        let mut line = i18n::text_with(
             language,
             "tally-option",
             &[
-                ("option", option.as_str().into()),
-                ("count", i18n::format_count(count).into()),
-                ("share", share.to_string().into()),
+                ("option", row.text.as_str().into()),
+                ("count", i18n::format_count(row.count).into()),
+                ("share", row.share.to_string().into()),
             ],
-        ));
+        );
+        if let Some(added) = &row.added {
+            line.push_str(" · ");
+            line.push_str(&added_text(added, language));
+        }
+        lines.push(line);
     }
     if poll.multiple {
         lines.push(i18n::text(language, "shares-of-voters"));
     }
     lines.join("\n")
+}
+
+/// `added by Ann, 15 Mar 2024`: who added an option and when, as far as
+/// Telegram said.
+pub(crate) fn added_text(added: &AddedOption, language: Language) -> String {
+    let name = added.added_by.as_ref().map(|p| p.name.as_str());
+    let date = added.added_at.map(|at| i18n::format_date(language, at));
+    match (name, date) {
+        (Some(name), Some(date)) => i18n::text_with(
+            language,
+            "option-added-by-on",
+            &[("name", name.into()), ("date", date.into())],
+        ),
+        (Some(name), None) => {
+            i18n::text_with(language, "option-added-by", &[("name", name.into())])
+        }
+        (None, Some(date)) => {
+            i18n::text_with(language, "option-added-on", &[("date", date.into())])
+        }
+        (None, None) => i18n::text(language, "option-added"),
+    }
 }
 
 /// `open until …`, `closed 28 Mar 2024 18:00 UTC`, in the language.

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{ChatRecord, Journal, JournalKey, LastUpdate, MessageRole, Purged, Result, keys};
 use crate::poll::{
-    Ballot, ChatId, Comment, Person, Poll, PollId, PollNumber, PollState, Tally, VoterHistory,
-    approvers_delta, follow_vote,
+    Ballot, ChatId, Comment, OptionLearnt, Person, Poll, PollId, PollNumber, PollState, SeenOption,
+    Tally, VoterHistory, approvers_delta, follow_vote,
 };
 
 /// How long votes, copies and counts wait for a poll that is not stored:
@@ -37,7 +37,28 @@ pub enum VoteOutcome {
 struct EarlyVote {
     voter: Person,
     option_ids: Vec<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    option_persistent_ids: Vec<String>,
     at: DateTime<Utc>,
+}
+
+/// The options a voter chose, as Telegram names them: by position in the
+/// poll as the voter saw it, and by persistent id (Bot API 9.6 and later),
+/// which stays the same when options are added or deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chosen<'a> {
+    pub positions: &'a [u32],
+    pub persistent_ids: &'a [String],
+}
+
+impl<'a> Chosen<'a> {
+    /// Options named by position only (older Bot APIs, the demo).
+    pub fn positions(positions: &'a [u32]) -> Self {
+        Chosen {
+            positions,
+            persistent_ids: &[],
+        }
+    }
 }
 
 /// The latest counts reported for a poll before it was stored.
@@ -159,7 +180,7 @@ impl<'a> Changes<'a> {
         let poll = build(id);
         self.put(keys::chat(chat), &record)?;
         self.save_poll(&poll)?;
-        self.tallies.insert(id, Tally::new(poll.options.len()));
+        self.tallies.insert(id, Tally::new(poll.option_count()));
         self.put_raw(
             keys::telegram_poll(&poll.telegram_id),
             keys::poll_id_value(id),
@@ -181,7 +202,11 @@ impl<'a> Changes<'a> {
         }
         for (key, vote) in early {
             self.remove(key);
-            self.record_vote(telegram_id, vote.voter, &vote.option_ids, vote.at)?;
+            let chosen = Chosen {
+                positions: &vote.option_ids,
+                persistent_ids: &vote.option_persistent_ids,
+            };
+            self.record_vote(telegram_id, vote.voter, chosen, vote.at)?;
         }
         let counts_key = keys::early_counts(telegram_id);
         if let Some(early) = self.get::<EarlyCounts>(&counts_key)? {
@@ -263,18 +288,22 @@ impl<'a> Changes<'a> {
 
     /// Records a voter's latest answer to a public poll; an empty answer
     /// withdraws the vote. The ballot and the tally change together.
+    /// Options are read by persistent id when the poll and the answer have
+    /// them (in an `--open` poll, an option the bot has not heard of yet is
+    /// learnt, unnamed); by position otherwise.
     pub fn record_vote(
         &mut self,
         telegram_poll_id: &str,
         voter: Person,
-        option_ids: &[u32],
+        chosen: Chosen,
         at: DateTime<Utc>,
     ) -> Result<VoteOutcome> {
-        let Some(poll) = self.poll_by_telegram_id(telegram_poll_id)? else {
+        let Some(mut poll) = self.poll_by_telegram_id(telegram_poll_id)? else {
             let key = keys::early_vote(telegram_poll_id, voter.id);
             let early = EarlyVote {
                 voter,
-                option_ids: option_ids.to_vec(),
+                option_ids: chosen.positions.to_vec(),
+                option_persistent_ids: chosen.persistent_ids.to_vec(),
                 at,
             };
             self.put(key, &early)?;
@@ -289,9 +318,38 @@ impl<'a> Changes<'a> {
         if !poll.is_open() {
             return Ok(VoteOutcome::AfterClose(id));
         }
+        let by_persistent_id =
+            poll.has_persistent_ids() && chosen.persistent_ids.len() == chosen.positions.len();
+        let indexes: Vec<u32> = if by_persistent_id {
+            let mut indexes = Vec::with_capacity(chosen.persistent_ids.len());
+            let mut learnt = false;
+            for persistent_id in chosen.persistent_ids {
+                // Only an `--open` poll gets options after it was posted.
+                if !poll.features.open && poll.option_index(persistent_id).is_none() {
+                    return Ok(VoteOutcome::Invalid(id));
+                }
+                let seen = SeenOption {
+                    persistent_id: persistent_id.clone(),
+                    text: None,
+                    added_by: None,
+                    added_at: None,
+                };
+                let outcome = poll.learn_option(&seen);
+                learnt |= outcome.changed();
+                match outcome.index() {
+                    Some(index) => indexes.push(u32::from(index)),
+                    None => return Ok(VoteOutcome::Invalid(id)),
+                }
+            }
+            if learnt {
+                self.save_poll(&poll)?;
+            }
+            indexes
+        } else {
+            chosen.positions.to_vec()
+        };
         let user = voter.id;
-        let Some(mut ballot) =
-            Ballot::new(voter, option_ids, poll.options.len(), poll.multiple, at)
+        let Some(mut ballot) = Ballot::new(voter, &indexes, poll.option_count(), poll.multiple, at)
         else {
             return Ok(VoteOutcome::Invalid(id));
         };
@@ -304,8 +362,10 @@ impl<'a> Changes<'a> {
             ballot.first_voted_at = Some(history.first_voted_at);
             self.put(history_key, &history)?;
         }
+        let before = previous.as_ref().map(|b| poll.counted_part(b));
+        let after = poll.counted_part(&ballot);
         let tally = self.tally(&poll)?;
-        tally.replace(previous.as_ref(), Some(&ballot));
+        tally.replace(before.as_deref(), Some(&after));
         tally.count_facts(facts, at);
         if ballot.is_withdrawal() {
             self.remove(ballot_key);
@@ -313,6 +373,122 @@ impl<'a> Changes<'a> {
             self.put(ballot_key, &ballot)?;
         }
         Ok(VoteOutcome::Recorded(id))
+    }
+
+    /// Learns options Telegram shows in a poll update: those added after
+    /// the poll was posted, and the texts and authors of options learnt
+    /// unnamed from votes. An option missing from the update is not taken
+    /// as deleted: only Telegram's message that it was deleted says so.
+    fn learn_options(&mut self, poll: &mut Poll, options: &[SeenOption]) -> Result<()> {
+        if !poll.has_persistent_ids() {
+            return Ok(());
+        }
+        let mut changed = false;
+        for seen in options {
+            let known = poll.option_index(&seen.persistent_id).is_some();
+            if known || seen.added_at.is_some() || seen.added_by.is_some() {
+                changed |= poll.learn_option(seen).changed();
+            }
+        }
+        if changed {
+            self.save_poll(poll)?;
+        }
+        Ok(())
+    }
+
+    /// The poll that message `poll_message` of `chat` carries, if it is one
+    /// of ours and (when Telegram names it) the poll `telegram_poll_id`.
+    pub fn poll_named_in(
+        &mut self,
+        chat: ChatId,
+        poll_message: i32,
+        telegram_poll_id: Option<&str>,
+    ) -> Result<Option<Poll>> {
+        let Some(MessageRole::Poll(id)) = self.message_role(chat, poll_message)? else {
+            return Ok(None);
+        };
+        let poll = self.poll(id)?;
+        Ok(poll.filter(|p| telegram_poll_id.is_none_or(|t| t == p.telegram_id)))
+    }
+
+    /// A member added an option to an open public poll.
+    pub fn add_option(
+        &mut self,
+        chat: ChatId,
+        poll_message: i32,
+        telegram_poll_id: Option<&str>,
+        seen: &SeenOption,
+    ) -> Result<Option<(PollId, OptionLearnt)>> {
+        let Some(mut poll) = self.poll_named_in(chat, poll_message, telegram_poll_id)? else {
+            return Ok(None);
+        };
+        if !poll.has_persistent_ids() || poll.anonymous {
+            return Ok(None);
+        }
+        let learnt = poll.learn_option(seen);
+        if learnt.changed() {
+            self.save_poll(&poll)?;
+        }
+        Ok(Some((poll.id, learnt)))
+    }
+
+    /// An option was deleted from a poll: it leaves the tally, its ballots
+    /// stay (and no other vote moves). `None` if the message is not about
+    /// one of our polls.
+    pub fn delete_option(
+        &mut self,
+        chat: ChatId,
+        poll_message: i32,
+        telegram_poll_id: Option<&str>,
+        seen: &SeenOption,
+    ) -> Result<Option<PollId>> {
+        let Some(mut poll) = self.poll_named_in(chat, poll_message, telegram_poll_id)? else {
+            return Ok(None);
+        };
+        if !poll.has_persistent_ids() || poll.anonymous {
+            return Ok(None);
+        }
+        let Some(index) = poll.learn_option(seen).index() else {
+            return Ok(Some(poll.id));
+        };
+        if poll.delete_option(index) {
+            self.save_poll(&poll)?;
+            // Once closed, the tally is final.
+            if poll.is_open() {
+                self.recount(&poll)?;
+            }
+        }
+        Ok(Some(poll.id))
+    }
+
+    /// Counts a poll's votes afresh from its ballots, this batch's
+    /// included.
+    fn recount(&mut self, poll: &Poll) -> Result<()> {
+        let prefix = keys::ballots_of_poll(poll.id);
+        let mut ballots: std::collections::BTreeMap<Vec<u8>, Option<Vec<u8>>> = self
+            .tree
+            .scan_prefix(&prefix)
+            .map(|entry| entry.map(|(k, v)| (k.to_vec(), Some(v.to_vec()))))
+            .collect::<std::result::Result<_, _>>()?;
+        for (key, value) in &self.pending {
+            if key.starts_with(&prefix) {
+                ballots.insert(key.clone(), value.clone());
+            }
+        }
+        let mut counts = vec![0u64; poll.option_count()];
+        let mut voters = 0;
+        for value in ballots.into_values().flatten() {
+            let ballot: Ballot = serde_json::from_slice(&value)?;
+            let part = poll.counted_part(&ballot);
+            voters += u64::from(!part.is_empty());
+            for o in part {
+                counts[usize::from(o)] += 1;
+            }
+        }
+        let tally = self.tally(poll)?;
+        tally.counts = counts;
+        tally.voters = voters;
+        Ok(())
     }
 
     /// Takes the counts Telegram reports for a poll: the only figures there
@@ -325,7 +501,21 @@ impl<'a> Changes<'a> {
         closed: bool,
         at: DateTime<Utc>,
     ) -> Result<Option<PollId>> {
-        let Some(poll) = self.poll_by_telegram_id(telegram_poll_id)? else {
+        self.record_poll_update(telegram_poll_id, counts, &[], voters, closed, at)
+    }
+
+    /// [`Changes::record_poll_counts`], learning the options the update
+    /// shows (see [`Changes::learn_options`]).
+    pub fn record_poll_update(
+        &mut self,
+        telegram_poll_id: &str,
+        counts: &[u64],
+        options: &[SeenOption],
+        voters: u64,
+        closed: bool,
+        at: DateTime<Utc>,
+    ) -> Result<Option<PollId>> {
+        let Some(mut poll) = self.poll_by_telegram_id(telegram_poll_id)? else {
             let early = EarlyCounts {
                 counts: counts.to_vec(),
                 voters,
@@ -336,6 +526,9 @@ impl<'a> Changes<'a> {
             return Ok(None);
         };
         let id = poll.id;
+        if !poll.anonymous && poll.is_open() {
+            self.learn_options(&mut poll, options)?;
+        }
         // Counts that arrive once the poll is closed change nothing: the
         // final counts are taken when Telegram confirms the close.
         if poll.anonymous && poll.is_open() && counts.len() == poll.options.len() {
@@ -407,13 +600,7 @@ impl<'a> Changes<'a> {
         let Some(poll) = self.poll(poll)? else {
             return Ok(false);
         };
-        let index = poll
-            .features
-            .option_persistent_ids
-            .iter()
-            .position(|p| p == persistent_id)
-            .and_then(|i| u8::try_from(i).ok());
-        let Some(index) = index else {
+        let Some(index) = poll.option_index(persistent_id) else {
             return Ok(false);
         };
         self.update_comment(chat, message_id, |comment| {
@@ -761,7 +948,7 @@ impl<'a> Changes<'a> {
         if !self.tallies.contains_key(&poll.id) {
             let tally = self
                 .get(&keys::tally(poll.id))?
-                .unwrap_or_else(|| Tally::new(poll.options.len()));
+                .unwrap_or_else(|| Tally::new(poll.option_count()));
             self.tallies.insert(poll.id, tally);
         }
         Ok(self.tallies.get_mut(&poll.id).expect("just inserted"))

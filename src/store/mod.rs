@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
 pub use campaign::CampaignVote;
-pub use changes::{Changes, CommentOutcome, Sender, VoteOutcome};
+pub use changes::{Changes, Chosen, CommentOutcome, Sender, VoteOutcome};
 
 use crate::poll::{Ballot, ChatId, Comment, Poll, PollId, PollNumber, Tally};
 
@@ -577,12 +577,12 @@ mod tests {
         store
             .write(|changes| {
                 // Never stored: kept at hour 0.
-                changes.record_vote("lost", voter(1), &[0], at(0))?;
-                changes.record_vote("lost", voter(2), &[1], at(0))?;
+                changes.record_vote("lost", voter(1), Chosen::positions(&[0]), at(0))?;
+                changes.record_vote("lost", voter(2), Chosen::positions(&[1]), at(0))?;
                 changes.add_poll_message(-200, 70, "lost", -100, at(0))?;
                 changes.record_poll_counts("lost", &[3, 4], 7, false, at(0))?;
                 // Still waiting: kept at hour 20.
-                changes.record_vote("late", voter(3), &[1], at(20))?;
+                changes.record_vote("late", voter(3), Chosen::positions(&[1]), at(20))?;
                 changes.add_poll_message(-200, 71, "late", -100, at(20))?;
                 changes.record_poll_counts("late", &[0, 1], 1, false, at(20))?;
                 Ok(())

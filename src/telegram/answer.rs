@@ -47,6 +47,9 @@ struct Answer {
     chat: i64,
     /// Telegram would not let the bot write to a moderator privately.
     private_refused: bool,
+    /// The newest command the lanes had when this answer's first message
+    /// went out (see [`Edge::commands_received_through`]).
+    commands_before_sending: Option<i64>,
 }
 
 impl Answer {
@@ -157,6 +160,7 @@ impl Lane {
             next_step: 0,
             chat: self.chat,
             private_refused: false,
+            commands_before_sending: None,
         })
     }
 
@@ -222,6 +226,11 @@ impl Lane {
                 self.save_journal(answer, true).await?;
                 return Ok(Step::Stopping);
             }
+            answer.commands_before_sending.get_or_insert_with(|| {
+                self.edge
+                    .commands_received_through
+                    .load(std::sync::atomic::Ordering::SeqCst)
+            });
             let hard = self.edge.stop_at().map(|s| s.hard);
             let result = match hard {
                 Some(hard) => match tokio::time::timeout_at(hard.into(), send()).await {
@@ -248,7 +257,7 @@ impl Lane {
                 Err(error) => {
                     let failure = errors::classify(&error);
                     warn!(%error, chat = answer.chat, ?failure, "a Bot API call failed");
-                    if failure == Failure::Unknown {
+                    if matches!(failure, Failure::Unknown | Failure::Unreadable) {
                         return Ok(Step::Unknown);
                     }
                     answer.journal.in_flight = None;
@@ -418,6 +427,18 @@ impl Lane {
                         warn!(%error, chat = self.chat, "cannot tell who moderates this chat");
                         Handled::Done
                     }
+                    Failure::Unreadable => {
+                        error!(
+                            %error,
+                            method = "getChatAdministrators",
+                            chat = self.chat,
+                            "Telegram's answer cannot be read: the command fails"
+                        );
+                        let step = self
+                            .say(answer, target, &Reply::Internal.text(language))
+                            .await?;
+                        self.after(step).await?.unwrap_or(Handled::Done)
+                    }
                 });
             }
         };
@@ -482,7 +503,9 @@ impl Lane {
                     .await?;
                 let step = self.say(answer, target, &reply.text(language)).await?;
                 let handled = self.after(step).await?.unwrap_or(Handled::Done);
-                return self.coalesce(handled, CoalesceKey::Polls, waiting).await;
+                return self
+                    .coalesce(answer, handled, CoalesceKey::Polls, waiting)
+                    .await;
             }
             Command::Results(poll) => match self.find(message, poll).await? {
                 Ok(poll) => {
@@ -500,7 +523,7 @@ impl Lane {
                     if private {
                         return Ok(handled);
                     }
-                    return self.coalesce(handled, key, waiting).await;
+                    return self.coalesce(answer, handled, key, waiting).await;
                 }
                 Err(reply) => reply,
             },
@@ -513,7 +536,7 @@ impl Lane {
                     if private {
                         return Ok(handled);
                     }
-                    return self.coalesce(handled, key, waiting).await;
+                    return self.coalesce(answer, handled, key, waiting).await;
                 }
                 Err(reply) => reply,
             },
@@ -556,9 +579,12 @@ impl Lane {
     }
 
     /// After an answer for `key` went out, the identical requests waiting
-    /// behind it in this lane are answered by it: they are dropped.
+    /// behind it in this lane are answered by it: they are dropped. Only
+    /// those that had come when it went out: one that came later may want
+    /// newer figures.
     async fn coalesce(
         &self,
+        answer: &Answer,
         handled: Handled,
         key: CoalesceKey,
         waiting: &Waiting<'_>,
@@ -566,7 +592,14 @@ impl Lane {
         if handled != Handled::Done {
             return Ok(handled);
         }
-        let jobs = waiting.jobs();
+        let came_before = answer.commands_before_sending.unwrap_or(i64::MAX);
+        let jobs: Vec<Job> = waiting
+            .jobs()
+            .into_iter()
+            .filter(
+                |job| matches!(job, Job::Command { update_id, .. } if *update_id <= came_before),
+            )
+            .collect();
         let moderators = self.known_moderators(&jobs);
         let username = self.edge.identity.username().map(str::to_owned);
         let same: Vec<i64> = self
@@ -982,6 +1015,15 @@ impl Lane {
                 return Ok(Err(match errors::classify(&error) {
                     // Stopping again is harmless: try again.
                     Failure::Unknown => Failure::Transient,
+                    Failure::Unreadable => {
+                        error!(
+                            %error,
+                            method = "stopPoll",
+                            poll = %poll.id,
+                            "Telegram's answer cannot be read: the poll stays open"
+                        );
+                        Failure::Unreadable
+                    }
                     failure => failure,
                 }));
             }
@@ -1034,6 +1076,12 @@ impl Lane {
                 Ok(self.after(step).await?.unwrap_or(Handled::Done))
             }
             Err(Failure::Unknown) => Ok(Handled::Later),
+            Err(Failure::Unreadable) => {
+                let step = self
+                    .say(answer, target, &Reply::Internal.text(language))
+                    .await?;
+                Ok(self.after(step).await?.unwrap_or(Handled::Done))
+            }
         }
     }
 
@@ -1052,9 +1100,9 @@ impl Lane {
                 self.chat_gone().await?;
                 Ok(Handled::Done)
             }
-            Err(Failure::Refused(why)) => {
+            Err(failure @ (Failure::Refused(_) | Failure::Unreadable)) => {
                 // It stays open; tried again in a while, not every minute.
-                warn!(poll = %id, ?why, "the poll's deadline passed but Telegram would not stop it");
+                warn!(poll = %id, ?failure, "the poll's deadline passed but Telegram would not stop it");
                 self.edge
                     .close_refused
                     .lock()

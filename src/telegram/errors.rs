@@ -16,8 +16,13 @@ pub enum Failure {
     /// error): try again.
     Transient,
     /// Telegram may or may not have acted on it: the connection broke
-    /// mid-way, or its answer could not be read.
+    /// mid-way.
     Unknown,
+    /// Telegram answered, but not in a form the bot can read (another Bot
+    /// API server, a newer version). It may have acted; asking again would
+    /// get the same answer. A message is not sent again; anything else
+    /// fails its command (the user gets the apology) and the lane moves on.
+    Unreadable,
 }
 
 /// Sorts a failed call; 429s are handled before (they only mean "wait").
@@ -33,7 +38,8 @@ pub fn classify(error: &RequestError) -> Failure {
         RequestError::InvalidJson { raw, .. } if raw.trim_start().starts_with('<') => {
             Failure::Transient
         }
-        RequestError::Network(_) | RequestError::InvalidJson { .. } => Failure::Unknown,
+        RequestError::InvalidJson { .. } => Failure::Unreadable,
+        RequestError::Network(_) => Failure::Unknown,
         // A file to upload could not be read: nothing was sent.
         RequestError::Io(_) => Failure::Refused(Refusal::Other),
     }

@@ -10,6 +10,7 @@ use teloxide::types::{
     UpdateKind, User,
 };
 
+use super::payloads::{OptionChange, UpdateExtras};
 use crate::app::command;
 use crate::ingest::Event;
 use crate::poll::Person;
@@ -49,12 +50,40 @@ pub enum Inbound {
 
 /// Reads an update; `None` for kinds the bot does not handle.
 pub fn read(update: &Update) -> Option<Inbound> {
-    read_with(update, None)
+    read_with(update, &UpdateExtras::default())
 }
 
-/// [`read`], with the persistent id of the poll option its message replies
-/// to (`reply_to_poll_option_id`, which teloxide does not read).
-pub fn read_with(update: &Update, replied_option: Option<&str>) -> Option<Inbound> {
+/// [`read`], with the fields of newer Bot APIs that teloxide does not read:
+/// the poll option a message replies to, options by persistent id, and
+/// the service messages about options added to or deleted from a poll
+/// (which teloxide cannot read at all).
+pub fn read_with(update: &Update, extras: &UpdateExtras) -> Option<Inbound> {
+    if let Some(change) = extras.option_change() {
+        let OptionChange {
+            added,
+            chat,
+            poll_message,
+            telegram_poll_id,
+            option,
+        } = change;
+        let event = if added {
+            Event::OptionAdded {
+                chat,
+                poll_message,
+                telegram_poll_id,
+                option,
+            }
+        } else {
+            Event::OptionDeleted {
+                chat,
+                poll_message,
+                telegram_poll_id,
+                option,
+            }
+        };
+        return Some(Inbound::Event(event));
+    }
+    let replied_option = extras.reply_to_poll_option_id();
     match &update.kind {
         UpdateKind::Message(message) | UpdateKind::ChannelPost(message) => {
             read_message(message, replied_option)
@@ -75,6 +104,7 @@ pub fn read_with(update: &Update, replied_option: Option<&str>) -> Option<Inboun
                 .iter()
                 .map(|o| u64::from(o.voter_count))
                 .collect(),
+            options: extras.poll_options(),
             voters: u64::from(poll.total_voter_count),
             closed: poll.is_closed,
             at: Utc::now(),
@@ -86,6 +116,7 @@ pub fn read_with(update: &Update, replied_option: Option<&str>) -> Option<Inboun
                 MaybeAnonymousUser::Chat(chat) => chat_as_person(chat),
             },
             option_ids: answer.option_ids.iter().map(|&o| u32::from(o)).collect(),
+            option_persistent_ids: extras.option_persistent_ids(),
             at: Utc::now(),
         })),
         UpdateKind::MessageReaction(reaction) => {
@@ -150,7 +181,17 @@ fn read_message(message: &Message, replied_option: Option<&str>) -> Option<Inbou
             at: message.date,
         }));
     }
-    let reply_to = message.reply_to_message().map(|m| m.id.0);
+    let thread = message
+        .is_topic_message
+        .then_some(message.thread_id)
+        .flatten()
+        .map(|thread| thread.0.0);
+    // In a forum topic, Telegram makes every message a reply to the topic's
+    // first message: that is no reply to anything of ours.
+    let reply_to = message
+        .reply_to_message()
+        .map(|m| m.id.0)
+        .filter(|&replied| Some(replied) != thread);
     // A reply that starts with a command the bot does not have (`/s` for
     // sarcasm, a path) is an argument in the thread, not a command.
     let command = message
@@ -167,11 +208,7 @@ fn read_message(message: &Message, replied_option: Option<&str>) -> Option<Inbou
             sender_chat: message.sender_chat.as_ref().map(|c| c.id.0),
             text: text.to_owned(),
             reply_to,
-            thread: message
-                .is_topic_message
-                .then_some(message.thread_id)
-                .flatten()
-                .map(|thread| thread.0.0),
+            thread,
             chat_title: message.chat.title().map(str::to_owned),
             at: message.date,
         }));

@@ -102,6 +102,10 @@ pub struct Edge {
     pub close_refused: Mutex<HashMap<PollId, Instant>>,
     /// Wakes the task that watches deadlines (a poll with one was posted).
     pub deadlines_changed: Notify,
+    /// The newest command (by update id) given to a lane so far: an answer
+    /// notes it when its first message goes out, and answers for identical
+    /// requests only those that had come by then.
+    pub commands_received_through: AtomicI64,
 }
 
 impl Edge {
@@ -194,6 +198,11 @@ impl Lanes {
     /// (a deadline must not wait behind a chat's backlog).
     pub fn push(&self, chat: i64, job: Job, urgent: bool) {
         self.edge.activity.begin();
+        if let Job::Command { update_id, .. } = &job {
+            self.edge
+                .commands_received_through
+                .fetch_max(*update_id, Ordering::SeqCst);
+        }
         let mut lanes = self.lanes.lock().unwrap_or_else(|e| e.into_inner());
         let queue = lanes.entry(chat).or_insert_with(|| {
             let queue = Arc::new(LaneQueue {

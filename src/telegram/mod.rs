@@ -88,6 +88,7 @@ pub async fn run_observed(
         scheduled: Mutex::default(),
         close_refused: Mutex::default(),
         deadlines_changed: Notify::new(),
+        commands_received_through: std::sync::atomic::AtomicI64::new(i64::MIN),
     });
     let lanes = Arc::new(Lanes::new(Arc::clone(&edge)));
     let commands_queued = Arc::new(Notify::new());

@@ -273,8 +273,9 @@ pub fn record<U: Fetched>(
 
 /// Applies one update; returns the number of commands it queued (0 or 1).
 fn record_update<U: Fetched>(changes: &mut Changes, update: &U, id: i64) -> store::Result<usize> {
-    let replied_option = update.extras().and_then(|e| e.reply_to_poll_option_id());
-    match inbound::read_with(update.update(), replied_option) {
+    let no_extras = UpdateExtras::default();
+    let extras = update.extras().unwrap_or(&no_extras);
+    match inbound::read_with(update.update(), extras) {
         Some(Inbound::Event(event)) => {
             let applied = ingest::apply_following_campaigns(changes, &event)?;
             debug!(update = id, ?applied, "applied");

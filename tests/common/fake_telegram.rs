@@ -9,7 +9,7 @@
 //! `tests/data/telegram-bot-api.json`; see [`FakeTelegram::api_violations`].
 #![allow(dead_code)]
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
@@ -184,6 +184,9 @@ struct State {
     hold_response: HashMap<String, Arc<Notify>>,
     /// getMe answers with JSON teloxide cannot parse.
     get_me_malformed: bool,
+    /// Methods whose next answer (after the call took effect) is JSON
+    /// teloxide cannot parse.
+    malformed_response: HashSet<String>,
     /// Requests being answered (getUpdates aside).
     in_flight: usize,
 }
@@ -569,6 +572,14 @@ impl FakeTelegram {
         release
     }
 
+    /// The next call of `method` takes effect, but its answer is a result
+    /// teloxide cannot parse (another Bot API server, a newer version).
+    pub fn malformed_response_next(&self, method: &str) {
+        self.state()
+            .malformed_response
+            .insert(method.to_lowercase());
+    }
+
     /// getMe answers with a result teloxide cannot parse.
     pub fn set_get_me_malformed(&self, on: bool) {
         self.state().get_me_malformed = on;
@@ -937,7 +948,10 @@ impl FakeTelegram {
             } else if let Some(limited) = Self::over_limit(&mut st, &method, &call) {
                 Some(limited)
             } else {
-                let reply = self.respond(&mut st, &method, &call);
+                let mut reply = self.respond(&mut st, &method, &call);
+                if st.malformed_response.remove(&method.to_lowercase()) {
+                    reply = Reply::Ok(json!({"not": "what the Bot API answers"}));
+                }
                 if let Some(times) = st.drop_response.get_mut(&method.to_lowercase())
                     && *times > 0
                 {

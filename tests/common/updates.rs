@@ -440,14 +440,25 @@ pub fn bot_id() -> i64 {
 }
 
 /// The same message, sent in forum topic `thread` of a forum supergroup.
+/// As in real Telegram, a message that replies to nothing in particular
+/// replies to the topic's first message (the one that created it, whose id
+/// is the thread's).
 pub fn in_topic(mut update: Value, thread: i32) -> Value {
     if let Some(obj) = update.as_object_mut() {
         for (_, payload) in obj.iter_mut() {
             if let Some(p) = payload.as_object_mut() {
                 p.insert("message_thread_id".into(), json!(thread));
                 p.insert("is_topic_message".into(), json!(true));
+                let chat_id = p.get("chat").and_then(|c| c["id"].as_i64());
                 if let Some(chat) = p.get_mut("chat").and_then(Value::as_object_mut) {
                     chat.insert("is_forum".into(), json!(true));
+                }
+                if let (Some(chat_id), false) = (chat_id, p.contains_key("reply_to_message")) {
+                    let mut root = reply_to_stub(chat_id, thread);
+                    root.as_object_mut().unwrap().remove("text");
+                    root["forum_topic_created"] = json!({"name": "Topic", "icon_color": 7322096});
+                    root["chat"]["is_forum"] = json!(true);
+                    p.insert("reply_to_message".into(), root);
                 }
             }
         }
@@ -492,4 +503,96 @@ pub fn message_as_channel_by(
     m.insert("sender_chat".into(), channel_chat(channel_id));
     text_fields(&mut m, text);
     wrap("message", with_reply(m, chat_id, reply_to))
+}
+
+/// A `poll_answer` naming its options by position in the poll as the voter
+/// saw it and by persistent id: once options are added or deleted the two
+/// differ.
+pub fn poll_answer_by_ids(
+    poll_id: &str,
+    user: &Person,
+    positions: &[u32],
+    persistent_ids: &[&str],
+) -> Value {
+    json!({"poll_answer": {
+        "poll_id": poll_id,
+        "user": user.user(),
+        "option_ids": positions,
+        "option_persistent_ids": persistent_ids,
+    }})
+}
+
+/// The service message Telegram posts when `from` adds (`added`) or
+/// deletes an option of the poll in message `poll_message` of `chat_id`
+/// (`poll_option_added` / `poll_option_deleted`).
+#[allow(clippy::too_many_arguments)]
+fn option_service_message(
+    field: &str,
+    chat_id: i64,
+    message_id: i32,
+    from: &Person,
+    poll_message: i32,
+    poll_id: &str,
+    persistent_id: &str,
+    text: &str,
+) -> Value {
+    let mut m = base_message(chat_for(chat_id, from), message_id, Some(from.user()));
+    let mut poll_message_value = reply_to_stub(chat_id, poll_message);
+    poll_message_value["poll"] = json!({
+        "id": poll_id, "question": "?", "options": [], "total_voter_count": 0,
+        "is_closed": false, "is_anonymous": false, "type": "regular",
+        "allows_multiple_answers": false, "allows_revoting": true, "members_only": false,
+    });
+    m.insert(
+        field.into(),
+        json!({
+            "poll_message": poll_message_value,
+            "option_persistent_id": persistent_id,
+            "option_text": text,
+        }),
+    );
+    wrap("message", m)
+}
+
+/// `from` added option `text` (persistent id `persistent_id`) to the poll
+/// `poll_id` carried by message `poll_message`.
+pub fn option_added(
+    chat_id: i64,
+    message_id: i32,
+    from: &Person,
+    (poll_message, poll_id): (i32, &str),
+    persistent_id: &str,
+    text: &str,
+) -> Value {
+    option_service_message(
+        "poll_option_added",
+        chat_id,
+        message_id,
+        from,
+        poll_message,
+        poll_id,
+        persistent_id,
+        text,
+    )
+}
+
+/// `from` deleted option `text` from the poll (see [`option_added`]).
+pub fn option_deleted(
+    chat_id: i64,
+    message_id: i32,
+    from: &Person,
+    (poll_message, poll_id): (i32, &str),
+    persistent_id: &str,
+    text: &str,
+) -> Value {
+    option_service_message(
+        "poll_option_deleted",
+        chat_id,
+        message_id,
+        from,
+        poll_message,
+        poll_id,
+        persistent_id,
+        text,
+    )
 }
