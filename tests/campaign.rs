@@ -651,6 +651,10 @@ async fn wrong_revoked_expired_reused_and_unauthorised_codes_post_nothing() {
 async fn close_in_a_joined_chat_closes_only_that_copy() {
     let mut world = world().await;
     let (_, [origin, region, _]) = shared_into_two_chats(&world).await;
+    let voter = |id: i64| person(id, &format!("U{id}"));
+    world.deliver(poll_answer(&origin.0, &voter(1), &[0])).await;
+    next_second().await;
+    world.deliver(poll_answer(&region.0, &voter(1), &[1])).await;
     command(&world, say(REGION, 20, &boris(), "/close")).await;
     let stops: Vec<i64> = world
         .fake
@@ -661,15 +665,48 @@ async fn close_in_a_joined_chat_closes_only_that_copy() {
     assert_eq!(stops, [i64::from(region.1)]);
     let closed = caption(&nth_photo_to(&world, REGION, 1).await);
     assert!(
-        closed.starts_with("#1 Tea or coffee?\nCombined over 3 chats · 0 voters · closed "),
+        closed.starts_with("#1 Tea or coffee?\nCombined over 3 chats · 1 voter · closed "),
         "{closed}"
     );
+    assert!(
+        closed.contains("\nTea — 0 (0.0%)\nCoffee — 1 (100.0%)\n"),
+        "{closed}"
+    );
+
+    // The origin goes on: U1 votes there again, later, and U2 joins in.
+    next_second().await;
+    world
+        .deliver_all(vec![
+            poll_answer(&origin.0, &voter(1), &[2]),
+            poll_answer(&origin.0, &voter(2), &[2]),
+            poll_answer(&region.0, &voter(3), &[0]),
+        ])
+        .await;
     world.wait_idle().await;
     assert!(world.fake.poll_at(ORIGIN, i64::from(origin.1)).is_some());
     let store = world.stop_and_open_store().await;
     assert!(store.poll(id(ORIGIN, 1)).unwrap().unwrap().is_open());
     assert!(store.poll(id(CHANNEL, 1)).unwrap().unwrap().is_open());
     assert!(!store.poll(id(REGION, 1)).unwrap().unwrap().is_open());
+    // The votes kept the combined tally up to date (the closed copy's vote
+    // after its close changed nothing).
+    let record = store.combined_record(id(ORIGIN, 1)).unwrap().unwrap();
+    let report = pollbot::report::CampaignReport::load(&store, id(ORIGIN, 1))
+        .unwrap()
+        .unwrap();
+    let members: Vec<pollbot::poll::MemberTally> = report
+        .chats
+        .iter()
+        .map(|c| pollbot::poll::MemberTally {
+            poll: c.poll.id,
+            anonymous: c.poll.anonymous,
+            tally: c.tally.clone(),
+        })
+        .collect();
+    let kept = record.combined(&members).expect("kept up to date");
+    assert_eq!(kept, report.combined);
+    assert_eq!(kept.counts, [0, 0, 2]);
+    assert_eq!((kept.voters, kept.in_several_chats), (2, 1));
 }
 
 #[test]
