@@ -324,8 +324,12 @@ impl<'a> Changes<'a> {
             let mut indexes = Vec::with_capacity(chosen.persistent_ids.len());
             let mut learnt = false;
             for persistent_id in chosen.persistent_ids {
+                if let Some(index) = poll.option_index(persistent_id) {
+                    indexes.push(u32::from(index));
+                    continue;
+                }
                 // Only an `--open` poll gets options after it was posted.
-                if !poll.features.open && poll.option_index(persistent_id).is_none() {
+                if !poll.features.open {
                     return Ok(VoteOutcome::Invalid(id));
                 }
                 let seen = SeenOption {
@@ -334,12 +338,11 @@ impl<'a> Changes<'a> {
                     added_by: None,
                     added_at: None,
                 };
-                let outcome = poll.learn_option(&seen);
-                learnt |= outcome.changed();
-                match outcome.index() {
-                    Some(index) => indexes.push(u32::from(index)),
-                    None => return Ok(VoteOutcome::Invalid(id)),
-                }
+                let Some(index) = poll.learn_option(&seen).index() else {
+                    return Ok(VoteOutcome::Invalid(id));
+                };
+                learnt = true;
+                indexes.push(u32::from(index));
             }
             if learnt {
                 self.save_poll(&poll)?;
