@@ -234,7 +234,12 @@ pub fn demo_in(out: &Path, language: Language) -> anyhow::Result<()> {
     let campaign = CampaignReport::load(&store, id)
         .context("cannot read the sample campaign")?
         .context("the sample campaign has its two chats")?;
-    write_campaign_files(&store, &campaign, language, &out.join("campaign"))
+    let dir = out.join("campaign");
+    write_campaign_files(&store, &campaign, language, &dir)?;
+    write_file(&dir.join("report.html"), |out| {
+        report::write_full_report(&store, id, None, language, out)?;
+        Ok(())
+    })
 }
 
 /// A stopped bot's database; a mistyped path must not create an empty one.

@@ -743,6 +743,8 @@ fn the_demo_runs_the_published_poll_as_a_campaign_over_two_chats() {
     assert_eq!(votes.len(), 1 + 1_089 + 577);
     let png = std::fs::read(dir.join("results.png")).unwrap();
     assert!(png.starts_with(b"\x89PNG"));
+    let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(page.contains("<section id=\"chats\">"));
 }
 
 #[test]
