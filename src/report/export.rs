@@ -232,9 +232,11 @@ pub fn votes_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), Expo
     let mut voted_at = String::new();
     for ballot in store.ballots(poll.id) {
         let ballot = ballot?;
-        let options = answers.entry(ballot.options.clone()).or_insert_with(|| {
-            csv_text(&option_texts(poll, &ballot.options).join("; ")).into_owned()
-        });
+        if !answers.contains_key(&ballot.options) {
+            let text = csv_text(&option_texts(poll, &ballot.options).join("; ")).into_owned();
+            answers.insert(ballot.options.clone(), text);
+        }
+        let options = &answers[&ballot.options];
         user_id.clear();
         write!(user_id, "{}", ballot.voter.id).expect("writing to a String");
         voted_at.clear();
