@@ -49,8 +49,10 @@ pub struct VoteFacts {
 ///   with nothing standing (already withdrawn) changes nothing.
 /// - Voting again after a withdrawal is not a first vote; it is a change
 ///   when the answer differs from the one withdrawn.
-/// - A voter stored before histories were kept (an older database) gets one
-///   from their current ballot: its time is the first time known.
+/// - A voter without a history of their own gets one from their current
+///   ballot: its first vote time (or, in a ballot from before those were
+///   kept, its time). The store keeps no history for a voter who never
+///   changed and still votes: their ballot tells it all.
 pub fn follow_vote(
     history: Option<VoterHistory>,
     previous: Option<&Ballot>,
@@ -59,7 +61,7 @@ pub fn follow_vote(
     let previous = previous.filter(|b| !b.is_withdrawal());
     let history = history.or_else(|| {
         previous.map(|b| VoterHistory {
-            first_voted_at: b.voted_at,
+            first_voted_at: b.first_voted_at.unwrap_or(b.voted_at),
             changed: false,
             last: b.options.clone(),
         })

@@ -359,11 +359,18 @@ impl<'a> Changes<'a> {
         let ballot_key = keys::ballot(id, user);
         let previous: Option<Ballot> = self.get(&ballot_key)?;
         let history_key = keys::voter_history(id, user);
-        let history: Option<VoterHistory> = self.get(&history_key)?;
-        let (history, facts) = follow_vote(history, previous.as_ref(), &ballot);
+        let stored: Option<VoterHistory> = self.get(&history_key)?;
+        let kept = stored.is_some();
+        let (history, facts) = follow_vote(stored, previous.as_ref(), &ballot);
         if let Some(history) = history {
             ballot.first_voted_at = Some(history.first_voted_at);
-            self.put(history_key, &history)?;
+            // A voter who never changed and still votes has nothing the
+            // ballot does not tell (see `follow_vote`): a history of their
+            // own is kept only once they change or withdraw, which keeps a
+            // million one-time voters' database half the size.
+            if kept || history.changed || ballot.is_withdrawal() {
+                self.put(history_key, &history)?;
+            }
         }
         let before = previous.as_ref().map(|b| poll.counted_part(b));
         let after = poll.counted_part(&ballot);

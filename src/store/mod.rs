@@ -567,6 +567,52 @@ mod tests {
     }
 
     #[test]
+    fn a_voter_gets_a_history_of_their_own_only_once_they_change_or_withdraw() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let poll = new_poll(&store, -100, "p");
+        let voter = |id| Person {
+            id,
+            name: format!("User {id}"),
+        };
+        let histories = |store: &Store| -> Vec<i64> {
+            (1..=4)
+                .filter(|&user| {
+                    let key = keys::voter_history(poll.id, user);
+                    store.db.get(key).unwrap().is_some()
+                })
+                .collect()
+        };
+        let vote = |user: i64, options: &[u32], hour: i64| {
+            store
+                .write(|changes| {
+                    changes.record_vote("p", voter(user), Chosen::positions(options), at(hour))
+                })
+                .unwrap();
+        };
+        // 1 votes once; 2 votes the same twice; 3 changes; 4 withdraws.
+        vote(1, &[0], 1);
+        vote(2, &[1], 1);
+        vote(2, &[1], 2);
+        vote(3, &[0], 1);
+        vote(3, &[0], 3);
+        vote(3, &[1], 4);
+        vote(4, &[0], 1);
+        vote(4, &[], 2);
+        assert_eq!(histories(&store), [3, 4]);
+        let tally = store.tally(poll.id).unwrap().unwrap();
+        assert_eq!((tally.changers, tally.withdrawals), (1, 1));
+        // The first vote time survives the repeat and the change.
+        let first = |user| store.ballot(poll.id, user).unwrap().unwrap().first_voted_at;
+        assert_eq!((first(2), first(3)), (Some(at(1)), Some(at(1))));
+        // 4 comes back with another answer: a change, from the history kept.
+        vote(4, &[1], 5);
+        assert_eq!(first(4), Some(at(1)));
+        let tally = store.tally(poll.id).unwrap().unwrap();
+        assert_eq!((tally.changers, tally.voters), (2, 4));
+    }
+
+    #[test]
     fn early_records_of_a_poll_never_stored_are_purged_after_a_day() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
