@@ -401,7 +401,7 @@ fn record_run(n: usize) -> f64 {
     let mut last = None;
     let start = Instant::now();
     for batch in updates.chunks(100) {
-        last = polling::record(&store, batch, last, None)
+        last = polling::record(&store, batch, last, Default::default())
             .unwrap()
             .last
             .map(|l| l.id);

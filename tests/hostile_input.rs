@@ -642,8 +642,10 @@ async fn a_channels_own_copy_in_its_discussion_group_takes_comments() {
     assert_eq!(store.tally(id).unwrap().unwrap().comments, 1);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_new_bot_token_does_not_inherit_the_old_bots_offset() {
+/// The database was last used by another bot or through another Bot API
+/// server (`stored`), whose update ids were far ahead: the bot starts from
+/// whatever its server sends, drops nothing, and stores its own source.
+async fn another_sources_offset_is_not_inherited(stored: pollbot::store::LastUpdate) {
     let fake = common::FakeTelegram::start().await;
     let dir = tempfile::tempdir().unwrap();
     let mut world = World {
@@ -652,18 +654,10 @@ async fn a_new_bot_token_does_not_inherit_the_old_bots_offset() {
         moderators: vec![],
         bot: None,
     };
-    // The database was last used by another bot, whose update ids were
-    // far ahead of this one's.
     {
         let store = pollbot::store::Store::open(&world.db_path()).unwrap();
         store
-            .write(|changes| {
-                changes.set_last_update(pollbot::store::LastUpdate {
-                    id: 500_000,
-                    at: Utc::now(),
-                    bot: Some(987_654),
-                })
-            })
+            .write(|changes| changes.set_last_update(stored))
             .unwrap();
         store.flush().unwrap();
     }
@@ -675,6 +669,32 @@ async fn a_new_bot_token_does_not_inherit_the_old_bots_offset() {
     let store = world.stop_and_open_store().await;
     let last = store.last_update().unwrap().unwrap();
     assert_eq!((last.id, last.bot), (first, Some(123_456)));
+    assert!(last.api.is_some() && last.api != stored.api, "{last:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_bot_token_does_not_inherit_the_old_bots_offset() {
+    another_sources_offset_is_not_inherited(pollbot::store::LastUpdate {
+        id: 500_000,
+        at: Utc::now(),
+        bot: Some(987_654),
+        api: None,
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_bot_api_server_does_not_inherit_the_old_servers_offset() {
+    // The same bot, through another server (a local Bot API server, say).
+    let other =
+        pollbot::store::UpdateSource::new("123456:TEST-TOKEN", "https://bot-api.example.org");
+    another_sources_offset_is_not_inherited(pollbot::store::LastUpdate {
+        id: 500_000,
+        at: Utc::now(),
+        bot: Some(123_456),
+        api: other.api,
+    })
+    .await;
 }
 
 /// Opens the bot's sled database itself (the bot must be stopped) and

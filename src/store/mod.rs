@@ -86,7 +86,8 @@ impl Default for ChatRecord {
     }
 }
 
-/// The last Telegram update recorded, when, and by which bot.
+/// The last Telegram update recorded, when, and by which bot, from which
+/// Bot API server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LastUpdate {
     pub id: i64,
@@ -96,16 +97,58 @@ pub struct LastUpdate {
     /// in databases written before it was kept: taken as this bot's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bot: Option<i64>,
+    /// The Bot API server it came from (see [`UpdateSource`]): another
+    /// server numbers updates its own way. `None` in databases written
+    /// before it was kept: taken as this server's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<u64>,
+}
+
+/// Where updates come from: the bot, by its id, and the Bot API server it
+/// polls, by a hash of its address (the stored record need not spell it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UpdateSource {
+    pub bot: Option<i64>,
+    pub api: Option<u64>,
+}
+
+impl UpdateSource {
+    pub fn new(token: &str, api_url: &str) -> Self {
+        // FNV-1a: stable across Rust versions, unlike the std hasher.
+        let api = api_url
+            .trim_end_matches('/')
+            .bytes()
+            .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
+                (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+            });
+        UpdateSource {
+            bot: bot_id_of_token(token),
+            api: Some(api),
+        }
+    }
+
+    /// The record of update `id`, recorded now.
+    pub fn last_update(self, id: i64) -> LastUpdate {
+        LastUpdate {
+            id,
+            at: chrono::Utc::now(),
+            bot: self.bot,
+            api: self.api,
+        }
+    }
 }
 
 impl LastUpdate {
-    /// Whether this was recorded by `bot` (or by a version that did not
-    /// note the bot, which was then the only one).
-    pub fn is_of(&self, bot: Option<i64>) -> bool {
-        match (self.bot, bot) {
-            (Some(stored), Some(bot)) => stored == bot,
-            _ => true,
+    /// Whether this was recorded from `source` (or by a version that did
+    /// not note the bot or the server, which was then the only one).
+    pub fn is_from(&self, source: UpdateSource) -> bool {
+        fn same<T: PartialEq>(stored: Option<T>, now: Option<T>) -> bool {
+            match (stored, now) {
+                (Some(stored), Some(now)) => stored == now,
+                _ => true,
+            }
         }
+        same(self.bot, source.bot) && same(self.api, source.api)
     }
 }
 

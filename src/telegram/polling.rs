@@ -20,7 +20,7 @@ use super::inbound::{self, Inbound};
 use super::lanes::Activity;
 use super::payloads::{FetchedUpdate, GetUpdatesRaw, UpdateExtras};
 use crate::ingest;
-use crate::store::{self, Changes, LastUpdate, Purged, Store};
+use crate::store::{self, Changes, LastUpdate, Purged, Store, UpdateSource};
 
 /// Seconds Telegram may hold a `getUpdates` open when there is nothing new.
 pub const LONG_POLL_SECONDS: u32 = 10;
@@ -90,15 +90,15 @@ pub async fn run(
     mut shutdown: watch::Receiver<bool>,
     activity: &Activity,
 ) -> store::Result<()> {
-    // Update ids are per bot: after a new token the old bot's last id
-    // would make Telegram drop the new bot's updates.
-    let me = store::bot_id_of_token(bot.token());
+    // Update ids are per bot and per Bot API server: after a new token or
+    // server the old last id would make the server drop the new updates.
+    let me = UpdateSource::new(bot.token(), bot.api_url().as_str());
     let mut last = tokio::task::block_in_place(|| store.last_update())?;
-    if let Some(stored) = last.filter(|l| !l.is_of(me)) {
+    if let Some(stored) = last.filter(|l| !l.is_from(me)) {
         info!(
             stored_bot = stored.bot,
-            bot = me,
-            "the stored last update is another bot's: starting from whatever Telegram sends"
+            bot = me.bot,
+            "the stored last update is another bot's or another server's: starting from whatever it sends"
         );
         last = None;
     }
@@ -234,13 +234,13 @@ pub struct Recorded {
 }
 
 /// Applies a batch of updates in one atomic write and flushes it. Updates
-/// at or below `last` were recorded before and are skipped. `bot` is the
-/// bot's id, stored with the last update id.
+/// at or below `last` were recorded before and are skipped. `source` (the
+/// bot and its server) is stored with the last update id.
 pub fn record<U: Fetched>(
     store: &Store,
     updates: &[U],
     last: Option<i64>,
-    bot: Option<i64>,
+    source: UpdateSource,
 ) -> store::Result<Recorded> {
     let recorded = store.write(|changes| {
         let mut newest = last;
@@ -254,11 +254,7 @@ pub fn record<U: Fetched>(
             commands += record_update(changes, update, id)?;
             newest = Some(newest.map_or(id, |n: i64| n.max(id)));
         }
-        let newest = newest.map(|id| LastUpdate {
-            id,
-            at: Utc::now(),
-            bot,
-        });
+        let newest = newest.map(|id| source.last_update(id));
         if let Some(newest) = newest {
             changes.set_last_update(newest)?;
         }
@@ -302,7 +298,7 @@ fn record_one_by_one<U: Fetched>(
     store: &Store,
     updates: &[U],
     recorded_through: &mut Option<i64>,
-    bot: Option<i64>,
+    source: UpdateSource,
 ) -> store::Result<Recorded> {
     let mut recorded = Recorded {
         last: None,
@@ -313,11 +309,7 @@ fn record_one_by_one<U: Fetched>(
         if recorded_through.is_some_and(|last| id <= last) {
             continue;
         }
-        let last = LastUpdate {
-            id,
-            at: Utc::now(),
-            bot,
-        };
+        let last = source.last_update(id);
         let one = store.write(|changes| {
             let commands = record_update(changes, update, id)?;
             changes.set_last_update(last)?;
