@@ -71,6 +71,16 @@ enum Delivery {
     Report(Option<u32>),
 }
 
+/// What became of posting a native poll (see `Lane::post_native_poll`).
+enum Posting {
+    /// Telegram has it now: to be stored.
+    Sent(app::PostedPoll),
+    /// Sent and stored by an earlier try.
+    Stored(Poll),
+    /// The command ends here (the moderator was told why, if need be).
+    Ended(Handled),
+}
+
 /// Where a message goes: the chat, its topic, the message it answers.
 #[derive(Debug, Clone, Copy)]
 struct Target {
@@ -684,6 +694,80 @@ impl Lane {
 
     // ----- /newpoll -----
 
+    /// Sends `new_poll` as a native poll to the command's chat and topic, at
+    /// most once (see [`Lane::step`]); `/newpoll` and `/post` then store it
+    /// each their own way. When Telegram's answer names no poll, or it
+    /// cannot be told whether the poll went out, or Telegram refuses, the
+    /// moderator is told and the command ends.
+    async fn post_native_poll(
+        &self,
+        answer: &mut Answer,
+        message: &CommandMessage,
+        new_poll: &NewPoll,
+        language: Language,
+    ) -> anyhow::Result<Posting> {
+        let target = reply_target(message);
+        let bot = &self.edge.bot;
+        let deadline = new_poll.deadline.map(|d| d.at());
+        let posted = self
+            .step(answer, || {
+                // Decided when it is sent: a retry later gets its own.
+                let close_date = app::polls::close_date(deadline, Utc::now());
+                let request = SendPoll::new(
+                    message.chat,
+                    message.thread,
+                    message.channel,
+                    new_poll,
+                    close_date,
+                );
+                request.send(bot)
+            })
+            .await?;
+        let reply = match posted {
+            Step::Sent(sent) => match sent.poll {
+                Some(telegram_poll) => {
+                    return Ok(Posting::Sent(app::PostedPoll {
+                        message_id: sent.message_id,
+                        option_persistent_ids: telegram_poll.persistent_ids(),
+                        telegram_id: telegram_poll.id,
+                    }));
+                }
+                None => {
+                    error!(
+                        chat = self.chat,
+                        "Telegram answered sendPoll without a poll"
+                    );
+                    Reply::PollUnconfirmed
+                }
+            },
+            Step::Skipped => {
+                // Sent and stored before a restart: the journal names it.
+                let stored = match answer.journal.poll {
+                    Some(id) => self.edge.blocking(move |store| Ok(store.poll(id)?)).await?,
+                    None => None,
+                };
+                return Ok(match stored {
+                    Some(poll) => Posting::Stored(poll),
+                    None => Posting::Ended(Handled::Done),
+                });
+            }
+            Step::Unknown => {
+                warn!(chat = self.chat, "cannot tell whether the poll went out");
+                Reply::PollUnconfirmed
+            }
+            Step::Stopping => return Ok(Posting::Ended(Handled::Stopping)),
+            Step::Failed(Failure::Refused(why)) => Reply::Refused(why),
+            Step::Failed(failure) => {
+                let handled = self.after(Step::Failed(failure)).await?;
+                return Ok(Posting::Ended(handled.unwrap_or(Handled::Done)));
+            }
+        };
+        let step = self.say(answer, target, &reply.text(language)).await?;
+        Ok(Posting::Ended(
+            self.after(step).await?.unwrap_or(Handled::Done),
+        ))
+    }
+
     async fn new_poll(
         &self,
         answer: &mut Answer,
@@ -696,39 +780,11 @@ impl Lane {
             let step = self.say(answer, target, &reply.text(language)).await?;
             return Ok(self.after(step).await?.unwrap_or(Handled::Done));
         }
-        let bot = &self.edge.bot;
-        let deadline = new_poll.deadline.map(|d| d.at());
-        let posted = self
-            .step(answer, || {
-                // Decided when it is sent: a retry later gets its own.
-                let close_date = app::polls::close_date(deadline, Utc::now());
-                let request = SendPoll::new(
-                    message.chat,
-                    message.thread,
-                    message.channel,
-                    &new_poll,
-                    close_date,
-                );
-                request.send(bot)
-            })
-            .await?;
-        let poll = match posted {
-            Step::Sent(sent) => {
-                let Some(telegram_poll) = sent.poll else {
-                    error!(
-                        chat = self.chat,
-                        "Telegram answered sendPoll without a poll"
-                    );
-                    let step = self
-                        .say(answer, target, &Reply::PollUnconfirmed.text(language))
-                        .await?;
-                    return Ok(self.after(step).await?.unwrap_or(Handled::Done));
-                };
-                let posted = app::PostedPoll {
-                    message_id: sent.message_id,
-                    option_persistent_ids: telegram_poll.persistent_ids(),
-                    telegram_id: telegram_poll.id,
-                };
+        let poll = match self
+            .post_native_poll(answer, message, &new_poll, language)
+            .await?
+        {
+            Posting::Sent(posted) => {
                 let (chat, thread, channel) = (message.chat, message.thread, message.channel);
                 let title = message.chat_title.clone();
                 let command = (answer.key_update_id(), answer.journal);
@@ -752,36 +808,8 @@ impl Lane {
                 info!(poll = %poll.id, "poll posted");
                 poll
             }
-            Step::Skipped => {
-                let stored = match answer.journal.poll {
-                    Some(id) => self.edge.blocking(move |store| Ok(store.poll(id)?)).await?,
-                    None => None,
-                };
-                match stored {
-                    Some(poll) => poll,
-                    None => return Ok(Handled::Done),
-                }
-            }
-            Step::Unknown => {
-                warn!(chat = self.chat, "cannot tell whether the poll went out");
-                let step = self
-                    .say(answer, target, &Reply::PollUnconfirmed.text(language))
-                    .await?;
-                return Ok(self.after(step).await?.unwrap_or(Handled::Done));
-            }
-            Step::Stopping => return Ok(Handled::Stopping),
-            Step::Failed(Failure::Refused(why)) => {
-                let step = self
-                    .say(answer, target, &Reply::Refused(why).text(language))
-                    .await?;
-                return Ok(self.after(step).await?.unwrap_or(Handled::Done));
-            }
-            Step::Failed(failure) => {
-                return Ok(self
-                    .after(Step::Failed(failure))
-                    .await?
-                    .unwrap_or(Handled::Done));
-            }
+            Posting::Stored(poll) => poll,
+            Posting::Ended(handled) => return Ok(handled),
         };
         self.edge.wake_closer();
         let bot_is_admin = message.private || self.bot_is_admin(message.chat).await;

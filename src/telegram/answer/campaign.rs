@@ -4,9 +4,9 @@
 //! most once (see [`Lane::step`]).
 
 use chrono::Utc;
-use tracing::{error, info, warn};
+use tracing::{info, warn};
 
-use super::{Answer, Step, reply_target};
+use super::{Answer, Posting, reply_target};
 use crate::app::command::PollRef;
 use crate::app::share::{self, Place};
 use crate::app::{self, Reply, ShareReply};
@@ -15,7 +15,6 @@ use crate::poll::{Poll, ShareCode};
 use crate::telegram::errors::Failure;
 use crate::telegram::inbound::CommandMessage;
 use crate::telegram::lanes::{Handled, Lane};
-use crate::telegram::payloads::SendPoll;
 
 impl Lane {
     /// `/share [poll] [off]`: the code, or its revocation.
@@ -87,38 +86,11 @@ impl Lane {
             let step = self.say(answer, target, &reply.text(language)).await?;
             return Ok(self.after(step).await?.unwrap_or(Handled::Done));
         }
-        let bot = &self.edge.bot;
-        let deadline = new_poll.deadline.map(|d| d.at());
-        let posted = self
-            .step(answer, || {
-                let close_date = app::polls::close_date(deadline, Utc::now());
-                let request = SendPoll::new(
-                    message.chat,
-                    message.thread,
-                    message.channel,
-                    &new_poll,
-                    close_date,
-                );
-                request.send(bot)
-            })
-            .await?;
-        let copy = match posted {
-            Step::Sent(sent) => {
-                let Some(telegram_poll) = sent.poll else {
-                    error!(
-                        chat = self.chat,
-                        "Telegram answered sendPoll without a poll"
-                    );
-                    let step = self
-                        .say(answer, target, &Reply::PollUnconfirmed.text(language))
-                        .await?;
-                    return Ok(self.after(step).await?.unwrap_or(Handled::Done));
-                };
-                let posted = app::PostedPoll {
-                    message_id: sent.message_id,
-                    option_persistent_ids: telegram_poll.persistent_ids(),
-                    telegram_id: telegram_poll.id,
-                };
+        let copy = match self
+            .post_native_poll(answer, message, &new_poll, language)
+            .await?
+        {
+            Posting::Sent(posted) => {
                 let place = Place {
                     chat: message.chat,
                     thread: message.thread,
@@ -145,39 +117,8 @@ impl Lane {
                 info!(poll = %copy.id, origin = %origin.id, "shared poll posted");
                 copy
             }
-            Step::Skipped => {
-                let stored = match answer.journal.poll {
-                    Some(id) => self.edge.blocking(move |store| Ok(store.poll(id)?)).await?,
-                    None => None,
-                };
-                match stored {
-                    Some(copy) => copy,
-                    None => return Ok(Handled::Done),
-                }
-            }
-            Step::Unknown => {
-                warn!(
-                    chat = self.chat,
-                    "cannot tell whether the shared poll went out"
-                );
-                let step = self
-                    .say(answer, target, &Reply::PollUnconfirmed.text(language))
-                    .await?;
-                return Ok(self.after(step).await?.unwrap_or(Handled::Done));
-            }
-            Step::Stopping => return Ok(Handled::Stopping),
-            Step::Failed(Failure::Refused(why)) => {
-                let step = self
-                    .say(answer, target, &Reply::Refused(why).text(language))
-                    .await?;
-                return Ok(self.after(step).await?.unwrap_or(Handled::Done));
-            }
-            Step::Failed(failure) => {
-                return Ok(self
-                    .after(Step::Failed(failure))
-                    .await?
-                    .unwrap_or(Handled::Done));
-            }
+            Posting::Stored(copy) => copy,
+            Posting::Ended(handled) => return Ok(handled),
         };
         self.edge.wake_closer();
         let origin_chat = origin.id.chat;
