@@ -9,7 +9,7 @@
 use std::cell::RefCell;
 
 use super::campaign_chart::{StackedBar, StackedInput};
-use super::summary::{QUOTE_CHARS, state_text};
+use super::summary::{comment_args, state_text};
 use super::{PollReport, RankedComment, Summary, TOP_COMMENTS, quote, voters_text};
 use crate::i18n::{self, Arg, Language};
 use crate::poll::{
@@ -235,25 +235,8 @@ impl CampaignReport {
         }
         let mut lines = vec![i18n::text(language, "top-comments")];
         for (rank, item) in self.top_comments.iter().enumerate() {
-            let comment = &item.ranked.comment;
-            let author = comment
-                .author
-                .as_ref()
-                .map(|a| a.name.clone())
-                .unwrap_or_else(|| i18n::text(language, "anonymous-author"));
-            let mut args: Vec<(&'static str, Arg)> = vec![
-                ("rank", (rank + 1).into()),
-                (
-                    "approvals",
-                    i18n::format_count(u64::from(comment.approvals())).into(),
-                ),
-                ("author", author.into()),
-                ("text", quote(&comment.text, QUOTE_CHARS).into()),
-            ];
+            let mut args = comment_args(rank, &item.ranked, language);
             let with_option = !item.ranked.author_options.is_empty();
-            if with_option {
-                args.push(("option", item.ranked.author_options.join(", ").into()));
-            }
             let key = match (item.chat, with_option) {
                 (Some(index), with_option) => {
                     let name = self.chats[index].name(index, language);

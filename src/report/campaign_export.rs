@@ -10,13 +10,14 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::export::csv_text;
+use super::export::{COMMENT_COLUMNS, VOTE_COLUMNS, csv_text, csv_with_header};
 use super::{CampaignReport, ChatPart, ExportError, option_texts};
 use crate::poll::{Comment, Poll};
 use crate::store::Store;
 
 /// Makes Excel read the CSV as UTF-8.
-const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
+/// The columns a campaign's CSVs add after the single-chat ones.
+const CHAT_COLUMNS: [&str; 2] = ["chat_id", "chat_title"];
 
 #[derive(Serialize)]
 struct VoteRow<'a> {
@@ -74,20 +75,8 @@ pub fn campaign_votes_csv(
     chats: &[ChatPart],
     out: impl Write,
 ) -> Result<(), ExportError> {
-    let mut out = out;
-    out.write_all(BYTE_ORDER_MARK)?;
-    let mut writer = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(out);
-    writer.write_record([
-        "poll",
-        "user_id",
-        "user_name",
-        "options",
-        "voted_at",
-        "chat_id",
-        "chat_title",
-    ])?;
+    let columns = [&VOTE_COLUMNS[..], &CHAT_COLUMNS].concat();
+    let mut writer = csv_with_header(out, &columns)?;
     for chat in chats {
         let poll = &chat.poll;
         for ballot in store.ballots(poll.id) {
@@ -114,24 +103,8 @@ pub fn campaign_comments_csv(
     chats: &[ChatPart],
     out: impl Write,
 ) -> Result<(), ExportError> {
-    let mut out = out;
-    out.write_all(BYTE_ORDER_MARK)?;
-    let mut writer = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(out);
-    writer.write_record([
-        "poll",
-        "message_id",
-        "user_id",
-        "user_name",
-        "voted_option",
-        "approvals",
-        "posted_at",
-        "text",
-        "replied_option",
-        "chat_id",
-        "chat_title",
-    ])?;
+    let columns = [&COMMENT_COLUMNS[..], &CHAT_COLUMNS].concat();
+    let mut writer = csv_with_header(out, &columns)?;
     for chat in chats {
         let poll = &chat.poll;
         for comment in store.comments(poll.id) {

@@ -214,15 +214,40 @@ fn voted_option(poll: &Poll, options: &HashMap<i64, String>, comment: &Comment) 
         .unwrap_or_default()
 }
 
-/// `poll-N-votes.csv`: poll, user_id, user_name, options, voted_at.
-pub fn votes_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), ExportError> {
-    let mut out = out;
+/// The votes CSV's columns; later features add theirs after them.
+pub(super) const VOTE_COLUMNS: [&str; 5] = ["poll", "user_id", "user_name", "options", "voted_at"];
+
+/// The comments CSV's columns; later features add theirs after them.
+pub(super) const COMMENT_COLUMNS: [&str; 9] = [
+    "poll",
+    "message_id",
+    "user_id",
+    "user_name",
+    "voted_option",
+    "approvals",
+    "posted_at",
+    "text",
+    "replied_option",
+];
+
+/// A CSV writer that has written the byte-order mark (so Excel reads UTF-8)
+/// and the header row. Headers are written by hand so that an empty poll
+/// still gets its header row.
+pub(super) fn csv_with_header<W: Write>(
+    mut out: W,
+    columns: &[&str],
+) -> Result<csv::Writer<W>, ExportError> {
     out.write_all(BYTE_ORDER_MARK)?;
-    // Headers written by hand so that an empty poll still gets its header row.
     let mut writer = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(out);
-    writer.write_record(["poll", "user_id", "user_name", "options", "voted_at"])?;
+    writer.write_record(columns)?;
+    Ok(writer)
+}
+
+/// `poll-N-votes.csv`: poll, user_id, user_name, options, voted_at.
+pub fn votes_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), ExportError> {
+    let mut writer = csv_with_header(out, &VOTE_COLUMNS)?;
     // The hot loop of a million-vote export: fields are formatted into
     // buffers reused from row to row, and each distinct answer is turned
     // into option texts once.
@@ -256,22 +281,7 @@ pub fn votes_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), Expo
 /// `poll-N-comments.csv`: poll, message_id, user_id, user_name,
 /// voted_option, approvals, posted_at, text, replied_option.
 pub fn comments_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), ExportError> {
-    let mut out = out;
-    out.write_all(BYTE_ORDER_MARK)?;
-    let mut writer = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(out);
-    writer.write_record([
-        "poll",
-        "message_id",
-        "user_id",
-        "user_name",
-        "voted_option",
-        "approvals",
-        "posted_at",
-        "text",
-        "replied_option",
-    ])?;
+    let mut writer = csv_with_header(out, &COMMENT_COLUMNS)?;
     let options = author_options(store, poll)?;
     for comment in store.comments(poll.id) {
         let comment = comment?;

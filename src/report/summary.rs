@@ -123,30 +123,43 @@ fn comments_text(top: &[RankedComment], language: Language) -> Option<String> {
     }
     let mut lines = vec![i18n::text(language, "top-comments")];
     for (rank, ranked) in top.iter().enumerate() {
-        let comment = &ranked.comment;
-        let author = comment
-            .author
-            .as_ref()
-            .map(|a| a.name.clone())
-            .unwrap_or_else(|| i18n::text(language, "anonymous-author"));
-        let mut args: Vec<(&'static str, Arg)> = vec![
-            ("rank", (rank + 1).into()),
-            (
-                "approvals",
-                i18n::format_count(u64::from(comment.approvals())).into(),
-            ),
-            ("author", author.into()),
-            ("text", quote(&comment.text, QUOTE_CHARS).into()),
-        ];
+        let args = comment_args(rank, ranked, language);
         let key = if ranked.author_options.is_empty() {
             "top-comment"
         } else {
-            args.push(("option", ranked.author_options.join(", ").into()));
             "top-comment-with-option"
         };
         lines.push(i18n::text_with(language, key, &args));
     }
     Some(lines.join("\n"))
+}
+
+/// The arguments of a top comment's line (`rank`, from 0): its rank,
+/// approvals, author and quoted text, and the author's options when known.
+pub(super) fn comment_args(
+    rank: usize,
+    ranked: &RankedComment,
+    language: Language,
+) -> Vec<(&'static str, Arg)> {
+    let comment = &ranked.comment;
+    let author = comment
+        .author
+        .as_ref()
+        .map(|a| a.name.clone())
+        .unwrap_or_else(|| i18n::text(language, "anonymous-author"));
+    let mut args: Vec<(&'static str, Arg)> = vec![
+        ("rank", (rank + 1).into()),
+        (
+            "approvals",
+            i18n::format_count(u64::from(comment.approvals())).into(),
+        ),
+        ("author", author.into()),
+        ("text", quote(&comment.text, QUOTE_CHARS).into()),
+    ];
+    if !ranked.author_options.is_empty() {
+        args.push(("option", ranked.author_options.join(", ").into()));
+    }
+    args
 }
 
 /// Text on one line, at most `limit` characters: cut by characters (never
