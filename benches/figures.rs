@@ -1361,7 +1361,15 @@ fn full_report_once(db: &Path, id: PollId, out: &Path) -> (f64, Option<u64>) {
     let (_, before) = memory_kb(std::process::id()).unwrap();
     let start = Instant::now();
     let html = BufWriter::new(File::create(out.join("report.html")).unwrap());
-    let full = report::write_full_report(&store, id, None, Language::English, html).unwrap();
+    let full = report::write_full_report(
+        &store,
+        id,
+        None,
+        report::Scope::Campaign,
+        Language::English,
+        html,
+    )
+    .unwrap();
     std::fs::write(out.join("timeline.png"), &full.timeline_png).unwrap();
     let secs = start.elapsed().as_secs_f64();
     let (peak, _) = memory_kb(std::process::id()).unwrap();

@@ -91,7 +91,8 @@ pub fn write_report_files(
     // The page is small (its charts are a few hundred kB) and made first, in
     // memory, so that a refused --by writes no file at all.
     let mut html = Vec::new();
-    let full = report::write_full_report(store, id, by, language, &mut html)?;
+    let full =
+        report::write_full_report(store, id, by, report::Scope::Campaign, language, &mut html)?;
     create_dir(dir)?;
     match CampaignReport::load(store, id).context("cannot read the poll's chats")? {
         // A poll run in several chats: its results and data cover them all.
@@ -165,8 +166,11 @@ pub fn write_export_files(
     let report = load_report(store, id)?;
     create_dir(dir)?;
     if let Some(campaign) = CampaignReport::load(store, id).context("cannot read the poll")? {
-        let outcome =
-            crate::app::share::export_campaign(store, &campaign, format, dir, dir, u64::MAX)?;
+        let limit = crate::app::Limit {
+            bytes: u64::MAX,
+            db_path: None,
+        };
+        let outcome = crate::app::share::export_campaign(store, &campaign, format, dir, limit)?;
         return match outcome {
             crate::app::ExportOutcome::Files(files) => {
                 Ok(files.into_iter().map(|f| f.path).collect())
@@ -237,7 +241,7 @@ pub fn demo_in(out: &Path, language: Language) -> anyhow::Result<()> {
     let dir = out.join("campaign");
     write_campaign_files(&store, &campaign, language, &dir)?;
     write_file(&dir.join("report.html"), |out| {
-        report::write_full_report(&store, id, None, language, out)?;
+        report::write_full_report(&store, id, None, report::Scope::Campaign, language, out)?;
         Ok(())
     })
 }

@@ -132,7 +132,12 @@ fn close(store: &Store, id: PollId, minute: i64) {
 }
 
 fn load(store: &Store, id: PollId, by: Option<u32>) -> Result<FullReportData, FullReportError> {
-    FullReportData::load(store, id, by.map(PollNumber))
+    FullReportData::load(
+        store,
+        id,
+        by.map(PollNumber),
+        pollbot::report::Scope::Campaign,
+    )
 }
 
 #[test]
@@ -257,7 +262,15 @@ fn changed_and_withdrawn_votes_are_counted_exactly_and_survive_reopening() {
 
     // The page says so.
     let mut html = Vec::new();
-    write_full_report(&store, id, None, Language::English, &mut html).unwrap();
+    write_full_report(
+        &store,
+        id,
+        None,
+        pollbot::report::Scope::Campaign,
+        Language::English,
+        &mut html,
+    )
+    .unwrap();
     let html = String::from_utf8(html).unwrap();
     assert!(html.contains("<dt>Voters who changed their vote</dt><dd>2</dd>"));
     assert!(html.contains("<dt>Votes withdrawn</dt><dd>3</dd>"));
@@ -355,6 +368,7 @@ fn the_profile_crosses_voters_of_both_polls_and_hides_small_cells() {
         &store,
         id,
         Some(PollNumber(2)),
+        pollbot::report::Scope::Campaign,
         Language::English,
         &mut html,
     )
@@ -387,7 +401,15 @@ fn anonymous_and_unknown_polls_cannot_be_crossed() {
     );
     let html = |id, by: Option<u32>| {
         let mut out = Vec::new();
-        write_full_report(&store, id, by.map(PollNumber), Language::English, &mut out).map(|_| out)
+        write_full_report(
+            &store,
+            id,
+            by.map(PollNumber),
+            pollbot::report::Scope::Campaign,
+            Language::English,
+            &mut out,
+        )
+        .map(|_| out)
     };
     assert!(matches!(
         html(public, Some(7)),
@@ -524,7 +546,15 @@ fn hostile_user_text_shows_as_text() {
         ],
     );
     let mut html = Vec::new();
-    write_full_report(&store, id, None, Language::English, &mut html).unwrap();
+    write_full_report(
+        &store,
+        id,
+        None,
+        pollbot::report::Scope::Campaign,
+        Language::English,
+        &mut html,
+    )
+    .unwrap();
     let html = String::from_utf8(html).unwrap();
     for raw in [
         "<script",

@@ -222,6 +222,8 @@ post-expired-code = The code {$code} has expired: the poll it shared is closed. 
 post-already-here = This poll is already in this chat as {$number}; nothing was posted again.
 post-posted = Poll {$number} is open: a copy of poll {$origin_number} from {$origin}. Votes here count in the combined results; /results {$n} shows them.
 post-origin-untitled = another chat
+post-private-chat = A shared poll is posted in a group or channel, not in a private chat: send /post CODE there. Nothing was posted.
+post-too-many-copies = The poll of code {$code} is posted in {$max} other chats already, as many as one poll may be; nothing was posted.
 polls-shared = { $count ->
     [0] shared, not posted elsewhere yet
     [one] shared with {$count} other chat

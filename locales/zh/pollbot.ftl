@@ -198,6 +198,8 @@ post-expired-code = 代码 {$code} 已过期：它分享的投票已结束。未
 post-already-here = 这个投票已在本群组中，编号 {$number}；不会再次发布。
 post-posted = 投票 {$number} 已开始：来自{$origin}的投票 {$origin_number} 的副本。这里的投票计入合并结果；/results {$n} 可查看。
 post-origin-untitled = 另一个群组
+post-private-chat = 分享的投票只能发布在群组或频道中，不能发布在私聊里：请在那里发送 /post 代码。未发布任何内容。
+post-too-many-copies = 代码 {$code} 的投票已在 {$max} 个其他群组中发布，已达上限；未发布任何内容。
 polls-shared = { $count ->
     [0] 已分享，尚未在其他群组发布
    *[other] 已分享到 {$count} 个其他群组

@@ -7,7 +7,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use crate::poll::Poll;
-use crate::report::{CampaignReport, ExportError, ExportFile, ExportFormat, PollReport};
+use crate::report::{CampaignReport, ExportError, ExportFile, ExportFormat, PollReport, Scope};
 use crate::store::Store;
 
 /// The largest file a bot may upload to Telegram.
@@ -34,17 +34,22 @@ pub enum ExportOutcome {
 }
 
 /// Writes the export of `poll` into `dir` (which the caller removes), each
-/// file zipped when it is over `limit`.
+/// file zipped when it is over `limit`; with a campaign's other chats when
+/// `scope` covers them.
 pub fn export_files(
     store: &Store,
     poll: &Poll,
+    scope: Scope,
     format: ExportFormat,
     dir: &Path,
-    db_path: &Path,
-    limit: u64,
+    limit: Limit,
 ) -> Result<ExportOutcome, ExportError> {
-    if let Some(campaign) = CampaignReport::load(store, poll.id)? {
-        return super::share::export_campaign(store, &campaign, format, dir, db_path, limit);
+    let campaign = match scope {
+        Scope::Campaign => CampaignReport::load(store, poll.id)?,
+        Scope::OwnChat => None,
+    };
+    if let Some(campaign) = campaign {
+        return super::share::export_campaign(store, &campaign, format, dir, limit);
     }
     let report = PollReport::load(store, poll.id)?.ok_or_else(|| {
         ExportError::Io(std::io::Error::new(
@@ -64,12 +69,12 @@ pub fn export_files(
             name: file.name,
             path,
         };
-        if exported.size > limit {
+        if exported.size > limit.bytes {
             exported = zipped(&exported)?;
         }
-        if exported.size > limit {
+        if exported.size > limit.bytes {
             return Ok(ExportOutcome::TooLarge {
-                command: cli_command(db_path, poll, format),
+                command: cli_command(limit.db_path, poll, format),
             });
         }
         files.push(exported);
@@ -97,16 +102,29 @@ pub(super) fn zipped(file: &ExportedFile) -> Result<ExportedFile, ExportError> {
     })
 }
 
+/// How large a file Telegram takes, and what to tell a moderator when an
+/// export is larger.
+#[derive(Debug, Clone, Copy)]
+pub struct Limit<'a> {
+    pub bytes: u64,
+    /// The database's path for the `pollbot export` command line, or `None`
+    /// where the answer goes into a group: the server's paths are the
+    /// operator's business, not the members'.
+    pub db_path: Option<&'a Path>,
+}
+
 /// The `pollbot export` command that writes the same files.
-pub(super) fn cli_command(db_path: &Path, poll: &Poll, format: ExportFormat) -> String {
+pub(super) fn cli_command(db_path: Option<&Path>, poll: &Poll, format: ExportFormat) -> String {
     let format = match format {
         ExportFormat::Csv => "csv",
         ExportFormat::Json => "json",
     };
+    let db_path = match db_path {
+        Some(path) => path.display().to_string(),
+        None => "<path>".to_owned(),
+    };
     format!(
-        "pollbot export --db {} --poll {}:{} --format {format} --out .",
-        db_path.display(),
-        poll.id.chat,
-        poll.id.number.0
+        "pollbot export --db {db_path} --poll {}:{} --format {format} --out .",
+        poll.id.chat, poll.id.number.0
     )
 }

@@ -11,14 +11,14 @@ pub mod polls;
 pub mod reply;
 pub mod results;
 pub mod share;
+pub mod visibility;
 
-pub use export::{ExportOutcome, ExportedFile, TELEGRAM_UPLOAD_LIMIT, export_files};
+pub use export::{ExportOutcome, ExportedFile, Limit, TELEGRAM_UPLOAD_LIMIT, export_files};
 pub use flood::{CoalesceKey, FloodGuard};
 pub use polls::{
     PostedPoll, close_poll, create_poll, find_poll, list_polls, mark_announced, set_language,
 };
 pub use reply::{Refusal, Reply};
-pub use results::{
-    Audience, CAPTION_LIMIT, MESSAGE_LIMIT, ResultsMessage, audience, fit, results_message,
-};
+pub use results::{CAPTION_LIMIT, MESSAGE_LIMIT, ResultsMessage, fit, results_message};
 pub use share::ShareReply;
+pub use visibility::{Asker, Audience, Showing};

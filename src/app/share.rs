@@ -28,6 +28,10 @@ use crate::store::{self, Journal, Store};
 /// in practice: there are 2^40 codes).
 const CODE_TRIES: usize = 8;
 
+/// How many chats a poll may be posted in besides its own: each copy costs
+/// every vote a ballot read, and the chart a legend row.
+pub const MAX_COPIES: usize = 20;
+
 /// What `/share` and `/post` say; each variant is a locale key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ShareReply {
@@ -50,6 +54,11 @@ pub enum ShareReply {
     /// `/post` of a poll this chat has already (posted before, or its
     /// origin): nothing is posted again.
     AlreadyHere(PollNumber),
+    /// `/post` in a private chat: a copy there would let one person read
+    /// what the campaign's chats see.
+    PrivateChat,
+    /// `/post` of a poll posted in [`MAX_COPIES`] other chats already.
+    TooManyCopies(ShareCode),
     /// The copy is out as this chat's poll `number`.
     Posted {
         number: PollNumber,
@@ -82,6 +91,11 @@ impl ShareReply {
             ShareReply::RevokedCode(c) => with("post-revoked-code", &[code(c)]),
             ShareReply::ExpiredCode(c) => with("post-expired-code", &[code(c)]),
             ShareReply::AlreadyHere(n) => with("post-already-here", &[number(n)]),
+            ShareReply::PrivateChat => i18n::text(language, "post-private-chat"),
+            ShareReply::TooManyCopies(c) => with(
+                "post-too-many-copies",
+                &[code(c), ("max", MAX_COPIES.into())],
+            ),
             ShareReply::Posted {
                 number: n,
                 origin_number,
@@ -107,6 +121,38 @@ impl ShareReply {
             }
         }
     }
+}
+
+impl ShareReply {
+    /// The variant's name alone, for a log line that must not carry the
+    /// code.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ShareReply::Code { .. } => "code",
+            ShareReply::Revoked { .. } => "revoked",
+            ShareReply::NoCode(_) => "no-code",
+            ShareReply::Closed(_) => "closed",
+            ShareReply::IsCopy(_) => "is-copy",
+            ShareReply::UnknownCode(_) => "unknown-code",
+            ShareReply::RevokedCode(_) => "revoked-code",
+            ShareReply::ExpiredCode(_) => "expired-code",
+            ShareReply::AlreadyHere(_) => "already-here",
+            ShareReply::PrivateChat => "private-chat",
+            ShareReply::TooManyCopies(_) => "too-many-copies",
+            ShareReply::Posted { .. } => "posted",
+        }
+    }
+}
+
+/// Where a `/post` came from.
+#[derive(Debug, Clone, Copy)]
+pub struct PostedIn {
+    pub chat: ChatId,
+    /// A private chat with the bot.
+    pub private: bool,
+    /// The copy this very command stored already (a retry), which is no
+    /// reason to refuse.
+    pub by_this_command: Option<PollId>,
 }
 
 /// What someone typed as a code, quoted back: at most 20 characters, cut
@@ -177,17 +223,18 @@ pub fn share(
     )))
 }
 
-/// The poll a `/post CODE` in `chat` would copy, and the new poll to post;
-/// or the reply saying why nothing is posted. `posted_by_this_command`: the
-/// copy this very command stored already (a retry), which is no reason to
-/// refuse.
+/// The poll a `/post CODE` would copy `here`, and the new poll to post; or
+/// the reply saying why nothing is posted.
 pub fn resolve_post(
     store: &Store,
-    chat: ChatId,
+    here: PostedIn,
     code: &ShareCode,
-    posted_by_this_command: Option<PollId>,
     now: DateTime<Utc>,
 ) -> store::Result<Result<(Poll, NewPoll), ShareReply>> {
+    if here.private {
+        return Ok(Err(ShareReply::PrivateChat));
+    }
+    let (chat, posted_by_this_command) = (here.chat, here.by_this_command);
     let Some(ShareRecord {
         origin, revoked, ..
     }) = store.share_record(code)?
@@ -204,17 +251,16 @@ pub fn resolve_post(
     if !origin.is_open() {
         return expired();
     }
+    let copies = store.campaign(origin.id)?.unwrap_or_default().copies;
     let here = match origin.id.chat == chat {
         true => Some(origin.id),
-        false => store
-            .campaign(origin.id)?
-            .unwrap_or_default()
-            .copies
-            .into_iter()
-            .find(|copy| copy.chat == chat),
+        false => copies.iter().copied().find(|copy| copy.chat == chat),
     };
     if let Some(here) = here.filter(|&here| Some(here) != posted_by_this_command) {
         return Ok(Err(ShareReply::AlreadyHere(here.number)));
+    }
+    if here.is_none() && copies.len() >= MAX_COPIES {
+        return Ok(Err(ShareReply::TooManyCopies(code.clone())));
     }
     let deadline = match origin.deadline {
         Some(at) => match Deadline::parse(&at.to_rfc3339(), now) {
@@ -302,8 +348,7 @@ pub fn export_campaign(
     campaign: &CampaignReport,
     format: ExportFormat,
     dir: &Path,
-    db_path: &Path,
-    limit: u64,
+    limit: super::export::Limit,
 ) -> Result<ExportOutcome, ExportError> {
     let viewer = &campaign.viewer;
     let chats = campaign.visible_rows();
@@ -331,12 +376,12 @@ pub fn export_campaign(
             name,
             path,
         };
-        if exported.size > limit {
+        if exported.size > limit.bytes {
             exported = super::export::zipped(&exported)?;
         }
-        if exported.size > limit {
+        if exported.size > limit.bytes {
             return Ok(ExportOutcome::TooLarge {
-                command: super::export::cli_command(db_path, viewer, format),
+                command: super::export::cli_command(limit.db_path, viewer, format),
             });
         }
         files.push(exported);
@@ -374,6 +419,14 @@ mod tests {
         )
         .unwrap();
         (store, poll)
+    }
+
+    fn group(chat: ChatId, by_this_command: Option<PollId>) -> PostedIn {
+        PostedIn {
+            chat,
+            private: false,
+            by_this_command,
+        }
     }
 
     fn code_of(reply: ShareReply) -> ShareCode {
@@ -448,12 +501,14 @@ mod tests {
             ShareReply::NoCode(PollNumber(1))
         );
         assert_eq!(
-            resolve_post(&store, -200, &code, None, now).unwrap().err(),
+            resolve_post(&store, group(-200, None), &code, now)
+                .unwrap()
+                .err(),
             Some(ShareReply::RevokedCode(code.clone()))
         );
         let renewed = code_of(share(&store, &poll, false, now).unwrap());
         assert_ne!(renewed, code);
-        let (origin, new_poll) = resolve_post(&store, -200, &renewed, None, now)
+        let (origin, new_poll) = resolve_post(&store, group(-200, None), &renewed, now)
             .unwrap()
             .unwrap();
         assert_eq!(origin.id, poll.id);
@@ -469,14 +524,14 @@ mod tests {
         assert_eq!(new_poll.deadline.map(|d| d.at()), poll.deadline);
         // The origin chat itself has it already.
         assert_eq!(
-            resolve_post(&store, -100, &renewed, None, now)
+            resolve_post(&store, group(-100, None), &renewed, now)
                 .unwrap()
                 .err(),
             Some(ShareReply::AlreadyHere(PollNumber(1)))
         );
         let unknown = ShareCode::parse("2222-2222").unwrap();
         assert_eq!(
-            resolve_post(&store, -200, &unknown, None, now)
+            resolve_post(&store, group(-200, None), &unknown, now)
                 .unwrap()
                 .err(),
             Some(ShareReply::UnknownCode(unknown))
@@ -488,7 +543,7 @@ mod tests {
         let (store, poll) = store_with_poll("/newpoll Q? | A | B");
         let now = Utc::now();
         let code = code_of(share(&store, &poll, false, now).unwrap());
-        let (origin, new_poll) = resolve_post(&store, -200, &code, None, now)
+        let (origin, new_poll) = resolve_post(&store, group(-200, None), &code, now)
             .unwrap()
             .unwrap();
         let place = Place {
@@ -515,12 +570,14 @@ mod tests {
         assert!(copy.anonymous, "a channel's copy is anonymous");
         assert_eq!(store.origin_of(copy.id).unwrap(), Some(poll.id));
         assert_eq!(
-            resolve_post(&store, -200, &code, None, now).unwrap().err(),
+            resolve_post(&store, group(-200, None), &code, now)
+                .unwrap()
+                .err(),
             Some(ShareReply::AlreadyHere(copy.id.number))
         );
         // The command that posted it, retried, is not refused.
         assert!(
-            resolve_post(&store, -200, &code, Some(copy.id), now)
+            resolve_post(&store, group(-200, Some(copy.id)), &code, now)
                 .unwrap()
                 .is_ok()
         );
@@ -533,7 +590,9 @@ mod tests {
         let closed = store.poll(poll.id).unwrap().unwrap();
         assert_eq!(closed.state, PollState::Closed);
         assert_eq!(
-            resolve_post(&store, -300, &code, None, now).unwrap().err(),
+            resolve_post(&store, group(-300, None), &code, now)
+                .unwrap()
+                .err(),
             Some(ShareReply::ExpiredCode(code))
         );
         assert_eq!(
@@ -541,5 +600,66 @@ mod tests {
             ShareReply::Closed(PollNumber(1))
         );
         assert_eq!(quoted_code("x".repeat(25).as_str()).chars().count(), 21);
+    }
+
+    #[test]
+    fn a_code_is_never_posted_in_a_private_chat() {
+        let (store, poll) = store_with_poll("/newpoll --hidden Q? | A | B");
+        let now = Utc::now();
+        let code = code_of(share(&store, &poll, false, now).unwrap());
+        let private = PostedIn {
+            chat: 42,
+            private: true,
+            by_this_command: None,
+        };
+        assert_eq!(
+            resolve_post(&store, private, &code, now).unwrap().err(),
+            Some(ShareReply::PrivateChat)
+        );
+        for language in Language::ALL {
+            let text = ShareReply::PrivateChat.text(language);
+            assert!(text.contains("/post") && !text.contains('{'), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_poll_is_posted_in_at_most_twenty_other_chats() {
+        let (store, poll) = store_with_poll("/newpoll Q? | A | B");
+        let now = Utc::now();
+        let code = code_of(share(&store, &poll, false, now).unwrap());
+        for i in 0..MAX_COPIES {
+            let chat = -1000 - i as i64;
+            let (origin, new_poll) = resolve_post(&store, group(chat, None), &code, now)
+                .unwrap()
+                .unwrap();
+            let place = Place {
+                chat,
+                thread: None,
+                channel: false,
+                title: None,
+            };
+            let posted = PostedPoll {
+                message_id: 9,
+                telegram_id: format!("copy{i}"),
+                option_persistent_ids: Vec::new(),
+            };
+            let command = (100 + i as i64, Journal::default());
+            create_copy(&store, place, origin.id, new_poll, posted, now, command).unwrap();
+        }
+        assert_eq!(
+            resolve_post(&store, group(-5000, None), &code, now)
+                .unwrap()
+                .err(),
+            Some(ShareReply::TooManyCopies(code.clone()))
+        );
+        // A chat that has its copy is told so, not that the poll is full.
+        assert_eq!(
+            resolve_post(&store, group(-1000, None), &code, now)
+                .unwrap()
+                .err(),
+            Some(ShareReply::AlreadyHere(PollNumber(1)))
+        );
+        let text = ShareReply::TooManyCopies(code).text(Language::English);
+        assert!(text.contains("20"), "{text}");
     }
 }

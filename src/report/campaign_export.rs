@@ -138,7 +138,8 @@ struct JsonOption<'a> {
 
 #[derive(Serialize)]
 struct JsonChat<'a> {
-    chat_id: i64,
+    /// `None` for another chat that is a private one: its id is a person's.
+    chat_id: Option<i64>,
     chat_title: Option<&'a str>,
     poll: u32,
     anonymous: bool,
@@ -154,6 +155,12 @@ struct JsonTally<'a> {
     /// People who voted in more than one public chat, counted once.
     voters_in_several_chats: u64,
     options: Vec<JsonOption<'a>>,
+}
+
+/// A chat's id as an export for `viewer_chat` may show it: a private chat's
+/// id is its user's id, which only that chat's own export names.
+fn shown_chat_id(chat: i64, viewer_chat: i64) -> Option<i64> {
+    (chat < 0 || chat == viewer_chat).then_some(chat)
 }
 
 /// `poll-N.json` of a campaign: `{"poll", "tally" (combined), "chats",
@@ -186,7 +193,7 @@ pub fn campaign_json(
         .chats
         .iter()
         .map(|c| JsonChat {
-            chat_id: c.poll.id.chat,
+            chat_id: shown_chat_id(c.poll.id.chat, poll.id.chat),
             chat_title: c.title.as_deref(),
             poll: c.poll.id.number.0,
             anonymous: c.poll.anonymous,
@@ -254,4 +261,18 @@ pub fn campaign_json(
     out.write_all(b"]}\n")?;
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shown_chat_id;
+
+    #[test]
+    fn a_private_chats_id_is_shown_to_that_chat_alone() {
+        // Groups and channels: their ids are no one's.
+        assert_eq!(shown_chat_id(-1001, -1002), Some(-1001));
+        // A private chat (id = its user's id): hidden from another chat.
+        assert_eq!(shown_chat_id(42, -1002), None);
+        assert_eq!(shown_chat_id(42, 42), Some(42));
+    }
 }

@@ -82,15 +82,17 @@ impl FullReportError {
 
 /// Writes `report.html` for poll `id` to `html` in `language`, crossed with
 /// poll number `by` of the same chat if given, and returns the charts and
-/// headline that go with it.
+/// headline that go with it. `scope`: whether a campaign's other chats are
+/// shown.
 pub fn write_full_report(
     store: &Store,
     id: PollId,
     by: Option<PollNumber>,
+    scope: super::Scope,
     language: Language,
     mut html: impl Write,
 ) -> Result<FullReport, FullReportError> {
-    let data = FullReportData::load(store, id, by)?;
+    let data = FullReportData::load(store, id, by, scope)?;
     let results_png = chart::render_png(&data.report.chart_input(language))?;
     let timeline_png = breakdown::render_timeline_png(&html::timeline_input(&data, language))?;
     let profile_png = match &data.profile {
@@ -99,12 +101,11 @@ pub fn write_full_report(
         ))?),
         None => None,
     };
-    let campaign_png = match &data.campaign {
-        Some(campaign) => Some(super::campaign_chart::render_stacked_png(
-            &campaign.chart_input(language),
-        )?),
-        None => None,
-    };
+    // A campaign of many chats may have a legend too tall to draw: its
+    // section keeps its tables without the chart.
+    let campaign_png = data.campaign.as_ref().and_then(|campaign| {
+        super::campaign_chart::render_stacked_png(&campaign.chart_input(language)).ok()
+    });
     let charts = html::Charts {
         results: &results_png,
         timeline: &timeline_png,
@@ -161,11 +162,13 @@ pub struct OptionSection {
 }
 
 impl FullReportData {
-    /// Reads the report of poll `id` (crossed with poll `by` of its chat).
+    /// Reads the report of poll `id` (crossed with poll `by` of its chat),
+    /// with its campaign's chats when `scope` covers them.
     pub fn load(
         store: &Store,
         id: PollId,
         by: Option<PollNumber>,
+        scope: super::Scope,
     ) -> Result<Self, FullReportError> {
         let report = PollReport::load(store, id)?.ok_or(FullReportError::PollNotFound(id))?;
         let by_poll = match by {
@@ -235,7 +238,10 @@ impl FullReportData {
             }
         }
         let chat_title = store.chat(id.chat)?.title;
-        let campaign = super::CampaignReport::load(store, id)?;
+        let campaign = match scope {
+            super::Scope::Campaign => super::CampaignReport::load(store, id)?,
+            super::Scope::OwnChat => None,
+        };
         Ok(Self {
             report,
             chat_title,

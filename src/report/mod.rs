@@ -31,6 +31,16 @@ use crate::poll::{
 };
 use crate::store::{self, Store};
 
+/// How much of a poll run in several chats an answer covers (the caller
+/// decides: see `app::visibility`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole campaign: combined tally and each chat's part.
+    Campaign,
+    /// The poll's own chat alone, as if it ran nowhere else.
+    OwnChat,
+}
+
 /// How many comments a summary quotes.
 pub const TOP_COMMENTS: usize = 5;
 

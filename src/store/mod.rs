@@ -177,6 +177,10 @@ pub struct Journal {
     /// The poll the command posted, once it is stored.
     #[serde(default)]
     pub poll: Option<PollId>,
+    /// How often the answer failed on our side (a chart, the store): an
+    /// announcement that keeps failing is given up, not tried forever.
+    #[serde(default)]
+    pub failures: u32,
 }
 
 /// Whose answer a [`Journal`] follows.

@@ -18,15 +18,20 @@ use super::inbound::CommandMessage;
 use super::lanes::{Handled, Job, Lane, Waiting};
 use super::payloads::SendPoll;
 use crate::app::command::{self, Command, NewPoll, Parsed, PollRef};
-use crate::app::{self, Audience, CoalesceKey, ExportOutcome, Reply, ResultsMessage};
+use crate::app::visibility::{self, Asker, Audience};
+use crate::app::{self, CoalesceKey, ExportOutcome, Reply, ResultsMessage};
 use crate::i18n::Language;
 use crate::poll::{Poll, PollId, PollNumber};
-use crate::report::{self, ExportFormat, FullReportError};
+use crate::report::{self, ExportFormat, FullReportError, Scope};
 use crate::store::{Journal, JournalKey};
 
 /// How long a command is retried through outages before it is given up:
 /// an answer hours late would only confuse the chat.
 const STALE_AFTER: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+
+/// How often final results may fail on our side (the store, a file) before
+/// they are given up: the same failure would come back every minute.
+const ANNOUNCE_TRIES: u32 = 3;
 
 /// The outcome of one step of an answer.
 enum Step<T> {
@@ -63,12 +68,15 @@ impl Answer {
 
 /// What a command delivers about a poll; a `--hidden` poll routes each
 /// alike (see `Lane::deliver`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Delivery {
     Results,
     Export(ExportFormat),
     /// The full report, crossed with another poll with `--by`.
     Report(Option<u32>),
+    /// A message about the poll that only its moderators may read (a hidden
+    /// poll's share code).
+    Text(Reply),
 }
 
 /// What became of posting a native poll (see `Lane::post_native_poll`).
@@ -551,7 +559,7 @@ impl Lane {
                 Err(reply) => reply,
             },
             Command::Close(poll) => match self.find(message, poll).await? {
-                Ok(poll) => return self.close_command(answer, poll, target, language).await,
+                Ok(poll) => return self.close_command(answer, poll, message, language).await,
                 Err(reply) => reply,
             },
             Command::Share { poll, off } => {
@@ -746,10 +754,15 @@ impl Lane {
                     Some(id) => self.edge.blocking(move |store| Ok(store.poll(id)?)).await?,
                     None => None,
                 };
-                return Ok(match stored {
-                    Some(poll) => Posting::Stored(poll),
-                    None => Posting::Ended(Handled::Done),
-                });
+                match stored {
+                    Some(poll) => return Ok(Posting::Stored(poll)),
+                    // Sent, but the bot stopped before it stored the poll:
+                    // it lives in Telegram, unknown here.
+                    None => {
+                        warn!(chat = self.chat, "a poll went out but was not stored");
+                        Reply::PollUnconfirmed
+                    }
+                }
             }
             Step::Unknown => {
                 warn!(chat = self.chat, "cannot tell whether the poll went out");
@@ -861,8 +874,17 @@ impl Lane {
         delivery: Delivery,
     ) -> anyhow::Result<(Handled, bool)> {
         let here = reply_target(message);
-        let audience = app::audience(poll, message.private, message.from, message.sender_chat);
-        let target = match audience {
+        let asker = Asker {
+            private: message.private,
+            from: message.from,
+            sender_chat: message.sender_chat,
+        };
+        let by = match delivery {
+            Delivery::Report(by) => by.map(PollNumber),
+            _ => None,
+        };
+        let showing = self.showing(poll, by, Some(asker)).await?;
+        let target = match showing.audience {
             Audience::Chat => here,
             Audience::Moderator(user) => Target {
                 chat: user,
@@ -875,12 +897,26 @@ impl Lane {
                 return Ok((self.after(step).await?.unwrap_or(Handled::Done), true));
             }
         };
+        let scope = showing.scope;
         let handled = match delivery {
-            Delivery::Results => self.post_results(answer, poll, target, language).await?,
-            Delivery::Export(format) => self.export(answer, poll, format, target, language).await?,
-            Delivery::Report(by) => {
-                self.report(answer, message, poll, by, target, language)
+            Delivery::Results => {
+                self.post_results(answer, poll, target, scope, language)
                     .await?
+            }
+            Delivery::Export(format) => {
+                self.export(answer, poll, format, target, scope, language)
+                    .await?
+            }
+            Delivery::Report(by) => {
+                let asked = (message, target);
+                self.report(answer, asked, poll, by, scope, language)
+                    .await?
+            }
+            Delivery::Text(reply) => {
+                let step = self.say(answer, target, &reply.text(language)).await?;
+                self.after_to(answer, step, target)
+                    .await?
+                    .unwrap_or(Handled::Done)
             }
         };
         let private = target.chat != here.chat;
@@ -892,15 +928,33 @@ impl Lane {
         Ok((handled, private))
     }
 
+    /// Where an answer about `poll` goes and what it covers, as
+    /// [`visibility::showing`] decides.
+    async fn showing(
+        &self,
+        poll: &Poll,
+        by: Option<PollNumber>,
+        asker: Option<Asker>,
+    ) -> anyhow::Result<app::Showing> {
+        let poll = poll.clone();
+        self.edge
+            .blocking(move |store| {
+                let facts = visibility::poll_facts(store, &poll, by)?;
+                Ok(visibility::showing(facts, asker))
+            })
+            .await
+    }
+
     // ----- results -----
 
     async fn render_results(
         &self,
         id: PollId,
+        scope: Scope,
         language: Language,
     ) -> anyhow::Result<ResultsMessage> {
         self.edge
-            .blocking(move |store| Ok(app::results_message(store, id, language)?))
+            .blocking(move |store| Ok(app::results_message(store, id, scope, language)?))
             .await
     }
 
@@ -911,15 +965,30 @@ impl Lane {
         answer: &mut Answer,
         poll: &Poll,
         target: Target,
+        scope: Scope,
         language: Language,
     ) -> anyhow::Result<Handled> {
-        let results = self.render_results(poll.id, language).await?;
+        let results = self.render_results(poll.id, scope, language).await?;
+        // Numbered the same whether it is sent or not.
+        let text_target = Target {
+            reply_to: None,
+            ..target
+        };
+        let Some(png) = results.png.clone() else {
+            // No chart could be drawn: the summary as text, where the photo
+            // would have been.
+            answer.take_step();
+            let step = self.say(answer, text_target, &results.full).await?;
+            return Ok(self
+                .after_to(answer, step, text_target)
+                .await?
+                .unwrap_or(Handled::Done));
+        };
         let bot = &self.edge.bot;
         let mut no_photo_right = false;
         let photo = self
             .step(answer, || {
-                let photo =
-                    InputFile::memory(results.png.clone()).file_name(results.file_name.clone());
+                let photo = InputFile::memory(png.clone()).file_name(results.file_name.clone());
                 let sent = send_photo(bot, target, photo, results.caption.clone());
                 async move {
                     match sent.await {
@@ -955,11 +1024,6 @@ impl Lane {
             ))
         } else {
             results.follow_up.clone()
-        };
-        // Numbered the same whether it is sent or not.
-        let text_target = Target {
-            reply_to: None,
-            ..target
         };
         match follow_up {
             Some(text) => {
@@ -998,12 +1062,26 @@ impl Lane {
                 thread: poll.thread,
                 reply_to: None,
             };
-            match self
-                .post_results(&mut answer, &poll, target, language)
-                .await?
-            {
-                Handled::Done => {}
-                other => return Ok(other),
+            let scope = self.showing(&poll, None, None).await?.scope;
+            let posted = self
+                .post_results(&mut answer, &poll, target, scope, language)
+                .await;
+            match posted {
+                Ok(Handled::Done) => {}
+                Ok(other) => return Ok(other),
+                Err(error) => {
+                    answer.journal.failures += 1;
+                    if answer.journal.failures < ANNOUNCE_TRIES {
+                        self.save_journal(&answer, true).await?;
+                        return Err(error);
+                    }
+                    error!(
+                        error = %format!("{error:#}"),
+                        poll = %id,
+                        tries = answer.journal.failures,
+                        "the final results cannot be posted: given up"
+                    );
+                }
             }
         }
         self.edge
@@ -1068,9 +1146,10 @@ impl Lane {
         &self,
         answer: &mut Answer,
         poll: Poll,
-        target: Target,
+        message: &CommandMessage,
         language: Language,
     ) -> anyhow::Result<Handled> {
+        let target = reply_target(message);
         if !poll.is_open() {
             if let Some(handled) = self.close_copies(&poll).await? {
                 return Ok(handled);
@@ -1083,7 +1162,11 @@ impl Lane {
             if let Some(handled) = self.after(step).await? {
                 return Ok(handled);
             }
-            return self.post_results(answer, &poll, target, language).await;
+            let delivery = Delivery::Results;
+            let (handled, _) = self
+                .deliver(answer, &poll, message, language, delivery)
+                .await?;
+            return Ok(handled);
         }
         match self.stop_poll(&poll).await? {
             Ok(()) => match self.close_copies(&poll).await? {
@@ -1148,10 +1231,10 @@ impl Lane {
     async fn report(
         &self,
         answer: &mut Answer,
-        message: &CommandMessage,
+        (message, target): (&CommandMessage, Target),
         poll: &Poll,
         by: Option<u32>,
-        target: Target,
+        scope: Scope,
         language: Language,
     ) -> anyhow::Result<Handled> {
         let dir = tempfile::tempdir()?;
@@ -1174,6 +1257,7 @@ impl Lane {
                     store,
                     id,
                     by.map(PollNumber),
+                    scope,
                     language,
                     html,
                 ))
@@ -1193,7 +1277,10 @@ impl Lane {
                 };
                 let reply = Reply::ProfileRefused { key, number };
                 let step = self.say(answer, target, &reply.text(language)).await?;
-                return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+                return Ok(self
+                    .after_to(answer, step, target)
+                    .await?
+                    .unwrap_or(Handled::Done));
             }
         };
         let bot = &self.edge.bot;
@@ -1206,7 +1293,8 @@ impl Lane {
                 async move { sent.await.map(|_| ()) }
             })
             .await?;
-        if let Some(handled) = self.after(photo).await? {
+        // Sent privately, a refusal is the moderator's, not the group's.
+        if let Some(handled) = self.after_to(answer, photo, target).await? {
             return Ok(handled);
         }
         let document = self
@@ -1214,7 +1302,10 @@ impl Lane {
                 send_document(bot, target, path.clone(), name.clone())
             })
             .await?;
-        Ok(self.after(document).await?.unwrap_or(Handled::Done))
+        Ok(self
+            .after_to(answer, document, target)
+            .await?
+            .unwrap_or(Handled::Done))
     }
 
     // ----- /export -----
@@ -1225,20 +1316,27 @@ impl Lane {
         poll: &Poll,
         format: ExportFormat,
         target: Target,
+        scope: Scope,
         language: Language,
     ) -> anyhow::Result<Handled> {
         let dir = tempfile::tempdir()?;
-        let (closing, path, db_path, limit) = (
+        let (closing, path, db_path, bytes) = (
             poll.clone(),
             dir.path().to_path_buf(),
             self.edge.config.db_path.clone(),
             self.edge.config.upload_limit,
         );
+        // The server's database path only in a private chat.
+        let private = target.chat > 0;
         let outcome = self
             .edge
             .blocking(move |store| {
+                let limit = app::Limit {
+                    bytes,
+                    db_path: private.then_some(db_path.as_path()),
+                };
                 Ok(app::export_files(
-                    store, &closing, format, &path, &db_path, limit,
+                    store, &closing, scope, format, &path, limit,
                 )?)
             })
             .await?;

@@ -6,7 +6,7 @@
 use chrono::Utc;
 use tracing::{info, warn};
 
-use super::{Answer, Posting, reply_target};
+use super::{Answer, Delivery, Posting, reply_target};
 use crate::app::command::PollRef;
 use crate::app::share::{self, Place};
 use crate::app::{self, Reply, ShareReply};
@@ -30,18 +30,26 @@ impl Lane {
         let reply = match self.find(message, poll).await? {
             Ok(poll) => {
                 let title = message.chat_title.clone();
+                let shared = poll.clone();
                 let reply = self
                     .edge
                     .blocking(move |store| {
                         // The title the copies' results will show.
                         if let Some(title) = title {
-                            store.write(|c| c.set_chat_title(poll.id.chat, &title))?;
+                            store.write(|c| c.set_chat_title(shared.id.chat, &title))?;
                         }
-                        Ok(share::share(store, &poll, off, Utc::now())?)
+                        Ok(share::share(store, &shared, off, Utc::now())?)
                     })
                     .await?;
                 if let ShareReply::Code { number, .. } = &reply {
                     info!(chat = self.chat, poll = %number, "share code given");
+                    // Whoever posts the code sees the combined figures: a
+                    // hidden poll's code is its moderators' alone.
+                    let delivery = Delivery::Text(Reply::Share(reply.clone()));
+                    let (handled, _) = self
+                        .deliver(answer, &poll, message, language, delivery)
+                        .await?;
+                    return Ok(handled);
                 }
                 Reply::Share(reply)
             }
@@ -62,21 +70,23 @@ impl Lane {
     ) -> anyhow::Result<Handled> {
         let target = reply_target(message);
         let (chat, posted_before) = (message.chat, answer.journal.poll);
+        let private = message.private;
         let resolved = self
             .edge
             .blocking(move |store| {
-                Ok(share::resolve_post(
-                    store,
+                let here = share::PostedIn {
                     chat,
-                    &code,
-                    posted_before,
-                    Utc::now(),
-                )?)
+                    private,
+                    by_this_command: posted_before,
+                };
+                Ok(share::resolve_post(store, here, &code, Utc::now())?)
             })
             .await?;
         let (origin, new_poll) = match resolved {
             Ok(found) => found,
             Err(reply) => {
+                // Never the code: a log is no place for a secret.
+                info!(chat = self.chat, refused = ?reply.kind(), "a /post was refused");
                 let text = Reply::Share(reply).text(language);
                 let step = self.say(answer, target, &text).await?;
                 return Ok(self.after(step).await?.unwrap_or(Handled::Done));
