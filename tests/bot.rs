@@ -1115,10 +1115,8 @@ async fn an_export_too_large_even_zipped_gives_the_command_that_writes_it() {
     let world = world_with_upload_limit(100).await;
     sixty_votes(&world).await;
     world.deliver(message(GROUP, 2, &admin(), "/export")).await;
-    let command = format!(
-        "pollbot export --db {} --poll {GROUP}:1 --format csv --out .",
-        world.db_path().display()
-    );
+    // In a group, the server's path is no member's business.
+    let command = format!("pollbot export --db <path> --poll {GROUP}:1 --format csv --out .");
     assert_eq!(
         world.nth_message_to(GROUP, 2).await,
         en(

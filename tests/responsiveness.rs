@@ -633,3 +633,44 @@ async fn sigterm_with_200_commands_queued_exits_0_within_10_s_and_the_rest_are_a
     expected.sort();
     assert_eq!(answered, expected);
 }
+
+/// The crash window after sendPoll (issue 16, item 7): Telegram's answer
+/// came and the step was marked done, but the bot died before the poll was
+/// stored. After the restart the poll is live in Telegram and unknown here:
+/// the moderator is told, as when the answer is lost, and nothing is
+/// posted again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_sent_but_not_stored_before_a_crash_is_reported_unconfirmed() {
+    let mut world = world_with_groups(&[GROUP]).await;
+    let release = world.fake.hold_response_next("sendPoll");
+    let update = world
+        .deliver(message(GROUP, 1, &admin(), "/newpoll Held? | A | B"))
+        .await;
+    world.fake.wait_for_calls("sendPoll", 1, PATIENCE).await;
+    let store = world.stop_and_open_store().await;
+    // The state the crash leaves: step 0 (sendPoll) done, no poll.
+    let key = pollbot::store::JournalKey::Command(update);
+    let crashed = pollbot::store::Journal {
+        done: 1,
+        ..Default::default()
+    };
+    store
+        .write(|changes| changes.set_journal(key, &crashed))
+        .unwrap();
+    store.flush().unwrap();
+    drop(store);
+    release.notify_one();
+    world.fake.clear_calls();
+    world.start_bot();
+    assert_eq!(
+        world.nth_message_to(GROUP, 1).await,
+        en("poll-unconfirmed", &[])
+    );
+    // (Not idle: the first bot's held sendPoll never finishes in the fake.)
+    // A sendPoll again would have come before the message that follows it.
+    assert!(
+        world.fake.calls_to("sendPoll").is_empty(),
+        "not posted again"
+    );
+    assert_eq!(world.fake.polls().len(), 1);
+}

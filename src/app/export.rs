@@ -128,3 +128,41 @@ pub(super) fn cli_command(db_path: Option<&Path>, poll: &Poll, format: ExportFor
         poll.id.chat, poll.id.number.0
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::poll::{PollFeatures, PollId, PollNumber, PollOptions, PollQuestion, PollState};
+
+    #[test]
+    fn the_database_path_is_shown_in_a_private_chat_only() {
+        let poll = Poll {
+            id: PollId {
+                chat: -100,
+                number: PollNumber(3),
+            },
+            question: PollQuestion::parse("Q?").unwrap(),
+            options: PollOptions::parse(&["A", "B"]).unwrap(),
+            multiple: false,
+            anonymous: false,
+            created_at: chrono::Utc::now(),
+            deadline: None,
+            state: PollState::Open,
+            closed_at: None,
+            results_announced: false,
+            message_id: 5,
+            telegram_id: "p".into(),
+            thread: None,
+            features: PollFeatures::default(),
+        };
+        let path = Path::new("/srv/pollbot-data");
+        assert_eq!(
+            cli_command(Some(path), &poll, ExportFormat::Json),
+            "pollbot export --db /srv/pollbot-data --poll -100:3 --format json --out ."
+        );
+        assert_eq!(
+            cli_command(None, &poll, ExportFormat::Csv),
+            "pollbot export --db <path> --poll -100:3 --format csv --out ."
+        );
+    }
+}
