@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::poll::Poll;
+use crate::poll::{ChatId, Poll};
 use crate::report::{CampaignReport, ExportError, ExportFile, ExportFormat, PollReport, Scope};
 use crate::store::Store;
 
@@ -113,6 +113,17 @@ pub struct Limit<'a> {
     pub db_path: Option<&'a Path>,
 }
 
+impl<'a> Limit<'a> {
+    /// The limit for an answer sent to `chat`: the database path only in a
+    /// private chat (whose id, a user's, is positive).
+    pub fn for_chat(bytes: u64, db_path: &'a Path, chat: ChatId) -> Self {
+        Self {
+            bytes,
+            db_path: (chat > 0).then_some(db_path),
+        }
+    }
+}
+
 /// The `pollbot export` command that writes the same files.
 pub(super) fn cli_command(db_path: Option<&Path>, poll: &Poll, format: ExportFormat) -> String {
     let format = match format {
@@ -156,6 +167,8 @@ mod tests {
             features: PollFeatures::default(),
         };
         let path = Path::new("/srv/pollbot-data");
+        assert_eq!(Limit::for_chat(9, path, 42).db_path, Some(path));
+        assert_eq!(Limit::for_chat(9, path, -100).db_path, None);
         assert_eq!(
             cli_command(Some(path), &poll, ExportFormat::Json),
             "pollbot export --db /srv/pollbot-data --poll -100:3 --format json --out ."

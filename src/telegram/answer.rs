@@ -1326,15 +1326,11 @@ impl Lane {
             self.edge.config.db_path.clone(),
             self.edge.config.upload_limit,
         );
-        // The server's database path only in a private chat.
-        let private = target.chat > 0;
+        let chat = target.chat;
         let outcome = self
             .edge
             .blocking(move |store| {
-                let limit = app::Limit {
-                    bytes,
-                    db_path: private.then_some(db_path.as_path()),
-                };
+                let limit = app::Limit::for_chat(bytes, &db_path, chat);
                 Ok(app::export_files(
                     store, &closing, scope, format, &path, limit,
                 )?)
