@@ -245,6 +245,31 @@ async fn a_member_flooding_commands_gets_five_replies_and_moderators_are_unaffec
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_a_private_chat_only_the_configured_moderators_escape_the_flood_rule() {
+    let world = World::with_moderators(&[ADMIN]).await;
+    // Mallory moderates her own private chat: her /newpoll is posted, and
+    // it counts as one of her five replies.
+    let mallory = person(666, "Mallory");
+    let mut updates = vec![message(mallory.id, 1, &mallory, "/newpoll Mine? | A | B")];
+    updates.extend((2..=8).map(|i| message(mallory.id, i, &mallory, "/help")));
+    // A configured moderator is not limited: six commands, six replies.
+    updates.extend((1..=6).map(|i| message(ADMIN, i, &admin(), "/help")));
+    world.deliver_all(updates).await;
+    world.wait_idle().await;
+
+    let replied = |chat| -> Vec<i64> {
+        sent_to(&world, "sendMessage", chat)
+            .iter()
+            .filter_map(replied_to)
+            .collect()
+    };
+    assert_eq!(sent_to(&world, "sendPoll", mallory.id).len(), 1);
+    assert_eq!(replied(mallory.id), [1, 2, 3, 4, 5]);
+    assert_eq!(replied(ADMIN), [1, 2, 3, 4, 5, 6]);
+    world.assert_api_conformance();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn identical_requests_waiting_in_line_are_answered_once() {
     let world = world_with_groups(&[GROUP]).await;
     world

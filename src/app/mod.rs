@@ -13,7 +13,7 @@ pub mod results;
 pub mod share;
 
 pub use export::{ExportOutcome, ExportedFile, TELEGRAM_UPLOAD_LIMIT, export_files};
-pub use flood::{CoalesceKey, FloodGuard};
+pub use flood::{CoalesceKey, FloodGuard, Sender, flood_limited};
 pub use polls::{
     PostedPoll, close_poll, create_poll, find_poll, list_polls, mark_announced, set_language,
 };

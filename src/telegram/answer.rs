@@ -452,7 +452,14 @@ impl Lane {
                 });
             }
         };
-        if !moderator {
+        let sender = app::Sender {
+            private: message.private,
+            moderates_here: moderator,
+            configured_moderator: message
+                .from
+                .is_some_and(|user| self.edge.config.moderators.contains(&user)),
+        };
+        if app::flood_limited(sender) {
             let sender = message.from.or(message.sender_chat).unwrap_or_default();
             if !self.flood.allow(sender, Instant::now()) {
                 info!(chat = self.chat, user = sender, text = %message.text, "flood: command ignored");
