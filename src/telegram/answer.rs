@@ -1138,11 +1138,7 @@ impl Lane {
             Err(failure @ (Failure::Refused(_) | Failure::Unreadable)) => {
                 // It stays open; tried again in a while, not every minute.
                 warn!(poll = %id, ?failure, "the poll's deadline passed but Telegram would not stop it");
-                self.edge
-                    .close_refused
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(id, Instant::now() + super::lanes::REFUSED_CLOSE_RETRY);
+                self.edge.close_refused.refuse(id, Instant::now());
                 Ok(Handled::Done)
             }
         }

@@ -99,7 +99,7 @@ pub struct Edge {
     /// Polls with a close or announcement in some lane.
     pub scheduled: Mutex<HashSet<PollId>>,
     /// Polls whose close Telegram refused, and when to try again.
-    pub close_refused: Mutex<HashMap<PollId, Instant>>,
+    pub close_refused: RefusedCloses,
     /// Wakes the task that watches deadlines (a poll with one was posted).
     pub deadlines_changed: Notify,
     /// The newest command (by update id) given to a lane so far: an answer
@@ -321,3 +321,64 @@ async fn run_lane(edge: Arc<Edge>, chat: i64, queue: Arc<LaneQueue>) {
 pub const DEADLINE_CHECK: Duration = Duration::from_secs(60);
 /// How long a poll whose close Telegram refused waits before another try.
 pub const REFUSED_CLOSE_RETRY: Duration = Duration::from_secs(10 * 60);
+
+/// Polls whose close Telegram refused, and when each may be tried again.
+/// A poll is forgotten once its time has come, so this holds at most the
+/// refusals of the last [`REFUSED_CLOSE_RETRY`].
+#[derive(Debug, Default)]
+pub struct RefusedCloses(Mutex<HashMap<PollId, Instant>>);
+
+impl RefusedCloses {
+    /// Telegram refused to close `poll` at `now`.
+    pub fn refuse(&self, poll: PollId, now: Instant) {
+        let mut refused = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        refused.retain(|_, until| *until > now);
+        refused.insert(poll, now + REFUSED_CLOSE_RETRY);
+    }
+
+    /// Whether `poll`'s close must still wait at `now`.
+    pub fn waiting(&self, poll: PollId, now: Instant) -> bool {
+        let mut refused = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        refused.retain(|_, until| *until > now);
+        refused.contains_key(&poll)
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.0.lock().unwrap().len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::poll::PollNumber;
+
+    fn poll(chat: i64) -> PollId {
+        PollId {
+            chat,
+            number: PollNumber(1),
+        }
+    }
+
+    #[test]
+    fn refused_closes_are_forgotten_once_their_time_has_come() {
+        let refused = RefusedCloses::default();
+        let t0 = Instant::now();
+        for chat in 0..1000 {
+            refused.refuse(poll(-chat), t0);
+        }
+        assert_eq!(refused.len(), 1000);
+        assert!(refused.waiting(poll(-1), t0 + REFUSED_CLOSE_RETRY - Duration::from_secs(1)));
+        assert_eq!(refused.len(), 1000);
+        // Ten minutes on, none waits any more and none is kept.
+        assert!(!refused.waiting(poll(-1), t0 + REFUSED_CLOSE_RETRY));
+        assert_eq!(refused.len(), 0);
+        // A refusal then forgets the older ones too.
+        for chat in 0..1000 {
+            refused.refuse(poll(-chat), t0);
+        }
+        refused.refuse(poll(-5000), t0 + REFUSED_CLOSE_RETRY);
+        assert_eq!(refused.len(), 1);
+    }
+}
