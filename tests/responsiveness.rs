@@ -270,6 +270,48 @@ async fn in_a_private_chat_only_the_configured_moderators_escape_the_flood_rule(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_lanes_go_and_a_chats_next_command_opens_its_lane_again() {
+    let fake = common::FakeTelegram::start().await;
+    fake.set_admins(GROUP, ADMIN, &[]);
+    fake.set_bot_admin(GROUP, true);
+    let mut world = World {
+        fake,
+        dir: tempfile::tempdir().unwrap(),
+        moderators: Vec::new(),
+        bot: None,
+    };
+    let mut config = common::config(&world.fake, &world.db_path(), &[]);
+    config.lane_idle = Duration::from_millis(200);
+    world.start_bot_with(config);
+    let users: Vec<Person> = (0..3).map(|i| person(2000 + i, "U")).collect();
+    let mut updates: Vec<_> = users.iter().map(|u| message(u.id, 1, u, "/help")).collect();
+    updates.push(message(GROUP, 1, &admin(), "/help"));
+    world.deliver_all(updates).await;
+    world.wait_idle().await;
+    world.wait_lanes_closed().await;
+
+    // The chat's next command is answered by a new lane, which goes too.
+    world
+        .deliver(message(users[0].id, 2, &users[0], "/help"))
+        .await;
+    world.wait_idle().await;
+    world.wait_lanes_closed().await;
+
+    let answered = |chat| sent_to(&world, "sendMessage", chat).len();
+    assert_eq!(answered(users[0].id), 2);
+    assert_eq!(answered(users[1].id), 1);
+    assert_eq!(answered(users[2].id), 1);
+    assert_eq!(answered(GROUP), 1);
+    assert_eq!(
+        sent_to(&world, "sendMessage", users[0].id)[1]
+            .text()
+            .unwrap(),
+        en("help", &[])
+    );
+    world.assert_api_conformance();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn identical_requests_waiting_in_line_are_answered_once() {
     let world = world_with_groups(&[GROUP]).await;
     world

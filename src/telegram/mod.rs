@@ -28,7 +28,7 @@ use teloxide::types::BotCommand;
 use tokio::sync::{Notify, watch};
 use tracing::{error, info, warn};
 
-pub use lanes::Activity;
+pub use lanes::{Activity, LANE_IDLE};
 
 use self::identity::Identity;
 use self::inbound::CommandMessage;
