@@ -48,6 +48,9 @@ pub struct Config {
     pub default_language: Language,
     /// The largest file the bot uploads (Telegram's limit; smaller in tests).
     pub upload_limit: u64,
+    /// How long a chat's lane stays with nothing queued before it goes
+    /// ([`crate::telegram::LANE_IDLE`]; shorter in tests).
+    pub lane_idle: std::time::Duration,
 }
 
 impl Config {
@@ -106,6 +109,7 @@ impl Config {
             moderators,
             default_language,
             upload_limit: crate::app::TELEGRAM_UPLOAD_LIMIT,
+            lane_idle: crate::telegram::LANE_IDLE,
         })
     }
 }

@@ -245,6 +245,73 @@ async fn a_member_flooding_commands_gets_five_replies_and_moderators_are_unaffec
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_a_private_chat_only_the_configured_moderators_escape_the_flood_rule() {
+    let world = World::with_moderators(&[ADMIN]).await;
+    // Mallory moderates her own private chat: her /newpoll is posted, and
+    // it counts as one of her five replies.
+    let mallory = person(666, "Mallory");
+    let mut updates = vec![message(mallory.id, 1, &mallory, "/newpoll Mine? | A | B")];
+    updates.extend((2..=8).map(|i| message(mallory.id, i, &mallory, "/help")));
+    // A configured moderator is not limited: six commands, six replies.
+    updates.extend((1..=6).map(|i| message(ADMIN, i, &admin(), "/help")));
+    world.deliver_all(updates).await;
+    world.wait_idle().await;
+
+    let replied = |chat| -> Vec<i64> {
+        sent_to(&world, "sendMessage", chat)
+            .iter()
+            .filter_map(replied_to)
+            .collect()
+    };
+    assert_eq!(sent_to(&world, "sendPoll", mallory.id).len(), 1);
+    assert_eq!(replied(mallory.id), [1, 2, 3, 4, 5]);
+    assert_eq!(replied(ADMIN), [1, 2, 3, 4, 5, 6]);
+    world.assert_api_conformance();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_lanes_go_and_a_chats_next_command_opens_its_lane_again() {
+    let fake = common::FakeTelegram::start().await;
+    fake.set_admins(GROUP, ADMIN, &[]);
+    fake.set_bot_admin(GROUP, true);
+    let mut world = World {
+        fake,
+        dir: tempfile::tempdir().unwrap(),
+        moderators: Vec::new(),
+        bot: None,
+    };
+    let mut config = common::config(&world.fake, &world.db_path(), &[]);
+    config.lane_idle = Duration::from_millis(200);
+    world.start_bot_with(config);
+    let users: Vec<Person> = (0..3).map(|i| person(2000 + i, "U")).collect();
+    let mut updates: Vec<_> = users.iter().map(|u| message(u.id, 1, u, "/help")).collect();
+    updates.push(message(GROUP, 1, &admin(), "/help"));
+    world.deliver_all(updates).await;
+    world.wait_idle().await;
+    world.wait_lanes_closed().await;
+
+    // The chat's next command is answered by a new lane, which goes too.
+    world
+        .deliver(message(users[0].id, 2, &users[0], "/help"))
+        .await;
+    world.wait_idle().await;
+    world.wait_lanes_closed().await;
+
+    let answered = |chat| sent_to(&world, "sendMessage", chat).len();
+    assert_eq!(answered(users[0].id), 2);
+    assert_eq!(answered(users[1].id), 1);
+    assert_eq!(answered(users[2].id), 1);
+    assert_eq!(answered(GROUP), 1);
+    assert_eq!(
+        sent_to(&world, "sendMessage", users[0].id)[1]
+            .text()
+            .unwrap(),
+        en("help", &[])
+    );
+    world.assert_api_conformance();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn identical_requests_waiting_in_line_are_answered_once() {
     let world = world_with_groups(&[GROUP]).await;
     world

@@ -15,6 +15,30 @@ pub const FLOOD_WINDOW: Duration = Duration::from_secs(10 * 60);
 /// Members tracked before the oldest quiet ones are forgotten.
 const TRACKED_MEMBERS: usize = 1024;
 
+/// Who sent a command, as far as the flood rule cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sender {
+    /// The command came from a private chat with the bot.
+    pub private: bool,
+    /// The sender moderates the chat the command came from (in a private
+    /// chat, its user does).
+    pub moderates_here: bool,
+    /// The sender is one of the bot's configured moderators
+    /// (`POLLBOT_MODERATORS`).
+    pub configured_moderator: bool,
+}
+
+/// Whether the flood rule ([`FLOOD_REPLIES`] in [`FLOOD_WINDOW`]) holds for
+/// `sender`. Everyone moderates their own private chat, so there only the
+/// configured moderators are exempt: otherwise anyone with many accounts
+/// could spend the bot's whole message budget from private chats.
+pub fn flood_limited(sender: Sender) -> bool {
+    if sender.configured_moderator {
+        return false;
+    }
+    sender.private || !sender.moderates_here
+}
+
 /// How many replies each non-moderator got lately, in one chat.
 #[derive(Debug, Default)]
 pub struct FloodGuard {
@@ -90,6 +114,22 @@ mod tests {
             assert!(!guard.allow(1, start + Duration::from_secs(s)));
         }
         assert!(guard.allow(1, start + FLOOD_WINDOW));
+    }
+
+    #[test]
+    fn private_chats_are_flood_limited_unless_the_sender_is_a_configured_moderator() {
+        let sender = |private, moderates_here, configured_moderator| Sender {
+            private,
+            moderates_here,
+            configured_moderator,
+        };
+        // In a private chat the user moderates, yet the rule holds.
+        assert!(flood_limited(sender(true, true, false)));
+        assert!(!flood_limited(sender(true, true, true)));
+        // In a group, moderators are exempt and members are not.
+        assert!(!flood_limited(sender(false, true, false)));
+        assert!(!flood_limited(sender(false, true, true)));
+        assert!(flood_limited(sender(false, false, false)));
     }
 
     #[test]

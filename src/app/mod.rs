@@ -14,7 +14,7 @@ pub mod share;
 pub mod visibility;
 
 pub use export::{ExportOutcome, ExportedFile, Limit, TELEGRAM_UPLOAD_LIMIT, export_files};
-pub use flood::{CoalesceKey, FloodGuard};
+pub use flood::{CoalesceKey, FloodGuard, Sender, flood_limited};
 pub use polls::{
     PostedPoll, close_poll, create_poll, find_poll, list_polls, mark_announced, set_language,
 };

@@ -460,7 +460,14 @@ impl Lane {
                 });
             }
         };
-        if !moderator {
+        let sender = app::Sender {
+            private: message.private,
+            moderates_here: moderator,
+            configured_moderator: message
+                .from
+                .is_some_and(|user| self.edge.config.moderators.contains(&user)),
+        };
+        if app::flood_limited(sender) {
             let sender = message.from.or(message.sender_chat).unwrap_or_default();
             if !self.flood.allow(sender, Instant::now()) {
                 info!(chat = self.chat, user = sender, text = %message.text, "flood: command ignored");
@@ -1214,11 +1221,7 @@ impl Lane {
             Err(failure @ (Failure::Refused(_) | Failure::Unreadable)) => {
                 // It stays open; tried again in a while, not every minute.
                 warn!(poll = %id, ?failure, "the poll's deadline passed but Telegram would not stop it");
-                self.edge
-                    .close_refused
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(id, Instant::now() + super::lanes::REFUSED_CLOSE_RETRY);
+                self.edge.close_refused.refuse(id, Instant::now());
                 Ok(Handled::Done)
             }
         }

@@ -1,7 +1,8 @@
 //! Per-chat lanes: each chat's jobs (its commands, its polls' closes and
 //! announcements) are done in order by a task of its own, so different
 //! chats are answered concurrently and a chat waiting on Telegram's limits
-//! holds up nobody else.
+//! holds up nobody else. A lane with nothing to do for [`LANE_IDLE`] goes,
+//! with its flood counts; the chat's next job opens a new one.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -18,6 +19,7 @@ use super::moderators::AdminCache;
 use super::pacing::Pacer;
 use super::polling::Backoff;
 use crate::app::FloodGuard;
+use crate::app::flood::FLOOD_WINDOW;
 use crate::config::Config;
 use crate::poll::PollId;
 use crate::store::Store;
@@ -52,6 +54,7 @@ pub enum Handled {
 pub struct Activity {
     jobs: Arc<AtomicI64>,
     dispatch_requested: Arc<AtomicBool>,
+    lanes: Arc<AtomicI64>,
 }
 
 impl Activity {
@@ -76,6 +79,11 @@ impl Activity {
     pub(crate) fn take_dispatch_request(&self) -> bool {
         self.dispatch_requested.swap(false, Ordering::SeqCst)
     }
+
+    /// How many chats have a lane (a task and a queue) right now.
+    pub fn open_lanes(&self) -> i64 {
+        self.lanes.load(Ordering::SeqCst)
+    }
 }
 
 /// When the bot is stopping: lanes finish what they can until `soft`;
@@ -99,7 +107,7 @@ pub struct Edge {
     /// Polls with a close or announcement in some lane.
     pub scheduled: Mutex<HashSet<PollId>>,
     /// Polls whose close Telegram refused, and when to try again.
-    pub close_refused: Mutex<HashMap<PollId, Instant>>,
+    pub close_refused: RefusedCloses,
     /// Wakes the task that watches deadlines (a poll with one was posted).
     pub deadlines_changed: Notify,
     /// The newest command (by update id) given to a lane so far: an answer
@@ -174,19 +182,26 @@ impl LaneQueue {
     }
 }
 
+/// A chat's open lane: its queue and the task that works through it.
+struct OpenLane {
+    queue: Arc<LaneQueue>,
+    task: JoinHandle<()>,
+}
+
+/// The open lanes by chat; a lane's task removes its own entry when it goes.
+type OpenLanes = Arc<Mutex<HashMap<i64, OpenLane>>>;
+
 /// The lanes of all chats.
 pub struct Lanes {
     edge: Arc<Edge>,
-    lanes: Mutex<HashMap<i64, Arc<LaneQueue>>>,
-    tasks: Mutex<Vec<JoinHandle<()>>>,
+    lanes: OpenLanes,
 }
 
 impl Lanes {
     pub fn new(edge: Arc<Edge>) -> Self {
         Self {
             edge,
-            lanes: Mutex::default(),
-            tasks: Mutex::default(),
+            lanes: OpenLanes::default(),
         }
     }
 
@@ -203,19 +218,24 @@ impl Lanes {
                 .commands_received_through
                 .fetch_max(*update_id, Ordering::SeqCst);
         }
+        // The job is queued under the map's lock: a lane that finds its
+        // queue empty under that lock can go without losing a job.
         let mut lanes = self.lanes.lock().unwrap_or_else(|e| e.into_inner());
-        let queue = lanes.entry(chat).or_insert_with(|| {
+        let lane = lanes.entry(chat).or_insert_with(|| {
             let queue = Arc::new(LaneQueue {
                 jobs: Mutex::default(),
                 wake: Notify::new(),
             });
-            let task = tokio::spawn(run_lane(Arc::clone(&self.edge), chat, Arc::clone(&queue)));
-            self.tasks
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(task);
-            queue
+            let edge = Arc::clone(&self.edge);
+            let (open, lane_queue) = (Arc::clone(&self.lanes), Arc::clone(&queue));
+            edge.activity.lanes.fetch_add(1, Ordering::SeqCst);
+            let task = tokio::spawn(async move {
+                run_lane(Arc::clone(&edge), chat, lane_queue, open).await;
+                edge.activity.lanes.fetch_sub(1, Ordering::SeqCst);
+            });
+            OpenLane { queue, task }
         });
+        let queue = &lane.queue;
         {
             let mut jobs = queue.jobs.lock().unwrap_or_else(|e| e.into_inner());
             if urgent {
@@ -229,21 +249,26 @@ impl Lanes {
 
     /// Tells every lane to look at its queue (the bot is stopping).
     pub fn wake_all(&self) {
-        for queue in self
+        for lane in self
             .lanes
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .values()
         {
-            queue.wake.notify_one();
+            lane.queue.wake.notify_one();
         }
     }
 
     /// Waits for every lane to stop, at most until `until`; lanes still
     /// running then are abandoned (their jobs stay queued in the store).
     pub async fn join(&self, until: Instant) {
-        let tasks: Vec<JoinHandle<()>> =
-            std::mem::take(&mut *self.tasks.lock().unwrap_or_else(|e| e.into_inner()));
+        let tasks: Vec<JoinHandle<()>> = self
+            .lanes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .drain()
+            .map(|(_, lane)| lane.task)
+            .collect();
         for task in tasks {
             let abort = task.abort_handle();
             if tokio::time::timeout_at(until.into(), task).await.is_err() {
@@ -273,7 +298,27 @@ pub struct Lane {
     pub flood: FloodGuard,
 }
 
-async fn run_lane(edge: Arc<Edge>, chat: i64, queue: Arc<LaneQueue>) {
+/// Removes `chat`'s lane if nothing is queued in it: `true` if it went.
+fn close_if_idle(lanes: &OpenLanes, chat: i64, queue: &Arc<LaneQueue>) -> bool {
+    let mut lanes = lanes.lock().unwrap_or_else(|e| e.into_inner());
+    let idle = queue
+        .jobs
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .is_empty();
+    if !idle {
+        return false;
+    }
+    if lanes
+        .get(&chat)
+        .is_some_and(|lane| Arc::ptr_eq(&lane.queue, queue))
+    {
+        lanes.remove(&chat);
+    }
+    true
+}
+
+async fn run_lane(edge: Arc<Edge>, chat: i64, queue: Arc<LaneQueue>, lanes: OpenLanes) {
     let mut lane = Lane {
         edge: Arc::clone(&edge),
         chat,
@@ -293,6 +338,11 @@ async fn run_lane(edge: Arc<Edge>, chat: i64, queue: Arc<LaneQueue>) {
             tokio::select! {
                 _ = queue.wake.notified() => {}
                 _ = stopping.changed() => {}
+                _ = tokio::time::sleep(edge.config.lane_idle) => {
+                    if close_if_idle(&lanes, chat, &queue) {
+                        return;
+                    }
+                }
             }
             continue;
         };
@@ -321,3 +371,70 @@ async fn run_lane(edge: Arc<Edge>, chat: i64, queue: Arc<LaneQueue>) {
 pub const DEADLINE_CHECK: Duration = Duration::from_secs(60);
 /// How long a poll whose close Telegram refused waits before another try.
 pub const REFUSED_CLOSE_RETRY: Duration = Duration::from_secs(10 * 60);
+
+/// How long a lane stays with nothing queued before it goes. Its flood
+/// counts go with it: by then each is older than the flood window, so
+/// nothing they would still refuse is forgotten.
+pub const LANE_IDLE: Duration = Duration::from_secs(10 * 60);
+const _: () = assert!(LANE_IDLE.as_secs() >= FLOOD_WINDOW.as_secs());
+
+/// Polls whose close Telegram refused, and when each may be tried again.
+/// A poll is forgotten once its time has come, so this holds at most the
+/// refusals of the last [`REFUSED_CLOSE_RETRY`].
+#[derive(Debug, Default)]
+pub struct RefusedCloses(Mutex<HashMap<PollId, Instant>>);
+
+impl RefusedCloses {
+    /// Telegram refused to close `poll` at `now`.
+    pub fn refuse(&self, poll: PollId, now: Instant) {
+        let mut refused = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        refused.retain(|_, until| *until > now);
+        refused.insert(poll, now + REFUSED_CLOSE_RETRY);
+    }
+
+    /// Whether `poll`'s close must still wait at `now`.
+    pub fn waiting(&self, poll: PollId, now: Instant) -> bool {
+        let mut refused = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        refused.retain(|_, until| *until > now);
+        refused.contains_key(&poll)
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.0.lock().unwrap().len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::poll::PollNumber;
+
+    fn poll(chat: i64) -> PollId {
+        PollId {
+            chat,
+            number: PollNumber(1),
+        }
+    }
+
+    #[test]
+    fn refused_closes_are_forgotten_once_their_time_has_come() {
+        let refused = RefusedCloses::default();
+        let t0 = Instant::now();
+        for chat in 0..1000 {
+            refused.refuse(poll(-chat), t0);
+        }
+        assert_eq!(refused.len(), 1000);
+        assert!(refused.waiting(poll(-1), t0 + REFUSED_CLOSE_RETRY - Duration::from_secs(1)));
+        assert_eq!(refused.len(), 1000);
+        // Ten minutes on, none waits any more and none is kept.
+        assert!(!refused.waiting(poll(-1), t0 + REFUSED_CLOSE_RETRY));
+        assert_eq!(refused.len(), 0);
+        // A refusal then forgets the older ones too.
+        for chat in 0..1000 {
+            refused.refuse(poll(-chat), t0);
+        }
+        refused.refuse(poll(-5000), t0 + REFUSED_CLOSE_RETRY);
+        assert_eq!(refused.len(), 1);
+    }
+}

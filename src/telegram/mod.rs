@@ -28,7 +28,7 @@ use teloxide::types::BotCommand;
 use tokio::sync::{Notify, watch};
 use tracing::{error, info, warn};
 
-pub use lanes::Activity;
+pub use lanes::{Activity, LANE_IDLE};
 
 use self::identity::Identity;
 use self::inbound::CommandMessage;
@@ -86,7 +86,7 @@ pub async fn run_observed(
         activity: activity.clone(),
         stopping,
         scheduled: Mutex::default(),
-        close_refused: Mutex::default(),
+        close_refused: lanes::RefusedCloses::default(),
         deadlines_changed: Notify::new(),
         commands_received_through: std::sync::atomic::AtomicI64::new(i64::MIN),
     });
@@ -200,13 +200,7 @@ async fn close_on_time(lanes: Arc<Lanes>) {
         let next = match edge.blocking(move |store| Ok(store.due_polls(now)?)).await {
             Ok((due, next)) => {
                 for id in due {
-                    let refused_until = edge
-                        .close_refused
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .get(&id)
-                        .copied();
-                    if refused_until.is_some_and(|until| until > Instant::now()) {
+                    if edge.close_refused.waiting(id, Instant::now()) {
                         continue;
                     }
                     if edge

@@ -1,7 +1,9 @@
 //! Telegram's message limits, kept per chat so that a chat waiting for its
 //! limit never holds up another: at most one message a second in a chat, 20
 //! a minute in a group or channel, 30 a second overall; after a 429 the chat
-//! waits what Telegram asked.
+//! waits what Telegram asked. Chats that wait for the overall budget are
+//! served in the order they came to wait, so that chats which keep asking
+//! (30 private chats of one sender, say) cannot starve the others.
 //!
 //! (teloxide's `Throttle` is not used: it freezes every chat after one chat's
 //! 429, its queue holds 30 requests so one chat's backlog blocks the others,
@@ -34,6 +36,10 @@ impl Default for Limits {
 
 const MINUTE: Duration = Duration::from_secs(60);
 const SECOND: Duration = Duration::from_secs(1);
+/// A chat waiting for the overall budget is told to ask again within a
+/// second; one that has not asked for this long has stopped waiting (its
+/// lane is stopping) and no longer holds up the chats behind it.
+const GONE_AFTER: Duration = Duration::from_secs(3);
 
 #[derive(Debug, Default)]
 struct ChatHistory {
@@ -47,6 +53,9 @@ struct ChatHistory {
 struct History {
     chats: HashMap<i64, ChatHistory>,
     overall: VecDeque<Instant>,
+    /// Chats ready to send but for the overall budget, in the order they
+    /// came to wait, with when each last asked.
+    in_turn: VecDeque<(i64, Instant)>,
 }
 
 /// Hands out send slots under [`Limits`].
@@ -73,11 +82,16 @@ impl Pacer {
     /// wait before asking again.
     pub fn try_reserve(&self, chat: i64, now: Instant) -> Result<(), Duration> {
         let mut history = self.history.lock().unwrap_or_else(|e| e.into_inner());
-        let History { chats, overall } = &mut *history;
+        let History {
+            chats,
+            overall,
+            in_turn,
+        } = &mut *history;
         let since = |at: Instant| now.saturating_duration_since(at);
         while overall.front().is_some_and(|at| since(*at) >= SECOND) {
             overall.pop_front();
         }
+        in_turn.retain(|(_, asked)| since(*asked) < GONE_AFTER);
         let entry = chats.entry(chat).or_default();
         while entry.sent.front().is_some_and(|at| since(*at) >= MINUTE) {
             entry.sent.pop_front();
@@ -93,12 +107,35 @@ impl Pacer {
             let oldest = entry.sent[entry.sent.len() - self.limits.group_per_minute];
             wait = wait.max(MINUTE.saturating_sub(since(oldest)));
         }
-        if overall.len() >= self.limits.overall_per_second {
-            let oldest = overall[overall.len() - self.limits.overall_per_second];
-            wait = wait.max(SECOND.saturating_sub(since(oldest)));
-        }
         if !wait.is_zero() {
+            // Not ready for its own reasons (a 429): it gives up its turn
+            // rather than hold up the chats behind it.
+            in_turn.retain(|(waiting, _)| *waiting != chat);
             return Err(wait);
+        }
+        // The free slots go to the chats that waited for them, in turn; a
+        // chat not waiting yet comes after them.
+        let free = self.limits.overall_per_second.saturating_sub(overall.len());
+        let turn = match in_turn.iter().position(|(waiting, _)| *waiting == chat) {
+            Some(turn) => {
+                in_turn[turn].1 = now;
+                turn
+            }
+            None => in_turn.len(),
+        };
+        if turn >= free {
+            if turn == in_turn.len() {
+                in_turn.push_back((chat, now));
+            }
+            // Its slot frees when the (turn - free + 1)-th oldest message
+            // is a second old; ask again within a second in any case.
+            let wait = overall
+                .get(turn - free)
+                .map_or(SECOND, |at| SECOND.saturating_sub(since(*at)));
+            return Err(wait);
+        }
+        if turn < in_turn.len() {
+            in_turn.remove(turn);
         }
         entry.sent.push_back(now);
         entry.frozen_until = None;
@@ -134,6 +171,10 @@ mod tests {
 
     fn secs(s: f64) -> Duration {
         Duration::from_secs_f64(s)
+    }
+
+    fn ms(ms: u64) -> Duration {
+        Duration::from_millis(ms)
     }
 
     #[test]
@@ -180,5 +221,55 @@ mod tests {
         assert_eq!(pacer.try_reserve(-1, t0), Err(secs(7.0)));
         assert_eq!(pacer.try_reserve(-2, t0), Ok(()));
         assert_eq!(pacer.try_reserve(-1, t0 + secs(7.0)), Ok(()));
+    }
+
+    #[test]
+    fn the_overall_budget_goes_in_turn_to_the_chats_that_waited_for_it() {
+        let pacer = Pacer::default();
+        let t0 = Instant::now();
+        // 30 private chats take the second's budget, 10 ms apart.
+        for i in 0..30 {
+            assert_eq!(pacer.try_reserve(i + 1, t0 + ms(10 * i as u64)), Ok(()));
+        }
+        // A group waits for the first slot that frees...
+        assert_eq!(pacer.try_reserve(-5, t0 + ms(500)), Err(ms(500)));
+        // ...and the first private chat, ready again when that slot frees,
+        // waits behind it for the next one.
+        assert_eq!(pacer.try_reserve(1, t0 + ms(1000)), Err(ms(10)));
+        assert_eq!(pacer.try_reserve(-5, t0 + ms(1000)), Ok(()));
+        // A chat that comes later waits behind the one already waiting.
+        assert_eq!(pacer.try_reserve(2, t0 + ms(1010)), Err(ms(10)));
+        assert_eq!(pacer.try_reserve(1, t0 + ms(1010)), Ok(()));
+        assert_eq!(pacer.try_reserve(2, t0 + ms(1020)), Ok(()));
+    }
+
+    #[test]
+    fn a_chat_that_stopped_waiting_gives_up_its_turn() {
+        let pacer = Pacer::new(Limits {
+            overall_per_second: 1,
+            ..Limits::default()
+        });
+        let t0 = Instant::now();
+        assert_eq!(pacer.try_reserve(1, t0), Ok(()));
+        assert_eq!(pacer.try_reserve(2, t0 + ms(500)), Err(ms(500)));
+        assert_eq!(pacer.try_reserve(3, t0 + ms(600)), Err(secs(1.0)));
+        // Chat 2 never asks again: its turn holds chat 3 up for a while,
+        // then passes to it.
+        assert_eq!(pacer.try_reserve(3, t0 + ms(3000)), Err(secs(1.0)));
+        assert_eq!(pacer.try_reserve(3, t0 + ms(3500)), Ok(()));
+    }
+
+    #[test]
+    fn a_frozen_chat_gives_up_its_turn() {
+        let pacer = Pacer::new(Limits {
+            overall_per_second: 1,
+            ..Limits::default()
+        });
+        let t0 = Instant::now();
+        assert_eq!(pacer.try_reserve(1, t0), Ok(()));
+        assert_eq!(pacer.try_reserve(-2, t0 + ms(500)), Err(ms(500)));
+        pacer.freeze(-2, t0 + secs(10.0));
+        assert_eq!(pacer.try_reserve(-2, t0 + ms(600)), Err(ms(9400)));
+        assert_eq!(pacer.try_reserve(3, t0 + ms(1000)), Ok(()));
     }
 }

@@ -30,6 +30,7 @@ pub fn config(fake: &FakeTelegram, db: &Path, moderators: &[i64]) -> Config {
         moderators: moderators.to_vec(),
         default_language: Language::English,
         upload_limit: pollbot::app::TELEGRAM_UPLOAD_LIMIT,
+        lane_idle: pollbot::telegram::LANE_IDLE,
     }
 }
 
@@ -128,6 +129,20 @@ impl World {
                 tokio::time::Instant::now() < deadline,
                 "the bot did not become idle: {:#?}",
                 self.fake.calls()
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Waits until no chat has a lane: each went after its idle time.
+    pub async fn wait_lanes_closed(&self) {
+        let bot = self.bot.as_ref().expect("the bot is running");
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while bot.activity.open_lanes() > 0 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{} lanes still open",
+                bot.activity.open_lanes()
             );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
