@@ -833,3 +833,63 @@ fn a_closed_polls_tally_is_final() {
     assert_eq!((tally.counts, tally.voters), (vec![1, 0], 1));
     assert_eq!(store.ballot(public, 1).unwrap().unwrap().options, vec![0]);
 }
+
+#[test]
+fn comments_and_approvals_after_the_close_change_nothing_of_a_closed_poll() {
+    use pollbot::ingest::Applied;
+    use pollbot::store::CommentOutcome;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = create_poll(&store, &["A", "B"], false);
+    events(
+        &store,
+        &[
+            vote(1, &[0]),
+            comment(60, 1, POLL_MESSAGE, "Before the close"),
+            react(60, 2, &[], &["👍"]),
+        ],
+    );
+    store
+        .write(|changes| changes.close_poll(id, at(30)))
+        .unwrap();
+    // Delivered after the close: a new comment, a reply to a comment, a
+    // `+1`, a reaction given, one withdrawn and a reaction count.
+    assert_eq!(
+        applied(&store, comment(61, 3, POLL_MESSAGE, "After the close")),
+        Applied::Comment(CommentOutcome::AfterClose(id))
+    );
+    assert_eq!(
+        applied(&store, comment(62, 3, 60, "A late answer")),
+        Applied::Comment(CommentOutcome::AfterClose(id))
+    );
+    assert_eq!(
+        applied(&store, reply_in(CHAT, 63, 4, 60, "+1")),
+        Applied::ApprovalReply { counted: false }
+    );
+    assert_eq!(
+        applied(&store, react(60, 5, &[], &["🔥"])),
+        Applied::Approval(false)
+    );
+    assert_eq!(
+        applied(&store, react(60, 2, &["👍"], &[])),
+        Applied::Approval(false)
+    );
+    let counts = Event::ReactionCounts {
+        chat: CHAT,
+        message_id: 60,
+        counts: vec![("👍".into(), 9)],
+    };
+    assert_eq!(applied(&store, counts), Applied::Approval(false));
+    // The closed poll's comments, ranking and counts are as at the close.
+    let texts: Vec<(String, u32)> = store
+        .top_comments(id, 5)
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.text.clone(), c.approvals()))
+        .collect();
+    assert_eq!(texts, [("Before the close".to_owned(), 1)]);
+    assert_eq!(store.comments(id).count(), 1);
+    let tally = store.tally(id).unwrap().unwrap();
+    assert_eq!((tally.comments, tally.approvers), (1, 1));
+    assert_eq!(store.message_role(CHAT, 61).unwrap(), None);
+}

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{ChatRecord, Journal, JournalKey, LastUpdate, MessageRole, Purged, Result, keys};
 use crate::poll::{
     Ballot, ChatId, Comment, OptionLearnt, Person, Poll, PollId, PollNumber, PollState, SeenOption,
-    Tally, VoterHistory, approvers_delta, follow_vote,
+    Tally, VoterHistory, approvers_delta, follow_vote, takes_comments,
 };
 
 /// How long votes, copies and counts wait for a poll that is not stored:
@@ -93,6 +93,8 @@ pub enum CommentOutcome {
     Recorded(PollId),
     /// Already stored (a re-delivered update).
     AlreadyKnown(PollId),
+    /// The poll is closed: its results are final, the reply is not kept.
+    AfterClose(PollId),
     /// Not a reply to a poll or to one of its comments.
     NotAComment,
 }
@@ -573,6 +575,9 @@ impl<'a> Changes<'a> {
         if let Some(MessageRole::Comment(known)) = self.get(&keys::message(chat, message_id))? {
             return Ok(CommentOutcome::AlreadyKnown(known));
         }
+        if !self.takes_comments(poll)? {
+            return Ok(CommentOutcome::AfterClose(poll));
+        }
         let comment = Comment {
             poll,
             chat,
@@ -635,7 +640,8 @@ impl<'a> Changes<'a> {
 
     /// Adds or withdraws one user's approval of a comment; approving twice
     /// counts once, and nobody approves their own comment. `false` if the
-    /// message is not a comment, or the approval is the author's own.
+    /// message is not a comment, the approval is the author's own, or the
+    /// comment's poll is closed.
     pub fn set_approval(
         &mut self,
         chat: ChatId,
@@ -643,6 +649,9 @@ impl<'a> Changes<'a> {
         user: i64,
         approves: bool,
     ) -> Result<bool> {
+        if self.comment_of_closed_poll(chat, message_id)? {
+            return Ok(false);
+        }
         if approves
             && self
                 .comment_at(chat, message_id)?
@@ -697,16 +706,35 @@ impl<'a> Changes<'a> {
         Ok(())
     }
 
-    /// Sets the approvals Telegram reported only as a count.
+    /// Sets the approvals Telegram reported only as a count; `false` if the
+    /// message is not a comment, or the comment's poll is closed.
     pub fn set_counted_approvals(
         &mut self,
         chat: ChatId,
         message_id: i32,
         count: u32,
     ) -> Result<bool> {
+        if self.comment_of_closed_poll(chat, message_id)? {
+            return Ok(false);
+        }
         self.update_comment(chat, message_id, |comment| {
             comment.approvals_counted = count
         })
+    }
+
+    /// Whether `poll` takes new comments and approvals (see
+    /// [`takes_comments`]).
+    fn takes_comments(&mut self, poll: PollId) -> Result<bool> {
+        Ok(self.poll(poll)?.is_none_or(|p| takes_comments(p.state)))
+    }
+
+    /// Whether message `message_id` of `chat` is a comment of a poll that
+    /// takes no more approvals (a closed one).
+    fn comment_of_closed_poll(&mut self, chat: ChatId, message_id: i32) -> Result<bool> {
+        match self.comment_poll(chat, message_id)? {
+            Some(poll) => Ok(!self.takes_comments(poll)?),
+            None => Ok(false),
+        }
     }
 
     /// Applies `change` to a comment and keeps its ranking entry in step.
