@@ -401,7 +401,7 @@ fn record_run(n: usize) -> f64 {
     let mut last = None;
     let start = Instant::now();
     for batch in updates.chunks(100) {
-        last = polling::record(&store, batch, last, Default::default())
+        last = polling::record(&store, batch, last, Default::default(), Utc::now())
             .unwrap()
             .last
             .map(|l| l.id);
