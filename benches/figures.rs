@@ -738,6 +738,7 @@ fn populate(store: &Store, votes: usize, comments: usize) -> usize {
             )),
             at: at((votes + k) as i64),
             replied_option: None,
+            replied_poll: None,
         });
         flush(&mut events, false);
     }

@@ -82,6 +82,7 @@ fn comment(message_id: i32, user: i64, reply_to: i32, text: &str) -> Event {
         text: Some(text.into()),
         at: at(i64::from(message_id)),
         replied_option: None,
+        replied_poll: None,
     }
 }
 
@@ -481,6 +482,7 @@ fn a_copy_of_the_poll_seen_before_the_poll_is_stored_still_takes_comments() {
             text: Some("On the copy".into()),
             at: at(3),
             replied_option: None,
+            replied_poll: None,
         }],
     );
     let comments: Vec<_> = store.comments(id).collect::<Result<_, _>>().unwrap();
@@ -558,6 +560,7 @@ fn csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
         text: Some("=cmd|' /C calc'!A0".into()),
         at: at(10),
         replied_option: None,
+        replied_poll: None,
     });
     // A channel posting as itself has a negative id: a number, left as is.
     batch.push(Event::Reply {
@@ -572,6 +575,7 @@ fn csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
         text: Some("-5 is my answer".into()),
         at: at(11),
         replied_option: None,
+        replied_poll: None,
     });
     events(&store, &batch);
     let poll = store.poll(id).unwrap().unwrap();
@@ -646,6 +650,7 @@ fn reply_in(chat: i64, message_id: i32, user: i64, reply_to: i32, text: &str) ->
         text: Some(text.into()),
         at: at(i64::from(message_id)),
         replied_option: None,
+        replied_poll: None,
     }
 }
 
@@ -774,6 +779,7 @@ fn one_person_approves_a_comment_once_and_never_their_own() {
         text: Some(text.into()),
         at: at(i64::from(message_id)),
         replied_option: None,
+        replied_poll: None,
     };
     events(
         &store,

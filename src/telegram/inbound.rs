@@ -199,10 +199,10 @@ fn read_message(message: &Message, replied_option: Option<&str>) -> Option<Inbou
         .map(|thread| thread.0.0);
     // In a forum topic, Telegram makes every message a reply to the topic's
     // first message: that is no reply to anything of ours.
-    let reply_to = message
+    let replied = message
         .reply_to_message()
-        .map(|m| m.id.0)
-        .filter(|&replied| Some(replied) != thread);
+        .filter(|replied| Some(replied.id.0) != thread);
+    let reply_to = replied.map(|m| m.id.0);
     // A reply that starts with a command the bot does not have (`/s` for
     // sarcasm, a path) is an argument in the thread, not a command.
     let command = message
@@ -239,7 +239,18 @@ fn read_message(message: &Message, replied_option: Option<&str>) -> Option<Inbou
         text: message.text().or(message.caption()).map(str::to_owned),
         at: message.date,
         replied_option: replied_option.map(str::to_owned),
+        replied_poll: replied.and_then(poll_a_bot_sent),
     }))
+}
+
+/// The Telegram id of the poll a message carries, if a bot (or a channel,
+/// or Telegram's copy of a channel post) sent it: only then can it be one
+/// of ours. A member's own poll is none of the bot's business.
+fn poll_a_bot_sent(message: &Message) -> Option<String> {
+    let poll = message.poll()?;
+    let by_a_bot =
+        message.from.as_ref().is_none_or(|user| user.is_bot) || message.is_automatic_forward();
+    by_a_bot.then(|| poll.id.0.clone())
 }
 
 /// The channel an automatic forward comes from: its `sender_chat`, and

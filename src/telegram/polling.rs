@@ -31,8 +31,8 @@ pub const BATCH: u8 = 100;
 /// Tries of a whole batch before its updates are recorded one by one and
 /// any that still fails is set aside.
 const BATCH_TRIES: u32 = 3;
-/// How often early votes, copies and counts that never found their poll
-/// are looked for (and once at start).
+/// How often early votes, copies, counts and replies that never found
+/// their poll are looked for (and once at start).
 const PURGE_EVERY: Duration = Duration::from_secs(60 * 60);
 
 /// The updates the bot asks for.
@@ -358,10 +358,10 @@ fn purge_stale_early(store: &Store) {
         Ok(purged) if purged != Purged::default() => {
             info!(
                 ?purged,
-                "forgot early votes, copies or counts of polls never stored"
+                "forgot early votes, copies, counts or replies of polls never stored"
             )
         }
         Ok(_) => {}
-        Err(error) => warn!(%error, "cannot purge early votes, copies and counts"),
+        Err(error) => warn!(%error, "cannot purge early votes, copies, counts and replies"),
     }
 }
