@@ -401,7 +401,7 @@ fn record_run(n: usize) -> f64 {
     let mut last = None;
     let start = Instant::now();
     for batch in updates.chunks(100) {
-        last = polling::record(&store, batch, last, Default::default())
+        last = polling::record(&store, batch, last, Default::default(), Utc::now())
             .unwrap()
             .last
             .map(|l| l.id);
@@ -738,6 +738,7 @@ fn populate(store: &Store, votes: usize, comments: usize) -> usize {
             )),
             at: at((votes + k) as i64),
             replied_option: None,
+            replied_poll: None,
         });
         flush(&mut events, false);
     }

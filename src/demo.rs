@@ -463,6 +463,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
                 text: Some(text.into()),
                 at,
                 replied_option: None,
+                replied_poll: None,
             },
         ));
     }
@@ -491,6 +492,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
                     text: Some(if k % 12 == 5 { "+1" } else { "同意" }.into()),
                     at,
                     replied_option: None,
+                    replied_poll: None,
                 }
             } else {
                 Event::Reaction {
@@ -657,6 +659,7 @@ pub fn build_campaign(store: &Store) -> store::Result<PollId> {
                 text: Some(text.into()),
                 at: posted,
                 replied_option: None,
+                replied_poll: None,
             },
         ));
         for k in 0..APPROVALS[n] {

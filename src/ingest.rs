@@ -11,7 +11,7 @@ use crate::poll::{
     ChatId, OptionLearnt, Person, PollId, SeenOption, approver, is_approval_reply,
     is_approving_reaction,
 };
-use crate::store::{Changes, Chosen, CommentOutcome, MessageRole, Result, Sender, VoteOutcome};
+use crate::store::{Changes, Chosen, CommentOutcome, MessageRole, Reply, Result, VoteOutcome};
 
 /// Something that happened in a chat and may change a poll.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -58,6 +58,11 @@ pub enum Event {
         /// replies to one (`reply_to_poll_option_id`).
         #[serde(default)]
         replied_option: Option<String>,
+        /// The Telegram id of the poll the replied-to message carries, if
+        /// it carries one a bot sent: a reply to a poll the bot is still
+        /// storing is kept until the poll is stored.
+        #[serde(default)]
+        replied_poll: Option<String>,
     },
     /// A message's new text after an edit.
     Edit {
@@ -205,6 +210,7 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
             text,
             at,
             replied_option,
+            replied_poll,
         } => {
             let Some(text) = text.as_deref().filter(|t| !t.trim().is_empty()) else {
                 return Ok(Applied::Ignored);
@@ -212,7 +218,7 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
             let replies_to_comment = matches!(
                 changes.message_role(*chat, *reply_to)?,
                 Some(MessageRole::Comment(_))
-            );
+            ) || changes.is_early_reply(*chat, *reply_to)?;
             if replies_to_comment && is_approval_reply(text) {
                 let counted = match approver(*sender, author.as_ref()) {
                     Some(approver) => changes.set_approval(*chat, *reply_to, approver, true)?,
@@ -220,20 +226,17 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
                 };
                 return Ok(Applied::ApprovalReply { counted });
             }
-            let outcome = changes.record_comment(
-                *chat,
-                *message_id,
-                *reply_to,
-                Sender {
-                    author: author.clone(),
-                    user: *sender,
-                },
-                text,
-                *at,
-            )?;
-            if let (CommentOutcome::Recorded(poll), Some(option)) = (outcome, replied_option) {
-                changes.set_replied_option(poll, *chat, *message_id, option)?;
-            }
+            let reply = Reply {
+                chat: *chat,
+                message_id: *message_id,
+                reply_to: *reply_to,
+                author: author.clone(),
+                sender: *sender,
+                text: text.to_owned(),
+                at: *at,
+                replied_option: replied_option.clone(),
+            };
+            let outcome = changes.record_comment(reply, replied_poll.as_deref())?;
             Ok(Applied::Comment(outcome))
         }
         Event::Edit {

@@ -1077,3 +1077,121 @@ fn the_combined_tally_kept_vote_by_vote_matches_one_made_from_every_ballot() {
     // Built at the first results, then kept by every round's votes.
     assert_eq!(kept_rounds, 59);
 }
+
+#[test]
+fn an_option_deleted_in_a_chat_leaves_the_combined_tally_as_it_leaves_that_chats() {
+    use pollbot::ingest::{Event, apply_following_campaigns};
+    use pollbot::poll::{
+        Person, Poll, PollFeatures, PollOptions, PollQuestion, PollState, SeenOption,
+    };
+    use pollbot::report::CampaignReport;
+    use pollbot::store::Store;
+
+    let store = Store::temporary().unwrap();
+    let base: DateTime<Utc> = "2026-12-01T00:00:00Z".parse().unwrap();
+    let ids: Vec<PollId> = store
+        .write(|changes| {
+            let mut ids = Vec::new();
+            for (chat, telegram_id) in [(ORIGIN, "t-origin"), (REGION, "t-region")] {
+                let poll = changes.create_poll(chat, |id| Poll {
+                    id,
+                    question: PollQuestion::parse("Q?").unwrap(),
+                    options: PollOptions::parse(&["A", "B", "C"]).unwrap(),
+                    multiple: false,
+                    anonymous: false,
+                    created_at: base,
+                    deadline: None,
+                    state: PollState::Open,
+                    closed_at: None,
+                    results_announced: false,
+                    message_id: 5,
+                    telegram_id: telegram_id.into(),
+                    thread: None,
+                    features: PollFeatures {
+                        option_persistent_ids: vec!["a".into(), "b".into(), "c".into()],
+                        ..PollFeatures::default()
+                    },
+                })?;
+                ids.push(poll.id);
+            }
+            changes.add_copy(ids[0], ids[1])?;
+            Ok(ids)
+        })
+        .unwrap();
+    let vote = |telegram_id: &str, user: i64, option: u32, second: i64| Event::Vote {
+        telegram_poll_id: telegram_id.into(),
+        voter: Person {
+            id: user,
+            name: format!("U{user}"),
+        },
+        option_ids: vec![option],
+        option_persistent_ids: Vec::new(),
+        at: base + chrono::TimeDelta::seconds(second),
+    };
+    let apply_all = |events: &[Event]| {
+        store
+            .write(|changes| {
+                for event in events {
+                    apply_following_campaigns(changes, event)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+    };
+    apply_all(&[
+        // 1 votes A in the origin; 2 votes only B, in the region.
+        vote("t-origin", 1, 0, 1),
+        vote("t-region", 2, 1, 2),
+        // 3 votes C in the origin, then B in the region (later).
+        vote("t-origin", 3, 2, 1),
+        vote("t-region", 3, 1, 3),
+        // 4 votes A in the region.
+        vote("t-region", 4, 0, 2),
+    ]);
+    // B is deleted in the region.
+    apply_all(&[Event::OptionDeleted {
+        chat: REGION,
+        poll_message: 5,
+        telegram_poll_id: Some("t-region".into()),
+        option: SeenOption {
+            persistent_id: "b".into(),
+            text: Some("B".into()),
+            added_by: None,
+            added_at: None,
+        },
+    }]);
+    let tally = |id: PollId| {
+        let t = store.tally(id).unwrap().unwrap();
+        (t.counts, t.voters)
+    };
+    assert_eq!(tally(ids[0]), (vec![1, 0, 1], 2));
+    assert_eq!(tally(ids[1]), (vec![1, 0, 0], 1));
+    // Combined: 2's vote counts nowhere, 3's counts where it still counts
+    // (C, in the origin): the chats' own figures, each person once.
+    let combined = CampaignReport::load(&store, ids[0])
+        .unwrap()
+        .unwrap()
+        .combined;
+    assert_eq!(combined.counts, [2, 0, 1]);
+    assert_eq!(combined.parts, [vec![1, 0, 1], vec![1, 0, 0]]);
+    assert_eq!((combined.voters, combined.in_several_chats), (3, 0));
+    // Votes after the results move the kept tally the same way: 2, whose
+    // only choice was deleted, votes C in the origin; 5 votes A there.
+    apply_all(&[vote("t-origin", 2, 2, 4), vote("t-origin", 5, 0, 4)]);
+    let report = CampaignReport::load(&store, ids[0]).unwrap().unwrap();
+    let record = store.combined_record(ids[0]).unwrap().unwrap();
+    let members: Vec<pollbot::poll::MemberTally> = report
+        .chats
+        .iter()
+        .map(|c| pollbot::poll::MemberTally {
+            poll: c.poll.id,
+            anonymous: c.poll.anonymous,
+            tally: c.tally.clone(),
+        })
+        .collect();
+    let kept = record.combined(&members).expect("kept up to date");
+    assert_eq!(kept, report.combined);
+    assert_eq!(kept.counts, [3, 0, 2]);
+    assert_eq!(kept.parts, [vec![2, 0, 2], vec![1, 0, 0]]);
+    assert_eq!((kept.voters, kept.in_several_chats), (5, 0));
+}

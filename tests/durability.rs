@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use common::fake_telegram::{self, FakeTelegram};
 use common::process::{BIN, BotProcess};
 use common::updates::{
-    message, my_chat_member, option_added, person, poll_answer, poll_answer_by_ids,
+    message, my_chat_member, option_added, person, poll_answer, poll_answer_by_ids, reaction, reply,
 };
 use common::{Failure, PATIENCE, World};
 use pollbot::poll::{PollId, PollNumber};
@@ -805,6 +805,61 @@ async fn votes_arriving_as_the_bot_posts_a_poll_are_not_lost() {
         lost.is_empty(),
         "the vote on the poll in chats {lost:?} was acknowledged but not counted"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replies_arriving_as_the_bot_posts_a_poll_become_comments_with_their_approvals() {
+    // Like the votes above: while the bot waits for sendPoll's answer, the
+    // poll is live and members reply to it and approve the replies; those
+    // are kept and attached when the poll is stored.
+    const GROUP: i64 = -1_001_000_000_900;
+    let moderator = person(1001, "Mod");
+    let mut world = World::with_moderators(&[moderator.id]).await;
+    world.fake.set_bot_admin(GROUP, true);
+    let release = world.fake.hold_response_next("sendPoll");
+    world
+        .deliver(message(GROUP, 1, &moderator, "/newpoll Soon? | Yes | No"))
+        .await;
+    world.nth_call("sendPoll", 1).await;
+    let sent = world.fake.polls()[0].clone();
+    let poll_message = world.fake.message(GROUP, sent.message_id).unwrap();
+    let ann = person(2001, "Ann");
+    let ben = person(2002, "Ben");
+    let cid = person(2003, "Cid");
+    let mut first = reply(GROUP, 10, &ann, "Yes, and soon", sent.message_id as i32);
+    first["message"]["reply_to_message"] = poll_message;
+    world
+        .deliver_all(vec![
+            first,
+            reaction(GROUP, 10, &ben, &[], &["👍"]),
+            reply(GROUP, 11, &cid, "+1", 10),
+            // The author's own approval never counts.
+            reaction(GROUP, 10, &ann, &[], &["👍"]),
+            reply(GROUP, 12, &cid, "Why soon?", 10),
+        ])
+        .await;
+    release.notify_one();
+    world.wait_idle().await;
+    let store = world.stop_and_open_store().await;
+    let id = PollId {
+        chat: GROUP,
+        number: PollNumber(1),
+    };
+    let comments: Vec<(i32, String, u32)> = store
+        .comments(id)
+        .map(|c| c.unwrap())
+        .map(|c| (c.message_id, c.text.clone(), c.approvals()))
+        .collect();
+    assert_eq!(
+        comments,
+        [
+            (10, "Yes, and soon".to_owned(), 2),
+            (12, "Why soon?".to_owned(), 0)
+        ]
+    );
+    let tally = store.tally(id).unwrap().unwrap();
+    assert_eq!((tally.comments, tally.approvers), (2, 2));
+    assert_eq!(store.top_comments(id, 1).unwrap()[0].message_id, 10);
 }
 
 // ---------------------------------------------------------------------------

@@ -82,6 +82,7 @@ fn comment(message_id: i32, user: i64, reply_to: i32, text: &str) -> Event {
         text: Some(text.into()),
         at: at(i64::from(message_id)),
         replied_option: None,
+        replied_poll: None,
     }
 }
 
@@ -481,6 +482,7 @@ fn a_copy_of_the_poll_seen_before_the_poll_is_stored_still_takes_comments() {
             text: Some("On the copy".into()),
             at: at(3),
             replied_option: None,
+            replied_poll: None,
         }],
     );
     let comments: Vec<_> = store.comments(id).collect::<Result<_, _>>().unwrap();
@@ -558,6 +560,7 @@ fn csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
         text: Some("=cmd|' /C calc'!A0".into()),
         at: at(10),
         replied_option: None,
+        replied_poll: None,
     });
     // A channel posting as itself has a negative id: a number, left as is.
     batch.push(Event::Reply {
@@ -572,6 +575,7 @@ fn csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
         text: Some("-5 is my answer".into()),
         at: at(11),
         replied_option: None,
+        replied_poll: None,
     });
     events(&store, &batch);
     let poll = store.poll(id).unwrap().unwrap();
@@ -646,6 +650,7 @@ fn reply_in(chat: i64, message_id: i32, user: i64, reply_to: i32, text: &str) ->
         text: Some(text.into()),
         at: at(i64::from(message_id)),
         replied_option: None,
+        replied_poll: None,
     }
 }
 
@@ -774,6 +779,7 @@ fn one_person_approves_a_comment_once_and_never_their_own() {
         text: Some(text.into()),
         at: at(i64::from(message_id)),
         replied_option: None,
+        replied_poll: None,
     };
     events(
         &store,
@@ -832,4 +838,64 @@ fn a_closed_polls_tally_is_final() {
     let tally = store.tally(public).unwrap().unwrap();
     assert_eq!((tally.counts, tally.voters), (vec![1, 0], 1));
     assert_eq!(store.ballot(public, 1).unwrap().unwrap().options, vec![0]);
+}
+
+#[test]
+fn comments_and_approvals_after_the_close_change_nothing_of_a_closed_poll() {
+    use pollbot::ingest::Applied;
+    use pollbot::store::CommentOutcome;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = create_poll(&store, &["A", "B"], false);
+    events(
+        &store,
+        &[
+            vote(1, &[0]),
+            comment(60, 1, POLL_MESSAGE, "Before the close"),
+            react(60, 2, &[], &["👍"]),
+        ],
+    );
+    store
+        .write(|changes| changes.close_poll(id, at(30)))
+        .unwrap();
+    // Delivered after the close: a new comment, a reply to a comment, a
+    // `+1`, a reaction given, one withdrawn and a reaction count.
+    assert_eq!(
+        applied(&store, comment(61, 3, POLL_MESSAGE, "After the close")),
+        Applied::Comment(CommentOutcome::AfterClose(id))
+    );
+    assert_eq!(
+        applied(&store, comment(62, 3, 60, "A late answer")),
+        Applied::Comment(CommentOutcome::AfterClose(id))
+    );
+    assert_eq!(
+        applied(&store, reply_in(CHAT, 63, 4, 60, "+1")),
+        Applied::ApprovalReply { counted: false }
+    );
+    assert_eq!(
+        applied(&store, react(60, 5, &[], &["🔥"])),
+        Applied::Approval(false)
+    );
+    assert_eq!(
+        applied(&store, react(60, 2, &["👍"], &[])),
+        Applied::Approval(false)
+    );
+    let counts = Event::ReactionCounts {
+        chat: CHAT,
+        message_id: 60,
+        counts: vec![("👍".into(), 9)],
+    };
+    assert_eq!(applied(&store, counts), Applied::Approval(false));
+    // The closed poll's comments, ranking and counts are as at the close.
+    let texts: Vec<(String, u32)> = store
+        .top_comments(id, 5)
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.text.clone(), c.approvals()))
+        .collect();
+    assert_eq!(texts, [("Before the close".to_owned(), 1)]);
+    assert_eq!(store.comments(id).count(), 1);
+    let tally = store.tally(id).unwrap().unwrap();
+    assert_eq!((tally.comments, tally.approvers), (1, 1));
+    assert_eq!(store.message_role(CHAT, 61).unwrap(), None);
 }

@@ -779,6 +779,54 @@ async fn an_update_that_cannot_be_recorded_is_set_aside_and_the_others_are_recor
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn votes_of_a_batch_tried_again_keep_the_time_they_were_fetched() {
+    use chrono::SubsecRound;
+    const GROUP: i64 = -1_001_000_000_801;
+    let moderator = person(1001, "Mod");
+    let (mut world, poll) = group_with_a_poll(GROUP, &moderator).await;
+    let alice = person(2001, "Alice Damaged");
+    let bob = person(2002, "Bob");
+    let carol = person(2003, "Carol");
+    let p = poll.poll_id.as_str();
+    world.deliver(poll_answer(p, &alice, &[0])).await;
+    world.stop_bot().await;
+    // Alice's ballot no longer decodes: her next vote fails its batch
+    // every time, so the batch is tried again, then update by update.
+    assert_eq!(
+        damage_records(&world.db_path(), b'b', "Alice Damaged").await,
+        1
+    );
+    world.start_bot();
+    world
+        .deliver_all(vec![
+            poll_answer(p, &bob, &[1]),
+            poll_answer(p, &alice, &[1]),
+            poll_answer(p, &carol, &[0]),
+        ])
+        .await;
+    world.wait_idle().await;
+    let store = world.stop_and_open_store().await;
+    let id = PollId {
+        chat: GROUP,
+        number: PollNumber(1),
+    };
+    let tally = store.tally(id).unwrap().unwrap();
+    assert_eq!((tally.counts, tally.voters), (vec![2, 1], 3));
+    // The batch's last update (Carol's) was stored after the failed tries;
+    // the votes keep the time they were fetched, before any try.
+    let recorded = store.last_update().unwrap().unwrap();
+    let fetched = tally.last_vote_at.unwrap();
+    assert!(
+        fetched < recorded.at,
+        "votes fetched at {fetched}, recorded at {}",
+        recorded.at
+    );
+    let voted_at = |user: i64| store.ballot(id, user).unwrap().unwrap().voted_at;
+    assert_eq!(voted_at(bob.id), voted_at(carol.id));
+    assert_eq!(voted_at(carol.id), fetched.trunc_subsecs(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn near_duplicate_and_invisible_options_get_the_usage_reply() {
     use pollbot::i18n::{self, Language};
     let en = |key: &str, args: &[(&'static str, i18n::Arg)]| {

@@ -144,6 +144,11 @@ pub struct Combined {
 /// with memory for one ballot per chat, however many votes there are.
 /// A person found in several chats counts once, with their latest vote (a
 /// tie in time goes to the chat that joined later).
+///
+/// Ballots come as their own chat's tally counts them
+/// ([`Poll::counted_ballot`](super::Poll::counted_ballot): without the
+/// options deleted there, and none at all when nothing is left), so that
+/// the combination counts what the chats count.
 pub fn combine<I>(members: &[MemberTally], option_count: usize, mut ballots: Vec<I>) -> Combined
 where
     I: Iterator<Item = Ballot>,
@@ -313,7 +318,8 @@ impl CombinedRecord {
     }
 
     /// Follows one person's vote in member `m`: `before` and `after` are
-    /// their ballots in every member (one per member) around it; `print` is
+    /// their ballots in every member (one per member) around it, as each
+    /// member counts them (see [`combine`]); `print` is
     /// member `m`'s tally print after it. `false` when the record was not
     /// up to date with member `m` before the vote (`print_before`): then it
     /// must be built again.
@@ -354,7 +360,7 @@ impl CombinedRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::poll::{Person, PollNumber};
+    use crate::poll::{Person, Poll, PollNumber};
 
     fn id(chat: i64, n: u32) -> PollId {
         PollId {
@@ -446,6 +452,58 @@ mod tests {
         assert_eq!(combined.counts, [5, 1, 2]);
         assert_eq!(combined.voters, 3 + 5);
         assert_eq!(combined.in_several_chats, 2);
+    }
+
+    #[test]
+    fn options_deleted_in_a_chat_count_in_the_combination_as_they_count_there() {
+        use crate::poll::{PollFeatures, PollOptions, PollQuestion, PollState};
+        let chat_poll = |chat: i64, deleted: Vec<u8>| Poll {
+            id: id(chat, 1),
+            question: PollQuestion::parse("Q?").unwrap(),
+            options: PollOptions::parse(&["A", "B", "C"]).unwrap(),
+            multiple: false,
+            anonymous: false,
+            created_at: at(0),
+            deadline: None,
+            state: PollState::Open,
+            closed_at: None,
+            results_announced: false,
+            message_id: 1,
+            telegram_id: format!("t{chat}"),
+            thread: None,
+            features: PollFeatures {
+                deleted_options: deleted,
+                ..PollFeatures::default()
+            },
+        };
+        // B is deleted in chat 2 only.
+        let polls = [chat_poll(-1, Vec::new()), chat_poll(-2, vec![1])];
+        let members = [
+            member(-1, false, &[1, 0, 1], 2),
+            member(-2, false, &[1, 0, 0], 1),
+        ];
+        // User 1: A in chat 1. User 2: only B, in chat 2. User 3: C in
+        // chat 1, then B in chat 2 (later). User 4: A in chat 2.
+        let ballots = [
+            vec![ballot(1, 0, 1), ballot(3, 2, 1)],
+            vec![ballot(2, 1, 2), ballot(3, 1, 3), ballot(4, 0, 2)],
+        ];
+        let counted = polls
+            .iter()
+            .zip(ballots)
+            .map(|(poll, ballots)| {
+                let counted: Vec<Ballot> = ballots
+                    .into_iter()
+                    .filter_map(|b| poll.counted_ballot(b))
+                    .collect();
+                counted.into_iter()
+            })
+            .collect();
+        let combined = combine(&members, 3, counted);
+        // What the chats count, each person once: 2 nowhere, 3 with C.
+        assert_eq!(combined.parts, [vec![1, 0, 1], vec![1, 0, 0]]);
+        assert_eq!(combined.counts, [2, 0, 1]);
+        assert_eq!((combined.voters, combined.in_several_chats), (3, 0));
     }
 
     #[test]

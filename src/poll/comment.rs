@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{ChatId, Person, PollId};
+use super::{ChatId, Person, PollId, PollState};
 
 /// A message that replies to a poll, or to one of its comments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +55,16 @@ impl Comment {
             .is_some_and(|s| s == approver && !is_placeholder(s));
         !(authored || sent)
     }
+}
+
+/// Whether a poll in `state` takes new comments, and approvals given or
+/// withdrawn: only while it is open. A closed poll's results were
+/// announced as final, and its top comments, `/results` and `/report`
+/// stay what they were then; a reply or a reaction that comes later (even
+/// one sent just before the close) is not recorded against it, the way a
+/// late vote is not counted.
+pub fn takes_comments(state: PollState) -> bool {
+    state == PollState::Open
 }
 
 /// Senders Telegram puts in `from` when a message is sent on behalf of a
@@ -184,6 +194,12 @@ mod tests {
         );
         assert_eq!(approver(None, Some(&channel(CHANNEL))), Some(CHANNEL));
         assert_eq!(approver(None, None), None);
+    }
+
+    #[test]
+    fn comments_and_approvals_count_only_while_the_poll_is_open() {
+        assert!(takes_comments(PollState::Open));
+        assert!(!takes_comments(PollState::Closed));
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub use campaign::{
 };
 pub use comment::{
     Comment, TELEGRAM_PLACEHOLDERS, approver, is_approval_reply, is_approving_reaction,
+    takes_comments,
 };
 pub use deadline::{Deadline, DeadlineError};
 pub use definition::{

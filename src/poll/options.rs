@@ -223,6 +223,13 @@ impl Poll {
             .filter(|&o| !self.is_deleted(o))
             .collect()
     }
+
+    /// The ballot as the tally counts it: its options not deleted; `None`
+    /// when none is left, since then the voter no longer counts as one.
+    pub fn counted_ballot(&self, mut ballot: Ballot) -> Option<Ballot> {
+        ballot.options = self.counted_part(&ballot);
+        (!ballot.is_withdrawal()).then_some(ballot)
+    }
 }
 
 #[cfg(test)]
@@ -314,6 +321,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(p.counted_part(&ballot), [3]);
+        assert_eq!(p.counted_ballot(ballot.clone()).unwrap().options, [3]);
+        // A voter whose only choice was deleted no longer counts.
+        let only_deleted = Ballot {
+            options: vec![0],
+            ..ballot.clone()
+        };
+        assert_eq!(p.counted_ballot(only_deleted), None);
         // Stored and read back.
         let back: Poll = serde_json::from_value(serde_json::to_value(&p).unwrap()).unwrap();
         assert_eq!(back, p);

@@ -373,7 +373,8 @@ fn member_tallies(chats: &[ChatPart]) -> Vec<MemberTally> {
 }
 
 /// The combined tally of `chats`, reading each public chat's ballots in
-/// user order, merged as they stream (see [`combine`]).
+/// user order, as that chat counts them, merged as they stream (see
+/// [`combine`]).
 fn combine_chats(
     store: &Store,
     chats: &[ChatPart],
@@ -388,13 +389,17 @@ fn combine_chats(
                 return Box::new(std::iter::empty());
             }
             let failed = &failed;
-            Box::new(store.ballots(c.poll.id).map_while(move |b| match b {
-                Ok(ballot) => Some(ballot),
-                Err(error) => {
-                    failed.borrow_mut().get_or_insert(error);
-                    None
-                }
-            }))
+            let counted = store
+                .ballots(c.poll.id)
+                .map_while(move |b| match b {
+                    Ok(ballot) => Some(ballot),
+                    Err(error) => {
+                        failed.borrow_mut().get_or_insert(error);
+                        None
+                    }
+                })
+                .filter_map(|ballot| c.poll.counted_ballot(ballot));
+            Box::new(counted)
         })
         .collect();
     let combined = combine(&members, option_count, ballots);

@@ -151,13 +151,16 @@ impl Changes<'_> {
         let Some(member) = members.iter().position(|&id| id == poll.id) else {
             return Ok(None);
         };
+        // Each ballot as its chat's tally counts it (see `combine`).
         let mut before = Vec::with_capacity(members.len());
         for &id in &members {
-            let public = self.poll(id)?.is_some_and(|p| !p.anonymous);
-            before.push(match public {
-                true => self.get(&keys::ballot(id, user))?,
-                false => None,
-            });
+            let counted = match self.poll(id)? {
+                Some(member) if !member.anonymous => self
+                    .get(&keys::ballot(id, user))?
+                    .and_then(|ballot| member.counted_ballot(ballot)),
+                _ => None,
+            };
+            before.push(counted);
         }
         let print_before = VotePrint::of(self.tally(&poll)?);
         Ok(Some(CampaignVote {
@@ -184,7 +187,9 @@ impl Changes<'_> {
             return Ok(());
         };
         let mut after = vote.before.clone();
-        after[vote.member] = self.get(&keys::ballot(id, vote.user))?;
+        after[vote.member] = self
+            .get(&keys::ballot(id, vote.user))?
+            .and_then(|ballot| poll.counted_ballot(ballot));
         let print = VotePrint::of(self.tally(&poll)?);
         let before: Vec<Option<&Ballot>> = vote.before.iter().map(Option::as_ref).collect();
         let after: Vec<Option<&Ballot>> = after.iter().map(Option::as_ref).collect();

@@ -9,11 +9,11 @@ use serde::{Deserialize, Serialize};
 use super::{ChatRecord, Journal, JournalKey, LastUpdate, MessageRole, Purged, Result, keys};
 use crate::poll::{
     Ballot, ChatId, Comment, OptionLearnt, Person, Poll, PollId, PollNumber, PollState, SeenOption,
-    Tally, VoterHistory, approvers_delta, follow_vote,
+    Tally, VoterHistory, approvers_delta, follow_vote, takes_comments,
 };
 
-/// How long votes, copies and counts wait for a poll that is not stored:
-/// a poll the bot posts is stored within seconds.
+/// How long votes, copies, counts and replies wait for a poll that is not
+/// stored: a poll the bot posts is stored within seconds.
 const EARLY_KEPT_FOR: chrono::TimeDelta = chrono::TimeDelta::days(1);
 
 /// What became of a vote.
@@ -78,12 +78,32 @@ struct EarlyPollMessage {
     at: DateTime<Utc>,
 }
 
-/// Who sent a message: the author shown, and the user Telegram names as
-/// its sender (see [`Comment::sender`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sender {
+/// A reply to a message, which may be a comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reply {
+    pub chat: ChatId,
+    pub message_id: i32,
+    /// The message it answers.
+    pub reply_to: i32,
+    /// The author shown, and the user Telegram names as its sender (see
+    /// [`Comment::sender`]).
     pub author: Option<Person>,
-    pub user: Option<i64>,
+    pub sender: Option<i64>,
+    pub text: String,
+    pub at: DateTime<Utc>,
+    /// The persistent id of the poll option it replies to, if any.
+    pub replied_option: Option<String>,
+}
+
+/// A reply kept until its poll is stored, with the approvals it got
+/// meanwhile; they are counted as any other when it becomes a comment.
+#[derive(Serialize, Deserialize)]
+struct EarlyReply {
+    reply: Reply,
+    /// Users who approve it (a reaction, a `+1` reply).
+    approvers: Vec<i64>,
+    /// Approvals Telegram reported only as a count.
+    counted: u32,
 }
 
 /// What became of a reply.
@@ -93,6 +113,11 @@ pub enum CommentOutcome {
     Recorded(PollId),
     /// Already stored (a re-delivered update).
     AlreadyKnown(PollId),
+    /// The poll is closed: its results are final, the reply is not kept.
+    AfterClose(PollId),
+    /// It replies to a poll not stored (yet), or to such a reply: it is
+    /// kept and becomes a comment when the poll is stored.
+    Early,
     /// Not a reply to a poll or to one of its comments.
     NotAComment,
 }
@@ -190,9 +215,9 @@ impl<'a> Changes<'a> {
         Ok(poll)
     }
 
-    /// Votes, counts and forwarded copies of the poll can reach the bot before it
-    /// has stored the poll it just posted; they wait under the poll's
-    /// Telegram id and are taken into account now.
+    /// Votes, counts, forwarded copies of the poll and replies to it can
+    /// reach the bot before it has stored the poll it just posted; they
+    /// wait under the poll's Telegram id and are taken into account now.
     fn count_early_votes(&mut self, telegram_id: &str) -> Result<()> {
         let prefix = keys::early_votes(telegram_id);
         let mut early = Vec::new();
@@ -237,7 +262,8 @@ impl<'a> Changes<'a> {
                 self.add_poll_message(chat, message_id, telegram_id, origin, at)?;
             }
         }
-        Ok(())
+        // After the copies: a reply may answer one.
+        self.attach_early_replies(telegram_id)
     }
 
     /// Notes that a closed poll's final results were posted.
@@ -553,25 +579,32 @@ impl<'a> Changes<'a> {
     }
 
     /// Stores a reply as a comment if it answers a poll or one of its
-    /// comments.
+    /// comments. `replied_poll` is the Telegram id of the poll the replied
+    /// message carries, if it carries one: a reply to a poll not stored
+    /// yet is kept until it is, with the approvals it gets meanwhile.
     pub fn record_comment(
         &mut self,
-        chat: ChatId,
-        message_id: i32,
-        reply_to: i32,
-        by: Sender,
-        text: &str,
-        at: DateTime<Utc>,
+        reply: Reply,
+        replied_poll: Option<&str>,
     ) -> Result<CommentOutcome> {
-        let Sender {
-            author,
-            user: sender,
-        } = by;
-        let Some(poll) = self.poll_of_message(chat, reply_to)? else {
-            return Ok(CommentOutcome::NotAComment);
+        let Some(poll) = self.poll_of_message(reply.chat, reply.reply_to)? else {
+            return self.keep_early_reply(reply, replied_poll);
         };
+        let Reply {
+            chat,
+            message_id,
+            reply_to,
+            author,
+            sender,
+            text,
+            at,
+            replied_option,
+        } = reply;
         if let Some(MessageRole::Comment(known)) = self.get(&keys::message(chat, message_id))? {
             return Ok(CommentOutcome::AlreadyKnown(known));
+        }
+        if !self.takes_comments(poll)? {
+            return Ok(CommentOutcome::AfterClose(poll));
         }
         let comment = Comment {
             poll,
@@ -580,7 +613,7 @@ impl<'a> Changes<'a> {
             author,
             sender,
             reply_to,
-            text: text.to_owned(),
+            text,
             posted_at: at,
             edited_at: None,
             approvals_by_users: 0,
@@ -593,7 +626,122 @@ impl<'a> Changes<'a> {
         if let Some(poll) = self.poll(poll)? {
             self.tally(&poll)?.comments += 1;
         }
+        if let Some(option) = replied_option {
+            self.set_replied_option(poll, chat, message_id, &option)?;
+        }
         Ok(CommentOutcome::Recorded(poll))
+    }
+
+    /// Replies can reach the bot before it has stored the poll it just
+    /// posted, like votes: a reply to a message carrying a poll not stored
+    /// (`replied_poll`), or to such an early reply, waits under the poll's
+    /// Telegram id. Anything else is not a comment.
+    fn keep_early_reply(
+        &mut self,
+        reply: Reply,
+        replied_poll: Option<&str>,
+    ) -> Result<CommentOutcome> {
+        let telegram_id = match replied_poll {
+            Some(telegram_id) => Some(telegram_id.to_owned()),
+            None => self.early_reply_poll(reply.chat, reply.reply_to)?,
+        };
+        let Some(telegram_id) = telegram_id else {
+            return Ok(CommentOutcome::NotAComment);
+        };
+        // A stored poll whose message this is not (a copy that is not
+        // ours) takes no comments.
+        if self.poll_by_telegram_id(&telegram_id)?.is_some() {
+            return Ok(CommentOutcome::NotAComment);
+        }
+        let key = keys::early_reply(&telegram_id, reply.chat, reply.message_id);
+        // A re-delivered reply keeps the approvals it has.
+        if self.get_raw(&key)?.is_none() {
+            self.put_raw(
+                keys::early_reply_poll(reply.chat, reply.message_id),
+                telegram_id.into_bytes(),
+            );
+            let early = EarlyReply {
+                reply,
+                approvers: Vec::new(),
+                counted: 0,
+            };
+            self.put(key, &early)?;
+        }
+        Ok(CommentOutcome::Early)
+    }
+
+    /// The Telegram id of the poll that message `message_id` of `chat`, an
+    /// early reply, waits for.
+    fn early_reply_poll(&self, chat: ChatId, message_id: i32) -> Result<Option<String>> {
+        let value = self.get_raw(&keys::early_reply_poll(chat, message_id))?;
+        Ok(value.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+    }
+
+    /// Whether message `message_id` of `chat` is a reply kept until its
+    /// poll is stored.
+    pub fn is_early_reply(&self, chat: ChatId, message_id: i32) -> Result<bool> {
+        Ok(self.early_reply_poll(chat, message_id)?.is_some())
+    }
+
+    /// Changes the early reply `message_id` of `chat`, if it is one;
+    /// `false` if it is not.
+    fn update_early_reply(
+        &mut self,
+        chat: ChatId,
+        message_id: i32,
+        change: impl FnOnce(&mut EarlyReply),
+    ) -> Result<bool> {
+        let Some(telegram_id) = self.early_reply_poll(chat, message_id)? else {
+            return Ok(false);
+        };
+        let key = keys::early_reply(&telegram_id, chat, message_id);
+        let Some(mut early) = self.get::<EarlyReply>(&key)? else {
+            return Ok(false);
+        };
+        change(&mut early);
+        self.put(key, &early)?;
+        Ok(true)
+    }
+
+    /// Makes the replies kept for the poll `telegram_id`, just stored,
+    /// comments, with the approvals they got meanwhile; in message order,
+    /// so that a reply to an early reply finds it a comment already.
+    fn attach_early_replies(&mut self, telegram_id: &str) -> Result<()> {
+        let mut early = Vec::new();
+        for entry in self.tree.scan_prefix(keys::early_replies(telegram_id)) {
+            let (key, value) = entry?;
+            early.push((
+                key.to_vec(),
+                serde_json::from_slice::<EarlyReply>(&value).ok(),
+            ));
+        }
+        for (key, reply) in early {
+            let (chat, message_id) = keys::chat_and_message_of_early_reply(&key);
+            self.remove(key);
+            self.remove(keys::early_reply_poll(chat, message_id));
+            // A record that does not decode is dropped.
+            let Some(EarlyReply {
+                reply,
+                approvers,
+                counted,
+            }) = reply
+            else {
+                continue;
+            };
+            if !matches!(
+                self.record_comment(reply, None)?,
+                CommentOutcome::Recorded(_)
+            ) {
+                continue;
+            }
+            for user in approvers {
+                self.set_approval(chat, message_id, user, true)?;
+            }
+            if counted > 0 {
+                self.set_counted_approvals(chat, message_id, counted)?;
+            }
+        }
+        Ok(())
     }
 
     /// Notes the poll option a new comment replies to, by the option's
@@ -635,7 +783,8 @@ impl<'a> Changes<'a> {
 
     /// Adds or withdraws one user's approval of a comment; approving twice
     /// counts once, and nobody approves their own comment. `false` if the
-    /// message is not a comment, or the approval is the author's own.
+    /// message is not a comment, the approval is the author's own, or the
+    /// comment's poll is closed.
     pub fn set_approval(
         &mut self,
         chat: ChatId,
@@ -643,6 +792,20 @@ impl<'a> Changes<'a> {
         user: i64,
         approves: bool,
     ) -> Result<bool> {
+        if self.comment_of_closed_poll(chat, message_id)? {
+            return Ok(false);
+        }
+        // Whose approval counts is decided when the reply becomes a
+        // comment (see `attach_early_replies`).
+        let kept = self.update_early_reply(chat, message_id, |early| {
+            early.approvers.retain(|&u| u != user);
+            if approves {
+                early.approvers.push(user);
+            }
+        })?;
+        if kept {
+            return Ok(true);
+        }
         if approves
             && self
                 .comment_at(chat, message_id)?
@@ -697,16 +860,38 @@ impl<'a> Changes<'a> {
         Ok(())
     }
 
-    /// Sets the approvals Telegram reported only as a count.
+    /// Sets the approvals Telegram reported only as a count; `false` if the
+    /// message is not a comment, or the comment's poll is closed.
     pub fn set_counted_approvals(
         &mut self,
         chat: ChatId,
         message_id: i32,
         count: u32,
     ) -> Result<bool> {
+        if self.comment_of_closed_poll(chat, message_id)? {
+            return Ok(false);
+        }
+        if self.update_early_reply(chat, message_id, |early| early.counted = count)? {
+            return Ok(true);
+        }
         self.update_comment(chat, message_id, |comment| {
             comment.approvals_counted = count
         })
+    }
+
+    /// Whether `poll` takes new comments and approvals (see
+    /// [`takes_comments`]).
+    fn takes_comments(&mut self, poll: PollId) -> Result<bool> {
+        Ok(self.poll(poll)?.is_none_or(|p| takes_comments(p.state)))
+    }
+
+    /// Whether message `message_id` of `chat` is a comment of a poll that
+    /// takes no more approvals (a closed one).
+    fn comment_of_closed_poll(&mut self, chat: ChatId, message_id: i32) -> Result<bool> {
+        match self.comment_poll(chat, message_id)? {
+            Some(poll) => Ok(!self.takes_comments(poll)?),
+            None => Ok(false),
+        }
     }
 
     /// Applies `change` to a comment and keeps its ranking entry in step.
@@ -802,6 +987,18 @@ impl<'a> Changes<'a> {
             if at.is_none_or(stale) {
                 doomed.push(key.to_vec());
                 purged.counts += 1;
+            }
+        }
+        for entry in self.tree.scan_prefix([keys::EARLY_REPLY]) {
+            let (key, value) = entry?;
+            let at = serde_json::from_slice::<EarlyReply>(&value)
+                .ok()
+                .map(|r| r.reply.at);
+            if at.is_none_or(stale) {
+                let (chat, message_id) = keys::chat_and_message_of_early_reply(&key);
+                doomed.push(keys::early_reply_poll(chat, message_id));
+                doomed.push(key.to_vec());
+                purged.replies += 1;
             }
         }
         for key in doomed {

@@ -20,6 +20,8 @@
 //! | `v`  | Telegram poll id, 0, user                   | early vote (with its time) |
 //! | `w`  | Telegram poll id, 0, chat, message          | early poll copy: origin chat, time |
 //! | `x`  | Telegram poll id                            | early counts (with their time) |
+//! | `R`  | Telegram poll id, 0, chat, message          | early reply (with its time and approvals) |
+//! | `P`  | chat, message                               | Telegram poll id an early reply waits for |
 //! | `h`  | chat, poll number, user                     | `VoterHistory`   |
 //! | `j`  | chat, poll number, user                     | approvals given  |
 //! | `q`  | update id                                   | queued command   |
@@ -54,6 +56,8 @@ pub const APPROVAL: u8 = b'a';
 pub const EARLY_VOTE: u8 = b'v';
 pub const EARLY_POLL_MESSAGE: u8 = b'w';
 pub const EARLY_COUNTS: u8 = b'x';
+pub const EARLY_REPLY: u8 = b'R';
+pub const EARLY_REPLY_POLL: u8 = b'P';
 pub const VOTER_HISTORY: u8 = b'h';
 pub const APPROVER: u8 = b'j';
 pub const QUEUED_COMMAND: u8 = b'q';
@@ -209,6 +213,32 @@ fn chat_and_message_at_end(key: &[u8]) -> (ChatId, i32) {
         signed_from(&key[end - 12..end - 4]),
         message_from(&key[end - 4..]),
     )
+}
+
+/// A reply to a poll not stored yet (or to such a reply).
+pub fn early_reply(telegram_id: &str, chat: ChatId, message_id: i32) -> Vec<u8> {
+    let mut key = early_replies(telegram_id);
+    key.extend_from_slice(&signed(chat));
+    key.extend_from_slice(&message_bytes(message_id));
+    key
+}
+
+pub fn early_replies(telegram_id: &str) -> Vec<u8> {
+    let mut key = Key::new(EARLY_REPLY);
+    key.0.extend_from_slice(telegram_id.as_bytes());
+    key.0.push(0);
+    key.0
+}
+
+/// The chat and message at the end of an early reply key.
+pub fn chat_and_message_of_early_reply(key: &[u8]) -> (ChatId, i32) {
+    chat_and_message_at_end(key)
+}
+
+/// Which poll (by Telegram id) the early reply `message_id` of `chat`
+/// waits for: how an approval of it finds it.
+pub fn early_reply_poll(chat: ChatId, message_id: i32) -> Vec<u8> {
+    Key::new(EARLY_REPLY_POLL).i64(chat).message(message_id).0
 }
 
 /// The counts Telegram reported for a poll not stored yet.
@@ -486,6 +516,13 @@ mod tests {
         assert_eq!(
             chat_and_message_of_early_poll_message(&copy),
             (-1005555555555, 70)
+        );
+        let reply = early_reply("5012", -1005555555555, 71);
+        assert!(reply.starts_with(&early_replies("5012")));
+        assert!(!reply.starts_with(&early_replies("501")));
+        assert_eq!(
+            chat_and_message_of_early_reply(&reply),
+            (-1005555555555, 71)
         );
     }
 }

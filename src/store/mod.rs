@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use tracing::{info, warn};
 
 pub use campaign::CampaignVote;
-pub use changes::{Changes, Chosen, CommentOutcome, Sender, VoteOutcome};
+pub use changes::{Changes, Chosen, CommentOutcome, Reply, VoteOutcome};
 
 use crate::poll::{Ballot, ChatId, Comment, Poll, PollId, PollNumber, Tally};
 
@@ -163,6 +163,7 @@ pub struct Purged {
     pub votes: usize,
     pub copies: usize,
     pub counts: usize,
+    pub replies: usize,
 }
 
 /// How far the answer to a command got, so that a retry or a restart never
@@ -522,7 +523,7 @@ impl Store {
             .collect()
     }
 
-    /// Forgets early votes, poll copies and counts kept more than a day
+    /// Forgets early votes, poll copies, counts and replies kept more than a day
     /// for a poll that was never stored (the bot failed to post it, or
     /// they were never ours), and early records that do not decode.
     pub fn purge_stale_early(&self, now: chrono::DateTime<chrono::Utc>) -> Result<Purged> {
@@ -667,6 +668,16 @@ mod tests {
             id,
             name: format!("User {id}"),
         };
+        let reply = |message_id, hour| changes::Reply {
+            chat: -100,
+            message_id,
+            reply_to: 50,
+            author: Some(voter(9)),
+            sender: Some(9),
+            text: "Right away".into(),
+            at: at(hour),
+            replied_option: None,
+        };
         store
             .write(|changes| {
                 // Never stored: kept at hour 0.
@@ -674,10 +685,12 @@ mod tests {
                 changes.record_vote("lost", voter(2), Chosen::positions(&[1]), at(0))?;
                 changes.add_poll_message(-200, 70, "lost", -100, at(0))?;
                 changes.record_poll_counts("lost", &[3, 4], 7, false, at(0))?;
+                changes.record_comment(reply(80, 0), Some("lost"))?;
                 // Still waiting: kept at hour 20.
                 changes.record_vote("late", voter(3), Chosen::positions(&[1]), at(20))?;
                 changes.add_poll_message(-200, 71, "late", -100, at(20))?;
                 changes.record_poll_counts("late", &[0, 1], 1, false, at(20))?;
+                changes.record_comment(reply(81, 20), Some("late"))?;
                 Ok(())
             })
             .unwrap();
@@ -688,7 +701,8 @@ mod tests {
             Purged {
                 votes: 2,
                 copies: 1,
-                counts: 1
+                counts: 1,
+                replies: 1
             }
         );
         assert_eq!(store.purge_stale_early(at(25)).unwrap(), Purged::default());
@@ -701,13 +715,21 @@ mod tests {
             store.message_role(-200, 71).unwrap(),
             Some(MessageRole::Poll(poll.id))
         );
+        assert_eq!(tally.comments, 1);
+        assert_eq!(
+            store.comment(poll.id, 81).unwrap().unwrap().text,
+            "Right away"
+        );
         // The purged ones are gone for good.
         let lost = new_poll(&store, -100, "lost");
         assert_eq!(store.tally(lost.id).unwrap().unwrap().voters, 0);
         assert_eq!(store.message_role(-200, 70).unwrap(), None);
+        assert_eq!(store.comment(lost.id, 80).unwrap(), None);
         assert_eq!(store.db.scan_prefix([keys::EARLY_VOTE]).count(), 0);
         assert_eq!(store.db.scan_prefix([keys::EARLY_POLL_MESSAGE]).count(), 0);
         assert_eq!(store.db.scan_prefix([keys::EARLY_COUNTS]).count(), 0);
+        assert_eq!(store.db.scan_prefix([keys::EARLY_REPLY]).count(), 0);
+        assert_eq!(store.db.scan_prefix([keys::EARLY_REPLY_POLL]).count(), 0);
         // Damaged or old early records (no time) go at the first purge.
         store
             .db
@@ -717,12 +739,17 @@ mod tests {
             .db
             .insert(keys::early_poll_message("x", -7, 1), Vec::new())
             .unwrap();
+        store
+            .db
+            .insert(keys::early_reply("x", -7, 2), b"{broken".to_vec())
+            .unwrap();
         assert_eq!(
             store.purge_stale_early(at(26)).unwrap(),
             Purged {
                 votes: 1,
                 copies: 1,
-                counts: 0
+                counts: 0,
+                replies: 1
             }
         );
     }

@@ -48,16 +48,27 @@ pub enum Inbound {
     Command(CommandMessage),
 }
 
-/// Reads an update; `None` for kinds the bot does not handle.
-pub fn read(update: &Update) -> Option<Inbound> {
-    read_with(update, &UpdateExtras::default())
+/// Reads an update fetched at `fetched_at`; `None` for kinds the bot does
+/// not handle.
+///
+/// Votes and poll counts carry no date from Telegram: they take
+/// `fetched_at`, the time the update was fetched, which the caller keeps
+/// for the update's whole life, so that an update read again (its batch
+/// tried again after a failed write or flush) keeps its time; messages,
+/// edits and the like take Telegram's date.
+pub fn read(update: &Update, fetched_at: DateTime<Utc>) -> Option<Inbound> {
+    read_with(update, &UpdateExtras::default(), fetched_at)
 }
 
 /// [`read`], with the fields of newer Bot APIs that teloxide does not read:
 /// the poll option a message replies to, options by persistent id, and
 /// the service messages about options added to or deleted from a poll
 /// (which teloxide cannot read at all).
-pub fn read_with(update: &Update, extras: &UpdateExtras) -> Option<Inbound> {
+pub fn read_with(
+    update: &Update,
+    extras: &UpdateExtras,
+    fetched_at: DateTime<Utc>,
+) -> Option<Inbound> {
     if let Some(change) = extras.option_change() {
         let OptionChange {
             added,
@@ -107,7 +118,7 @@ pub fn read_with(update: &Update, extras: &UpdateExtras) -> Option<Inbound> {
             options: extras.poll_options(),
             voters: u64::from(poll.total_voter_count),
             closed: poll.is_closed,
-            at: Utc::now(),
+            at: fetched_at,
         })),
         UpdateKind::PollAnswer(answer) => Some(Inbound::Event(Event::Vote {
             telegram_poll_id: answer.poll_id.to_string(),
@@ -117,7 +128,7 @@ pub fn read_with(update: &Update, extras: &UpdateExtras) -> Option<Inbound> {
             },
             option_ids: answer.option_ids.iter().map(|&o| u32::from(o)).collect(),
             option_persistent_ids: extras.option_persistent_ids(),
-            at: Utc::now(),
+            at: fetched_at,
         })),
         UpdateKind::MessageReaction(reaction) => {
             // Anonymous reactions (as a chat) arrive as counts instead.
@@ -188,10 +199,10 @@ fn read_message(message: &Message, replied_option: Option<&str>) -> Option<Inbou
         .map(|thread| thread.0.0);
     // In a forum topic, Telegram makes every message a reply to the topic's
     // first message: that is no reply to anything of ours.
-    let reply_to = message
+    let replied = message
         .reply_to_message()
-        .map(|m| m.id.0)
-        .filter(|&replied| Some(replied) != thread);
+        .filter(|replied| Some(replied.id.0) != thread);
+    let reply_to = replied.map(|m| m.id.0);
     // A reply that starts with a command the bot does not have (`/s` for
     // sarcasm, a path) is an argument in the thread, not a command.
     let command = message
@@ -228,7 +239,18 @@ fn read_message(message: &Message, replied_option: Option<&str>) -> Option<Inbou
         text: message.text().or(message.caption()).map(str::to_owned),
         at: message.date,
         replied_option: replied_option.map(str::to_owned),
+        replied_poll: replied.and_then(poll_a_bot_sent),
     }))
+}
+
+/// The Telegram id of the poll a message carries, if a bot (or a channel,
+/// or Telegram's copy of a channel post) sent it: only then can it be one
+/// of ours. A member's own poll is none of the bot's business.
+fn poll_a_bot_sent(message: &Message) -> Option<String> {
+    let poll = message.poll()?;
+    let by_a_bot =
+        message.from.as_ref().is_none_or(|user| user.is_bot) || message.is_automatic_forward();
+    by_a_bot.then(|| poll.id.0.clone())
 }
 
 /// The channel an automatic forward comes from: its `sender_chat`, and

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use teloxide::prelude::*;
 use teloxide::types::{AllowedUpdate, Update};
 use tokio::sync::{Notify, watch};
@@ -31,8 +31,8 @@ pub const BATCH: u8 = 100;
 /// Tries of a whole batch before its updates are recorded one by one and
 /// any that still fails is set aside.
 const BATCH_TRIES: u32 = 3;
-/// How often early votes, copies and counts that never found their poll
-/// are looked for (and once at start).
+/// How often early votes, copies, counts and replies that never found
+/// their poll are looked for (and once at start).
 const PURGE_EVERY: Duration = Duration::from_secs(60 * 60);
 
 /// The updates the bot asks for.
@@ -148,6 +148,9 @@ pub async fn run(
         if updates.is_empty() {
             continue;
         }
+        // Votes carry no date from Telegram: theirs is this moment, kept
+        // through every try below (see `inbound::read`).
+        let fetched_at = Utc::now();
         // A failed write leaves the batch unacknowledged: try it again (the
         // store is unchanged, batches are atomic). A batch that keeps
         // failing is then recorded update by update, and an update that
@@ -160,9 +163,9 @@ pub async fn run(
             // sled blocks: keep the runtime's other tasks moving meanwhile.
             let result = tokio::task::block_in_place(|| {
                 if tries <= BATCH_TRIES {
-                    record(store, &updates, recorded_through, me)
+                    record(store, &updates, recorded_through, me, fetched_at)
                 } else {
-                    record_one_by_one(store, &updates, &mut recorded_through, me)
+                    record_one_by_one(store, &updates, &mut recorded_through, me, fetched_at)
                 }
             });
             match result {
@@ -235,12 +238,15 @@ pub struct Recorded {
 
 /// Applies a batch of updates in one atomic write and flushes it. Updates
 /// at or below `last` were recorded before and are skipped. `source` (the
-/// bot and its server) is stored with the last update id.
+/// bot and its server) is stored with the last update id. `fetched_at` is
+/// when the batch was fetched: the time of its votes, the same on every
+/// try (see [`inbound::read`]).
 pub fn record<U: Fetched>(
     store: &Store,
     updates: &[U],
     last: Option<i64>,
     source: UpdateSource,
+    fetched_at: DateTime<Utc>,
 ) -> store::Result<Recorded> {
     let recorded = store.write(|changes| {
         let mut newest = last;
@@ -251,7 +257,7 @@ pub fn record<U: Fetched>(
                 debug!(update = id, "already recorded; skipped");
                 continue;
             }
-            commands += record_update(changes, update, id)?;
+            commands += record_update(changes, update, id, fetched_at)?;
             newest = Some(newest.map_or(id, |n: i64| n.max(id)));
         }
         let newest = newest.map(|id| source.last_update(id));
@@ -268,10 +274,15 @@ pub fn record<U: Fetched>(
 }
 
 /// Applies one update; returns the number of commands it queued (0 or 1).
-fn record_update<U: Fetched>(changes: &mut Changes, update: &U, id: i64) -> store::Result<usize> {
+fn record_update<U: Fetched>(
+    changes: &mut Changes,
+    update: &U,
+    id: i64,
+    fetched_at: DateTime<Utc>,
+) -> store::Result<usize> {
     let no_extras = UpdateExtras::default();
     let extras = update.extras().unwrap_or(&no_extras);
-    match inbound::read_with(update.update(), extras) {
+    match inbound::read_with(update.update(), extras, fetched_at) {
         Some(Inbound::Event(event)) => {
             let applied = ingest::apply_following_campaigns(changes, &event)?;
             debug!(update = id, ?applied, "applied");
@@ -299,6 +310,7 @@ fn record_one_by_one<U: Fetched>(
     updates: &[U],
     recorded_through: &mut Option<i64>,
     source: UpdateSource,
+    fetched_at: DateTime<Utc>,
 ) -> store::Result<Recorded> {
     let mut recorded = Recorded {
         last: None,
@@ -311,7 +323,7 @@ fn record_one_by_one<U: Fetched>(
         }
         let last = source.last_update(id);
         let one = store.write(|changes| {
-            let commands = record_update(changes, update, id)?;
+            let commands = record_update(changes, update, id, fetched_at)?;
             changes.set_last_update(last)?;
             Ok(commands)
         });
@@ -346,10 +358,10 @@ fn purge_stale_early(store: &Store) {
         Ok(purged) if purged != Purged::default() => {
             info!(
                 ?purged,
-                "forgot early votes, copies or counts of polls never stored"
+                "forgot early votes, copies, counts or replies of polls never stored"
             )
         }
         Ok(_) => {}
-        Err(error) => warn!(%error, "cannot purge early votes, copies and counts"),
+        Err(error) => warn!(%error, "cannot purge early votes, copies, counts and replies"),
     }
 }
