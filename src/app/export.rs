@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use crate::poll::{ChatId, Poll};
+use crate::poll::{ChatId, Poll, PollId};
 use crate::report::{CampaignReport, ExportError, ExportFile, ExportFormat, PollReport, Scope};
 use crate::store::Store;
 
@@ -74,7 +74,7 @@ pub fn export_files(
         }
         if exported.size > limit.bytes {
             return Ok(ExportOutcome::TooLarge {
-                command: cli_command(limit.db_path, poll, format),
+                command: cli_command(limit.db_path, poll.id, format),
             });
         }
         files.push(exported);
@@ -125,7 +125,7 @@ impl<'a> Limit<'a> {
 }
 
 /// The `pollbot export` command that writes the same files.
-pub(super) fn cli_command(db_path: Option<&Path>, poll: &Poll, format: ExportFormat) -> String {
+pub(super) fn cli_command(db_path: Option<&Path>, poll: PollId, format: ExportFormat) -> String {
     let format = match format {
         ExportFormat::Csv => "csv",
         ExportFormat::Json => "json",
@@ -136,45 +136,30 @@ pub(super) fn cli_command(db_path: Option<&Path>, poll: &Poll, format: ExportFor
     };
     format!(
         "pollbot export --db {db_path} --poll {}:{} --format {format} --out .",
-        poll.id.chat, poll.id.number.0
+        poll.chat, poll.number.0
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::poll::{PollFeatures, PollId, PollNumber, PollOptions, PollQuestion, PollState};
+    use crate::poll::PollNumber;
 
     #[test]
     fn the_database_path_is_shown_in_a_private_chat_only() {
-        let poll = Poll {
-            id: PollId {
-                chat: -100,
-                number: PollNumber(3),
-            },
-            question: PollQuestion::parse("Q?").unwrap(),
-            options: PollOptions::parse(&["A", "B"]).unwrap(),
-            multiple: false,
-            anonymous: false,
-            created_at: chrono::Utc::now(),
-            deadline: None,
-            state: PollState::Open,
-            closed_at: None,
-            results_announced: false,
-            message_id: 5,
-            telegram_id: "p".into(),
-            thread: None,
-            features: PollFeatures::default(),
+        let poll = PollId {
+            chat: -100,
+            number: PollNumber(3),
         };
         let path = Path::new("/srv/pollbot-data");
         assert_eq!(Limit::for_chat(9, path, 42).db_path, Some(path));
         assert_eq!(Limit::for_chat(9, path, -100).db_path, None);
         assert_eq!(
-            cli_command(Some(path), &poll, ExportFormat::Json),
+            cli_command(Some(path), poll, ExportFormat::Json),
             "pollbot export --db /srv/pollbot-data --poll -100:3 --format json --out ."
         );
         assert_eq!(
-            cli_command(None, &poll, ExportFormat::Csv),
+            cli_command(None, poll, ExportFormat::Csv),
             "pollbot export --db <path> --poll -100:3 --format csv --out ."
         );
     }

@@ -381,7 +381,7 @@ pub fn export_campaign(
         }
         if exported.size > limit.bytes {
             return Ok(ExportOutcome::TooLarge {
-                command: super::export::cli_command(limit.db_path, viewer, format),
+                command: super::export::cli_command(limit.db_path, viewer.id, format),
             });
         }
         files.push(exported);
