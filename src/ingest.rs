@@ -87,6 +87,9 @@ pub enum Event {
     },
     /// The bot joined or left a chat.
     Membership { chat: ChatId, active: bool },
+    /// A group became a supergroup with a new id (Telegram's
+    /// `migrate_to_chat_id` / `migrate_from_chat_id`): its polls move there.
+    ChatMoved { from: ChatId, to: ChatId },
     /// A message that carries a poll, e.g. a channel's poll forwarded into
     /// its discussion group, where members reply to this copy.
     PollMessage {
@@ -288,6 +291,10 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
         }
         Event::Membership { chat, active } => {
             changes.set_chat_active(*chat, *active)?;
+            Ok(Applied::Membership)
+        }
+        Event::ChatMoved { from, to } => {
+            changes.note_chat_move(*from, *to)?;
             Ok(Applied::Membership)
         }
         Event::PollMessage {

@@ -37,6 +37,7 @@
 //! | `g`  | origin chat, poll number                    | `Campaign` (its code and copies) |
 //! | `y`  | copy's chat, poll number                    | origin chat, number |
 //! | `l`  | origin chat, poll number                    | `CombinedRecord` (the campaign's tally, kept up to date) |
+//! | `M`  | old chat                                    | new chat id: a move noted, not yet carried out |
 //!
 //! Layout versions: 1 had `o` and `r` keys without the comment's chat
 //! (a comment in another chat with the same message id overwrote one);
@@ -72,6 +73,7 @@ pub const SHARE_CODE: u8 = b's';
 pub const CAMPAIGN: u8 = b'g';
 pub const COPY_OF: u8 = b'y';
 pub const COMBINED: u8 = b'l';
+pub const CHAT_MOVE: u8 = b'M';
 
 /// The layout this code writes.
 pub const LAYOUT_VERSION: u32 = 2;
@@ -409,6 +411,15 @@ pub mod v1 {
 }
 
 /// What a share code opens.
+/// A chat's move to a new id (a group upgraded to a supergroup), noted.
+pub fn chat_move(from: ChatId) -> Vec<u8> {
+    Key::new(CHAT_MOVE).i64(from).0
+}
+
+pub fn chat_of_chat_move(key: &[u8]) -> ChatId {
+    signed_from(&key[1..])
+}
+
 pub fn share_code(code: &str) -> Vec<u8> {
     let mut key = Key::new(SHARE_CODE);
     key.0.extend_from_slice(code.as_bytes());

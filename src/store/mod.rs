@@ -10,6 +10,7 @@
 
 mod campaign;
 mod changes;
+mod chat_move;
 mod keys;
 
 use std::collections::HashMap;
@@ -23,6 +24,7 @@ use tracing::{info, warn};
 
 pub use campaign::CampaignVote;
 pub use changes::{Changes, Chosen, CommentOutcome, Reply, VoteOutcome};
+pub use chat_move::ChatMove;
 
 use crate::poll::{Ballot, ChatId, Comment, Poll, PollId, PollNumber, Tally};
 
@@ -233,6 +235,8 @@ impl Store {
                 Ok(db) => {
                     let store = Self::from_db(db);
                     store.migrate()?;
+                    // A move noted before a stop is carried out now.
+                    store.complete_chat_moves()?;
                     return Ok(store);
                 }
                 Err(StoreError::Locked { .. }) if tries < LOCK_TRIES => {

@@ -319,6 +319,7 @@ impl Lane {
                 self.chat_gone().await?;
                 Some(Handled::Done)
             }
+            Step::Failed(Failure::Moved(to)) => Some(self.chat_moved(self.chat, to).await?),
             Step::Failed(_) => Some(Handled::Done),
         })
     }
@@ -342,6 +343,23 @@ impl Lane {
             return Ok(Some(Handled::Done));
         }
         self.after(step).await
+    }
+
+    /// Telegram says the chat `from` is now `to` (a group upgraded to a
+    /// supergroup): its polls move there, and the closer finds their
+    /// deadlines and final results under the new id. This job, about the
+    /// old chat, ends.
+    async fn chat_moved(&self, from: i64, to: i64) -> anyhow::Result<Handled> {
+        info!(from, to, "Telegram says the chat has a new id");
+        self.edge
+            .blocking(move |store| {
+                store.write(|changes| changes.note_chat_move(from, to))?;
+                super::polling::complete_chat_moves(store);
+                Ok(())
+            })
+            .await?;
+        self.edge.wake_closer();
+        Ok(Handled::Done)
     }
 
     async fn chat_gone(&self) -> anyhow::Result<()> {
@@ -441,6 +459,7 @@ impl Lane {
                         self.chat_gone().await?;
                         Handled::Done
                     }
+                    Failure::Moved(to) => self.chat_moved(self.chat, to).await?,
                     Failure::Refused(_) => {
                         warn!(%error, chat = self.chat, "cannot tell who moderates this chat");
                         Handled::Done
@@ -1185,6 +1204,7 @@ impl Lane {
                 self.chat_gone().await?;
                 Ok(Handled::Done)
             }
+            Err(Failure::Moved(to)) => self.chat_moved(poll.id.chat, to).await,
             Err(Failure::Refused(why)) => {
                 let reply = Reply::CloseRefused {
                     number: poll.id.number,
@@ -1218,6 +1238,7 @@ impl Lane {
                 self.chat_gone().await?;
                 Ok(Handled::Done)
             }
+            Err(Failure::Moved(to)) => self.chat_moved(poll.id.chat, to).await,
             Err(failure @ (Failure::Refused(_) | Failure::Unreadable)) => {
                 // It stays open; tried again in a while, not every minute.
                 warn!(poll = %id, ?failure, "the poll's deadline passed but Telegram would not stop it");

@@ -18,6 +18,8 @@ pub enum Failure {
     /// Telegram may or may not have acted on it: the connection broke
     /// mid-way.
     Unknown,
+    /// The group became a supergroup with this id: the bot goes on there.
+    Moved(i64),
     /// Telegram answered, but not in a form the bot can read (another Bot
     /// API server, a newer version). It may have acted; asking again would
     /// get the same answer. A message is not sent again; anything else
@@ -30,7 +32,7 @@ pub fn classify(error: &RequestError) -> Failure {
     match error {
         RequestError::Api(api) => classify_api(api),
         RequestError::RetryAfter(_) => Failure::Transient,
-        RequestError::MigrateToChatId(_) => Failure::Refused(Refusal::Other),
+        RequestError::MigrateToChatId(to) => Failure::Moved(to.0),
         // Refused before anything was sent.
         RequestError::Network(error) if error.is_connect() => Failure::Transient,
         // An HTML page instead of JSON is a proxy's error page (nginx's 502):

@@ -176,6 +176,15 @@ pub fn read_with(
 }
 
 fn read_message(message: &Message, replied_option: Option<&str>) -> Option<Inbound> {
+    // Both chats get a service message when a group becomes a supergroup.
+    if let Some(to) = message.migrate_to_chat_id() {
+        let (from, to) = (message.chat.id.0, to.0);
+        return Some(Inbound::Event(Event::ChatMoved { from, to }));
+    }
+    if let Some(from) = message.migrate_from_chat_id() {
+        let (from, to) = (from.0, message.chat.id.0);
+        return Some(Inbound::Event(Event::ChatMoved { from, to }));
+    }
     // Only Telegram's own copy of a channel post in the channel's discussion
     // group counts: a poll forwarded by hand into another chat does not make
     // that chat's replies comments of it. The store takes the copy only if

@@ -20,7 +20,7 @@ use super::inbound::{self, Inbound};
 use super::lanes::Activity;
 use super::payloads::{FetchedUpdate, GetUpdatesRaw, UpdateExtras};
 use crate::ingest;
-use crate::store::{self, Changes, LastUpdate, Purged, Store, UpdateSource};
+use crate::store::{self, Changes, ChatMove, LastUpdate, Purged, Store, UpdateSource};
 
 /// Seconds Telegram may hold a `getUpdates` open when there is nothing new.
 pub const LONG_POLL_SECONDS: u32 = 10;
@@ -173,6 +173,7 @@ pub async fn run(
                     if recorded.last.is_some() {
                         last = recorded.last;
                     }
+                    tokio::task::block_in_place(|| complete_chat_moves(store));
                     if recorded.commands > 0 {
                         activity.request_dispatch();
                         commands.notify_one();
@@ -353,6 +354,28 @@ fn record_one_by_one<U: Fetched>(
 
 /// Forgets early records that never found their poll; a failure is only
 /// logged (they are tried again at the next purge).
+/// Moves the records of a group that became a supergroup to its new id
+/// (noted in the batch just recorded); what fails is tried again after the
+/// next batch, or at the next start.
+pub(crate) fn complete_chat_moves(store: &Store) {
+    match store.complete_chat_moves() {
+        Ok(moves) => {
+            for done in moves {
+                match done {
+                    ChatMove::Moved { from, to } => {
+                        info!(from, to, "a group became a supergroup: its polls moved")
+                    }
+                    ChatMove::Refused { from, to } => error!(
+                        from,
+                        to, "a group became a supergroup that has polls already: its polls stay"
+                    ),
+                }
+            }
+        }
+        Err(error) => error!(%error, "cannot move a chat's polls to its new id"),
+    }
+}
+
 fn purge_stale_early(store: &Store) {
     match store.purge_stale_early(Utc::now()) {
         Ok(purged) if purged != Purged::default() => {

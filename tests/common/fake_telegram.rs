@@ -50,6 +50,9 @@ pub enum Failure {
     Forbidden(String),
     /// 400 `Bad Request: <text>` (e.g. "message is not modified").
     BadRequest(String),
+    /// 400: the group became a supergroup with this id
+    /// (`parameters.migrate_to_chat_id`).
+    Migrated(i64),
 }
 
 /// A file part of a multipart request.
@@ -705,6 +708,15 @@ fn failure_reply(f: &Failure) -> Reply {
         }
         Failure::Forbidden(t) => api_error(403, &prefixed("Forbidden: ", t)),
         Failure::BadRequest(t) => api_error(400, &prefixed("Bad Request: ", t)),
+        Failure::Migrated(to) => Reply::Err(
+            StatusCode::BAD_REQUEST,
+            json!({
+                "ok": false,
+                "error_code": 400,
+                "description": "Bad Request: group chat was upgraded to a supergroup chat",
+                "parameters": {"migrate_to_chat_id": to},
+            }),
+        ),
     }
 }
 

@@ -596,3 +596,16 @@ pub fn option_deleted(
         text,
     )
 }
+
+/// The service message a group gets when it becomes supergroup `to`
+/// (`migrate_to_chat_id`), sent by `from`.
+pub fn migrated_to(chat_id: i64, message_id: i32, from: &Person, to: i64) -> Value {
+    let mut m = base_message(basic_group_chat(chat_id), message_id, Some(from.user()));
+    m.insert("migrate_to_chat_id".into(), json!(to));
+    wrap("message", m)
+}
+
+/// A basic group's chat object (before it became a supergroup).
+pub fn basic_group_chat(chat_id: i64) -> Value {
+    json!({"id": chat_id, "type": "group", "title": GROUP_TITLE})
+}

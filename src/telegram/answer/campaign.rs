@@ -169,6 +169,10 @@ impl Lane {
             match self.stop_poll(copy).await? {
                 Ok(()) => info!(poll = %copy.id, origin = %id, "copy closed with its origin"),
                 Err(Failure::Transient | Failure::Unknown) => later = true,
+                Err(Failure::Moved(to)) => {
+                    self.chat_moved(copy.id.chat, to).await?;
+                    later = true;
+                }
                 Err(failure) => {
                     // It stays open until its deadline or its own /close.
                     warn!(poll = %copy.id, ?failure, "Telegram would not stop a copy");
