@@ -762,3 +762,47 @@ async fn option_messages_about_other_polls_change_nothing() {
     let tally = store.tally(stored.id).unwrap().unwrap();
     assert_eq!((tally.counts, tally.voters), (vec![1, 0], 1));
 }
+
+/// A chart that cannot be drawn (here: a 13th option members added to a
+/// full `--open` poll, one more bar than a chart holds) does not cost the
+/// moderator the results: they come as text (issue 16, item 11).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn results_whose_chart_cannot_be_drawn_come_as_text() {
+    let world = group_world().await;
+    let options: Vec<String> = (b'A'..=b'L').map(|c| (c as char).to_string()).collect();
+    let text = format!("/newpoll --open Twelve? | {}", options.join(" | "));
+    let poll = post_poll_ids(&world, 1, &text).await;
+    world
+        .deliver(option_added(
+            GROUP,
+            2,
+            &person(110, "Raj"),
+            (poll.0, &poll.1),
+            "m",
+            "M",
+        ))
+        .await;
+    world
+        .deliver(poll_answer_by_ids(
+            &poll.1,
+            &person(101, "Bo"),
+            &[12],
+            &["m"],
+        ))
+        .await;
+    world.deliver(message(GROUP, 3, &admin(), "/results")).await;
+    world.wait_idle().await;
+    assert!(sent_to(&world, "sendPhoto", GROUP).is_empty());
+    let texts: Vec<String> = sent_to(&world, "sendMessage", GROUP)
+        .iter()
+        .filter_map(Call::text)
+        .collect();
+    let results = texts.last().unwrap();
+    assert!(
+        results.starts_with("#1 Twelve?\n1 voter · open"),
+        "{results}"
+    );
+    assert!(results.contains("\nA — 0 (0.0%)\n"), "{results}");
+    assert!(results.contains("\nM — 1 (100.0%)"), "{results}");
+    world.assert_api_conformance();
+}

@@ -174,6 +174,16 @@ pub fn close_poll(
     store.flush()
 }
 
+/// How often final results may fail on our side (the store, a file) before
+/// they are given up: the same failure would come back every minute.
+pub const ANNOUNCE_TRIES: u32 = 3;
+
+/// Whether final results that failed on our side `failures` times are
+/// tried again; after [`ANNOUNCE_TRIES`] they are given up (logged).
+pub fn try_announcing_again(failures: u32) -> bool {
+    failures < ANNOUNCE_TRIES
+}
+
 /// Notes that a closed poll's final results were posted (or cannot be).
 pub fn mark_announced(store: &Store, id: PollId) -> store::Result<()> {
     store.write(|changes| changes.mark_results_announced(id))?;
@@ -259,6 +269,14 @@ mod tests {
             Some(1_710_410_410)
         );
         assert_eq!(close_date(at("2024-03-14T09:00:00Z"), now), None);
+    }
+
+    #[test]
+    fn final_results_failing_on_our_side_are_given_up_after_three_tries() {
+        assert!(try_announcing_again(1));
+        assert!(try_announcing_again(2));
+        assert!(!try_announcing_again(3));
+        assert!(!try_announcing_again(4));
     }
 
     #[test]

@@ -29,10 +29,6 @@ use crate::store::{Journal, JournalKey};
 /// an answer hours late would only confuse the chat.
 const STALE_AFTER: chrono::TimeDelta = chrono::TimeDelta::hours(1);
 
-/// How often final results may fail on our side (the store, a file) before
-/// they are given up: the same failure would come back every minute.
-const ANNOUNCE_TRIES: u32 = 3;
-
 /// The outcome of one step of an answer.
 enum Step<T> {
     Sent(T),
@@ -1097,7 +1093,7 @@ impl Lane {
                 Ok(other) => return Ok(other),
                 Err(error) => {
                     answer.journal.failures += 1;
-                    if answer.journal.failures < ANNOUNCE_TRIES {
+                    if app::polls::try_announcing_again(answer.journal.failures) {
                         self.save_journal(&answer, true).await?;
                         return Err(error);
                     }
