@@ -356,6 +356,14 @@ impl Poll {
         self.state == PollState::Open
     }
 
+    /// Whether a copy of its message forwarded from chat `origin` (a
+    /// channel's post in its discussion group) takes comments for it: only a
+    /// copy from the poll's own chat does, not one someone forwarded into
+    /// their own channel.
+    pub fn takes_copy_from(&self, origin: ChatId) -> bool {
+        self.id.chat == origin
+    }
+
     /// Whether its results may be shown only to moderators, in private:
     /// a `--hidden` poll that has not closed yet.
     pub fn results_hidden(&self) -> bool {

@@ -1,16 +1,19 @@
 //! The domain: polls, ballots, comments, approvals, tallies and shares.
 //!
-//! Nothing here knows about Telegram or sled; the edge turns updates into
-//! calls on these types and the store persists them.
+//! Nothing here knows about Telegram or sled: `ingest` turns updates into
+//! calls on the store, which asks these types and functions what a vote,
+//! comment, approval or option does (the rules) and persists the verdict.
 
 mod ballot;
 mod campaign;
 mod comment;
 mod deadline;
 mod definition;
+mod early;
 mod history;
 mod options;
 mod tally;
+mod vote;
 
 pub use ballot::{Ballot, Person};
 pub use campaign::{
@@ -27,8 +30,10 @@ pub use definition::{
     OptionText, Poll, PollDescription, PollError, PollFeatures, PollId, PollNumber, PollOptions,
     PollQuestion, PollState, telegram_length,
 };
+pub use early::{EARLY_KEPT_FOR, early_record_is_stale};
 pub use history::{VoteFacts, VoterHistory, approvers_delta, follow_vote};
 pub use options::{
     AddedOption, MAX_STABLE_OPTIONS, OptionLearnt, PollOptionView, SeenOption, UNNAMED_OPTION,
 };
 pub use tally::{Share, Tally, shares_of_total, shares_of_voters};
+pub use vote::{VoteVerdict, judge_vote};

@@ -102,6 +102,13 @@ impl Poll {
         !self.features.option_persistent_ids.is_empty()
     }
 
+    /// Whether options members add are kept: only a public poll posted with
+    /// persistent ids can tell them apart (an anonymous poll's voters are
+    /// not known, so neither is who added what).
+    pub fn takes_added_options(&self) -> bool {
+        self.has_persistent_ids() && !self.anonymous
+    }
+
     /// The stable index of the option with this persistent id.
     pub fn option_index(&self, persistent_id: &str) -> Option<u8> {
         let posted = &self.features.option_persistent_ids;

@@ -1,0 +1,277 @@
+//! A set of changes gathered in memory and applied as one atomic batch.
+//! Its methods are in one file per kind of record: polls, votes,
+//! comments and approvals, early records, commands and chats.
+
+mod commands;
+mod comments;
+mod early;
+mod polls;
+mod votes;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::{ChatRecord, MessageRole, Result, keys};
+use crate::poll::{ChatId, Comment, Person, Poll, PollId, Tally};
+
+/// What became of a vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VoteOutcome {
+    /// The voter's ballot is now the given answer (or withdrawn).
+    Recorded(PollId),
+    /// The vote refers to a poll not stored (yet): it is kept and counted
+    /// when the poll is stored.
+    Early,
+    /// The poll is anonymous: Telegram sends only counts for those.
+    NotAccepted(PollId),
+    /// The poll is closed: its results are final, the vote is not counted.
+    AfterClose(PollId),
+    /// Option ids that the poll does not have.
+    Invalid(PollId),
+}
+
+/// A vote kept until its poll is stored.
+#[derive(Serialize, Deserialize)]
+struct EarlyVote {
+    voter: Person,
+    option_ids: Vec<u32>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    option_persistent_ids: Vec<String>,
+    at: DateTime<Utc>,
+}
+
+/// The options a voter chose, as Telegram names them: by position in the
+/// poll as the voter saw it, and by persistent id (Bot API 9.6 and later),
+/// which stays the same when options are added or deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chosen<'a> {
+    pub positions: &'a [u32],
+    pub persistent_ids: &'a [String],
+}
+
+impl<'a> Chosen<'a> {
+    /// Options named by position only (older Bot APIs, the demo).
+    pub fn positions(positions: &'a [u32]) -> Self {
+        Chosen {
+            positions,
+            persistent_ids: &[],
+        }
+    }
+}
+
+/// The latest counts reported for a poll before it was stored.
+#[derive(Serialize, Deserialize)]
+struct EarlyCounts {
+    counts: Vec<u64>,
+    voters: u64,
+    closed: bool,
+    at: DateTime<Utc>,
+}
+
+/// A copy of a poll kept until its poll is stored.
+#[derive(Serialize, Deserialize)]
+struct EarlyPollMessage {
+    /// The chat the copy was forwarded from.
+    origin: ChatId,
+    at: DateTime<Utc>,
+}
+
+/// A reply to a message, which may be a comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reply {
+    pub chat: ChatId,
+    pub message_id: i32,
+    /// The message it answers.
+    pub reply_to: i32,
+    /// The author shown, and the user Telegram names as its sender (see
+    /// [`Comment::sender`]).
+    pub author: Option<Person>,
+    pub sender: Option<i64>,
+    pub text: String,
+    pub at: DateTime<Utc>,
+    /// The persistent id of the poll option it replies to, if any.
+    pub replied_option: Option<String>,
+}
+
+/// A reply kept until its poll is stored, with the approvals it got
+/// meanwhile; they are counted as any other when it becomes a comment.
+#[derive(Serialize, Deserialize)]
+struct EarlyReply {
+    reply: Reply,
+    /// Users who approve it (a reaction, a `+1` reply).
+    approvers: Vec<i64>,
+    /// Approvals Telegram reported only as a count.
+    counted: u32,
+}
+
+/// What became of a reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentOutcome {
+    /// Stored as a comment of this poll.
+    Recorded(PollId),
+    /// Already stored (a re-delivered update).
+    AlreadyKnown(PollId),
+    /// The poll is closed: its results are final, the reply is not kept.
+    AfterClose(PollId),
+    /// It replies to a poll not stored (yet), or to such a reply: it is
+    /// kept and becomes a comment when the poll is stored.
+    Early,
+    /// Not a reply to a poll or to one of its comments.
+    NotAComment,
+}
+
+/// Changes to the store, read through: a read sees earlier writes of the
+/// same batch.
+pub struct Changes<'a> {
+    tree: &'a sled::Tree,
+    pending: HashMap<Vec<u8>, Option<Vec<u8>>>,
+    /// Polls read or written in this batch, decoded once (a batch of votes
+    /// mostly concerns one poll).
+    polls: HashMap<PollId, Poll>,
+    /// Tallies changed in this batch; encoded once, when it is applied.
+    tallies: HashMap<PollId, Tally>,
+}
+
+impl<'a> Changes<'a> {
+    pub(super) fn new(tree: &'a sled::Tree) -> Self {
+        Self {
+            tree,
+            pending: HashMap::new(),
+            polls: HashMap::new(),
+            tallies: HashMap::new(),
+        }
+    }
+
+    pub(super) fn into_batch(mut self) -> Result<sled::Batch> {
+        for (id, tally) in std::mem::take(&mut self.tallies) {
+            self.put(keys::tally(id), &tally)?;
+        }
+        let mut batch = sled::Batch::default();
+        for (key, value) in self.pending {
+            match value {
+                Some(value) => batch.insert(key, value),
+                None => batch.remove(key),
+            }
+        }
+        Ok(batch)
+    }
+
+    pub(super) fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        if let Some(value) = self.pending.get(key) {
+            return Ok(value.clone());
+        }
+        Ok(self.tree.get(key)?.map(|v| v.to_vec()))
+    }
+
+    pub(super) fn get<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>> {
+        match self.get_raw(key)? {
+            Some(bytes) => Ok(Some(serde_json::from_slice(&bytes)?)),
+            None => Ok(None),
+        }
+    }
+
+    pub(super) fn put<T: Serialize>(&mut self, key: Vec<u8>, value: &T) -> Result<()> {
+        self.pending.insert(key, Some(serde_json::to_vec(value)?));
+        Ok(())
+    }
+
+    pub(super) fn put_raw(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.pending.insert(key, Some(value));
+    }
+
+    pub(super) fn remove(&mut self, key: Vec<u8>) {
+        self.pending.insert(key, None);
+    }
+
+    fn chat(&self, chat: ChatId) -> Result<ChatRecord> {
+        Ok(self.get(&keys::chat(chat))?.unwrap_or_default())
+    }
+
+    /// What the message is: a poll, a comment, or nothing of ours.
+    pub fn message_role(&self, chat: ChatId, message_id: i32) -> Result<Option<MessageRole>> {
+        self.get(&keys::message(chat, message_id))
+    }
+
+    fn poll_of_message(&self, chat: ChatId, message_id: i32) -> Result<Option<PollId>> {
+        Ok(self.message_role(chat, message_id)?.map(|role| match role {
+            MessageRole::Poll(id) | MessageRole::Comment(id) => id,
+        }))
+    }
+
+    /// The comment that message `message_id` of `chat` is, if it is one.
+    fn comment_at(&self, chat: ChatId, message_id: i32) -> Result<Option<Comment>> {
+        let Some(poll) = self.comment_poll(chat, message_id)? else {
+            return Ok(None);
+        };
+        self.get(&keys::comment(poll, chat, message_id))
+    }
+
+    fn comment_poll(&self, chat: ChatId, message_id: i32) -> Result<Option<PollId>> {
+        match self.message_role(chat, message_id)? {
+            Some(MessageRole::Comment(id)) => Ok(Some(id)),
+            _ => Ok(None),
+        }
+    }
+
+    pub(super) fn poll_by_telegram_id(&mut self, telegram_id: &str) -> Result<Option<Poll>> {
+        match self.get_raw(&keys::telegram_poll(telegram_id))? {
+            Some(id) => self.poll(keys::poll_id_from_value(&id)),
+            None => Ok(None),
+        }
+    }
+
+    pub(super) fn poll(&mut self, id: PollId) -> Result<Option<Poll>> {
+        if let Some(poll) = self.polls.get(&id) {
+            return Ok(Some(poll.clone()));
+        }
+        let poll: Option<Poll> = self.get(&keys::poll(id))?;
+        if let Some(poll) = &poll {
+            self.polls.insert(id, poll.clone());
+        }
+        Ok(poll)
+    }
+
+    /// Saves a poll and keeps the indexes of what the bot must do by itself
+    /// in step: the deadline of an open poll, the final results of a closed
+    /// one not yet posted.
+    fn save_poll(&mut self, poll: &Poll) -> Result<()> {
+        let before = match self.poll(poll.id)? {
+            Some(before) => pending_work_keys(&before),
+            None => Vec::new(),
+        };
+        let after = pending_work_keys(poll);
+        for key in before.iter().filter(|key| !after.contains(key)) {
+            self.remove(key.clone());
+        }
+        // An entry kept as it is keeps its value (an announcement's journal).
+        for key in after.into_iter().filter(|key| !before.contains(key)) {
+            self.put_raw(key, Vec::new());
+        }
+        self.polls.insert(poll.id, poll.clone());
+        self.put(keys::poll(poll.id), poll)
+    }
+
+    /// The poll's tally, to change; written when the batch is applied.
+    pub(super) fn tally(&mut self, poll: &Poll) -> Result<&mut Tally> {
+        if !self.tallies.contains_key(&poll.id) {
+            let tally = self
+                .get(&keys::tally(poll.id))?
+                .unwrap_or_else(|| Tally::new(poll.option_count()));
+            self.tallies.insert(poll.id, tally);
+        }
+        Ok(self.tallies.get_mut(&poll.id).expect("just inserted"))
+    }
+}
+
+/// The index entries a poll in this state needs.
+fn pending_work_keys(poll: &Poll) -> Vec<Vec<u8>> {
+    match (poll.is_open(), poll.deadline) {
+        (true, Some(deadline)) => vec![keys::deadline(deadline.timestamp(), poll.id)],
+        (true, None) => Vec::new(),
+        (false, _) if !poll.results_announced => vec![keys::to_announce(poll.id)],
+        (false, _) => Vec::new(),
+    }
+}
