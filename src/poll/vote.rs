@@ -158,10 +158,16 @@ mod tests {
         let mut p = poll(true);
         assert!(p.takes_added_options());
         p.anonymous = true;
-        assert!(!p.takes_added_options(), "nobody is known in an anonymous poll");
+        assert!(
+            !p.takes_added_options(),
+            "nobody is known in an anonymous poll"
+        );
         let mut unnamed = poll(true);
         unnamed.features.option_persistent_ids.clear();
-        assert!(!unnamed.takes_added_options(), "options cannot be told apart");
+        assert!(
+            !unnamed.takes_added_options(),
+            "options cannot be told apart"
+        );
         // A copy forwarded from the poll's own channel, not from another.
         assert!(p.takes_copy_from(-100));
         assert!(!p.takes_copy_from(-200));

@@ -12,15 +12,14 @@ mod campaign;
 mod changes;
 mod chat_move;
 mod keys;
+mod migrations;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use tracing::{info, warn};
 
 pub use campaign::CampaignVote;
 pub use changes::{Changes, Chosen, CommentOutcome, Reply, VoteOutcome};
@@ -274,75 +273,6 @@ impl Store {
         let result = change(&mut changes)?;
         self.db.apply_batch(changes.into_batch()?)?;
         Ok(result)
-    }
-
-    /// Brings a database of an older key layout to today's, once, in one
-    /// atomic batch: version 1 comment (`o`) and ranking (`r`) keys lacked
-    /// the comment's chat. A comment's chat is found from its message
-    /// entry (`m`); where none says, it is the poll's own chat.
-    fn migrate(&self) -> Result<()> {
-        let version = match self.db.get(keys::layout())? {
-            Some(bytes) => serde_json::from_slice::<u32>(&bytes)?,
-            None => 1,
-        };
-        if version >= keys::LAYOUT_VERSION {
-            return Ok(());
-        }
-        let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let mut batch = sled::Batch::default();
-        let mut chats: HashMap<(PollId, i32), ChatId> = HashMap::new();
-        let mut moved = 0usize;
-        if self.db.scan_prefix([keys::COMMENT]).next().is_some() {
-            for entry in self.db.scan_prefix([keys::MESSAGE]) {
-                let (key, value) = entry?;
-                if let Ok(MessageRole::Comment(poll)) = serde_json::from_slice(&value) {
-                    let (chat, message_id) = keys::chat_and_message_of_message(&key);
-                    chats.entry((poll, message_id)).or_insert(chat);
-                }
-            }
-        }
-        let chat_of = |poll: PollId, message_id: i32| {
-            chats.get(&(poll, message_id)).copied().unwrap_or(poll.chat)
-        };
-        for entry in self.db.scan_prefix([keys::COMMENT]) {
-            let (key, value) = entry?;
-            if key.len() != keys::v1::COMMENT_LEN {
-                continue;
-            }
-            let Ok(mut comment) = serde_json::from_slice::<Comment>(&value) else {
-                warn!(key = ?key, "a stored comment does not decode: left where it is");
-                continue;
-            };
-            comment.chat = chat_of(comment.poll, comment.message_id);
-            batch.remove(key);
-            batch.insert(
-                keys::comment(comment.poll, comment.chat, comment.message_id),
-                serde_json::to_vec(&comment)?,
-            );
-            moved += 1;
-        }
-        for entry in self.db.scan_prefix([keys::RANKING]) {
-            let (key, _) = entry?;
-            if key.len() != keys::v1::RANKING_LEN {
-                continue;
-            }
-            let (poll, approvals, message_id) = keys::v1::parts_of_ranking(&key);
-            batch.remove(key);
-            batch.insert(
-                keys::ranking(poll, approvals, chat_of(poll, message_id), message_id),
-                Vec::new(),
-            );
-        }
-        batch.insert(keys::layout(), serde_json::to_vec(&keys::LAYOUT_VERSION)?);
-        self.db.apply_batch(batch)?;
-        self.db.flush()?;
-        if moved > 0 {
-            info!(
-                comments = moved,
-                "comment keys moved to the layout with their chat"
-            );
-        }
-        Ok(())
     }
 
     /// Makes every write so far durable (one fsync).
