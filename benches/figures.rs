@@ -821,7 +821,12 @@ fn export_in_process(db: &Path, id: PollId, out: &Path) -> (f64, f64, f64, u64) 
     let opened = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let votes = out.join("votes.csv");
-    report::votes_csv(&store, &poll, BufWriter::new(File::create(&votes).unwrap())).unwrap();
+    report::votes_csv(
+        &poll,
+        store.ballots(poll.id),
+        BufWriter::new(File::create(&votes).unwrap()),
+    )
+    .unwrap();
     let votes_secs = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let comments = File::create(out.join("comments.csv")).unwrap();

@@ -107,7 +107,11 @@ pub fn write_report_files(
                 .context("cannot render the chart")?;
             std::fs::write(dir.join("results.png"), png).context("cannot write results.png")?;
             write_file(&dir.join("votes.csv"), |out| {
-                Ok(report::votes_csv(store, &report.poll, out)?)
+                Ok(report::votes_csv(
+                    &report.poll,
+                    store.ballots(report.poll.id),
+                    out,
+                )?)
             })?;
             write_file(&dir.join("comments.csv"), |out| {
                 Ok(report::comments_csv(store, &report.poll, out)?)

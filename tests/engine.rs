@@ -259,7 +259,7 @@ fn csv_exports_round_trip_through_a_csv_parser() {
     let poll = store.poll(id).unwrap().unwrap();
 
     let mut votes = Vec::new();
-    report::votes_csv(&store, &poll, &mut votes).unwrap();
+    report::votes_csv(&poll, store.ballots(poll.id), &mut votes).unwrap();
     let rows = csv_rows(&votes);
     assert_eq!(
         rows[0],
@@ -581,7 +581,7 @@ fn csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
     let poll = store.poll(id).unwrap().unwrap();
 
     let mut votes = Vec::new();
-    report::votes_csv(&store, &poll, &mut votes).unwrap();
+    report::votes_csv(&poll, store.ballots(poll.id), &mut votes).unwrap();
     let rows = csv_rows(&votes);
     let names_and_options: Vec<(&str, &str)> = rows[1..]
         .iter()

@@ -10,6 +10,7 @@ pub mod chart;
 mod export;
 mod full;
 mod html;
+mod records;
 mod summary;
 
 pub use breakdown::{
@@ -23,6 +24,7 @@ pub use full::{
     OptionSection, Profile, SMALL_CELL, Timeline, write_full_report,
 };
 pub use html::escape_html;
+pub use records::{ReadError, Records};
 pub use summary::{Summary, quote, voters_text};
 
 use crate::i18n::{self, Language};
