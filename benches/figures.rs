@@ -31,10 +31,11 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use pollbot::app::load;
 use pollbot::i18n::Language;
 use pollbot::ingest::{Event, apply};
 use pollbot::poll::{Person, Poll, PollId, PollNumber, PollOptions, PollQuestion, PollState};
-use pollbot::report::{self, PollReport, Summary, chart};
+use pollbot::report::{self, Summary, chart};
 use pollbot::store::Store;
 use pollbot::telegram::polling;
 use teloxide::prelude::*;
@@ -778,7 +779,7 @@ struct Results {
 /// What `/results` computes: the report, the summary text and the chart.
 fn results_once(store: &Store, id: PollId) -> [Duration; 3] {
     let start = Instant::now();
-    let report = PollReport::load(store, id).unwrap().unwrap();
+    let report = load::poll_report(store, id).unwrap().unwrap();
     let loaded = Instant::now();
     let text = Summary::new(&report, Language::English).full();
     let summarized = Instant::now();
@@ -821,7 +822,12 @@ fn export_in_process(db: &Path, id: PollId, out: &Path) -> (f64, f64, f64, u64) 
     let opened = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let votes = out.join("votes.csv");
-    report::votes_csv(&store, &poll, BufWriter::new(File::create(&votes).unwrap())).unwrap();
+    report::votes_csv(
+        &poll,
+        store.ballots(poll.id),
+        BufWriter::new(File::create(&votes).unwrap()),
+    )
+    .unwrap();
     let votes_secs = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let comments = File::create(out.join("comments.csv")).unwrap();
@@ -1362,15 +1368,8 @@ fn full_report_once(db: &Path, id: PollId, out: &Path) -> (f64, Option<u64>) {
     let (_, before) = memory_kb(std::process::id()).unwrap();
     let start = Instant::now();
     let html = BufWriter::new(File::create(out.join("report.html")).unwrap());
-    let full = report::write_full_report(
-        &store,
-        id,
-        None,
-        report::Scope::Campaign,
-        Language::English,
-        html,
-    )
-    .unwrap();
+    let data = load::full_report_data(&store, id, None, report::Scope::Campaign).unwrap();
+    let full = report::write_full_report(&data, Language::English, html).unwrap();
     std::fs::write(out.join("timeline.png"), &full.timeline_png).unwrap();
     let secs = start.elapsed().as_secs_f64();
     let (peak, _) = memory_kb(std::process::id()).unwrap();
@@ -1716,7 +1715,7 @@ fn write_following(store: &Store, events: &[Event]) {
 /// tally, the summary and the stacked chart.
 fn campaign_results_once(store: &Store, id: PollId) -> Duration {
     let start = Instant::now();
-    let campaign = report::CampaignReport::load(store, id).unwrap().unwrap();
+    let campaign = load::campaign_report(store, id).unwrap().unwrap();
     let text = campaign.summary(Language::English).full();
     let png = report::campaign_chart::render_stacked_png(&campaign.chart_input(Language::English))
         .unwrap();

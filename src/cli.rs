@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
+use crate::app::load;
 use crate::i18n::Language;
 use crate::poll::{PollId, PollNumber};
 use crate::report::{self, CampaignReport, ExportFile, ExportFormat, PollReport, Summary};
@@ -91,10 +92,10 @@ pub fn write_report_files(
     // The page is small (its charts are a few hundred kB) and made first, in
     // memory, so that a refused --by writes no file at all.
     let mut html = Vec::new();
-    let full =
-        report::write_full_report(store, id, by, report::Scope::Campaign, language, &mut html)?;
+    let data = load::full_report_data(store, id, by, report::Scope::Campaign)?;
+    let full = report::write_full_report(&data, language, &mut html)?;
     create_dir(dir)?;
-    match CampaignReport::load(store, id).context("cannot read the poll's chats")? {
+    match load::campaign_report(store, id).context("cannot read the poll's chats")? {
         // A poll run in several chats: its results and data cover them all.
         Some(campaign) => write_campaign_files(store, &campaign, language, dir)?,
         None => {
@@ -107,7 +108,11 @@ pub fn write_report_files(
                 .context("cannot render the chart")?;
             std::fs::write(dir.join("results.png"), png).context("cannot write results.png")?;
             write_file(&dir.join("votes.csv"), |out| {
-                Ok(report::votes_csv(store, &report.poll, out)?)
+                Ok(report::votes_csv(
+                    &report.poll,
+                    store.ballots(report.poll.id),
+                    out,
+                )?)
             })?;
             write_file(&dir.join("comments.csv"), |out| {
                 Ok(report::comments_csv(store, &report.poll, out)?)
@@ -165,7 +170,7 @@ pub fn write_export_files(
 ) -> anyhow::Result<Vec<PathBuf>> {
     let report = load_report(store, id)?;
     create_dir(dir)?;
-    if let Some(campaign) = CampaignReport::load(store, id).context("cannot read the poll")? {
+    if let Some(campaign) = load::campaign_report(store, id).context("cannot read the poll")? {
         let limit = crate::app::Limit {
             bytes: u64::MAX,
             db_path: None,
@@ -188,7 +193,7 @@ pub fn write_export_files(
 }
 
 fn load_report(store: &Store, id: PollId) -> anyhow::Result<PollReport> {
-    match PollReport::load(store, id).context("cannot read the poll")? {
+    match load::poll_report(store, id).context("cannot read the poll")? {
         Some(report) => Ok(report),
         None => bail!("there is no poll {} in chat {}", id.number, id.chat),
     }
@@ -235,13 +240,14 @@ pub fn demo_in(out: &Path, language: Language) -> anyhow::Result<()> {
     // The same poll run as a campaign over two chats, in `campaign/`.
     let store = Store::temporary().context("cannot create a temporary database")?;
     let id = crate::demo::build_campaign(&store).context("cannot build the sample campaign")?;
-    let campaign = CampaignReport::load(&store, id)
+    let campaign = load::campaign_report(&store, id)
         .context("cannot read the sample campaign")?
         .context("the sample campaign has its two chats")?;
     let dir = out.join("campaign");
     write_campaign_files(&store, &campaign, language, &dir)?;
     write_file(&dir.join("report.html"), |out| {
-        report::write_full_report(&store, id, None, report::Scope::Campaign, language, out)?;
+        let data = load::full_report_data(&store, id, None, report::Scope::Campaign)?;
+        report::write_full_report(&data, language, out)?;
         Ok(())
     })
 }

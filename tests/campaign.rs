@@ -691,7 +691,7 @@ async fn close_in_a_joined_chat_closes_only_that_copy() {
     // The votes kept the combined tally up to date (the closed copy's vote
     // after its close changed nothing).
     let record = store.combined_record(id(ORIGIN, 1)).unwrap().unwrap();
-    let report = pollbot::report::CampaignReport::load(&store, id(ORIGIN, 1))
+    let report = pollbot::app::load::campaign_report(&store, id(ORIGIN, 1))
         .unwrap()
         .unwrap();
     let members: Vec<pollbot::poll::MemberTally> = report
@@ -943,7 +943,7 @@ async fn kill_9_mid_stream_loses_no_vote_of_any_copy() {
         .keys()
         .filter(|u| expected[1].contains_key(u))
         .count();
-    let campaign = pollbot::report::CampaignReport::load(&store, ids[0])
+    let campaign = pollbot::app::load::campaign_report(&store, ids[0])
         .unwrap()
         .unwrap();
     assert_eq!(campaign.combined.voters, people.len() as u64);
@@ -957,11 +957,11 @@ async fn kill_9_mid_stream_loses_no_vote_of_any_copy() {
 
 #[test]
 fn the_combined_tally_kept_vote_by_vote_matches_one_made_from_every_ballot() {
+    use pollbot::app::load::campaign_report;
     use pollbot::ingest::{Event, apply_following_campaigns};
     use pollbot::poll::{
         MemberTally, Person, Poll, PollOptions, PollQuestion, PollState, Tally, combine,
     };
-    use pollbot::report::CampaignReport;
     use pollbot::store::Store;
 
     let store = Store::temporary().unwrap();
@@ -1071,7 +1071,7 @@ fn the_combined_tally_kept_vote_by_vote_matches_one_made_from_every_ballot() {
             assert_eq!(kept, fresh, "kept, round {round}");
             kept_rounds += 1;
         }
-        let report = CampaignReport::load(&store, ids[0]).unwrap().unwrap();
+        let report = campaign_report(&store, ids[0]).unwrap().unwrap();
         assert_eq!(report.combined, fresh, "round {round}");
     }
     // Built at the first results, then kept by every round's votes.
@@ -1080,11 +1080,11 @@ fn the_combined_tally_kept_vote_by_vote_matches_one_made_from_every_ballot() {
 
 #[test]
 fn an_option_deleted_in_a_chat_leaves_the_combined_tally_as_it_leaves_that_chats() {
+    use pollbot::app::load::campaign_report;
     use pollbot::ingest::{Event, apply_following_campaigns};
     use pollbot::poll::{
         Person, Poll, PollFeatures, PollOptions, PollQuestion, PollState, SeenOption,
     };
-    use pollbot::report::CampaignReport;
     use pollbot::store::Store;
 
     let store = Store::temporary().unwrap();
@@ -1168,17 +1168,14 @@ fn an_option_deleted_in_a_chat_leaves_the_combined_tally_as_it_leaves_that_chats
     assert_eq!(tally(ids[1]), (vec![1, 0, 0], 1));
     // Combined: 2's vote counts nowhere, 3's counts where it still counts
     // (C, in the origin): the chats' own figures, each person once.
-    let combined = CampaignReport::load(&store, ids[0])
-        .unwrap()
-        .unwrap()
-        .combined;
+    let combined = campaign_report(&store, ids[0]).unwrap().unwrap().combined;
     assert_eq!(combined.counts, [2, 0, 1]);
     assert_eq!(combined.parts, [vec![1, 0, 1], vec![1, 0, 0]]);
     assert_eq!((combined.voters, combined.in_several_chats), (3, 0));
     // Votes after the results move the kept tally the same way: 2, whose
     // only choice was deleted, votes C in the origin; 5 votes A there.
     apply_all(&[vote("t-origin", 2, 2, 4), vote("t-origin", 5, 0, 4)]);
-    let report = CampaignReport::load(&store, ids[0]).unwrap().unwrap();
+    let report = campaign_report(&store, ids[0]).unwrap().unwrap();
     let record = store.combined_record(ids[0]).unwrap().unwrap();
     let members: Vec<pollbot::poll::MemberTally> = report
         .chats

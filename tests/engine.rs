@@ -2,10 +2,11 @@
 //! exports and the demo.
 
 use chrono::{DateTime, Utc};
+use pollbot::app::load::poll_report;
 use pollbot::i18n::Language;
 use pollbot::ingest::{Event, apply};
 use pollbot::poll::{Person, Poll, PollId, PollOptions, PollQuestion, PollState};
-use pollbot::report::{self, PollReport, Summary};
+use pollbot::report::{self, Summary};
 use pollbot::store::{Store, StoreError};
 
 const CHAT: i64 = -100777;
@@ -259,7 +260,7 @@ fn csv_exports_round_trip_through_a_csv_parser() {
     let poll = store.poll(id).unwrap().unwrap();
 
     let mut votes = Vec::new();
-    report::votes_csv(&store, &poll, &mut votes).unwrap();
+    report::votes_csv(&poll, store.ballots(poll.id), &mut votes).unwrap();
     let rows = csv_rows(&votes);
     assert_eq!(
         rows[0],
@@ -317,7 +318,7 @@ fn json_export_is_valid_and_complete() {
             comment(60, 3, POLL_MESSAGE, "B \"rules\""),
         ],
     );
-    let report = PollReport::load(&store, id).unwrap().unwrap();
+    let report = poll_report(&store, id).unwrap().unwrap();
     let mut bytes = Vec::new();
     report::json(&store, &report, &mut bytes).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
@@ -345,7 +346,7 @@ fn the_summary_has_the_shape_of_a_published_report() {
             comment(60, 1, POLL_MESSAGE, "A!\nReally."),
         ],
     );
-    let report = PollReport::load(&store, id).unwrap().unwrap();
+    let report = poll_report(&store, id).unwrap().unwrap();
     assert_eq!(
         Summary::new(&report, Language::English).full(),
         "#1 Which one?\n3 voters · open\nA — 1 (33.4%)\nB — 1 (33.3%)\nC — 1 (33.3%)\n\
@@ -581,7 +582,7 @@ fn csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
     let poll = store.poll(id).unwrap().unwrap();
 
     let mut votes = Vec::new();
-    report::votes_csv(&store, &poll, &mut votes).unwrap();
+    report::votes_csv(&poll, store.ballots(poll.id), &mut votes).unwrap();
     let rows = csv_rows(&votes);
     let names_and_options: Vec<(&str, &str)> = rows[1..]
         .iter()
@@ -621,7 +622,7 @@ fn csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
     assert_eq!(rows[2][7], "'-5 is my answer");
 
     // JSON carries the exact texts.
-    let report = PollReport::load(&store, id).unwrap().unwrap();
+    let report = poll_report(&store, id).unwrap().unwrap();
     let mut json = Vec::new();
     report::json(&store, &report, &mut json).unwrap();
     let json: serde_json::Value = serde_json::from_slice(&json).unwrap();

@@ -4,10 +4,13 @@
 //! refusals, the page's escaping, and the demo's report.
 
 use chrono::{DateTime, Duration, Utc};
+use pollbot::app::load::full_report_data;
 use pollbot::i18n::Language;
 use pollbot::ingest::{Event, apply};
 use pollbot::poll::{Person, Poll, PollId, PollNumber, PollOptions, PollQuestion, PollState};
-use pollbot::report::{BucketUnit, Cell, FullReportData, FullReportError, write_full_report};
+use pollbot::report::{
+    BucketUnit, Cell, FullReport, FullReportData, FullReportError, write_full_report,
+};
 use pollbot::store::Store;
 
 const CHAT: i64 = -100888;
@@ -133,12 +136,24 @@ fn close(store: &Store, id: PollId, minute: i64) {
 }
 
 fn load(store: &Store, id: PollId, by: Option<u32>) -> Result<FullReportData, FullReportError> {
-    FullReportData::load(
+    full_report_data(
         store,
         id,
         by.map(PollNumber),
         pollbot::report::Scope::Campaign,
     )
+}
+
+/// `report.html` of poll `id` (crossed with `by`) in English, as `/report`
+/// writes it.
+fn write(
+    store: &Store,
+    id: PollId,
+    by: Option<PollNumber>,
+    html: &mut Vec<u8>,
+) -> Result<FullReport, FullReportError> {
+    let data = load(store, id, by.map(|n| n.0))?;
+    write_full_report(&data, Language::English, html)
 }
 
 #[test]
@@ -263,15 +278,7 @@ fn changed_and_withdrawn_votes_are_counted_exactly_and_survive_reopening() {
 
     // The page says so.
     let mut html = Vec::new();
-    write_full_report(
-        &store,
-        id,
-        None,
-        pollbot::report::Scope::Campaign,
-        Language::English,
-        &mut html,
-    )
-    .unwrap();
+    write(&store, id, None, &mut html).unwrap();
     let html = String::from_utf8(html).unwrap();
     assert!(html.contains("<dt>Voters who changed their vote</dt><dd>2</dd>"));
     assert!(html.contains("<dt>Votes withdrawn</dt><dd>3</dd>"));
@@ -366,15 +373,7 @@ fn the_profile_crosses_voters_of_both_polls_and_hides_small_cells() {
     assert_eq!(profile.row(1), [Cell::Small, shown(6, 1000)]);
 
     let mut html = Vec::new();
-    let full = write_full_report(
-        &store,
-        id,
-        Some(PollNumber(2)),
-        pollbot::report::Scope::Campaign,
-        Language::English,
-        &mut html,
-    )
-    .unwrap();
+    let full = write(&store, id, Some(PollNumber(2)), &mut html).unwrap();
     let png = full.profile_png.expect("a profile chart");
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     let html = String::from_utf8(html).unwrap();
@@ -403,15 +402,7 @@ fn anonymous_and_unknown_polls_cannot_be_crossed() {
     );
     let html = |id, by: Option<u32>| {
         let mut out = Vec::new();
-        write_full_report(
-            &store,
-            id,
-            by.map(PollNumber),
-            pollbot::report::Scope::Campaign,
-            Language::English,
-            &mut out,
-        )
-        .map(|_| out)
+        write(&store, id, by.map(PollNumber), &mut out).map(|_| out)
     };
     assert!(matches!(
         html(public, Some(7)),
@@ -549,15 +540,7 @@ fn hostile_user_text_shows_as_text() {
         ],
     );
     let mut html = Vec::new();
-    write_full_report(
-        &store,
-        id,
-        None,
-        pollbot::report::Scope::Campaign,
-        Language::English,
-        &mut html,
-    )
-    .unwrap();
+    write(&store, id, None, &mut html).unwrap();
     let html = String::from_utf8(html).unwrap();
     for raw in [
         "<script",

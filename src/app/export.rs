@@ -6,8 +6,9 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use super::load;
 use crate::poll::{ChatId, Poll, PollId};
-use crate::report::{CampaignReport, ExportError, ExportFile, ExportFormat, PollReport, Scope};
+use crate::report::{ExportError, ExportFile, ExportFormat, Scope};
 use crate::store::Store;
 
 /// The largest file a bot may upload to Telegram.
@@ -45,13 +46,13 @@ pub fn export_files(
     limit: Limit,
 ) -> Result<ExportOutcome, ExportError> {
     let campaign = match scope {
-        Scope::Campaign => CampaignReport::load(store, poll.id)?,
+        Scope::Campaign => load::campaign_report(store, poll.id)?,
         Scope::OwnChat => None,
     };
     if let Some(campaign) = campaign {
         return super::share::export_campaign(store, &campaign, format, dir, limit);
     }
-    let report = PollReport::load(store, poll.id)?.ok_or_else(|| {
+    let report = load::poll_report(store, poll.id)?.ok_or_else(|| {
         ExportError::Io(std::io::Error::new(
             std::io::ErrorKind::NotFound,
             format!("poll {} is not in the store", poll.id),

@@ -6,6 +6,7 @@
 pub mod command;
 pub mod export;
 pub mod flood;
+pub mod load;
 mod mistakes;
 pub mod polls;
 pub mod reply;

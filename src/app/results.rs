@@ -1,9 +1,10 @@
 //! `/results` and the final results of a closed poll: the chart with the
 //! summary as its caption, split the way Telegram's limits require.
 
+use super::load;
 use crate::i18n::Language;
 use crate::poll::PollId;
-use crate::report::{self, PollReport, Scope, Summary};
+use crate::report::{self, Scope, Summary};
 use crate::store::Store;
 
 /// Telegram's limit on a photo caption.
@@ -52,7 +53,7 @@ pub fn results_message(
     // A poll run in several chats: the combined results, as this chat sees
     // them.
     let campaign = match scope {
-        Scope::Campaign => report::CampaignReport::load(store, id)?,
+        Scope::Campaign => load::campaign_report(store, id)?,
         Scope::OwnChat => None,
     };
     let (summary, png) = match campaign {
@@ -61,7 +62,7 @@ pub fn results_message(
             report::campaign_chart::render_stacked_png(&campaign.chart_input(language)),
         ),
         None => {
-            let report = PollReport::load(store, id)?.ok_or(ResultsError::NoPoll(id))?;
+            let report = load::poll_report(store, id)?.ok_or(ResultsError::NoPoll(id))?;
             (
                 Summary::new(&report, language),
                 report::chart::render_png(&report.chart_input(language)),

@@ -6,17 +6,11 @@
 //! its own comments. Both see the combined tally and the per-chat figures
 //! (titles and counts, never another chat's people).
 
-use std::cell::RefCell;
-
 use super::campaign_chart::{StackedBar, StackedInput};
 use super::summary::{comment_args, state_text};
-use super::{PollReport, RankedComment, Summary, TOP_COMMENTS, quote, voters_text};
+use super::{RankedComment, Summary, TOP_COMMENTS, quote, voters_text};
 use crate::i18n::{self, Arg, Language};
-use crate::poll::{
-    Ballot, Combined, CombinedRecord, MemberTally, Poll, PollId, Share, Tally, combine,
-    shares_of_total, shares_of_voters,
-};
-use crate::store::{self, Store};
+use crate::poll::{Combined, Poll, Share, Tally, shares_of_total, shares_of_voters};
 
 /// One chat's poll in the campaign.
 #[derive(Debug, Clone)]
@@ -77,34 +71,16 @@ fn shares(poll: &Poll, counts: &[u64], voters: u64) -> Vec<Share> {
 }
 
 impl CampaignReport {
-    /// The results of the campaign `viewer` belongs to, as its chat sees
-    /// them; `None` when `viewer` is a poll of one chat.
-    pub fn load(store: &Store, viewer: PollId) -> store::Result<Option<Self>> {
-        let Some((origin, campaign)) = store.campaign_of(viewer)? else {
-            return Ok(None);
-        };
-        let Some(viewer_poll) = store.poll(viewer)? else {
-            return Ok(None);
-        };
-        let members = campaign.members(origin);
-        let option_count = viewer_poll.options.len();
-        let (chats, combined) = combined_chats(store, origin, &members, option_count)?;
-        let is_origin = viewer == origin;
-        let mut top_comments = Vec::new();
-        for (index, chat) in chats.iter().enumerate() {
-            if !is_origin && chat.poll.id != viewer {
-                continue;
-            }
-            // A chat's own top five: the campaign's top five are among them.
-            let report = PollReport::load(store, chat.poll.id)?;
-            for ranked in report.map(|r| r.top_comments).unwrap_or_default() {
-                top_comments.push(CampaignComment {
-                    ranked,
-                    chat: is_origin.then_some(index),
-                });
-            }
-        }
-        // Most approvals first, ties to the earlier comment.
+    /// The results as the chat of `viewer` sees them, from the campaign's
+    /// `chats` (the origin first), its `combined` tally and the top comments
+    /// of the chats whose comments it may see: the campaign's top ones are
+    /// kept, most approvals first (ties to the earlier comment).
+    pub fn new(
+        viewer: Poll,
+        chats: Vec<ChatPart>,
+        combined: Combined,
+        mut top_comments: Vec<CampaignComment>,
+    ) -> Self {
         top_comments.sort_by(|a, b| {
             let (a, b) = (&a.ranked.comment, &b.ranked.comment);
             b.approvals()
@@ -112,12 +88,12 @@ impl CampaignReport {
                 .then(a.posted_at.cmp(&b.posted_at))
         });
         top_comments.truncate(TOP_COMMENTS);
-        Ok(Some(Self {
-            viewer: viewer_poll,
+        Self {
+            viewer,
             chats,
             combined,
             top_comments,
-        }))
+        }
     }
 
     /// Combined shares: of all votes, or of voters with several answers.
@@ -309,102 +285,5 @@ impl CampaignReport {
                 period
             ),
         }
-    }
-}
-
-/// The chats of a campaign, and its combined tally: as kept up to date
-/// vote by vote when that record is good (a few reads, however many votes),
-/// else from every ballot. That rebuild takes seconds at a million ballots,
-/// so it runs without the store's write lock, which would stop every vote
-/// and reply meanwhile; it is kept for next time only if no vote landed
-/// while it read (every chat's tally the same after as before).
-fn combined_chats(
-    store: &Store,
-    origin: PollId,
-    members: &[PollId],
-    option_count: usize,
-) -> store::Result<(Vec<ChatPart>, Combined)> {
-    let chats = load_chats(store, members)?;
-    let complete = chats.len() == members.len();
-    let read_from = member_tallies(&chats);
-    if complete
-        && let Some(record) = store.combined_record(origin)?
-        && let Some(combined) = record.combined(&read_from)
-    {
-        return Ok((chats, combined));
-    }
-    let combined = combine_chats(store, &chats, option_count)?;
-    if complete {
-        store.write(|changes| {
-            if member_tallies(&load_chats(store, members)?) == read_from {
-                let record = CombinedRecord::from_combined(&read_from, &combined);
-                changes.set_combined(origin, &record)?;
-            }
-            Ok(())
-        })?;
-    }
-    Ok((chats, combined))
-}
-
-fn load_chats(store: &Store, members: &[PollId]) -> store::Result<Vec<ChatPart>> {
-    let mut chats = Vec::with_capacity(members.len());
-    for &id in members {
-        let Some(poll) = store.poll(id)? else {
-            continue;
-        };
-        let tally = store
-            .tally(id)?
-            .unwrap_or_else(|| Tally::new(poll.options.len()));
-        let title = store.chat(id.chat)?.title;
-        chats.push(ChatPart { poll, title, tally });
-    }
-    Ok(chats)
-}
-
-fn member_tallies(chats: &[ChatPart]) -> Vec<MemberTally> {
-    chats
-        .iter()
-        .map(|c| MemberTally {
-            poll: c.poll.id,
-            anonymous: c.poll.anonymous,
-            tally: c.tally.clone(),
-        })
-        .collect()
-}
-
-/// The combined tally of `chats`, reading each public chat's ballots in
-/// user order, as that chat counts them, merged as they stream (see
-/// [`combine`]).
-fn combine_chats(
-    store: &Store,
-    chats: &[ChatPart],
-    option_count: usize,
-) -> store::Result<Combined> {
-    let members = member_tallies(chats);
-    let failed: RefCell<Option<store::StoreError>> = RefCell::new(None);
-    let ballots: Vec<Box<dyn Iterator<Item = Ballot> + '_>> = chats
-        .iter()
-        .map(|c| -> Box<dyn Iterator<Item = Ballot> + '_> {
-            if c.poll.anonymous {
-                return Box::new(std::iter::empty());
-            }
-            let failed = &failed;
-            let counted = store
-                .ballots(c.poll.id)
-                .map_while(move |b| match b {
-                    Ok(ballot) => Some(ballot),
-                    Err(error) => {
-                        failed.borrow_mut().get_or_insert(error);
-                        None
-                    }
-                })
-                .filter_map(|ballot| c.poll.counted_ballot(ballot));
-            Box::new(counted)
-        })
-        .collect();
-    let combined = combine(&members, option_count, ballots);
-    match failed.into_inner() {
-        Some(error) => Err(error),
-        None => Ok(combined),
     }
 }

@@ -11,9 +11,8 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::export::{COMMENT_COLUMNS, VOTE_COLUMNS, csv_text, csv_with_header};
-use super::{CampaignReport, ChatPart, ExportError, option_texts};
+use super::{CampaignReport, ChatPart, ExportError, Records, option_texts};
 use crate::poll::{Comment, Poll};
-use crate::store::Store;
 
 /// Makes Excel read the CSV as UTF-8.
 /// The columns a campaign's CSVs add after the single-chat ones.
@@ -56,10 +55,15 @@ fn replied_option(poll: &Poll, comment: &Comment) -> Option<String> {
 
 /// What the author voted for in that chat; else the option the comment
 /// replies to, if any.
-fn voted_option(store: &Store, poll: &Poll, comment: &Comment) -> Result<String, ExportError> {
+fn voted_option(
+    records: &impl Records,
+    poll: &Poll,
+    comment: &Comment,
+) -> Result<String, ExportError> {
     let voted = match &comment.author {
-        Some(author) => store
-            .ballot(poll.id, author.id)?
+        Some(author) => records
+            .ballot(poll.id, author.id)
+            .map_err(ExportError::read)?
             .map(|b| option_texts(poll, &b.options).join("; ")),
         None => None,
     };
@@ -71,7 +75,7 @@ fn voted_option(store: &Store, poll: &Poll, comment: &Comment) -> Result<String,
 /// `poll-N-votes.csv` of a campaign: poll, user_id, user_name, options,
 /// voted_at, chat_id, chat_title. `poll` is the poll's number in its chat.
 pub fn campaign_votes_csv(
-    store: &Store,
+    records: &impl Records,
     chats: &[ChatPart],
     out: impl Write,
 ) -> Result<(), ExportError> {
@@ -79,8 +83,8 @@ pub fn campaign_votes_csv(
     let mut writer = csv_with_header(out, &columns)?;
     for chat in chats {
         let poll = &chat.poll;
-        for ballot in store.ballots(poll.id) {
-            let ballot = ballot?;
+        for ballot in records.ballots(poll.id) {
+            let ballot = ballot.map_err(ExportError::read)?;
             writer.serialize(VoteRow {
                 poll: poll.id.number.0,
                 user_id: ballot.voter.id,
@@ -99,7 +103,7 @@ pub fn campaign_votes_csv(
 /// `poll-N-comments.csv` of a campaign: the single-chat columns, then
 /// chat_id and chat_title.
 pub fn campaign_comments_csv(
-    store: &Store,
+    records: &impl Records,
     chats: &[ChatPart],
     out: impl Write,
 ) -> Result<(), ExportError> {
@@ -107,15 +111,15 @@ pub fn campaign_comments_csv(
     let mut writer = csv_with_header(out, &columns)?;
     for chat in chats {
         let poll = &chat.poll;
-        for comment in store.comments(poll.id) {
-            let comment = comment?;
+        for comment in records.comments(poll.id) {
+            let comment = comment.map_err(ExportError::read)?;
             let name = comment.author.as_ref().map_or("", |a| a.name.as_str());
             writer.serialize(CommentRow {
                 poll: poll.id.number.0,
                 message_id: comment.message_id,
                 user_id: comment.author.as_ref().map(|a| a.id),
                 user_name: &csv_text(name),
-                voted_option: csv_text(&voted_option(store, poll, &comment)?).into_owned(),
+                voted_option: csv_text(&voted_option(records, poll, &comment)?).into_owned(),
                 approvals: comment.approvals(),
                 posted_at: comment.posted_at.to_rfc3339(),
                 text: &csv_text(&comment.text),
@@ -166,7 +170,7 @@ fn shown_chat_id(chat: i64, viewer_chat: i64) -> Option<i64> {
 /// `poll-N.json` of a campaign: `{"poll", "tally" (combined), "chats",
 /// "votes", "comments"}`, each vote and comment with its chat.
 pub fn campaign_json(
-    store: &Store,
+    records: &impl Records,
     report: &CampaignReport,
     chats: &[ChatPart],
     out: impl Write,
@@ -212,8 +216,8 @@ pub fn campaign_json(
     let mut first = true;
     for chat in chats {
         let member = &chat.poll;
-        for ballot in store.ballots(member.id) {
-            let ballot = ballot?;
+        for ballot in records.ballots(member.id) {
+            let ballot = ballot.map_err(ExportError::read)?;
             if !std::mem::take(&mut first) {
                 out.write_all(b",")?;
             }
@@ -235,8 +239,8 @@ pub fn campaign_json(
     let mut first = true;
     for chat in chats {
         let member = &chat.poll;
-        for comment in store.comments(member.id) {
-            let comment = comment?;
+        for comment in records.comments(member.id) {
+            let comment = comment.map_err(ExportError::read)?;
             if !std::mem::take(&mut first) {
                 out.write_all(b",")?;
             }
@@ -247,7 +251,7 @@ pub fn campaign_json(
                     message_id: comment.message_id,
                     user_id: comment.author.as_ref().map(|a| a.id),
                     user_name: comment.author.as_ref().map_or("", |a| a.name.as_str()),
-                    voted_option: voted_option(store, member, &comment)?,
+                    voted_option: voted_option(records, member, &comment)?,
                     approvals: comment.approvals(),
                     posted_at: comment.posted_at.to_rfc3339(),
                     text: &comment.text,

@@ -1,7 +1,8 @@
 //! The export files: votes CSV, comments CSV, and one JSON document.
 //!
-//! Everything is streamed from the store to the writer, one record at a
-//! time, so exporting a million votes needs no more memory than ten.
+//! Everything is streamed from the caller's records to the writer, one
+//! record at a time, so exporting a million votes needs no more memory than
+//! ten.
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
@@ -12,9 +13,8 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{PollReport, option_texts};
+use super::{PollReport, ReadError, Records, option_texts};
 use crate::poll::{Ballot, Comment, Person, Poll};
-use crate::store::Store;
 
 /// Makes Excel read the CSV as UTF-8 (Chinese text shows correctly).
 const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
@@ -100,17 +100,18 @@ impl ExportFile {
         }
     }
 
-    /// Streams the file's contents to `out`.
+    /// Streams the file's contents to `out`, reading the poll's ballots and
+    /// comments from `records`.
     pub fn write(
         &self,
-        store: &Store,
+        records: &impl Records,
         report: &PollReport,
         out: impl Write,
     ) -> Result<(), ExportError> {
         match self.contents {
-            Contents::Votes => votes_csv(store, &report.poll, out),
-            Contents::Comments => comments_csv(store, &report.poll, out),
-            Contents::Everything => json(store, report, out),
+            Contents::Votes => votes_csv(&report.poll, records.ballots(report.poll.id), out),
+            Contents::Comments => comments_csv(records, &report.poll, out),
+            Contents::Everything => json(records, report, out),
         }
     }
 }
@@ -120,7 +121,7 @@ impl ExportFile {
 pub enum ExportError {
     /// Reading the poll's records failed.
     #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
+    Read(ReadError),
     /// The destination would not take the bytes.
     #[error("cannot write the export: {0}")]
     Io(#[from] std::io::Error),
@@ -130,6 +131,13 @@ pub enum ExportError {
     /// A record could not be turned into JSON.
     #[error("cannot write the JSON: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+impl ExportError {
+    /// A failed read of the caller's records.
+    pub fn read(error: impl Into<ReadError>) -> Self {
+        Self::Read(error.into())
+    }
 }
 
 #[derive(Serialize)]
@@ -186,16 +194,19 @@ fn replied_option<'a>(poll: &'a Poll, comment: &Comment) -> Option<&'a str> {
 /// What each comment author voted for. Authors are looked up in key order
 /// (a first pass over the comments collects them): random lookups among a
 /// million ballots would each go to disk.
-fn author_options(store: &Store, poll: &Poll) -> Result<HashMap<i64, String>, ExportError> {
+fn author_options(
+    records: &impl Records,
+    poll: &Poll,
+) -> Result<HashMap<i64, String>, ExportError> {
     let mut authors = BTreeSet::new();
-    for comment in store.comments(poll.id) {
-        if let Some(author) = comment?.author {
+    for comment in records.comments(poll.id) {
+        if let Some(author) = comment.map_err(ExportError::read)?.author {
             authors.insert(author.id);
         }
     }
     let mut options = HashMap::with_capacity(authors.len());
     for author in authors {
-        if let Some(ballot) = store.ballot(poll.id, author)? {
+        if let Some(ballot) = records.ballot(poll.id, author).map_err(ExportError::read)? {
             options.insert(author, option_texts(poll, &ballot.options).join("; "));
         }
     }
@@ -245,8 +256,16 @@ pub(super) fn csv_with_header<W: Write>(
     Ok(writer)
 }
 
-/// `poll-N-votes.csv`: poll, user_id, user_name, options, voted_at.
-pub fn votes_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), ExportError> {
+/// `poll-N-votes.csv`: poll, user_id, user_name, options, voted_at, from
+/// the poll's `ballots` as they stream.
+pub fn votes_csv<E>(
+    poll: &Poll,
+    ballots: impl IntoIterator<Item = Result<Ballot, E>>,
+    out: impl Write,
+) -> Result<(), ExportError>
+where
+    E: Into<ReadError>,
+{
     let mut writer = csv_with_header(out, &VOTE_COLUMNS)?;
     // The hot loop of a million-vote export: fields are formatted into
     // buffers reused from row to row, and each distinct answer is turned
@@ -255,8 +274,8 @@ pub fn votes_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), Expo
     let mut answers: HashMap<Vec<u8>, String> = HashMap::new();
     let mut user_id = String::new();
     let mut voted_at = String::new();
-    for ballot in store.ballots(poll.id) {
-        let ballot = ballot?;
+    for ballot in ballots {
+        let ballot = ballot.map_err(ExportError::read)?;
         if !answers.contains_key(&ballot.options) {
             let text = csv_text(&option_texts(poll, &ballot.options).join("; ")).into_owned();
             answers.insert(ballot.options.clone(), text);
@@ -280,11 +299,15 @@ pub fn votes_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), Expo
 
 /// `poll-N-comments.csv`: poll, message_id, user_id, user_name,
 /// voted_option, approvals, posted_at, text, replied_option.
-pub fn comments_csv(store: &Store, poll: &Poll, out: impl Write) -> Result<(), ExportError> {
+pub fn comments_csv(
+    records: &impl Records,
+    poll: &Poll,
+    out: impl Write,
+) -> Result<(), ExportError> {
     let mut writer = csv_with_header(out, &COMMENT_COLUMNS)?;
-    let options = author_options(store, poll)?;
-    for comment in store.comments(poll.id) {
-        let comment = comment?;
+    let options = author_options(records, poll)?;
+    for comment in records.comments(poll.id) {
+        let comment = comment.map_err(ExportError::read)?;
         let row = comment_row(poll, &comment, voted_option(poll, &options, &comment));
         writer.serialize(CommentRow {
             user_name: &csv_text(row.user_name),
@@ -329,7 +352,11 @@ struct JsonTally<'a> {
 }
 
 /// `poll-N.json`: `{"poll": …, "tally": …, "votes": […], "comments": […]}`.
-pub fn json(store: &Store, report: &PollReport, out: impl Write) -> Result<(), ExportError> {
+pub fn json(
+    records: &impl Records,
+    report: &PollReport,
+    out: impl Write,
+) -> Result<(), ExportError> {
     let mut out = std::io::BufWriter::new(out);
     let poll = &report.poll;
     let tally = JsonTally {
@@ -365,19 +392,20 @@ pub fn json(store: &Store, report: &PollReport, out: impl Write) -> Result<(), E
     out.write_all(b",\"tally\":")?;
     serde_json::to_writer(&mut out, &tally)?;
     out.write_all(b",\"votes\":[")?;
-    for (i, ballot) in store.ballots(poll.id).enumerate() {
+    for (i, ballot) in records.ballots(poll.id).enumerate() {
         if i > 0 {
             out.write_all(b",")?;
         }
-        serde_json::to_writer(&mut out, &vote_row(poll, &ballot?))?;
+        let ballot = ballot.map_err(ExportError::read)?;
+        serde_json::to_writer(&mut out, &vote_row(poll, &ballot))?;
     }
     out.write_all(b"],\"comments\":[")?;
-    let options = author_options(store, poll)?;
-    for (i, comment) in store.comments(poll.id).enumerate() {
+    let options = author_options(records, poll)?;
+    for (i, comment) in records.comments(poll.id).enumerate() {
         if i > 0 {
             out.write_all(b",")?;
         }
-        let comment = comment?;
+        let comment = comment.map_err(ExportError::read)?;
         let row = comment_row(poll, &comment, voted_option(poll, &options, &comment));
         serde_json::to_writer(&mut out, &row)?;
     }

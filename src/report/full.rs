@@ -1,22 +1,22 @@
 //! The full report: one section per option, the timeline, the methodology
-//! and the participant profile, read from the store in one streaming pass
-//! and rendered as `report.html` with its charts.
+//! and the participant profile, counted in one streaming pass over the
+//! records the caller supplies and rendered as `report.html` with its
+//! charts.
 //!
-//! [`FullReportData::load`] reads each ballot, voter history and comment
-//! once through sled iterators and keeps only counters and a few comments
-//! per option, so a poll of a million votes needs no more memory than one of
-//! a thousand. [`write_full_report`] is what the bot's `/report` and
-//! `pollbot report` call.
+//! [`FullReportData::count`] reads each ballot, voter history and comment
+//! once as they stream and keeps only counters and a few comments per
+//! option, so a poll of a million votes needs no more memory than one of a
+//! thousand. [`write_full_report`] renders it; the bot's `/report` and
+//! `pollbot report` load the data with `app::load::full_report_data`.
 
 use std::collections::HashMap;
 use std::io::Write;
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 
-use super::{PollReport, breakdown, chart, html};
+use super::{PollReport, ReadError, Records, breakdown, chart, html};
 use crate::i18n::Language;
 use crate::poll::{Comment, Poll, PollId, PollNumber, Share, shares_of_total, shares_of_voters};
-use crate::store::{Store, StoreError};
 
 /// How many comments each option's section quotes.
 pub const COMMENTS_PER_OPTION: usize = 3;
@@ -55,9 +55,9 @@ pub enum FullReportError {
     /// The report's own poll is anonymous and `--by` was given.
     #[error("this poll is anonymous: its voters are not known, so it cannot be crossed")]
     CannotCrossAnonymous,
-    /// Reading the database failed.
+    /// Reading the poll's records failed.
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Read(ReadError),
     /// A chart could not be drawn.
     #[error("cannot draw a chart: {0}")]
     Chart(#[from] chart::ChartError),
@@ -67,6 +67,11 @@ pub enum FullReportError {
 }
 
 impl FullReportError {
+    /// A failed read of the caller's records.
+    pub fn read(error: impl Into<ReadError>) -> Self {
+        Self::Read(error.into())
+    }
+
     /// The locale key of the reply that explains a refused `--by` (the
     /// errors that are the user's mistake; the text takes `$number`, e.g.
     /// `#3`); `None` for internal failures, which get an apology.
@@ -80,24 +85,18 @@ impl FullReportError {
     }
 }
 
-/// Writes `report.html` for poll `id` to `html` in `language`, crossed with
-/// poll number `by` of the same chat if given, and returns the charts and
-/// headline that go with it. `scope`: whether a campaign's other chats are
-/// shown.
+/// Writes `report.html` of `data` to `html` in `language`, and returns the
+/// charts and headline that go with it.
 pub fn write_full_report(
-    store: &Store,
-    id: PollId,
-    by: Option<PollNumber>,
-    scope: super::Scope,
+    data: &FullReportData,
     language: Language,
     mut html: impl Write,
 ) -> Result<FullReport, FullReportError> {
-    let data = FullReportData::load(store, id, by, scope)?;
     let results_png = chart::render_png(&data.report.chart_input(language))?;
-    let timeline_png = breakdown::render_timeline_png(&html::timeline_input(&data, language))?;
+    let timeline_png = breakdown::render_timeline_png(&html::timeline_input(data, language))?;
     let profile_png = match &data.profile {
         Some(profile) => Some(breakdown::render_profile_png(&html::profile_input(
-            &data, profile, language,
+            data, profile, language,
         ))?),
         None => None,
     };
@@ -112,10 +111,10 @@ pub fn write_full_report(
         profile: profile_png.as_deref(),
         campaign: campaign_png.as_deref(),
     };
-    html::write_page(&data, &charts, language, &mut html)?;
+    html::write_page(data, &charts, language, &mut html)?;
     html.flush()?;
     Ok(FullReport {
-        headline: html::headline(&data, language),
+        headline: html::headline(data, language),
         timeline_png,
         profile_png,
     })
@@ -162,24 +161,23 @@ pub struct OptionSection {
 }
 
 impl FullReportData {
-    /// Reads the report of poll `id` (crossed with poll `by` of its chat),
-    /// with its campaign's chats when `scope` covers them.
-    pub fn load(
-        store: &Store,
-        id: PollId,
-        by: Option<PollNumber>,
-        scope: super::Scope,
+    /// Counts the full report of `report`'s poll from its ballots and
+    /// comments in `records`, crossed with poll `by` (whose ballots come from
+    /// `records` too) if given. `chat_title` and `campaign` are shown as
+    /// they are.
+    pub fn count(
+        report: PollReport,
+        chat_title: Option<String>,
+        by: Option<Poll>,
+        campaign: Option<super::CampaignReport>,
+        records: &impl Records,
     ) -> Result<Self, FullReportError> {
-        let report = PollReport::load(store, id)?.ok_or(FullReportError::PollNotFound(id))?;
-        let by_poll = match by {
-            Some(number) => Some(profile_poll(store, &report.poll, number)?),
-            None => None,
-        };
+        let id = report.poll.id;
         let poll = &report.poll;
         let options = poll.option_count();
         let end = report_end(poll);
         let mut timeline = Timeline::new(poll.created_at, end, options);
-        let mut profile = by_poll.map(|by| Profile::new(options, by));
+        let mut profile = by.map(|by| Profile::new(options, by));
         // Kept by the store since it counts them; an older database's tally
         // lacks them, and its ballots give what is known.
         let mut first_vote = report.tally.first_vote_at;
@@ -189,17 +187,19 @@ impl FullReportData {
         // what they chose: looking each one up among a million ballots would
         // go to disk every time.
         let mut author_options: HashMap<i64, Vec<u8>> = HashMap::new();
-        for comment in store.comments(id) {
-            if let Some(author) = comment?.author {
+        for comment in records.comments(id) {
+            if let Some(author) = comment.map_err(FullReportError::read)?.author {
                 author_options.insert(author.id, Vec::new());
             }
         }
 
         // This poll's ballots and the other poll's both come in user id
         // order: one merged pass over the two.
-        let mut others = profile.as_ref().map(|p| store.ballots(p.by.id).peekable());
-        for ballot in store.ballots(id) {
-            let ballot = ballot?;
+        let mut others = profile
+            .as_ref()
+            .map(|p| records.ballots(p.by.id).peekable());
+        for ballot in records.ballots(id) {
+            let ballot = ballot.map_err(FullReportError::read)?;
             let user = ballot.voter.id;
             let first = ballot.first_voted_at.unwrap_or(ballot.voted_at);
             first_vote = Some(first_vote.map_or(first, |f| f.min(first)));
@@ -213,7 +213,7 @@ impl FullReportData {
                 while let Some(other) =
                     others.next_if(|b| b.as_ref().map_or(true, |b| b.voter.id <= user))
                 {
-                    let other = other?;
+                    let other = other.map_err(FullReportError::read)?;
                     if other.voter.id == user {
                         let columns = profile.by.counted_part(&other);
                         profile.add(&counted, &columns);
@@ -225,8 +225,8 @@ impl FullReportData {
         let mut sections = sections(&report);
         let mut comments = 0;
         let mut approvals = 0;
-        for comment in store.comments(id) {
-            let comment = comment?;
+        for comment in records.comments(id) {
+            let comment = comment.map_err(FullReportError::read)?;
             comments += 1;
             approvals += u64::from(comment.approvals());
             let Some(author) = &comment.author else {
@@ -237,11 +237,6 @@ impl FullReportData {
                 add_comment(&mut sections, options, &comment);
             }
         }
-        let chat_title = store.chat(id.chat)?.title;
-        let campaign = match scope {
-            super::Scope::Campaign => super::CampaignReport::load(store, id)?,
-            super::Scope::OwnChat => None,
-        };
         Ok(Self {
             report,
             chat_title,
@@ -271,24 +266,6 @@ impl FullReportData {
             .find(|s| s.comments == most)
             .filter(|s| s.comments > 0)
     }
-}
-
-/// The poll `--by` names, if it can be crossed with `poll`.
-fn profile_poll(store: &Store, poll: &Poll, number: PollNumber) -> Result<Poll, FullReportError> {
-    let id = PollId {
-        chat: poll.id.chat,
-        number,
-    };
-    let by = store
-        .poll(id)?
-        .ok_or(FullReportError::ProfileNotFound(number))?;
-    if poll.anonymous {
-        return Err(FullReportError::CannotCrossAnonymous);
-    }
-    if by.anonymous {
-        return Err(FullReportError::ProfileAnonymous(number));
-    }
-    Ok(by)
 }
 
 /// When the report's window ends: the close, else the deadline if it has

@@ -1,6 +1,7 @@
 //! What a poll's results look like: the summary text, the chart, and the
-//! export files. Rendering only: no Telegram, and no I/O but the writers
-//! the caller passes in.
+//! export files. Rendering only: no Telegram and no store. The caller
+//! passes in the data (the poll, its tally, and for the big parts streams of
+//! ballots and comments through [`Records`]) and the writers.
 
 mod breakdown;
 mod campaign;
@@ -10,6 +11,7 @@ pub mod chart;
 mod export;
 mod full;
 mod html;
+mod records;
 mod summary;
 
 pub use breakdown::{
@@ -23,13 +25,11 @@ pub use full::{
     OptionSection, Profile, SMALL_CELL, Timeline, write_full_report,
 };
 pub use html::escape_html;
+pub use records::{ReadError, Records};
 pub use summary::{Summary, quote, voters_text};
 
 use crate::i18n::{self, Language};
-use crate::poll::{
-    AddedOption, Comment, Poll, PollId, Share, Tally, shares_of_total, shares_of_voters,
-};
-use crate::store::{self, Store};
+use crate::poll::{AddedOption, Comment, Poll, Share, Tally, shares_of_total, shares_of_voters};
 
 /// How much of a poll run in several chats an answer covers (the caller
 /// decides: see `app::visibility`).
@@ -52,8 +52,9 @@ pub struct RankedComment {
     pub author_options: Vec<String>,
 }
 
-/// Everything a report shows about one poll, read from the store without
-/// touching its ballots (beyond the authors of the top comments).
+/// Everything a report shows about one poll that is small: no ballots
+/// (beyond what the authors of the top comments voted for). See
+/// `app::load::poll_report`.
 #[derive(Debug, Clone)]
 pub struct PollReport {
     pub poll: Poll,
@@ -62,35 +63,6 @@ pub struct PollReport {
 }
 
 impl PollReport {
-    /// Reads the report of poll `id`, or `None` if there is no such poll.
-    pub fn load(store: &Store, id: PollId) -> store::Result<Option<Self>> {
-        let Some(poll) = store.poll(id)? else {
-            return Ok(None);
-        };
-        let tally = store
-            .tally(id)?
-            .unwrap_or_else(|| Tally::new(poll.option_count()));
-        let mut top_comments = Vec::new();
-        for comment in store.top_comments(id, TOP_COMMENTS)? {
-            let author_options = match &comment.author {
-                Some(author) => store
-                    .ballot(id, author.id)?
-                    .map(|b| option_texts(&poll, &b.options))
-                    .unwrap_or_default(),
-                None => Vec::new(),
-            };
-            top_comments.push(RankedComment {
-                comment,
-                author_options,
-            });
-        }
-        Ok(Some(Self {
-            poll,
-            tally,
-            top_comments,
-        }))
-    }
-
     /// The tally as reports show it: one row per option that is not
     /// deleted, in poll order (added options after the posted ones), with
     /// its share: of all votes (adding up to 100.0%) for a one-answer poll,

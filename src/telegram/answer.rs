@@ -1273,14 +1273,10 @@ impl Lane {
                     store.write(|changes| changes.set_chat_title(chat, &title))?;
                 }
                 let html = std::io::BufWriter::new(std::fs::File::create(&html_path)?);
-                Ok(report::write_full_report(
-                    store,
-                    id,
-                    by.map(PollNumber),
-                    scope,
-                    language,
-                    html,
-                ))
+                Ok(
+                    app::load::full_report_data(store, id, by.map(PollNumber), scope)
+                        .and_then(|data| report::write_full_report(&data, language, html)),
+                )
             })
             .await?;
         let full = match made {
