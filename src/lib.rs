@@ -1,8 +1,10 @@
 //! pollbot: a Telegram bot for community opinion polls.
 //!
-//! Data flows one way: a Telegram update ([`telegram`]) becomes a domain
-//! change ([`poll`]) applied to the [`store`], and results are rendered
-//! ([`report`]) into messages, charts and files.
+//! Data flows one way: a Telegram update ([`telegram`]) becomes either an
+//! event ([`ingest`]) that changes the [`store`] by the domain's rules
+//! ([`poll`]), or a command that a use case ([`app`]) answers; results are
+//! rendered ([`report`]) into messages, charts and files. `ARCHITECTURE.md`
+//! at the top of the repository maps the layers.
 
 pub mod app;
 pub mod cli;

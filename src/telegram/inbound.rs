@@ -1,6 +1,6 @@
 //! Telegram updates turned into our own records: an [`Event`] for the
-//! store, or a [`CommandMessage`] for the command worker. Anything else is
-//! skipped. Our records (not teloxide's `Update`) are what gets persisted:
+//! store, or a [`CommandMessage`] queued for its chat's lane. Anything else
+//! is skipped. Our records (not teloxide's `Update`) are what gets persisted:
 //! several teloxide types do not survive a serde round trip.
 
 use chrono::{DateTime, Utc};

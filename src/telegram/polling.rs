@@ -82,7 +82,8 @@ impl Backoff {
 }
 
 /// Fetches, records and acknowledges updates until `shutdown` turns true.
-/// Wakes the command worker whenever a batch queued commands.
+/// Wakes the dispatcher (which hands queued commands to the chats' lanes)
+/// whenever a batch queued commands.
 pub async fn run(
     bot: &Bot,
     store: &Store,
@@ -233,7 +234,7 @@ impl Fetched for FetchedUpdate {
 pub struct Recorded {
     /// The newest update now stored.
     pub last: Option<LastUpdate>,
-    /// Commands queued for the worker.
+    /// Commands queued for the dispatcher to hand to the chats' lanes.
     pub commands: usize,
 }
 
