@@ -4,6 +4,7 @@
 //! Bot API calls, and tests can call these directly.
 
 pub mod command;
+pub mod dispatch;
 pub mod export;
 pub mod flood;
 pub mod load;

@@ -18,6 +18,7 @@ use super::inbound::CommandMessage;
 use super::lanes::{Handled, Job, Lane, Waiting};
 use super::payloads::SendPoll;
 use crate::app::command::{self, Command, NewPoll, Parsed, PollRef};
+use crate::app::dispatch::{self, Answering, Moderation};
 use crate::app::visibility::{self, Asker, Audience};
 use crate::app::{self, CoalesceKey, ExportOutcome, Reply, ResultsMessage};
 use crate::i18n::Language;
@@ -405,25 +406,20 @@ impl Lane {
         Ok(())
     }
 
-    /// Whether the sender may use moderator commands here.
+    /// Whether the sender may use moderator commands here
+    /// ([`dispatch::moderation`]), asking Telegram for the chat's
+    /// administrators only when that rule needs them.
     async fn is_moderator(&self, message: &CommandMessage) -> Result<bool, RequestError> {
-        if message.private {
-            return Ok(true);
+        match dispatch::moderation(message.sender(), &self.edge.config.moderators) {
+            Moderation::Yes => Ok(true),
+            Moderation::No => Ok(false),
+            Moderation::IfAdmin(user) => {
+                self.edge
+                    .admins
+                    .is_admin(&self.edge.bot, message.chat, user)
+                    .await
+            }
         }
-        // An anonymous administrator, or a channel, posts as the chat itself.
-        if message.sender_chat == Some(message.chat) {
-            return Ok(true);
-        }
-        let Some(user) = message.from else {
-            return Ok(false);
-        };
-        if self.edge.config.moderators.contains(&user) {
-            return Ok(true);
-        }
-        self.edge
-            .admins
-            .is_admin(&self.edge.bot, message.chat, user)
-            .await
     }
 
     async fn answer_command(
@@ -435,16 +431,8 @@ impl Lane {
         let language = self.language().await;
         let target = reply_target(message);
         let parsed = command::parse(&message.text, self.edge.identity.username(), Utc::now());
-        let (reply_needed, command) = match parsed {
-            Parsed::NotForUs => return Ok(Handled::Done),
-            Parsed::Unknown { name, addressed } => {
-                if !(message.private || addressed) {
-                    return Ok(Handled::Done);
-                }
-                (Some(Reply::UnknownCommand { command: name }), None)
-            }
-            Parsed::Malformed(error) => (Some(Reply::Malformed(error)), None),
-            Parsed::Command(command) => (None, Some(command)),
+        let Some(asked) = dispatch::asked(parsed, message.private) else {
+            return Ok(Handled::Done);
         };
         let moderator = match self.is_moderator(message).await {
             Ok(moderator) => moderator,
@@ -489,23 +477,13 @@ impl Lane {
                 return Ok(Handled::Done);
             }
         }
-        let command_name = command_name(&message.text);
-        let reply = match (reply_needed, command) {
-            (Some(Reply::Malformed(_)), _) if !moderator => Reply::NotModerator {
-                command: command_name,
-            },
-            (Some(reply), _) => reply,
-            (None, Some(command)) if command.needs_moderator() && !moderator => {
-                Reply::NotModerator {
-                    command: command_name,
-                }
-            }
-            (None, Some(command)) => {
+        let reply = match dispatch::answering(asked, moderator, command_name(&message.text)) {
+            Answering::Run(command) => {
                 return self
                     .run_command(answer, message, command, language, waiting)
                     .await;
             }
-            (None, None) => return Ok(Handled::Done),
+            Answering::Say(reply) => reply,
         };
         let step = self.say(answer, target, &reply.text(language)).await?;
         Ok(self.after(step).await?.unwrap_or(Handled::Done))
@@ -659,17 +637,8 @@ impl Lane {
                             .ok()
                             .map(|p| p.id))
                     };
-                    let job_key = match command {
-                        Command::Polls => Some(CoalesceKey::Polls),
-                        // Only a moderator's request gets the results.
-                        Command::Results(poll) if moderators.contains(&update_id) => {
-                            resolve(poll)?.map(CoalesceKey::Results)
-                        }
-                        Command::Export(poll, format) if moderators.contains(&update_id) => {
-                            resolve(poll)?.map(|id| CoalesceKey::Export(id, format))
-                        }
-                        _ => None,
-                    };
+                    let moderator = moderators.contains(&update_id);
+                    let job_key = dispatch::coalesce_key(&command, moderator, resolve)?;
                     if job_key == Some(key) {
                         same.push(update_id);
                     }
@@ -707,15 +676,13 @@ impl Lane {
     /// without asking Telegram.
     fn known_moderators(&self, jobs: &[Job]) -> Vec<i64> {
         let admins = self.edge.admins.fresh(self.chat).unwrap_or_default();
+        let configured = &self.edge.config.moderators;
         jobs.iter()
             .filter_map(|job| match job {
                 Job::Command { update_id, message } => {
-                    let moderator = message.private
-                        || message.sender_chat == Some(message.chat)
-                        || message.from.is_some_and(|user| {
-                            self.edge.config.moderators.contains(&user) || admins.contains(&user)
-                        });
-                    moderator.then_some(*update_id)
+                    dispatch::moderation(message.sender(), configured)
+                        .with_admins(&admins)
+                        .then_some(*update_id)
                 }
                 _ => None,
             })

@@ -41,6 +41,18 @@ pub struct CommandMessage {
     pub at: DateTime<Utc>,
 }
 
+impl CommandMessage {
+    /// Its sender, as the rules about who moderates see them.
+    pub fn sender(&self) -> crate::app::dispatch::SenderFacts {
+        crate::app::dispatch::SenderFacts {
+            chat: self.chat,
+            private: self.private,
+            from: self.from,
+            sender_chat: self.sender_chat,
+        }
+    }
+}
+
 /// What an update means to the bot.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Inbound {
