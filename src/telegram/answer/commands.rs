@@ -1,0 +1,343 @@
+//! Commands: a command read, its sender's rights checked (the rules are `app::dispatch`'s), and handed to the job that answers it; identical requests waiting behind an answer are answered by it.
+
+use crate::app::command::{self, Command, Parsed, PollRef};
+use crate::app::dispatch::{self, Answering, Moderation};
+use crate::app::{self, CoalesceKey, Reply};
+use crate::i18n::Language;
+use crate::poll::{Poll, PollId};
+use crate::store::JournalKey;
+use crate::telegram::errors::{self, Failure};
+use crate::telegram::inbound::CommandMessage;
+use crate::telegram::lanes::{Handled, Job, Lane, Waiting};
+use chrono::Utc;
+use std::time::Instant;
+use teloxide::RequestError;
+use tracing::{error, info, warn};
+
+use super::*;
+
+impl Lane {
+    pub(super) async fn command(
+        &mut self,
+        update_id: i64,
+        message: &CommandMessage,
+        waiting: &Waiting<'_>,
+    ) -> anyhow::Result<Handled> {
+        let mut answer = self.journal(JournalKey::Command(update_id)).await?;
+        let handled = self.answer_command(&mut answer, message, waiting).await?;
+        if handled == Handled::Later && Utc::now() - message.at > STALE_AFTER {
+            warn!(
+                chat = self.chat,
+                update = update_id,
+                "giving up on a command after an hour"
+            );
+            let target = reply_target(message);
+            let text = Reply::Internal.text(self.language().await);
+            let _ = self.say(&mut answer, target, &text).await?;
+            return Ok(Handled::Done);
+        }
+        Ok(handled)
+    }
+
+    pub(super) async fn apologize(
+        &self,
+        update_id: i64,
+        message: &CommandMessage,
+    ) -> anyhow::Result<()> {
+        let mut answer = self.journal(JournalKey::Command(update_id)).await?;
+        // After whatever steps the answer had: a step of its own.
+        answer.next_step = answer
+            .journal
+            .done
+            .max(answer.journal.in_flight.map_or(0, |s| s + 1));
+        let text = Reply::Internal.text(self.language().await);
+        self.say(&mut answer, reply_target(message), &text).await?;
+        Ok(())
+    }
+
+    /// Whether the sender may use moderator commands here
+    /// ([`dispatch::moderation`]), asking Telegram for the chat's
+    /// administrators only when that rule needs them.
+    pub(super) async fn is_moderator(
+        &self,
+        message: &CommandMessage,
+    ) -> Result<bool, RequestError> {
+        match dispatch::moderation(message.sender(), &self.edge.config.moderators) {
+            Moderation::Yes => Ok(true),
+            Moderation::No => Ok(false),
+            Moderation::IfAdmin(user) => {
+                self.edge
+                    .admins
+                    .is_admin(&self.edge.bot, message.chat, user)
+                    .await
+            }
+        }
+    }
+
+    pub(super) async fn answer_command(
+        &mut self,
+        answer: &mut Answer,
+        message: &CommandMessage,
+        waiting: &Waiting<'_>,
+    ) -> anyhow::Result<Handled> {
+        let language = self.language().await;
+        let target = reply_target(message);
+        let parsed = command::parse(&message.text, self.edge.identity.username(), Utc::now());
+        let Some(asked) = dispatch::asked(parsed, message.private) else {
+            return Ok(Handled::Done);
+        };
+        let moderator = match self.is_moderator(message).await {
+            Ok(moderator) => moderator,
+            Err(error) => {
+                return Ok(match errors::classify(&error) {
+                    Failure::Transient | Failure::Unknown => Handled::Later,
+                    Failure::Gone => {
+                        self.chat_gone().await?;
+                        Handled::Done
+                    }
+                    Failure::Moved(to) => self.chat_moved(self.chat, to).await?,
+                    Failure::Refused(_) => {
+                        warn!(%error, chat = self.chat, "cannot tell who moderates this chat");
+                        Handled::Done
+                    }
+                    Failure::Unreadable => {
+                        error!(
+                            %error,
+                            method = "getChatAdministrators",
+                            chat = self.chat,
+                            "Telegram's answer cannot be read: the command fails"
+                        );
+                        let step = self
+                            .say(answer, target, &Reply::Internal.text(language))
+                            .await?;
+                        self.after(step).await?.unwrap_or(Handled::Done)
+                    }
+                });
+            }
+        };
+        let sender = app::Sender {
+            private: message.private,
+            moderates_here: moderator,
+            configured_moderator: message
+                .from
+                .is_some_and(|user| self.edge.config.moderators.contains(&user)),
+        };
+        if app::flood_limited(sender) {
+            let sender = message.from.or(message.sender_chat).unwrap_or_default();
+            if !self.flood.allow(sender, Instant::now()) {
+                info!(chat = self.chat, user = sender, text = %message.text, "flood: command ignored");
+                return Ok(Handled::Done);
+            }
+        }
+        let reply = match dispatch::answering(asked, moderator, command_name(&message.text)) {
+            Answering::Run(command) => {
+                return self
+                    .run_command(answer, message, command, language, waiting)
+                    .await;
+            }
+            Answering::Say(reply) => reply,
+        };
+        let step = self.say(answer, target, &reply.text(language)).await?;
+        Ok(self.after(step).await?.unwrap_or(Handled::Done))
+    }
+
+    pub(super) async fn run_command(
+        &mut self,
+        answer: &mut Answer,
+        message: &CommandMessage,
+        command: Command,
+        language: Language,
+        waiting: &Waiting<'_>,
+    ) -> anyhow::Result<Handled> {
+        let target = reply_target(message);
+        let reply = match command {
+            Command::NewPoll(new_poll) => {
+                return self.new_poll(answer, message, new_poll, language).await;
+            }
+            Command::Help => Reply::Help,
+            Command::Start => Reply::Start,
+            Command::Lang(new_language) => {
+                let chat = self.chat;
+                let reply = self
+                    .edge
+                    .blocking(move |store| Ok(app::set_language(store, chat, new_language)?))
+                    .await?;
+                let step = self.say(answer, target, &reply.text(new_language)).await?;
+                return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+            }
+            Command::Polls => {
+                let chat = self.chat;
+                let reply = self
+                    .edge
+                    .blocking(move |store| Ok(app::list_polls(store, chat)?))
+                    .await?;
+                let step = self.say(answer, target, &reply.text(language)).await?;
+                let handled = self.after(step).await?.unwrap_or(Handled::Done);
+                return self
+                    .coalesce(answer, handled, CoalesceKey::Polls, waiting)
+                    .await;
+            }
+            Command::Results(poll) => match self.find(message, poll).await? {
+                Ok(poll) => {
+                    let key = CoalesceKey::Results(poll.id);
+                    let (handled, private) = self
+                        .deliver(answer, &poll, message, language, Delivery::Results)
+                        .await?;
+                    if handled == Handled::Done && !poll.is_open() && !poll.results_announced {
+                        let id = poll.id;
+                        self.edge
+                            .blocking(move |store| Ok(app::mark_announced(store, id)?))
+                            .await?;
+                    }
+                    // Each moderator gets a hidden poll's results themselves.
+                    if private {
+                        return Ok(handled);
+                    }
+                    return self.coalesce(answer, handled, key, waiting).await;
+                }
+                Err(reply) => reply,
+            },
+            Command::Export(poll, format) => match self.find(message, poll).await? {
+                Ok(poll) => {
+                    let key = CoalesceKey::Export(poll.id, format);
+                    let (handled, private) = self
+                        .deliver(answer, &poll, message, language, Delivery::Export(format))
+                        .await?;
+                    if private {
+                        return Ok(handled);
+                    }
+                    return self.coalesce(answer, handled, key, waiting).await;
+                }
+                Err(reply) => reply,
+            },
+            Command::Close(poll) => match self.find(message, poll).await? {
+                Ok(poll) => return self.close_command(answer, poll, message, language).await,
+                Err(reply) => reply,
+            },
+            Command::Share { poll, off } => {
+                return self
+                    .share_command(answer, message, poll, off, language)
+                    .await;
+            }
+            Command::Post(code) => {
+                return self.post_command(answer, message, code, language).await;
+            }
+            Command::Report(poll, by) => match self.find(message, poll).await? {
+                Ok(poll) => {
+                    let (handled, _) = self
+                        .deliver(answer, &poll, message, language, Delivery::Report(by))
+                        .await?;
+                    return Ok(handled);
+                }
+                Err(reply) => reply,
+            },
+        };
+        let step = self.say(answer, target, &reply.text(language)).await?;
+        Ok(self.after(step).await?.unwrap_or(Handled::Done))
+    }
+
+    /// The poll a command means, or the reply saying there is none.
+    pub(super) async fn find(
+        &self,
+        message: &CommandMessage,
+        poll: PollRef,
+    ) -> anyhow::Result<Result<Poll, Reply>> {
+        let (chat, reply_to) = (message.chat, message.reply_to);
+        self.edge
+            .blocking(move |store| Ok(app::find_poll(store, chat, poll, reply_to)?))
+            .await
+    }
+
+    /// After an answer for `key` went out, the identical requests waiting
+    /// behind it in this lane are answered by it: they are dropped. Only
+    /// those that had come when it went out: one that came later may want
+    /// newer figures.
+    pub(super) async fn coalesce(
+        &self,
+        answer: &Answer,
+        handled: Handled,
+        key: CoalesceKey,
+        waiting: &Waiting<'_>,
+    ) -> anyhow::Result<Handled> {
+        if handled != Handled::Done {
+            return Ok(handled);
+        }
+        let came_before = answer.commands_before_sending.unwrap_or(i64::MAX);
+        let jobs: Vec<Job> = waiting
+            .jobs()
+            .into_iter()
+            .filter(
+                |job| matches!(job, Job::Command { update_id, .. } if *update_id <= came_before),
+            )
+            .collect();
+        let moderators = self.known_moderators(&jobs);
+        let username = self.edge.identity.username().map(str::to_owned);
+        let same: Vec<i64> = self
+            .edge
+            .blocking(move |store| {
+                let mut same = Vec::new();
+                for job in jobs {
+                    let Job::Command { update_id, message } = job else {
+                        continue;
+                    };
+                    let parsed = command::parse(&message.text, username.as_deref(), Utc::now());
+                    let Parsed::Command(command) = parsed else {
+                        continue;
+                    };
+                    let resolve = |poll| -> anyhow::Result<Option<PollId>> {
+                        Ok(app::find_poll(store, message.chat, poll, message.reply_to)?
+                            .ok()
+                            .map(|p| p.id))
+                    };
+                    let moderator = moderators.contains(&update_id);
+                    let job_key = dispatch::coalesce_key(&command, moderator, resolve)?;
+                    if job_key == Some(key) {
+                        same.push(update_id);
+                    }
+                }
+                Ok(same)
+            })
+            .await?;
+        if same.is_empty() {
+            return Ok(Handled::Done);
+        }
+        let taken = waiting.take_matching(
+            |job| matches!(job, Job::Command { update_id, .. } if same.contains(update_id)),
+        );
+        let ids: Vec<i64> = taken
+            .iter()
+            .filter_map(|job| match job {
+                Job::Command { update_id, .. } => Some(*update_id),
+                _ => None,
+            })
+            .collect();
+        info!(
+            chat = self.chat,
+            coalesced = ids.len(),
+            ?key,
+            "identical requests answered once"
+        );
+        self.finish_commands(&ids).await;
+        for _ in &ids {
+            self.edge.activity.end();
+        }
+        Ok(Handled::Done)
+    }
+
+    /// The waiting commands whose sender is known to moderate this chat
+    /// without asking Telegram.
+    pub(super) fn known_moderators(&self, jobs: &[Job]) -> Vec<i64> {
+        let admins = self.edge.admins.fresh(self.chat).unwrap_or_default();
+        let configured = &self.edge.config.moderators;
+        jobs.iter()
+            .filter_map(|job| match job {
+                Job::Command { update_id, message } => {
+                    dispatch::moderation(message.sender(), configured)
+                        .with_admins(&admins)
+                        .then_some(*update_id)
+                }
+                _ => None,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,170 @@
+//! Posting a poll: `/newpoll` sends the native poll once and stores it.
+
+use crate::app::command::NewPoll;
+use crate::app::{self, Reply};
+use crate::i18n::Language;
+use crate::telegram::errors::Failure;
+use crate::telegram::inbound::CommandMessage;
+use crate::telegram::lanes::{Handled, Lane};
+use crate::telegram::payloads::SendPoll;
+use chrono::Utc;
+use teloxide::prelude::*;
+use teloxide::types::ChatMemberKind;
+use tracing::{error, info, warn};
+
+use super::*;
+
+impl Lane {
+    /// Sends `new_poll` as a native poll to the command's chat and topic, at
+    /// most once (see [`Lane::step`]); `/newpoll` and `/post` then store it
+    /// each their own way. When Telegram's answer names no poll, or it
+    /// cannot be told whether the poll went out, or Telegram refuses, the
+    /// moderator is told and the command ends.
+    pub(super) async fn post_native_poll(
+        &self,
+        answer: &mut Answer,
+        message: &CommandMessage,
+        new_poll: &NewPoll,
+        language: Language,
+    ) -> anyhow::Result<Posting> {
+        let target = reply_target(message);
+        let bot = &self.edge.bot;
+        let deadline = new_poll.deadline.map(|d| d.at());
+        let posted = self
+            .step(answer, || {
+                // Decided when it is sent: a retry later gets its own.
+                let close_date = app::polls::close_date(deadline, Utc::now());
+                let request = SendPoll::new(
+                    message.chat,
+                    message.thread,
+                    message.channel,
+                    new_poll,
+                    close_date,
+                );
+                request.send(bot)
+            })
+            .await?;
+        let reply = match posted {
+            Step::Sent(sent) => match sent.poll {
+                Some(telegram_poll) => {
+                    return Ok(Posting::Sent(app::PostedPoll {
+                        message_id: sent.message_id,
+                        option_persistent_ids: telegram_poll.persistent_ids(),
+                        telegram_id: telegram_poll.id,
+                    }));
+                }
+                None => {
+                    error!(
+                        chat = self.chat,
+                        "Telegram answered sendPoll without a poll"
+                    );
+                    Reply::PollUnconfirmed
+                }
+            },
+            Step::Skipped => {
+                // Sent and stored before a restart: the journal names it.
+                let stored = match answer.journal.poll {
+                    Some(id) => self.edge.blocking(move |store| Ok(store.poll(id)?)).await?,
+                    None => None,
+                };
+                match stored {
+                    Some(poll) => return Ok(Posting::Stored(poll)),
+                    // Sent, but the bot stopped before it stored the poll:
+                    // it lives in Telegram, unknown here.
+                    None => {
+                        warn!(chat = self.chat, "a poll went out but was not stored");
+                        Reply::PollUnconfirmed
+                    }
+                }
+            }
+            Step::Unknown => {
+                warn!(chat = self.chat, "cannot tell whether the poll went out");
+                Reply::PollUnconfirmed
+            }
+            Step::Stopping => return Ok(Posting::Ended(Handled::Stopping)),
+            Step::Failed(Failure::Refused(why)) => Reply::Refused(why),
+            Step::Failed(failure) => {
+                let handled = self.after(Step::Failed(failure)).await?;
+                return Ok(Posting::Ended(handled.unwrap_or(Handled::Done)));
+            }
+        };
+        let step = self.say(answer, target, &reply.text(language)).await?;
+        Ok(Posting::Ended(
+            self.after(step).await?.unwrap_or(Handled::Done),
+        ))
+    }
+
+    pub(super) async fn new_poll(
+        &self,
+        answer: &mut Answer,
+        message: &CommandMessage,
+        new_poll: NewPoll,
+        language: Language,
+    ) -> anyhow::Result<Handled> {
+        let target = reply_target(message);
+        if let Some(reply) = app::polls::refuse_new_poll(&new_poll, message.channel) {
+            let step = self.say(answer, target, &reply.text(language)).await?;
+            return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+        }
+        let poll = match self
+            .post_native_poll(answer, message, &new_poll, language)
+            .await?
+        {
+            Posting::Sent(posted) => {
+                let (chat, thread, channel) = (message.chat, message.thread, message.channel);
+                let title = message.chat_title.clone();
+                let command = (answer.key_update_id(), answer.journal);
+                let poll = self
+                    .edge
+                    .blocking(move |store| {
+                        Ok(app::create_poll(
+                            store,
+                            chat,
+                            thread,
+                            channel,
+                            title,
+                            new_poll,
+                            posted,
+                            Utc::now(),
+                            command,
+                        )?)
+                    })
+                    .await?;
+                answer.journal.poll = Some(poll.id);
+                info!(poll = %poll.id, "poll posted");
+                poll
+            }
+            Posting::Stored(poll) => poll,
+            Posting::Ended(handled) => return Ok(handled),
+        };
+        self.edge.wake_closer();
+        let bot_is_admin = message.private || self.bot_is_admin(message.chat).await;
+        let reply = Reply::PollPosted {
+            number: poll.id.number,
+            bot_is_admin,
+        };
+        let step = self.say(answer, target, &reply.text(language)).await?;
+        // The poll is out and stored: a failed confirmation is not worth a
+        // second try that could come much later.
+        match self.after(step).await? {
+            Some(Handled::Stopping) => Ok(Handled::Stopping),
+            _ => Ok(Handled::Done),
+        }
+    }
+
+    /// Whether the bot is an administrator of the chat (and so hears about
+    /// reactions); `true` when Telegram will not say.
+    pub(super) async fn bot_is_admin(&self, chat: i64) -> bool {
+        let me = UserId(self.edge.identity.id() as u64);
+        match self.edge.bot.get_chat_member(ChatId(chat), me).await {
+            Ok(member) => matches!(
+                member.kind,
+                ChatMemberKind::Owner(_) | ChatMemberKind::Administrator(_)
+            ),
+            Err(error) => {
+                warn!(%error, chat, "cannot tell whether the bot is an administrator");
+                true
+            }
+        }
+    }
+}
