@@ -430,7 +430,9 @@ fn anonymous_and_unknown_polls_cannot_be_crossed() {
         FullReportError::ProfileAnonymous(PollNumber(2)),
         FullReportError::CannotCrossAnonymous,
     ] {
-        let key = error.locale_key().expect("a user's mistake has a reply");
+        let key = pollbot::app::report::ByRefusal::of(&error, PollNumber(1))
+            .expect("a user's mistake has a reply")
+            .key();
         for language in Language::ALL {
             let text = pollbot::i18n::text_with(language, key, &[("number", "#7".into())]);
             assert!(!text.is_empty() && text != key, "{key} in {language:?}");

@@ -11,6 +11,7 @@ pub mod load;
 mod mistakes;
 pub mod polls;
 pub mod reply;
+pub mod report;
 pub mod results;
 pub mod share;
 pub mod visibility;

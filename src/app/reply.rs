@@ -85,10 +85,7 @@ pub enum Reply {
     },
     /// `/report --by` names a poll that cannot profile this one; `key` is
     /// the locale key saying why, `number` the poll it is about.
-    ProfileRefused {
-        key: &'static str,
-        number: PollNumber,
-    },
+    ProfileRefused(super::report::ByRefusal),
     /// Telegram refused to carry out the command.
     Refused(Refusal),
     /// Our own failure, or Telegram failing for too long.
@@ -202,9 +199,10 @@ impl Reply {
                     ("command", command.as_str().into()),
                 ],
             ),
-            Reply::ProfileRefused { key, number } => {
-                with(key, &[("number", number.to_string().into())])
-            }
+            Reply::ProfileRefused(refusal) => with(
+                refusal.key(),
+                &[("number", refusal.number().to_string().into())],
+            ),
             Reply::Refused(why) => refusal_text(language, *why),
             Reply::Internal => t("error-internal"),
             Reply::OpenInChannel => t("error-open-in-channel"),

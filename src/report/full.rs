@@ -71,18 +71,6 @@ impl FullReportError {
     pub fn read(error: impl Into<ReadError>) -> Self {
         Self::Read(error.into())
     }
-
-    /// The locale key of the reply that explains a refused `--by` (the
-    /// errors that are the user's mistake; the text takes `$number`, e.g.
-    /// `#3`); `None` for internal failures, which get an apology.
-    pub fn locale_key(&self) -> Option<&'static str> {
-        match self {
-            Self::ProfileNotFound(_) => Some("error-by-not-found"),
-            Self::ProfileAnonymous(_) => Some("error-by-anonymous"),
-            Self::CannotCrossAnonymous => Some("error-by-own-anonymous"),
-            _ => None,
-        }
-    }
 }
 
 /// Writes `report.html` of `data` to `html` in `language`, and returns the

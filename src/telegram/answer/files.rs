@@ -1,9 +1,10 @@
 //! Files: `/report` and `/export`.
 
+use crate::app::report::ReportOutcome;
 use crate::app::{self, ExportOutcome, Reply};
 use crate::i18n::Language;
 use crate::poll::{Poll, PollNumber};
-use crate::report::{self, ExportFormat, FullReportError, Scope};
+use crate::report::{ExportFormat, Scope};
 use crate::telegram::inbound::CommandMessage;
 use crate::telegram::lanes::{Handled, Lane};
 use teloxide::types::InputFile;
@@ -25,38 +26,21 @@ impl Lane {
         let dir = tempfile::tempdir()?;
         let name = format!("poll-{}-report.html", poll.id.number.0);
         let path = dir.path().join(&name);
-        let (id, html_path, chat, title) = (
-            poll.id,
-            path.clone(),
-            message.chat,
-            message.chat_title.clone(),
-        );
+        let (closing, html_path, title) = (poll.clone(), path.clone(), message.chat_title.clone());
+        let by = by.map(PollNumber);
         let made = self
             .edge
             .blocking(move |store| {
-                if let Some(title) = title {
-                    store.write(|changes| changes.set_chat_title(chat, &title))?;
-                }
                 let html = std::io::BufWriter::new(std::fs::File::create(&html_path)?);
-                Ok(
-                    app::load::full_report_data(store, id, by.map(PollNumber), scope)
-                        .and_then(|data| report::write_full_report(&data, language, html)),
-                )
+                let what = (by, scope);
+                Ok(app::report::write_report(
+                    store, &closing, what, title, language, html,
+                )?)
             })
             .await?;
         let full = match made {
-            Ok(full) => full,
-            Err(error) => {
-                let Some(key) = error.locale_key() else {
-                    return Err(error.into());
-                };
-                let number = match &error {
-                    FullReportError::ProfileNotFound(n) | FullReportError::ProfileAnonymous(n) => {
-                        *n
-                    }
-                    _ => poll.id.number,
-                };
-                let reply = Reply::ProfileRefused { key, number };
+            ReportOutcome::Written(full) => full,
+            ReportOutcome::Refused(reply) => {
                 let step = self.say(answer, target, &reply.text(language)).await?;
                 return Ok(self
                     .after_to(answer, step, target)
@@ -64,6 +48,7 @@ impl Lane {
                     .unwrap_or(Handled::Done));
             }
         };
+        let id = poll.id;
         let bot = &self.edge.bot;
         let caption = app::fit(&full.headline, app::CAPTION_LIMIT);
         let photo = self
