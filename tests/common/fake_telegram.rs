@@ -127,6 +127,16 @@ impl Call {
     pub fn sent_message_id(&self) -> Option<i64> {
         self.response.get("message_id")?.as_i64()
     }
+
+    /// The `message_id` this call replied to (`reply_parameters`, sent as
+    /// JSON or, in multipart requests, as text).
+    pub fn replied_to(&self) -> Option<i64> {
+        match self.params.get("reply_parameters")? {
+            Value::Object(p) => p.get("message_id")?.as_i64(),
+            Value::String(s) => serde_json::from_str::<Value>(s).ok()?["message_id"].as_i64(),
+            _ => None,
+        }
+    }
 }
 
 /// A poll sent by the bot (via sendPoll).
@@ -460,6 +470,14 @@ impl FakeTelegram {
             .iter()
             .filter(|c| c.method.eq_ignore_ascii_case(method))
             .cloned()
+            .collect()
+    }
+
+    /// The calls of `method` to `chat` that the fake took (not failed).
+    pub fn sent_to(&self, method: &str, chat: i64) -> Vec<Call> {
+        self.calls_to(method)
+            .into_iter()
+            .filter(|c| c.chat_id() == Some(chat) && !c.failed)
             .collect()
     }
 
