@@ -139,6 +139,28 @@ impl Call {
     }
 }
 
+/// A getUpdates request held open, marked as such in the fake's state
+/// until it ends (answered, or dropped with its connection).
+struct LongPoll<'a> {
+    fake: &'a FakeTelegram,
+    request: u64,
+}
+
+impl<'a> LongPoll<'a> {
+    fn hold(fake: &'a FakeTelegram, request: u64) -> Self {
+        fake.state().long_polls.insert(request);
+        fake.inner.calls_changed.notify_waiters();
+        Self { fake, request }
+    }
+}
+
+impl Drop for LongPoll<'_> {
+    fn drop(&mut self) {
+        self.fake.state().long_polls.remove(&self.request);
+        self.fake.inner.calls_changed.notify_waiters();
+    }
+}
+
 /// A poll sent by the bot (via sendPoll).
 #[derive(Clone, Debug, PartialEq)]
 pub struct SentPoll {
@@ -199,6 +221,9 @@ struct State {
     malformed_response: HashSet<String>,
     /// Requests being answered (getUpdates aside).
     in_flight: usize,
+    /// getUpdates requests (by their number, counted from 1) held open
+    /// with nothing to deliver yet.
+    long_polls: HashSet<u64>,
 }
 
 struct Inner {
@@ -608,6 +633,27 @@ impl FakeTelegram {
         self.state().in_flight
     }
 
+    /// Waits until a getUpdates request after the first `seen` is held open
+    /// with nothing to deliver while no other request is being answered:
+    /// the bot is idle, waiting for updates. False on timeout.
+    pub async fn wait_long_poll_beyond(&self, seen: u64, timeout: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.inner.calls_changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let st = self.state();
+                if st.in_flight == 0 && st.long_polls.iter().any(|&r| r > seen) {
+                    return true;
+                }
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return false;
+            }
+        }
+    }
+
     /// Whether every pushed update has been acknowledged.
     pub fn all_acknowledged(&self) -> bool {
         let st = self.state();
@@ -939,10 +985,12 @@ impl FakeTelegram {
         // Decide on a reply. Long polling happens outside the lock.
         let mut lose_answer = false;
         let mut hold = None;
+        let mut request = 0;
         let reply = {
             let mut st = self.state();
             if is_get_updates {
                 st.get_updates_calls += 1;
+                request = st.get_updates_calls;
             } else {
                 st.in_flight += 1;
             }
@@ -995,7 +1043,7 @@ impl FakeTelegram {
         }
         let reply = match reply {
             Some(r) => r,
-            None => self.get_updates(&call.params).await,
+            None => self.get_updates(&call.params, request).await,
         };
 
         match &reply {
@@ -1119,7 +1167,9 @@ impl FakeTelegram {
         }
     }
 
-    async fn get_updates(&self, params: &Map<String, Value>) -> Reply {
+    /// Serves getUpdates request number `request`, holding it open (as a
+    /// long poll) until there is something to deliver or its timeout.
+    async fn get_updates(&self, params: &Map<String, Value>, request: u64) -> Reply {
         let offset = int(params.get("offset")).unwrap_or(0);
         let limit = int(params.get("limit")).unwrap_or(100).clamp(1, 100) as usize;
         let timeout = int(params.get("timeout")).unwrap_or(0).max(0) as u64;
@@ -1138,6 +1188,7 @@ impl FakeTelegram {
             }
         }
         let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout);
+        let mut held = None;
         loop {
             let notified = self.inner.updates_changed.notified();
             tokio::pin!(notified);
@@ -1195,6 +1246,9 @@ impl FakeTelegram {
             }
             if !result.is_empty() || tokio::time::Instant::now() >= deadline {
                 return Reply::Updates(result);
+            }
+            if held.is_none() {
+                held = Some(LongPoll::hold(self, request));
             }
             if tokio::time::timeout_at(deadline, notified).await.is_err() {
                 return Reply::Updates(String::new());
