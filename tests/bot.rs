@@ -5,33 +5,17 @@ mod common;
 
 use std::time::Duration;
 
+use common::chat::{
+    ADMIN, CHANNEL, GROUP, admin, caption, en, group_world, post_poll, post_poll_ids, posted,
+};
 use common::updates::{
-    Person, caption_reply, channel_post, edited_message, media_only_reply, message,
+    caption_reply, channel_post, edited_message, media_only_reply, message,
     message_from_sender_chat, my_chat_member, person, poll_answer, poll_state, reaction,
     reaction_count, reply,
 };
 use common::{Call, Failure, PATIENCE, World};
-use pollbot::i18n::{self, Arg, Language};
+use pollbot::i18n::{self, Language};
 use pollbot::poll::{PollId, PollNumber};
-
-const GROUP: i64 = -1001234567890;
-const ADMIN: i64 = 10;
-
-fn admin() -> Person {
-    person(ADMIN, "Ada")
-}
-
-fn en(key: &str, args: &[(&'static str, Arg)]) -> String {
-    i18n::text_with(Language::English, key, args)
-}
-
-/// The reply to a `/newpoll` that posted poll `n`.
-fn posted(n: u32) -> String {
-    en(
-        "poll-posted",
-        &[("number", format!("#{n}").into()), ("n", n.into())],
-    )
-}
 
 fn poll_1() -> PollId {
     PollId {
@@ -40,43 +24,8 @@ fn poll_1() -> PollId {
     }
 }
 
-/// A world whose group has `ADMIN` as its creator and the bot as an admin.
-async fn group_world() -> World {
-    let world = World::start().await;
-    world.fake.set_admins(GROUP, ADMIN, &[]);
-    world.fake.set_bot_admin(GROUP, true);
-    world
-}
-
-/// Posts a poll in the group as the admin; returns (Telegram poll id,
-/// poll message id).
-async fn post_poll(world: &World, message_id: i32, text: &str) -> (String, i32) {
-    let before = world.fake.calls_to("sendPoll").len();
-    world
-        .deliver(message(GROUP, message_id, &admin(), text))
-        .await;
-    let call = world.nth_call("sendPoll", before + 1).await;
-    let poll_message = call.sent_message_id().unwrap() as i32;
-    let poll = world.fake.poll_at(GROUP, i64::from(poll_message)).unwrap();
-    // The confirmation comes once the poll is stored: only then can the bot
-    // know replies to it (a member needs longer to read it and reply).
-    let number = (before + 1) as u32;
-    let confirmed = world
-        .fake
-        .wait_for_call("sendMessage", PATIENCE, |c| {
-            c.chat_id() == Some(GROUP) && c.text().is_some_and(|t| t.starts_with(&posted(number)))
-        })
-        .await;
-    assert!(confirmed.is_some(), "poll #{number} confirmed");
-    (poll.poll_id, poll_message)
-}
-
 async fn photo_caption(world: &World, n: usize) -> String {
     caption(&world.nth_call("sendPhoto", n).await)
-}
-
-fn caption(call: &Call) -> String {
-    call.str_param("caption").unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -138,7 +87,7 @@ async fn newpoll_warns_when_the_bot_is_not_an_admin() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn votes_changes_and_withdrawals_are_tallied_exactly() {
     let mut world = group_world().await;
-    let (poll, _) = post_poll(&world, 1, "/newpoll Best fruit? | Apple | Pear | Plum").await;
+    let (poll, _) = post_poll_ids(&world, 1, "/newpoll Best fruit? | Apple | Pear | Plum").await;
     let [u1, u2, u3, u4, u5] = [21, 22, 23, 24, 25].map(|id| person(id, &format!("U{id}")));
     world
         .deliver_all(vec![
@@ -181,7 +130,8 @@ async fn votes_changes_and_withdrawals_are_tallied_exactly() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn comments_edits_and_approvals_make_the_summary() {
     let mut world = group_world().await;
-    let (poll, poll_message) = post_poll(&world, 1, "/newpoll Best fruit? | Apple | Pear").await;
+    let (poll, poll_message) =
+        post_poll_ids(&world, 1, "/newpoll Best fruit? | Apple | Pear").await;
     let [u1, u2, u3, u4, u5, u6, u7] =
         [21, 22, 23, 24, 25, 26, 27].map(|id| person(id, &format!("U{id}")));
     world
@@ -232,7 +182,8 @@ async fn comments_edits_and_approvals_make_the_summary() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn export_sends_csv_files_and_json() {
     let world = group_world().await;
-    let (poll, poll_message) = post_poll(&world, 1, "/newpoll 哪个？ | 能源 | Trade, fair").await;
+    let (poll, poll_message) =
+        post_poll_ids(&world, 1, "/newpoll 哪个？ | 能源 | Trade, fair").await;
     let u1 = person(21, "李 雷");
     let tricky = "Line one, with a comma\n\"quoted\" 合作";
     world
@@ -277,7 +228,7 @@ async fn export_sends_csv_files_and_json() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn close_stops_the_poll_and_posts_the_final_results() {
     let mut world = group_world().await;
-    let (poll, poll_message) = post_poll(&world, 1, "/newpoll Q? | A | B").await;
+    let (poll, poll_message) = post_poll_ids(&world, 1, "/newpoll Q? | A | B").await;
     world
         .deliver(poll_answer(&poll, &person(21, "U"), &[1]))
         .await;
@@ -509,7 +460,7 @@ async fn malformed_commands_get_a_reply_that_says_what_is_wrong() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_poll_is_found_by_number_reply_or_latest_and_the_bot_suffix_is_understood() {
     let world = group_world().await;
-    let (_, first_message) = post_poll(&world, 1, "/newpoll First? | A | B").await;
+    let (_, first_message) = post_poll_ids(&world, 1, "/newpoll First? | A | B").await;
     post_poll(&world, 2, "/newpoll Second? | C | D").await;
     world
         .deliver(reply(
@@ -552,7 +503,7 @@ async fn a_poll_is_found_by_number_reply_or_latest_and_the_bot_suffix_is_underst
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn polls_lang_help_and_start() {
     let world = group_world().await;
-    let (poll, _) = post_poll(&world, 1, "/newpoll Tea? | Yes | No").await;
+    let (poll, _) = post_poll_ids(&world, 1, "/newpoll Tea? | Yes | No").await;
     world
         .deliver(poll_answer(&poll, &person(21, "U"), &[0]))
         .await;
@@ -598,7 +549,7 @@ async fn polls_lang_help_and_start() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn anonymous_polls_take_the_counts_telegram_reports() {
     let world = group_world().await;
-    let (poll, _) = post_poll(&world, 1, "/newpoll --anonymous Q? | A | B").await;
+    let (poll, _) = post_poll_ids(&world, 1, "/newpoll --anonymous Q? | A | B").await;
     world
         .deliver_all(vec![
             poll_answer(&poll, &person(21, "U"), &[1]), // not sent for anonymous polls; ignored
@@ -617,7 +568,7 @@ async fn anonymous_polls_take_the_counts_telegram_reports() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn multiple_answer_polls_give_shares_of_voters() {
     let world = group_world().await;
-    let (poll, _) = post_poll(&world, 1, "/newpoll --multiple Q? | A | B | C").await;
+    let (poll, _) = post_poll_ids(&world, 1, "/newpoll --multiple Q? | A | B | C").await;
     world
         .deliver_all(vec![
             poll_answer(&poll, &person(21, "U"), &[0, 1]),
@@ -638,7 +589,7 @@ async fn multiple_answer_polls_give_shares_of_voters() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_on_the_same_database_keeps_everything() {
     let mut world = group_world().await;
-    let (poll, poll_message) = post_poll(&world, 1, "/newpoll Q? | A | B").await;
+    let (poll, poll_message) = post_poll_ids(&world, 1, "/newpoll Q? | A | B").await;
     world
         .deliver(poll_answer(&poll, &person(21, "U"), &[0]))
         .await;
@@ -711,7 +662,7 @@ async fn without_the_right_to_send_photos_the_results_come_as_text() {
 async fn a_long_summary_splits_into_a_photo_and_a_message() {
     let world = group_world().await;
     let question = format!("{}?", "Which of these long options ".repeat(10).trim_end());
-    let (_, poll_message) = post_poll(&world, 1, &format!("/newpoll {question} | A | B")).await;
+    let (_, poll_message) = post_poll_ids(&world, 1, &format!("/newpoll {question} | A | B")).await;
     let mut comments = Vec::new();
     for i in 0..5 {
         let text = format!("Comment {i}: {}", "a thoughtful argument ".repeat(8));
@@ -833,7 +784,6 @@ async fn a_chat_that_removed_the_bot_is_marked_inactive() {
     assert!(!store.chat(GROUP).unwrap().active);
 }
 
-const CHANNEL: i64 = -1009876543210;
 const DISCUSSION: i64 = -1005555555555;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -932,7 +882,7 @@ async fn when_telegram_refuses_the_moderator_is_told_why() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_poll_forwarded_by_hand_to_another_chat_stays_out_of_reach() {
     let world = group_world().await;
-    let (_, poll_message) = post_poll(&world, 1, "/newpoll Q? | A | B").await;
+    let (_, poll_message) = post_poll_ids(&world, 1, "/newpoll Q? | A | B").await;
     let poll = world.fake.poll_at(GROUP, i64::from(poll_message)).unwrap();
     // A member forwards the poll into their private chat with the bot,
     // where they are a moderator, and tries to close it from there.
@@ -1009,7 +959,7 @@ async fn final_results_that_fail_to_post_are_posted_when_telegram_recovers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_close_telegram_refuses_leaves_the_poll_open_and_says_why() {
     let mut world = group_world().await;
-    let (poll, _) = post_poll(&world, 1, "/newpoll Q? | A | B").await;
+    let (poll, _) = post_poll_ids(&world, 1, "/newpoll Q? | A | B").await;
     world.fake.fail_next(
         "stopPoll",
         1,
@@ -1065,23 +1015,14 @@ async fn a_server_error_on_stop_poll_does_not_close_the_poll_until_telegram_does
 
 /// A world whose bot uploads at most `limit` bytes a file.
 async fn world_with_upload_limit(limit: u64) -> World {
-    let fake = common::FakeTelegram::start().await;
-    fake.set_admins(GROUP, ADMIN, &[]);
-    fake.set_bot_admin(GROUP, true);
-    let mut world = World {
-        fake,
-        dir: tempfile::tempdir().unwrap(),
-        moderators: Vec::new(),
-        bot: None,
-    };
-    let mut config = common::config(&world.fake, &world.db_path(), &[]);
-    config.upload_limit = limit;
-    world.start_bot_with(config);
+    let world = World::with_config(|config| config.upload_limit = limit).await;
+    world.fake.set_admins(GROUP, ADMIN, &[]);
+    world.fake.set_bot_admin(GROUP, true);
     world
 }
 
 async fn sixty_votes(world: &World) {
-    let (poll, _) = post_poll(world, 1, "/newpoll Q? | A | B").await;
+    let (poll, _) = post_poll_ids(world, 1, "/newpoll Q? | A | B").await;
     let votes = (0..60)
         .map(|i| poll_answer(&poll, &person(1000 + i, &format!("Voter {i}")), &[0]))
         .collect();

@@ -10,26 +10,19 @@ mod common;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
+use common::chat::{
+    ADA, BORIS, ORIGIN, REGION, ada, boris, caption, code_in, command, en, nth_photo_to, sent_to,
+    texts_to, world_with_creators,
+};
+use common::records::{apply_all_with, open_poll};
 use common::updates::{Person, channel_post, message, person, poll_answer, reaction, reply};
-use common::{Call, PATIENCE, World};
-use pollbot::i18n::{self, Arg, Language};
+use common::{PATIENCE, Rng, World, csv_rows};
+use pollbot::i18n::{self, Language};
 use pollbot::poll::{PollId, PollNumber};
 
-const ORIGIN: i64 = -1001111111111;
-const REGION: i64 = -1002222222222;
 const CHANNEL: i64 = -1003333333333;
 const OTHER: i64 = -1004444444444;
-const ADA: i64 = 10;
-const BORIS: i64 = 11;
 const OLGA: i64 = 12;
-
-fn ada() -> Person {
-    person(ADA, "Ada")
-}
-
-fn boris() -> Person {
-    person(BORIS, "Boris")
-}
 
 fn olga() -> Person {
     person(OLGA, "Olga")
@@ -37,10 +30,6 @@ fn olga() -> Person {
 
 fn nina() -> Person {
     person(30, "Nina")
-}
-
-fn en(key: &str, args: &[(&'static str, Arg)]) -> String {
-    i18n::text_with(Language::English, key, args)
 }
 
 fn title_of(chat: i64) -> &'static str {
@@ -78,78 +67,17 @@ fn in_channel(message_id: i32, text: &str) -> Value {
 
 /// Three groups and a channel, each with its creator, the bot an admin.
 async fn world() -> World {
-    let world = World::start().await;
-    for (chat, creator) in [(ORIGIN, ADA), (REGION, BORIS), (OTHER, OLGA)] {
-        world.fake.set_admins(chat, creator, &[]);
-        world.fake.set_bot_admin(chat, true);
-    }
+    let world = world_with_creators(&[(ORIGIN, ADA), (REGION, BORIS), (OTHER, OLGA)]).await;
     world.fake.set_bot_admin(CHANNEL, true);
     world
 }
 
-/// The texts the bot sent to `chat`, so far.
-fn texts_to(world: &World, chat: i64) -> Vec<String> {
-    world
-        .fake
-        .calls_to("sendMessage")
-        .into_iter()
-        .filter(|c| c.chat_id() == Some(chat) && !c.failed)
-        .filter_map(|c| c.text())
-        .collect()
-}
-
-/// Waits for the `n`-th photo sent to `chat`.
-async fn nth_photo_to(world: &World, chat: i64, n: usize) -> Call {
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    loop {
-        let photos: Vec<Call> = world
-            .fake
-            .calls_to("sendPhoto")
-            .into_iter()
-            .filter(|c| c.chat_id() == Some(chat) && !c.failed)
-            .collect();
-        if photos.len() >= n {
-            return photos[n - 1].clone();
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "expected {n} photos to {chat}, got {}",
-            photos.len()
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-}
-
-fn caption(call: &Call) -> String {
-    call.str_param("caption").unwrap_or_default()
-}
-
 /// The documents sent to `chat`, as (file name, bytes).
 fn documents_to(world: &World, chat: i64) -> Vec<(String, Vec<u8>)> {
-    world
-        .fake
-        .calls_to("sendDocument")
+    sent_to(world, "sendDocument", chat)
         .into_iter()
-        .filter(|c| c.chat_id() == Some(chat) && !c.failed)
         .map(|c| (c.files[0].file_name.clone(), c.files[0].bytes.clone()))
         .collect()
-}
-
-fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
-    assert!(bytes.starts_with("\u{feff}".as_bytes()));
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(&bytes[3..]);
-    reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect()
-}
-
-/// The code in a `/share` reply: what follows `/post `.
-fn code_in(text: &str) -> String {
-    let at = text.find("/post ").expect("the reply shows /post CODE") + "/post ".len();
-    text[at..at + 9].to_owned()
 }
 
 /// Waits until the clock has passed the current second: votes carry the
@@ -159,12 +87,6 @@ async fn next_second() {
     while Utc::now().timestamp() <= now {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-}
-
-/// Sends a command and waits until the bot has answered everything.
-async fn command(world: &World, update: Value) {
-    world.deliver(update).await;
-    world.wait_idle().await;
 }
 
 fn id(chat: i64, n: u32) -> PollId {
@@ -788,19 +710,6 @@ fn pollbot_export_of_the_origin_covers_every_chat_and_of_a_copy_its_own() {
     assert!(page.contains("65 people voted in more than one chat"));
 }
 
-/// A small deterministic generator (splitmix64).
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        (z ^ (z >> 31)) % n
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_mid_stream_loses_no_vote_of_any_copy() {
     use std::collections::{BTreeMap, BTreeSet};
@@ -959,9 +868,8 @@ async fn kill_9_mid_stream_loses_no_vote_of_any_copy() {
 fn the_combined_tally_kept_vote_by_vote_matches_one_made_from_every_ballot() {
     use pollbot::app::load::campaign_report;
     use pollbot::ingest::{Event, apply_following_campaigns};
-    use pollbot::poll::{
-        MemberTally, Person, Poll, PollOptions, PollQuestion, PollState, Tally, combine,
-    };
+    use pollbot::poll::{MemberTally, Person, Poll, Tally, combine};
+
     use pollbot::store::Store;
 
     let store = Store::temporary().unwrap();
@@ -976,20 +884,8 @@ fn the_combined_tally_kept_vote_by_vote_matches_one_made_from_every_ballot() {
             let mut ids = Vec::new();
             for (chat, telegram_id, anonymous) in chats {
                 let poll = changes.create_poll(chat, |id| Poll {
-                    id,
-                    question: PollQuestion::parse("Q?").unwrap(),
-                    options: PollOptions::parse(&["A", "B", "C"]).unwrap(),
-                    multiple: false,
                     anonymous,
-                    created_at: base,
-                    deadline: None,
-                    state: PollState::Open,
-                    closed_at: None,
-                    results_announced: false,
-                    message_id: 5,
-                    telegram_id: telegram_id.into(),
-                    thread: None,
-                    features: Default::default(),
+                    ..open_poll(id, "Q?", &["A", "B", "C"], 5, telegram_id, base)
                 })?;
                 ids.push(poll.id);
             }
@@ -1056,14 +952,7 @@ fn the_combined_tally_kept_vote_by_vote_matches_one_made_from_every_ballot() {
                 }
             })
             .collect();
-        store
-            .write(|changes| {
-                for event in &events {
-                    apply_following_campaigns(changes, event)?;
-                }
-                Ok(())
-            })
-            .unwrap();
+        apply_all_with(&store, &events, apply_following_campaigns);
         let fresh = from_every_ballot(&store);
         // Kept up to date by the votes themselves since the last results.
         let record = store.combined_record(ids[0]).unwrap();
@@ -1082,9 +971,8 @@ fn the_combined_tally_kept_vote_by_vote_matches_one_made_from_every_ballot() {
 fn an_option_deleted_in_a_chat_leaves_the_combined_tally_as_it_leaves_that_chats() {
     use pollbot::app::load::campaign_report;
     use pollbot::ingest::{Event, apply_following_campaigns};
-    use pollbot::poll::{
-        Person, Poll, PollFeatures, PollOptions, PollQuestion, PollState, SeenOption,
-    };
+    use pollbot::poll::{Person, Poll, PollFeatures, SeenOption};
+
     use pollbot::store::Store;
 
     let store = Store::temporary().unwrap();
@@ -1094,23 +982,11 @@ fn an_option_deleted_in_a_chat_leaves_the_combined_tally_as_it_leaves_that_chats
             let mut ids = Vec::new();
             for (chat, telegram_id) in [(ORIGIN, "t-origin"), (REGION, "t-region")] {
                 let poll = changes.create_poll(chat, |id| Poll {
-                    id,
-                    question: PollQuestion::parse("Q?").unwrap(),
-                    options: PollOptions::parse(&["A", "B", "C"]).unwrap(),
-                    multiple: false,
-                    anonymous: false,
-                    created_at: base,
-                    deadline: None,
-                    state: PollState::Open,
-                    closed_at: None,
-                    results_announced: false,
-                    message_id: 5,
-                    telegram_id: telegram_id.into(),
-                    thread: None,
                     features: PollFeatures {
                         option_persistent_ids: vec!["a".into(), "b".into(), "c".into()],
                         ..PollFeatures::default()
                     },
+                    ..open_poll(id, "Q?", &["A", "B", "C"], 5, telegram_id, base)
                 })?;
                 ids.push(poll.id);
             }
@@ -1128,16 +1004,7 @@ fn an_option_deleted_in_a_chat_leaves_the_combined_tally_as_it_leaves_that_chats
         option_persistent_ids: Vec::new(),
         at: base + chrono::TimeDelta::seconds(second),
     };
-    let apply_all = |events: &[Event]| {
-        store
-            .write(|changes| {
-                for event in events {
-                    apply_following_campaigns(changes, event)?;
-                }
-                Ok(())
-            })
-            .unwrap();
-    };
+    let apply_all = |events: &[Event]| apply_all_with(&store, events, apply_following_campaigns);
     apply_all(&[
         // 1 votes A in the origin; 2 votes only B, in the region.
         vote("t-origin", 1, 0, 1),

@@ -18,30 +18,13 @@ use common::process::{BIN, BotProcess};
 use common::updates::{
     message, my_chat_member, option_added, person, poll_answer, poll_answer_by_ids, reaction, reply,
 };
-use common::{Failure, PATIENCE, World};
+use common::{Failure, PATIENCE, Rng, World};
 use pollbot::poll::{PollId, PollNumber};
 use pollbot::store::Store;
 use serde_json::Value;
 
 // ---------------------------------------------------------------------------
 // Helpers
-
-/// A small deterministic generator (splitmix64); no `rand` needed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 /// Waits until every update through `id` is acknowledged; a clear message
 /// (with the bot's log) when it is not.
@@ -54,17 +37,9 @@ async fn acknowledged(fake: &FakeTelegram, id: i64, timeout: Duration, log: impl
     );
 }
 
-/// Successful sendMessage calls to `chat`.
-fn messages_to(fake: &FakeTelegram, chat: i64) -> Vec<common::Call> {
-    fake.calls_to("sendMessage")
-        .into_iter()
-        .filter(|c| c.chat_id() == Some(chat) && !c.failed)
-        .collect()
-}
-
 async fn wait_messages_to(fake: &FakeTelegram, chat: i64, n: usize, timeout: Duration) -> bool {
     let deadline = Instant::now() + timeout;
-    while messages_to(fake, chat).len() < n {
+    while fake.sent_to("sendMessage", chat).len() < n {
         if Instant::now() >= deadline {
             return false;
         }
@@ -87,15 +62,6 @@ async fn polling_beyond(fake: &FakeTelegram, seen: u64) -> bool {
     true
 }
 
-/// The `message_id` a reply was sent in reply to.
-fn replied_to(call: &common::Call) -> Option<i64> {
-    match call.params.get("reply_parameters")? {
-        Value::Object(p) => p.get("message_id")?.as_i64(),
-        Value::String(s) => serde_json::from_str::<Value>(s).ok()?["message_id"].as_i64(),
-        _ => None,
-    }
-}
-
 /// Posts a poll from `moderator`'s private chat and waits until the bot has
 /// stored it (a later `/polls` lists it: the worker answers in order, and
 /// stores a poll before it takes the next command). Returns Telegram's poll id.
@@ -114,14 +80,14 @@ async fn post_poll(
         "sendPoll for {text:?}; log:\n{}",
         log()
     );
-    let listed = messages_to(fake, moderator).len();
+    let listed = fake.sent_to("sendMessage", moderator).len();
     fake.push_update(message(moderator, 2, &who, "/polls"));
     assert!(
         wait_messages_to(fake, moderator, listed + 1, PATIENCE).await,
         "/polls answered; log:\n{}",
         log()
     );
-    let reply = messages_to(fake, moderator)[listed]
+    let reply = fake.sent_to("sendMessage", moderator)[listed]
         .text()
         .unwrap_or_default();
     assert!(reply.contains("#1"), "/polls lists the new poll: {reply}");
@@ -461,7 +427,7 @@ async fn sigterm_answers_the_commands_already_fetched_then_exits_0() {
     );
     acknowledged(&fake, last, PATIENCE, log).await;
     bot.signal("TERM");
-    let answered_at_sigterm = messages_to(&fake, user.id).len();
+    let answered_at_sigterm = fake.sent_to("sendMessage", user.id).len();
 
     let status = bot.wait_exit(Duration::from_secs(60)).await;
     assert!(
@@ -476,8 +442,8 @@ async fn sigterm_answers_the_commands_already_fetched_then_exits_0() {
     // What was answered before exit was answered once, in order; the rest
     // stays queued for the next start (four seconds of answering leave
     // time for all four on a quiet machine).
-    let replies = messages_to(&fake, user.id);
-    let replied: Vec<Option<i64>> = replies.iter().map(replied_to).collect();
+    let replies = fake.sent_to("sendMessage", user.id);
+    let replied: Vec<Option<i64>> = replies.iter().map(common::Call::replied_to).collect();
     let answered = replied.len();
     assert!(answered >= answered_at_sigterm);
     assert_eq!(
@@ -510,11 +476,10 @@ async fn sigterm_and_ctrl_c_stop_an_idle_bot_promptly_with_exit_0() {
     for signal in ["INT", "TERM"] {
         // Wait until the bot holds a long poll open (nothing to do).
         assert!(
-            polling_beyond(&fake, seen).await,
-            "the bot polls; log:\n{}",
+            fake.wait_long_poll_beyond(seen, PATIENCE).await,
+            "the bot holds a long poll open; log:\n{}",
             log()
         );
-        tokio::time::sleep(Duration::from_millis(300)).await;
         let asked = Instant::now();
         bot.signal(signal);
         let status = bot.wait_exit(Duration::from_secs(30)).await;
@@ -532,7 +497,7 @@ async fn sigterm_and_ctrl_c_stop_an_idle_bot_promptly_with_exit_0() {
         bot.spawn();
     }
     assert!(
-        polling_beyond(&fake, seen).await,
+        fake.wait_long_poll_beyond(seen, PATIENCE).await,
         "restarted; log:\n{}",
         log()
     );
@@ -578,8 +543,9 @@ async fn get_updates_outage_with_502_loses_nothing_pushed_meanwhile() {
         .map(|(i, p)| poll_answer(&poll_id, p, &[(i % 2) as u32]))
         .collect();
     updates.push(message(1001, 30, &person(1001, "Moderator"), "/polls"));
+    // The bot is inside teloxide's 10 s wait after the 5xx above: nothing
+    // it does tells a longer outage from this one.
     let (_, last) = fake.push_updates(updates);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
     fake.set_down(false);
 
     // teloxide waits 10 s after a 5xx before it reports the error.
@@ -627,11 +593,12 @@ async fn a_5xx_on_a_reply_delays_the_reply_but_does_not_drop_it() {
     assert!(failed.is_some(), "the first reply met the 500");
     // 10 s (teloxide's wait after a 5xx) plus the worker's back-off.
     let deadline = Instant::now() + Duration::from_secs(20);
-    while messages_to(&fake, user.id).is_empty() && Instant::now() < deadline {
+    while fake.sent_to("sendMessage", user.id).is_empty() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     world.wait_idle().await;
-    let replies: Vec<String> = messages_to(&fake, user.id)
+    let replies: Vec<String> = fake
+        .sent_to("sendMessage", user.id)
         .iter()
         .filter_map(common::Call::text)
         .collect();

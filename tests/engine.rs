@@ -1,28 +1,20 @@
 //! The poll engine on a real sled database: tallies, ranking, persistence,
 //! exports and the demo.
 
-use chrono::{DateTime, Utc};
 use pollbot::app::load::poll_report;
+mod common;
+
+use common::csv_rows;
+use common::records::{apply_all, at, open_poll, person};
 use pollbot::i18n::Language;
 use pollbot::ingest::{Event, apply};
-use pollbot::poll::{Person, Poll, PollId, PollOptions, PollQuestion, PollState};
+use pollbot::poll::{Person, Poll, PollId};
 use pollbot::report::{self, Summary};
 use pollbot::store::{Store, StoreError};
 
 const CHAT: i64 = -100777;
 const TELEGRAM_ID: &str = "tg-poll-1";
 const POLL_MESSAGE: i32 = 50;
-
-fn at(minute: i64) -> DateTime<Utc> {
-    "2024-03-14T09:00:00Z".parse::<DateTime<Utc>>().unwrap() + chrono::Duration::minutes(minute)
-}
-
-fn person(id: i64) -> Person {
-    Person {
-        id,
-        name: format!("User {id}"),
-    }
-}
 
 fn create_poll(store: &Store, options: &[&str], multiple: bool) -> PollId {
     create_poll_as(store, options, multiple, false)
@@ -32,35 +24,13 @@ fn create_poll_as(store: &Store, options: &[&str], multiple: bool, anonymous: bo
     store
         .write(|changes| {
             changes.create_poll(CHAT, |id| Poll {
-                id,
-                question: PollQuestion::parse("Which one?").unwrap(),
-                options: PollOptions::parse(options).unwrap(),
                 multiple,
                 anonymous,
-                created_at: at(0),
-                deadline: None,
-                state: PollState::Open,
-                closed_at: None,
-                results_announced: false,
-                message_id: POLL_MESSAGE,
-                telegram_id: TELEGRAM_ID.into(),
-                thread: None,
-                features: Default::default(),
+                ..open_poll(id, "Which one?", options, POLL_MESSAGE, TELEGRAM_ID, at(0))
             })
         })
         .unwrap()
         .id
-}
-
-fn events(store: &Store, events: &[Event]) {
-    store
-        .write(|changes| {
-            for event in events {
-                apply(changes, event)?;
-            }
-            Ok(())
-        })
-        .unwrap();
 }
 
 fn vote(user: i64, options: &[u32]) -> Event {
@@ -102,13 +72,13 @@ fn tallies_follow_changes_and_withdrawals_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let id = create_poll(&store, &["A", "B", "C"], false);
-    events(
+    apply_all(
         &store,
         &[vote(1, &[0]), vote(2, &[1]), vote(3, &[0]), vote(4, &[2])],
     );
     // 3 changes A -> C, 4 withdraws, 2 votes B again (no change), 5 sends an
     // impossible answer (two options in a one-answer poll, then option 9).
-    events(
+    apply_all(
         &store,
         &[
             vote(3, &[2]),
@@ -125,7 +95,7 @@ fn tallies_follow_changes_and_withdrawals_exactly() {
     assert!(store.ballot(id, 4).unwrap().is_none());
     assert!(store.ballot(id, 5).unwrap().is_none());
     // Re-applying the same events (a re-delivery) changes nothing.
-    events(&store, &[vote(3, &[2]), vote(4, &[])]);
+    apply_all(&store, &[vote(3, &[2]), vote(4, &[])]);
     assert_eq!(store.tally(id).unwrap().unwrap().counts, vec![1, 1, 1]);
     let ballots: Vec<_> = store.ballots(id).collect::<Result<_, _>>().unwrap();
     assert_eq!(
@@ -140,7 +110,7 @@ fn everything_survives_reopening_the_database() {
     let id = {
         let store = Store::open(dir.path()).unwrap();
         let id = create_poll(&store, &["Yes", "No"], true);
-        events(
+        apply_all(
             &store,
             &[
                 vote(1, &[0, 1]),
@@ -148,7 +118,7 @@ fn everything_survives_reopening_the_database() {
                 comment(60, 1, POLL_MESSAGE, "Both"),
             ],
         );
-        events(&store, &[react(60, 2, &[], &["👍"])]);
+        apply_all(&store, &[react(60, 2, &[], &["👍"])]);
         store.write(|c| c.set_chat_language(CHAT, "zh")).unwrap();
         store.flush().unwrap();
         id
@@ -186,7 +156,7 @@ fn top_comments_rank_by_approvals_and_ties_go_to_the_earlier() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let id = create_poll(&store, &["A", "B"], false);
-    events(
+    apply_all(
         &store,
         &[
             comment(61, 1, POLL_MESSAGE, "first"),
@@ -196,7 +166,7 @@ fn top_comments_rank_by_approvals_and_ties_go_to_the_earlier() {
             comment(70, 9, 999, "a reply to something else is no comment"),
         ],
     );
-    events(
+    apply_all(
         &store,
         &[
             react(63, 10, &[], &["🔥"]),
@@ -228,27 +198,13 @@ fn top_comments_rank_by_approvals_and_ties_go_to_the_earlier() {
     assert_eq!(store.top_comments(id, 2).unwrap().len(), 2);
 }
 
-fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
-    assert!(
-        bytes.starts_with("\u{feff}".as_bytes()),
-        "CSV starts with a BOM"
-    );
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(&bytes[3..]);
-    reader
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect()
-}
-
 #[test]
 fn csv_exports_round_trip_through_a_csv_parser() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let id = create_poll(&store, &["能源", "Trade, fair"], true);
     let tricky = "Line one, with a comma\n\"quoted\" 合作 — and more";
-    events(
+    apply_all(
         &store,
         &[
             vote(2, &[0, 1]),
@@ -256,7 +212,7 @@ fn csv_exports_round_trip_through_a_csv_parser() {
             comment(60, 2, POLL_MESSAGE, tricky),
         ],
     );
-    events(&store, &[react(60, 1, &[], &["👍"])]);
+    apply_all(&store, &[react(60, 1, &[], &["👍"])]);
     let poll = store.poll(id).unwrap().unwrap();
 
     let mut votes = Vec::new();
@@ -309,7 +265,7 @@ fn json_export_is_valid_and_complete() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let id = create_poll(&store, &["A", "B"], false);
-    events(
+    apply_all(
         &store,
         &[
             vote(1, &[0]),
@@ -337,7 +293,7 @@ fn the_summary_has_the_shape_of_a_published_report() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let id = create_poll(&store, &["A", "B", "C"], false);
-    events(
+    apply_all(
         &store,
         &[
             vote(1, &[0]),
@@ -409,7 +365,7 @@ fn the_demo_writes_five_files_with_the_published_figures() {
 fn votes_that_arrive_before_their_poll_is_stored_count_once_it_is() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    events(
+    apply_all(
         &store,
         &[
             vote(1, &[1]),
@@ -423,7 +379,7 @@ fn votes_that_arrive_before_their_poll_is_stored_count_once_it_is() {
     let tally = store.tally(id).unwrap().unwrap();
     assert_eq!((tally.counts, tally.voters), (vec![0, 2], 2));
     // Counted once: later votes move them as usual.
-    events(&store, &[vote(1, &[0])]);
+    apply_all(&store, &[vote(1, &[0])]);
     assert_eq!(store.tally(id).unwrap().unwrap().counts, vec![1, 1]);
 }
 
@@ -439,7 +395,7 @@ fn counts_reported_before_an_anonymous_poll_is_stored_are_kept() {
         closed: false,
         at: at(1),
     };
-    events(&store, &[counts(1, 0), counts(2, 1)]);
+    apply_all(&store, &[counts(1, 0), counts(2, 1)]);
     let id = create_poll_as(&store, &["A", "B"], false, true);
     let tally = store.tally(id).unwrap().unwrap();
     assert_eq!((tally.counts, tally.voters), (vec![2, 1], 3));
@@ -461,7 +417,7 @@ fn a_copy_of_the_poll_seen_before_the_poll_is_stored_still_takes_comments() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     const DISCUSSION: i64 = -100888;
-    events(
+    apply_all(
         &store,
         &[Event::PollMessage {
             chat: DISCUSSION,
@@ -472,7 +428,7 @@ fn a_copy_of_the_poll_seen_before_the_poll_is_stored_still_takes_comments() {
         }],
     );
     let id = create_poll(&store, &["A", "B"], false);
-    events(
+    apply_all(
         &store,
         &[Event::Reply {
             chat: DISCUSSION,
@@ -578,7 +534,7 @@ fn csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
         replied_option: None,
         replied_poll: None,
     });
-    events(&store, &batch);
+    apply_all(&store, &batch);
     let poll = store.poll(id).unwrap().unwrap();
 
     let mut votes = Vec::new();
@@ -670,7 +626,7 @@ fn a_copy_of_the_poll_from_another_chat_takes_no_comments() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     // Seen before the poll is stored, forwarded from someone else's channel.
-    events(
+    apply_all(
         &store,
         &[copy_of_poll(ATTACKER_GROUP, 70, ATTACKER_CHANNEL)],
     );
@@ -710,7 +666,7 @@ fn comments_with_one_message_id_in_two_chats_are_two_comments() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let id = create_poll(&store, &["A", "B"], false);
-    events(
+    apply_all(
         &store,
         &[
             copy_of_poll(DISCUSSION, 70, CHAT),
@@ -719,7 +675,7 @@ fn comments_with_one_message_id_in_two_chats_are_two_comments() {
         ],
     );
     // Approvals go to the comment in the chat where they were given.
-    events(
+    apply_all(
         &store,
         &[
             react(71, 7, &[], &["👍"]),
@@ -782,7 +738,7 @@ fn one_person_approves_a_comment_once_and_never_their_own() {
         replied_option: None,
         replied_poll: None,
     };
-    events(
+    apply_all(
         &store,
         &[
             comment(60, AUTHOR, POLL_MESSAGE, "My comment"),
@@ -799,13 +755,13 @@ fn one_person_approves_a_comment_once_and_never_their_own() {
     let comment = store.comment(id, 60).unwrap().unwrap();
     assert_eq!(comment.approvals(), 1, "one fan, one approval");
     // The fan's reaction is the same person again.
-    events(&store, &[react(60, FAN, &[], &["👍", "🔥"])]);
+    apply_all(&store, &[react(60, FAN, &[], &["👍", "🔥"])]);
     assert_eq!(store.comment(id, 60).unwrap().unwrap().approvals(), 1);
     // The author withdrawing a reaction that never counted changes nothing.
-    events(&store, &[react(60, AUTHOR, &["👍"], &[])]);
+    apply_all(&store, &[react(60, AUTHOR, &["👍"], &[])]);
     assert_eq!(store.comment(id, 60).unwrap().unwrap().approvals(), 1);
     // Someone else counts.
-    events(&store, &[react(60, 7, &[], &["👍"])]);
+    apply_all(&store, &[react(60, 7, &[], &["👍"])]);
     assert_eq!(store.comment(id, 60).unwrap().unwrap().approvals(), 2);
     // None of the approval replies became comments.
     assert_eq!(store.comments(id).count(), 1);
@@ -848,7 +804,7 @@ fn comments_and_approvals_after_the_close_change_nothing_of_a_closed_poll() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let id = create_poll(&store, &["A", "B"], false);
-    events(
+    apply_all(
         &store,
         &[
             vote(1, &[0]),

@@ -3,32 +3,20 @@
 //! per-option sections, the timeline, the profile cross-tab and its
 //! refusals, the page's escaping, and the demo's report.
 
-use chrono::{DateTime, Duration, Utc};
 use pollbot::app::load::full_report_data;
+mod common;
+
+use chrono::{DateTime, Utc};
+use common::records::{apply_all, at, open_poll, person, start};
 use pollbot::i18n::Language;
-use pollbot::ingest::{Event, apply};
-use pollbot::poll::{Person, Poll, PollId, PollNumber, PollOptions, PollQuestion, PollState};
+use pollbot::ingest::Event;
+use pollbot::poll::{Person, Poll, PollId, PollNumber};
 use pollbot::report::{
     BucketUnit, Cell, FullReport, FullReportData, FullReportError, write_full_report,
 };
 use pollbot::store::Store;
 
 const CHAT: i64 = -100888;
-
-fn start() -> DateTime<Utc> {
-    "2024-03-14T09:00:00Z".parse().unwrap()
-}
-
-fn at(minute: i64) -> DateTime<Utc> {
-    start() + Duration::minutes(minute)
-}
-
-fn person(id: i64) -> Person {
-    Person {
-        id,
-        name: format!("User {id}"),
-    }
-}
 
 /// Telegram's id of poll number `n` in these tests.
 fn telegram_id(n: u32) -> String {
@@ -46,20 +34,16 @@ fn create(store: &Store, new: NewPoll) -> PollId {
     store
         .write(|changes| {
             changes.create_poll(CHAT, |id| Poll {
-                id,
-                question: PollQuestion::parse(new.question).unwrap(),
-                options: PollOptions::parse(new.options).unwrap(),
                 multiple: new.multiple,
                 anonymous: new.anonymous,
-                created_at: start(),
-                deadline: None,
-                state: PollState::Open,
-                closed_at: None,
-                results_announced: false,
-                message_id: 10 * id.number.0 as i32,
-                telegram_id: telegram_id(id.number.0),
-                thread: None,
-                features: Default::default(),
+                ..open_poll(
+                    id,
+                    new.question,
+                    new.options,
+                    10 * id.number.0 as i32,
+                    &telegram_id(id.number.0),
+                    start(),
+                )
             })
         })
         .unwrap()
@@ -76,17 +60,6 @@ fn poll(store: &Store, options: &[&str]) -> PollId {
             question: "Which one?",
         },
     )
-}
-
-fn apply_all(store: &Store, events: &[Event]) {
-    store
-        .write(|changes| {
-            for event in events {
-                apply(changes, event)?;
-            }
-            Ok(())
-        })
-        .unwrap();
 }
 
 fn vote_in(poll: PollId, user: i64, options: &[u32], minute: i64) -> Event {

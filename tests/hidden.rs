@@ -25,69 +25,23 @@ mod common;
 
 use serde_json::Value;
 
+use common::chat::{
+    ADA, BORIS, ORIGIN, REGION, ada, boris, caption, captions_to, code_in, command, en,
+    nth_photo_to, sent_to, texts_to, world_with_creators,
+};
 use common::updates::{Person, message, person, poll_answer};
-use common::{Call, Failure, World};
-use pollbot::i18n::{self, Arg, Language};
+use common::{Failure, World};
 
-const ORIGIN: i64 = -1001111111111;
-const REGION: i64 = -1002222222222;
 const OWN: i64 = -1005555555555;
-const ADA: i64 = 10;
-const BORIS: i64 = 11;
 const MALLORY: i64 = 50;
-
-fn ada() -> Person {
-    person(ADA, "Ada")
-}
-
-fn boris() -> Person {
-    person(BORIS, "Boris")
-}
 
 fn mallory() -> Person {
     person(MALLORY, "Mallory")
 }
 
-fn en(key: &str, args: &[(&'static str, Arg)]) -> String {
-    i18n::text_with(Language::English, key, args)
-}
-
+/// The origin (Ada's), a region (Boris's) and Mallory's own group.
 async fn world() -> World {
-    let world = World::start().await;
-    for (chat, creator) in [(ORIGIN, ADA), (REGION, BORIS), (OWN, MALLORY)] {
-        world.fake.set_admins(chat, creator, &[]);
-        world.fake.set_bot_admin(chat, true);
-    }
-    world
-}
-
-/// Sends a command and waits until the bot has answered everything.
-async fn command(world: &World, update: Value) {
-    world.deliver(update).await;
-    world.wait_idle().await;
-}
-
-fn sent(world: &World, method: &str, chat: i64) -> Vec<Call> {
-    world
-        .fake
-        .calls_to(method)
-        .into_iter()
-        .filter(|c| c.chat_id() == Some(chat) && !c.failed)
-        .collect()
-}
-
-fn texts_to(world: &World, chat: i64) -> Vec<String> {
-    sent(world, "sendMessage", chat)
-        .into_iter()
-        .filter_map(|c| c.text())
-        .collect()
-}
-
-fn captions_to(world: &World, chat: i64) -> Vec<String> {
-    sent(world, "sendPhoto", chat)
-        .iter()
-        .map(|c| c.str_param("caption").unwrap_or_default())
-        .collect()
+    world_with_creators(&[(ORIGIN, ADA), (REGION, BORIS), (OWN, MALLORY)]).await
 }
 
 /// Everything the bot said to `chat`: texts, captions, and documents as
@@ -95,7 +49,7 @@ fn captions_to(world: &World, chat: i64) -> Vec<String> {
 fn everything_to(world: &World, chat: i64) -> Vec<String> {
     let mut all = texts_to(world, chat);
     all.extend(captions_to(world, chat));
-    for call in sent(world, "sendDocument", chat) {
+    for call in sent_to(world, "sendDocument", chat) {
         for file in &call.files {
             all.push(String::from_utf8_lossy(&file.bytes).into_owned());
         }
@@ -116,25 +70,6 @@ fn assert_no_origin_figures(world: &World, chat: i64) {
             );
         }
     }
-}
-
-/// Waits for the `n`-th photo's caption in `chat` (final results of a copy
-/// are posted by its own chat's lane, after the command that closed it).
-async fn nth_caption_to(world: &World, chat: i64, n: usize) -> String {
-    let deadline = tokio::time::Instant::now() + common::PATIENCE;
-    loop {
-        let captions = captions_to(world, chat);
-        if captions.len() >= n {
-            return captions[n - 1].clone();
-        }
-        assert!(tokio::time::Instant::now() < deadline, "{captions:?}");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-}
-
-fn code_in(text: &str) -> String {
-    let at = text.find("/post ").expect("the reply shows /post CODE") + "/post ".len();
-    text[at..at + 9].to_owned()
 }
 
 /// The Telegram poll id of the last poll posted in `chat`.
@@ -225,7 +160,7 @@ async fn a_hidden_polls_counts_reach_only_its_moderators_by_every_path() {
     command(&world, message(REGION, 9, &boris(), "/export json")).await;
     command(&world, message(REGION, 10, &boris(), "/report")).await;
     assert_eq!(captions_to(&world, REGION).len(), 3);
-    let documents = sent(&world, "sendDocument", REGION);
+    let documents = sent_to(&world, "sendDocument", REGION);
     let names: Vec<&str> = documents
         .iter()
         .map(|c| c.files[0].file_name.as_str())
@@ -249,9 +184,9 @@ async fn a_hidden_polls_counts_reach_only_its_moderators_by_every_path() {
         ])
         .await;
     command(&world, message(ORIGIN, 12, &ada(), "/report 2 --by 1")).await;
-    assert!(sent(&world, "sendDocument", ORIGIN).is_empty());
+    assert!(sent_to(&world, "sendDocument", ORIGIN).is_empty());
     assert!(captions_to(&world, ORIGIN).is_empty());
-    let to_ada = sent(&world, "sendDocument", ADA);
+    let to_ada = sent_to(&world, "sendDocument", ADA);
     assert_eq!(to_ada.len(), 1);
     assert_eq!(to_ada[0].files[0].file_name, "poll-2-report.html");
 
@@ -274,8 +209,9 @@ async fn a_hidden_polls_counts_reach_only_its_moderators_by_every_path() {
         "{}",
         origin_final[0]
     );
-    // Mallory's copy closed with it, and its chat sees the campaign now.
-    let own_final = nth_caption_to(&world, OWN, 1).await;
+    // Mallory's copy closed with it, and its chat sees the campaign now
+    // (its own chat's lane posts it, after the command that closed it).
+    let own_final = caption(&nth_photo_to(&world, OWN, 1).await);
     assert!(own_final.contains("A — 3 (60.0%)"), "{own_final}");
     world.wait_idle().await;
     assert_eq!(captions_to(&world, OWN).len(), 1);
@@ -316,7 +252,7 @@ async fn a_refused_private_report_is_the_moderators_and_not_the_group_gone() {
         texts_to(&world, ORIGIN).last().unwrap(),
         &en("hidden-start-private-chat", &[("number", "#1".into())])
     );
-    assert!(sent(&world, "sendDocument", ADA).is_empty());
+    assert!(sent_to(&world, "sendDocument", ADA).is_empty());
     // The group is alive: a deadline's final results still go there.
     command(&world, message(ORIGIN, 3, &ada(), "/close")).await;
     assert_eq!(captions_to(&world, ORIGIN).len(), 1);

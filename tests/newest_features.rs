@@ -9,68 +9,16 @@ use std::collections::BTreeSet;
 
 use chrono::Timelike;
 
+use common::chat::{
+    ADMIN, CHANNEL, GROUP, admin, en, group_world, post_poll, post_poll_ids, sent_to,
+};
 use common::updates::{
     Person, at, channel_post, message, message_from_sender_chat, option_added, option_deleted,
     person, poll_answer, poll_answer_by_ids, reply,
 };
-use common::{Call, Failure, PATIENCE, World};
-use pollbot::i18n::{self, Arg, Language};
+use common::{Call, Failure, World};
+use pollbot::i18n::{self, Language};
 use pollbot::poll::PollFeatures;
-
-const GROUP: i64 = -1001234567890;
-const CHANNEL: i64 = -1009876543210;
-const ADMIN: i64 = 10;
-
-fn admin() -> Person {
-    person(ADMIN, "Ada")
-}
-
-fn en(key: &str, args: &[(&'static str, Arg)]) -> String {
-    i18n::text_with(Language::English, key, args)
-}
-
-fn posted(n: u32) -> String {
-    en(
-        "poll-posted",
-        &[("number", format!("#{n}").into()), ("n", n.into())],
-    )
-}
-
-/// A world whose group has `ADMIN` as its creator and the bot as an admin.
-async fn group_world() -> World {
-    let world = World::start().await;
-    world.fake.set_admins(GROUP, ADMIN, &[]);
-    world.fake.set_bot_admin(GROUP, true);
-    world
-}
-
-/// Posts a poll in the group as the admin; returns its sendPoll call, once
-/// the bot has confirmed the poll with its number.
-async fn post_poll(world: &World, message_id: i32, text: &str) -> Call {
-    let before = world.fake.calls_to("sendPoll").len();
-    world
-        .deliver(message(GROUP, message_id, &admin(), text))
-        .await;
-    let call = world.nth_call("sendPoll", before + 1).await;
-    let number = (before + 1) as u32;
-    let confirmed = world
-        .fake
-        .wait_for_call("sendMessage", PATIENCE, |c| {
-            c.chat_id() == Some(GROUP) && c.text().is_some_and(|t| t.starts_with(&posted(number)))
-        })
-        .await;
-    assert!(confirmed.is_some(), "poll #{number} confirmed");
-    call
-}
-
-/// Posts a poll like [`post_poll`]; returns the message that carries it
-/// and its Telegram id.
-async fn post_poll_ids(world: &World, message_id: i32, text: &str) -> (i32, String) {
-    let call = post_poll(world, message_id, text).await;
-    let poll_message = call.sent_message_id().unwrap();
-    let poll_id = world.fake.poll_at(GROUP, poll_message).unwrap().poll_id;
-    (poll_message as i32, poll_id)
-}
 
 /// The parameters a call sent, by name.
 fn keys(call: &Call) -> BTreeSet<String> {
@@ -252,20 +200,10 @@ async fn open_on_an_anonymous_poll_is_refused_with_the_reason() {
     assert!(store.polls_of_chat(CHANNEL).unwrap().is_empty());
 }
 
-/// The calls of `method` the bot made to `chat` that Telegram took.
-fn sent_to(world: &World, method: &str, chat: i64) -> Vec<Call> {
-    world
-        .fake
-        .calls_to(method)
-        .into_iter()
-        .filter(|c| c.chat_id() == Some(chat) && !c.failed)
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hidden_polls_results_go_to_the_moderator_privately_until_it_closes() {
     let mut world = group_world().await;
-    let (_, poll_id) = post_poll_ids(&world, 1, "/newpoll --hidden Lunch? | Soup | Salad").await;
+    let (poll_id, _) = post_poll_ids(&world, 1, "/newpoll --hidden Lunch? | Soup | Salad").await;
     world
         .deliver_all(vec![
             poll_answer(&poll_id, &person(101, "Bo"), &[0]),
@@ -430,7 +368,7 @@ async fn replies_to_an_option_are_comments_on_that_option() {
     );
 
     // A public poll: a voter's own vote stays, the replied option beside it.
-    let (public, poll_id) = post_poll_ids(&world, 7, "/newpoll Dessert? | Cake | Fruit").await;
+    let (poll_id, public) = post_poll_ids(&world, 7, "/newpoll Dessert? | Cake | Fruit").await;
     world
         .deliver_all(vec![
             poll_answer(&poll_id, &person(101, "Bo"), &[0]),
@@ -566,7 +504,7 @@ impl TelegramPoll {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn options_members_add_or_delete_never_shift_a_vote() {
     let mut world = group_world().await;
-    let (poll_message, poll_id) =
+    let (poll_id, poll_message) =
         post_poll_ids(&world, 1, "/newpoll --open Lunch? | Soup | Salad").await;
     let poll = (poll_message, poll_id.as_str());
     let mut telegram = TelegramPoll::default();
@@ -730,7 +668,7 @@ async fn options_members_add_or_delete_never_shift_a_vote() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn option_messages_about_other_polls_change_nothing() {
     let mut world = group_world().await;
-    let (poll_message, poll_id) =
+    let (poll_id, poll_message) =
         post_poll_ids(&world, 1, "/newpoll --open Lunch? | Soup | Salad").await;
     let mallory = person(666, "Mallory");
     world
@@ -777,14 +715,14 @@ async fn results_whose_chart_cannot_be_drawn_come_as_text() {
             GROUP,
             2,
             &person(110, "Raj"),
-            (poll.0, &poll.1),
+            (poll.1, &poll.0),
             "m",
             "M",
         ))
         .await;
     world
         .deliver(poll_answer_by_ids(
-            &poll.1,
+            &poll.0,
             &person(101, "Bo"),
             &[12],
             &["m"],

@@ -6,86 +6,16 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::chat::{
+    ADMIN, GROUP, admin, en, posted, sent_to, wait_sent_to, wait_sent_to_within, world_with_groups,
+};
 use common::process::BotProcess;
 use common::updates::{Person, in_topic, message, person, poll_answer, reply};
 use common::{Call, PATIENCE, World};
-use pollbot::i18n::{self, Arg, Language};
-
-const GROUP: i64 = -1001234567890;
-const ADMIN: i64 = 10;
-
-fn admin() -> Person {
-    person(ADMIN, "Ada")
-}
-
-fn en(key: &str, args: &[(&'static str, Arg)]) -> String {
-    i18n::text_with(Language::English, key, args)
-}
-
-fn posted(n: u32) -> String {
-    en(
-        "poll-posted",
-        &[("number", format!("#{n}").into()), ("n", n.into())],
-    )
-}
 
 /// A group (supergroup) chat id for test chat `i`.
 fn group(i: i64) -> i64 {
     -1_002_000_000_000 - i
-}
-
-async fn world_with_groups(groups: &[i64]) -> World {
-    let world = World::start().await;
-    for &chat in groups {
-        world.fake.set_admins(chat, ADMIN, &[]);
-        world.fake.set_bot_admin(chat, true);
-    }
-    world
-}
-
-/// Successful calls of `method` to `chat`.
-fn sent_to(world: &World, method: &str, chat: i64) -> Vec<Call> {
-    world
-        .fake
-        .calls_to(method)
-        .into_iter()
-        .filter(|c| c.chat_id() == Some(chat) && !c.failed)
-        .collect()
-}
-
-async fn wait_sent_to(world: &World, method: &str, chat: i64, n: usize) -> Vec<Call> {
-    wait_sent_to_within(world, method, chat, n, PATIENCE).await
-}
-
-async fn wait_sent_to_within(
-    world: &World,
-    method: &str,
-    chat: i64,
-    n: usize,
-    patience: Duration,
-) -> Vec<Call> {
-    let deadline = tokio::time::Instant::now() + patience;
-    loop {
-        let calls = sent_to(world, method, chat);
-        if calls.len() >= n {
-            return calls;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "expected {n} {method} to {chat}, got {}",
-            calls.len()
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
-
-fn replied_to(call: &Call) -> Option<i64> {
-    let params = call.params.get("reply_parameters")?;
-    let params = match params {
-        serde_json::Value::String(s) => serde_json::from_str(s).ok()?,
-        other => other.clone(),
-    };
-    params.get("message_id")?.as_i64()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -229,13 +159,13 @@ async fn a_member_flooding_commands_gets_five_replies_and_moderators_are_unaffec
     let replies = sent_to(&world, "sendMessage", GROUP);
     let to_mallory: Vec<i64> = replies
         .iter()
-        .filter_map(replied_to)
+        .filter_map(Call::replied_to)
         .filter(|id| (100..150).contains(id))
         .collect();
     assert_eq!(to_mallory, vec![100, 101, 102, 103, 104]);
     let to_admin: Vec<&Call> = replies
         .iter()
-        .filter(|c| replied_to(c) == Some(500))
+        .filter(|c| c.replied_to() == Some(500))
         .collect();
     assert_eq!(to_admin.len(), 1);
     assert_eq!(to_admin[0].text().unwrap(), en("help", &[]));
@@ -260,7 +190,7 @@ async fn in_a_private_chat_only_the_configured_moderators_escape_the_flood_rule(
     let replied = |chat| -> Vec<i64> {
         sent_to(&world, "sendMessage", chat)
             .iter()
-            .filter_map(replied_to)
+            .filter_map(Call::replied_to)
             .collect()
     };
     assert_eq!(sent_to(&world, "sendPoll", mallory.id).len(), 1);
@@ -271,18 +201,9 @@ async fn in_a_private_chat_only_the_configured_moderators_escape_the_flood_rule(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_lanes_go_and_a_chats_next_command_opens_its_lane_again() {
-    let fake = common::FakeTelegram::start().await;
-    fake.set_admins(GROUP, ADMIN, &[]);
-    fake.set_bot_admin(GROUP, true);
-    let mut world = World {
-        fake,
-        dir: tempfile::tempdir().unwrap(),
-        moderators: Vec::new(),
-        bot: None,
-    };
-    let mut config = common::config(&world.fake, &world.db_path(), &[]);
-    config.lane_idle = Duration::from_millis(200);
-    world.start_bot_with(config);
+    let world = World::with_config(|config| config.lane_idle = Duration::from_millis(200)).await;
+    world.fake.set_admins(GROUP, ADMIN, &[]);
+    world.fake.set_bot_admin(GROUP, true);
     let users: Vec<Person> = (0..3).map(|i| person(2000 + i, "U")).collect();
     let mut updates: Vec<_> = users.iter().map(|u| message(u.id, 1, u, "/help")).collect();
     updates.push(message(GROUP, 1, &admin(), "/help"));
@@ -485,12 +406,12 @@ async fn commands_results_closes_and_exports_in_a_forum_topic_land_in_that_topic
     assert!(photos[1].text().unwrap().contains("· closed"));
     let list = sent_to(&world, "sendMessage", GROUP)
         .into_iter()
-        .find(|c| replied_to(c) == Some(4))
+        .find(|c| c.replied_to() == Some(4))
         .expect("the /polls answer");
     assert_eq!(list.i64_param("message_thread_id"), Some(88));
     let unknown = sent_to(&world, "sendMessage", GROUP)
         .into_iter()
-        .find(|c| replied_to(c) == Some(6))
+        .find(|c| c.replied_to() == Some(6))
         .expect("the answer to the unknown command");
     assert_eq!(unknown.i64_param("message_thread_id"), Some(88));
     assert_eq!(
@@ -623,7 +544,7 @@ async fn unknown_commands_in_groups_are_ignored_unless_addressed_and_a_reply_sta
     let answers = wait_sent_to(&world, "sendMessage", GROUP, 2).await;
     world.wait_idle().await;
     assert_eq!(sent_to(&world, "sendMessage", GROUP).len(), 2);
-    assert_eq!(replied_to(&answers[1]), Some(5));
+    assert_eq!(answers[1].replied_to(), Some(5));
     assert_eq!(
         answers[1].text().unwrap(),
         en(
@@ -690,7 +611,7 @@ async fn sigterm_with_200_commands_queued_exits_0_within_10_s_and_the_rest_are_a
         .calls_to("sendMessage")
         .iter()
         .filter(|c| !c.failed)
-        .map(|c| (c.chat_id().unwrap(), replied_to(c).unwrap()))
+        .map(|c| (c.chat_id().unwrap(), c.replied_to().unwrap()))
         .collect();
     answered.sort();
     let mut expected: Vec<(i64, i64)> = users

@@ -130,6 +130,38 @@ impl Call {
     pub fn sent_message_id(&self) -> Option<i64> {
         self.response.get("message_id")?.as_i64()
     }
+
+    /// The `message_id` this call replied to (`reply_parameters`, sent as
+    /// JSON or, in multipart requests, as text).
+    pub fn replied_to(&self) -> Option<i64> {
+        match self.params.get("reply_parameters")? {
+            Value::Object(p) => p.get("message_id")?.as_i64(),
+            Value::String(s) => serde_json::from_str::<Value>(s).ok()?["message_id"].as_i64(),
+            _ => None,
+        }
+    }
+}
+
+/// A getUpdates request held open, marked as such in the fake's state
+/// until it ends (answered, or dropped with its connection).
+struct LongPoll<'a> {
+    fake: &'a FakeTelegram,
+    request: u64,
+}
+
+impl<'a> LongPoll<'a> {
+    fn hold(fake: &'a FakeTelegram, request: u64) -> Self {
+        fake.state().long_polls.insert(request);
+        fake.inner.calls_changed.notify_waiters();
+        Self { fake, request }
+    }
+}
+
+impl Drop for LongPoll<'_> {
+    fn drop(&mut self) {
+        self.fake.state().long_polls.remove(&self.request);
+        self.fake.inner.calls_changed.notify_waiters();
+    }
 }
 
 /// A poll sent by the bot (via sendPoll).
@@ -192,6 +224,9 @@ struct State {
     malformed_response: HashSet<String>,
     /// Requests being answered (getUpdates aside).
     in_flight: usize,
+    /// getUpdates requests (by their number, counted from 1) held open
+    /// with nothing to deliver yet.
+    long_polls: HashSet<u64>,
 }
 
 struct Inner {
@@ -466,6 +501,14 @@ impl FakeTelegram {
             .collect()
     }
 
+    /// The calls of `method` to `chat` that the fake took (not failed).
+    pub fn sent_to(&self, method: &str, chat: i64) -> Vec<Call> {
+        self.calls_to(method)
+            .into_iter()
+            .filter(|c| c.chat_id() == Some(chat) && !c.failed)
+            .collect()
+    }
+
     /// Forgets recorded calls (not violations).
     pub fn clear_calls(&self) {
         self.state().calls.clear();
@@ -591,6 +634,27 @@ impl FakeTelegram {
     /// Requests the fake is answering right now, getUpdates aside.
     pub fn in_flight(&self) -> usize {
         self.state().in_flight
+    }
+
+    /// Waits until a getUpdates request after the first `seen` is held open
+    /// with nothing to deliver while no other request is being answered:
+    /// the bot is idle, waiting for updates. False on timeout.
+    pub async fn wait_long_poll_beyond(&self, seen: u64, timeout: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.inner.calls_changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let st = self.state();
+                if st.in_flight == 0 && st.long_polls.iter().any(|&r| r > seen) {
+                    return true;
+                }
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return false;
+            }
+        }
     }
 
     /// Whether every pushed update has been acknowledged.
@@ -933,10 +997,12 @@ impl FakeTelegram {
         // Decide on a reply. Long polling happens outside the lock.
         let mut lose_answer = false;
         let mut hold = None;
+        let mut request = 0;
         let reply = {
             let mut st = self.state();
             if is_get_updates {
                 st.get_updates_calls += 1;
+                request = st.get_updates_calls;
             } else {
                 st.in_flight += 1;
             }
@@ -989,7 +1055,7 @@ impl FakeTelegram {
         }
         let reply = match reply {
             Some(r) => r,
-            None => self.get_updates(&call.params).await,
+            None => self.get_updates(&call.params, request).await,
         };
 
         match &reply {
@@ -1113,7 +1179,9 @@ impl FakeTelegram {
         }
     }
 
-    async fn get_updates(&self, params: &Map<String, Value>) -> Reply {
+    /// Serves getUpdates request number `request`, holding it open (as a
+    /// long poll) until there is something to deliver or its timeout.
+    async fn get_updates(&self, params: &Map<String, Value>, request: u64) -> Reply {
         let offset = int(params.get("offset")).unwrap_or(0);
         let limit = int(params.get("limit")).unwrap_or(100).clamp(1, 100) as usize;
         let timeout = int(params.get("timeout")).unwrap_or(0).max(0) as u64;
@@ -1132,6 +1200,7 @@ impl FakeTelegram {
             }
         }
         let deadline = tokio::time::Instant::now() + Duration::from_secs(timeout);
+        let mut held = None;
         loop {
             let notified = self.inner.updates_changed.notified();
             tokio::pin!(notified);
@@ -1189,6 +1258,9 @@ impl FakeTelegram {
             }
             if !result.is_empty() || tokio::time::Instant::now() >= deadline {
                 return Reply::Updates(result);
+            }
+            if held.is_none() {
+                held = Some(LongPoll::hold(self, request));
             }
             if tokio::time::timeout_at(deadline, notified).await.is_err() {
                 return Reply::Updates(String::new());

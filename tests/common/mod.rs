@@ -2,8 +2,10 @@
 //! started against them with its own temporary database.
 #![allow(dead_code, unused_imports)]
 
+pub mod chat;
 pub mod fake_telegram;
 pub mod process;
+pub mod records;
 pub mod updates;
 
 use std::path::{Path, PathBuf};
@@ -86,17 +88,30 @@ impl World {
     }
 
     pub async fn with_moderators(moderators: &[i64]) -> Self {
-        init_logs();
-        let fake = FakeTelegram::start().await;
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let mut world = Self {
-            fake,
-            dir,
-            moderators: moderators.to_vec(),
-            bot: None,
-        };
+        let mut world = Self::stopped(moderators).await;
         world.start_bot();
         world
+    }
+
+    /// A world whose bot runs on the usual configuration changed by
+    /// `adjust` (an upload limit, a lane's idle time).
+    pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> Self {
+        let mut world = Self::stopped(&[]).await;
+        let mut config = config(&world.fake, &world.db_path(), &world.moderators);
+        adjust(&mut config);
+        world.start_bot_with(config);
+        world
+    }
+
+    /// A fake server and a temporary database, the bot not started yet.
+    async fn stopped(moderators: &[i64]) -> Self {
+        init_logs();
+        Self {
+            fake: FakeTelegram::start().await,
+            dir: tempfile::tempdir().expect("a temporary directory"),
+            moderators: moderators.to_vec(),
+            bot: None,
+        }
     }
 
     pub fn db_path(&self) -> PathBuf {
@@ -206,24 +221,8 @@ impl World {
 
     /// The text of the `n`-th message the bot sent to `chat`.
     pub async fn nth_message_to(&self, chat: i64, n: usize) -> String {
-        let deadline = tokio::time::Instant::now() + PATIENCE;
-        loop {
-            let texts: Vec<String> = self
-                .fake
-                .calls_to("sendMessage")
-                .into_iter()
-                .filter(|c| c.chat_id() == Some(chat) && !c.failed)
-                .filter_map(|c| c.text())
-                .collect();
-            if texts.len() >= n {
-                return texts[n - 1].clone();
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "expected {n} messages to {chat}, got {texts:#?}"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let sent = chat::wait_sent_to(self, "sendMessage", chat, n).await;
+        sent[n - 1].text().unwrap_or_default()
     }
 
     /// Every call the bot made conforms to the Bot API description.
@@ -251,5 +250,38 @@ pub fn init_logs() {
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_test_writer()
             .try_init();
+    }
+}
+
+/// The rows of a CSV export, after the BOM it starts with.
+pub fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    assert!(
+        bytes.starts_with("\u{feff}".as_bytes()),
+        "CSV starts with a BOM"
+    );
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&bytes[3..]);
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+/// A small deterministic generator (splitmix64); no `rand` needed.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number below `n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
     }
 }
