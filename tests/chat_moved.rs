@@ -4,41 +4,15 @@
 
 mod common;
 
-use serde_json::Value;
-
-use common::updates::{Person, message, migrated_to, person, poll_answer};
-use common::{Call, Failure, World};
+use common::chat::{admin, command, sent_to, world_with_groups};
+use common::updates::{message, migrated_to, person, poll_answer};
+use common::{Failure, World};
 use pollbot::poll::{PollId, PollNumber};
 
 const OLD: i64 = -4_001;
 const NEW: i64 = -1_000_000_004_001;
-const ADMIN: i64 = 10;
-
-fn admin() -> Person {
-    person(ADMIN, "Ada")
-}
-
 async fn world() -> World {
-    let world = World::start().await;
-    for chat in [OLD, NEW] {
-        world.fake.set_admins(chat, ADMIN, &[]);
-        world.fake.set_bot_admin(chat, true);
-    }
-    world
-}
-
-async fn command(world: &World, update: Value) {
-    world.deliver(update).await;
-    world.wait_idle().await;
-}
-
-fn sent(world: &World, method: &str, chat: i64) -> Vec<Call> {
-    world
-        .fake
-        .calls_to(method)
-        .into_iter()
-        .filter(|c| c.chat_id() == Some(chat) && !c.failed)
-        .collect()
+    world_with_groups(&[OLD, NEW]).await
 }
 
 fn id(chat: i64, n: u32) -> PollId {
@@ -74,14 +48,14 @@ async fn a_group_that_becomes_a_supergroup_takes_its_polls_along() {
         .deliver(poll_answer(&poll, &person(2, "U2"), &[1]))
         .await;
     command(&world, message(NEW, 4, &admin(), "/results")).await;
-    let photos = sent(&world, "sendPhoto", NEW);
+    let photos = sent_to(&world, "sendPhoto", NEW);
     assert_eq!(photos.len(), 1);
     let caption = photos[0].str_param("caption").unwrap();
     assert!(caption.starts_with("#1 Q?\n"), "{caption}");
     assert!(caption.contains("A — 1 (50.0%)"), "{caption}");
     assert!(caption.contains("B — 1 (50.0%)"), "{caption}");
     command(&world, message(NEW, 5, &admin(), "/newpoll Next? | X | Y")).await;
-    let confirmed = sent(&world, "sendMessage", NEW);
+    let confirmed = sent_to(&world, "sendMessage", NEW);
     assert!(
         confirmed.last().unwrap().text().unwrap().contains("#2"),
         "numbering goes on: {confirmed:?}"
@@ -110,7 +84,7 @@ async fn telegrams_error_naming_the_new_id_moves_the_chat_too() {
         .fail_next("sendMessage", 1, Failure::Migrated(NEW));
     command(&world, message(OLD, 3, &admin(), "/polls")).await;
     command(&world, message(NEW, 4, &admin(), "/polls")).await;
-    let listed = sent(&world, "sendMessage", NEW);
+    let listed = sent_to(&world, "sendMessage", NEW);
     assert_eq!(listed.len(), 1);
     let text = listed[0].text().unwrap();
     assert!(text.contains("#1 Q?"), "{text}");
