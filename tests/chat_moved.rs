@@ -107,12 +107,15 @@ fn store_poll(store: &pollbot::store::Store, chat: i64, telegram_id: &str) -> po
         telegram_id: telegram_id.into(),
         option_persistent_ids: vec!["a".into(), "b".into()],
     };
+    let place = pollbot::app::Place {
+        chat,
+        thread: None,
+        channel: false,
+        title: None,
+    };
     pollbot::app::create_poll(
         store,
-        chat,
-        None,
-        false,
-        None,
+        place,
         new_poll,
         posted,
         chrono::Utc::now(),
@@ -130,10 +133,11 @@ fn store_copy(
 ) -> PollId {
     use pollbot::app::share::{self, Place, PostedIn};
     let now = chrono::Utc::now();
-    let code = match share::share(store, origin, false, now).unwrap() {
-        pollbot::app::ShareReply::Code { code, .. } => code,
-        other => panic!("{other:?}"),
-    };
+    let code =
+        match share::share(store, origin, pollbot::app::command::ShareAction::Give, now).unwrap() {
+            pollbot::app::ShareReply::Code { code, .. } => code,
+            other => panic!("{other:?}"),
+        };
     let here = PostedIn {
         chat,
         private: false,

@@ -32,6 +32,15 @@ pub struct NewPoll {
     pub features: PollFeatures,
 }
 
+/// What `/share` does with a poll's code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareAction {
+    /// Give it (the same one again while it works).
+    Give,
+    /// `off`: revoke it.
+    Revoke,
+}
+
 /// A command the bot understands, with valid arguments.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
@@ -48,7 +57,7 @@ pub enum Command {
     Report(PollRef, Option<u32>),
     /// `/share [poll] [off]`: a code that lets another chat post the poll,
     /// or (`off`) revoking it.
-    Share { poll: PollRef, off: bool },
+    Share { poll: PollRef, action: ShareAction },
     /// `/post CODE`: post a shared poll in this chat.
     Post(ShareCode),
     /// `/polls`: the chat's polls.
@@ -263,10 +272,10 @@ fn parse_report(args: &str) -> Result<Command, CommandError> {
 
 fn parse_share(args: &str) -> Result<Command, CommandError> {
     let mut poll = PollRef::Implicit;
-    let mut off = false;
+    let mut action = ShareAction::Give;
     for word in args.split_whitespace() {
-        if word.eq_ignore_ascii_case("off") && !off {
-            off = true;
+        if word.eq_ignore_ascii_case("off") && action == ShareAction::Give {
+            action = ShareAction::Revoke;
             continue;
         }
         match poll_ref(word) {
@@ -274,7 +283,7 @@ fn parse_share(args: &str) -> Result<Command, CommandError> {
             _ => return Err(CommandError::BadShareArgument(word.to_owned())),
         }
     }
-    Ok(Command::Share { poll, off })
+    Ok(Command::Share { poll, action })
 }
 
 fn parse_post(args: &str) -> Result<Command, CommandError> {
@@ -792,7 +801,14 @@ mod tests {
 
     #[test]
     fn share_and_post_arguments() {
-        let share = |poll, off| Command::Share { poll, off };
+        let share = |poll, off| Command::Share {
+            poll,
+            action: if off {
+                ShareAction::Revoke
+            } else {
+                ShareAction::Give
+            },
+        };
         assert_eq!(parse_ok("/share"), share(PollRef::Implicit, false));
         assert_eq!(parse_ok("/share 3"), share(PollRef::Number(3), false));
         assert_eq!(parse_ok("/share #3 OFF"), share(PollRef::Number(3), true));

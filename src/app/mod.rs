@@ -19,7 +19,7 @@ pub mod visibility;
 pub use export::{ExportOutcome, ExportedFile, Limit, TELEGRAM_UPLOAD_LIMIT, export_files};
 pub use flood::{CoalesceKey, FloodGuard, Sender, flood_limited};
 pub use polls::{
-    PostedPoll, close_poll, create_poll, find_poll, list_polls, mark_announced, set_language,
+    Place, PostedPoll, close_poll, create_poll, find_poll, list_polls, mark_announced, set_language,
 };
 pub use reply::{Refusal, Reply};
 pub use results::{CAPTION_LIMIT, MESSAGE_LIMIT, ResultsMessage, fit, results_message};

@@ -78,30 +78,28 @@ pub struct PostedPoll {
     pub option_persistent_ids: Vec<String>,
 }
 
+/// Where a poll is posted: its chat, topic, whether it is a channel, and
+/// the chat's title (as Telegram gave it with the command).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub chat: ChatId,
+    pub thread: Option<i32>,
+    pub channel: bool,
+    pub title: Option<String>,
+}
+
 /// Stores a poll Telegram just posted, under the chat's next number, and
 /// notes in the same atomic write that the command's step `step` is done:
 /// the poll is stored if and only if the command knows it was posted.
-#[allow(clippy::too_many_arguments)]
 pub fn create_poll(
     store: &Store,
-    chat: ChatId,
-    thread: Option<i32>,
-    channel: bool,
-    chat_title: Option<String>,
+    place: Place,
     new_poll: NewPoll,
     posted: PostedPoll,
     now: DateTime<Utc>,
     command: (i64, Journal),
 ) -> store::Result<Poll> {
-    create_poll_with(
-        store,
-        (chat, thread, channel, chat_title),
-        new_poll,
-        posted,
-        now,
-        command,
-        |_, _| Ok(()),
-    )
+    create_poll_with(store, place, new_poll, posted, now, command, |_, _| Ok(()))
 }
 
 /// [`create_poll`], with `also` written in the same atomic batch (a copy
@@ -109,14 +107,19 @@ pub fn create_poll(
 /// only if it is in its campaign).
 pub fn create_poll_with(
     store: &Store,
-    place: (ChatId, Option<i32>, bool, Option<String>),
+    place: Place,
     new_poll: NewPoll,
     posted: PostedPoll,
     now: DateTime<Utc>,
     command: (i64, Journal),
     also: impl FnOnce(&mut store::Changes, &Poll) -> store::Result<()>,
 ) -> store::Result<Poll> {
-    let (chat, thread, channel, chat_title) = place;
+    let Place {
+        chat,
+        thread,
+        channel,
+        title: chat_title,
+    } = place;
     let (update_id, journal) = command;
     let poll = store.write(|changes| {
         if let Some(title) = &chat_title {

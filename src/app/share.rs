@@ -14,8 +14,9 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 
-use super::command::NewPoll;
+use super::command::{NewPoll, ShareAction};
 use super::export::{ExportOutcome, ExportedFile};
+pub use super::polls::Place;
 use super::polls::{PostedPoll, create_poll_with};
 use crate::i18n::{self, Language};
 use crate::poll::{
@@ -188,14 +189,14 @@ pub enum ShareError {
 pub fn share(
     store: &Store,
     poll: &Poll,
-    off: bool,
+    action: ShareAction,
     now: DateTime<Utc>,
 ) -> Result<ShareReply, ShareError> {
     let number = poll.id.number;
     if store.origin_of(poll.id)?.is_some() {
         return Ok(ShareReply::IsCopy(number));
     }
-    if off {
+    if action == ShareAction::Revoke {
         let revoked = store.write(|changes| changes.revoke_share_code(poll.id))?;
         store.flush()?;
         return Ok(match revoked {
@@ -290,15 +291,6 @@ pub fn resolve_post(
     Ok(Ok((origin, new_poll)))
 }
 
-/// Where a copy is posted: its chat, topic, whether it is a channel, and
-/// the chat's title.
-pub struct Place {
-    pub chat: ChatId,
-    pub thread: Option<i32>,
-    pub channel: bool,
-    pub title: Option<String>,
-}
-
 /// Stores a copy Telegram just posted, in its chat's numbering, and adds it
 /// to `origin`'s campaign in the same atomic write as the command's journal.
 pub fn create_copy(
@@ -312,7 +304,7 @@ pub fn create_copy(
 ) -> store::Result<Poll> {
     create_poll_with(
         store,
-        (place.chat, place.thread, place.channel, place.title),
+        place,
         new_poll,
         posted,
         now,
@@ -406,12 +398,15 @@ mod tests {
             telegram_id: "origin".into(),
             option_persistent_ids: vec!["a".into(), "b".into()],
         };
+        let place = Place {
+            chat: -100,
+            thread: None,
+            channel: false,
+            title: Some("City chat".into()),
+        };
         let poll = crate::app::create_poll(
             &store,
-            -100,
-            None,
-            false,
-            Some("City chat".into()),
+            place,
             new_poll,
             posted,
             Utc::now(),
@@ -487,17 +482,20 @@ mod tests {
     fn a_code_is_given_once_revoked_and_renewed() {
         let (store, poll) = store_with_poll("/newpoll --until 7d --hidden Q? | A | B");
         let now = Utc::now();
-        let code = code_of(share(&store, &poll, false, now).unwrap());
-        assert_eq!(code_of(share(&store, &poll, false, now).unwrap()), code);
+        let code = code_of(share(&store, &poll, ShareAction::Give, now).unwrap());
         assert_eq!(
-            share(&store, &poll, true, now).unwrap(),
+            code_of(share(&store, &poll, ShareAction::Give, now).unwrap()),
+            code
+        );
+        assert_eq!(
+            share(&store, &poll, ShareAction::Revoke, now).unwrap(),
             ShareReply::Revoked {
                 number: PollNumber(1),
                 code: code.clone()
             }
         );
         assert_eq!(
-            share(&store, &poll, true, now).unwrap(),
+            share(&store, &poll, ShareAction::Revoke, now).unwrap(),
             ShareReply::NoCode(PollNumber(1))
         );
         assert_eq!(
@@ -506,7 +504,7 @@ mod tests {
                 .err(),
             Some(ShareReply::RevokedCode(code.clone()))
         );
-        let renewed = code_of(share(&store, &poll, false, now).unwrap());
+        let renewed = code_of(share(&store, &poll, ShareAction::Give, now).unwrap());
         assert_ne!(renewed, code);
         let (origin, new_poll) = resolve_post(&store, group(-200, None), &renewed, now)
             .unwrap()
@@ -542,7 +540,7 @@ mod tests {
     fn a_copy_joins_once_per_chat_and_a_closed_poll_expires_its_code() {
         let (store, poll) = store_with_poll("/newpoll Q? | A | B");
         let now = Utc::now();
-        let code = code_of(share(&store, &poll, false, now).unwrap());
+        let code = code_of(share(&store, &poll, ShareAction::Give, now).unwrap());
         let (origin, new_poll) = resolve_post(&store, group(-200, None), &code, now)
             .unwrap()
             .unwrap();
@@ -582,7 +580,7 @@ mod tests {
                 .is_ok()
         );
         assert_eq!(
-            share(&store, &copy, false, now).unwrap(),
+            share(&store, &copy, ShareAction::Give, now).unwrap(),
             ShareReply::IsCopy(copy.id.number)
         );
         assert_eq!(open_copies(&store, poll.id).unwrap().len(), 1);
@@ -596,7 +594,7 @@ mod tests {
             Some(ShareReply::ExpiredCode(code))
         );
         assert_eq!(
-            share(&store, &closed, false, now).unwrap(),
+            share(&store, &closed, ShareAction::Give, now).unwrap(),
             ShareReply::Closed(PollNumber(1))
         );
         assert_eq!(quoted_code("x".repeat(25).as_str()).chars().count(), 21);
@@ -606,7 +604,7 @@ mod tests {
     fn a_code_is_never_posted_in_a_private_chat() {
         let (store, poll) = store_with_poll("/newpoll --hidden Q? | A | B");
         let now = Utc::now();
-        let code = code_of(share(&store, &poll, false, now).unwrap());
+        let code = code_of(share(&store, &poll, ShareAction::Give, now).unwrap());
         let private = PostedIn {
             chat: 42,
             private: true,
@@ -626,7 +624,7 @@ mod tests {
     fn a_poll_is_posted_in_at_most_twenty_other_chats() {
         let (store, poll) = store_with_poll("/newpoll Q? | A | B");
         let now = Utc::now();
-        let code = code_of(share(&store, &poll, false, now).unwrap());
+        let code = code_of(share(&store, &poll, ShareAction::Give, now).unwrap());
         for i in 0..MAX_COPIES {
             let chat = -1000 - i as i64;
             let (origin, new_poll) = resolve_post(&store, group(chat, None), &code, now)

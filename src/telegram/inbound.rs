@@ -42,6 +42,16 @@ pub struct CommandMessage {
 }
 
 impl CommandMessage {
+    /// Where a poll it posts goes: its chat and topic.
+    pub fn place(&self) -> crate::app::Place {
+        crate::app::Place {
+            chat: self.chat,
+            thread: self.thread,
+            channel: self.channel,
+            title: self.chat_title.clone(),
+        }
+    }
+
     /// Its sender, as the rules about who moderates see them.
     pub fn sender(&self) -> crate::app::dispatch::SenderFacts {
         crate::app::dispatch::SenderFacts {

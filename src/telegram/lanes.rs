@@ -38,6 +38,15 @@ pub enum Job {
     Announce(PollId),
 }
 
+/// Where a new job goes in its lane's line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InLine {
+    /// Behind the chat's other jobs: commands, in the order they came.
+    Last,
+    /// Before them: a deadline must not wait behind a chat's backlog.
+    First,
+}
+
 /// What became of a job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Handled {
@@ -209,9 +218,8 @@ impl Lanes {
         &self.edge
     }
 
-    /// Gives `chat`'s lane a job: last in line, or first when `urgent`
-    /// (a deadline must not wait behind a chat's backlog).
-    pub fn push(&self, chat: i64, job: Job, urgent: bool) {
+    /// Gives `chat`'s lane a job, at `place` in its line.
+    pub fn push(&self, chat: i64, job: Job, place: InLine) {
         self.edge.activity.begin();
         if let Job::Command { update_id, .. } = &job {
             self.edge
@@ -238,10 +246,9 @@ impl Lanes {
         let queue = &lane.queue;
         {
             let mut jobs = queue.jobs.lock().unwrap_or_else(|e| e.into_inner());
-            if urgent {
-                jobs.push_front(job);
-            } else {
-                jobs.push_back(job);
+            match place {
+                InLine::First => jobs.push_front(job),
+                InLine::Last => jobs.push_back(job),
             }
         }
         queue.wake.notify_one();

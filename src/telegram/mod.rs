@@ -32,7 +32,7 @@ pub use lanes::{Activity, LANE_IDLE};
 
 use self::identity::Identity;
 use self::inbound::CommandMessage;
-use self::lanes::{DEADLINE_CHECK, Edge, Job, Lanes, StopAt};
+use self::lanes::{DEADLINE_CHECK, Edge, InLine, Job, Lanes, StopAt};
 use crate::config::Config;
 use crate::i18n::{self, Language};
 use crate::store::Store;
@@ -156,7 +156,7 @@ async fn dispatch_commands(lanes: Arc<Lanes>, queued: Arc<Notify>) {
                     match serde_json::from_slice::<CommandMessage>(&record) {
                         Ok(message) => {
                             let job = Job::Command { update_id, message };
-                            lanes.push(job_chat(&job), job, false);
+                            lanes.push(job_chat(&job), job, InLine::Last);
                         }
                         Err(error) => {
                             error!(%error, update = update_id, "unreadable queued command; dropped");
@@ -209,7 +209,7 @@ async fn close_on_time(lanes: Arc<Lanes>) {
                         .unwrap_or_else(|e| e.into_inner())
                         .insert(id)
                     {
-                        lanes.push(id.chat, Job::Close(id), true);
+                        lanes.push(id.chat, Job::Close(id), InLine::First);
                     }
                 }
                 next
@@ -243,7 +243,7 @@ async fn announce_pending(lanes: &Lanes) {
                     .unwrap_or_else(|e| e.into_inner())
                     .insert(id)
                 {
-                    lanes.push(id.chat, Job::Announce(id), true);
+                    lanes.push(id.chat, Job::Announce(id), InLine::First);
                 }
             }
         }

@@ -7,8 +7,8 @@ use chrono::Utc;
 use tracing::{info, warn};
 
 use super::{Answer, Delivery, Posting, reply_target};
-use crate::app::command::PollRef;
-use crate::app::share::{self, Place};
+use crate::app::command::{PollRef, ShareAction};
+use crate::app::share;
 use crate::app::{self, Reply, ShareReply};
 use crate::i18n::Language;
 use crate::poll::{Poll, ShareCode};
@@ -23,7 +23,7 @@ impl Lane {
         answer: &mut Answer,
         message: &CommandMessage,
         poll: PollRef,
-        off: bool,
+        action: ShareAction,
         language: Language,
     ) -> anyhow::Result<Handled> {
         let target = reply_target(message);
@@ -38,7 +38,7 @@ impl Lane {
                         if let Some(title) = title {
                             store.write(|c| c.set_chat_title(shared.id.chat, &title))?;
                         }
-                        Ok(share::share(store, &shared, off, Utc::now())?)
+                        Ok(share::share(store, &shared, action, Utc::now())?)
                     })
                     .await?;
                 if let ShareReply::Code { number, .. } = &reply {
@@ -101,12 +101,7 @@ impl Lane {
             .await?
         {
             Posting::Sent(posted) => {
-                let place = Place {
-                    chat: message.chat,
-                    thread: message.thread,
-                    channel: message.channel,
-                    title: message.chat_title.clone(),
-                };
+                let place = message.place();
                 let command = (answer.key_update_id(), answer.journal);
                 let origin_id = origin.id;
                 let copy = self

@@ -214,9 +214,9 @@ impl Lane {
                 Ok(poll) => return self.close_command(answer, poll, message, language).await,
                 Err(reply) => reply,
             },
-            Command::Share { poll, off } => {
+            Command::Share { poll, action } => {
                 return self
-                    .share_command(answer, message, poll, off, language)
+                    .share_command(answer, message, poll, action, language)
                     .await;
             }
             Command::Post(code) => {

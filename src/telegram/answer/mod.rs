@@ -64,6 +64,15 @@ impl Answer {
     }
 }
 
+/// How a journal is saved: on disk before a message goes out (after a
+/// crash it must say the message may have gone), or written only once it
+/// went out (the next flush takes it; at worst the step is sent unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Saved {
+    OnDisk,
+    Written,
+}
+
 /// What a command delivers about a poll; a `--hidden` poll routes each
 /// alike (see `Lane::deliver`).
 #[derive(Debug, Clone)]

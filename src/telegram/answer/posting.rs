@@ -111,22 +111,13 @@ impl Lane {
             .await?
         {
             Posting::Sent(posted) => {
-                let (chat, thread, channel) = (message.chat, message.thread, message.channel);
-                let title = message.chat_title.clone();
-                let command = (answer.key_update_id(), answer.journal);
+                let (place, command) = (message.place(), (answer.key_update_id(), answer.journal));
                 let poll = self
                     .edge
                     .blocking(move |store| {
+                        let now = Utc::now();
                         Ok(app::create_poll(
-                            store,
-                            chat,
-                            thread,
-                            channel,
-                            title,
-                            new_poll,
-                            posted,
-                            Utc::now(),
-                            command,
+                            store, place, new_poll, posted, now, command,
                         )?)
                     })
                     .await?;

@@ -228,7 +228,7 @@ impl Lane {
                 Err(error) => {
                     answer.journal.failures += 1;
                     if app::polls::try_announcing_again(answer.journal.failures) {
-                        self.save_journal(&answer, true).await?;
+                        self.save_journal(&answer, Saved::OnDisk).await?;
                         return Err(error);
                     }
                     error!(

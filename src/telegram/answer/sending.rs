@@ -28,12 +28,12 @@ impl Lane {
         })
     }
 
-    pub(super) async fn save_journal(&self, answer: &Answer, flush: bool) -> anyhow::Result<()> {
+    pub(super) async fn save_journal(&self, answer: &Answer, saved: Saved) -> anyhow::Result<()> {
         let (key, journal) = (answer.key, answer.journal);
         self.edge
             .blocking(move |store| {
                 store.write(|changes| changes.set_journal(key, &journal))?;
-                if flush {
+                if saved == Saved::OnDisk {
                     store.flush()?;
                 }
                 Ok(())
@@ -86,12 +86,12 @@ impl Lane {
         }
         loop {
             answer.journal.in_flight = Some(step);
-            self.save_journal(answer, true).await?;
+            self.save_journal(answer, Saved::OnDisk).await?;
             // The slot is taken right before sending, so that the time spent
             // on the journal does not bunch two messages together.
             if !self.pace(answer.chat).await {
                 answer.journal.in_flight = None;
-                self.save_journal(answer, true).await?;
+                self.save_journal(answer, Saved::OnDisk).await?;
                 return Ok(Step::Stopping);
             }
             answer.commands_before_sending.get_or_insert_with(|| {
@@ -111,12 +111,12 @@ impl Lane {
                 Ok(value) => {
                     answer.journal.in_flight = None;
                     answer.journal.done = step + 1;
-                    self.save_journal(answer, false).await?;
+                    self.save_journal(answer, Saved::Written).await?;
                     return Ok(Step::Sent(value));
                 }
                 Err(RequestError::RetryAfter(after)) => {
                     answer.journal.in_flight = None;
-                    self.save_journal(answer, false).await?;
+                    self.save_journal(answer, Saved::Written).await?;
                     warn!(chat = answer.chat, ?after, "Telegram asked to wait");
                     self.edge
                         .pacer
@@ -129,7 +129,7 @@ impl Lane {
                         return Ok(Step::Unknown);
                     }
                     answer.journal.in_flight = None;
-                    self.save_journal(answer, false).await?;
+                    self.save_journal(answer, Saved::Written).await?;
                     return Ok(Step::Failed(failure));
                 }
             }
