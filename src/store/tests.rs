@@ -1,0 +1,266 @@
+//! The store's own tests: opening, layouts, early records, indexes.
+
+use super::*;
+
+use crate::poll::{Person, PollOptions, PollQuestion, PollState};
+use chrono::{DateTime, TimeDelta, Utc};
+
+fn at(hours: i64) -> DateTime<Utc> {
+    "2026-12-01T00:00:00Z".parse::<DateTime<Utc>>().unwrap() + TimeDelta::hours(hours)
+}
+
+fn new_poll(store: &Store, chat: ChatId, telegram_id: &str) -> Poll {
+    store
+        .write(|changes| {
+            changes.create_poll(chat, |id| Poll {
+                id,
+                question: PollQuestion::parse("Q?").unwrap(),
+                options: PollOptions::parse(&["A", "B"]).unwrap(),
+                multiple: false,
+                anonymous: false,
+                created_at: at(0),
+                deadline: None,
+                state: PollState::Open,
+                closed_at: None,
+                results_announced: false,
+                message_id: 50,
+                telegram_id: telegram_id.into(),
+                thread: None,
+                features: Default::default(),
+            })
+        })
+        .unwrap()
+}
+
+#[test]
+fn a_voter_gets_a_history_of_their_own_only_once_they_change_or_withdraw() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let poll = new_poll(&store, -100, "p");
+    let voter = |id| Person {
+        id,
+        name: format!("User {id}"),
+    };
+    let histories = |store: &Store| -> Vec<i64> {
+        (1..=4)
+            .filter(|&user| {
+                let key = keys::voter_history(poll.id, user);
+                store.db.get(key).unwrap().is_some()
+            })
+            .collect()
+    };
+    let vote = |user: i64, options: &[u32], hour: i64| {
+        store
+            .write(|changes| {
+                changes.record_vote("p", voter(user), Chosen::positions(options), at(hour))
+            })
+            .unwrap();
+    };
+    // 1 votes once; 2 votes the same twice; 3 changes; 4 withdraws.
+    vote(1, &[0], 1);
+    vote(2, &[1], 1);
+    vote(2, &[1], 2);
+    vote(3, &[0], 1);
+    vote(3, &[0], 3);
+    vote(3, &[1], 4);
+    vote(4, &[0], 1);
+    vote(4, &[], 2);
+    assert_eq!(histories(&store), [3, 4]);
+    let tally = store.tally(poll.id).unwrap().unwrap();
+    assert_eq!((tally.changers, tally.withdrawals), (1, 1));
+    // The first vote time survives the repeat and the change.
+    let first = |user| store.ballot(poll.id, user).unwrap().unwrap().first_voted_at;
+    assert_eq!((first(2), first(3)), (Some(at(1)), Some(at(1))));
+    // 4 comes back with another answer: a change, from the history kept.
+    vote(4, &[1], 5);
+    assert_eq!(first(4), Some(at(1)));
+    let tally = store.tally(poll.id).unwrap().unwrap();
+    assert_eq!((tally.changers, tally.voters), (2, 4));
+}
+
+#[test]
+fn early_records_of_a_poll_never_stored_are_purged_after_a_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let voter = |id| Person {
+        id,
+        name: format!("User {id}"),
+    };
+    let reply = |message_id, hour| changes::Reply {
+        chat: -100,
+        message_id,
+        reply_to: 50,
+        author: Some(voter(9)),
+        sender: Some(9),
+        text: "Right away".into(),
+        at: at(hour),
+        replied_option: None,
+    };
+    store
+        .write(|changes| {
+            // Never stored: kept at hour 0.
+            changes.record_vote("lost", voter(1), Chosen::positions(&[0]), at(0))?;
+            changes.record_vote("lost", voter(2), Chosen::positions(&[1]), at(0))?;
+            changes.add_poll_message(-200, 70, "lost", -100, at(0))?;
+            changes.record_poll_counts("lost", &[3, 4], 7, false, at(0))?;
+            changes.record_comment(reply(80, 0), Some("lost"))?;
+            // Still waiting: kept at hour 20.
+            changes.record_vote("late", voter(3), Chosen::positions(&[1]), at(20))?;
+            changes.add_poll_message(-200, 71, "late", -100, at(20))?;
+            changes.record_poll_counts("late", &[0, 1], 1, false, at(20))?;
+            changes.record_comment(reply(81, 20), Some("late"))?;
+            Ok(())
+        })
+        .unwrap();
+    // A day has not passed for any.
+    assert_eq!(store.purge_stale_early(at(24)).unwrap(), Purged::default());
+    assert_eq!(
+        store.purge_stale_early(at(25)).unwrap(),
+        Purged {
+            votes: 2,
+            copies: 1,
+            counts: 1,
+            replies: 1
+        }
+    );
+    assert_eq!(store.purge_stale_early(at(25)).unwrap(), Purged::default());
+    // The ones still waiting are applied when their poll is stored.
+    let poll = new_poll(&store, -100, "late");
+    let tally = store.tally(poll.id).unwrap().unwrap();
+    assert_eq!(tally.voters, 1);
+    assert_eq!(tally.counts, [0, 1]);
+    assert_eq!(
+        store.message_role(-200, 71).unwrap(),
+        Some(MessageRole::Poll(poll.id))
+    );
+    assert_eq!(tally.comments, 1);
+    assert_eq!(
+        store.comment(poll.id, 81).unwrap().unwrap().text,
+        "Right away"
+    );
+    // The purged ones are gone for good.
+    let lost = new_poll(&store, -100, "lost");
+    assert_eq!(store.tally(lost.id).unwrap().unwrap().voters, 0);
+    assert_eq!(store.message_role(-200, 70).unwrap(), None);
+    assert_eq!(store.comment(lost.id, 80).unwrap(), None);
+    assert_eq!(store.db.scan_prefix([keys::EARLY_VOTE]).count(), 0);
+    assert_eq!(store.db.scan_prefix([keys::EARLY_POLL_MESSAGE]).count(), 0);
+    assert_eq!(store.db.scan_prefix([keys::EARLY_COUNTS]).count(), 0);
+    assert_eq!(store.db.scan_prefix([keys::EARLY_REPLY]).count(), 0);
+    assert_eq!(store.db.scan_prefix([keys::EARLY_REPLY_POLL]).count(), 0);
+    // Damaged or old early records (no time) go at the first purge.
+    store
+        .db
+        .insert(keys::early_vote("x", 9), b"{broken".to_vec())
+        .unwrap();
+    store
+        .db
+        .insert(keys::early_poll_message("x", -7, 1), Vec::new())
+        .unwrap();
+    store
+        .db
+        .insert(keys::early_reply("x", -7, 2), b"{broken".to_vec())
+        .unwrap();
+    assert_eq!(
+        store.purge_stale_early(at(26)).unwrap(),
+        Purged {
+            votes: 1,
+            copies: 1,
+            counts: 0,
+            replies: 1
+        }
+    );
+}
+
+#[test]
+fn comments_stored_under_the_first_layout_are_moved_once_at_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let poll;
+    {
+        let store = Store::open(dir.path()).unwrap();
+        poll = new_poll(&store, -100, "tg");
+        // Layout 1: comments keyed by poll and message only, one in the
+        // poll's chat and one in a discussion group, as version 1 wrote
+        // them (no `chat` field), and no layout marker.
+        let comment = |message_id: i32, text: &str, approvals: u32| {
+            serde_json::json!({
+                "poll": poll.id, "message_id": message_id,
+                "author": {"id": 5, "name": "U"}, "reply_to": 50, "text": text,
+                "posted_at": "2026-12-01T00:00:00Z", "edited_at": null,
+                "approvals_by_users": approvals, "approvals_counted": 0
+            })
+        };
+        let db = &store.db;
+        db.remove(keys::layout()).unwrap();
+        for (chat, message_id, text, approvals) in [
+            (-100, 60, "In the group", 1),
+            (-200, 61, "In the discussion", 3),
+        ] {
+            db.insert(
+                keys::v1::comment(poll.id, message_id),
+                serde_json::to_vec(&comment(message_id, text, approvals)).unwrap(),
+            )
+            .unwrap();
+            db.insert(
+                keys::v1::ranking(poll.id, approvals, message_id),
+                Vec::new(),
+            )
+            .unwrap();
+            db.insert(
+                keys::message(chat, message_id),
+                serde_json::to_vec(&MessageRole::Comment(poll.id)).unwrap(),
+            )
+            .unwrap();
+        }
+        db.flush().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    let top: Vec<(ChatId, i32, String, u32)> = store
+        .top_comments(poll.id, 5)
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.chat, c.message_id, c.text.clone(), c.approvals()))
+        .collect();
+    assert_eq!(
+        top,
+        [
+            (-200, 61, "In the discussion".to_owned(), 3),
+            (-100, 60, "In the group".to_owned(), 1)
+        ]
+    );
+    assert_eq!(store.comments(poll.id).count(), 2);
+    assert_eq!(
+        store.comment(poll.id, 60).unwrap().unwrap().text,
+        "In the group"
+    );
+    // Approvals keep working on the moved comments.
+    store
+        .write(|changes| changes.set_approval(-200, 61, 77, true))
+        .unwrap();
+    assert_eq!(
+        store
+            .comment_in(poll.id, -200, 61)
+            .unwrap()
+            .unwrap()
+            .approvals(),
+        4
+    );
+    assert_eq!(store.db.get(keys::v1::comment(poll.id, 60)).unwrap(), None);
+    assert_eq!(
+        store.db.scan_prefix(keys::ranking_of_poll(poll.id)).count(),
+        2,
+        "old ranking keys are gone"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_database_directory_is_readable_by_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data").join("pollbot");
+    let store = Store::open(&path).unwrap();
+    drop(store);
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700, "{mode:o}");
+}
