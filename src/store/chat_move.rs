@@ -52,7 +52,14 @@ impl Changes<'_> {
     }
 }
 
-/// A chat's move that could not be made.
+/// The old and the new id of a chat that moves.
+#[derive(Debug, Clone, Copy)]
+struct Move {
+    from: ChatId,
+    to: ChatId,
+}
+
+/// A chat's move, carried out or refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChatMove {
     Moved {
@@ -88,15 +95,27 @@ impl Store {
         let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let mut batch = sled::Batch::default();
         batch.remove(keys::chat_move(from));
-        if self
-            .db
-            .scan_prefix(keys::polls_of_chat(to))
-            .next()
-            .is_some()
-        {
+        let taken = self.db.scan_prefix(keys::polls_of_chat(to)).next();
+        if taken.is_some() {
             self.db.apply_batch(batch)?;
             return Ok(ChatMove::Refused { from, to });
         }
+        let mv = Move { from, to };
+        let (polls, origins) = self.move_chat_records(&mut batch, mv)?;
+        self.move_deadlines(&mut batch, mv)?;
+        self.move_campaigns(&mut batch, mv, &polls, &origins)?;
+        self.db.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(ChatMove::Moved { from, to })
+    }
+
+    /// The records keyed by the chat: moved, their values naming the new
+    /// id. Returns the chat's polls (moved) and the origins of its copies.
+    fn move_chat_records(
+        &self,
+        batch: &mut sled::Batch,
+        Move { from, to }: Move,
+    ) -> Result<(Vec<Poll>, Vec<PollId>)> {
         let mut polls = Vec::new();
         let mut origins = Vec::new();
         for kind in CHAT_FIRST {
@@ -138,7 +157,11 @@ impl Store {
                 keys::poll_id_value(id),
             );
         }
-        // Deadlines of its open polls.
+        Ok((polls, origins))
+    }
+
+    /// The deadlines of its open polls.
+    fn move_deadlines(&self, batch: &mut sled::Batch, Move { from, to }: Move) -> Result<()> {
         for entry in self.db.scan_prefix(keys::all_deadlines()) {
             let (key, value) = entry?;
             if key.len() > DEADLINE_CHAT_AT && keys::deadline_entry(&key).1.chat == from {
@@ -148,9 +171,19 @@ impl Store {
                 batch.insert(new_key, value.to_vec());
             }
         }
-        // Campaigns it takes part in: its own (their copies point back at
-        // it, their code names it) and those of other chats it has copies of.
-        for poll in &polls {
+        Ok(())
+    }
+
+    /// The campaigns it takes part in: its own (their copies point back at
+    /// it, their code names it) and those of other chats it has copies of.
+    fn move_campaigns(
+        &self,
+        batch: &mut sled::Batch,
+        Move { from, to }: Move,
+        polls: &[Poll],
+        origins: &[PollId],
+    ) -> Result<()> {
+        for poll in polls {
             let old = PollId {
                 chat: from,
                 ..poll.id
@@ -169,22 +202,18 @@ impl Store {
             if let Some(code) = &campaign.code
                 && let Some(record) = self.db.get(keys::share_code(code.as_str()))?
             {
-                batch.insert(
-                    keys::share_code(code.as_str()),
-                    moved_json(&record, from, to),
-                );
+                let moved = moved_json(&record, from, to);
+                batch.insert(keys::share_code(code.as_str()), moved);
             }
         }
-        for origin in origins {
+        for &origin in origins {
             for key in [keys::campaign(origin), keys::combined(origin)] {
                 if let Some(value) = self.db.get(&key)? {
                     batch.insert(key, moved_json(&value, from, to));
                 }
             }
         }
-        self.db.apply_batch(batch)?;
-        self.db.flush()?;
-        Ok(ChatMove::Moved { from, to })
+        Ok(())
     }
 
     /// The moved chat's record, keeping a title the new chat has already.

@@ -177,39 +177,18 @@ impl Lane {
                     .coalesce(answer, handled, CoalesceKey::Polls, waiting)
                     .await;
             }
-            Command::Results(poll) => match self.find(message, poll).await? {
-                Ok(poll) => {
-                    let key = CoalesceKey::Results(poll.id);
-                    let (handled, private) = self
-                        .deliver(answer, &poll, message, language, Delivery::Results)
-                        .await?;
-                    if handled == Handled::Done && !poll.is_open() && !poll.results_announced {
-                        let id = poll.id;
-                        self.edge
-                            .blocking(move |store| Ok(app::mark_announced(store, id)?))
-                            .await?;
-                    }
-                    // Each moderator gets a hidden poll's results themselves.
-                    if private {
-                        return Ok(handled);
-                    }
-                    return self.coalesce(answer, handled, key, waiting).await;
-                }
-                Err(reply) => reply,
-            },
-            Command::Export(poll, format) => match self.find(message, poll).await? {
-                Ok(poll) => {
-                    let key = CoalesceKey::Export(poll.id, format);
-                    let (handled, private) = self
-                        .deliver(answer, &poll, message, language, Delivery::Export(format))
-                        .await?;
-                    if private {
-                        return Ok(handled);
-                    }
-                    return self.coalesce(answer, handled, key, waiting).await;
-                }
-                Err(reply) => reply,
-            },
+            Command::Results(poll) => {
+                let asked = (poll, Delivery::Results);
+                return self
+                    .about_poll(answer, message, asked, language, waiting)
+                    .await;
+            }
+            Command::Export(poll, format) => {
+                let asked = (poll, Delivery::Export(format));
+                return self
+                    .about_poll(answer, message, asked, language, waiting)
+                    .await;
+            }
             Command::Close(poll) => match self.find(message, poll).await? {
                 Ok(poll) => return self.close_command(answer, poll, message, language).await,
                 Err(reply) => reply,
@@ -222,18 +201,57 @@ impl Lane {
             Command::Post(code) => {
                 return self.post_command(answer, message, code, language).await;
             }
-            Command::Report(poll, by) => match self.find(message, poll).await? {
-                Ok(poll) => {
-                    let (handled, _) = self
-                        .deliver(answer, &poll, message, language, Delivery::Report(by))
-                        .await?;
-                    return Ok(handled);
-                }
-                Err(reply) => reply,
-            },
+            Command::Report(poll, by) => {
+                let asked = (poll, Delivery::Report(by));
+                return self
+                    .about_poll(answer, message, asked, language, waiting)
+                    .await;
+            }
         };
         let step = self.say(answer, target, &reply.text(language)).await?;
         Ok(self.after(step).await?.unwrap_or(Handled::Done))
+    }
+
+    /// `/results`, `/export`, `/report`: what the command asks about its
+    /// poll, where [`Lane::deliver`] sends it. Identical requests waiting
+    /// behind an answer that went to the chat are answered by it (a hidden
+    /// poll's private answers are each moderator's own).
+    async fn about_poll(
+        &self,
+        answer: &mut Answer,
+        message: &CommandMessage,
+        (poll, delivery): (PollRef, Delivery),
+        language: Language,
+        waiting: &Waiting<'_>,
+    ) -> anyhow::Result<Handled> {
+        let poll = match self.find(message, poll).await? {
+            Ok(poll) => poll,
+            Err(reply) => {
+                let text = reply.text(language);
+                let step = self.say(answer, reply_target(message), &text).await?;
+                return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+            }
+        };
+        let key = match delivery {
+            Delivery::Results => Some(CoalesceKey::Results(poll.id)),
+            Delivery::Export(format) => Some(CoalesceKey::Export(poll.id, format)),
+            Delivery::Report(_) | Delivery::Text(_) => None,
+        };
+        let results = matches!(delivery, Delivery::Results);
+        let (handled, private) = self
+            .deliver(answer, &poll, message, language, delivery)
+            .await?;
+        // Final results asked for before the bot posted them: posted now.
+        if results && handled == Handled::Done && !poll.is_open() && !poll.results_announced {
+            let id = poll.id;
+            self.edge
+                .blocking(move |store| Ok(app::mark_announced(store, id)?))
+                .await?;
+        }
+        match key {
+            Some(key) if !private => self.coalesce(answer, handled, key, waiting).await,
+            _ => Ok(handled),
+        }
     }
 
     /// The poll a command means, or the reply saying there is none.
