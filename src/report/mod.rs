@@ -8,6 +8,7 @@ mod campaign;
 pub mod campaign_chart;
 mod campaign_export;
 pub mod chart;
+mod draw;
 mod export;
 mod full;
 mod html;
