@@ -127,11 +127,7 @@ fn tokens(text: &str) -> Vec<String> {
 /// breaking between words, between CJK characters, and inside a word only
 /// when the word alone is too wide. Never drops characters (only the
 /// whitespace at line breaks).
-pub(in crate::report) fn wrap(
-    text: &str,
-    size: f64,
-    max_width: i32,
-) -> Result<Vec<String>, ChartError> {
+fn wrap(text: &str, size: f64, max_width: i32) -> Result<Vec<String>, ChartError> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for token in tokens(text) {
