@@ -1,18 +1,16 @@
-//! The full report's two other charts, drawn with the pieces of
-//! [`chart`](super::chart) (the bundled font, its text layout and PNG
-//! encoding): the timeline (new voters per bucket, stacked by option) and
+//! The full report's two other charts, drawn with the kit the results
+//! chart uses (`report/draw.rs`: the bundled font, its text layout, the
+//! title, legend and footer, PNG encoding): the timeline (new voters per bucket, stacked by option) and
 //! the profile (each option's voters by another poll's answers, grouped
 //! bars). Like the results chart, they take already localized text and do
 //! no I/O.
 
-use plotters::prelude::*;
 use plotters::style::RGBColor;
 
-use super::chart::{
-    BACKGROUND, Canvas, ChartError, FOOTER_COLOR, FOOTER_LINE, FOOTER_SIZE, LABEL_COLOR,
-    LABEL_LINE, LABEL_SIZE, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, MAX_BARS, MAX_HEIGHT, Placed,
-    RULE_COLOR, RULE_GAP, TITLE_COLOR, TITLE_LINE, TITLE_SIZE, VALUE_COLOR, WIDTH, baseline_for,
-    draw_err, encode_png, face, place_lines, text_width,
+use super::draw::{
+    ChartError, LABEL_COLOR, LABEL_LINE, LABEL_SIZE, LEGEND_LINE, LEGEND_SIZE, LegendStyle,
+    MARGIN_X, MAX_BARS, RULE_COLOR, RULE_GAP, Scene, VALUE_COLOR, WIDTH, content_width, fit,
+    flow_legend, place_footer, place_lines, place_title, text_width,
 };
 
 /// One colour per series (option), distinct for up to twelve.
@@ -32,9 +30,11 @@ pub const PALETTE: [RGBColor; MAX_BARS] = [
 ];
 
 const SMALL_SIZE: f64 = 24.0;
-const LEGEND_SIZE: f64 = 28.0;
-const LEGEND_LINE: i32 = 40;
 const SWATCH: i32 = 24;
+const LEGEND: LegendStyle = LegendStyle {
+    swatch: SWATCH,
+    item_gap: 28,
+};
 const PLOT_HEIGHT: i32 = 440;
 const AXIS_GAP: i32 = 12;
 const GROUP_BAR: i32 = 28;
@@ -84,133 +84,32 @@ pub struct ProfileBar {
     pub text: String,
 }
 
-/// What a chart is made of: filled rectangles, then text over them.
-#[derive(Default)]
-struct Scene {
-    /// (left, top, right, bottom) exclusive, and colour.
-    rects: Vec<((i32, i32, i32, i32), RGBColor)>,
-    texts: Vec<(Placed, f64, RGBColor)>,
-}
-
-impl Scene {
-    fn rect(&mut self, area: (i32, i32, i32, i32), color: RGBColor) {
-        self.rects.push((area, color));
-    }
-
-    fn text(&mut self, text: impl Into<String>, x: i32, top: i32, size: f64, color: RGBColor) {
-        let placed = Placed {
-            text: text.into(),
-            x,
-            baseline: baseline_for(top, size),
-        };
-        self.texts.push((placed, size, color));
-    }
-
-    fn lines(&mut self, lines: Vec<Placed>, size: f64, color: RGBColor) {
-        self.texts
-            .extend(lines.into_iter().map(|line| (line, size, color)));
-    }
-
-    /// A full-width rule at `y`.
-    fn rule(&mut self, y: i32) {
-        self.rect((MARGIN_X, y, WIDTH as i32 - MARGIN_X, y + 2), RULE_COLOR);
-    }
-
-    fn render(self, height: i32) -> Result<Vec<u8>, ChartError> {
-        let height = u32::try_from(height).unwrap_or(u32::MAX);
-        if height > MAX_HEIGHT {
-            return Err(ChartError::TooTall { height });
-        }
-        let font = face()?;
-        let mut rgb = vec![255u8; WIDTH as usize * height as usize * 3];
-        {
-            let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, height)).into_drawing_area();
-            root.fill(&BACKGROUND).map_err(draw_err)?;
-            for ((l, t, r, b), color) in &self.rects {
-                root.draw(&Rectangle::new([(*l, *t), (*r, *b)], color.filled()))
-                    .map_err(draw_err)?;
-            }
-            root.present().map_err(draw_err)?;
-        }
-        let mut canvas = Canvas {
-            rgb: &mut rgb,
-            width: WIDTH as i32,
-            height: height as i32,
-        };
-        for (placed, size, color) in &self.texts {
-            canvas.text(font, placed, *size, *color);
-        }
-        encode_png(&rgb, WIDTH, height)
-    }
-}
-
-fn content_width() -> i32 {
-    WIDTH as i32 - 2 * MARGIN_X
-}
-
 /// Title and rule; returns the y below them.
 fn title(scene: &mut Scene, title: &str) -> Result<i32, ChartError> {
-    let mut y = MARGIN_TOP;
-    let lines = place_lines(title, TITLE_SIZE, TITLE_LINE, content_width(), &mut y)?;
-    // Bold, as on the results chart: drawn twice a pixel apart.
-    let shifted: Vec<Placed> = lines
-        .iter()
-        .map(|p| Placed {
-            x: p.x + 1,
-            ..p.clone()
-        })
-        .collect();
-    scene.lines(lines, TITLE_SIZE, TITLE_COLOR);
-    scene.lines(shifted, TITLE_SIZE, TITLE_COLOR);
-    y += RULE_GAP - (TITLE_LINE - TITLE_SIZE as i32) / 2;
-    scene.rule(y);
-    Ok(y + RULE_GAP)
+    let (lines, rule_y) = place_title(title)?;
+    scene.title(&lines, rule_y);
+    Ok(rule_y + RULE_GAP)
 }
 
 /// A colour swatch and name per series, flowing over as many rows as
 /// needed; returns the y below them.
-fn legend(scene: &mut Scene, series: &[String], mut y: i32) -> Result<i32, ChartError> {
-    let right = WIDTH as i32 - MARGIN_X;
-    let mut x = MARGIN_X;
-    for (i, name) in series.iter().enumerate() {
-        // A very long name gets a row of its own, cut to fit (the HTML page
-        // names every option in full).
-        let name = fit(name, LEGEND_SIZE, content_width() - SWATCH - 10)?;
-        let width = SWATCH + 10 + text_width(&name, LEGEND_SIZE)?;
-        if x > MARGIN_X && x + width > right {
-            x = MARGIN_X;
-            y += LEGEND_LINE;
-        }
-        let swatch_top = y + (LEGEND_LINE - SWATCH) / 2 - 4;
-        scene.rect(
-            (x, swatch_top, x + SWATCH, swatch_top + SWATCH),
-            PALETTE[i % PALETTE.len()],
-        );
-        scene.text(name, x + SWATCH + 10, y, LEGEND_SIZE, LABEL_COLOR);
-        x += width + 28;
-    }
-    Ok(y + LEGEND_LINE + 12)
+fn legend(scene: &mut Scene, series: &[String], y: i32) -> Result<i32, ChartError> {
+    // A very long name gets a row of its own, cut to fit (the HTML page
+    // names every option in full).
+    let names = series
+        .iter()
+        .map(|name| fit(name, LEGEND_SIZE, content_width() - SWATCH - 10))
+        .collect::<Result<Vec<_>, _>>()?;
+    let (items, last_row) = flow_legend(names, &LEGEND, y)?;
+    scene.legend(&items, |i| PALETTE[i % PALETTE.len()]);
+    Ok(last_row + LEGEND_LINE + 12)
 }
 
-/// `text` cut by characters, with an ellipsis, to at most `width` pixels.
-fn fit(text: &str, size: f64, width: i32) -> Result<String, ChartError> {
-    if text_width(text, size)? <= width {
-        return Ok(text.to_owned());
-    }
-    let mut cut: String = text.to_owned();
-    while !cut.is_empty() && text_width(&format!("{cut}…"), size)? > width {
-        cut.pop();
-    }
-    Ok(format!("{}…", cut.trim_end()))
-}
-
-/// Footer rule and wrapped footer; returns the image height.
-fn footer(scene: &mut Scene, footer: &str, mut y: i32) -> Result<i32, ChartError> {
-    scene.rule(y);
-    y += RULE_GAP;
-    let lines = place_lines(footer, FOOTER_SIZE, FOOTER_LINE, content_width(), &mut y)?;
-    scene.lines(lines, FOOTER_SIZE, FOOTER_COLOR);
-    Ok(y + MARGIN_BOTTOM)
+/// Footer rule at `rule_y` and the wrapped footer; returns the image height.
+fn footer(scene: &mut Scene, footer: &str, rule_y: i32) -> Result<u32, ChartError> {
+    let (lines, height) = place_footer(footer, rule_y)?;
+    scene.footer(&lines, rule_y);
+    Ok(height)
 }
 
 fn check_series(count: usize) -> Result<(), ChartError> {
@@ -251,87 +150,132 @@ pub fn render_timeline_png(input: &TimelineInput) -> Result<Vec<u8>, ChartError>
     let mut scene = Scene::default();
     let y = title(&mut scene, &input.title)?;
     let y = legend(&mut scene, &input.series, y)?;
+    let plot = Plot::new(&input.buckets, y)?;
+    plot.grid(&mut scene)?;
+    plot.bars(&mut scene, &input.buckets);
+    plot.labels(&mut scene, &input.labels)?;
+    if plot.max == 0 {
+        plot.note(&mut scene, &input.empty_note)?;
+    }
+    let y = plot.bottom + 10 + SMALL_SIZE as i32 + RULE_GAP;
+    let height = footer(&mut scene, &input.footer, y)?;
+    scene.render(height)
+}
 
-    let totals: Vec<u64> = input.buckets.iter().map(|b| b.iter().sum()).collect();
-    let max = totals.iter().copied().max().unwrap_or(0);
-    let step = grid_step(max);
-    let top_value = max.div_ceil(step).max(1) * step;
-    let axis_width = text_width(&top_value.to_string(), SMALL_SIZE)?;
-    let plot_left = MARGIN_X + axis_width + AXIS_GAP;
-    let plot_right = WIDTH as i32 - MARGIN_X;
-    let plot_top = y + 16;
-    let plot_bottom = plot_top + PLOT_HEIGHT;
-    let plot_width = plot_right - plot_left;
-    let scale =
-        |value: u64| (value as f64 * f64::from(PLOT_HEIGHT) / top_value as f64).round() as i32;
+/// The timeline's plot area and its vertical scale.
+struct Plot {
+    /// The largest bucket's count.
+    max: u64,
+    /// The grid's step and the value at the top of the plot.
+    step: u64,
+    top_value: u64,
+    left: i32,
+    right: i32,
+    top: i32,
+    bottom: i32,
+    /// Width of one bucket's slot.
+    slot: f64,
+}
 
-    let mut value = 0;
-    while value <= top_value {
-        let gy = plot_bottom - scale(value);
-        scene.rect((plot_left, gy, plot_right, gy + 1), RULE_COLOR);
-        let text = value.to_string();
-        let x = plot_left - AXIS_GAP - text_width(&text, SMALL_SIZE)?;
-        scene.text(
-            text,
-            x,
-            gy - (SMALL_SIZE * 0.5) as i32,
-            SMALL_SIZE,
-            VALUE_COLOR,
-        );
-        value += step;
+impl Plot {
+    /// The plot below `y`, left of it room for the count axis.
+    fn new(buckets: &[Vec<u64>], y: i32) -> Result<Self, ChartError> {
+        let max = buckets
+            .iter()
+            .map(|b| b.iter().sum::<u64>())
+            .max()
+            .unwrap_or(0);
+        let step = grid_step(max);
+        let top_value = max.div_ceil(step).max(1) * step;
+        let left = MARGIN_X + text_width(&top_value.to_string(), SMALL_SIZE)? + AXIS_GAP;
+        let right = WIDTH as i32 - MARGIN_X;
+        Ok(Plot {
+            max,
+            step,
+            top_value,
+            left,
+            right,
+            top: y + 16,
+            bottom: y + 16 + PLOT_HEIGHT,
+            slot: f64::from(right - left) / buckets.len() as f64,
+        })
     }
 
-    let n = input.buckets.len();
-    let slot = f64::from(plot_width) / n as f64;
-    let bar = ((slot * 0.72).round() as i32).max(1);
-    for (i, counts) in input.buckets.iter().enumerate() {
-        let left = plot_left + (slot * i as f64 + (slot - f64::from(bar)) / 2.0).round() as i32;
-        let mut below = 0;
-        for (s, &count) in counts.iter().enumerate() {
-            if count == 0 {
-                continue;
-            }
-            let (bottom, top) = (
-                plot_bottom - scale(below),
-                plot_bottom - scale(below + count),
-            );
-            below += count;
-            if top < bottom {
-                scene.rect((left, top, left + bar, bottom), PALETTE[s % PALETTE.len()]);
+    fn width(&self) -> i32 {
+        self.right - self.left
+    }
+
+    /// Height in pixels of `value` voters.
+    fn scale(&self, value: u64) -> i32 {
+        (value as f64 * f64::from(PLOT_HEIGHT) / self.top_value as f64).round() as i32
+    }
+
+    /// A grid line and its count every `step`.
+    fn grid(&self, scene: &mut Scene) -> Result<(), ChartError> {
+        let mut value = 0;
+        while value <= self.top_value {
+            let gy = self.bottom - self.scale(value);
+            scene.rect((self.left, gy, self.right, gy + 1), RULE_COLOR);
+            let text = value.to_string();
+            let x = self.left - AXIS_GAP - text_width(&text, SMALL_SIZE)?;
+            let top = gy - (SMALL_SIZE * 0.5) as i32;
+            scene.text_at(text, (x, top), SMALL_SIZE, VALUE_COLOR);
+            value += self.step;
+        }
+        Ok(())
+    }
+
+    /// A bar per bucket, its series stacked from the bottom, and the axis.
+    fn bars(&self, scene: &mut Scene, buckets: &[Vec<u64>]) {
+        let bar = ((self.slot * 0.72).round() as i32).max(1);
+        for (i, counts) in buckets.iter().enumerate() {
+            let offset = self.slot * i as f64 + (self.slot - f64::from(bar)) / 2.0;
+            let left = self.left + offset.round() as i32;
+            let mut below = 0;
+            for (s, &count) in counts.iter().enumerate() {
+                if count == 0 {
+                    continue;
+                }
+                let bottom = self.bottom - self.scale(below);
+                let top = self.bottom - self.scale(below + count);
+                below += count;
+                if top < bottom {
+                    scene.rect((left, top, left + bar, bottom), PALETTE[s % PALETTE.len()]);
+                }
             }
         }
-    }
-    scene.rect(
-        (plot_left, plot_bottom, plot_right, plot_bottom + 2),
-        LABEL_COLOR,
-    );
-
-    let mut widest = 0;
-    for label in &input.labels {
-        widest = widest.max(text_width(label, SMALL_SIZE)?);
-    }
-    let every = ((f64::from(widest + 16) / slot).ceil() as usize).max(1);
-    for (i, label) in input.labels.iter().enumerate().step_by(every) {
-        let centre = plot_left + (slot * (i as f64 + 0.5)).round() as i32;
-        let width = text_width(label, SMALL_SIZE)?;
-        let x = (centre - width / 2).clamp(MARGIN_X, plot_right - width);
-        scene.text(label.clone(), x, plot_bottom + 10, SMALL_SIZE, VALUE_COLOR);
-    }
-    if max == 0 {
-        let width = text_width(&input.empty_note, LABEL_SIZE)?.min(plot_width);
-        let note = fit(&input.empty_note, LABEL_SIZE, plot_width)?;
-        let x = plot_left + (plot_width - width) / 2;
-        scene.text(
-            note,
-            x,
-            plot_top + PLOT_HEIGHT / 2 - 40,
-            LABEL_SIZE,
+        scene.rect(
+            (self.left, self.bottom, self.right, self.bottom + 2),
             LABEL_COLOR,
         );
     }
-    let y = plot_bottom + 10 + SMALL_SIZE as i32 + RULE_GAP;
-    let height = footer(&mut scene, &input.footer, y)?;
-    scene.render(height)
+
+    /// As many bucket labels as fit without overlapping, under their bars.
+    fn labels(&self, scene: &mut Scene, labels: &[String]) -> Result<(), ChartError> {
+        let mut widest = 0;
+        for label in labels {
+            widest = widest.max(text_width(label, SMALL_SIZE)?);
+        }
+        let every = ((f64::from(widest + 16) / self.slot).ceil() as usize).max(1);
+        for (i, label) in labels.iter().enumerate().step_by(every) {
+            let centre = self.left + (self.slot * (i as f64 + 0.5)).round() as i32;
+            let width = text_width(label, SMALL_SIZE)?;
+            let x = (centre - width / 2).clamp(MARGIN_X, self.right - width);
+            let top = self.bottom + 10;
+            scene.text_at(label.clone(), (x, top), SMALL_SIZE, VALUE_COLOR);
+        }
+        Ok(())
+    }
+
+    /// `note` in the middle of an empty plot.
+    fn note(&self, scene: &mut Scene, note: &str) -> Result<(), ChartError> {
+        let width = text_width(note, LABEL_SIZE)?.min(self.width());
+        let text = fit(note, LABEL_SIZE, self.width())?;
+        let x = self.left + (self.width() - width) / 2;
+        let top = self.top + PLOT_HEIGHT / 2 - 40;
+        scene.text_at(text, (x, top), LABEL_SIZE, LABEL_COLOR);
+        Ok(())
+    }
 }
 
 /// Renders the profile: per group (an option of this poll) its label and one
@@ -362,41 +306,41 @@ pub fn render_profile_png(input: &ProfileInput) -> Result<Vec<u8>, ChartError> {
     }
     let max_bar = (content_width() - 12 - widest).max(content_width() / 2);
     for group in &input.groups {
-        let label = place_lines(
-            &group.label,
-            LABEL_SIZE,
-            LABEL_LINE,
-            content_width(),
-            &mut y,
-        )?;
-        scene.lines(label, LABEL_SIZE, LABEL_COLOR);
-        y += 4;
-        for (s, bar) in group.bars.iter().enumerate() {
-            let length = bar.share.map_or(0, |share| {
-                let length =
-                    (f64::from(share.min(1000)) / 1000.0 * f64::from(max_bar)).round() as i32;
-                if share > 0 { length.max(3) } else { 0 }
-            });
-            if length > 0 {
-                scene.rect(
-                    (MARGIN_X, y, MARGIN_X + length, y + GROUP_BAR),
-                    PALETTE[s % PALETTE.len()],
-                );
-            }
-            let x = MARGIN_X + length + if length > 0 { 12 } else { 0 };
-            scene.text(
-                bar.text.clone(),
-                x,
-                y + (GROUP_BAR - SMALL_SIZE as i32) / 2 - 2,
-                SMALL_SIZE,
-                VALUE_COLOR,
-            );
-            y += GROUP_BAR + GROUP_BAR_GAP;
-        }
-        y += GROUP_GAP;
+        profile_group(&mut scene, group, max_bar, &mut y)?;
     }
     let height = footer(&mut scene, &input.footer, y + RULE_GAP - GROUP_GAP)?;
     scene.render(height)
+}
+
+/// One group of the profile from `*y` down: its label, then a bar and its
+/// text per series.
+fn profile_group(
+    scene: &mut Scene,
+    group: &ProfileGroup,
+    max_bar: i32,
+    y: &mut i32,
+) -> Result<(), ChartError> {
+    let label = place_lines(&group.label, LABEL_SIZE, LABEL_LINE, content_width(), y)?;
+    scene.lines(&label, LABEL_SIZE, LABEL_COLOR);
+    *y += 4;
+    for (s, bar) in group.bars.iter().enumerate() {
+        let length = bar.share.map_or(0, |share| {
+            let length = (f64::from(share.min(1000)) / 1000.0 * f64::from(max_bar)).round() as i32;
+            if share > 0 { length.max(3) } else { 0 }
+        });
+        if length > 0 {
+            scene.rect(
+                (MARGIN_X, *y, MARGIN_X + length, *y + GROUP_BAR),
+                PALETTE[s % PALETTE.len()],
+            );
+        }
+        let x = MARGIN_X + length + if length > 0 { 12 } else { 0 };
+        let top = *y + (GROUP_BAR - SMALL_SIZE as i32) / 2 - 2;
+        scene.text_at(bar.text.clone(), (x, top), SMALL_SIZE, VALUE_COLOR);
+        *y += GROUP_BAR + GROUP_BAR_GAP;
+    }
+    *y += GROUP_GAP;
+    Ok(())
 }
 
 #[cfg(test)]

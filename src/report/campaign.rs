@@ -8,7 +8,7 @@
 
 use super::campaign_chart::{StackedBar, StackedInput};
 use super::summary::{comment_args, state_text};
-use super::{RankedComment, Summary, TOP_COMMENTS, quote, voters_text};
+use super::{RankedComment, Summary, TOP_COMMENTS, period_text, quote, voters_text};
 use crate::i18n::{self, Arg, Language};
 use crate::poll::{Combined, Poll, Share, Tally, shares_of_total, shares_of_voters};
 
@@ -252,18 +252,8 @@ impl CampaignReport {
                 .filter(|&o| self.combined.counts[o] == max)
                 .collect(),
         };
-        let start = i18n::format_date(language, self.chats[0].poll.created_at);
-        let period = match poll.closed_at.or(poll.deadline) {
-            Some(end) => i18n::text_with(
-                language,
-                "period",
-                &[
-                    ("start", start.into()),
-                    ("end", i18n::format_date(language, end).into()),
-                ],
-            ),
-            None => i18n::text_with(language, "period-open", &[("start", start.into())]),
-        };
+        let start = self.chats[0].poll.created_at;
+        let period = period_text(language, start, poll.closed_at.or(poll.deadline));
         StackedInput {
             title: format!("{} {}", poll.id.number, poll.question.as_str()),
             chats: self

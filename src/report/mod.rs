@@ -8,6 +8,7 @@ mod campaign;
 pub mod campaign_chart;
 mod campaign_export;
 pub mod chart;
+mod draw;
 mod export;
 mod full;
 mod html;
@@ -27,6 +28,8 @@ pub use full::{
 pub use html::escape_html;
 pub use records::{ReadError, Records};
 pub use summary::{Summary, quote, voters_text};
+
+use chrono::{DateTime, Utc};
 
 use crate::i18n::{self, Language};
 use crate::poll::{AddedOption, Comment, Poll, Share, Tally, shares_of_total, shares_of_voters};
@@ -121,19 +124,25 @@ impl PollReport {
 
     /// When the poll ran: `14 Mar 2024 – 28 Mar 2024`, or since when.
     pub(crate) fn period_text(&self, language: Language) -> String {
-        let start = i18n::format_date(language, self.poll.created_at);
-        let end = self.poll.closed_at.or(self.poll.deadline);
-        match end {
-            Some(end) => i18n::text_with(
-                language,
-                "period",
-                &[
-                    ("start", start.into()),
-                    ("end", i18n::format_date(language, end).into()),
-                ],
-            ),
-            None => i18n::text_with(language, "period-open", &[("start", start.into())]),
-        }
+        let poll = &self.poll;
+        period_text(language, poll.created_at, poll.closed_at.or(poll.deadline))
+    }
+}
+
+/// A poll's period from `start` to `end`, or since `start` while it has no
+/// end.
+fn period_text(language: Language, start: DateTime<Utc>, end: Option<DateTime<Utc>>) -> String {
+    let start = i18n::format_date(language, start);
+    match end {
+        Some(end) => i18n::text_with(
+            language,
+            "period",
+            &[
+                ("start", start.into()),
+                ("end", i18n::format_date(language, end).into()),
+            ],
+        ),
+        None => i18n::text_with(language, "period-open", &[("start", start.into())]),
     }
 }
 
