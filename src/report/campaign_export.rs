@@ -167,17 +167,10 @@ fn shown_chat_id(chat: i64, viewer_chat: i64) -> Option<i64> {
     (chat < 0 || chat == viewer_chat).then_some(chat)
 }
 
-/// `poll-N.json` of a campaign: `{"poll", "tally" (combined), "chats",
-/// "votes", "comments"}`, each vote and comment with its chat.
-pub fn campaign_json(
-    records: &impl Records,
-    report: &CampaignReport,
-    chats: &[ChatPart],
-    out: impl Write,
-) -> Result<(), ExportError> {
-    let mut out = std::io::BufWriter::new(out);
+/// The combined tally as the JSON export gives it.
+fn json_tally(report: &CampaignReport) -> JsonTally<'_> {
     let poll = &report.viewer;
-    let tally = JsonTally {
+    JsonTally {
         voters: report.combined.voters,
         shares_of: if poll.multiple { "voters" } else { "votes" },
         voters_in_several_chats: report.combined.in_several_chats,
@@ -192,12 +185,17 @@ pub fn campaign_json(
                 share: share.to_string(),
             })
             .collect(),
-    };
-    let chat_rows: Vec<JsonChat> = report
+    }
+}
+
+/// Each chat's figures as the JSON export gives them.
+fn json_chats(report: &CampaignReport) -> Vec<JsonChat<'_>> {
+    let viewer_chat = report.viewer.id.chat;
+    report
         .chats
         .iter()
         .map(|c| JsonChat {
-            chat_id: shown_chat_id(c.poll.id.chat, poll.id.chat),
+            chat_id: shown_chat_id(c.poll.id.chat, viewer_chat),
             chat_title: c.title.as_deref(),
             poll: c.poll.id.number.0,
             anonymous: c.poll.anonymous,
@@ -205,7 +203,20 @@ pub fn campaign_json(
             comments: c.tally.comments,
             counts: &c.tally.counts,
         })
-        .collect();
+        .collect()
+}
+
+/// `poll-N.json` of a campaign: `{"poll", "tally" (combined), "chats",
+/// "votes", "comments"}`, each vote and comment with its chat.
+pub fn campaign_json(
+    records: &impl Records,
+    report: &CampaignReport,
+    chats: &[ChatPart],
+    out: impl Write,
+) -> Result<(), ExportError> {
+    let mut out = std::io::BufWriter::new(out);
+    let poll = &report.viewer;
+    let (tally, chat_rows) = (json_tally(report), json_chats(report));
     out.write_all(b"{\"poll\":")?;
     serde_json::to_writer(&mut out, poll)?;
     out.write_all(b",\"tally\":")?;

@@ -126,6 +126,19 @@ impl Lane {
             Posting::Ended(handled) => return Ok(handled),
         };
         self.edge.wake_closer();
+        self.confirm_copy(answer, message, (&copy, &origin), language)
+            .await
+    }
+
+    /// Tells the chat its copy is out: its number here, and where it came
+    /// from.
+    async fn confirm_copy(
+        &self,
+        answer: &mut Answer,
+        message: &CommandMessage,
+        (copy, origin): (&Poll, &Poll),
+        language: Language,
+    ) -> anyhow::Result<Handled> {
         let origin_chat = origin.id.chat;
         let origin_title = self
             .edge
@@ -138,6 +151,7 @@ impl Lane {
             origin_title,
             bot_is_admin,
         });
+        let target = reply_target(message);
         let step = self.say(answer, target, &reply.text(language)).await?;
         match self.after(step).await? {
             Some(Handled::Stopping) => Ok(Handled::Stopping),
