@@ -59,6 +59,25 @@ pub enum ReportOutcome {
     Refused(Reply),
 }
 
+/// Why `/report` of `poll --by by` cannot be made, if it cannot: told at
+/// once, before the page is rendered.
+pub fn refusal(
+    store: &Store,
+    poll: &Poll,
+    by: Option<PollNumber>,
+) -> Result<Option<Reply>, FullReportError> {
+    let Some(number) = by else {
+        return Ok(None);
+    };
+    match super::load::profile_poll(store, poll, number) {
+        Ok(_) => Ok(None),
+        Err(error) => match ByRefusal::of(&error, poll.id.number) {
+            Some(refusal) => Ok(Some(Reply::ProfileRefused(refusal))),
+            None => Err(error),
+        },
+    }
+}
+
 /// Writes the full report of `poll` (crossed with poll `by` of its chat) to
 /// `html`, covering what `scope` allows; `chat_title`, the title Telegram
 /// gave with the command, is kept for the page's header.

@@ -55,6 +55,37 @@ pub enum Handled {
     Later,
     /// The bot is stopping: the job stays for the next start.
     Stopping,
+    /// A command whose answer is rendered by a task of its own (a full
+    /// report): the lane goes on, and the command comes back to it when
+    /// its answer is ready.
+    Rendering,
+}
+
+/// A full report rendered off its lane, waiting for its command to come
+/// back and send it.
+pub struct RenderedReport {
+    /// Where the page is; removed when this is dropped.
+    pub dir: tempfile::TempDir,
+    pub path: std::path::PathBuf,
+    pub name: String,
+    pub outcome: crate::app::report::ReportOutcome,
+}
+
+/// Reports rendered off their lanes, by the update id of their command.
+#[derive(Default)]
+pub struct RenderedReports(Mutex<HashMap<i64, anyhow::Result<RenderedReport>>>);
+
+impl RenderedReports {
+    pub fn put(&self, update_id: i64, rendered: anyhow::Result<RenderedReport>) {
+        let mut reports = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        reports.insert(update_id, rendered);
+    }
+
+    /// The report rendered for this command, once.
+    pub fn take(&self, update_id: i64) -> Option<anyhow::Result<RenderedReport>> {
+        let mut reports = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        reports.remove(&update_id)
+    }
 }
 
 /// Whether the bot has work in hand; tests wait for it to be idle instead
@@ -123,6 +154,8 @@ pub struct Edge {
     /// notes it when its first message goes out, and answers for identical
     /// requests only those that had come by then.
     pub commands_received_through: AtomicI64,
+    /// Full reports rendered off their lanes, waiting to be sent.
+    pub rendered: RenderedReports,
 }
 
 impl Edge {
@@ -201,6 +234,7 @@ struct OpenLane {
 type OpenLanes = Arc<Mutex<HashMap<i64, OpenLane>>>;
 
 /// The lanes of all chats.
+#[derive(Clone)]
 pub struct Lanes {
     edge: Arc<Edge>,
     lanes: OpenLanes,
@@ -301,6 +335,8 @@ impl Waiting<'_> {
 /// One chat's lane.
 pub struct Lane {
     pub edge: Arc<Edge>,
+    /// Every chat's lanes: a job done off this lane comes back through it.
+    pub lanes: Lanes,
     pub chat: i64,
     pub flood: FloodGuard,
 }
@@ -328,6 +364,10 @@ fn close_if_idle(lanes: &OpenLanes, chat: i64, queue: &Arc<LaneQueue>) -> bool {
 async fn run_lane(edge: Arc<Edge>, chat: i64, queue: Arc<LaneQueue>, lanes: OpenLanes) {
     let mut lane = Lane {
         edge: Arc::clone(&edge),
+        lanes: Lanes {
+            edge: Arc::clone(&edge),
+            lanes: Arc::clone(&lanes),
+        },
         chat,
         flood: FloodGuard::default(),
     };
@@ -369,6 +409,11 @@ async fn run_lane(edge: Arc<Edge>, chat: i64, queue: Arc<LaneQueue>, lanes: Open
             Handled::Stopping => {
                 queue.push_front(job);
                 return;
+            }
+            // Back in the lane when rendered; the task holds it busy.
+            Handled::Rendering => {
+                backoff.reset();
+                edge.activity.end();
             }
         }
     }

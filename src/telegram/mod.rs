@@ -89,6 +89,7 @@ pub async fn run_observed(
         close_refused: lanes::RefusedCloses::default(),
         deadlines_changed: Notify::new(),
         commands_received_through: std::sync::atomic::AtomicI64::new(i64::MIN),
+        rendered: lanes::RenderedReports::default(),
     });
     let lanes = Arc::new(Lanes::new(Arc::clone(&edge)));
     let commands_queued = Arc::new(Notify::new());

@@ -29,7 +29,11 @@ pub fn full_report_data(
 }
 
 /// The poll `--by` names, if it can be crossed with `poll`.
-fn profile_poll(store: &Store, poll: &Poll, number: PollNumber) -> Result<Poll, FullReportError> {
+pub fn profile_poll(
+    store: &Store,
+    poll: &Poll,
+    number: PollNumber,
+) -> Result<Poll, FullReportError> {
     let id = PollId {
         chat: poll.id.chat,
         number,

@@ -7,7 +7,7 @@ mod campaign;
 mod full;
 
 pub use campaign::campaign_report;
-pub use full::full_report_data;
+pub use full::{full_report_data, profile_poll};
 
 use crate::poll::{Ballot, Comment, PollId, Tally};
 use crate::report::{

@@ -23,8 +23,8 @@ use super::inbound::CommandMessage;
 use super::lanes::{Handled, Job, Lane, Waiting};
 use crate::app::{self, Reply};
 use crate::i18n::Language;
-use crate::poll::Poll;
-use crate::report::ExportFormat;
+use crate::poll::{Poll, PollNumber};
+use crate::report::{ExportFormat, Scope};
 use crate::store::{Journal, JournalKey};
 
 /// How long a command is retried through outages before it is given up:
@@ -71,6 +71,15 @@ impl Answer {
 enum Saved {
     OnDisk,
     Written,
+}
+
+/// What a `/report` renders: the poll, crossed with poll `by`, covering
+/// `scope`, in `language`.
+struct ReportOrder {
+    poll: Poll,
+    by: Option<PollNumber>,
+    scope: Scope,
+    language: Language,
 }
 
 /// What a command delivers about a poll; a `--hidden` poll routes each
