@@ -14,7 +14,8 @@
 //!
 //! `FIGURES_QUICK=1` runs everything at a small scale (a smoke test);
 //! `FIGURES_ONLY=2,5` runs only those figures (3 and 4 go together; 7, the
-//! full report, builds the same polls as 3 and 4);
+//! full report, and 10, a command while it renders, build the same polls as
+//! 3 and 4);
 //! `FIGURES_DB_DIR=DIR` keeps the databases of figures 3 and 4 in DIR.
 
 #[path = "../tests/common/fake_telegram.rs"]
@@ -416,13 +417,18 @@ fn record_run(n: usize) -> f64 {
 // The bot as a child process
 
 fn spawn_bot(fake: &FakeTelegram, dir: &Path) -> Child {
+    spawn_bot_on(fake, dir, &dir.join("db"))
+}
+
+/// [`spawn_bot`] on the database at `db`.
+fn spawn_bot_on(fake: &FakeTelegram, dir: &Path, db: &Path) -> Child {
     let log = File::create(dir.join("bot.log")).unwrap();
     Command::new(BOT)
         .arg("run")
         .current_dir(dir)
         .env("TELOXIDE_TOKEN", fake_telegram::TOKEN)
         .env("TELOXIDE_API_URL", fake.api_url())
-        .env("POLLBOT_DB", dir.join("db"))
+        .env("POLLBOT_DB", db)
         .env("NO_PROXY", "127.0.0.1,localhost")
         .env("no_proxy", "127.0.0.1,localhost")
         .env_remove("RUST_LOG")
@@ -934,13 +940,17 @@ fn main() {
     if want("2") {
         figure_2(&mut table, &scale, &runtime, apply_rate);
     }
-    if want("3") || want("4") || want("7") {
+    if want("3") || want("4") || want("7") || want("10") {
         let polls = BuiltPolls::build(&scale);
         if want("3") || want("4") {
             figures_3_4(&mut table, &scale, &runtime, &polls);
         }
         if want("7") {
             figure_7(&mut table, &scale, &polls);
+        }
+        // Last of these: the bot writes to the large poll's database.
+        if want("10") {
+            figure_10(&mut table, &scale, &runtime, &polls);
         }
     }
     if want("5") {
@@ -1625,6 +1635,94 @@ fn figure_8(table: &mut Table, scale: &Scale, runtime: &tokio::runtime::Runtime)
         ),
         "<= 2,000 ms",
         Some(p99 <= 2000.0),
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Figure 10: a quiet command while the chat's full report renders
+
+/// Rounds of `/report` then `/help` in the chat of the large poll.
+const REPORT_ROUNDS: usize = 5;
+
+/// In the chat of the large poll: `/report`, then at once `/help`; the
+/// latency of `/help`'s reply, and of the report's page, per round.
+async fn report_then_help(db: &Path) -> Vec<(f64, f64)> {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    fake.set_admins(CHAT, MODERATOR, &[]);
+    fake.set_bot_admin(CHAT, true);
+    let mut bot = spawn_bot_on(&fake, dir.path(), db);
+    let moderator = updates::person(MODERATOR, "Moderator");
+    let mut rounds = Vec::new();
+    for round in 0..REPORT_ROUNDS {
+        let (report, help) = (100 + 2 * round as i32, 101 + 2 * round as i32);
+        let asked = Instant::now();
+        fake.push_update(updates::message(CHAT, report, &moderator, "/report 1"));
+        fake.push_update(updates::message(CHAT, help, &moderator, "/help"));
+        let replied_to = |method: &str, message: i32| {
+            fake.calls_to(method).iter().find_map(|c| {
+                let reply: serde_json::Value = match c.params.get("reply_parameters")? {
+                    serde_json::Value::String(s) => serde_json::from_str(s).ok()?,
+                    other => other.clone(),
+                };
+                (!c.failed && reply.get("message_id")?.as_i64()? == i64::from(message))
+                    .then_some(c.at)
+            })
+        };
+        let deadline = Instant::now() + Duration::from_secs(120);
+        let (help_at, page_at) = loop {
+            if let (Some(h), Some(p)) = (
+                replied_to("sendMessage", help),
+                replied_to("sendDocument", report),
+            ) {
+                break (h, p);
+            }
+            assert!(
+                Instant::now() < deadline,
+                "round {round}: /help and the report answered"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        rounds.push((
+            ms(help_at.saturating_duration_since(asked)),
+            ms(page_at.saturating_duration_since(asked)),
+        ));
+        // The chat's 20 messages a minute: three per round.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    let _ = stop_bot(&mut bot).await;
+    rounds
+}
+
+fn figure_10(
+    table: &mut Table,
+    scale: &Scale,
+    runtime: &tokio::runtime::Runtime,
+    polls: &BuiltPolls,
+) {
+    progress(format!(
+        "10. /help while a full report of {} votes renders in the same chat ({REPORT_ROUNDS} rounds)",
+        thousands(scale.big_votes as f64)
+    ));
+    let rounds = runtime.block_on(report_then_help(&polls.big_db));
+    let mut helps: Vec<f64> = rounds.iter().map(|r| r.0).collect();
+    let mut pages: Vec<f64> = rounds.iter().map(|r| r.1).collect();
+    let help = median(&mut helps);
+    let page = median(&mut pages);
+    table.row(
+        "10",
+        &format!(
+            "/help reply while /report of {} votes renders (same chat)",
+            thousands(scale.big_votes as f64)
+        ),
+        format!(
+            "{help:.0} ms ({:.0}–{:.0}, {} runs); the page: {page:.0} ms",
+            helps[0],
+            helps[helps.len() - 1],
+            helps.len()
+        ),
+        "<= 2,000 ms",
+        Some(help <= 2000.0),
     );
 }
 
