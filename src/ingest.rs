@@ -146,64 +146,37 @@ pub enum Applied {
     Ignored,
 }
 
-/// Applies one event to the store's pending changes.
+/// Applies one event to the store's pending changes; each kind of event has
+/// its function below.
 pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
     match event {
         Event::Vote {
-            telegram_poll_id,
+            telegram_poll_id: poll,
             voter,
-            option_ids,
-            option_persistent_ids,
+            option_ids: positions,
+            option_persistent_ids: persistent_ids,
             at,
-        } => {
-            let chosen = Chosen {
-                positions: option_ids,
-                persistent_ids: option_persistent_ids,
-            };
-            Ok(Applied::Vote(changes.record_vote(
-                telegram_poll_id,
-                voter.clone(),
-                chosen,
-                *at,
-            )?))
-        }
+        } => vote(changes, poll, voter, positions, persistent_ids, *at),
         Event::PollCounts {
-            telegram_poll_id,
+            telegram_poll_id: poll,
             counts,
             options,
             voters,
             closed,
             at,
-        } => Ok(Applied::PollCounts(changes.record_poll_update(
-            telegram_poll_id,
-            counts,
-            options,
-            *voters,
-            *closed,
-            *at,
-        )?)),
+        } => poll_counts(changes, poll, counts, options, *voters, *closed, *at),
         Event::OptionAdded {
             chat,
-            poll_message,
-            telegram_poll_id,
+            poll_message: message,
+            telegram_poll_id: poll,
             option,
-        } => Ok(Applied::OptionAdded(changes.add_option(
-            *chat,
-            *poll_message,
-            telegram_poll_id.as_deref(),
-            option,
-        )?)),
+        } => option_added(changes, *chat, *message, poll.as_deref(), option),
         Event::OptionDeleted {
             chat,
-            poll_message,
-            telegram_poll_id,
+            poll_message: message,
+            telegram_poll_id: poll,
             option,
-        } => Ok(Applied::OptionDeleted(changes.delete_option(
-            *chat,
-            *poll_message,
-            telegram_poll_id.as_deref(),
-            option,
-        )?)),
+        } => option_deleted(changes, *chat, *message, poll.as_deref(), option),
         Event::Reply {
             chat,
             message_id,
@@ -214,22 +187,8 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
             at,
             replied_option,
             replied_poll,
-        } => {
-            let Some(text) = text.as_deref().filter(|t| !t.trim().is_empty()) else {
-                return Ok(Applied::Ignored);
-            };
-            let replies_to_comment = matches!(
-                changes.message_role(*chat, *reply_to)?,
-                Some(MessageRole::Comment(_))
-            ) || changes.is_early_reply(*chat, *reply_to)?;
-            if replies_to_comment && is_approval_reply(text) {
-                let counted = match approver(*sender, author.as_ref()) {
-                    Some(approver) => changes.set_approval(*chat, *reply_to, approver, true)?,
-                    None => false,
-                };
-                return Ok(Applied::ApprovalReply { counted });
-            }
-            let reply = Reply {
+        } => reply(changes, text.as_deref(), replied_poll.as_deref(), |text| {
+            Reply {
                 chat: *chat,
                 message_id: *message_id,
                 reply_to: *reply_to,
@@ -238,79 +197,195 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
                 text: text.to_owned(),
                 at: *at,
                 replied_option: replied_option.clone(),
-            };
-            let outcome = changes.record_comment(reply, replied_poll.as_deref())?;
-            Ok(Applied::Comment(outcome))
-        }
+            }
+        }),
         Event::Edit {
             chat,
             message_id,
             text,
             at,
-        } => Ok(Applied::Edited(changes.edit_comment(
-            *chat,
-            *message_id,
-            text,
-            *at,
-        )?)),
+        } => edit(changes, *chat, *message_id, text, *at),
         Event::Reaction {
             chat,
             message_id,
             user,
             old,
             new,
-        } => {
-            let approving = |emoji: &[String]| emoji.iter().any(|e| is_approving_reaction(e));
-            let before = approving(old);
-            let after = approving(new);
-            if before == after {
-                return Ok(Applied::Ignored);
-            }
-            Ok(Applied::Approval(changes.set_approval(
-                *chat,
-                *message_id,
-                *user,
-                after,
-            )?))
-        }
+        } => reaction(changes, *chat, *message_id, *user, old, new),
         Event::ReactionCounts {
             chat,
             message_id,
             counts,
-        } => {
-            let approvals = counts
-                .iter()
-                .filter(|(emoji, _)| is_approving_reaction(emoji))
-                .map(|(_, n)| *n)
-                .sum();
-            Ok(Applied::Approval(changes.set_counted_approvals(
-                *chat,
-                *message_id,
-                approvals,
-            )?))
-        }
-        Event::Membership { chat, active } => {
-            changes.set_chat_active(*chat, *active)?;
-            Ok(Applied::Membership)
-        }
-        Event::ChatMoved { from, to } => {
-            changes.note_chat_move(*from, *to)?;
-            Ok(Applied::Membership)
-        }
+        } => reaction_counts(changes, *chat, *message_id, counts),
+        Event::Membership { chat, active } => membership(changes, *chat, *active),
+        Event::ChatMoved { from, to } => chat_moved(changes, *from, *to),
         Event::PollMessage {
             chat,
             message_id,
-            telegram_poll_id,
+            telegram_poll_id: poll,
             origin,
             at,
-        } => Ok(Applied::PollMessage(changes.add_poll_message(
-            *chat,
-            *message_id,
-            telegram_poll_id,
-            *origin,
-            *at,
-        )?)),
+        } => poll_message(changes, *chat, *message_id, poll, *origin, *at),
     }
+}
+
+/// A vote ([`Event::Vote`]), read by the options' persistent ids when it
+/// has them.
+fn vote(
+    changes: &mut Changes,
+    poll: &str,
+    voter: &Person,
+    positions: &[u32],
+    persistent_ids: &[String],
+    at: DateTime<Utc>,
+) -> Result<Applied> {
+    let chosen = Chosen {
+        positions,
+        persistent_ids,
+    };
+    let outcome = changes.record_vote(poll, voter.clone(), chosen, at)?;
+    Ok(Applied::Vote(outcome))
+}
+
+/// A poll's counts as Telegram reports them ([`Event::PollCounts`]).
+fn poll_counts(
+    changes: &mut Changes,
+    poll: &str,
+    counts: &[u64],
+    options: &[SeenOption],
+    voters: u64,
+    closed: bool,
+    at: DateTime<Utc>,
+) -> Result<Applied> {
+    let poll = changes.record_poll_update(poll, counts, options, voters, closed, at)?;
+    Ok(Applied::PollCounts(poll))
+}
+
+/// An option a member added to a poll ([`Event::OptionAdded`]).
+fn option_added(
+    changes: &mut Changes,
+    chat: ChatId,
+    message: i32,
+    poll: Option<&str>,
+    option: &SeenOption,
+) -> Result<Applied> {
+    let learnt = changes.add_option(chat, message, poll, option)?;
+    Ok(Applied::OptionAdded(learnt))
+}
+
+/// An option deleted from a poll ([`Event::OptionDeleted`]).
+fn option_deleted(
+    changes: &mut Changes,
+    chat: ChatId,
+    message: i32,
+    poll: Option<&str>,
+    option: &SeenOption,
+) -> Result<Applied> {
+    let poll = changes.delete_option(chat, message, poll, option)?;
+    Ok(Applied::OptionDeleted(poll))
+}
+
+/// A reply ([`Event::Reply`]): nothing without text; a `+1`-style answer
+/// to a comment approves it; anything else may become a comment.
+/// `record` makes the comment's record from the reply's text.
+fn reply(
+    changes: &mut Changes,
+    text: Option<&str>,
+    replied_poll: Option<&str>,
+    record: impl FnOnce(&str) -> Reply,
+) -> Result<Applied> {
+    let Some(text) = text.filter(|t| !t.trim().is_empty()) else {
+        return Ok(Applied::Ignored);
+    };
+    let reply = record(text);
+    let (chat, reply_to) = (reply.chat, reply.reply_to);
+    let replies_to_comment = matches!(
+        changes.message_role(chat, reply_to)?,
+        Some(MessageRole::Comment(_))
+    ) || changes.is_early_reply(chat, reply_to)?;
+    if replies_to_comment && is_approval_reply(text) {
+        let counted = match approver(reply.sender, reply.author.as_ref()) {
+            Some(approver) => changes.set_approval(chat, reply_to, approver, true)?,
+            None => false,
+        };
+        return Ok(Applied::ApprovalReply { counted });
+    }
+    let outcome = changes.record_comment(reply, replied_poll)?;
+    Ok(Applied::Comment(outcome))
+}
+
+/// A message's new text ([`Event::Edit`]).
+fn edit(
+    changes: &mut Changes,
+    chat: ChatId,
+    message_id: i32,
+    text: &str,
+    at: DateTime<Utc>,
+) -> Result<Applied> {
+    let changed = changes.edit_comment(chat, message_id, text, at)?;
+    Ok(Applied::Edited(changed))
+}
+
+/// A user's reactions changed ([`Event::Reaction`]): only a change between
+/// approving and not approving counts.
+fn reaction(
+    changes: &mut Changes,
+    chat: ChatId,
+    message_id: i32,
+    user: i64,
+    old: &[String],
+    new: &[String],
+) -> Result<Applied> {
+    let approving = |emoji: &[String]| emoji.iter().any(|e| is_approving_reaction(e));
+    let before = approving(old);
+    let after = approving(new);
+    if before == after {
+        return Ok(Applied::Ignored);
+    }
+    let concerned = changes.set_approval(chat, message_id, user, after)?;
+    Ok(Applied::Approval(concerned))
+}
+
+/// Anonymous reaction counts ([`Event::ReactionCounts`]): the approving
+/// ones, summed.
+fn reaction_counts(
+    changes: &mut Changes,
+    chat: ChatId,
+    message_id: i32,
+    counts: &[(String, u32)],
+) -> Result<Applied> {
+    let approvals = counts
+        .iter()
+        .filter(|(emoji, _)| is_approving_reaction(emoji))
+        .map(|(_, n)| *n)
+        .sum();
+    let concerned = changes.set_counted_approvals(chat, message_id, approvals)?;
+    Ok(Applied::Approval(concerned))
+}
+
+/// The bot joined or left a chat ([`Event::Membership`]).
+fn membership(changes: &mut Changes, chat: ChatId, active: bool) -> Result<Applied> {
+    changes.set_chat_active(chat, active)?;
+    Ok(Applied::Membership)
+}
+
+/// A group became a supergroup ([`Event::ChatMoved`]).
+fn chat_moved(changes: &mut Changes, from: ChatId, to: ChatId) -> Result<Applied> {
+    changes.note_chat_move(from, to)?;
+    Ok(Applied::Membership)
+}
+
+/// Another message carrying a poll ([`Event::PollMessage`]).
+fn poll_message(
+    changes: &mut Changes,
+    chat: ChatId,
+    message_id: i32,
+    poll: &str,
+    origin: ChatId,
+    at: DateTime<Utc>,
+) -> Result<Applied> {
+    let poll = changes.add_poll_message(chat, message_id, poll, origin, at)?;
+    Ok(Applied::PollMessage(poll))
 }
 
 /// [`apply`], keeping the combined tally of a poll run in several chats up

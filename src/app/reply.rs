@@ -83,8 +83,8 @@ pub enum Reply {
         number: PollNumber,
         command: String,
     },
-    /// `/report --by` names a poll that cannot profile this one; `key` is
-    /// the locale key saying why, `number` the poll it is about.
+    /// `/report --by` names a poll that cannot profile this one: why, and
+    /// the poll it is about.
     ProfileRefused(super::report::ByRefusal),
     /// Telegram refused to carry out the command.
     Refused(Refusal),
@@ -103,119 +103,142 @@ pub enum Reply {
 }
 
 impl Reply {
-    /// The words, in `language`.
+    /// The words, in `language`: each variant's locale key is named here,
+    /// or in the one function its arm calls.
     pub fn text(&self, language: Language) -> String {
-        let t = |key: &str| i18n::text(language, key);
-        let with =
-            |key: &str, args: &[(&'static str, i18n::Arg)]| i18n::text_with(language, key, args);
+        let words = Words(language);
         match self {
-            Reply::Help => t("help"),
-            Reply::Start => format!("{}\n\n{}", t("start"), t("help")),
-            Reply::LangSet => t("lang-set"),
-            Reply::NotModerator { command } => with(
-                "error-not-moderator",
-                &[("command", command.as_str().into())],
-            ),
-            Reply::UnknownCommand { command } => with(
-                "error-unknown-command",
-                &[("command", command.as_str().into())],
-            ),
-            Reply::Malformed(error) => super::mistakes::command_error(language, error),
-            Reply::PollNotFound(number) => with(
-                "error-poll-not-found",
-                &[("number", number.to_string().into())],
-            ),
-            Reply::NoPolls => t("error-no-polls"),
+            // Greetings and settings.
+            Reply::Help => words.key("help"),
+            Reply::Start => format!("{}\n\n{}", words.key("start"), words.key("help")),
+            Reply::LangSet => words.key("lang-set"),
+            // A poll's life.
             Reply::PollPosted {
                 number,
                 bot_is_admin,
-            } => {
-                let posted = with(
-                    "poll-posted",
-                    &[
-                        ("number", number.to_string().into()),
-                        ("n", number.0.into()),
-                    ],
-                );
-                match bot_is_admin {
-                    true => posted,
-                    false => format!("{posted}\n{}", t("warning-not-admin")),
-                }
-            }
-            Reply::PollUnconfirmed => t("poll-unconfirmed"),
-            Reply::PollClosedAlready(number) => with(
-                "poll-closed-already",
-                &[("number", number.to_string().into())],
-            ),
-            Reply::CloseRefused { number, why } => with(
-                "close-refused",
-                &[
-                    ("number", number.to_string().into()),
-                    ("why", refusal_text(language, *why).into()),
-                ],
-            ),
-            Reply::Polls(rows) => {
-                let mut lines = vec![t("polls-header")];
-                for row in rows {
-                    let state = if row.open {
-                        "state-open"
-                    } else {
-                        "state-closed"
-                    };
-                    let mut args = vec![
-                        ("number", row.number.to_string().into()),
-                        (
-                            "question",
-                            report::quote(&row.question, LISTED_QUESTION_CHARS).into(),
-                        ),
-                        ("state", t(state).into()),
-                    ];
-                    let key = match row.hidden {
-                        true => "polls-row-hidden",
-                        false => {
-                            args.push(("voters", report::voters_text(language, row.voters).into()));
-                            "polls-row"
-                        }
-                    };
-                    let mut line = with(key, &args);
-                    match row.campaign {
-                        Some(CampaignMark::Shared { copies }) => {
-                            let mark = with("polls-shared", &[("count", copies.into())]);
-                            line = format!("{line} · {mark}");
-                        }
-                        Some(CampaignMark::Joined) => {
-                            line = format!("{line} · {}", t("polls-joined"));
-                        }
-                        None => {}
-                    }
-                    lines.push(line);
-                }
-                lines.join("\n")
-            }
-            Reply::ExportTooLarge { number, command } => with(
-                "export-too-large",
-                &[
-                    ("number", number.to_string().into()),
-                    ("command", command.as_str().into()),
-                ],
-            ),
-            Reply::ProfileRefused(refusal) => with(
-                refusal.key(),
-                &[("number", refusal.number().to_string().into())],
-            ),
-            Reply::Refused(why) => refusal_text(language, *why),
-            Reply::Internal => t("error-internal"),
-            Reply::OpenInChannel => t("error-open-in-channel"),
-            Reply::PrivateChatNeeded(number) => with(
-                "hidden-start-private-chat",
-                &[("number", number.to_string().into())],
-            ),
-            Reply::HiddenNoPrivateChat(number) => with(
-                "hidden-no-private-chat",
-                &[("number", number.to_string().into())],
-            ),
+            } => poll_posted(words, *number, *bot_is_admin),
+            Reply::PollUnconfirmed => words.key("poll-unconfirmed"),
+            Reply::PollClosedAlready(number) => words.number("poll-closed-already", *number),
+            Reply::CloseRefused { number, why } => close_refused(words, *number, *why),
+            Reply::PrivateChatNeeded(number) => words.number("hidden-start-private-chat", *number),
+            Reply::HiddenNoPrivateChat(number) => words.number("hidden-no-private-chat", *number),
+            Reply::ExportTooLarge { number, command } => export_too_large(words, *number, command),
+            // Lists.
+            Reply::Polls(rows) => poll_list(words, rows),
+            // `/share` and `/post` have their own words (share.rs).
             Reply::Share(reply) => reply.text(language),
+            // Mistakes and refusals.
+            Reply::NotModerator { command } => words.command("error-not-moderator", command),
+            Reply::UnknownCommand { command } => words.command("error-unknown-command", command),
+            Reply::Malformed(error) => super::mistakes::command_error(language, error),
+            Reply::PollNotFound(number) => words.number("error-poll-not-found", *number),
+            Reply::NoPolls => words.key("error-no-polls"),
+            Reply::ProfileRefused(refusal) => words.number(refusal.key(), refusal.number()),
+            Reply::OpenInChannel => words.key("error-open-in-channel"),
+            Reply::Refused(why) => refusal_text(language, *why),
+            Reply::Internal => words.key("error-internal"),
         }
+    }
+}
+
+/// The locale texts of one language.
+#[derive(Clone, Copy)]
+struct Words(Language);
+
+impl Words {
+    fn key(self, key: &str) -> String {
+        i18n::text(self.0, key)
+    }
+
+    fn with(self, key: &str, args: &[(&'static str, i18n::Arg)]) -> String {
+        i18n::text_with(self.0, key, args)
+    }
+
+    /// A text about one poll, by its number.
+    fn number(self, key: &str, number: PollNumber) -> String {
+        self.with(key, &[("number", number.to_string().into())])
+    }
+
+    /// A text about one command, as written.
+    fn command(self, key: &str, command: &str) -> String {
+        self.with(key, &[("command", command.into())])
+    }
+}
+
+/// A new poll is out, with the reactions warning if the bot is no admin.
+fn poll_posted(words: Words, number: PollNumber, bot_is_admin: bool) -> String {
+    let posted = words.with(
+        "poll-posted",
+        &[
+            ("number", number.to_string().into()),
+            ("n", number.0.into()),
+        ],
+    );
+    match bot_is_admin {
+        true => posted,
+        false => format!("{posted}\n{}", words.key("warning-not-admin")),
+    }
+}
+
+fn close_refused(words: Words, number: PollNumber, why: Refusal) -> String {
+    words.with(
+        "close-refused",
+        &[
+            ("number", number.to_string().into()),
+            ("why", refusal_text(words.0, why).into()),
+        ],
+    )
+}
+
+fn export_too_large(words: Words, number: PollNumber, command: &str) -> String {
+    words.with(
+        "export-too-large",
+        &[
+            ("number", number.to_string().into()),
+            ("command", command.into()),
+        ],
+    )
+}
+
+/// `/polls`: a header, then a row per poll.
+fn poll_list(words: Words, rows: &[PollRow]) -> String {
+    let mut lines = vec![words.key("polls-header")];
+    lines.extend(rows.iter().map(|row| poll_row(words, row)));
+    lines.join("\n")
+}
+
+/// One poll of `/polls`: number, question, voters (not for a hidden poll
+/// still open), state, and how it is shared.
+fn poll_row(words: Words, row: &PollRow) -> String {
+    let state = if row.open {
+        "state-open"
+    } else {
+        "state-closed"
+    };
+    let mut args = vec![
+        ("number", row.number.to_string().into()),
+        (
+            "question",
+            report::quote(&row.question, LISTED_QUESTION_CHARS).into(),
+        ),
+        ("state", words.key(state).into()),
+    ];
+    let key = match row.hidden {
+        true => "polls-row-hidden",
+        false => {
+            let voters = report::voters_text(words.0, row.voters);
+            args.push(("voters", voters.into()));
+            "polls-row"
+        }
+    };
+    let line = words.with(key, &args);
+    match row.campaign {
+        Some(CampaignMark::Shared { copies }) => {
+            let mark = words.with("polls-shared", &[("count", copies.into())]);
+            format!("{line} · {mark}")
+        }
+        Some(CampaignMark::Joined) => format!("{line} · {}", words.key("polls-joined")),
+        None => line,
     }
 }
 

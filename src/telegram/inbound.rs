@@ -6,7 +6,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use teloxide::types::{
-    Chat, ChatMemberKind, MaybeAnonymousUser, Message, MessageOrigin, ReactionType, Update,
+    Chat, ChatMemberKind, ChatMemberUpdated, MaybeAnonymousUser, Message, MessageOrigin,
+    MessageReactionCountUpdated, MessageReactionUpdated, Poll, PollAnswer, ReactionType, Update,
     UpdateKind, User,
 };
 
@@ -92,108 +93,138 @@ pub fn read_with(
     fetched_at: DateTime<Utc>,
 ) -> Option<Inbound> {
     if let Some(change) = extras.option_change() {
-        let OptionChange {
-            added,
+        return Some(Inbound::Event(option_change(change)));
+    }
+    let event = match &update.kind {
+        UpdateKind::Message(message) | UpdateKind::ChannelPost(message) => {
+            return read_message(message, extras.reply_to_poll_option_id());
+        }
+        UpdateKind::EditedMessage(message) => edit(message)?,
+        UpdateKind::Poll(poll) => poll_counts(poll, extras, fetched_at),
+        UpdateKind::PollAnswer(answer) => vote(answer, extras, fetched_at),
+        UpdateKind::MessageReaction(changed) => reaction(changed)?,
+        UpdateKind::MessageReactionCount(counts) => reaction_counts(counts),
+        UpdateKind::MyChatMember(member) => membership(member),
+        _ => return None,
+    };
+    Some(Inbound::Event(event))
+}
+
+/// An option added to or deleted from a poll (a service message teloxide
+/// cannot read).
+fn option_change(change: OptionChange) -> Event {
+    let OptionChange {
+        added,
+        chat,
+        poll_message,
+        telegram_poll_id,
+        option,
+    } = change;
+    if added {
+        Event::OptionAdded {
             chat,
             poll_message,
             telegram_poll_id,
             option,
-        } = change;
-        let event = if added {
-            Event::OptionAdded {
-                chat,
-                poll_message,
-                telegram_poll_id,
-                option,
-            }
-        } else {
-            Event::OptionDeleted {
-                chat,
-                poll_message,
-                telegram_poll_id,
-                option,
-            }
-        };
-        return Some(Inbound::Event(event));
+        }
+    } else {
+        Event::OptionDeleted {
+            chat,
+            poll_message,
+            telegram_poll_id,
+            option,
+        }
     }
-    let replied_option = extras.reply_to_poll_option_id();
-    match &update.kind {
-        UpdateKind::Message(message) | UpdateKind::ChannelPost(message) => {
-            read_message(message, replied_option)
-        }
-        UpdateKind::EditedMessage(message) => {
-            let text = message.text().or(message.caption())?;
-            Some(Inbound::Event(Event::Edit {
-                chat: message.chat.id.0,
-                message_id: message.id.0,
-                text: text.to_owned(),
-                at: message.edit_date().copied().unwrap_or(message.date),
-            }))
-        }
-        UpdateKind::Poll(poll) => Some(Inbound::Event(Event::PollCounts {
-            telegram_poll_id: poll.id.to_string(),
-            counts: poll
-                .options
-                .iter()
-                .map(|o| u64::from(o.voter_count))
-                .collect(),
-            options: extras.poll_options(),
-            voters: u64::from(poll.total_voter_count),
-            closed: poll.is_closed,
-            at: fetched_at,
-        })),
-        UpdateKind::PollAnswer(answer) => Some(Inbound::Event(Event::Vote {
-            telegram_poll_id: answer.poll_id.to_string(),
-            voter: match &answer.voter {
-                MaybeAnonymousUser::User(user) => person(user),
-                MaybeAnonymousUser::Chat(chat) => chat_as_person(chat),
-            },
-            option_ids: answer.option_ids.iter().map(|&o| u32::from(o)).collect(),
-            option_persistent_ids: extras.option_persistent_ids(),
-            at: fetched_at,
-        })),
-        UpdateKind::MessageReaction(reaction) => {
-            // Anonymous reactions (as a chat) arrive as counts instead.
-            let MaybeAnonymousUser::User(user) = &reaction.actor else {
-                return None;
-            };
-            Some(Inbound::Event(Event::Reaction {
-                chat: reaction.chat.id.0,
-                message_id: reaction.message_id.0,
-                user: user.id.0 as i64,
-                old: emoji(&reaction.old_reaction),
-                new: emoji(&reaction.new_reaction),
-            }))
-        }
-        UpdateKind::MessageReactionCount(counts) => Some(Inbound::Event(Event::ReactionCounts {
-            chat: counts.chat.id.0,
-            message_id: counts.message_id.0,
-            counts: counts
-                .reactions
-                .iter()
-                .filter_map(|r| match &r.r#type {
-                    ReactionType::Emoji { emoji } => Some((
-                        emoji.clone(),
-                        u32::try_from(r.total_count).unwrap_or(u32::MAX),
-                    )),
-                    _ => None,
-                })
-                .collect(),
-        })),
-        UpdateKind::MyChatMember(member) => {
-            let active = matches!(
-                member.new_chat_member.kind,
-                ChatMemberKind::Owner(_)
-                    | ChatMemberKind::Administrator(_)
-                    | ChatMemberKind::Member(_)
-                    | ChatMemberKind::Restricted(_)
-            );
-            Some(Inbound::Event(Event::Membership {
-                chat: member.chat.id.0,
-                active,
-            }))
-        }
-        _ => None,
+}
+
+/// An edited message's new text or caption; `None` if it has neither.
+fn edit(message: &Message) -> Option<Event> {
+    let text = message.text().or(message.caption())?;
+    Some(Event::Edit {
+        chat: message.chat.id.0,
+        message_id: message.id.0,
+        text: text.to_owned(),
+        at: message.edit_date().copied().unwrap_or(message.date),
+    })
+}
+
+/// A poll's counts, dated `fetched_at` (Telegram gives no date).
+fn poll_counts(poll: &Poll, extras: &UpdateExtras, fetched_at: DateTime<Utc>) -> Event {
+    Event::PollCounts {
+        telegram_poll_id: poll.id.to_string(),
+        counts: poll
+            .options
+            .iter()
+            .map(|o| u64::from(o.voter_count))
+            .collect(),
+        options: extras.poll_options(),
+        voters: u64::from(poll.total_voter_count),
+        closed: poll.is_closed,
+        at: fetched_at,
+    }
+}
+
+/// A voter's answer, dated `fetched_at` (Telegram gives no date).
+fn vote(answer: &PollAnswer, extras: &UpdateExtras, fetched_at: DateTime<Utc>) -> Event {
+    Event::Vote {
+        telegram_poll_id: answer.poll_id.to_string(),
+        voter: match &answer.voter {
+            MaybeAnonymousUser::User(user) => person(user),
+            MaybeAnonymousUser::Chat(chat) => chat_as_person(chat),
+        },
+        option_ids: answer.option_ids.iter().map(|&o| u32::from(o)).collect(),
+        option_persistent_ids: extras.option_persistent_ids(),
+        at: fetched_at,
+    }
+}
+
+/// A user's changed reactions; `None` for anonymous ones (as a chat), which
+/// arrive as counts instead.
+fn reaction(reaction: &MessageReactionUpdated) -> Option<Event> {
+    let MaybeAnonymousUser::User(user) = &reaction.actor else {
+        return None;
+    };
+    Some(Event::Reaction {
+        chat: reaction.chat.id.0,
+        message_id: reaction.message_id.0,
+        user: user.id.0 as i64,
+        old: emoji(&reaction.old_reaction),
+        new: emoji(&reaction.new_reaction),
+    })
+}
+
+/// Anonymous reaction counts on a message (emoji reactions only).
+fn reaction_counts(counts: &MessageReactionCountUpdated) -> Event {
+    Event::ReactionCounts {
+        chat: counts.chat.id.0,
+        message_id: counts.message_id.0,
+        counts: counts
+            .reactions
+            .iter()
+            .filter_map(|r| match &r.r#type {
+                ReactionType::Emoji { emoji } => Some((
+                    emoji.clone(),
+                    u32::try_from(r.total_count).unwrap_or(u32::MAX),
+                )),
+                _ => None,
+            })
+            .collect(),
+    }
+}
+
+/// The bot's own membership of a chat changed: active while it is a member
+/// of any kind.
+fn membership(member: &ChatMemberUpdated) -> Event {
+    let active = matches!(
+        member.new_chat_member.kind,
+        ChatMemberKind::Owner(_)
+            | ChatMemberKind::Administrator(_)
+            | ChatMemberKind::Member(_)
+            | ChatMemberKind::Restricted(_)
+    );
+    Event::Membership {
+        chat: member.chat.id.0,
+        active,
     }
 }
 

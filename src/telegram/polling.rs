@@ -94,15 +94,7 @@ pub async fn run(
     // Update ids are per bot and per Bot API server: after a new token or
     // server the old last id would make the server drop the new updates.
     let me = UpdateSource::new(bot.token(), bot.api_url().as_str());
-    let mut last = tokio::task::block_in_place(|| store.last_update())?;
-    if let Some(stored) = last.filter(|l| !l.is_from(me)) {
-        info!(
-            stored_bot = stored.bot,
-            bot = me.bot,
-            "the stored last update is another bot's or another server's: starting from whatever it sends"
-        );
-        last = None;
-    }
+    let mut last = stored_last_update(store, me)?;
     tokio::task::block_in_place(|| purge_stale_early(store));
     let mut purged_at = tokio::time::Instant::now();
     let mut backoff = Backoff::new();
@@ -117,85 +109,168 @@ pub async fn run(
             info!("no updates for a week: starting from whatever Telegram sends");
             last = None;
         }
-        let last_id = last.map(|l| l.id);
-        // Our own getUpdates: raw values, so that fields newer than
-        // teloxide (a reply to a poll option) are read too.
-        let request = GetUpdatesRaw {
-            offset: last_id.map(|id| (id + 1) as i32),
-            limit: BATCH,
-            timeout: LONG_POLL_SECONDS,
-            allowed_updates: allowed_updates(),
-        };
-        let result = tokio::select! {
-            result = request.send(bot) => result,
-            // Nothing fetched yet: nothing to lose by leaving now.
-            _ = shutdown.changed() => break,
-        };
-        let updates = match result {
-            Ok(updates) => {
-                backoff.reset();
-                updates
-            }
-            Err(error) => {
-                let wait = match &error {
-                    teloxide::RequestError::RetryAfter(after) => after.duration(),
-                    _ => backoff.next_wait(),
-                };
-                warn!(%error, ?wait, "getUpdates failed; trying again");
-                sleep_unless_shutdown(wait, &mut shutdown).await;
-                continue;
-            }
+        let after = last.map(|l| l.id);
+        let updates = match fetch(bot, after, &mut backoff, &mut shutdown).await {
+            Fetch::Updates(updates) => updates,
+            Fetch::Failed => continue,
+            Fetch::ShutDown => break,
         };
         if updates.is_empty() {
             continue;
         }
-        // Votes carry no date from Telegram: theirs is this moment, kept
-        // through every try below (see `inbound::read`).
-        let fetched_at = Utc::now();
-        // A failed write leaves the batch unacknowledged: try it again (the
-        // store is unchanged, batches are atomic). A batch that keeps
-        // failing is then recorded update by update, and an update that
-        // fails by itself is set aside so that it cannot stop the others.
+        let batch = Batch {
+            updates: &updates,
+            after,
+            source: me,
+            // Votes carry no date from Telegram: theirs is this moment, kept
+            // through every try (see `inbound::read`).
+            fetched_at: Utc::now(),
+        };
         activity.begin();
-        let mut recorded_through = last_id;
-        let mut tries = 0;
-        loop {
-            tries += 1;
-            // sled blocks: keep the runtime's other tasks moving meanwhile.
-            let result = tokio::task::block_in_place(|| {
-                if tries <= BATCH_TRIES {
-                    record(store, &updates, recorded_through, me, fetched_at)
-                } else {
-                    record_one_by_one(store, &updates, &mut recorded_through, me, fetched_at)
-                }
-            });
-            match result {
-                Ok(recorded) => {
-                    if recorded.last.is_some() {
-                        last = recorded.last;
-                    }
-                    tokio::task::block_in_place(|| complete_chat_moves(store));
-                    if recorded.commands > 0 {
-                        activity.request_dispatch();
-                        commands.notify_one();
-                    }
-                    activity.end();
-                    break;
-                }
-                Err(error) => {
-                    if *shutdown.borrow() {
-                        // Unacknowledged: Telegram sends the batch again.
-                        activity.end();
-                        return Err(error);
-                    }
-                    let wait = backoff.next_wait();
-                    error!(%error, ?wait, tries, "cannot record a batch of updates; trying again");
-                    sleep_unless_shutdown(wait, &mut shutdown).await;
-                }
-            }
+        let recorded = record_with_retries(store, &batch, &mut backoff, &mut shutdown).await;
+        if let Ok(recorded) = &recorded {
+            acknowledge(store, recorded, &mut last, commands, activity);
         }
+        activity.end();
+        // An error here means shutting down with the batch unacknowledged:
+        // Telegram sends it again.
+        recorded?;
     }
     Ok(())
+}
+
+/// The last update stored, unless it came from another bot or another Bot
+/// API server.
+fn stored_last_update(store: &Store, me: UpdateSource) -> store::Result<Option<LastUpdate>> {
+    let last = tokio::task::block_in_place(|| store.last_update())?;
+    if let Some(stored) = last.filter(|l| !l.is_from(me)) {
+        info!(
+            stored_bot = stored.bot,
+            bot = me.bot,
+            "the stored last update is another bot's or another server's: starting from whatever it sends"
+        );
+        return Ok(None);
+    }
+    Ok(last)
+}
+
+/// What one `getUpdates` gave.
+enum Fetch {
+    Updates(Vec<FetchedUpdate>),
+    /// It failed, and the wait before the next try is over.
+    Failed,
+    /// Shutdown came first.
+    ShutDown,
+}
+
+/// Asks for the updates after `after`; after a failure, waits as Telegram
+/// or `backoff` says (shorter if shutdown comes).
+async fn fetch(
+    bot: &Bot,
+    after: Option<i64>,
+    backoff: &mut Backoff,
+    shutdown: &mut watch::Receiver<bool>,
+) -> Fetch {
+    // Our own getUpdates: raw values, so that fields newer than
+    // teloxide (a reply to a poll option) are read too.
+    let request = GetUpdatesRaw {
+        offset: after.map(|id| (id + 1) as i32),
+        limit: BATCH,
+        timeout: LONG_POLL_SECONDS,
+        allowed_updates: allowed_updates(),
+    };
+    let result = tokio::select! {
+        result = request.send(bot) => result,
+        // Nothing fetched yet: nothing to lose by leaving now.
+        _ = shutdown.changed() => return Fetch::ShutDown,
+    };
+    match result {
+        Ok(updates) => {
+            backoff.reset();
+            Fetch::Updates(updates)
+        }
+        Err(error) => {
+            let wait = match &error {
+                teloxide::RequestError::RetryAfter(after) => after.duration(),
+                _ => backoff.next_wait(),
+            };
+            warn!(%error, ?wait, "getUpdates failed; trying again");
+            sleep_unless_shutdown(wait, shutdown).await;
+            Fetch::Failed
+        }
+    }
+}
+
+/// A fetched batch, to record.
+struct Batch<'a> {
+    updates: &'a [FetchedUpdate],
+    /// The last update recorded before it.
+    after: Option<i64>,
+    source: UpdateSource,
+    fetched_at: DateTime<Utc>,
+}
+
+/// Records a batch, trying again until it is recorded or shutdown comes.
+///
+/// A failed write leaves the batch unacknowledged: try it again (the store
+/// is unchanged, batches are atomic). A batch that keeps failing is then
+/// recorded update by update, and an update that fails by itself is set
+/// aside so that it cannot stop the others.
+async fn record_with_retries(
+    store: &Store,
+    batch: &Batch<'_>,
+    backoff: &mut Backoff,
+    shutdown: &mut watch::Receiver<bool>,
+) -> store::Result<Recorded> {
+    let Batch {
+        updates,
+        source,
+        fetched_at,
+        ..
+    } = *batch;
+    let mut recorded_through = batch.after;
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        // sled blocks: keep the runtime's other tasks moving meanwhile.
+        let result = tokio::task::block_in_place(|| {
+            if tries <= BATCH_TRIES {
+                record(store, updates, recorded_through, source, fetched_at)
+            } else {
+                record_one_by_one(store, updates, &mut recorded_through, source, fetched_at)
+            }
+        });
+        let error = match result {
+            Ok(recorded) => return Ok(recorded),
+            Err(error) => error,
+        };
+        if *shutdown.borrow() {
+            return Err(error);
+        }
+        let wait = backoff.next_wait();
+        error!(%error, ?wait, tries, "cannot record a batch of updates; trying again");
+        sleep_unless_shutdown(wait, shutdown).await;
+    }
+}
+
+/// After a batch is recorded: its last id is the offset of the next
+/// `getUpdates` (which acknowledges it), chats that moved are moved, and
+/// the dispatcher wakes if commands were queued.
+fn acknowledge(
+    store: &Store,
+    recorded: &Recorded,
+    last: &mut Option<LastUpdate>,
+    commands: &Notify,
+    activity: &Activity,
+) {
+    if recorded.last.is_some() {
+        *last = recorded.last;
+    }
+    tokio::task::block_in_place(|| complete_chat_moves(store));
+    if recorded.commands > 0 {
+        activity.request_dispatch();
+        commands.notify_one();
+    }
 }
 
 async fn sleep_unless_shutdown(wait: Duration, shutdown: &mut watch::Receiver<bool>) {
@@ -353,8 +428,6 @@ fn record_one_by_one<U: Fetched>(
     Ok(recorded)
 }
 
-/// Forgets early records that never found their poll; a failure is only
-/// logged (they are tried again at the next purge).
 /// Moves the records of a group that became a supergroup to its new id
 /// (noted in the batch just recorded); what fails is tried again after the
 /// next batch, or at the next start.
@@ -377,6 +450,8 @@ pub(crate) fn complete_chat_moves(store: &Store) {
     }
 }
 
+/// Forgets early records that never found their poll; a failure is only
+/// logged (they are tried again at the next purge).
 fn purge_stale_early(store: &Store) {
     match store.purge_stale_early(Utc::now()) {
         Ok(purged) if purged != Purged::default() => {

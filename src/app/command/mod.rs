@@ -1,0 +1,221 @@
+//! Reading a command message: pure text in, a [`Command`] or a
+//! [`CommandError`] out. No Telegram types, so it can be tested (and
+//! fuzzed) on its own.
+//!
+//! Here the commands and their errors, and [`parse`], which reads a
+//! command's name; `/newpoll` and its flags in `newpoll.rs`, the other
+//! commands' arguments in `args.rs`.
+
+mod args;
+mod newpoll;
+#[cfg(test)]
+mod tests;
+
+use chrono::{DateTime, Utc};
+
+use crate::i18n::Language;
+use crate::poll::{
+    Deadline, DeadlineError, PollError, PollFeatures, PollOptions, PollQuestion, ShareCode,
+};
+use crate::report::ExportFormat;
+
+use args::{parse_export, parse_lang, parse_post, parse_report, parse_share, single_poll_ref};
+use newpoll::parse_new_poll;
+
+/// Which poll a command means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PollRef {
+    /// `N` or `#N`.
+    Number(u32),
+    /// None given: the poll the message replies to, else the latest.
+    Implicit,
+}
+
+/// A new poll as `/newpoll` describes it; valid by construction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPoll {
+    pub question: PollQuestion,
+    pub options: PollOptions,
+    pub multiple: bool,
+    pub anonymous: bool,
+    pub deadline: Option<Deadline>,
+    /// `--hidden`, `--final`, `--open`, `--shuffle` and the `> ` description.
+    pub features: PollFeatures,
+}
+
+/// What `/share` does with a poll's code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareAction {
+    /// Give it (the same one again while it works).
+    Give,
+    /// `off`: revoke it.
+    Revoke,
+}
+
+/// A command the bot understands, with valid arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// `/newpoll`: post a poll.
+    NewPoll(NewPoll),
+    /// `/results [poll]`: the chart and summary.
+    Results(PollRef),
+    /// `/export [poll] [csv|json]`: the raw data as files.
+    Export(PollRef, ExportFormat),
+    /// `/close [poll]`: stop a poll and post its final results.
+    Close(PollRef),
+    /// `/report [poll] [--by POLL]`: the full report, profiled by another
+    /// poll's answers with `--by`.
+    Report(PollRef, Option<u32>),
+    /// `/share [poll] [off]`: a code that lets another chat post the poll,
+    /// or (`off`) revoking it.
+    Share { poll: PollRef, action: ShareAction },
+    /// `/post CODE`: post a shared poll in this chat.
+    Post(ShareCode),
+    /// `/polls`: the chat's polls.
+    Polls,
+    /// `/lang CODE`: the chat's language.
+    Lang(Language),
+    /// `/help`.
+    Help,
+    /// `/start`, sent when someone opens a chat with the bot.
+    Start,
+}
+
+impl Command {
+    /// Whether only moderators may use it.
+    pub fn needs_moderator(&self) -> bool {
+        matches!(
+            self,
+            Command::NewPoll(_)
+                | Command::Results(_)
+                | Command::Export(..)
+                | Command::Close(_)
+                | Command::Report(..)
+                | Command::Share { .. }
+                | Command::Post(_)
+                | Command::Lang(_)
+        )
+    }
+}
+
+/// Why a `/newpoll` cannot become a poll.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NewPollError {
+    /// No question (and so no options) at all.
+    Empty,
+    /// A `--flag` that `/newpoll` does not have.
+    UnknownFlag(String),
+    /// `--until` at the end, without a time.
+    MissingWhen,
+    /// The time after `--until` is unreadable or past.
+    Deadline(DeadlineError),
+    /// The question or options break Telegram's limits.
+    Poll(PollError),
+    /// `--open` on an anonymous poll: Telegram lets members add options to
+    /// public polls only.
+    OpenAnonymous,
+}
+
+/// A malformed command: what the user wrote wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandError {
+    /// `/newpoll` that cannot become a poll.
+    NewPoll(NewPollError),
+    /// A poll argument that is not `N` or `#N`.
+    BadPollRef { command: &'static str, arg: String },
+    /// More arguments than the command takes.
+    ExtraArguments { command: &'static str },
+    /// An `/export` argument that is neither a poll nor a format.
+    BadExportArgument(String),
+    /// A `/report` argument that is neither a poll nor `--by POLL`.
+    BadReportArgument(String),
+    /// A `/share` argument that is neither a poll nor `off`.
+    BadShareArgument(String),
+    /// `/post` without a code.
+    PostMissingCode,
+    /// `/post` with something that is not a share code.
+    PostBadCode(String),
+    /// `/lang` without a code.
+    LangMissing,
+    /// `/lang` with a code the bot does not speak.
+    LangUnknown(String),
+    /// `/lang` with more than one word.
+    LangExtra,
+}
+
+/// What a message that starts with `/` turned out to be.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    /// Not a command, or one addressed to another bot (`/cmd@OtherBot`).
+    NotForUs,
+    /// A command name the bot does not have, e.g. `/foo`; `addressed` when
+    /// it named this bot explicitly.
+    Unknown {
+        name: String,
+        addressed: bool,
+    },
+    Command(Command),
+    Malformed(CommandError),
+}
+
+/// Reads `text` as a command to the bot called `bot_username`; `now`
+/// anchors relative deadlines.
+pub fn parse(text: &str, bot_username: Option<&str>, now: DateTime<Utc>) -> Parsed {
+    let Some(rest) = text.strip_prefix('/') else {
+        return Parsed::NotForUs;
+    };
+    let head_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+    let (head, args) = rest.split_at(head_end);
+    let (name, addressed) = match head.split_once('@') {
+        // Until the bot knows its own name (Telegram has not told it yet),
+        // a command addressed to any bot is taken as addressed to it.
+        Some((name, bot)) if bot_username.is_none_or(|me| bot.eq_ignore_ascii_case(me)) => {
+            (name, true)
+        }
+        Some(_) => return Parsed::NotForUs,
+        None => (head, false),
+    };
+    if name.is_empty() {
+        return Parsed::NotForUs;
+    }
+    let result = match name.to_lowercase().as_str() {
+        "newpoll" => parse_new_poll(args, now).map(Command::NewPoll),
+        "results" => single_poll_ref("/results", args).map(Command::Results),
+        "close" => single_poll_ref("/close", args).map(Command::Close),
+        "report" => parse_report(args),
+        "export" => parse_export(args),
+        "share" => parse_share(args),
+        "post" => parse_post(args),
+        "polls" => Ok(Command::Polls),
+        "lang" => parse_lang(args),
+        "help" => Ok(Command::Help),
+        "start" => Ok(Command::Start),
+        _ => {
+            return Parsed::Unknown {
+                name: format!("/{name}"),
+                addressed,
+            };
+        }
+    };
+    match result {
+        Ok(command) => Parsed::Command(command),
+        Err(error) => Parsed::Malformed(error),
+    }
+}
+
+/// The commands the bot has.
+pub const NAMES: [&str; 11] = [
+    "newpoll", "results", "export", "close", "report", "share", "post", "polls", "lang", "help",
+    "start",
+];
+
+/// Whether `text` starts with one of the bot's commands (with or without an
+/// `@name` suffix).
+pub fn is_known(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('/') else {
+        return false;
+    };
+    let head = rest.split(char::is_whitespace).next().unwrap_or_default();
+    let name = head.split('@').next().unwrap_or_default().to_lowercase();
+    NAMES.contains(&name.as_str())
+}

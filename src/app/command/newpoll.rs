@@ -1,0 +1,159 @@
+//! `/newpoll`: flags first on the first line, then the question and its
+//! options, either `Q? | A | B` on that line or one per line below, with
+//! `> ` lines under the question as its description.
+
+use std::iter::Peekable;
+
+use chrono::{DateTime, Utc};
+
+use super::args::flag_name;
+use super::{CommandError, NewPoll, NewPollError};
+use crate::poll::{Deadline, PollDescription, PollFeatures, PollOptions, PollQuestion};
+
+pub(super) fn parse_new_poll(args: &str, now: DateTime<Utc>) -> Result<NewPoll, CommandError> {
+    read(args, now).map_err(CommandError::NewPoll)
+}
+
+fn read(args: &str, now: DateTime<Utc>) -> Result<NewPoll, NewPollError> {
+    let mut lines = args.lines();
+    let first = lines.next().unwrap_or_default();
+    let (flags, rest) = read_flags(first.trim_start(), now)?;
+    let Flags {
+        multiple,
+        anonymous,
+        deadline,
+        mut features,
+    } = flags;
+    if features.open && anonymous {
+        return Err(NewPollError::OpenAnonymous);
+    }
+
+    let mut lines = lines.map(str::trim).filter(|l| !l.is_empty()).peekable();
+    let (question, mut options) = question_line(rest, &mut lines)?;
+    let description = description_lines(&mut lines);
+    options.extend(lines);
+    let question = PollQuestion::parse(question).map_err(NewPollError::Poll)?;
+    if !description.is_empty() {
+        let text = description.join("\n");
+        let parsed = PollDescription::parse(&text).map_err(NewPollError::Poll)?;
+        features.description = Some(parsed);
+    }
+    let options = PollOptions::parse(&options).map_err(NewPollError::Poll)?;
+    Ok(NewPoll {
+        question,
+        options,
+        multiple,
+        anonymous,
+        deadline,
+        features,
+    })
+}
+
+/// What the flags before the question set.
+#[derive(Default)]
+struct Flags {
+    multiple: bool,
+    anonymous: bool,
+    deadline: Option<Deadline>,
+    features: PollFeatures,
+}
+
+/// Reads the flags at the start of `rest` (the first line); returns them
+/// and what follows them.
+fn read_flags(mut rest: &str, now: DateTime<Utc>) -> Result<(Flags, &str), NewPollError> {
+    let mut flags = Flags::default();
+    loop {
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..word_end];
+        let Some(flag) = flag_name(word) else { break };
+        let (flag, inline_value) = match flag.split_once('=') {
+            Some((flag, value)) => (flag, Some(value)),
+            None => (flag, None),
+        };
+        rest = rest[word_end..].trim_start();
+        let name = flag.to_lowercase();
+        // Only `--until` takes a value.
+        if inline_value.is_some() && name != "until" {
+            return Err(NewPollError::UnknownFlag(word.to_owned()));
+        }
+        match name.as_str() {
+            "multiple" => flags.multiple = true,
+            "anonymous" => flags.anonymous = true,
+            "hidden" => flags.features.hidden = true,
+            "final" => flags.features.final_votes = true,
+            "open" => flags.features.open = true,
+            "shuffle" => flags.features.shuffle = true,
+            "until" => {
+                let when = match inline_value {
+                    Some(value) => value.to_owned(),
+                    None => take_when(&mut rest).ok_or(NewPollError::MissingWhen)?,
+                };
+                let parsed = Deadline::parse(&when, now).map_err(NewPollError::Deadline)?;
+                flags.deadline = Some(parsed);
+            }
+            _ => return Err(NewPollError::UnknownFlag(word.to_owned())),
+        }
+    }
+    Ok((flags, rest))
+}
+
+/// The question and the options on its line, from what follows the flags
+/// (`Q? | A | B`); with nothing there, the question is the next line.
+fn question_line<'a>(
+    rest: &'a str,
+    lines: &mut impl Iterator<Item = &'a str>,
+) -> Result<(&'a str, Vec<&'a str>), NewPollError> {
+    if rest.trim().is_empty() {
+        // With `/newpoll` alone on its line, the question is on the next one.
+        let question = lines.next().ok_or(NewPollError::Empty)?;
+        return Ok((question, Vec::new()));
+    }
+    let mut parts: Vec<&str> = rest.split('|').map(str::trim).collect();
+    // A trailing `|` is a slip, not an empty option.
+    if parts.len() > 1 && parts.last() == Some(&"") {
+        parts.pop();
+    }
+    let question = parts.remove(0);
+    Ok((question, parts))
+}
+
+/// The `> ` lines right after the question's line: its description. A `>`
+/// further down is an option's text.
+fn description_lines<'a, I>(lines: &mut Peekable<I>) -> Vec<&'a str>
+where
+    I: Iterator<Item = &'a str>,
+{
+    let mut description = Vec::new();
+    while let Some(line) = lines.next_if(|l| l.starts_with('>')) {
+        description.push(line[1..].trim());
+    }
+    description
+}
+
+/// Takes the `WHEN` after `--until` from the start of `rest`: one word, or
+/// two for `YYYY-MM-DD HH:MM`.
+fn take_when(rest: &mut &str) -> Option<String> {
+    let mut words = rest.split_whitespace();
+    let first = words.next()?;
+    let mut when = first.to_owned();
+    if is_date(first)
+        && let Some(time) = words.next().filter(|w| is_clock_time(w))
+    {
+        when = format!("{first} {time}");
+    }
+    let mut consumed = 0;
+    for word in when.split(' ') {
+        let start = rest[consumed..].find(word)? + consumed;
+        consumed = start + word.len();
+    }
+    *rest = rest[consumed..].trim_start();
+    Some(when)
+}
+
+fn is_date(word: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(word, "%Y-%m-%d").is_ok()
+}
+
+fn is_clock_time(word: &str) -> bool {
+    chrono::NaiveTime::parse_from_str(word, "%H:%M").is_ok()
+}
