@@ -358,12 +358,9 @@ fn create_private_dir(path: &Path) -> std::io::Result<()> {
 }
 
 fn open_error(path: &Path, source: sled::Error) -> StoreError {
-    let locked = match &source {
-        sled::Error::Io(io) => {
-            io.kind() == std::io::ErrorKind::WouldBlock || io.to_string().contains("lock")
-        }
-        _ => false,
-    };
+    // sled reports a held lock as a plain I/O error with words only: the
+    // lock itself says whether another opener holds it.
+    let locked = matches!(source, sled::Error::Io(_)) && held_by_another(path);
     if locked {
         StoreError::Locked {
             path: path.to_path_buf(),
@@ -373,6 +370,19 @@ fn open_error(path: &Path, source: sled::Error) -> StoreError {
             path: path.to_path_buf(),
             source,
         }
+    }
+}
+
+/// Whether another opener holds the lock sled takes on the database's
+/// file (an advisory lock on `db`, as sled takes it).
+fn held_by_another(path: &Path) -> bool {
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path.join("db"));
+    match file {
+        Ok(file) => matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock)),
+        Err(_) => false,
     }
 }
 
