@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::poll::{
-    ChatId, OptionLearnt, Person, PollId, SeenOption, approver, is_approval_reply,
+    Approval, ChatId, OptionLearnt, Person, PollId, SeenOption, approver, is_approval_reply,
     is_approving_reaction,
 };
 use crate::store::{Changes, Chosen, CommentOutcome, MessageRole, Reply, Result, VoteOutcome};
@@ -305,7 +305,7 @@ fn reply(
     ) || changes.is_early_reply(chat, reply_to)?;
     if replies_to_comment && is_approval_reply(text) {
         let counted = match approver(reply.sender, reply.author.as_ref()) {
-            Some(approver) => changes.set_approval(chat, reply_to, approver, true)?,
+            Some(approver) => changes.set_approval(chat, reply_to, approver, Approval::Given)?,
             None => false,
         };
         return Ok(Applied::ApprovalReply { counted });
@@ -342,7 +342,8 @@ fn reaction(
     if before == after {
         return Ok(Applied::Ignored);
     }
-    let concerned = changes.set_approval(chat, message_id, user, after)?;
+    let concerned =
+        changes.set_approval(chat, message_id, user, Approval::from_approving(after))?;
     Ok(Applied::Approval(concerned))
 }
 

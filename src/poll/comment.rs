@@ -5,6 +5,24 @@ use serde::{Deserialize, Serialize};
 
 use super::{ChatId, Person, PollId, PollState};
 
+/// What a user does to a comment: approve it, or take the approval back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Approval {
+    Given,
+    Withdrawn,
+}
+
+impl Approval {
+    /// `Given` when the user approves now.
+    pub fn from_approving(approving: bool) -> Self {
+        if approving {
+            Self::Given
+        } else {
+            Self::Withdrawn
+        }
+    }
+}
+
 /// A message that replies to a poll, or to one of its comments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Comment {

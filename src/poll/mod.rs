@@ -21,7 +21,7 @@ pub use campaign::{
     ShareCode, ShareCodeError, ShareRecord, VotePrint, combine, counted_member,
 };
 pub use comment::{
-    Comment, TELEGRAM_PLACEHOLDERS, approver, is_approval_reply, is_approving_reaction,
+    Approval, Comment, TELEGRAM_PLACEHOLDERS, approver, is_approval_reply, is_approving_reaction,
     takes_comments,
 };
 pub use deadline::{Deadline, DeadlineError};

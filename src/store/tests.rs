@@ -235,7 +235,7 @@ fn comments_stored_under_the_first_layout_are_moved_once_at_open() {
     );
     // Approvals keep working on the moved comments.
     store
-        .write(|changes| changes.set_approval(-200, 61, 77, true))
+        .write(|changes| changes.set_approval(-200, 61, 77, crate::poll::Approval::Given))
         .unwrap();
     assert_eq!(
         store

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{Changes, CommentOutcome, Reply};
-use crate::poll::{ChatId, Comment, PollId, approvers_delta, takes_comments};
+use crate::poll::{Approval, ChatId, Comment, PollId, approvers_delta, takes_comments};
 use crate::store::{MessageRole, Result, keys};
 
 impl Changes<'_> {
@@ -107,8 +107,9 @@ impl Changes<'_> {
         chat: ChatId,
         message_id: i32,
         user: i64,
-        approves: bool,
+        approval: Approval,
     ) -> Result<bool> {
+        let approves = approval == Approval::Given;
         if self.comment_of_closed_poll(chat, message_id)? {
             return Ok(false);
         }
@@ -149,7 +150,7 @@ impl Changes<'_> {
                 self.remove(key);
             }
             if let Some(poll) = self.comment_poll(chat, message_id)? {
-                self.count_approver(poll, user, approves)?;
+                self.count_approver(poll, user, approval)?;
             }
         }
         Ok(changed)
@@ -157,13 +158,17 @@ impl Changes<'_> {
 
     /// Keeps how many of a poll's comments `user` approves, and the poll's
     /// count of distinct approvers with it.
-    pub(super) fn count_approver(&mut self, id: PollId, user: i64, approves: bool) -> Result<()> {
+    pub(super) fn count_approver(
+        &mut self,
+        id: PollId,
+        user: i64,
+        approval: Approval,
+    ) -> Result<()> {
         let key = keys::approver(id, user);
         let before: u32 = self.get(&key)?.unwrap_or(0);
-        let after = if approves {
-            before + 1
-        } else {
-            before.saturating_sub(1)
+        let after = match approval {
+            Approval::Given => before + 1,
+            Approval::Withdrawn => before.saturating_sub(1),
         };
         if after == 0 {
             self.remove(key);

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use super::{
     Changes, Chosen, CommentOutcome, EarlyCounts, EarlyPollMessage, EarlyReply, EarlyVote, Reply,
 };
-use crate::poll::{ChatId, early_record_is_stale};
+use crate::poll::{Approval, ChatId, early_record_is_stale};
 use crate::store::{Purged, Result, keys};
 
 impl Changes<'_> {
@@ -163,7 +163,7 @@ impl Changes<'_> {
                 continue;
             }
             for user in approvers {
-                self.set_approval(chat, message_id, user, true)?;
+                self.set_approval(chat, message_id, user, Approval::Given)?;
             }
             if counted > 0 {
                 self.set_counted_approvals(chat, message_id, counted)?;
