@@ -7,6 +7,7 @@ mod common;
 use common::chat::{admin, command, sent_to, world_with_groups};
 use common::updates::{message, migrated_to, person, poll_answer};
 use common::{Failure, World};
+use pollbot::i18n::Language;
 use pollbot::poll::{PollId, PollNumber};
 
 const OLD: i64 = -4_001;
@@ -68,7 +69,7 @@ async fn a_group_that_becomes_a_supergroup_takes_its_polls_along() {
     assert_eq!(moved.id, id(NEW, 1));
     assert_eq!(store.tally(id(NEW, 1)).unwrap().unwrap().counts, [1, 1]);
     assert_eq!(store.ballots(id(NEW, 1)).count(), 2);
-    assert_eq!(store.chat(NEW).unwrap().language.as_deref(), Some("zh"));
+    assert_eq!(store.chat(NEW).unwrap().language, Some(Language::Chinese));
     // Its deadline closes it there.
     let later = moved.deadline.unwrap() + chrono::TimeDelta::minutes(1);
     let (due, _) = store.due_polls(later).unwrap();

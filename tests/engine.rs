@@ -119,7 +119,9 @@ fn everything_survives_reopening_the_database() {
             ],
         );
         apply_all(&store, &[react(60, 2, &[], &["👍"])]);
-        store.write(|c| c.set_chat_language(CHAT, "zh")).unwrap();
+        store
+            .write(|c| c.set_chat_language(CHAT, Language::Chinese))
+            .unwrap();
         store.flush().unwrap();
         id
     };
@@ -130,7 +132,7 @@ fn everything_survives_reopening_the_database() {
         (vec![1, 2], 2, 1)
     );
     assert_eq!(store.top_comments(id, 5).unwrap()[0].approvals(), 1);
-    assert_eq!(store.chat(CHAT).unwrap().language.as_deref(), Some("zh"));
+    assert_eq!(store.chat(CHAT).unwrap().language, Some(Language::Chinese));
     assert_eq!(store.latest_poll(CHAT).unwrap().unwrap().id, id);
     assert_eq!(store.poll_by_telegram_id(TELEGRAM_ID).unwrap(), Some(id));
 }

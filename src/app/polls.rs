@@ -233,7 +233,7 @@ fn campaign_mark(store: &Store, id: PollId) -> store::Result<Option<CampaignMark
 
 /// `/lang`: the chat's language from now on.
 pub fn set_language(store: &Store, chat: ChatId, language: Language) -> store::Result<Reply> {
-    store.write(|changes| changes.set_chat_language(chat, language.code()))?;
+    store.write(|changes| changes.set_chat_language(chat, language))?;
     store.flush()?;
     Ok(Reply::LangSet)
 }

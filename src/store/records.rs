@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Language;
 use crate::poll::PollId;
 
 /// Per-chat settings and counters.
@@ -11,8 +12,10 @@ use crate::poll::PollId;
 pub struct ChatRecord {
     /// The number of the chat's most recent poll (0 before the first).
     pub last_poll: u32,
-    /// The language chosen with `/lang`, if any.
-    pub language: Option<String>,
+    /// The language chosen with `/lang`, if any (stored as its code; a
+    /// code this version does not speak reads as none).
+    #[serde(default, with = "language_code")]
+    pub language: Option<Language>,
     /// False once the bot was removed from the chat.
     pub active: bool,
     /// The chat's title, when Telegram told us (absent in older databases).
@@ -28,6 +31,28 @@ impl Default for ChatRecord {
             active: true,
             title: None,
         }
+    }
+}
+
+/// A chat's language as its code (`en`, `zh`, `ru`), as databases have
+/// always kept it.
+mod language_code {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::i18n::Language;
+
+    pub fn serialize<S: Serializer>(
+        language: &Option<Language>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        language.map(Language::code).serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Language>, D::Error> {
+        let code = Option::<String>::deserialize(deserializer)?;
+        Ok(code.as_deref().and_then(Language::from_code))
     }
 }
 

@@ -264,3 +264,23 @@ fn a_new_database_directory_is_readable_by_its_owner_only() {
     let mode = std::fs::metadata(&path).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o700, "{mode:o}");
 }
+
+#[test]
+fn a_chats_language_is_kept_as_its_code() {
+    use crate::i18n::Language;
+    let record = ChatRecord {
+        language: Some(Language::Chinese),
+        ..ChatRecord::default()
+    };
+    let bytes = serde_json::to_string(&record).unwrap();
+    assert!(bytes.contains(r#""language":"zh""#), "{bytes}");
+    // As databases have always kept it; a code this version does not
+    // speak reads as none, not as an unreadable record.
+    let old: ChatRecord =
+        serde_json::from_str(r#"{"last_poll":3,"language":"ru","active":true}"#).unwrap();
+    assert_eq!(old.language, Some(Language::Russian));
+    let unknown: ChatRecord =
+        serde_json::from_str(r#"{"last_poll":3,"language":"xx","active":true}"#).unwrap();
+    assert_eq!(unknown.language, None);
+    assert_eq!(unknown.last_poll, 3);
+}

@@ -3,13 +3,14 @@
 use chrono::{DateTime, Utc};
 
 use super::Changes;
+use crate::i18n::Language;
 use crate::poll::ChatId;
 use crate::store::{Journal, JournalKey, LastUpdate, Result, keys};
 
 impl Changes<'_> {
-    pub fn set_chat_language(&mut self, chat: ChatId, language: &str) -> Result<()> {
+    pub fn set_chat_language(&mut self, chat: ChatId, language: Language) -> Result<()> {
         let mut record = self.chat(chat)?;
-        record.language = Some(language.to_owned());
+        record.language = Some(language);
         self.put(keys::chat(chat), &record)
     }
 

@@ -176,9 +176,7 @@ impl Lane {
             .await
             .ok()
             .flatten();
-        chosen
-            .and_then(|code| Language::from_code(&code))
-            .unwrap_or(self.edge.config.default_language)
+        chosen.unwrap_or(self.edge.config.default_language)
     }
 }
 
