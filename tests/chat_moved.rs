@@ -111,7 +111,7 @@ fn store_poll(store: &pollbot::store::Store, chat: i64, telegram_id: &str) -> po
     let place = pollbot::app::Place {
         chat,
         thread: None,
-        channel: false,
+        kind: pollbot::app::ChatKind::Group,
         title: None,
     };
     pollbot::app::create_poll(
@@ -141,7 +141,7 @@ fn store_copy(
         };
     let here = PostedIn {
         chat,
-        private: false,
+        kind: pollbot::app::ChatKind::Group,
         by_this_command: None,
     };
     let (origin, new_poll) = share::resolve_post(store, here, &code, now)
@@ -150,7 +150,7 @@ fn store_copy(
     let place = Place {
         chat,
         thread: None,
-        channel: false,
+        kind: pollbot::app::ChatKind::Group,
         title: None,
     };
     let posted = pollbot::app::PostedPoll {

@@ -2,6 +2,7 @@
 //! applies before it answers (the flood rule is [`super::flood`]'s, where
 //! an answer goes is [`super::visibility`]'s).
 
+use super::ChatKind;
 use super::command::{Command, Parsed, PollRef};
 use super::flood::CoalesceKey;
 use super::reply::Reply;
@@ -12,8 +13,7 @@ use crate::poll::{ChatId, PollId};
 pub struct SenderFacts {
     /// The chat the command came from.
     pub chat: ChatId,
-    /// A private chat with the bot.
-    pub private: bool,
+    pub kind: ChatKind,
     pub from: Option<i64>,
     pub sender_chat: Option<i64>,
 }
@@ -33,7 +33,7 @@ pub enum Moderation {
 /// post); the ids in `POLLBOT_MODERATORS` (`configured`); and the chat's
 /// administrators and creator.
 pub fn moderation(sender: SenderFacts, configured: &[i64]) -> Moderation {
-    if sender.private || sender.sender_chat == Some(sender.chat) {
+    if sender.kind.is_private() || sender.sender_chat == Some(sender.chat) {
         return Moderation::Yes;
     }
     match sender.from {
@@ -66,12 +66,11 @@ pub enum Asked {
 /// What `parsed` asks; `None` when the bot stays silent: not a command for
 /// it, or an unknown command in a group that was not addressed to the bot
 /// (`/foo` may be another bot's).
-pub fn asked(parsed: Parsed, private: bool) -> Option<Asked> {
+pub fn asked(parsed: Parsed, kind: ChatKind) -> Option<Asked> {
     match parsed {
         Parsed::NotForUs => None,
-        Parsed::Unknown { name, addressed } => {
-            (private || addressed).then_some(Asked::Reply(Reply::UnknownCommand { command: name }))
-        }
+        Parsed::Unknown { name, addressed } => (kind.is_private() || addressed)
+            .then_some(Asked::Reply(Reply::UnknownCommand { command: name })),
         Parsed::Malformed(error) => Some(Asked::Reply(Reply::Malformed(error))),
         Parsed::Command(command) => Some(Asked::Command(command)),
     }
@@ -129,7 +128,11 @@ mod tests {
     fn sender(private: bool, from: Option<i64>, sender_chat: Option<i64>) -> SenderFacts {
         SenderFacts {
             chat: if private { from.unwrap_or(1) } else { GROUP },
-            private,
+            kind: if private {
+                ChatKind::Private
+            } else {
+                ChatKind::Group
+            },
             from,
             sender_chat,
         }
@@ -173,13 +176,13 @@ mod tests {
             name: "/foo".into(),
             addressed,
         };
-        assert_eq!(asked(unknown(false), false), None);
+        assert_eq!(asked(unknown(false), ChatKind::Group), None);
         let told = Some(Asked::Reply(Reply::UnknownCommand {
             command: "/foo".into(),
         }));
-        assert_eq!(asked(unknown(true), false), told);
-        assert_eq!(asked(unknown(false), true), told);
-        assert_eq!(asked(Parsed::NotForUs, true), None);
+        assert_eq!(asked(unknown(true), ChatKind::Group), told);
+        assert_eq!(asked(unknown(false), ChatKind::Private), told);
+        assert_eq!(asked(Parsed::NotForUs, ChatKind::Private), None);
     }
 
     #[test]

@@ -19,7 +19,7 @@ const TRACKED_MEMBERS: usize = 1024;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sender {
     /// The command came from a private chat with the bot.
-    pub private: bool,
+    pub kind: super::ChatKind,
     /// The sender moderates the chat the command came from (in a private
     /// chat, its user does).
     pub moderates_here: bool,
@@ -36,7 +36,7 @@ pub fn flood_limited(sender: Sender) -> bool {
     if sender.configured_moderator {
         return false;
     }
-    sender.private || !sender.moderates_here
+    sender.kind.is_private() || !sender.moderates_here
 }
 
 /// How many replies each non-moderator got lately, in one chat.
@@ -119,7 +119,11 @@ mod tests {
     #[test]
     fn private_chats_are_flood_limited_unless_the_sender_is_a_configured_moderator() {
         let sender = |private, moderates_here, configured_moderator| Sender {
-            private,
+            kind: if private {
+                crate::app::ChatKind::Private
+            } else {
+                crate::app::ChatKind::Group
+            },
             moderates_here,
             configured_moderator,
         };

@@ -24,4 +24,26 @@ pub use polls::{
 pub use reply::{Refusal, Reply};
 pub use results::{CAPTION_LIMIT, MESSAGE_LIMIT, ResultsMessage, fit, results_message};
 pub use share::ShareReply;
+
+/// What kind of chat a command came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChatKind {
+    /// A private chat with the bot: its one user moderates it.
+    Private,
+    /// A group or supergroup.
+    Group,
+    /// A channel: its posts come as the channel, and its polls can only be
+    /// anonymous.
+    Channel,
+}
+
+impl ChatKind {
+    pub fn is_private(self) -> bool {
+        self == Self::Private
+    }
+
+    pub fn is_channel(self) -> bool {
+        self == Self::Channel
+    }
+}
 pub use visibility::{Asker, Audience, Showing};

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::ChatKind;
 use super::command::{NewPoll, PollRef};
 use super::reply::{CampaignMark, LISTED_POLLS, PollRow, Reply};
 use crate::i18n::Language;
@@ -46,8 +47,8 @@ pub fn find_poll(
 
 /// Why a valid `/newpoll` still cannot be posted in this chat, if it
 /// cannot: `--open` in a channel, where every poll is anonymous.
-pub fn refuse_new_poll(new_poll: &NewPoll, channel: bool) -> Option<Reply> {
-    (new_poll.features.open && channel).then_some(Reply::OpenInChannel)
+pub fn refuse_new_poll(new_poll: &NewPoll, kind: ChatKind) -> Option<Reply> {
+    (new_poll.features.open && kind.is_channel()).then_some(Reply::OpenInChannel)
 }
 
 /// The longest a deadline may be ahead to be given to Telegram too, as
@@ -84,7 +85,7 @@ pub struct PostedPoll {
 pub struct Place {
     pub chat: ChatId,
     pub thread: Option<i32>,
-    pub channel: bool,
+    pub kind: ChatKind,
     pub title: Option<String>,
 }
 
@@ -117,7 +118,7 @@ pub fn create_poll_with(
     let Place {
         chat,
         thread,
-        channel,
+        kind,
         title: chat_title,
     } = place;
     let (update_id, journal) = command;
@@ -131,7 +132,7 @@ pub fn create_poll_with(
             options: new_poll.options,
             multiple: new_poll.multiple,
             // Telegram takes only anonymous polls in channels.
-            anonymous: new_poll.anonymous || channel,
+            anonymous: new_poll.anonymous || kind.is_channel(),
             created_at: now,
             deadline: new_poll.deadline.map(|d| d.at()),
             state: PollState::Open,
@@ -285,10 +286,13 @@ mod tests {
     #[test]
     fn open_polls_are_refused_in_channels_only() {
         let open = new_poll("/newpoll --open Q? | A | B");
-        assert_eq!(refuse_new_poll(&open, true), Some(Reply::OpenInChannel));
-        assert_eq!(refuse_new_poll(&open, false), None);
+        assert_eq!(
+            refuse_new_poll(&open, ChatKind::Channel),
+            Some(Reply::OpenInChannel)
+        );
+        assert_eq!(refuse_new_poll(&open, ChatKind::Group), None);
         let hidden = new_poll("/newpoll --hidden --final --shuffle Q? | A | B");
-        assert_eq!(refuse_new_poll(&hidden, true), None);
+        assert_eq!(refuse_new_poll(&hidden, ChatKind::Channel), None);
         let text = Reply::OpenInChannel.text(Language::English);
         assert!(text.contains("always anonymous"), "{text}");
     }

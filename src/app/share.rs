@@ -150,7 +150,7 @@ impl ShareReply {
 pub struct PostedIn {
     pub chat: ChatId,
     /// A private chat with the bot.
-    pub private: bool,
+    pub kind: super::ChatKind,
     /// The copy this very command stored already (a retry), which is no
     /// reason to refuse.
     pub by_this_command: Option<PollId>,
@@ -232,7 +232,7 @@ pub fn resolve_post(
     code: &ShareCode,
     now: DateTime<Utc>,
 ) -> store::Result<Result<(Poll, NewPoll), ShareReply>> {
-    if here.private {
+    if here.kind.is_private() {
         return Ok(Err(ShareReply::PrivateChat));
     }
     let (chat, posted_by_this_command) = (here.chat, here.by_this_command);

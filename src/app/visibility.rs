@@ -7,6 +7,7 @@
 //! chat (a campaign is hidden while any of its polls is hidden and open), a
 //! private chat, or another poll's report (`--by`).
 
+use super::ChatKind;
 use crate::poll::{Poll, PollNumber};
 use crate::report::Scope;
 use crate::store::{self, Store};
@@ -28,8 +29,8 @@ pub enum Audience {
 /// Who asked, as the command's message says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Asker {
-    /// The command came in a private chat with the bot.
-    pub private: bool,
+    /// The kind of chat the command came in.
+    pub kind: ChatKind,
     pub from: Option<i64>,
     pub sender_chat: Option<i64>,
 }
@@ -89,7 +90,7 @@ pub fn showing(facts: PollFacts, asker: Option<Asker>) -> Showing {
         }
         None => Audience::Chat,
         // In a private chat the one person there is its moderator.
-        Some(asker) if asker.private || !secret => Audience::Chat,
+        Some(asker) if asker.kind.is_private() || !secret => Audience::Chat,
         Some(asker) => match (asker.sender_chat, asker.from) {
             // Posted as a chat: `from` is Telegram's placeholder bot, if any.
             (Some(_), _) | (None, None) => Audience::Nobody,
@@ -137,7 +138,7 @@ mod tests {
     use super::*;
 
     const IN_GROUP: Asker = Asker {
-        private: false,
+        kind: ChatKind::Group,
         from: Some(7),
         sender_chat: None,
     };
@@ -166,7 +167,7 @@ mod tests {
         );
         // An anonymous administrator (Telegram's placeholder in `from`).
         let anonymous_admin = Asker {
-            private: false,
+            kind: ChatKind::Group,
             from: Some(1087968824),
             sender_chat: Some(-100),
         };
@@ -176,7 +177,7 @@ mod tests {
         );
         // A channel post.
         let channel = Asker {
-            private: false,
+            kind: ChatKind::Group,
             from: None,
             sender_chat: Some(-100),
         };
@@ -186,7 +187,7 @@ mod tests {
         );
         // Already a private chat with the moderator.
         let private = Asker {
-            private: true,
+            kind: ChatKind::Private,
             from: Some(7),
             sender_chat: None,
         };
@@ -232,7 +233,7 @@ mod tests {
         );
         // A copy posted in a private chat (before that was refused).
         let private = Asker {
-            private: true,
+            kind: ChatKind::Private,
             from: Some(7),
             sender_chat: None,
         };

@@ -12,7 +12,7 @@ use teloxide::types::{
 };
 
 use super::payloads::{OptionChange, UpdateExtras};
-use crate::app::command;
+use crate::app::{ChatKind, command};
 use crate::ingest::Event;
 use crate::poll::Person;
 
@@ -20,11 +20,10 @@ use crate::poll::Person;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommandMessage {
     pub chat: i64,
-    /// A private chat with the bot, whose user moderates it.
-    pub private: bool,
-    /// A channel, where polls can only be anonymous.
-    #[serde(default)]
-    pub channel: bool,
+    /// The kind of chat, stored as the `private` and `channel` flags that
+    /// queued commands have always had.
+    #[serde(flatten, with = "kind_flags")]
+    pub kind: ChatKind,
     pub message_id: i32,
     /// The user who sent it; `None` for channel posts.
     pub from: Option<i64>,
@@ -42,13 +41,44 @@ pub struct CommandMessage {
     pub at: DateTime<Utc>,
 }
 
+/// [`ChatKind`] as the two flags of a stored command.
+mod kind_flags {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::app::ChatKind;
+
+    #[derive(Serialize, Deserialize)]
+    struct Flags {
+        private: bool,
+        #[serde(default)]
+        channel: bool,
+    }
+
+    pub fn serialize<S: Serializer>(kind: &ChatKind, serializer: S) -> Result<S::Ok, S::Error> {
+        let flags = Flags {
+            private: kind.is_private(),
+            channel: kind.is_channel(),
+        };
+        flags.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<ChatKind, D::Error> {
+        let flags = Flags::deserialize(deserializer)?;
+        Ok(match (flags.private, flags.channel) {
+            (true, _) => ChatKind::Private,
+            (false, true) => ChatKind::Channel,
+            (false, false) => ChatKind::Group,
+        })
+    }
+}
+
 impl CommandMessage {
     /// Where a poll it posts goes: its chat and topic.
     pub fn place(&self) -> crate::app::Place {
         crate::app::Place {
             chat: self.chat,
             thread: self.thread,
-            channel: self.channel,
+            kind: self.kind,
             title: self.chat_title.clone(),
         }
     }
@@ -57,7 +87,7 @@ impl CommandMessage {
     pub fn sender(&self) -> crate::app::dispatch::SenderFacts {
         crate::app::dispatch::SenderFacts {
             chat: self.chat,
-            private: self.private,
+            kind: self.kind,
             from: self.from,
             sender_chat: self.sender_chat,
         }
@@ -274,8 +304,11 @@ fn read_message(message: &Message, replied_option: Option<&str>) -> Option<Inbou
     if let Some(text) = command {
         return Some(Inbound::Command(CommandMessage {
             chat: message.chat.id.0,
-            private: message.chat.is_private(),
-            channel: message.chat.is_channel(),
+            kind: match () {
+                _ if message.chat.is_private() => ChatKind::Private,
+                _ if message.chat.is_channel() => ChatKind::Channel,
+                _ => ChatKind::Group,
+            },
             message_id: message.id.0,
             from: message.from.as_ref().map(|u| u.id.0 as i64),
             sender_chat: message.sender_chat.as_ref().map(|c| c.id.0),
@@ -358,4 +391,31 @@ fn emoji(reactions: &[ReactionType]) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use super::*;
+
+    #[test]
+    fn a_queued_commands_chat_kind_reads_as_it_was_stored() {
+        let stored = |flags: &str| {
+            let json = format!(
+                r#"{{"chat":-5,{flags}"message_id":1,"from":7,"sender_chat":null,"text":"/help","reply_to":null,"at":"2026-12-03T12:00:00Z"}}"#
+            );
+            serde_json::from_str::<CommandMessage>(&json).unwrap()
+        };
+        assert_eq!(stored(r#""private":true,"#).kind, ChatKind::Private);
+        assert_eq!(
+            stored(r#""private":false,"channel":true,"#).kind,
+            ChatKind::Channel
+        );
+        // Stored before channels were told apart.
+        assert_eq!(stored(r#""private":false,"#).kind, ChatKind::Group);
+        let written = serde_json::to_string(&stored(r#""private":false,"channel":true,"#)).unwrap();
+        assert!(
+            written.contains(r#""private":false"#) && written.contains(r#""channel":true"#),
+            "{written}"
+        );
+    }
 }

@@ -18,7 +18,7 @@ fn store_with_poll(text: &str) -> (Store, Poll) {
     let place = Place {
         chat: -100,
         thread: None,
-        channel: false,
+        kind: crate::app::ChatKind::Group,
         title: Some("City chat".into()),
     };
     let poll = crate::app::create_poll(
@@ -36,7 +36,7 @@ fn store_with_poll(text: &str) -> (Store, Poll) {
 fn group(chat: ChatId, by_this_command: Option<PollId>) -> PostedIn {
     PostedIn {
         chat,
-        private: false,
+        kind: crate::app::ChatKind::Group,
         by_this_command,
     }
 }
@@ -164,7 +164,7 @@ fn a_copy_joins_once_per_chat_and_a_closed_poll_expires_its_code() {
     let place = Place {
         chat: -200,
         thread: None,
-        channel: true,
+        kind: crate::app::ChatKind::Channel,
         title: Some("News".into()),
     };
     let posted = PostedPoll {
@@ -224,7 +224,7 @@ fn a_code_is_never_posted_in_a_private_chat() {
     let code = code_of(share(&store, &poll, ShareAction::Give, now).unwrap());
     let private = PostedIn {
         chat: 42,
-        private: true,
+        kind: crate::app::ChatKind::Private,
         by_this_command: None,
     };
     assert_eq!(
@@ -250,7 +250,7 @@ fn a_poll_is_posted_in_at_most_twenty_other_chats() {
         let place = Place {
             chat,
             thread: None,
-            channel: false,
+            kind: crate::app::ChatKind::Group,
             title: None,
         };
         let posted = PostedPoll {

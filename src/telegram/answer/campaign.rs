@@ -70,13 +70,13 @@ impl Lane {
     ) -> anyhow::Result<Handled> {
         let target = reply_target(message);
         let (chat, posted_before) = (message.chat, answer.journal.poll);
-        let private = message.private;
+        let kind = message.kind;
         let resolved = self
             .edge
             .blocking(move |store| {
                 let here = share::PostedIn {
                     chat,
-                    private,
+                    kind,
                     by_this_command: posted_before,
                 };
                 Ok(share::resolve_post(store, here, &code, Utc::now())?)
@@ -92,7 +92,7 @@ impl Lane {
                 return Ok(self.after(step).await?.unwrap_or(Handled::Done));
             }
         };
-        if let Some(reply) = app::polls::refuse_new_poll(&new_poll, message.channel) {
+        if let Some(reply) = app::polls::refuse_new_poll(&new_poll, message.kind) {
             let step = self.say(answer, target, &reply.text(language)).await?;
             return Ok(self.after(step).await?.unwrap_or(Handled::Done));
         }
@@ -144,7 +144,7 @@ impl Lane {
             .edge
             .blocking(move |store| Ok(share::chat_title(store, origin_chat)?))
             .await?;
-        let bot_is_admin = message.private || self.bot_is_admin(message.chat).await;
+        let bot_is_admin = message.kind.is_private() || self.bot_is_admin(message.chat).await;
         let reply = Reply::Share(ShareReply::Posted {
             number: copy.id.number,
             origin_number: origin.id.number,

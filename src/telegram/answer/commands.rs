@@ -83,7 +83,7 @@ impl Lane {
         let language = self.language().await;
         let target = reply_target(message);
         let parsed = command::parse(&message.text, self.edge.identity.username(), Utc::now());
-        let Some(asked) = dispatch::asked(parsed, message.private) else {
+        let Some(asked) = dispatch::asked(parsed, message.kind) else {
             return Ok(Handled::Done);
         };
         let moderator = match self.is_moderator(message).await {
@@ -116,7 +116,7 @@ impl Lane {
             }
         };
         let sender = app::Sender {
-            private: message.private,
+            kind: message.kind,
             moderates_here: moderator,
             configured_moderator: message
                 .from

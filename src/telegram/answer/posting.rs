@@ -37,7 +37,7 @@ impl Lane {
                 let request = SendPoll::new(
                     message.chat,
                     message.thread,
-                    message.channel,
+                    message.kind.is_channel(),
                     new_poll,
                     close_date,
                 );
@@ -102,7 +102,7 @@ impl Lane {
         language: Language,
     ) -> anyhow::Result<Handled> {
         let target = reply_target(message);
-        if let Some(reply) = app::polls::refuse_new_poll(&new_poll, message.channel) {
+        if let Some(reply) = app::polls::refuse_new_poll(&new_poll, message.kind) {
             let step = self.say(answer, target, &reply.text(language)).await?;
             return Ok(self.after(step).await?.unwrap_or(Handled::Done));
         }
@@ -129,7 +129,7 @@ impl Lane {
             Posting::Ended(handled) => return Ok(handled),
         };
         self.edge.wake_closer();
-        let bot_is_admin = message.private || self.bot_is_admin(message.chat).await;
+        let bot_is_admin = message.kind.is_private() || self.bot_is_admin(message.chat).await;
         let reply = Reply::PollPosted {
             number: poll.id.number,
             bot_is_admin,

@@ -33,7 +33,7 @@ impl Lane {
     ) -> anyhow::Result<(Handled, bool)> {
         let here = reply_target(message);
         let asker = Asker {
-            private: message.private,
+            kind: message.kind,
             from: message.from,
             sender_chat: message.sender_chat,
         };
