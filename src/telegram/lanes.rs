@@ -134,37 +134,56 @@ pub struct StopAt {
     pub hard: Instant,
 }
 
-/// What every lane shares.
-pub struct Edge {
+/// Telegram, as the lanes talk to it: the client, its pacing, who the
+/// bot is, and who administers each chat.
+pub struct TelegramApi {
     pub bot: Bot,
-    pub store: Arc<Store>,
-    pub config: Arc<Config>,
     pub pacer: Pacer,
     pub identity: Identity,
     pub admins: AdminCache,
-    pub activity: Activity,
-    pub stopping: watch::Receiver<Option<StopAt>>,
+}
+
+/// What the bot does by itself: closes and announcements in some lane,
+/// closes Telegram refused, and the watcher of deadlines.
+#[derive(Default)]
+pub struct Schedule {
     /// Polls with a close or announcement in some lane.
-    pub scheduled: Mutex<HashSet<PollId>>,
+    pub pending: Mutex<HashSet<PollId>>,
     /// Polls whose close Telegram refused, and when to try again.
-    pub close_refused: RefusedCloses,
+    pub refused_closes: RefusedCloses,
     /// Wakes the task that watches deadlines (a poll with one was posted).
     pub deadlines_changed: Notify,
+}
+
+/// Where the bot is in its work: what it has in hand, whether it is
+/// stopping, and the newest command handed to a lane.
+pub struct Progress {
+    pub activity: Activity,
+    pub stopping: watch::Receiver<Option<StopAt>>,
     /// The newest command (by update id) given to a lane so far: an answer
     /// notes it when its first message goes out, and answers for identical
     /// requests only those that had come by then.
     pub commands_received_through: AtomicI64,
+}
+
+/// What every lane shares: a few services, each with one job.
+pub struct Edge {
+    pub config: Arc<Config>,
+    pub store: Arc<Store>,
+    pub telegram: TelegramApi,
+    pub schedule: Schedule,
+    pub progress: Progress,
     /// Full reports rendered off their lanes, waiting to be sent.
     pub rendered: RenderedReports,
 }
 
 impl Edge {
     pub fn wake_closer(&self) {
-        self.deadlines_changed.notify_one();
+        self.schedule.deadlines_changed.notify_one();
     }
 
     pub fn stop_at(&self) -> Option<StopAt> {
-        *self.stopping.borrow()
+        *self.progress.stopping.borrow()
     }
 
     /// Runs blocking store work off the async threads.
@@ -254,9 +273,10 @@ impl Lanes {
 
     /// Gives `chat`'s lane a job, at `place` in its line.
     pub fn push(&self, chat: i64, job: Job, place: InLine) {
-        self.edge.activity.begin();
+        self.edge.progress.activity.begin();
         if let Job::Command { update_id, .. } = &job {
             self.edge
+                .progress
                 .commands_received_through
                 .fetch_max(*update_id, Ordering::SeqCst);
         }
@@ -270,10 +290,10 @@ impl Lanes {
             });
             let edge = Arc::clone(&self.edge);
             let (open, lane_queue) = (Arc::clone(&self.lanes), Arc::clone(&queue));
-            edge.activity.lanes.fetch_add(1, Ordering::SeqCst);
+            edge.progress.activity.lanes.fetch_add(1, Ordering::SeqCst);
             let task = tokio::spawn(async move {
                 run_lane(Arc::clone(&edge), chat, lane_queue, open).await;
-                edge.activity.lanes.fetch_sub(1, Ordering::SeqCst);
+                edge.progress.activity.lanes.fetch_sub(1, Ordering::SeqCst);
             });
             OpenLane { queue, task }
         });
@@ -371,7 +391,7 @@ async fn run_lane(edge: Arc<Edge>, chat: i64, queue: Arc<LaneQueue>, lanes: Open
         chat,
         flood: FloodGuard::default(),
     };
-    let mut stopping = edge.stopping.clone();
+    let mut stopping = edge.progress.stopping.clone();
     let mut backoff = Backoff::new();
     loop {
         let stop_at = edge.stop_at();
@@ -396,7 +416,7 @@ async fn run_lane(edge: Arc<Edge>, chat: i64, queue: Arc<LaneQueue>, lanes: Open
         match lane.handle(&job, &Waiting(&queue)).await {
             Handled::Done => {
                 backoff.reset();
-                edge.activity.end();
+                edge.progress.activity.end();
             }
             Handled::Later => {
                 queue.push_front(job);
@@ -413,7 +433,7 @@ async fn run_lane(edge: Arc<Edge>, chat: i64, queue: Arc<LaneQueue>, lanes: Open
             // Back in the lane when rendered; the task holds it busy.
             Handled::Rendering => {
                 backoff.reset();
-                edge.activity.end();
+                edge.progress.activity.end();
             }
         }
     }

@@ -18,7 +18,7 @@ pub mod payloads;
 pub mod polling;
 
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -77,18 +77,20 @@ pub async fn run_observed(
     let (stop, stopping) = watch::channel(None::<StopAt>);
     let (stop_polling, polling_stopped) = watch::channel(false);
     let edge = Arc::new(Edge {
-        bot: bot.clone(),
-        store: Arc::clone(&store),
         config: Arc::new(config),
-        pacer: pacing::Pacer::default(),
-        identity,
-        admins: moderators::AdminCache::default(),
-        activity: activity.clone(),
-        stopping,
-        scheduled: Mutex::default(),
-        close_refused: lanes::RefusedCloses::default(),
-        deadlines_changed: Notify::new(),
-        commands_received_through: std::sync::atomic::AtomicI64::new(i64::MIN),
+        store: Arc::clone(&store),
+        telegram: lanes::TelegramApi {
+            bot: bot.clone(),
+            pacer: pacing::Pacer::default(),
+            identity,
+            admins: moderators::AdminCache::default(),
+        },
+        schedule: lanes::Schedule::default(),
+        progress: lanes::Progress {
+            activity: activity.clone(),
+            stopping,
+            commands_received_through: std::sync::atomic::AtomicI64::new(i64::MIN),
+        },
         rendered: lanes::RenderedReports::default(),
     });
     let lanes = Arc::new(Lanes::new(Arc::clone(&edge)));
@@ -144,8 +146,8 @@ async fn dispatch_commands(lanes: Arc<Lanes>, queued: Arc<Notify>) {
     let edge = Arc::clone(lanes.edge());
     let mut dispatched_through: Option<i64> = None;
     loop {
-        edge.activity.begin();
-        edge.activity.take_dispatch_request();
+        edge.progress.activity.begin();
+        edge.progress.activity.take_dispatch_request();
         let after = dispatched_through;
         let found = edge
             .blocking(move |store| Ok(store.queued_commands_after(after)?))
@@ -176,7 +178,7 @@ async fn dispatch_commands(lanes: Arc<Lanes>, queued: Arc<Notify>) {
             }
             Err(error) => error!(error = %format!("{error:#}"), "cannot read the queued commands"),
         }
-        edge.activity.end();
+        edge.progress.activity.end();
         queued.notified().await;
     }
 }
@@ -201,11 +203,12 @@ async fn close_on_time(lanes: Arc<Lanes>) {
         let next = match edge.blocking(move |store| Ok(store.due_polls(now)?)).await {
             Ok((due, next)) => {
                 for id in due {
-                    if edge.close_refused.waiting(id, Instant::now()) {
+                    if edge.schedule.refused_closes.waiting(id, Instant::now()) {
                         continue;
                     }
                     if edge
-                        .scheduled
+                        .schedule
+                        .pending
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())
                         .insert(id)
@@ -226,7 +229,7 @@ async fn close_on_time(lanes: Arc<Lanes>) {
             .min(DEADLINE_CHECK);
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
-            _ = edge.deadlines_changed.notified() => {}
+            _ = edge.schedule.deadlines_changed.notified() => {}
         }
     }
 }
@@ -239,7 +242,8 @@ async fn announce_pending(lanes: &Lanes) {
         Ok(polls) => {
             for id in polls {
                 if edge
-                    .scheduled
+                    .schedule
+                    .pending
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .insert(id)

@@ -21,6 +21,7 @@ impl Lane {
     pub(super) async fn stop_poll(&self, poll: &Poll) -> anyhow::Result<Result<(), Failure>> {
         let stopped = self
             .edge
+            .telegram
             .bot
             .stop_poll(ChatId(poll.id.chat), MessageId(poll.message_id))
             .await;
@@ -36,6 +37,7 @@ impl Lane {
             Err(error) if errors::is_poll_closed_already(&error) => None,
             Err(RequestError::RetryAfter(after)) => {
                 self.edge
+                    .telegram
                     .pacer
                     .freeze(poll.id.chat, Instant::now() + after.duration());
                 return Ok(Err(Failure::Transient));
@@ -140,7 +142,7 @@ impl Lane {
             Err(failure @ (Failure::Refused(_) | Failure::Unreadable)) => {
                 // It stays open; tried again in a while, not every minute.
                 warn!(poll = %id, ?failure, "the poll's deadline passed but Telegram would not stop it");
-                self.edge.close_refused.refuse(id, Instant::now());
+                self.edge.schedule.refused_closes.refuse(id, Instant::now());
                 Ok(Handled::Done)
             }
         }

@@ -67,8 +67,9 @@ impl Lane {
             Moderation::No => Ok(false),
             Moderation::IfAdmin(user) => {
                 self.edge
+                    .telegram
                     .admins
-                    .is_admin(&self.edge.bot, message.chat, user)
+                    .is_admin(&self.edge.telegram.bot, message.chat, user)
                     .await
             }
         }
@@ -82,7 +83,11 @@ impl Lane {
     ) -> anyhow::Result<Handled> {
         let language = self.language().await;
         let target = reply_target(message);
-        let parsed = command::parse(&message.text, self.edge.identity.username(), Utc::now());
+        let parsed = command::parse(
+            &message.text,
+            self.edge.telegram.identity.username(),
+            Utc::now(),
+        );
         let Some(asked) = dispatch::asked(parsed, message.kind) else {
             return Ok(Handled::Done);
         };
@@ -289,7 +294,7 @@ impl Lane {
             )
             .collect();
         let moderators = self.known_moderators(&jobs);
-        let username = self.edge.identity.username().map(str::to_owned);
+        let username = self.edge.telegram.identity.username().map(str::to_owned);
         let same: Vec<i64> = self
             .edge
             .blocking(move |store| {
@@ -337,7 +342,7 @@ impl Lane {
         );
         self.finish_commands(&ids).await;
         for _ in &ids {
-            self.edge.activity.end();
+            self.edge.progress.activity.end();
         }
         Ok(Handled::Done)
     }
@@ -345,7 +350,12 @@ impl Lane {
     /// The waiting commands whose sender is known to moderate this chat
     /// without asking Telegram.
     pub(super) fn known_moderators(&self, jobs: &[Job]) -> Vec<i64> {
-        let admins = self.edge.admins.fresh(self.chat).unwrap_or_default();
+        let admins = self
+            .edge
+            .telegram
+            .admins
+            .fresh(self.chat)
+            .unwrap_or_default();
         let configured = &self.edge.config.moderators;
         jobs.iter()
             .filter_map(|job| match job {

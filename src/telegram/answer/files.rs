@@ -69,7 +69,7 @@ impl Lane {
             }
         };
         let id = poll.id;
-        let bot = &self.edge.bot;
+        let bot = &self.edge.telegram.bot;
         let caption = app::fit(&full.headline, app::CAPTION_LIMIT);
         let photo = self
             .step(answer, || {
@@ -101,7 +101,7 @@ impl Lane {
         let (edge, lanes, chat) = (Arc::clone(&self.edge), self.lanes.clone(), self.chat);
         let message = message.clone();
         // Busy until the command is back in its lane.
-        edge.activity.begin();
+        edge.progress.activity.begin();
         tokio::spawn(async move {
             let title = message.chat_title.clone();
             let rendered = edge
@@ -129,7 +129,7 @@ impl Lane {
                 .await;
             edge.rendered.put(update_id, rendered);
             lanes.push(chat, Job::Command { update_id, message }, InLine::First);
-            edge.activity.end();
+            edge.progress.activity.end();
         });
     }
 
@@ -173,7 +173,7 @@ impl Lane {
                     .unwrap_or(Handled::Done));
             }
         };
-        let bot = &self.edge.bot;
+        let bot = &self.edge.telegram.bot;
         for file in files {
             let step = self
                 .step(answer, || {

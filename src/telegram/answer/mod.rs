@@ -138,7 +138,8 @@ impl Lane {
             }
             if let Job::Close(id) | Job::Announce(id) = job {
                 self.edge
-                    .scheduled
+                    .schedule
+                    .pending
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .remove(id);

@@ -28,7 +28,7 @@ impl Lane {
         language: Language,
     ) -> anyhow::Result<Posting> {
         let target = reply_target(message);
-        let bot = &self.edge.bot;
+        let bot = &self.edge.telegram.bot;
         let deadline = new_poll.deadline.map(|d| d.at());
         let posted = self
             .step(answer, || {
@@ -146,8 +146,14 @@ impl Lane {
     /// Whether the bot is an administrator of the chat (and so hears about
     /// reactions); `true` when Telegram will not say.
     pub(super) async fn bot_is_admin(&self, chat: i64) -> bool {
-        let me = UserId(self.edge.identity.id() as u64);
-        match self.edge.bot.get_chat_member(ChatId(chat), me).await {
+        let me = UserId(self.edge.telegram.identity.id() as u64);
+        match self
+            .edge
+            .telegram
+            .bot
+            .get_chat_member(ChatId(chat), me)
+            .await
+        {
             Ok(member) => matches!(
                 member.kind,
                 ChatMemberKind::Owner(_) | ChatMemberKind::Administrator(_)

@@ -140,7 +140,7 @@ impl Lane {
                 .await?
                 .unwrap_or(Handled::Done));
         };
-        let bot = &self.edge.bot;
+        let bot = &self.edge.telegram.bot;
         let mut no_photo_right = false;
         let photo = self
             .step(answer, || {

@@ -44,14 +44,14 @@ impl Lane {
     /// Waits for the chat's turn under Telegram's limits; `false` if the bot
     /// is stopping before then.
     pub(super) async fn pace(&self, chat: i64) -> bool {
-        let mut stopping = self.edge.stopping.clone();
+        let mut stopping = self.edge.progress.stopping.clone();
         loop {
             let now = Instant::now();
             let stop = self.edge.stop_at();
             if stop.is_some_and(|s| now >= s.soft) {
                 return false;
             }
-            let Err(wait) = self.edge.pacer.try_reserve(chat, now) else {
+            let Err(wait) = self.edge.telegram.pacer.try_reserve(chat, now) else {
                 return true;
             };
             match stop {
@@ -96,6 +96,7 @@ impl Lane {
             }
             answer.commands_before_sending.get_or_insert_with(|| {
                 self.edge
+                    .progress
                     .commands_received_through
                     .load(std::sync::atomic::Ordering::SeqCst)
             });
@@ -119,6 +120,7 @@ impl Lane {
                     self.save_journal(answer, Saved::Written).await?;
                     warn!(chat = answer.chat, ?after, "Telegram asked to wait");
                     self.edge
+                        .telegram
                         .pacer
                         .freeze(answer.chat, Instant::now() + after.duration());
                 }
@@ -144,7 +146,7 @@ impl Lane {
         text: &str,
     ) -> anyhow::Result<Step<()>> {
         let text = app::fit(text, app::MESSAGE_LIMIT);
-        let bot = &self.edge.bot;
+        let bot = &self.edge.telegram.bot;
         self.step(answer, || {
             let mut request = bot.send_message(ChatId(target.chat), text.clone());
             if let Some(topic) = target.topic() {
