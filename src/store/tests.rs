@@ -78,10 +78,9 @@ fn a_voter_gets_a_history_of_their_own_only_once_they_change_or_withdraw() {
     assert_eq!((tally.changers, tally.voters), (2, 4));
 }
 
-#[test]
-fn early_records_of_a_poll_never_stored_are_purged_after_a_day() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
+/// Early votes, a copy, counts and a reply of two polls not stored yet:
+/// "lost" (kept at hour 0, never stored) and "late" (kept at hour 20).
+fn keep_early_records_of_lost_and_late(store: &Store) {
     let voter = |id| Person {
         id,
         name: format!("User {id}"),
@@ -98,13 +97,11 @@ fn early_records_of_a_poll_never_stored_are_purged_after_a_day() {
     };
     store
         .write(|changes| {
-            // Never stored: kept at hour 0.
             changes.record_vote("lost", voter(1), Chosen::positions(&[0]), at(0))?;
             changes.record_vote("lost", voter(2), Chosen::positions(&[1]), at(0))?;
             changes.add_poll_message(-200, 70, "lost", -100, at(0))?;
             changes.record_poll_counts("lost", &[3, 4], 7, false, at(0))?;
             changes.record_comment(reply(80, 0), Some("lost"))?;
-            // Still waiting: kept at hour 20.
             changes.record_vote("late", voter(3), Chosen::positions(&[1]), at(20))?;
             changes.add_poll_message(-200, 71, "late", -100, at(20))?;
             changes.record_poll_counts("late", &[0, 1], 1, false, at(20))?;
@@ -112,19 +109,38 @@ fn early_records_of_a_poll_never_stored_are_purged_after_a_day() {
             Ok(())
         })
         .unwrap();
+}
+
+/// What the purge at hour 25 forgets: the lost poll's records, a day old.
+const LOST_ONES: Purged = Purged {
+    votes: 2,
+    copies: 1,
+    counts: 1,
+    replies: 1,
+};
+
+#[test]
+fn early_records_of_a_poll_never_stored_are_purged_after_a_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    keep_early_records_of_lost_and_late(&store);
     // A day has not passed for any.
     assert_eq!(store.purge_stale_early(at(24)).unwrap(), Purged::default());
-    assert_eq!(
-        store.purge_stale_early(at(25)).unwrap(),
-        Purged {
-            votes: 2,
-            copies: 1,
-            counts: 1,
-            replies: 1
-        }
-    );
+    assert_eq!(store.purge_stale_early(at(25)).unwrap(), LOST_ONES);
     assert_eq!(store.purge_stale_early(at(25)).unwrap(), Purged::default());
-    // The ones still waiting are applied when their poll is stored.
+    // The purged ones are gone for good.
+    let lost = new_poll(&store, -100, "lost");
+    assert_eq!(store.tally(lost.id).unwrap().unwrap().voters, 0);
+    assert_eq!(store.message_role(-200, 70).unwrap(), None);
+    assert_eq!(store.comment(lost.id, 80).unwrap(), None);
+}
+
+#[test]
+fn early_records_still_waiting_are_applied_when_their_poll_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    keep_early_records_of_lost_and_late(&store);
+    assert_eq!(store.purge_stale_early(at(25)).unwrap(), LOST_ONES);
     let poll = new_poll(&store, -100, "late");
     let tally = store.tally(poll.id).unwrap().unwrap();
     assert_eq!(tally.voters, 1);
@@ -138,17 +154,20 @@ fn early_records_of_a_poll_never_stored_are_purged_after_a_day() {
         store.comment(poll.id, 81).unwrap().unwrap().text,
         "Right away"
     );
-    // The purged ones are gone for good.
-    let lost = new_poll(&store, -100, "lost");
-    assert_eq!(store.tally(lost.id).unwrap().unwrap().voters, 0);
-    assert_eq!(store.message_role(-200, 70).unwrap(), None);
-    assert_eq!(store.comment(lost.id, 80).unwrap(), None);
+    // Purged or applied, no early record is left.
+    new_poll(&store, -100, "lost");
     assert_eq!(store.db.scan_prefix([keys::EARLY_VOTE]).count(), 0);
     assert_eq!(store.db.scan_prefix([keys::EARLY_POLL_MESSAGE]).count(), 0);
     assert_eq!(store.db.scan_prefix([keys::EARLY_COUNTS]).count(), 0);
     assert_eq!(store.db.scan_prefix([keys::EARLY_REPLY]).count(), 0);
     assert_eq!(store.db.scan_prefix([keys::EARLY_REPLY_POLL]).count(), 0);
-    // Damaged or old early records (no time) go at the first purge.
+}
+
+#[test]
+fn damaged_or_old_early_records_go_at_the_first_purge() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    // No time to read in them.
     store
         .db
         .insert(keys::early_vote("x", 9), b"{broken".to_vec())
