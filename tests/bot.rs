@@ -5,8 +5,11 @@ mod common;
 
 use std::time::Duration;
 
+use chrono::{DateTime, TimeDelta, Utc};
+
 use common::chat::{
-    ADMIN, CHANNEL, GROUP, admin, caption, en, group_world, post_poll, post_poll_ids, posted,
+    ADMIN, CHANNEL, GROUP, admin, caption, deadline_soon, en, group_world,
+    group_world_on_manual_clock, post_poll, post_poll_ids, posted,
 };
 use common::updates::{
     caption_reply, channel_post, edited_message, media_only_reply, message,
@@ -690,11 +693,23 @@ async fn a_long_summary_splits_into_a_photo_and_a_message() {
     assert_eq!(follow_up.lines().count(), 6);
 }
 
+/// `/newpoll --until DEADLINE rest`.
+fn until(deadline: DateTime<Utc>, rest: &str) -> String {
+    format!("/newpoll --until {} {rest}", deadline.to_rfc3339())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_poll_closes_itself_at_its_deadline() {
-    let world = group_world().await;
-    let when = (chrono::Utc::now() + chrono::Duration::seconds(4)).to_rfc3339();
-    post_poll(&world, 1, &format!("/newpoll --until {when} Q? | A | B")).await;
+    let world = group_world_on_manual_clock().await;
+    let deadline = deadline_soon(&world);
+    post_poll(&world, 1, &until(deadline, "Q? | A | B")).await;
+    world.clock.set(deadline - TimeDelta::seconds(1));
+    world.wait_idle().await;
+    assert!(
+        world.fake.calls_to("stopPoll").is_empty(),
+        "open until then"
+    );
+    world.clock.set(deadline);
     let stop = world.nth_call("stopPoll", 1).await;
     assert_eq!(stop.chat_id(), Some(GROUP));
     let photo = world.nth_call("sendPhoto", 1).await;
@@ -707,17 +722,11 @@ async fn a_poll_closes_itself_at_its_deadline() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deadline_that_passed_while_the_bot_was_down_closes_the_poll_at_start() {
-    let mut world = group_world().await;
-    let deadline = chrono::Utc::now() + chrono::Duration::seconds(6);
-    post_poll(
-        &world,
-        1,
-        &format!("/newpoll --until {} Q? | A | B", deadline.to_rfc3339()),
-    )
-    .await;
+    let mut world = group_world_on_manual_clock().await;
+    let deadline = deadline_soon(&world);
+    post_poll(&world, 1, &until(deadline, "Q? | A | B")).await;
     world.stop_bot().await;
-    let wait = (deadline - chrono::Utc::now()).to_std().unwrap_or_default();
-    tokio::time::sleep(wait + Duration::from_millis(500)).await;
+    world.clock.set(deadline + TimeDelta::seconds(1));
     assert!(world.fake.calls_to("stopPoll").is_empty());
     world.start_bot();
     world.nth_call("stopPoll", 1).await;
@@ -936,12 +945,13 @@ async fn a_tally_too_long_for_a_caption_follows_the_photo_whole() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn final_results_that_fail_to_post_are_posted_when_telegram_recovers() {
-    let world = group_world().await;
-    let when = (chrono::Utc::now() + chrono::Duration::seconds(4)).to_rfc3339();
-    post_poll(&world, 1, &format!("/newpoll --until {when} Q? | A | B")).await;
+    let world = group_world_on_manual_clock().await;
+    let deadline = deadline_soon(&world);
+    post_poll(&world, 1, &until(deadline, "Q? | A | B")).await;
     world
         .fake
         .fail_next("sendPhoto", 1, Failure::ServerError(502));
+    world.clock.set(deadline);
     world.nth_call("stopPoll", 1).await;
     let first = world.nth_call("sendPhoto", 1).await;
     assert!(first.failed);

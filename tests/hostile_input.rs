@@ -653,6 +653,7 @@ async fn another_sources_offset_is_not_inherited(stored: pollbot::store::LastUpd
         dir,
         moderators: vec![],
         bot: None,
+        clock: pollbot::clock::Clock::system(),
     };
     {
         let store = pollbot::store::Store::open(&world.db_path()).unwrap();

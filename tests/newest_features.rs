@@ -10,7 +10,8 @@ use std::collections::BTreeSet;
 use chrono::Timelike;
 
 use common::chat::{
-    ADMIN, CHANNEL, GROUP, admin, en, group_world, post_poll, post_poll_ids, sent_to,
+    ADMIN, CHANNEL, GROUP, admin, en, group_world, group_world_on_manual_clock, post_poll,
+    post_poll_ids, sent_to,
 };
 use common::updates::{
     Person, at, channel_post, message, message_from_sender_chat, option_added, option_deleted,
@@ -414,8 +415,8 @@ async fn replies_to_an_option_are_comments_on_that_option() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_poll_telegram_closed_at_its_close_date_while_the_bot_was_down_gets_its_results_once() {
-    let mut world = group_world().await;
-    let deadline = chrono::Utc::now() + chrono::TimeDelta::seconds(14);
+    let mut world = group_world_on_manual_clock().await;
+    let deadline = world.clock.now() + chrono::TimeDelta::hours(1);
     let deadline = deadline.with_nanosecond(0).unwrap();
     let text = format!(
         "/newpoll --until {} Lunch? | Soup | Salad",
@@ -431,9 +432,11 @@ async fn a_poll_telegram_closed_at_its_close_date_while_the_bot_was_down_gets_it
     world.wait_idle().await;
     world.stop_bot().await;
 
-    // Down past the deadline: Telegram closes the poll by itself.
-    let wait = (deadline - chrono::Utc::now()).to_std().unwrap_or_default();
-    tokio::time::sleep(wait + std::time::Duration::from_secs(1)).await;
+    // Down past the deadline: Telegram (the fake, on the same clock)
+    // closes the poll by itself.
+    world.clock.set(deadline + chrono::TimeDelta::seconds(1));
+    // Only the clock moved: the per-chat pace is real time.
+    world.fake.wait_chat_gap(GROUP).await;
     world.start_bot();
     let photo = world.nth_call("sendPhoto", 1).await;
     assert_eq!(photo.chat_id(), Some(GROUP));

@@ -7,7 +7,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::chat::{
-    ADMIN, GROUP, admin, en, posted, sent_to, wait_sent_to, wait_sent_to_within, world_with_groups,
+    ADMIN, GROUP, admin, deadline_soon, en, posted, sent_to, wait_sent_to, wait_sent_to_within,
+    world_with_groups, world_with_groups_on_manual_clock,
 };
 use common::process::BotProcess;
 use common::updates::{Person, in_topic, message, person, poll_answer, reply};
@@ -70,10 +71,11 @@ async fn a_flooded_chat_never_delays_other_chats_or_a_deadline() {
     let quiet: Vec<i64> = (2..22).map(group).collect();
     let mut all = vec![busy, deadline_chat];
     all.extend(&quiet);
-    let world = world_with_groups(&all).await;
+    let world = world_with_groups_on_manual_clock(&all).await;
 
-    // A poll in chat C that closes 6 seconds from now.
-    let when = (chrono::Utc::now() + chrono::Duration::seconds(6)).to_rfc3339();
+    // A poll in chat C that closes soon (on the bot's clock).
+    let deadline = deadline_soon(&world);
+    let when = deadline.to_rfc3339();
     world
         .deliver(message(
             deadline_chat,
@@ -109,18 +111,23 @@ async fn a_flooded_chat_never_delays_other_chats_or_a_deadline() {
         );
     }
 
-    // The deadline closes on time (well within a second or two).
+    // The deadline comes while the busy chat is still flooded: the poll
+    // closes on time (well within a second or two).
+    assert!(
+        world.fake.calls_to("stopPoll").is_empty(),
+        "open until then"
+    );
+    world.clock.set(deadline);
+    let deadline_came = Instant::now();
     let stop = world
         .fake
         .wait_for_call("stopPoll", PATIENCE, |c| c.chat_id() == Some(deadline_chat))
         .await
         .expect("the poll is stopped at its deadline");
-    let closed_at = chrono::Utc::now();
-    let deadline: chrono::DateTime<chrono::Utc> = when.parse().unwrap();
-    let late = closed_at - deadline;
+    let late = deadline_came.elapsed();
     assert!(
-        late < chrono::Duration::seconds(3),
-        "closed {late} after the deadline"
+        late < Duration::from_secs(3),
+        "closed {late:?} after the deadline"
     );
     assert!(!stop.failed);
     let results = wait_sent_to(&world, "sendPhoto", deadline_chat, 1).await;
@@ -426,8 +433,9 @@ async fn commands_results_closes_and_exports_in_a_forum_topic_land_in_that_topic
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_deadline_close_posts_the_results_in_the_polls_topic() {
-    let world = world_with_groups(&[GROUP]).await;
-    let when = (chrono::Utc::now() + chrono::Duration::seconds(3)).to_rfc3339();
+    let world = world_with_groups_on_manual_clock(&[GROUP]).await;
+    let deadline = deadline_soon(&world);
+    let when = deadline.to_rfc3339();
     world
         .deliver(in_topic(
             message(
@@ -439,6 +447,7 @@ async fn a_deadline_close_posts_the_results_in_the_polls_topic() {
             5,
         ))
         .await;
+    world.clock.set(deadline);
     let photo = wait_sent_to(&world, "sendPhoto", GROUP, 1).await;
     assert_eq!(photo[0].i64_param("message_thread_id"), Some(5));
     world.assert_api_conformance();
@@ -455,6 +464,7 @@ async fn an_unparsable_get_me_does_not_stop_commands() {
         dir,
         moderators: Vec::new(),
         bot: None,
+        clock: pollbot::clock::Clock::system(),
     };
     world.start_bot();
     world

@@ -97,11 +97,11 @@ impl UpdateSource {
         }
     }
 
-    /// The record of update `id`, recorded now.
-    pub fn last_update(self, id: i64) -> LastUpdate {
+    /// The record of update `id`, recorded `at`.
+    pub fn last_update(self, id: i64, at: chrono::DateTime<chrono::Utc>) -> LastUpdate {
         LastUpdate {
             id,
-            at: chrono::Utc::now(),
+            at,
             bot: self.bot,
             api: self.api,
         }

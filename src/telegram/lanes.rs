@@ -20,6 +20,7 @@ use super::pacing::Pacer;
 use super::polling::Backoff;
 use crate::app::FloodGuard;
 use crate::app::flood::FLOOD_WINDOW;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::poll::PollId;
 use crate::store::Store;
@@ -169,6 +170,8 @@ pub struct Progress {
 /// What every lane shares: a few services, each with one job.
 pub struct Edge {
     pub config: Arc<Config>,
+    /// What time it is, for every deadline and date the bot decides.
+    pub clock: Clock,
     pub store: Arc<Store>,
     pub telegram: TelegramApi,
     pub schedule: Schedule,

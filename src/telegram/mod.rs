@@ -22,7 +22,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use teloxide::prelude::*;
 use teloxide::types::BotCommand;
 use tokio::sync::{Notify, watch};
@@ -33,6 +33,7 @@ pub use lanes::{Activity, LANE_IDLE};
 use self::identity::Identity;
 use self::inbound::CommandMessage;
 use self::lanes::{DEADLINE_CHECK, Edge, InLine, Job, Lanes, StopAt};
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::i18n::{self, Language};
 use crate::store::Store;
@@ -51,19 +52,22 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    run_observed(config, shutdown, Activity::default()).await
+    run_observed(config, shutdown, Activity::default(), Clock::system()).await
 }
 
-/// [`run`], with a handle that tells whether the bot has work in hand.
+/// [`run`], with a handle that tells whether the bot has work in hand, on
+/// the `clock` it is given (a test's manual one, or the system clock).
 pub async fn run_observed(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
     activity: Activity,
+    clock: Clock,
 ) -> anyhow::Result<()> {
     let db_path = config.db_path.clone();
+    let now = clock.now();
     let store = tokio::task::spawn_blocking(move || -> anyhow::Result<Store> {
         let store = Store::open(&db_path)?;
-        prepare_store(&store)?;
+        prepare_store(&store, now)?;
         Ok(store)
     })
     .await
@@ -78,6 +82,7 @@ pub async fn run_observed(
     let (stop_polling, polling_stopped) = watch::channel(false);
     let edge = Arc::new(Edge {
         config: Arc::new(config),
+        clock: clock.clone(),
         store: Arc::clone(&store),
         telegram: lanes::TelegramApi {
             bot: bot.clone(),
@@ -107,7 +112,15 @@ pub async fn run_observed(
     let closer = tokio::spawn(close_on_time(Arc::clone(&lanes)));
 
     info!("pollbot is polling for updates");
-    let polled = polling::run(&bot, &store, &commands_queued, polling_stopped, &activity).await;
+    let polled = polling::run(
+        &bot,
+        &store,
+        &clock,
+        &commands_queued,
+        polling_stopped,
+        &activity,
+    )
+    .await;
     info!("stopping: answering what can be answered in a few seconds");
     let now = Instant::now();
     let _ = stop.send(Some(StopAt {
@@ -127,13 +140,14 @@ pub async fn run_observed(
     Ok(())
 }
 
-/// Builds indexes an older database lacks and forgets old answered ids.
-fn prepare_store(store: &Store) -> anyhow::Result<()> {
+/// Builds indexes an older database lacks and forgets ids answered long
+/// before `now`.
+fn prepare_store(store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
     store.write(|changes| {
         if changes.build_indexes_once()? {
             info!("built the deadline index");
         }
-        changes.forget_answered_before(Utc::now() - REMEMBER_ANSWERED)?;
+        changes.forget_answered_before(now - REMEMBER_ANSWERED)?;
         Ok(())
     })?;
     store.flush()?;
@@ -163,10 +177,11 @@ async fn dispatch_commands(lanes: Arc<Lanes>, queued: Arc<Notify>) {
                         }
                         Err(error) => {
                             error!(%error, update = update_id, "unreadable queued command; dropped");
+                            let now = edge.clock.now();
                             let _ = edge
                                 .blocking(move |store| {
                                     store.write(|c| {
-                                        c.finish_command(update_id, Utc::now());
+                                        c.finish_command(update_id, now);
                                         Ok(())
                                     })?;
                                     Ok(())
@@ -199,7 +214,7 @@ async fn close_on_time(lanes: Arc<Lanes>) {
         // Closed polls whose results are still to be posted: at start, and
         // copies of a shared poll that another chat's `/close` closed.
         announce_pending(&lanes).await;
-        let now = Utc::now();
+        let now = edge.clock.now();
         let next = match edge.blocking(move |store| Ok(store.due_polls(now)?)).await {
             Ok((due, next)) => {
                 for id in due {
@@ -223,12 +238,10 @@ async fn close_on_time(lanes: Arc<Lanes>) {
                 None
             }
         };
-        let wait = next
-            .and_then(|at| (at - Utc::now()).to_std().ok())
-            .unwrap_or(DEADLINE_CHECK)
-            .min(DEADLINE_CHECK);
+        let look_again = now + DEADLINE_CHECK;
+        let wake_at = next.map_or(look_again, |at| at.min(look_again));
         tokio::select! {
-            _ = tokio::time::sleep(wait) => {}
+            _ = edge.clock.sleep_until(wake_at) => {}
             _ = edge.schedule.deadlines_changed.notified() => {}
         }
     }

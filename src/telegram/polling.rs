@@ -19,6 +19,7 @@ use tracing::{debug, error, info, warn};
 use super::inbound::{self, Inbound};
 use super::lanes::Activity;
 use super::payloads::{FetchedUpdate, GetUpdatesRaw, UpdateExtras};
+use crate::clock::Clock;
 use crate::ingest;
 use crate::store::{self, Changes, ChatMove, LastUpdate, Purged, Store, UpdateSource};
 
@@ -87,6 +88,7 @@ impl Backoff {
 pub async fn run(
     bot: &Bot,
     store: &Store,
+    clock: &Clock,
     commands: &Notify,
     mut shutdown: watch::Receiver<bool>,
     activity: &Activity,
@@ -95,17 +97,17 @@ pub async fn run(
     // server the old last id would make the server drop the new updates.
     let me = UpdateSource::new(bot.token(), bot.api_url().as_str());
     let mut last = stored_last_update(store, me)?;
-    tokio::task::block_in_place(|| purge_stale_early(store));
+    tokio::task::block_in_place(|| purge_stale_early(store, clock.now()));
     let mut purged_at = tokio::time::Instant::now();
     let mut backoff = Backoff::new();
     while !*shutdown.borrow() {
         if purged_at.elapsed() >= PURGE_EVERY {
-            tokio::task::block_in_place(|| purge_stale_early(store));
+            tokio::task::block_in_place(|| purge_stale_early(store, clock.now()));
             purged_at = tokio::time::Instant::now();
         }
         // After a week without updates Telegram numbers them anew, from a
         // random id that may be lower than ours: the old one means nothing.
-        if last.is_some_and(|l| Utc::now() - l.at > QUIET_WEEK) {
+        if last.is_some_and(|l| clock.now() - l.at > QUIET_WEEK) {
             info!("no updates for a week: starting from whatever Telegram sends");
             last = None;
         }
@@ -124,7 +126,7 @@ pub async fn run(
             source: me,
             // Votes carry no date from Telegram: theirs is this moment, kept
             // through every try (see `inbound::read`).
-            fetched_at: Utc::now(),
+            fetched_at: clock.now(),
         };
         activity.begin();
         let recorded = record_with_retries(store, &batch, &mut backoff, &mut shutdown).await;
@@ -316,8 +318,8 @@ pub struct Recorded {
 /// Applies a batch of updates in one atomic write and flushes it. Updates
 /// at or below `last` were recorded before and are skipped. `source` (the
 /// bot and its server) is stored with the last update id. `fetched_at` is
-/// when the batch was fetched: the time of its votes, the same on every
-/// try (see [`inbound::read`]).
+/// when the batch was fetched: the time of its votes and of the stored
+/// last update, the same on every try (see [`inbound::read`]).
 pub fn record<U: Fetched>(
     store: &Store,
     updates: &[U],
@@ -337,7 +339,7 @@ pub fn record<U: Fetched>(
             commands += record_update(changes, update, id, fetched_at)?;
             newest = Some(newest.map_or(id, |n: i64| n.max(id)));
         }
-        let newest = newest.map(|id| source.last_update(id));
+        let newest = newest.map(|id| source.last_update(id, fetched_at));
         if let Some(newest) = newest {
             changes.set_last_update(newest)?;
         }
@@ -398,7 +400,7 @@ fn record_one_by_one<U: Fetched>(
         if recorded_through.is_some_and(|last| id <= last) {
             continue;
         }
-        let last = source.last_update(id);
+        let last = source.last_update(id, fetched_at);
         let one = store.write(|changes| {
             let commands = record_update(changes, update, id, fetched_at)?;
             changes.set_last_update(last)?;
@@ -450,10 +452,10 @@ pub(crate) fn complete_chat_moves(store: &Store) {
     }
 }
 
-/// Forgets early records that never found their poll; a failure is only
-/// logged (they are tried again at the next purge).
-fn purge_stale_early(store: &Store) {
-    match store.purge_stale_early(Utc::now()) {
+/// Forgets early records that never found their poll by `now`; a failure
+/// is only logged (they are tried again at the next purge).
+fn purge_stale_early(store: &Store, now: DateTime<Utc>) {
+    match store.purge_stale_early(now) {
         Ok(purged) if purged != Purged::default() => {
             info!(
                 ?purged,

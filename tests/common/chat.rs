@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use chrono::{DateTime, TimeDelta, Timelike, Utc};
+use pollbot::app::polls::CLOSE_DATE_AT_LEAST;
 use pollbot::i18n::{self, Arg, Language};
 use serde_json::Value;
 
@@ -52,7 +54,10 @@ pub fn posted(n: u32) -> String {
 /// A world whose groups, given as (chat, creator), each have their creator
 /// and the bot as an admin.
 pub async fn world_with_creators(groups: &[(i64, i64)]) -> World {
-    let world = World::start().await;
+    with_creators(World::start().await, groups)
+}
+
+fn with_creators(world: World, groups: &[(i64, i64)]) -> World {
     for &(chat, creator) in groups {
         world.fake.set_admins(chat, creator, &[]);
         world.fake.set_bot_admin(chat, true);
@@ -70,6 +75,27 @@ pub async fn world_with_groups(groups: &[i64]) -> World {
 /// A world whose `GROUP` has `ADMIN` as its creator and the bot as an admin.
 pub async fn group_world() -> World {
     world_with_groups(&[GROUP]).await
+}
+
+/// [`world_with_groups`] on a manual clock (`world.clock`), which stands
+/// still until the test moves it past a deadline.
+pub async fn world_with_groups_on_manual_clock(groups: &[i64]) -> World {
+    let created: Vec<(i64, i64)> = groups.iter().map(|&chat| (chat, ADMIN)).collect();
+    with_creators(World::on_manual_clock().await, &created)
+}
+
+/// [`group_world`] on a manual clock (`world.clock`).
+pub async fn group_world_on_manual_clock() -> World {
+    world_with_groups_on_manual_clock(&[GROUP]).await
+}
+
+/// A deadline, in whole seconds, a moment ahead on the world's manual
+/// clock: too soon for Telegram's `close_date`
+/// (`app::polls::CLOSE_DATE_AT_LEAST`), so the bot alone closes the poll.
+/// The clock stands still: the deadline comes when the test moves it there.
+pub fn deadline_soon(world: &World) -> DateTime<Utc> {
+    let soon = world.clock.now() + CLOSE_DATE_AT_LEAST - TimeDelta::seconds(2);
+    soon.with_nanosecond(0).expect("a whole second")
 }
 
 /// Posts a poll in `GROUP` as the admin; returns its sendPoll call, once

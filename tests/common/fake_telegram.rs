@@ -19,6 +19,7 @@ use axum::body::Body;
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use pollbot::clock::Clock;
 use serde_json::{Map, Value, json};
 use tokio::sync::Notify;
 
@@ -28,6 +29,9 @@ pub const TOKEN: &str = "123456:TEST-TOKEN";
 pub const BOT_USER_ID: i64 = 123456;
 /// The bot's username, as returned by getMe.
 pub const BOT_USERNAME: &str = "pollbot_test_bot";
+/// The least time between two messages to one chat that Telegram (this
+/// fake) takes without a 429.
+pub const CHAT_GAP: Duration = Duration::from_millis(900);
 /// The bot's first name, as returned by getMe.
 pub const BOT_FIRST_NAME: &str = "Pollbot Test";
 /// Title used for group chats (chat id < 0) in the fake's responses.
@@ -227,6 +231,9 @@ struct State {
     /// getUpdates requests (by their number, counted from 1) held open
     /// with nothing to deliver yet.
     long_polls: HashSet<u64>,
+    /// Telegram's time: the dates of messages and when a poll's
+    /// close_date has come (the system clock unless a test sets one).
+    clock: Clock,
 }
 
 struct Inner {
@@ -570,6 +577,12 @@ impl FakeTelegram {
         q.extend(std::iter::repeat_n(failure, times));
     }
 
+    /// Telegram's time follows `clock` (the bot's manual clock in a test
+    /// of deadlines): message dates, and whether a close_date has come.
+    pub fn follow_clock(&self, clock: Clock) {
+        self.state().clock = clock;
+    }
+
     /// While down, every request gets a 502 with nginx's HTML body.
     pub fn set_down(&self, down: bool) {
         self.state().down = down;
@@ -593,6 +606,20 @@ impl FakeTelegram {
     /// Turns the enforcement of Telegram's message limits off (or on again).
     pub fn set_limits_enforced(&self, on: bool) {
         self.state().limits_off = !on;
+    }
+
+    /// Waits until a message to `chat` would not meet the per-chat gap
+    /// (the last one is [`CHAT_GAP`] old): a bot restarted at once has
+    /// forgotten its pace, and would otherwise be refused with a 429.
+    pub async fn wait_chat_gap(&self, chat: i64) {
+        let last = self
+            .state()
+            .sent_to_chat
+            .get(&chat)
+            .and_then(|s| s.back().copied());
+        if let Some(last) = last {
+            tokio::time::sleep(CHAT_GAP.saturating_sub(last.elapsed())).await;
+        }
     }
 
     /// Every message refused because the bot exceeded a limit: (method, chat).
@@ -858,8 +885,9 @@ fn string(v: Option<&Value>) -> Option<String> {
     }
 }
 
-fn now() -> i64 {
-    chrono::Utc::now().timestamp()
+/// Telegram's time, in unix seconds.
+fn now(st: &State) -> i64 {
+    st.clock.now().timestamp()
 }
 
 /// A plausible id for `@username` chat ids.
@@ -1102,7 +1130,7 @@ impl FakeTelegram {
         }
         let chat = chat_id_of(call.params.get("chat_id"));
         let now = Instant::now();
-        let chat_gap = Duration::from_millis(900);
+        let chat_gap = CHAT_GAP;
         let minute = Duration::from_secs(59);
         let second = Duration::from_millis(950);
         while st
@@ -1276,7 +1304,7 @@ impl FakeTelegram {
         m.insert("message_id".into(), json!(id));
         m.insert("from".into(), Self::bot_user());
         m.insert("chat".into(), chat_object(chat_id));
-        m.insert("date".into(), json!(now()));
+        m.insert("date".into(), json!(now(st)));
         m
     }
 
@@ -1420,6 +1448,7 @@ impl FakeTelegram {
             }
             "stopPoll" => {
                 let message_id = int(p.get("message_id")).unwrap_or_default();
+                let now = now(st);
                 let Some(sp) = st
                     .polls
                     .iter_mut()
@@ -1428,7 +1457,7 @@ impl FakeTelegram {
                     return api_error(400, "Bad Request: message with poll to stop not found");
                 };
                 // Telegram closes a poll by itself at its close_date.
-                let expired = sp.poll["close_date"].as_i64().is_some_and(|d| d <= now());
+                let expired = sp.poll["close_date"].as_i64().is_some_and(|d| d <= now);
                 if expired && !sp.is_closed {
                     sp.is_closed = true;
                     sp.poll["is_closed"] = json!(true);
@@ -1548,7 +1577,7 @@ impl FakeTelegram {
                         "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",
                     );
                 }
-                new.insert("edit_date".into(), json!(now()));
+                new.insert("edit_date".into(), json!(now(st)));
                 Reply::Ok(Self::store(st, chat_id, new))
             }
             "deleteMessage" => {

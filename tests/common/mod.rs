@@ -11,6 +11,7 @@ pub mod updates;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use pollbot::clock::Clock;
 use pollbot::config::Config;
 use pollbot::i18n::Language;
 use pollbot::store::Store;
@@ -45,7 +46,7 @@ pub struct RunningBot {
 }
 
 impl RunningBot {
-    pub fn start(config: Config) -> Self {
+    pub fn start(config: Config, clock: Clock) -> Self {
         let (stop, stopped) = oneshot::channel::<()>();
         let activity = Activity::default();
         let task = tokio::spawn(pollbot::telegram::run_observed(
@@ -54,6 +55,7 @@ impl RunningBot {
                 let _ = stopped.await;
             },
             activity.clone(),
+            clock,
         ));
         Self {
             stop: Some(stop),
@@ -80,6 +82,9 @@ pub struct World {
     pub dir: tempfile::TempDir,
     pub moderators: Vec<i64>,
     pub bot: Option<RunningBot>,
+    /// The bot's clock: the system clock, or a manual one (see
+    /// [`World::on_manual_clock`]) that every start of the bot shares.
+    pub clock: Clock,
 }
 
 impl World {
@@ -89,6 +94,15 @@ impl World {
 
     pub async fn with_moderators(moderators: &[i64]) -> Self {
         let mut world = Self::stopped(moderators).await;
+        world.start_bot();
+        world
+    }
+
+    /// A world whose bot and fake Telegram tell time by a manual clock
+    /// (`world.clock`): a deadline passes when the test moves the clock.
+    pub async fn on_manual_clock() -> Self {
+        let mut world = Self::stopped(&[]).await;
+        world.use_manual_clock();
         world.start_bot();
         world
     }
@@ -111,7 +125,18 @@ impl World {
             dir: tempfile::tempdir().expect("a temporary directory"),
             moderators: moderators.to_vec(),
             bot: None,
+            clock: Clock::system(),
         }
+    }
+
+    /// The bot (each time it starts) and the fake's Telegram tell time by
+    /// a manual clock, which shows the present until the test moves it
+    /// (`world.clock.advance(..)`); returns it.
+    fn use_manual_clock(&mut self) -> Clock {
+        assert!(self.bot.is_none(), "the clock is set before the bot starts");
+        self.clock = Clock::manual(chrono::Utc::now());
+        self.fake.follow_clock(self.clock.clone());
+        self.clock.clone()
     }
 
     pub fn db_path(&self) -> PathBuf {
@@ -125,7 +150,7 @@ impl World {
 
     pub fn start_bot_with(&mut self, config: Config) {
         assert!(self.bot.is_none(), "the bot is already running");
-        self.bot = Some(RunningBot::start(config));
+        self.bot = Some(RunningBot::start(config, self.clock.clone()));
     }
 
     /// Waits until the bot is idle: every pushed update acknowledged, no

@@ -3,7 +3,6 @@
 //! [`crate::app::share`]'s; this turns them into Bot API calls, each sent at
 //! most once (see [`Lane::step`]).
 
-use chrono::Utc;
 use tracing::{info, warn};
 
 use super::{Answer, Delivery, Posting, reply_target};
@@ -30,7 +29,7 @@ impl Lane {
         let reply = match self.find(message, poll).await? {
             Ok(poll) => {
                 let title = message.chat_title.clone();
-                let shared = poll.clone();
+                let (shared, now) = (poll.clone(), self.edge.clock.now());
                 let reply = self
                     .edge
                     .blocking(move |store| {
@@ -38,7 +37,7 @@ impl Lane {
                         if let Some(title) = title {
                             store.write(|c| c.set_chat_title(shared.id.chat, &title))?;
                         }
-                        Ok(share::share(store, &shared, action, Utc::now())?)
+                        Ok(share::share(store, &shared, action, now)?)
                     })
                     .await?;
                 if let ShareReply::Code { number, .. } = &reply {
@@ -70,7 +69,7 @@ impl Lane {
     ) -> anyhow::Result<Handled> {
         let target = reply_target(message);
         let (chat, posted_before) = (message.chat, answer.journal.poll);
-        let kind = message.kind;
+        let (kind, now) = (message.kind, self.edge.clock.now());
         let resolved = self
             .edge
             .blocking(move |store| {
@@ -79,7 +78,7 @@ impl Lane {
                     kind,
                     by_this_command: posted_before,
                 };
-                Ok(share::resolve_post(store, here, &code, Utc::now())?)
+                Ok(share::resolve_post(store, here, &code, now)?)
             })
             .await?;
         let (origin, new_poll) = match resolved {
@@ -103,18 +102,12 @@ impl Lane {
             Posting::Sent(posted) => {
                 let place = message.place();
                 let command = (answer.key_update_id(), answer.journal);
-                let origin_id = origin.id;
+                let (origin_id, now) = (origin.id, self.edge.clock.now());
                 let copy = self
                     .edge
                     .blocking(move |store| {
                         Ok(share::create_copy(
-                            store,
-                            place,
-                            origin_id,
-                            new_poll,
-                            posted,
-                            Utc::now(),
-                            command,
+                            store, place, origin_id, new_poll, posted, now, command,
                         )?)
                     })
                     .await?;

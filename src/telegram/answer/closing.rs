@@ -6,7 +6,6 @@ use crate::poll::{Poll, PollId};
 use crate::telegram::errors::{self, Failure};
 use crate::telegram::inbound::CommandMessage;
 use crate::telegram::lanes::{Handled, Lane};
-use chrono::Utc;
 use std::time::Instant;
 use teloxide::RequestError;
 use teloxide::prelude::*;
@@ -60,9 +59,9 @@ impl Lane {
                 }));
             }
         };
-        let closing = poll.clone();
+        let (closing, now) = (poll.clone(), self.edge.clock.now());
         self.edge
-            .blocking(move |store| Ok(app::close_poll(store, &closing, final_counts, Utc::now())?))
+            .blocking(move |store| Ok(app::close_poll(store, &closing, final_counts, now)?))
             .await?;
         info!(poll = %poll.id, "poll closed");
         Ok(Ok(()))

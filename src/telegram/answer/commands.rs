@@ -9,7 +9,6 @@ use crate::store::JournalKey;
 use crate::telegram::errors::{self, Failure};
 use crate::telegram::inbound::CommandMessage;
 use crate::telegram::lanes::{Handled, Job, Lane, Waiting};
-use chrono::Utc;
 use std::time::Instant;
 use teloxide::RequestError;
 use tracing::{error, info, warn};
@@ -25,7 +24,7 @@ impl Lane {
     ) -> anyhow::Result<Handled> {
         let mut answer = self.journal(JournalKey::Command(update_id)).await?;
         let handled = self.answer_command(&mut answer, message, waiting).await?;
-        if handled == Handled::Later && Utc::now() - message.at > STALE_AFTER {
+        if handled == Handled::Later && self.edge.clock.now() - message.at > STALE_AFTER {
             warn!(
                 chat = self.chat,
                 update = update_id,
@@ -86,7 +85,7 @@ impl Lane {
         let parsed = command::parse(
             &message.text,
             self.edge.telegram.identity.username(),
-            Utc::now(),
+            self.edge.clock.now(),
         );
         let Some(asked) = dispatch::asked(parsed, message.kind) else {
             return Ok(Handled::Done);
@@ -295,6 +294,7 @@ impl Lane {
             .collect();
         let moderators = self.known_moderators(&jobs);
         let username = self.edge.telegram.identity.username().map(str::to_owned);
+        let now = self.edge.clock.now();
         let same: Vec<i64> = self
             .edge
             .blocking(move |store| {
@@ -303,7 +303,7 @@ impl Lane {
                     let Job::Command { update_id, message } = job else {
                         continue;
                     };
-                    let parsed = command::parse(&message.text, username.as_deref(), Utc::now());
+                    let parsed = command::parse(&message.text, username.as_deref(), now);
                     let Parsed::Command(command) = parsed else {
                         continue;
                     };

@@ -12,7 +12,6 @@ mod sending;
 
 use std::future::Future;
 
-use chrono::Utc;
 use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{InputFile, Message, MessageId, ReplyParameters, ThreadId};
@@ -150,10 +149,10 @@ impl Lane {
 
     async fn finish_commands(&self, update_ids: &[i64]) {
         let ids = update_ids.to_vec();
+        let now = self.edge.clock.now();
         let finished = self
             .edge
             .blocking(move |store| {
-                let now = Utc::now();
                 store.write(|changes| {
                     for id in &ids {
                         changes.finish_command(*id, now);

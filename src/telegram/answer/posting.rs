@@ -7,7 +7,6 @@ use crate::telegram::errors::Failure;
 use crate::telegram::inbound::CommandMessage;
 use crate::telegram::lanes::{Handled, Lane};
 use crate::telegram::payloads::SendPoll;
-use chrono::Utc;
 use teloxide::prelude::*;
 use teloxide::types::ChatMemberKind;
 use tracing::{error, info, warn};
@@ -33,7 +32,7 @@ impl Lane {
         let posted = self
             .step(answer, || {
                 // Decided when it is sent: a retry later gets its own.
-                let close_date = app::polls::close_date(deadline, Utc::now());
+                let close_date = app::polls::close_date(deadline, self.edge.clock.now());
                 let request = SendPoll::new(
                     message.chat,
                     message.thread,
@@ -112,10 +111,10 @@ impl Lane {
         {
             Posting::Sent(posted) => {
                 let (place, command) = (message.place(), (answer.key_update_id(), answer.journal));
+                let now = self.edge.clock.now();
                 let poll = self
                     .edge
                     .blocking(move |store| {
-                        let now = Utc::now();
                         Ok(app::create_poll(
                             store, place, new_poll, posted, now, command,
                         )?)
