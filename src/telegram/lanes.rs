@@ -21,7 +21,7 @@ use super::polling::Backoff;
 use crate::app::FloodGuard;
 use crate::app::flood::FLOOD_WINDOW;
 use crate::config::Config;
-use crate::poll::PollId;
+use crate::poll::{ChatId, PollId};
 use crate::store::Store;
 
 /// Something a lane does.
@@ -250,7 +250,7 @@ struct OpenLane {
 }
 
 /// The open lanes by chat; a lane's task removes its own entry when it goes.
-type OpenLanes = Arc<Mutex<HashMap<i64, OpenLane>>>;
+type OpenLanes = Arc<Mutex<HashMap<ChatId, OpenLane>>>;
 
 /// The lanes of all chats.
 #[derive(Clone)]
@@ -272,7 +272,7 @@ impl Lanes {
     }
 
     /// Gives `chat`'s lane a job, at `place` in its line.
-    pub fn push(&self, chat: i64, job: Job, place: InLine) {
+    pub fn push(&self, chat: ChatId, job: Job, place: InLine) {
         self.edge.progress.activity.begin();
         if let Job::Command { update_id, .. } = &job {
             self.edge
@@ -357,12 +357,12 @@ pub struct Lane {
     pub edge: Arc<Edge>,
     /// Every chat's lanes: a job done off this lane comes back through it.
     pub lanes: Lanes,
-    pub chat: i64,
+    pub chat: ChatId,
     pub flood: FloodGuard,
 }
 
 /// Removes `chat`'s lane if nothing is queued in it: `true` if it went.
-fn close_if_idle(lanes: &OpenLanes, chat: i64, queue: &Arc<LaneQueue>) -> bool {
+fn close_if_idle(lanes: &OpenLanes, chat: ChatId, queue: &Arc<LaneQueue>) -> bool {
     let mut lanes = lanes.lock().unwrap_or_else(|e| e.into_inner());
     let idle = queue
         .jobs
@@ -381,7 +381,7 @@ fn close_if_idle(lanes: &OpenLanes, chat: i64, queue: &Arc<LaneQueue>) -> bool {
     true
 }
 
-async fn run_lane(edge: Arc<Edge>, chat: i64, queue: Arc<LaneQueue>, lanes: OpenLanes) {
+async fn run_lane(edge: Arc<Edge>, chat: ChatId, queue: Arc<LaneQueue>, lanes: OpenLanes) {
     let mut lane = Lane {
         edge: Arc::clone(&edge),
         lanes: Lanes {
@@ -482,7 +482,7 @@ mod tests {
     use super::*;
     use crate::poll::PollNumber;
 
-    fn poll(chat: i64) -> PollId {
+    fn poll(chat: ChatId) -> PollId {
         PollId {
             chat,
             number: PollNumber(1),
@@ -494,19 +494,22 @@ mod tests {
         let refused = RefusedCloses::default();
         let t0 = Instant::now();
         for chat in 0..1000 {
-            refused.refuse(poll(-chat), t0);
+            refused.refuse(poll(ChatId(-chat)), t0);
         }
         assert_eq!(refused.len(), 1000);
-        assert!(refused.waiting(poll(-1), t0 + REFUSED_CLOSE_RETRY - Duration::from_secs(1)));
+        assert!(refused.waiting(
+            poll(ChatId(-1)),
+            t0 + REFUSED_CLOSE_RETRY - Duration::from_secs(1)
+        ));
         assert_eq!(refused.len(), 1000);
         // Ten minutes on, none waits any more and none is kept.
-        assert!(!refused.waiting(poll(-1), t0 + REFUSED_CLOSE_RETRY));
+        assert!(!refused.waiting(poll(ChatId(-1)), t0 + REFUSED_CLOSE_RETRY));
         assert_eq!(refused.len(), 0);
         // A refusal then forgets the older ones too.
         for chat in 0..1000 {
-            refused.refuse(poll(-chat), t0);
+            refused.refuse(poll(ChatId(-chat)), t0);
         }
-        refused.refuse(poll(-5000), t0 + REFUSED_CLOSE_RETRY);
+        refused.refuse(poll(ChatId(-5000)), t0 + REFUSED_CLOSE_RETRY);
         assert_eq!(refused.len(), 1);
     }
 }

@@ -10,7 +10,6 @@ use chrono::Utc;
 use std::time::Instant;
 use teloxide::RequestError;
 use teloxide::prelude::*;
-use teloxide::types::MessageId;
 use tracing::{error, info, warn};
 
 use super::*;
@@ -23,7 +22,7 @@ impl Lane {
             .edge
             .telegram
             .bot
-            .stop_poll(ChatId(poll.id.chat), MessageId(poll.message_id))
+            .stop_poll(poll.id.chat, poll.message_id.into())
             .await;
         let final_counts = match stopped {
             Ok(stopped) => Some((
