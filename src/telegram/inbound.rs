@@ -83,6 +83,13 @@ impl CommandMessage {
         }
     }
 
+    /// Whose replies the flood rule counts: the user, else the chat it was
+    /// sent as.
+    pub fn flood_sender(&self) -> UserId {
+        let as_chat = self.sender_chat.map(ChatId::as_person);
+        self.from.or(as_chat).unwrap_or_default()
+    }
+
     /// Its sender, as the rules about who moderates see them.
     pub fn sender(&self) -> crate::app::dispatch::SenderFacts {
         crate::app::dispatch::SenderFacts {

@@ -482,9 +482,9 @@ mod tests {
     use super::*;
     use crate::poll::PollNumber;
 
-    fn poll(chat: ChatId) -> PollId {
+    fn poll(chat: i64) -> PollId {
         PollId {
-            chat,
+            chat: ChatId(chat),
             number: PollNumber(1),
         }
     }
@@ -494,22 +494,19 @@ mod tests {
         let refused = RefusedCloses::default();
         let t0 = Instant::now();
         for chat in 0..1000 {
-            refused.refuse(poll(ChatId(-chat)), t0);
+            refused.refuse(poll(-chat), t0);
         }
         assert_eq!(refused.len(), 1000);
-        assert!(refused.waiting(
-            poll(ChatId(-1)),
-            t0 + REFUSED_CLOSE_RETRY - Duration::from_secs(1)
-        ));
+        assert!(refused.waiting(poll(-1), t0 + REFUSED_CLOSE_RETRY - Duration::from_secs(1)));
         assert_eq!(refused.len(), 1000);
         // Ten minutes on, none waits any more and none is kept.
-        assert!(!refused.waiting(poll(ChatId(-1)), t0 + REFUSED_CLOSE_RETRY));
+        assert!(!refused.waiting(poll(-1), t0 + REFUSED_CLOSE_RETRY));
         assert_eq!(refused.len(), 0);
         // A refusal then forgets the older ones too.
         for chat in 0..1000 {
-            refused.refuse(poll(ChatId(-chat)), t0);
+            refused.refuse(poll(-chat), t0);
         }
-        refused.refuse(poll(ChatId(-5000)), t0 + REFUSED_CLOSE_RETRY);
+        refused.refuse(poll(-5000), t0 + REFUSED_CLOSE_RETRY);
         assert_eq!(refused.len(), 1);
     }
 }

@@ -4,7 +4,7 @@ use crate::app::command::{self, Command, Parsed, PollRef};
 use crate::app::dispatch::{self, Answering, Moderation};
 use crate::app::{self, CoalesceKey, Reply};
 use crate::i18n::Language;
-use crate::poll::{ChatId, Poll, PollId};
+use crate::poll::{Poll, PollId};
 use crate::store::JournalKey;
 use crate::telegram::errors::{self, Failure};
 use crate::telegram::inbound::CommandMessage;
@@ -128,9 +128,7 @@ impl Lane {
                 .is_some_and(|user| self.edge.config.moderators.contains(&user)),
         };
         if app::flood_limited(sender) {
-            let sender = (message.from)
-                .or(message.sender_chat.map(ChatId::as_person))
-                .unwrap_or_default();
+            let sender = message.flood_sender();
             if !self.flood.allow(sender, Instant::now()) {
                 info!(chat = self.chat.0, user = sender.0, text = %message.text, "flood: command ignored");
                 return Ok(Handled::Done);
