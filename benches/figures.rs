@@ -42,6 +42,7 @@ use pollbot::telegram::polling;
 use teloxide::prelude::*;
 
 use fake_telegram::FakeTelegram;
+use pollbot::poll::{ChatId, MessageId, UserId};
 
 /// The bot binary; under `cargo bench` this is `target/release/pollbot`.
 const BOT: &str = env!("CARGO_BIN_EXE_pollbot");
@@ -270,7 +271,7 @@ fn at(second: i64) -> DateTime<Utc> {
 fn create_poll(store: &Store) -> PollId {
     let poll = store
         .write(|changes| {
-            changes.create_poll(CHAT, |id| Poll {
+            changes.create_poll(ChatId(CHAT), |id| Poll {
                 id,
                 question: PollQuestion::parse(QUESTION).unwrap(),
                 options: PollOptions::parse(&OPTIONS).unwrap(),
@@ -281,7 +282,7 @@ fn create_poll(store: &Store) -> PollId {
                 state: PollState::Open,
                 closed_at: None,
                 results_announced: false,
-                message_id: POLL_MESSAGE,
+                message_id: MessageId(POLL_MESSAGE),
                 telegram_id: TELEGRAM_ID.into(),
                 thread: None,
                 features: Default::default(),
@@ -301,7 +302,7 @@ fn vote(voter: i64, option: u32, second: i64) -> Event {
     Event::Vote {
         telegram_poll_id: TELEGRAM_ID.into(),
         voter: Person {
-            id: voter,
+            id: UserId(voter),
             name: format!("Voter {voter}"),
         },
         option_ids: vec![option],
@@ -607,7 +608,7 @@ async fn ingest_through_bot(n: usize, prebuild: bool, segment: usize, restart: b
     let db_bytes = dir_size(&db);
     let store = Store::open(&db).unwrap();
     let id = PollId {
-        chat: MODERATOR,
+        chat: ChatId(MODERATOR),
         number: PollNumber(1),
     };
     let voters = store.tally(id).unwrap().map_or(0, |t| t.voters);
@@ -727,15 +728,15 @@ fn populate(store: &Store, votes: usize, comments: usize) -> usize {
     for k in 0..comments {
         let author = voter(k.wrapping_mul(7919));
         events.push(Event::Reply {
-            chat: CHAT,
-            message_id: message(k),
+            chat: ChatId(CHAT),
+            message_id: MessageId(message(k)),
             reply_to: if k % 5 == 4 {
-                message(k - 3)
+                MessageId(message(k - 3))
             } else {
-                POLL_MESSAGE
+                MessageId(POLL_MESSAGE)
             },
             author: Some(Person {
-                id: author,
+                id: UserId(author),
                 name: format!("Voter {author}"),
             }),
             sender: None,
@@ -754,9 +755,9 @@ fn populate(store: &Store, votes: usize, comments: usize) -> usize {
     for k in 0..comments {
         for j in 0..approvals_of(k) {
             events.push(Event::Reaction {
-                chat: CHAT,
-                message_id: message(k),
-                user: voter(k * 31 + j * 1009),
+                chat: ChatId(CHAT),
+                message_id: MessageId(message(k)),
+                user: UserId(voter(k * 31 + j * 1009)),
                 old: Vec::new(),
                 new: vec!["👍".into()],
             });
@@ -1129,7 +1130,7 @@ impl BuiltPolls {
             let approvals = populate(&store, scale.big_votes, scale.big_comments);
             (
                 PollId {
-                    chat: CHAT,
+                    chat: ChatId(CHAT),
                     number: PollNumber(1),
                 },
                 approvals,
@@ -1742,8 +1743,9 @@ fn populate_campaign(store: &Store, votes: usize) -> PollId {
         .write(|changes| {
             let mut ids = Vec::new();
             for c in 0..CAMPAIGN_CHATS {
-                changes.set_chat_title(CHAT - c as i64, &format!("Chat number {}", c + 1))?;
-                let poll = changes.create_poll(CHAT - c as i64, |id| Poll {
+                changes
+                    .set_chat_title(ChatId(CHAT - c as i64), &format!("Chat number {}", c + 1))?;
+                let poll = changes.create_poll(ChatId(CHAT - c as i64), |id| Poll {
                     id,
                     question: PollQuestion::parse(QUESTION).unwrap(),
                     options: PollOptions::parse(&OPTIONS).unwrap(),
@@ -1754,7 +1756,7 @@ fn populate_campaign(store: &Store, votes: usize) -> PollId {
                     state: PollState::Open,
                     closed_at: None,
                     results_announced: false,
-                    message_id: POLL_MESSAGE,
+                    message_id: MessageId(POLL_MESSAGE),
                     telegram_id: telegram_id(c),
                     thread: None,
                     features: Default::default(),
@@ -1770,7 +1772,7 @@ fn populate_campaign(store: &Store, votes: usize) -> PollId {
     let vote = |chat: usize, voter: i64, option: u32, second: i64| Event::Vote {
         telegram_poll_id: telegram_id(chat),
         voter: Person {
-            id: voter,
+            id: UserId(voter),
             name: format!("Voter {voter}"),
         },
         option_ids: vec![option],
@@ -1842,7 +1844,7 @@ fn figure_9(table: &mut Table, scale: &Scale) {
             .map(|k| Event::Vote {
                 telegram_poll_id: format!("campaign-{}", k % CAMPAIGN_CHATS as i64),
                 voter: Person {
-                    id: FIRST_VOTER + round * 1000 + k,
+                    id: UserId(FIRST_VOTER + round * 1000 + k),
                     name: "Late voter".into(),
                 },
                 option_ids: vec![(k % 4) as u32],
@@ -1889,7 +1891,7 @@ fn figure_11(table: &mut Table, store: &Store, origin: PollId, votes: usize) {
         let stale = Event::Vote {
             telegram_poll_id: "campaign-0".into(),
             voter: Person {
-                id: FIRST_VOTER + 900_000_000 + run,
+                id: UserId(FIRST_VOTER + 900_000_000 + run),
                 name: "Stale".into(),
             },
             option_ids: vec![0],
@@ -1915,7 +1917,7 @@ fn figure_11(table: &mut Table, store: &Store, origin: PollId, votes: usize) {
                     .map(|k| Event::Vote {
                         telegram_poll_id: format!("campaign-{}", k % CAMPAIGN_CHATS as i64),
                         voter: Person {
-                            id: FIRST_VOTER + 100_000_000 * (run + 2) + batch * 100 + k,
+                            id: UserId(FIRST_VOTER + 100_000_000 * (run + 2) + batch * 100 + k),
                             name: "Voter during a rebuild".into(),
                         },
                         option_ids: vec![(k % 4) as u32],

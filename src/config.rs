@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::i18n::Language;
+use crate::poll::UserId;
 
 /// Telegram's own Bot API server.
 pub const TELEGRAM_API_URL: &str = "https://api.telegram.org";
@@ -43,7 +44,7 @@ pub struct Config {
     /// The sled database directory.
     pub db_path: PathBuf,
     /// User ids that are moderators in every chat.
-    pub moderators: Vec<i64>,
+    pub moderators: Vec<UserId>,
     /// Language for chats that chose none.
     pub default_language: Language,
     /// The largest file the bot uploads (Telegram's limit; smaller in tests).
@@ -193,7 +194,7 @@ fn check_dotenv(contents: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
-fn parse_moderators(list: &str) -> Option<Vec<i64>> {
+fn parse_moderators(list: &str) -> Option<Vec<UserId>> {
     list.split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
@@ -227,7 +228,7 @@ mod tests {
             ("POLLBOT_LOCALE", "zh"),
         ])
         .unwrap();
-        assert_eq!(c.moderators, vec![12, 34]);
+        assert_eq!(c.moderators, vec![UserId(12), UserId(34)]);
         assert_eq!(c.default_language, Language::Chinese);
     }
 

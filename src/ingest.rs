@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::poll::{
-    Approval, ChatId, OptionLearnt, Person, PollId, SeenOption, approver, is_approval_reply,
-    is_approving_reaction,
+    Approval, ChatId, MessageId, OptionLearnt, Person, PollId, SeenOption, UserId, approver,
+    is_approval_reply, is_approving_reaction,
 };
 use crate::store::{Changes, Chosen, CommentOutcome, MessageRole, Reply, Result, VoteOutcome};
 
@@ -43,14 +43,14 @@ pub enum Event {
     /// A message that replies to another one.
     Reply {
         chat: ChatId,
-        message_id: i32,
-        reply_to: i32,
+        message_id: MessageId,
+        reply_to: MessageId,
         author: Option<Person>,
         /// The user Telegram gives as the sender (`from`), also when the
         /// message is sent as a chat (then usually Telegram's placeholder):
         /// who approves with a `+1`.
         #[serde(default)]
-        sender: Option<i64>,
+        sender: Option<UserId>,
         /// Text or caption; `None` for media without a caption.
         text: Option<String>,
         at: DateTime<Utc>,
@@ -67,22 +67,22 @@ pub enum Event {
     /// A message's new text after an edit.
     Edit {
         chat: ChatId,
-        message_id: i32,
+        message_id: MessageId,
         text: String,
         at: DateTime<Utc>,
     },
     /// A user's reactions on a message changed from `old` to `new`.
     Reaction {
         chat: ChatId,
-        message_id: i32,
-        user: i64,
+        message_id: MessageId,
+        user: UserId,
         old: Vec<String>,
         new: Vec<String>,
     },
     /// Anonymous reaction counts on a message.
     ReactionCounts {
         chat: ChatId,
-        message_id: i32,
+        message_id: MessageId,
         counts: Vec<(String, u32)>,
     },
     /// The bot joined or left a chat.
@@ -94,7 +94,7 @@ pub enum Event {
     /// its discussion group, where members reply to this copy.
     PollMessage {
         chat: ChatId,
-        message_id: i32,
+        message_id: MessageId,
         telegram_poll_id: String,
         /// The chat the copy comes from (the channel whose post Telegram
         /// forwarded): only a copy from the poll's own chat is taken.
@@ -105,14 +105,14 @@ pub enum Event {
     OptionAdded {
         chat: ChatId,
         /// The message that carries the poll.
-        poll_message: i32,
+        poll_message: MessageId,
         telegram_poll_id: Option<String>,
         option: SeenOption,
     },
     /// An option was deleted from a poll (`poll_option_deleted`).
     OptionDeleted {
         chat: ChatId,
-        poll_message: i32,
+        poll_message: MessageId,
         telegram_poll_id: Option<String>,
         option: SeenOption,
     },
@@ -265,7 +265,7 @@ fn poll_counts(
 fn option_added(
     changes: &mut Changes,
     chat: ChatId,
-    message: i32,
+    message: MessageId,
     poll: Option<&str>,
     option: &SeenOption,
 ) -> Result<Applied> {
@@ -277,7 +277,7 @@ fn option_added(
 fn option_deleted(
     changes: &mut Changes,
     chat: ChatId,
-    message: i32,
+    message: MessageId,
     poll: Option<&str>,
     option: &SeenOption,
 ) -> Result<Applied> {
@@ -318,7 +318,7 @@ fn reply(
 fn edit(
     changes: &mut Changes,
     chat: ChatId,
-    message_id: i32,
+    message_id: MessageId,
     text: &str,
     at: DateTime<Utc>,
 ) -> Result<Applied> {
@@ -331,8 +331,8 @@ fn edit(
 fn reaction(
     changes: &mut Changes,
     chat: ChatId,
-    message_id: i32,
-    user: i64,
+    message_id: MessageId,
+    user: UserId,
     old: &[String],
     new: &[String],
 ) -> Result<Applied> {
@@ -352,7 +352,7 @@ fn reaction(
 fn reaction_counts(
     changes: &mut Changes,
     chat: ChatId,
-    message_id: i32,
+    message_id: MessageId,
     counts: &[(String, u32)],
 ) -> Result<Applied> {
     let approvals = counts
@@ -380,7 +380,7 @@ fn chat_moved(changes: &mut Changes, from: ChatId, to: ChatId) -> Result<Applied
 fn poll_message(
     changes: &mut Changes,
     chat: ChatId,
-    message_id: i32,
+    message_id: MessageId,
     poll: &str,
     origin: ChatId,
     at: DateTime<Utc>,

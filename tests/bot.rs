@@ -18,11 +18,12 @@ use common::updates::{
 };
 use common::{Call, Failure, PATIENCE, World};
 use pollbot::i18n::{self, Language};
+use pollbot::poll::{ChatId, MessageId, UserId};
 use pollbot::poll::{PollId, PollNumber};
 
 fn poll_1() -> PollId {
     PollId {
-        chat: GROUP,
+        chat: ChatId(GROUP),
         number: PollNumber(1),
     }
 }
@@ -68,7 +69,7 @@ async fn newpoll_posts_a_native_poll_with_its_flags() {
     world.assert_api_conformance();
 
     let store = world.stop_and_open_store().await;
-    let polls = store.polls_of_chat(GROUP).unwrap();
+    let polls = store.polls_of_chat(ChatId(GROUP)).unwrap();
     assert_eq!(polls.len(), 2);
     assert!(polls[0].multiple && polls[0].anonymous);
     assert_eq!(polls[1].id.number, PollNumber(2));
@@ -124,10 +125,10 @@ async fn votes_changes_and_withdrawals_are_tallied_exactly() {
     let tally = store.tally(poll_1()).unwrap().unwrap();
     assert_eq!((tally.counts, tally.voters), (vec![1, 1, 2], 4));
     assert_eq!(
-        store.ballot(poll_1(), 23).unwrap().unwrap().options,
+        store.ballot(poll_1(), UserId(23)).unwrap().unwrap().options,
         vec![2]
     );
-    assert!(store.ballot(poll_1(), 24).unwrap().is_none());
+    assert!(store.ballot(poll_1(), UserId(24)).unwrap().is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -177,9 +178,9 @@ async fn comments_edits_and_approvals_make_the_summary() {
     world.assert_api_conformance();
     let store = world.stop_and_open_store().await;
     assert_eq!(store.tally(poll_1()).unwrap().unwrap().comments, 3);
-    let comment = store.comment(poll_1(), 11).unwrap().unwrap();
+    let comment = store.comment(poll_1(), MessageId(11)).unwrap().unwrap();
     assert!(comment.edited_at.is_some());
-    assert_eq!(comment.reply_to, 10);
+    assert_eq!(comment.reply_to, MessageId(10));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -304,8 +305,8 @@ async fn non_moderators_are_refused_and_nothing_changes() {
     assert!(world.fake.calls_to("sendDocument").is_empty());
     world.assert_api_conformance();
     let store = world.stop_and_open_store().await;
-    assert!(store.polls_of_chat(GROUP).unwrap().is_empty());
-    assert_eq!(store.chat(GROUP).unwrap().language, None);
+    assert!(store.polls_of_chat(ChatId(GROUP)).unwrap().is_empty());
+    assert_eq!(store.chat(ChatId(GROUP)).unwrap().language, None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -456,7 +457,12 @@ async fn malformed_commands_get_a_reply_that_says_what_is_wrong() {
     world.assert_api_conformance();
     let store = world.stop_and_open_store().await;
     for i in 0..cases.len() {
-        assert!(store.polls_of_chat(500 + i as i64).unwrap().is_empty());
+        assert!(
+            store
+                .polls_of_chat(ChatId(500 + i as i64))
+                .unwrap()
+                .is_empty()
+        );
     }
 }
 
@@ -790,7 +796,7 @@ async fn a_chat_that_removed_the_bot_is_marked_inactive() {
     let mut world = group_world().await;
     world.deliver(my_chat_member(GROUP, "kicked")).await;
     let store = world.stop_and_open_store().await;
-    assert!(!store.chat(GROUP).unwrap().active);
+    assert!(!store.chat(ChatId(GROUP)).unwrap().active);
 }
 
 const DISCUSSION: i64 = -1005555555555;
@@ -859,7 +865,7 @@ async fn a_channel_runs_anonymous_polls_and_its_discussion_group_comments() {
     assert!(
         store
             .poll(PollId {
-                chat: CHANNEL,
+                chat: ChatId(CHANNEL),
                 number: PollNumber(1)
             })
             .unwrap()

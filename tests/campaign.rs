@@ -18,6 +18,7 @@ use common::records::{apply_all_with, open_poll};
 use common::updates::{Person, channel_post, message, person, poll_answer, reaction, reply};
 use common::{PATIENCE, Rng, World, csv_rows};
 use pollbot::i18n::{self, Language};
+use pollbot::poll::{ChatId, MessageId, UserId};
 use pollbot::poll::{PollId, PollNumber};
 
 const CHANNEL: i64 = -1003333333333;
@@ -91,7 +92,7 @@ async fn next_second() {
 
 fn id(chat: i64, n: u32) -> PollId {
     PollId {
-        chat,
+        chat: ChatId(chat),
         number: PollNumber(n),
     }
 }
@@ -681,7 +682,7 @@ fn pollbot_export_of_the_origin_covers_every_chat_and_of_a_copy_its_own() {
     pollbot::cli::export(db.path(), origin, format, &out.path().join("origin")).unwrap();
     let votes = std::fs::read(out.path().join("origin").join("poll-1-votes.csv")).unwrap();
     assert_eq!(csv_rows(&votes).len(), 1 + 1_089 + 577);
-    let copy = id(pollbot::demo::PARTNER_CHAT, 1);
+    let copy = id(pollbot::demo::PARTNER_CHAT.0, 1);
     pollbot::cli::export(db.path(), copy, format, &out.path().join("copy")).unwrap();
     let votes = csv_rows(&std::fs::read(out.path().join("copy").join("poll-1-votes.csv")).unwrap());
     assert_eq!(votes.len(), 1 + 577);
@@ -831,7 +832,7 @@ async fn kill_9_mid_stream_loses_no_vote_of_any_copy() {
             .ballots(*id)
             .map(|b| {
                 let b = b.unwrap();
-                (b.voter.id, b.options[0])
+                (b.voter.id.0, b.options[0])
             })
             .collect();
         assert_eq!(stored, expected[poll], "ballots of {id}");
@@ -883,7 +884,7 @@ fn the_combined_tally_kept_vote_by_vote_matches_one_made_from_every_ballot() {
         .write(|changes| {
             let mut ids = Vec::new();
             for (chat, telegram_id, anonymous) in chats {
-                let poll = changes.create_poll(chat, |id| Poll {
+                let poll = changes.create_poll(ChatId(chat), |id| Poll {
                     anonymous,
                     ..open_poll(id, "Q?", &["A", "B", "C"], 5, telegram_id, base)
                 })?;
@@ -898,7 +899,7 @@ fn the_combined_tally_kept_vote_by_vote_matches_one_made_from_every_ballot() {
         ids.iter()
             .map(|&id| MemberTally {
                 poll: id,
-                anonymous: id.chat == CHANNEL,
+                anonymous: id.chat == ChatId(CHANNEL),
                 tally: store.tally(id).unwrap().unwrap_or_else(|| Tally::new(3)),
             })
             .collect()
@@ -943,7 +944,7 @@ fn the_combined_tally_kept_vote_by_vote_matches_one_made_from_every_ballot() {
                 Event::Vote {
                     telegram_poll_id: chats[chat].1.into(),
                     voter: Person {
-                        id: user,
+                        id: UserId(user),
                         name: format!("U{user}"),
                     },
                     option_ids: options,
@@ -981,7 +982,7 @@ fn an_option_deleted_in_a_chat_leaves_the_combined_tally_as_it_leaves_that_chats
         .write(|changes| {
             let mut ids = Vec::new();
             for (chat, telegram_id) in [(ORIGIN, "t-origin"), (REGION, "t-region")] {
-                let poll = changes.create_poll(chat, |id| Poll {
+                let poll = changes.create_poll(ChatId(chat), |id| Poll {
                     features: PollFeatures {
                         option_persistent_ids: vec!["a".into(), "b".into(), "c".into()],
                         ..PollFeatures::default()
@@ -997,7 +998,7 @@ fn an_option_deleted_in_a_chat_leaves_the_combined_tally_as_it_leaves_that_chats
     let vote = |telegram_id: &str, user: i64, option: u32, second: i64| Event::Vote {
         telegram_poll_id: telegram_id.into(),
         voter: Person {
-            id: user,
+            id: UserId(user),
             name: format!("U{user}"),
         },
         option_ids: vec![option],
@@ -1017,8 +1018,8 @@ fn an_option_deleted_in_a_chat_leaves_the_combined_tally_as_it_leaves_that_chats
     ]);
     // B is deleted in the region.
     apply_all(&[Event::OptionDeleted {
-        chat: REGION,
-        poll_message: 5,
+        chat: ChatId(REGION),
+        poll_message: MessageId(5),
         telegram_poll_id: Some("t-region".into()),
         option: SeenOption {
             persistent_id: "b".into(),

@@ -8,6 +8,7 @@ use common::chat::{admin, command, sent_to, world_with_groups};
 use common::updates::{message, migrated_to, person, poll_answer};
 use common::{Failure, World};
 use pollbot::i18n::Language;
+use pollbot::poll::{ChatId, MessageId};
 use pollbot::poll::{PollId, PollNumber};
 
 const OLD: i64 = -4_001;
@@ -18,7 +19,7 @@ async fn world() -> World {
 
 fn id(chat: i64, n: u32) -> PollId {
     PollId {
-        chat,
+        chat: ChatId(chat),
         number: PollNumber(n),
     }
 }
@@ -64,12 +65,15 @@ async fn a_group_that_becomes_a_supergroup_takes_its_polls_along() {
     world.assert_api_conformance();
     let store = world.stop_and_open_store().await;
     assert!(store.poll(id(OLD, 1)).unwrap().is_none());
-    assert!(store.polls_of_chat(OLD).unwrap().is_empty());
+    assert!(store.polls_of_chat(ChatId(OLD)).unwrap().is_empty());
     let moved = store.poll(id(NEW, 1)).unwrap().unwrap();
     assert_eq!(moved.id, id(NEW, 1));
     assert_eq!(store.tally(id(NEW, 1)).unwrap().unwrap().counts, [1, 1]);
     assert_eq!(store.ballots(id(NEW, 1)).count(), 2);
-    assert_eq!(store.chat(NEW).unwrap().language, Some(Language::Chinese));
+    assert_eq!(
+        store.chat(ChatId(NEW)).unwrap().language,
+        Some(Language::Chinese)
+    );
     // Its deadline closes it there.
     let later = moved.deadline.unwrap() + chrono::TimeDelta::minutes(1);
     let (due, _) = store.due_polls(later).unwrap();
@@ -90,9 +94,9 @@ async fn telegrams_error_naming_the_new_id_moves_the_chat_too() {
     let text = listed[0].text().unwrap();
     assert!(text.contains("#1 Q?"), "{text}");
     let store = world.stop_and_open_store().await;
-    assert!(store.polls_of_chat(OLD).unwrap().is_empty());
-    assert_eq!(store.polls_of_chat(NEW).unwrap().len(), 1);
-    assert!(store.chat(NEW).unwrap().active);
+    assert!(store.polls_of_chat(ChatId(OLD)).unwrap().is_empty());
+    assert_eq!(store.polls_of_chat(ChatId(NEW)).unwrap().len(), 1);
+    assert!(store.chat(ChatId(NEW)).unwrap().active);
 }
 
 /// Posts `text` in `chat` straight through the store, as the bot does.
@@ -104,12 +108,12 @@ fn store_poll(store: &pollbot::store::Store, chat: i64, telegram_id: &str) -> po
         panic!("a poll");
     };
     let posted = pollbot::app::PostedPoll {
-        message_id: 5,
+        message_id: MessageId(5),
         telegram_id: telegram_id.into(),
         option_persistent_ids: vec!["a".into(), "b".into()],
     };
     let place = pollbot::app::Place {
-        chat,
+        chat: ChatId(chat),
         thread: None,
         kind: pollbot::app::ChatKind::Group,
         title: None,
@@ -140,7 +144,7 @@ fn store_copy(
             other => panic!("{other:?}"),
         };
     let here = PostedIn {
-        chat,
+        chat: ChatId(chat),
         kind: pollbot::app::ChatKind::Group,
         by_this_command: None,
     };
@@ -148,13 +152,13 @@ fn store_copy(
         .unwrap()
         .unwrap();
     let place = Place {
-        chat,
+        chat: ChatId(chat),
         thread: None,
         kind: pollbot::app::ChatKind::Group,
         title: None,
     };
     let posted = pollbot::app::PostedPoll {
-        message_id: 9,
+        message_id: MessageId(9),
         telegram_id: telegram_id.into(),
         option_persistent_ids: vec!["a".into(), "b".into()],
     };
@@ -176,12 +180,15 @@ fn a_moved_chats_campaigns_follow_it_both_ways() {
     let copy_here = store_copy(&store, &theirs, OLD, "theirs-copy");
     let code = store.campaign(ours.id).unwrap().unwrap().code.unwrap();
     store
-        .write(|changes| changes.note_chat_move(OLD, NEW))
+        .write(|changes| changes.note_chat_move(ChatId(OLD), ChatId(NEW)))
         .unwrap();
     let moves = store.complete_chat_moves().unwrap();
     assert_eq!(
         moves,
-        [pollbot::store::ChatMove::Moved { from: OLD, to: NEW }]
+        [pollbot::store::ChatMove::Moved {
+            from: ChatId(OLD),
+            to: ChatId(NEW)
+        }]
     );
     let (ours_now, copy_now) = (id(NEW, 1), id(NEW, 2));
     assert_eq!(copy_here, id(OLD, 2));

@@ -19,6 +19,7 @@ use common::updates::{
     message, my_chat_member, option_added, person, poll_answer, poll_answer_by_ids, reaction, reply,
 };
 use common::{Failure, PATIENCE, Rng, World};
+use pollbot::poll::{ChatId, MessageId, UserId};
 use pollbot::poll::{PollId, PollNumber};
 use pollbot::store::Store;
 use serde_json::Value;
@@ -291,11 +292,11 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
 
     let store = Store::open(&db).expect("the database opens after the bot stopped");
     let id = PollId {
-        chat: moderator,
+        chat: ChatId(moderator),
         number: PollNumber(1),
     };
     assert_eq!(
-        store.polls_of_chat(moderator).unwrap().len(),
+        store.polls_of_chat(ChatId(moderator)).unwrap().len(),
         1,
         "exactly one poll, never posted twice"
     );
@@ -352,8 +353,8 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
 
     let mut wrong = Vec::new();
     for user in FIRST_VOTER..FIRST_VOTER + CRASH_VOTERS {
-        let stored = store.ballot(id, user).unwrap();
-        let stored = stored.map(|b| (b.voter.id, b.voter.name, b.options));
+        let stored = store.ballot(id, UserId(user)).unwrap();
+        let stored = stored.map(|b| (b.voter.id.0, b.voter.name, b.options));
         let want = expected
             .get(&user)
             .map(|options| (user, voter_name(user), options.clone()));
@@ -558,7 +559,7 @@ async fn get_updates_outage_with_502_loses_nothing_pushed_meanwhile() {
     let store = world.stop_and_open_store().await;
     let tally = store
         .tally(PollId {
-            chat: 1001,
+            chat: ChatId(1001),
             number: PollNumber(1),
         })
         .unwrap()
@@ -664,7 +665,7 @@ async fn get_updates_429_retry_after_is_honoured_and_nothing_is_lost() {
     let store = world.stop_and_open_store().await;
     let tally = store
         .tally(PollId {
-            chat: 1001,
+            chat: ChatId(1001),
             number: PollNumber(1),
         })
         .unwrap()
@@ -718,14 +719,14 @@ async fn a_403_reply_is_not_retried_and_a_kicked_bot_marks_the_chat_inactive() {
     assert_eq!(to_kicked, 1, "exactly one attempt, no retry storm");
     let store = world.stop_and_open_store().await;
     assert!(
-        !store.chat(kicked_by_update).unwrap().active,
+        !store.chat(ChatId(kicked_by_update)).unwrap().active,
         "my_chat_member `kicked` marks the chat inactive"
     );
     assert!(
-        !store.chat(kicked_by_reply).unwrap().active,
+        !store.chat(ChatId(kicked_by_reply)).unwrap().active,
         "a 403 `bot was kicked` marks the chat inactive"
     );
-    assert!(store.chat(other.id).unwrap().active);
+    assert!(store.chat(ChatId(other.id)).unwrap().active);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -762,7 +763,7 @@ async fn votes_arriving_as_the_bot_posts_a_poll_are_not_lost() {
         .copied()
         .filter(|&chat| {
             let id = PollId {
-                chat,
+                chat: ChatId(chat),
                 number: PollNumber(1),
             };
             store.tally(id).unwrap().map(|t| t.voters) != Some(1)
@@ -809,13 +810,13 @@ async fn replies_arriving_as_the_bot_posts_a_poll_become_comments_with_their_app
     world.wait_idle().await;
     let store = world.stop_and_open_store().await;
     let id = PollId {
-        chat: GROUP,
+        chat: ChatId(GROUP),
         number: PollNumber(1),
     };
     let comments: Vec<(i32, String, u32)> = store
         .comments(id)
         .map(|c| c.unwrap())
-        .map(|c| (c.message_id, c.text.clone(), c.approvals()))
+        .map(|c| (c.message_id.0, c.text.clone(), c.approvals()))
         .collect();
     assert_eq!(
         comments,
@@ -826,7 +827,10 @@ async fn replies_arriving_as_the_bot_posts_a_poll_become_comments_with_their_app
     );
     let tally = store.tally(id).unwrap().unwrap();
     assert_eq!((tally.comments, tally.approvers), (2, 2));
-    assert_eq!(store.top_comments(id, 1).unwrap()[0].message_id, 10);
+    assert_eq!(
+        store.top_comments(id, 1).unwrap()[0].message_id,
+        MessageId(10)
+    );
 }
 
 // ---------------------------------------------------------------------------

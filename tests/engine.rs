@@ -8,6 +8,7 @@ use common::csv_rows;
 use common::records::{apply_all, at, open_poll, person};
 use pollbot::i18n::Language;
 use pollbot::ingest::{Event, apply};
+use pollbot::poll::{ChatId, MessageId, UserId};
 use pollbot::poll::{Person, Poll, PollId};
 use pollbot::report::{self, Summary};
 use pollbot::store::{Store, StoreError};
@@ -23,7 +24,7 @@ fn create_poll(store: &Store, options: &[&str], multiple: bool) -> PollId {
 fn create_poll_as(store: &Store, options: &[&str], multiple: bool, anonymous: bool) -> PollId {
     store
         .write(|changes| {
-            changes.create_poll(CHAT, |id| Poll {
+            changes.create_poll(ChatId(CHAT), |id| Poll {
                 multiple,
                 anonymous,
                 ..open_poll(id, "Which one?", options, POLL_MESSAGE, TELEGRAM_ID, at(0))
@@ -45,9 +46,9 @@ fn vote(user: i64, options: &[u32]) -> Event {
 
 fn comment(message_id: i32, user: i64, reply_to: i32, text: &str) -> Event {
     Event::Reply {
-        chat: CHAT,
-        message_id,
-        reply_to,
+        chat: ChatId(CHAT),
+        message_id: MessageId(message_id),
+        reply_to: MessageId(reply_to),
         author: Some(person(user)),
         sender: None,
         text: Some(text.into()),
@@ -59,9 +60,9 @@ fn comment(message_id: i32, user: i64, reply_to: i32, text: &str) -> Event {
 
 fn react(message_id: i32, user: i64, old: &[&str], new: &[&str]) -> Event {
     Event::Reaction {
-        chat: CHAT,
-        message_id,
-        user,
+        chat: ChatId(CHAT),
+        message_id: MessageId(message_id),
+        user: UserId(user),
         old: old.iter().map(|s| s.to_string()).collect(),
         new: new.iter().map(|s| s.to_string()).collect(),
     }
@@ -91,15 +92,18 @@ fn tallies_follow_changes_and_withdrawals_exactly() {
     let tally = store.tally(id).unwrap().unwrap();
     assert_eq!(tally.counts, vec![1, 1, 1]);
     assert_eq!(tally.voters, 3);
-    assert_eq!(store.ballot(id, 3).unwrap().unwrap().options, vec![2]);
-    assert!(store.ballot(id, 4).unwrap().is_none());
-    assert!(store.ballot(id, 5).unwrap().is_none());
+    assert_eq!(
+        store.ballot(id, UserId(3)).unwrap().unwrap().options,
+        vec![2]
+    );
+    assert!(store.ballot(id, UserId(4)).unwrap().is_none());
+    assert!(store.ballot(id, UserId(5)).unwrap().is_none());
     // Re-applying the same events (a re-delivery) changes nothing.
     apply_all(&store, &[vote(3, &[2]), vote(4, &[])]);
     assert_eq!(store.tally(id).unwrap().unwrap().counts, vec![1, 1, 1]);
     let ballots: Vec<_> = store.ballots(id).collect::<Result<_, _>>().unwrap();
     assert_eq!(
-        ballots.iter().map(|b| b.voter.id).collect::<Vec<_>>(),
+        ballots.iter().map(|b| b.voter.id.0).collect::<Vec<_>>(),
         [1, 2, 3]
     );
 }
@@ -120,7 +124,7 @@ fn everything_survives_reopening_the_database() {
         );
         apply_all(&store, &[react(60, 2, &[], &["👍"])]);
         store
-            .write(|c| c.set_chat_language(CHAT, Language::Chinese))
+            .write(|c| c.set_chat_language(ChatId(CHAT), Language::Chinese))
             .unwrap();
         store.flush().unwrap();
         id
@@ -132,8 +136,11 @@ fn everything_survives_reopening_the_database() {
         (vec![1, 2], 2, 1)
     );
     assert_eq!(store.top_comments(id, 5).unwrap()[0].approvals(), 1);
-    assert_eq!(store.chat(CHAT).unwrap().language, Some(Language::Chinese));
-    assert_eq!(store.latest_poll(CHAT).unwrap().unwrap().id, id);
+    assert_eq!(
+        store.chat(ChatId(CHAT)).unwrap().language,
+        Some(Language::Chinese)
+    );
+    assert_eq!(store.latest_poll(ChatId(CHAT)).unwrap().unwrap().id, id);
     assert_eq!(store.poll_by_telegram_id(TELEGRAM_ID).unwrap(), Some(id));
 }
 
@@ -183,8 +190,8 @@ fn top_comments_rank_by_approvals_and_ties_go_to_the_earlier() {
             comment(80, 14, 62, "+1"),
             comment(81, 14, 62, "同意"), // same user: still one approval
             Event::ReactionCounts {
-                chat: CHAT,
-                message_id: 64,
+                chat: ChatId(CHAT),
+                message_id: MessageId(64),
                 counts: vec![("👍".into(), 1), ("😢".into(), 5)],
             },
         ],
@@ -193,7 +200,7 @@ fn top_comments_rank_by_approvals_and_ties_go_to_the_earlier() {
         .top_comments(id, 5)
         .unwrap()
         .iter()
-        .map(|c| (c.message_id, c.approvals()))
+        .map(|c| (c.message_id.0, c.approvals()))
         .collect();
     assert_eq!(top, [(62, 2), (63, 2), (61, 1), (64, 1)]);
     assert_eq!(store.tally(id).unwrap().unwrap().comments, 4);
@@ -422,10 +429,10 @@ fn a_copy_of_the_poll_seen_before_the_poll_is_stored_still_takes_comments() {
     apply_all(
         &store,
         &[Event::PollMessage {
-            chat: DISCUSSION,
-            message_id: 70,
+            chat: ChatId(DISCUSSION),
+            message_id: MessageId(70),
             telegram_poll_id: TELEGRAM_ID.into(),
-            origin: CHAT,
+            origin: ChatId(CHAT),
             at: at(1),
         }],
     );
@@ -433,9 +440,9 @@ fn a_copy_of_the_poll_seen_before_the_poll_is_stored_still_takes_comments() {
     apply_all(
         &store,
         &[Event::Reply {
-            chat: DISCUSSION,
-            message_id: 71,
-            reply_to: 70,
+            chat: ChatId(DISCUSSION),
+            message_id: MessageId(71),
+            reply_to: MessageId(70),
             author: Some(person(5)),
             sender: None,
             text: Some("On the copy".into()),
@@ -499,7 +506,7 @@ fn csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
         batch.push(Event::Vote {
             telegram_poll_id: TELEGRAM_ID.into(),
             voter: Person {
-                id: user,
+                id: UserId(user),
                 name: (*name).into(),
             },
             option_ids: vec![if user == 1 { 0 } else { 1 }],
@@ -508,11 +515,11 @@ fn csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
         });
     }
     batch.push(Event::Reply {
-        chat: CHAT,
-        message_id: 60,
-        reply_to: POLL_MESSAGE,
+        chat: ChatId(CHAT),
+        message_id: MessageId(60),
+        reply_to: MessageId(POLL_MESSAGE),
         author: Some(Person {
-            id: 1,
+            id: UserId(1),
             name: names[0].into(),
         }),
         sender: None,
@@ -523,11 +530,11 @@ fn csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
     });
     // A channel posting as itself has a negative id: a number, left as is.
     batch.push(Event::Reply {
-        chat: CHAT,
-        message_id: 61,
-        reply_to: POLL_MESSAGE,
+        chat: ChatId(CHAT),
+        message_id: MessageId(61),
+        reply_to: MessageId(POLL_MESSAGE),
         author: Some(Person {
-            id: -1001234567890,
+            id: UserId(-1001234567890),
             name: "Channel".into(),
         }),
         sender: None,
@@ -591,21 +598,21 @@ fn csv_cells_that_a_spreadsheet_would_run_as_formulas_get_a_leading_quote() {
 
 fn copy_of_poll(chat: i64, message_id: i32, origin: i64) -> Event {
     Event::PollMessage {
-        chat,
-        message_id,
+        chat: ChatId(chat),
+        message_id: MessageId(message_id),
         telegram_poll_id: TELEGRAM_ID.into(),
-        origin,
+        origin: ChatId(origin),
         at: at(1),
     }
 }
 
 fn reply_in(chat: i64, message_id: i32, user: i64, reply_to: i32, text: &str) -> Event {
     Event::Reply {
-        chat,
-        message_id,
-        reply_to,
+        chat: ChatId(chat),
+        message_id: MessageId(message_id),
+        reply_to: MessageId(reply_to),
         author: Some(person(user)),
-        sender: Some(user),
+        sender: Some(UserId(user)),
         text: Some(text.into()),
         at: at(i64::from(message_id)),
         replied_option: None,
@@ -683,9 +690,9 @@ fn comments_with_one_message_id_in_two_chats_are_two_comments() {
             react(71, 7, &[], &["👍"]),
             react(71, 8, &[], &["👍"]),
             Event::Reaction {
-                chat: DISCUSSION,
-                message_id: 71,
-                user: 9,
+                chat: ChatId(DISCUSSION),
+                message_id: MessageId(71),
+                user: UserId(9),
                 old: vec![],
                 new: vec!["👍".into()],
             },
@@ -694,7 +701,7 @@ fn comments_with_one_message_id_in_two_chats_are_two_comments() {
     let comments: Vec<_> = store.comments(id).map(Result::unwrap).collect();
     let seen: Vec<(i64, &str, u32)> = comments
         .iter()
-        .map(|c| (c.chat, c.text.as_str(), c.approvals()))
+        .map(|c| (c.chat.0, c.text.as_str(), c.approvals()))
         .collect();
     assert_eq!(
         seen,
@@ -707,12 +714,16 @@ fn comments_with_one_message_id_in_two_chats_are_two_comments() {
         .top_comments(id, 5)
         .unwrap()
         .iter()
-        .map(|c| (c.chat, c.approvals()))
+        .map(|c| (c.chat.0, c.approvals()))
         .collect();
     assert_eq!(top, [(CHAT, 2), (DISCUSSION, 1)]);
     assert_eq!(store.tally(id).unwrap().unwrap().comments, 2);
     assert_eq!(
-        store.comment_in(id, DISCUSSION, 71).unwrap().unwrap().text,
+        store
+            .comment_in(id, ChatId(DISCUSSION), MessageId(71))
+            .unwrap()
+            .unwrap()
+            .text,
         "In the discussion group"
     );
 }
@@ -727,14 +738,14 @@ fn one_person_approves_a_comment_once_and_never_their_own() {
     // `+1` sent as a channel identity: the channel is the author shown,
     // Telegram names the user behind it as the sender.
     let as_channel = |message_id: i32, channel: i64, sender: i64, text: &str| Event::Reply {
-        chat: CHAT,
-        message_id,
-        reply_to: 60,
+        chat: ChatId(CHAT),
+        message_id: MessageId(message_id),
+        reply_to: MessageId(60),
         author: Some(Person {
-            id: channel,
+            id: UserId(channel),
             name: format!("Channel {channel}"),
         }),
-        sender: Some(sender),
+        sender: Some(UserId(sender)),
         text: Some(text.into()),
         at: at(i64::from(message_id)),
         replied_option: None,
@@ -754,17 +765,38 @@ fn one_person_approves_a_comment_once_and_never_their_own() {
             react(60, AUTHOR, &[], &["👍"]),
         ],
     );
-    let comment = store.comment(id, 60).unwrap().unwrap();
+    let comment = store.comment(id, MessageId(60)).unwrap().unwrap();
     assert_eq!(comment.approvals(), 1, "one fan, one approval");
     // The fan's reaction is the same person again.
     apply_all(&store, &[react(60, FAN, &[], &["👍", "🔥"])]);
-    assert_eq!(store.comment(id, 60).unwrap().unwrap().approvals(), 1);
+    assert_eq!(
+        store
+            .comment(id, MessageId(60))
+            .unwrap()
+            .unwrap()
+            .approvals(),
+        1
+    );
     // The author withdrawing a reaction that never counted changes nothing.
     apply_all(&store, &[react(60, AUTHOR, &["👍"], &[])]);
-    assert_eq!(store.comment(id, 60).unwrap().unwrap().approvals(), 1);
+    assert_eq!(
+        store
+            .comment(id, MessageId(60))
+            .unwrap()
+            .unwrap()
+            .approvals(),
+        1
+    );
     // Someone else counts.
     apply_all(&store, &[react(60, 7, &[], &["👍"])]);
-    assert_eq!(store.comment(id, 60).unwrap().unwrap().approvals(), 2);
+    assert_eq!(
+        store
+            .comment(id, MessageId(60))
+            .unwrap()
+            .unwrap()
+            .approvals(),
+        2
+    );
     // None of the approval replies became comments.
     assert_eq!(store.comments(id).count(), 1);
 }
@@ -777,7 +809,7 @@ fn a_closed_polls_tally_is_final() {
     let vote = |user: i64, option: u32| Event::Vote {
         telegram_poll_id: TELEGRAM_ID.into(),
         voter: Person {
-            id: user,
+            id: UserId(user),
             name: format!("U{user}"),
         },
         option_ids: vec![option],
@@ -796,7 +828,10 @@ fn a_closed_polls_tally_is_final() {
         .unwrap();
     let tally = store.tally(public).unwrap().unwrap();
     assert_eq!((tally.counts, tally.voters), (vec![1, 0], 1));
-    assert_eq!(store.ballot(public, 1).unwrap().unwrap().options, vec![0]);
+    assert_eq!(
+        store.ballot(public, UserId(1)).unwrap().unwrap().options,
+        vec![0]
+    );
 }
 
 #[test]
@@ -840,8 +875,8 @@ fn comments_and_approvals_after_the_close_change_nothing_of_a_closed_poll() {
         Applied::Approval(false)
     );
     let counts = Event::ReactionCounts {
-        chat: CHAT,
-        message_id: 60,
+        chat: ChatId(CHAT),
+        message_id: MessageId(60),
         counts: vec![("👍".into(), 9)],
     };
     assert_eq!(applied(&store, counts), Applied::Approval(false));
@@ -856,5 +891,8 @@ fn comments_and_approvals_after_the_close_change_nothing_of_a_closed_poll() {
     assert_eq!(store.comments(id).count(), 1);
     let tally = store.tally(id).unwrap().unwrap();
     assert_eq!((tally.comments, tally.approvers), (1, 1));
-    assert_eq!(store.message_role(CHAT, 61).unwrap(), None);
+    assert_eq!(
+        store.message_role(ChatId(CHAT), MessageId(61)).unwrap(),
+        None
+    );
 }

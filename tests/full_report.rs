@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use common::records::{apply_all, at, open_poll, person, start};
 use pollbot::i18n::Language;
 use pollbot::ingest::Event;
+use pollbot::poll::{ChatId, MessageId, UserId};
 use pollbot::poll::{Person, Poll, PollId, PollNumber};
 use pollbot::report::{
     BucketUnit, Cell, FullReport, FullReportData, FullReportError, write_full_report,
@@ -33,7 +34,7 @@ struct NewPoll<'a> {
 fn create(store: &Store, new: NewPoll) -> PollId {
     store
         .write(|changes| {
-            changes.create_poll(CHAT, |id| Poll {
+            changes.create_poll(ChatId(CHAT), |id| Poll {
                 multiple: new.multiple,
                 anonymous: new.anonymous,
                 ..open_poll(
@@ -74,12 +75,12 @@ fn vote_in(poll: PollId, user: i64, options: &[u32], minute: i64) -> Event {
 
 fn comment(poll: PollId, message_id: i32, user: i64, text: &str) -> Event {
     Event::Reply {
-        chat: CHAT,
+        chat: ChatId(CHAT),
         sender: None,
         replied_option: None,
         replied_poll: None,
-        message_id,
-        reply_to: 10 * poll.number.0 as i32,
+        message_id: MessageId(message_id),
+        reply_to: MessageId(10 * poll.number.0 as i32),
         author: Some(person(user)),
         text: Some(text.into()),
         at: at(i64::from(message_id)),
@@ -94,9 +95,9 @@ fn approve(message_id: i32, user: i64, approves: bool) -> Event {
         (thumbs, vec![])
     };
     Event::Reaction {
-        chat: CHAT,
-        message_id,
-        user,
+        chat: ChatId(CHAT),
+        message_id: MessageId(message_id),
+        user: UserId(user),
         old,
         new,
     }
@@ -164,8 +165,13 @@ fn each_options_ranking_counts_only_that_options_voters() {
     let order: Vec<usize> = data.sections.iter().map(|s| s.index).collect();
     // B (3 votes), A (1), C (0).
     assert_eq!(order, [1, 0, 2]);
-    let ids =
-        |i: usize| -> Vec<i32> { data.sections[i].top.iter().map(|c| c.message_id).collect() };
+    let ids = |i: usize| -> Vec<i32> {
+        data.sections[i]
+            .top
+            .iter()
+            .map(|c| c.message_id.0)
+            .collect()
+    };
     assert_eq!(data.sections[0].comments, 4);
     // 102 (9), then 103 and 107 (5 each, the earlier first); never 104.
     assert_eq!(ids(0), [102, 103, 107]);
@@ -238,12 +244,12 @@ fn changed_and_withdrawn_votes_are_counted_exactly_and_survive_reopening() {
     assert_eq!(data.first_vote, Some(at(2)));
     assert_eq!(data.last_vote, Some(at(80)));
     // The changer keeps their first vote time in their ballot.
-    let ballot = store.ballot(id, 1).unwrap().unwrap();
+    let ballot = store.ballot(id, UserId(1)).unwrap().unwrap();
     assert_eq!(
         (ballot.voted_at, ballot.first_voted_at),
         (at(30), Some(at(10)))
     );
-    let ballot = store.ballot(id, 4).unwrap().unwrap();
+    let ballot = store.ballot(id, UserId(4)).unwrap().unwrap();
     assert_eq!(ballot.first_voted_at, Some(at(70)));
     // Each standing voter counted once in the timeline, at their first vote.
     let timeline_total: u64 = data.timeline.totals().iter().sum();
@@ -276,12 +282,12 @@ fn distinct_approvers_follow_reactions_and_plus_one_replies() {
             approve(101, 8, false),
             // 9 replies "+1".
             Event::Reply {
-                chat: CHAT,
+                chat: ChatId(CHAT),
                 sender: None,
                 replied_option: None,
                 replied_poll: None,
-                message_id: 103,
-                reply_to: 102,
+                message_id: MessageId(103),
+                reply_to: MessageId(102),
                 author: Some(person(9)),
                 text: Some("+1".into()),
                 at: at(5),
@@ -390,7 +396,7 @@ fn anonymous_and_unknown_polls_cannot_be_crossed() {
         Err(FullReportError::CannotCrossAnonymous)
     ));
     let other_chat = PollId {
-        chat: CHAT + 1,
+        chat: ChatId(CHAT + 1),
         number: PollNumber(1),
     };
     assert!(matches!(
@@ -483,10 +489,10 @@ fn hostile_user_text_shows_as_text() {
         },
     );
     store
-        .write(|changes| changes.set_chat_title(CHAT, "</title><script>alert(3)</script>"))
+        .write(|changes| changes.set_chat_title(ChatId(CHAT), "</title><script>alert(3)</script>"))
         .unwrap();
     let hostile = Person {
-        id: 1,
+        id: UserId(1),
         name: "<svg onload=alert(4)>".into(),
     };
     apply_all(
@@ -501,12 +507,12 @@ fn hostile_user_text_shows_as_text() {
             },
             vote_in(id, 2, &[1], 2),
             Event::Reply {
-                chat: CHAT,
+                chat: ChatId(CHAT),
                 sender: None,
                 replied_option: None,
                 replied_poll: None,
-                message_id: 101,
-                reply_to: 10,
+                message_id: MessageId(101),
+                reply_to: MessageId(10),
                 author: Some(hostile),
                 text: Some("<script>alert(1)</script>".into()),
                 at: at(3),

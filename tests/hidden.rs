@@ -31,6 +31,7 @@ use common::chat::{
 };
 use common::updates::{Person, message, person, poll_answer};
 use common::{Failure, World};
+use pollbot::poll::ChatId;
 
 const OWN: i64 = -1005555555555;
 const MALLORY: i64 = 50;
@@ -220,7 +221,7 @@ async fn a_hidden_polls_counts_reach_only_its_moderators_by_every_path() {
     assert!(
         !store
             .poll(pollbot::poll::PollId {
-                chat: OWN,
+                chat: ChatId(OWN),
                 number: pollbot::poll::PollNumber(1)
             })
             .unwrap()
@@ -257,5 +258,5 @@ async fn a_refused_private_report_is_the_moderators_and_not_the_group_gone() {
     command(&world, message(ORIGIN, 3, &ada(), "/close")).await;
     assert_eq!(captions_to(&world, ORIGIN).len(), 1);
     let store = world.stop_and_open_store().await;
-    assert!(store.chat(ORIGIN).unwrap().active);
+    assert!(store.chat(ChatId(ORIGIN)).unwrap().active);
 }

@@ -16,6 +16,7 @@ use common::updates::{
 use common::{PATIENCE, World};
 use pollbot::app::command::{self, Command, Parsed};
 use pollbot::poll::PollNumber;
+use pollbot::poll::{ChatId, MessageId, UserId};
 use pollbot::poll::{MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS, MIN_OPTIONS, PollId};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -484,14 +485,14 @@ async fn hostile_updates_are_acknowledged_and_only_valid_votes_count() {
 
     let store = world.stop_and_open_store().await;
     let id = PollId {
-        chat: GROUP,
+        chat: ChatId(GROUP),
         number: PollNumber(1),
     };
     let tally = store.tally(id).unwrap().expect("the tally");
     // alice, channel: Alpha; bob, carol, erin: Beta.
     assert_eq!(tally.counts, vec![2, 3], "{tally:?}");
     assert_eq!(tally.voters, 5, "{tally:?}");
-    let ballot = |user: i64| store.ballot(id, user).unwrap().map(|b| b.options);
+    let ballot = |user: i64| store.ballot(id, UserId(user)).unwrap().map(|b| b.options);
     assert_eq!(ballot(alice.id), Some(vec![0]));
     assert_eq!(ballot(bob.id), Some(vec![1]));
     assert_eq!(ballot(carol.id), Some(vec![1]));
@@ -503,14 +504,14 @@ async fn hostile_updates_are_acknowledged_and_only_valid_votes_count() {
     assert_eq!(store.ballots(id).count(), 5);
 
     let comments: Vec<_> = store.comments(id).map(Result::unwrap).collect();
-    let ids: Vec<i32> = comments.iter().map(|c| c.message_id).collect();
+    let ids: Vec<i32> = comments.iter().map(|c| c.message_id.0).collect();
     assert_eq!(ids, vec![50, 52, 53, 54], "comments: {comments:#?}");
     assert_eq!(tally.comments, 4);
     assert_eq!(comments[0].text, long_comment, "the long comment, whole");
     assert_eq!(comments[0].approvals_by_users, 1);
     assert_eq!(comments[1].text, "Photo proof");
-    assert_eq!(comments[2].author.as_ref().map(|a| a.id), Some(GROUP));
-    assert_eq!(comments[3].author.as_ref().map(|a| a.id), Some(CHANNEL));
+    assert_eq!(comments[2].author.as_ref().map(|a| a.id.0), Some(GROUP));
+    assert_eq!(comments[3].author.as_ref().map(|a| a.id.0), Some(CHANNEL));
     assert_eq!(store.last_update_id().unwrap(), Some(last + 1));
 }
 
@@ -590,21 +591,33 @@ async fn a_poll_forwarded_into_another_channel_takes_no_comments_from_its_discus
     world.assert_api_conformance();
     let store = world.stop_and_open_store().await;
     let id = PollId {
-        chat: GROUP,
+        chat: ChatId(GROUP),
         number: PollNumber(1),
     };
     let comments: Vec<(i64, i32, String)> = store
         .comments(id)
         .map(Result::unwrap)
-        .map(|c| (c.chat, c.message_id, c.text))
+        .map(|c| (c.chat.0, c.message_id.0, c.text))
         .collect();
     assert_eq!(
         comments,
         [(GROUP, 41, "Alpha, because it lasts".to_owned())]
     );
     assert_eq!(store.tally(id).unwrap().unwrap().comments, 1);
-    assert_eq!(store.comment(id, 41).unwrap().unwrap().approvals(), 0);
-    assert_eq!(store.message_role(ATTACKER_GROUP, 40).unwrap(), None);
+    assert_eq!(
+        store
+            .comment(id, MessageId(41))
+            .unwrap()
+            .unwrap()
+            .approvals(),
+        0
+    );
+    assert_eq!(
+        store
+            .message_role(ChatId(ATTACKER_GROUP), MessageId(40))
+            .unwrap(),
+        None
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -634,10 +647,13 @@ async fn a_channels_own_copy_in_its_discussion_group_takes_comments() {
         .await;
     let store = world.stop_and_open_store().await;
     let id = PollId {
-        chat: CHANNEL,
+        chat: ChatId(CHANNEL),
         number: PollNumber(1),
     };
-    let comment = store.comment_in(id, DISCUSSION, 71).unwrap().unwrap();
+    let comment = store
+        .comment_in(id, ChatId(DISCUSSION), MessageId(71))
+        .unwrap()
+        .unwrap();
     assert_eq!(comment.text, "Alpha, clearly");
     assert_eq!(store.tally(id).unwrap().unwrap().comments, 1);
 }
@@ -669,7 +685,7 @@ async fn another_sources_offset_is_not_inherited(stored: pollbot::store::LastUpd
     assert!(world.fake.dropped_updates().is_empty());
     let store = world.stop_and_open_store().await;
     let last = store.last_update().unwrap().unwrap();
-    assert_eq!((last.id, last.bot), (first, Some(123_456)));
+    assert_eq!((last.id, last.bot), (first, Some(UserId(123_456))));
     assert!(last.api.is_some() && last.api != stored.api, "{last:?}");
 }
 
@@ -678,7 +694,7 @@ async fn a_new_bot_token_does_not_inherit_the_old_bots_offset() {
     another_sources_offset_is_not_inherited(pollbot::store::LastUpdate {
         id: 500_000,
         at: Utc::now(),
-        bot: Some(987_654),
+        bot: Some(UserId(987_654)),
         api: None,
     })
     .await;
@@ -692,7 +708,7 @@ async fn a_new_bot_api_server_does_not_inherit_the_old_servers_offset() {
     another_sources_offset_is_not_inherited(pollbot::store::LastUpdate {
         id: 500_000,
         at: Utc::now(),
-        bot: Some(123_456),
+        bot: Some(UserId(123_456)),
         api: other.api,
     })
     .await;
@@ -757,10 +773,10 @@ async fn an_update_that_cannot_be_recorded_is_set_aside_and_the_others_are_recor
     world.assert_api_conformance();
     let store = world.stop_and_open_store().await;
     let id = PollId {
-        chat: GROUP,
+        chat: ChatId(GROUP),
         number: PollNumber(1),
     };
-    let ballot = |user: i64| store.ballot(id, user).unwrap().map(|b| b.options);
+    let ballot = |user: i64| store.ballot(id, UserId(user)).unwrap().map(|b| b.options);
     assert_eq!(ballot(bob.id), Some(vec![1]));
     assert_eq!(ballot(carol.id), Some(vec![1]));
     let tally = store.tally(id).unwrap().unwrap();
@@ -808,7 +824,7 @@ async fn votes_of_a_batch_tried_again_keep_the_time_they_were_fetched() {
     world.wait_idle().await;
     let store = world.stop_and_open_store().await;
     let id = PollId {
-        chat: GROUP,
+        chat: ChatId(GROUP),
         number: PollNumber(1),
     };
     let tally = store.tally(id).unwrap().unwrap();
@@ -822,7 +838,7 @@ async fn votes_of_a_batch_tried_again_keep_the_time_they_were_fetched() {
         "votes fetched at {fetched}, recorded at {}",
         recorded.at
     );
-    let voted_at = |user: i64| store.ballot(id, user).unwrap().unwrap().voted_at;
+    let voted_at = |user: i64| store.ballot(id, UserId(user)).unwrap().unwrap().voted_at;
     assert_eq!(voted_at(bob.id), voted_at(carol.id));
     assert_eq!(voted_at(carol.id), fetched.trunc_subsecs(0));
 }
@@ -904,10 +920,10 @@ async fn one_person_approves_once_whatever_identity_and_never_their_own_comment(
         .await;
     let store = world.stop_and_open_store().await;
     let id = PollId {
-        chat: GROUP,
+        chat: ChatId(GROUP),
         number: PollNumber(1),
     };
-    let comment = store.comment(id, 10).unwrap().unwrap();
+    let comment = store.comment(id, MessageId(10)).unwrap().unwrap();
     assert_eq!(comment.approvals(), 2, "Bob and Carol");
     assert_eq!(store.comments(id).count(), 1, "approvals are not comments");
 }

@@ -19,6 +19,7 @@ use common::updates::{
 };
 use common::{Call, Failure, World};
 use pollbot::i18n::{self, Language};
+use pollbot::poll::ChatId;
 use pollbot::poll::PollFeatures;
 
 /// The parameters a call sent, by name.
@@ -122,7 +123,7 @@ async fn each_flag_sends_exactly_its_parameter() {
 
     // The flags are stored on each poll.
     let store = world.stop_and_open_store().await;
-    let polls = store.polls_of_chat(GROUP).unwrap();
+    let polls = store.polls_of_chat(ChatId(GROUP)).unwrap();
     // Telegram's persistent option ids (the fake's are "0", "1", …) are
     // kept with each poll; the flags are compared without them.
     for poll in &polls {
@@ -197,8 +198,8 @@ async fn open_on_an_anonymous_poll_is_refused_with_the_reason() {
     assert_eq!(world.fake.calls_to("sendMessage").len(), 2);
     world.assert_api_conformance();
     let store = world.stop_and_open_store().await;
-    assert!(store.polls_of_chat(GROUP).unwrap().is_empty());
-    assert!(store.polls_of_chat(CHANNEL).unwrap().is_empty());
+    assert!(store.polls_of_chat(ChatId(GROUP)).unwrap().is_empty());
+    assert!(store.polls_of_chat(ChatId(CHANNEL)).unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -291,7 +292,7 @@ async fn a_hidden_polls_results_go_to_the_moderator_privately_until_it_closes() 
     world.assert_api_conformance();
     let store = world.stop_and_open_store().await;
     assert!(
-        store.chat(GROUP).unwrap().active,
+        store.chat(ChatId(GROUP)).unwrap().active,
         "a refused private chat is not the group gone"
     );
 }
@@ -405,7 +406,7 @@ async fn replies_to_an_option_are_comments_on_that_option() {
     assert!(first.starts_with("1,2,101,Bo,Salad,0,"), "{first}");
     assert!(first.ends_with(",Salad is lighter,Salad"), "{first}");
     let store = world.stop_and_open_store().await;
-    let polls = store.polls_of_chat(GROUP).unwrap();
+    let polls = store.polls_of_chat(ChatId(GROUP)).unwrap();
     let replied: Vec<Option<u8>> = store
         .comments(polls[0].id)
         .map(|c| c.unwrap().replied_option)
@@ -458,7 +459,7 @@ async fn a_poll_telegram_closed_at_its_close_date_while_the_bot_was_down_gets_it
     assert_eq!(world.fake.calls_to("stopPoll").len(), 1);
     world.assert_api_conformance();
     let store = world.stop_and_open_store().await;
-    let poll = &store.polls_of_chat(GROUP).unwrap()[0];
+    let poll = &store.polls_of_chat(ChatId(GROUP)).unwrap()[0];
     assert!(!poll.is_open() && poll.results_announced);
 }
 
@@ -646,10 +647,10 @@ async fn options_members_add_or_delete_never_shift_a_vote() {
 
     // Every ballot holds the option's stable index: posted 0-1, added 2-3.
     let store = world.stop_and_open_store().await;
-    let stored = store.polls_of_chat(GROUP).unwrap().remove(0);
+    let stored = store.polls_of_chat(ChatId(GROUP)).unwrap().remove(0);
     let ballots: Vec<(i64, Vec<u8>)> = store
         .ballots(stored.id)
-        .map(|b| b.map(|b| (b.voter.id, b.options)).unwrap())
+        .map(|b| b.map(|b| (b.voter.id.0, b.options)).unwrap())
         .collect();
     assert_eq!(
         ballots,
@@ -697,7 +698,7 @@ async fn option_messages_about_other_polls_change_nothing() {
         .await;
     world.wait_idle().await;
     let store = world.stop_and_open_store().await;
-    let stored = store.polls_of_chat(GROUP).unwrap().remove(0);
+    let stored = store.polls_of_chat(ChatId(GROUP)).unwrap().remove(0);
     assert_eq!(stored.option_count(), 2);
     assert!(stored.features.deleted_options.is_empty());
     let tally = store.tally(stored.id).unwrap().unwrap();

@@ -13,6 +13,7 @@ use common::chat::{
 use common::process::BotProcess;
 use common::updates::{Person, in_topic, message, person, poll_answer, reply};
 use common::{Call, PATIENCE, World};
+use pollbot::poll::ChatId;
 
 /// A group (supergroup) chat id for test chat `i`.
 fn group(i: i64) -> i64 {
@@ -564,7 +565,7 @@ async fn unknown_commands_in_groups_are_ignored_unless_addressed_and_a_reply_sta
     );
     let store = world.stop_and_open_store().await;
     let id = pollbot::poll::PollId {
-        chat: GROUP,
+        chat: ChatId(GROUP),
         number: pollbot::poll::PollNumber(1),
     };
     let comments: Vec<String> = store.comments(id).map(|c| c.unwrap().text).collect();

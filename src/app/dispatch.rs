@@ -6,7 +6,7 @@ use super::ChatKind;
 use super::command::{Command, Parsed, PollRef};
 use super::flood::CoalesceKey;
 use super::reply::Reply;
-use crate::poll::{ChatId, PollId};
+use crate::poll::{ChatId, PollId, UserId};
 
 /// A command's sender, as its message tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,8 +14,8 @@ pub struct SenderFacts {
     /// The chat the command came from.
     pub chat: ChatId,
     pub kind: ChatKind,
-    pub from: Option<i64>,
-    pub sender_chat: Option<i64>,
+    pub from: Option<UserId>,
+    pub sender_chat: Option<ChatId>,
 }
 
 /// Whether a sender moderates their chat.
@@ -25,14 +25,14 @@ pub enum Moderation {
     No,
     /// Only the chat's administrators (Telegram's list) can tell: is this
     /// user one of them?
-    IfAdmin(i64),
+    IfAdmin(UserId),
 }
 
 /// The one answer to "is this a moderator?": the user of a private chat
 /// with the bot; the chat itself (an anonymous administrator, a channel's
 /// post); the ids in `POLLBOT_MODERATORS` (`configured`); and the chat's
 /// administrators and creator.
-pub fn moderation(sender: SenderFacts, configured: &[i64]) -> Moderation {
+pub fn moderation(sender: SenderFacts, configured: &[UserId]) -> Moderation {
     if sender.kind.is_private() || sender.sender_chat == Some(sender.chat) {
         return Moderation::Yes;
     }
@@ -45,7 +45,7 @@ pub fn moderation(sender: SenderFacts, configured: &[i64]) -> Moderation {
 
 impl Moderation {
     /// The answer, with the chat's administrators known.
-    pub fn with_admins(self, admins: &[i64]) -> bool {
+    pub fn with_admins(self, admins: &[UserId]) -> bool {
         match self {
             Moderation::Yes => true,
             Moderation::No => false,
@@ -123,24 +123,28 @@ mod tests {
     use crate::app::command::CommandError;
     use crate::poll::PollNumber;
 
-    const GROUP: ChatId = -100;
+    const GROUP: ChatId = ChatId(-100);
 
-    fn sender(private: bool, from: Option<i64>, sender_chat: Option<i64>) -> SenderFacts {
+    fn sender(private: bool, from: Option<i64>, sender_chat: Option<ChatId>) -> SenderFacts {
         SenderFacts {
-            chat: if private { from.unwrap_or(1) } else { GROUP },
+            chat: if private {
+                ChatId(from.unwrap_or(1))
+            } else {
+                GROUP
+            },
             kind: if private {
                 ChatKind::Private
             } else {
                 ChatKind::Group
             },
-            from,
+            from: from.map(UserId),
             sender_chat,
         }
     }
 
     #[test]
     fn one_rule_says_who_moderates() {
-        let configured = [7];
+        let configured = [UserId(7)];
         // A private chat's user, the chat itself, the configured ids.
         assert_eq!(
             moderation(sender(true, Some(5), None), &configured),
@@ -156,8 +160,11 @@ mod tests {
         );
         // Another chat posting here (a channel's member) is nobody.
         assert_eq!(
-            moderation(sender(false, Some(136817688), Some(-200)), &configured),
-            Moderation::IfAdmin(136817688)
+            moderation(
+                sender(false, Some(136817688), Some(ChatId(-200))),
+                &configured
+            ),
+            Moderation::IfAdmin(UserId(136817688))
         );
         assert_eq!(
             moderation(sender(false, None, None), &configured),
@@ -165,9 +172,9 @@ mod tests {
         );
         // Everyone else: an administrator of the chat, or not.
         let member = moderation(sender(false, Some(5), None), &configured);
-        assert_eq!(member, Moderation::IfAdmin(5));
-        assert!(member.with_admins(&[5, 6]));
-        assert!(!member.with_admins(&[6]));
+        assert_eq!(member, Moderation::IfAdmin(UserId(5)));
+        assert!(member.with_admins(&[UserId(5), UserId(6)]));
+        assert!(!member.with_admins(&[UserId(6)]));
     }
 
     #[test]

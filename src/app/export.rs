@@ -120,7 +120,7 @@ impl<'a> Limit<'a> {
     pub fn for_chat(bytes: u64, db_path: &'a Path, chat: ChatId) -> Self {
         Self {
             bytes,
-            db_path: (chat > 0).then_some(db_path),
+            db_path: (chat.0 > 0).then_some(db_path),
         }
     }
 }
@@ -149,12 +149,12 @@ mod tests {
     #[test]
     fn the_database_path_is_shown_in_a_private_chat_only() {
         let poll = PollId {
-            chat: -100,
+            chat: ChatId(-100),
             number: PollNumber(3),
         };
         let path = Path::new("/srv/pollbot-data");
-        assert_eq!(Limit::for_chat(9, path, 42).db_path, Some(path));
-        assert_eq!(Limit::for_chat(9, path, -100).db_path, None);
+        assert_eq!(Limit::for_chat(9, path, ChatId(42)).db_path, Some(path));
+        assert_eq!(Limit::for_chat(9, path, ChatId(-100)).db_path, None);
         assert_eq!(
             cli_command(Some(path), poll, ExportFormat::Json),
             "pollbot export --db /srv/pollbot-data --poll -100:3 --format json --out ."

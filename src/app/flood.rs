@@ -5,7 +5,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use crate::poll::PollId;
+use crate::poll::{PollId, UserId};
 use crate::report::ExportFormat;
 
 /// Replies a non-moderator gets within [`FLOOD_WINDOW`].
@@ -42,12 +42,12 @@ pub fn flood_limited(sender: Sender) -> bool {
 /// How many replies each non-moderator got lately, in one chat.
 #[derive(Debug, Default)]
 pub struct FloodGuard {
-    replies: HashMap<i64, VecDeque<Instant>>,
+    replies: HashMap<UserId, VecDeque<Instant>>,
 }
 
 impl FloodGuard {
     /// Whether `user` may get one more reply at `now`; if so, it is counted.
-    pub fn allow(&mut self, user: i64, now: Instant) -> bool {
+    pub fn allow(&mut self, user: UserId, now: Instant) -> bool {
         if self.replies.len() >= TRACKED_MEMBERS {
             self.forget_quiet(now);
         }
@@ -92,15 +92,18 @@ mod tests {
         let start = Instant::now();
         let mut guard = FloodGuard::default();
         for i in 0..5 {
-            assert!(guard.allow(7, start + Duration::from_secs(i)), "reply {i}");
+            assert!(
+                guard.allow(UserId(7), start + Duration::from_secs(i)),
+                "reply {i}"
+            );
         }
-        assert!(!guard.allow(7, start + Duration::from_secs(10)));
-        assert!(!guard.allow(7, start + Duration::from_secs(599)));
+        assert!(!guard.allow(UserId(7), start + Duration::from_secs(10)));
+        assert!(!guard.allow(UserId(7), start + Duration::from_secs(599)));
         // Another member is not affected.
-        assert!(guard.allow(8, start + Duration::from_secs(10)));
+        assert!(guard.allow(UserId(8), start + Duration::from_secs(10)));
         // Ten minutes after the first reply, one more is allowed.
-        assert!(guard.allow(7, start + Duration::from_secs(600)));
-        assert!(!guard.allow(7, start + Duration::from_secs(600)));
+        assert!(guard.allow(UserId(7), start + Duration::from_secs(600)));
+        assert!(!guard.allow(UserId(7), start + Duration::from_secs(600)));
     }
 
     #[test]
@@ -108,12 +111,12 @@ mod tests {
         let start = Instant::now();
         let mut guard = FloodGuard::default();
         for _ in 0..5 {
-            assert!(guard.allow(1, start));
+            assert!(guard.allow(UserId(1), start));
         }
         for s in 1..600 {
-            assert!(!guard.allow(1, start + Duration::from_secs(s)));
+            assert!(!guard.allow(UserId(1), start + Duration::from_secs(s)));
         }
-        assert!(guard.allow(1, start + FLOOD_WINDOW));
+        assert!(guard.allow(UserId(1), start + FLOOD_WINDOW));
     }
 
     #[test]
@@ -141,7 +144,7 @@ mod tests {
         let start = Instant::now();
         let mut guard = FloodGuard::default();
         for user in 0..5000 {
-            guard.allow(user, start + Duration::from_secs(user as u64));
+            guard.allow(UserId(user), start + Duration::from_secs(user as u64));
         }
         assert!(guard.replies.len() <= TRACKED_MEMBERS + 1);
     }

@@ -6,7 +6,7 @@ use super::ChatKind;
 use super::command::{NewPoll, PollRef};
 use super::reply::{CampaignMark, LISTED_POLLS, PollRow, Reply};
 use crate::i18n::Language;
-use crate::poll::{ChatId, Poll, PollFeatures, PollId, PollNumber, PollState};
+use crate::poll::{ChatId, MessageId, Poll, PollFeatures, PollId, PollNumber, PollState};
 use crate::store::{self, Journal, JournalKey, MessageRole, Store};
 
 /// The poll a command means: by number, else the poll (or comment) its
@@ -16,7 +16,7 @@ pub fn find_poll(
     store: &Store,
     chat: ChatId,
     poll: PollRef,
-    reply_to: Option<i32>,
+    reply_to: Option<MessageId>,
 ) -> store::Result<Result<Poll, Reply>> {
     let found = match poll {
         PollRef::Number(number) => store.poll(PollId {
@@ -73,7 +73,7 @@ pub fn close_date(deadline: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Option
 /// A poll as Telegram posted it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostedPoll {
-    pub message_id: i32,
+    pub message_id: MessageId,
     pub telegram_id: String,
     /// The options' persistent ids, in order (empty if Telegram gave none).
     pub option_persistent_ids: Vec<String>,
@@ -84,7 +84,7 @@ pub struct PostedPoll {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
     pub chat: ChatId,
-    pub thread: Option<i32>,
+    pub thread: Option<MessageId>,
     pub kind: ChatKind,
     pub title: Option<String>,
 }

@@ -8,7 +8,7 @@
 //! private chat, or another poll's report (`--by`).
 
 use super::ChatKind;
-use crate::poll::{Poll, PollNumber};
+use crate::poll::{ChatId, Poll, PollNumber, UserId};
 use crate::report::Scope;
 use crate::store::{self, Store};
 
@@ -20,7 +20,7 @@ pub enum Audience {
     Chat,
     /// Something hidden: only the moderator who asked, in their private
     /// chat with the bot (whose id is their user id).
-    Moderator(i64),
+    Moderator(UserId),
     /// Something hidden, asked by an anonymous administrator or a channel:
     /// there is nobody to tell privately.
     Nobody,
@@ -31,8 +31,8 @@ pub enum Audience {
 pub struct Asker {
     /// The kind of chat the command came in.
     pub kind: ChatKind,
-    pub from: Option<i64>,
-    pub sender_chat: Option<i64>,
+    pub from: Option<UserId>,
+    pub sender_chat: Option<ChatId>,
 }
 
 /// What the rule needs to know about a poll.
@@ -139,7 +139,7 @@ mod tests {
 
     const IN_GROUP: Asker = Asker {
         kind: ChatKind::Group,
-        from: Some(7),
+        from: Some(UserId(7)),
         sender_chat: None,
     };
 
@@ -163,13 +163,13 @@ mod tests {
         );
         assert_eq!(
             showing(open_hidden, Some(IN_GROUP)),
-            show(Audience::Moderator(7), Scope::OwnChat)
+            show(Audience::Moderator(UserId(7)), Scope::OwnChat)
         );
         // An anonymous administrator (Telegram's placeholder in `from`).
         let anonymous_admin = Asker {
             kind: ChatKind::Group,
-            from: Some(1087968824),
-            sender_chat: Some(-100),
+            from: Some(UserId(1087968824)),
+            sender_chat: Some(ChatId(-100)),
         };
         assert_eq!(
             showing(open_hidden, Some(anonymous_admin)).audience,
@@ -179,7 +179,7 @@ mod tests {
         let channel = Asker {
             kind: ChatKind::Group,
             from: None,
-            sender_chat: Some(-100),
+            sender_chat: Some(ChatId(-100)),
         };
         assert_eq!(
             showing(open_hidden, Some(channel)).audience,
@@ -188,7 +188,7 @@ mod tests {
         // Already a private chat with the moderator.
         let private = Asker {
             kind: ChatKind::Private,
-            from: Some(7),
+            from: Some(UserId(7)),
             sender_chat: None,
         };
         assert_eq!(showing(open_hidden, Some(private)).audience, Audience::Chat);
@@ -202,7 +202,7 @@ mod tests {
         };
         assert_eq!(
             showing(by_hidden, Some(IN_GROUP)).audience,
-            Audience::Moderator(7)
+            Audience::Moderator(UserId(7))
         );
     }
 
@@ -229,12 +229,12 @@ mod tests {
         };
         assert_eq!(
             showing(open_copy, Some(IN_GROUP)),
-            show(Audience::Moderator(7), Scope::OwnChat)
+            show(Audience::Moderator(UserId(7)), Scope::OwnChat)
         );
         // A copy posted in a private chat (before that was refused).
         let private = Asker {
             kind: ChatKind::Private,
-            from: Some(7),
+            from: Some(UserId(7)),
             sender_chat: None,
         };
         assert_eq!(
@@ -259,7 +259,7 @@ mod tests {
         };
         assert_eq!(
             showing(origin, Some(IN_GROUP)),
-            show(Audience::Moderator(7), Scope::Campaign)
+            show(Audience::Moderator(UserId(7)), Scope::Campaign)
         );
         assert_eq!(showing(origin, None), show(Audience::Chat, Scope::OwnChat));
         let open = PollFacts {

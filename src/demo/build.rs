@@ -12,7 +12,9 @@ use super::{
     PROFILE_POLL_MESSAGE, PROFILE_QUESTION, PROFILE_TELEGRAM_POLL_ID, QUESTION, TELEGRAM_POLL_ID,
 };
 use crate::ingest::{Event, apply};
-use crate::poll::{Person, Poll, PollId, PollOptions, PollQuestion, PollState};
+use crate::poll::{
+    ChatId, MessageId, Person, Poll, PollId, PollOptions, PollQuestion, PollState, UserId,
+};
 use crate::store::{self, Store};
 
 /// The seed of the demo's votes and approvals.
@@ -48,7 +50,7 @@ struct PollSpec<'a> {
     question: &'a str,
     options: &'a [&'a str],
     telegram_id: &'a str,
-    message_id: i32,
+    message_id: MessageId,
     created_at: DateTime<Utc>,
     deadline: Option<DateTime<Utc>>,
 }
@@ -80,7 +82,7 @@ fn voter(index: usize) -> Person {
     let first = FIRST_NAMES[index % FIRST_NAMES.len()];
     let last = LAST_NAMES[(index / FIRST_NAMES.len()) % LAST_NAMES.len()];
     Person {
-        id: 100_000 + index as i64,
+        id: UserId(100_000 + index as i64),
         name: format!("{first} {last}"),
     }
 }
@@ -114,9 +116,9 @@ fn vote(telegram_poll_id: &str, voter: Person, options: &[u32], at: DateTime<Utc
 
 /// A message in `chat` replying to `reply_to`.
 fn reply(
-    chat: i64,
-    message_id: i32,
-    reply_to: i32,
+    chat: ChatId,
+    message_id: MessageId,
+    reply_to: MessageId,
     author: Person,
     text: &str,
     at: DateTime<Utc>,
@@ -135,7 +137,13 @@ fn reply(
 }
 
 /// A change of `user`'s reactions to a message in `chat`.
-fn reaction(chat: i64, message_id: i32, user: Person, old: &[&str], new: &[&str]) -> Event {
+fn reaction(
+    chat: ChatId,
+    message_id: MessageId,
+    user: Person,
+    old: &[&str],
+    new: &[&str],
+) -> Event {
     let texts = |r: &[&str]| r.iter().map(|s| s.to_string()).collect();
     Event::Reaction {
         chat,
@@ -263,8 +271,8 @@ fn withdrawals(window: &Window, random: &mut Random, voters: usize) -> Vec<Timed
 }
 
 /// The message id of comment `n`.
-fn comment_message(n: usize) -> i32 {
-    1000 + n as i32
+fn comment_message(n: usize) -> MessageId {
+    MessageId(1000 + n as i32)
 }
 
 /// The comments, each replying to the poll or to an earlier comment.
@@ -302,7 +310,7 @@ fn approvals(window: &Window, random: &mut Random, voters: usize) -> Vec<Timed> 
                 let text = if k % 12 == 5 { "+1" } else { "同意" };
                 reply(
                     CHAT,
-                    next_message,
+                    MessageId(next_message),
                     comment_message(n),
                     voter(person),
                     text,
@@ -369,12 +377,12 @@ pub fn build_campaign(store: &Store) -> store::Result<PollId> {
 }
 
 /// The chat voter `i` votes in: every third in the partner chat.
-fn chat_of(i: usize) -> i64 {
+fn chat_of(i: usize) -> ChatId {
     if i % 3 == 1 { PARTNER_CHAT } else { CHAT }
 }
 
 /// The poll's Telegram id and message in `chat`.
-fn poll_in(chat: i64) -> (&'static str, i32) {
+fn poll_in(chat: ChatId) -> (&'static str, MessageId) {
     match chat {
         PARTNER_CHAT => (PARTNER_TELEGRAM_POLL_ID, PARTNER_POLL_MESSAGE),
         _ => (TELEGRAM_POLL_ID, POLL_MESSAGE),
@@ -385,7 +393,7 @@ fn poll_in(chat: i64) -> (&'static str, i32) {
 /// in the other chat (another option); of the others, one in eight first
 /// chose something else in their own.
 fn campaign_votes(window: &Window, random: &mut Random, choices: &[u32]) -> Vec<Timed> {
-    let other = |chat: i64| if chat == CHAT { PARTNER_CHAT } else { CHAT };
+    let other = |chat: ChatId| if chat == CHAT { PARTNER_CHAT } else { CHAT };
     let vote_in = |chat, person, option, at| vote(poll_in(chat).0, person, &[option], at);
     let mut events = Vec::new();
     for (i, &choice) in choices.iter().enumerate() {
@@ -409,13 +417,14 @@ fn campaign_votes(window: &Window, random: &mut Random, choices: &[u32]) -> Vec<
 /// approvals.
 fn campaign_threads(window: &Window, voters: usize) -> Vec<Timed> {
     let mut events = Vec::new();
-    let mut message = 2000;
+    let mut next_message = 2000;
     for (n, &(author, reply_to, text)) in COMMENTS.iter().enumerate() {
         if reply_to.is_some() {
             continue;
         }
         let (chat, posted) = (chat_of(author), window.minute(comment_minute(n)));
-        message += 1;
+        next_message += 1;
+        let message = MessageId(next_message);
         let comment = reply(chat, message, poll_in(chat).1, voter(author), text, posted);
         events.push((posted, comment));
         for k in 0..APPROVALS[n] {

@@ -3,10 +3,12 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::UserId;
+
 /// Someone who votes, comments or approves, as far as we know them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Person {
-    pub id: i64,
+    pub id: UserId,
     /// A name to show: first and last name, or the username.
     pub name: String,
 }
@@ -75,7 +77,7 @@ mod tests {
 
     fn alice() -> Person {
         Person {
-            id: 1,
+            id: UserId(1),
             name: "Alice".into(),
         }
     }

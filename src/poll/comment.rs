@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{ChatId, Person, PollId, PollState};
+use super::{ChatId, MessageId, Person, PollId, PollState, UserId};
 
 /// What a user does to a comment: approve it, or take the approval back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +31,7 @@ pub struct Comment {
     /// of the poll's channel.
     #[serde(default)]
     pub chat: ChatId,
-    pub message_id: i32,
+    pub message_id: MessageId,
     /// The author, when Telegram names one (channels and anonymous admins
     /// post as a chat).
     pub author: Option<Person>,
@@ -39,9 +39,9 @@ pub struct Comment {
     /// posted as a chat; for a chat that is usually one of Telegram's
     /// placeholders (see [`TELEGRAM_PLACEHOLDERS`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sender: Option<i64>,
+    pub sender: Option<UserId>,
     /// The message this one answers: the poll's or another comment's.
-    pub reply_to: i32,
+    pub reply_to: MessageId,
     pub text: String,
     pub posted_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
@@ -66,7 +66,7 @@ impl Comment {
     /// anyone but its own author, whichever identity the author posted or
     /// approves as. Telegram's placeholder senders stand for many people
     /// and never make a comment someone's own.
-    pub fn may_be_approved_by(&self, approver: i64) -> bool {
+    pub fn may_be_approved_by(&self, approver: UserId) -> bool {
         let authored = self.author.as_ref().is_some_and(|a| a.id == approver);
         let sent = self
             .sender
@@ -88,9 +88,10 @@ pub fn takes_comments(state: PollState) -> bool {
 /// Senders Telegram puts in `from` when a message is sent on behalf of a
 /// chat: @Channel_Bot (as a channel), @GroupAnonymousBot (an anonymous
 /// admin), and Telegram itself (service and automatic messages).
-pub const TELEGRAM_PLACEHOLDERS: [i64; 3] = [136_817_688, 1_087_968_824, 777_000];
+pub const TELEGRAM_PLACEHOLDERS: [UserId; 3] =
+    [UserId(136_817_688), UserId(1_087_968_824), UserId(777_000)];
 
-fn is_placeholder(user: i64) -> bool {
+fn is_placeholder(user: UserId) -> bool {
     TELEGRAM_PLACEHOLDERS.contains(&user)
 }
 
@@ -100,7 +101,7 @@ fn is_placeholder(user: i64) -> bool {
 /// placeholder there: together they count as one approver, since nothing
 /// tells the people behind them apart. Without a sender (a post in a
 /// channel itself), the author.
-pub fn approver(sender: Option<i64>, author: Option<&Person>) -> Option<i64> {
+pub fn approver(sender: Option<UserId>, author: Option<&Person>) -> Option<UserId> {
     sender.or(author.map(|a| a.id))
 }
 
@@ -144,20 +145,20 @@ mod tests {
         }
     }
 
-    fn comment_by(author: i64, sender: Option<i64>) -> Comment {
+    fn comment_by(author: UserId, sender: Option<UserId>) -> Comment {
         Comment {
             poll: PollId {
-                chat: -100,
+                chat: ChatId(-100),
                 number: super::super::PollNumber(1),
             },
-            chat: -100,
-            message_id: 10,
+            chat: ChatId(-100),
+            message_id: MessageId(10),
             author: Some(Person {
                 id: author,
                 name: "Author".into(),
             }),
             sender,
-            reply_to: 1,
+            reply_to: MessageId(1),
             text: "A comment".into(),
             posted_at: DateTime::<Utc>::UNIX_EPOCH,
             edited_at: None,
@@ -167,10 +168,10 @@ mod tests {
         }
     }
 
-    const USER: i64 = 42;
-    const OTHER: i64 = 43;
-    const CHANNEL: i64 = -1001111111111;
-    const CHANNEL_BOT: i64 = 136_817_688;
+    const USER: UserId = UserId(42);
+    const OTHER: UserId = UserId(43);
+    const CHANNEL: UserId = UserId(-1001111111111);
+    const CHANNEL_BOT: UserId = UserId(136_817_688);
 
     #[test]
     fn nobody_approves_their_own_comment() {
@@ -203,12 +204,12 @@ mod tests {
         };
         assert_eq!(approver(Some(USER), Some(&channel(CHANNEL))), Some(USER));
         assert_eq!(
-            approver(Some(USER), Some(&channel(CHANNEL - 1))),
+            approver(Some(USER), Some(&channel(UserId(CHANNEL.0 - 1)))),
             Some(USER)
         );
         assert_eq!(
             approver(Some(CHANNEL_BOT), Some(&channel(CHANNEL))),
-            approver(Some(CHANNEL_BOT), Some(&channel(CHANNEL - 1)))
+            approver(Some(CHANNEL_BOT), Some(&channel(UserId(CHANNEL.0 - 1))))
         );
         assert_eq!(approver(None, Some(&channel(CHANNEL))), Some(CHANNEL));
         assert_eq!(approver(None, None), None);

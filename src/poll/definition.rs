@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
+use super::{ChatId, MessageId};
+
 /// Telegram's limit on the number of options in a poll.
 pub const MIN_OPTIONS: usize = 2;
 /// Telegram's limit on the number of options in a poll.
@@ -14,9 +16,6 @@ pub const MAX_QUESTION_CHARS: usize = 300;
 pub const MAX_OPTION_CHARS: usize = 100;
 /// Telegram's limit on a poll's description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 1024;
-
-/// A chat as Telegram numbers it (negative for groups).
-pub type ChatId = i64;
 
 /// A poll's number within its chat, shown as `#N`; a chat's first poll is 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -340,12 +339,13 @@ pub struct Poll {
     #[serde(default)]
     pub results_announced: bool,
     /// The message that carries the poll in its chat.
-    pub message_id: i32,
+    pub message_id: MessageId,
     /// The poll's identifier in Telegram, which votes refer to.
     pub telegram_id: String,
-    /// The forum topic the poll was posted in, where its results go too.
+    /// The forum topic the poll was posted in, where its results go too,
+    /// by the message that started the topic (as Telegram numbers topics).
     #[serde(default)]
-    pub thread: Option<i32>,
+    pub thread: Option<MessageId>,
     /// The newer flags it was posted with.
     #[serde(default)]
     pub features: PollFeatures,

@@ -108,6 +108,7 @@ pub fn approvers_delta(before: u32, after: u32) -> i64 {
 mod tests {
     use super::*;
     use crate::poll::Person;
+    use crate::poll::UserId;
 
     fn at(minute: i64) -> DateTime<Utc> {
         "2024-03-14T09:00:00Z".parse::<DateTime<Utc>>().unwrap() + chrono::Duration::minutes(minute)
@@ -115,7 +116,7 @@ mod tests {
 
     fn ballot(options: &[u32], minute: i64) -> Ballot {
         let voter = Person {
-            id: 1,
+            id: UserId(1),
             name: "V".into(),
         };
         Ballot::new(voter, options, 4, true, at(minute)).unwrap()

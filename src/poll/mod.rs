@@ -11,6 +11,7 @@ mod deadline;
 mod definition;
 mod early;
 mod history;
+mod ids;
 mod options;
 mod tally;
 mod vote;
@@ -26,12 +27,13 @@ pub use comment::{
 };
 pub use deadline::{Deadline, DeadlineError};
 pub use definition::{
-    ChatId, MAX_DESCRIPTION_CHARS, MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS, MIN_OPTIONS,
+    MAX_DESCRIPTION_CHARS, MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS, MIN_OPTIONS,
     OptionText, Poll, PollDescription, PollError, PollFeatures, PollId, PollNumber, PollOptions,
     PollQuestion, PollState, telegram_length,
 };
 pub use early::{EARLY_KEPT_FOR, early_record_is_stale};
 pub use history::{VoteFacts, VoterHistory, approvers_delta, follow_vote};
+pub use ids::{ChatId, MessageId, UserId};
 pub use options::{
     AddedOption, MAX_STABLE_OPTIONS, OptionLearnt, PollOptionView, SeenOption, UNNAMED_OPTION,
 };

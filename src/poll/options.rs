@@ -242,12 +242,13 @@ impl Poll {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::poll::{ChatId, MessageId, UserId};
     use crate::poll::{PollFeatures, PollId, PollNumber, PollOptions, PollQuestion, PollState};
 
     fn poll() -> Poll {
         Poll {
             id: PollId {
-                chat: -1,
+                chat: ChatId(-1),
                 number: PollNumber(1),
             },
             question: PollQuestion::parse("Lunch?").unwrap(),
@@ -259,7 +260,7 @@ mod tests {
             state: PollState::Open,
             closed_at: None,
             results_announced: false,
-            message_id: 1,
+            message_id: MessageId(1),
             telegram_id: "p".into(),
             thread: None,
             features: PollFeatures {
@@ -318,7 +319,7 @@ mod tests {
         assert_eq!(p.all_options().count(), 4);
         let ballot = Ballot::new(
             Person {
-                id: 1,
+                id: UserId(1),
                 name: "A".into(),
             },
             &[0, 3],

@@ -152,6 +152,7 @@ pub fn shares_of_voters(counts: &[u64], voters: u64) -> Vec<Share> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::poll::UserId;
     use crate::poll::{Ballot, Person};
     use chrono::Utc;
 
@@ -239,7 +240,7 @@ mod tests {
     #[test]
     fn replacing_ballots_moves_counts() {
         let voter = Person {
-            id: 7,
+            id: UserId(7),
             name: "V".into(),
         };
         let b = |o: &[u32]| Ballot::new(voter.clone(), o, 4, true, Utc::now()).unwrap();

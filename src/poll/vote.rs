@@ -67,12 +67,13 @@ pub fn judge_vote(poll: &mut Poll, positions: &[u32], persistent_ids: &[String])
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::poll::{ChatId, MessageId};
     use crate::poll::{PollFeatures, PollId, PollNumber, PollOptions, PollQuestion, PollState};
 
     fn poll(open: bool) -> Poll {
         Poll {
             id: PollId {
-                chat: -100,
+                chat: ChatId(-100),
                 number: PollNumber(1),
             },
             question: PollQuestion::parse("Q?").unwrap(),
@@ -84,7 +85,7 @@ mod tests {
             state: PollState::Open,
             closed_at: None,
             results_announced: false,
-            message_id: 5,
+            message_id: MessageId(5),
             telegram_id: "p".into(),
             thread: None,
             features: PollFeatures {
@@ -169,8 +170,8 @@ mod tests {
             "options cannot be told apart"
         );
         // A copy forwarded from the poll's own channel, not from another.
-        assert!(p.takes_copy_from(-100));
-        assert!(!p.takes_copy_from(-200));
+        assert!(p.takes_copy_from(ChatId(-100)));
+        assert!(!p.takes_copy_from(ChatId(-200)));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::export::{COMMENT_COLUMNS, VOTE_COLUMNS, csv_text, csv_with_header};
 use super::{CampaignReport, ChatPart, ExportError, Records, option_texts};
-use crate::poll::{Comment, Poll};
+use crate::poll::{ChatId, Comment, MessageId, Poll, UserId};
 
 /// Makes Excel read the CSV as UTF-8.
 /// The columns a campaign's CSVs add after the single-chat ones.
@@ -21,26 +21,26 @@ const CHAT_COLUMNS: [&str; 2] = ["chat_id", "chat_title"];
 #[derive(Serialize)]
 struct VoteRow<'a> {
     poll: u32,
-    user_id: i64,
+    user_id: UserId,
     user_name: &'a str,
     options: String,
     voted_at: String,
-    chat_id: i64,
+    chat_id: ChatId,
     chat_title: &'a str,
 }
 
 #[derive(Serialize)]
 struct CommentRow<'a> {
     poll: u32,
-    message_id: i32,
-    user_id: Option<i64>,
+    message_id: MessageId,
+    user_id: Option<UserId>,
     user_name: &'a str,
     voted_option: String,
     approvals: u32,
     posted_at: String,
     text: &'a str,
     replied_option: Option<String>,
-    chat_id: i64,
+    chat_id: ChatId,
     chat_title: &'a str,
 }
 
@@ -143,7 +143,7 @@ struct JsonOption<'a> {
 #[derive(Serialize)]
 struct JsonChat<'a> {
     /// `None` for another chat that is a private one: its id is a person's.
-    chat_id: Option<i64>,
+    chat_id: Option<ChatId>,
     chat_title: Option<&'a str>,
     poll: u32,
     anonymous: bool,
@@ -163,8 +163,8 @@ struct JsonTally<'a> {
 
 /// A chat's id as an export for `viewer_chat` may show it: a private chat's
 /// id is its user's id, which only that chat's own export names.
-fn shown_chat_id(chat: i64, viewer_chat: i64) -> Option<i64> {
-    (chat < 0 || chat == viewer_chat).then_some(chat)
+fn shown_chat_id(chat: ChatId, viewer_chat: ChatId) -> Option<ChatId> {
+    (chat.0 < 0 || chat == viewer_chat).then_some(chat)
 }
 
 /// The combined tally as the JSON export gives it.
@@ -281,13 +281,17 @@ pub fn campaign_json(
 #[cfg(test)]
 mod tests {
     use super::shown_chat_id;
+    use crate::poll::ChatId;
 
     #[test]
     fn a_private_chats_id_is_shown_to_that_chat_alone() {
         // Groups and channels: their ids are no one's.
-        assert_eq!(shown_chat_id(-1001, -1002), Some(-1001));
+        assert_eq!(
+            shown_chat_id(ChatId(-1001), ChatId(-1002)),
+            Some(ChatId(-1001))
+        );
         // A private chat (id = its user's id): hidden from another chat.
-        assert_eq!(shown_chat_id(42, -1002), None);
-        assert_eq!(shown_chat_id(42, 42), Some(42));
+        assert_eq!(shown_chat_id(ChatId(42), ChatId(-1002)), None);
+        assert_eq!(shown_chat_id(ChatId(42), ChatId(42)), Some(ChatId(42)));
     }
 }

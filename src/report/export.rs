@@ -14,7 +14,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{PollReport, ReadError, Records, option_texts};
-use crate::poll::{Ballot, Comment, Person, Poll};
+use crate::poll::{Ballot, Comment, MessageId, Person, Poll, UserId};
 
 /// Makes Excel read the CSV as UTF-8 (Chinese text shows correctly).
 const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
@@ -143,7 +143,7 @@ impl ExportError {
 #[derive(Serialize)]
 struct VoteRow<'a> {
     poll: u32,
-    user_id: i64,
+    user_id: UserId,
     user_name: &'a str,
     options: String,
     voted_at: String,
@@ -152,8 +152,8 @@ struct VoteRow<'a> {
 #[derive(Serialize)]
 struct CommentRow<'a> {
     poll: u32,
-    message_id: i32,
-    user_id: Option<i64>,
+    message_id: MessageId,
+    user_id: Option<UserId>,
     user_name: &'a str,
     voted_option: String,
     approvals: u32,
@@ -197,7 +197,7 @@ fn replied_option<'a>(poll: &'a Poll, comment: &Comment) -> Option<&'a str> {
 fn author_options(
     records: &impl Records,
     poll: &Poll,
-) -> Result<HashMap<i64, String>, ExportError> {
+) -> Result<HashMap<UserId, String>, ExportError> {
     let mut authors = BTreeSet::new();
     for comment in records.comments(poll.id) {
         if let Some(author) = comment.map_err(ExportError::read)?.author {
@@ -215,7 +215,7 @@ fn author_options(
 
 /// What the author voted for; without a vote on record (an anonymous poll,
 /// a non-voter), the option the comment replies to, if any.
-fn voted_option(poll: &Poll, options: &HashMap<i64, String>, comment: &Comment) -> String {
+fn voted_option(poll: &Poll, options: &HashMap<UserId, String>, comment: &Comment) -> String {
     comment
         .author
         .as_ref()

@@ -2,7 +2,7 @@
 //! streamed by the caller (`app` reads them from the store) one record at a
 //! time, so that a million votes never sit in memory at once.
 
-use crate::poll::{Ballot, Comment, PollId};
+use crate::poll::{Ballot, Comment, PollId, UserId};
 
 /// The records a report streams. `report/` never opens a database: the
 /// caller supplies this, and a read that fails ends the report with its
@@ -18,7 +18,7 @@ pub trait Records {
     fn comments(&self, poll: PollId) -> impl Iterator<Item = Result<Comment, Self::Error>> + '_;
 
     /// One voter's ballot, if they hold one.
-    fn ballot(&self, poll: PollId, user: i64) -> Result<Option<Ballot>, Self::Error>;
+    fn ballot(&self, poll: PollId, user: UserId) -> Result<Option<Ballot>, Self::Error>;
 }
 
 /// A failed read, as the report errors carry it (they cannot name the

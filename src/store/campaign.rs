@@ -5,7 +5,9 @@
 use chrono::{DateTime, Utc};
 
 use super::{Changes, Result, Store, keys};
-use crate::poll::{Ballot, Campaign, CombinedRecord, PollId, ShareCode, ShareRecord, VotePrint};
+use crate::poll::{
+    Ballot, Campaign, CombinedRecord, PollId, ShareCode, ShareRecord, UserId, VotePrint,
+};
 
 /// A vote in a chat of a campaign, as things stood before it was recorded
 /// (see [`Changes::campaign_vote_before`]).
@@ -15,7 +17,7 @@ pub struct CampaignVote {
     members: Vec<PollId>,
     /// The member the vote is cast in.
     member: usize,
-    user: i64,
+    user: UserId,
     print_before: VotePrint,
     /// The voter's ballot in each member (`None` in anonymous ones).
     before: Vec<Option<Ballot>>,
@@ -129,7 +131,7 @@ impl Changes<'_> {
     pub fn campaign_vote_before(
         &mut self,
         telegram_poll_id: &str,
-        user: i64,
+        user: UserId,
     ) -> Result<Option<CampaignVote>> {
         let Some(poll) = self.poll_by_telegram_id(telegram_poll_id)? else {
             return Ok(None);
@@ -206,11 +208,12 @@ impl Changes<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::poll::ChatId;
     use crate::poll::PollNumber;
 
     fn id(chat: i64, n: u32) -> PollId {
         PollId {
-            chat,
+            chat: ChatId(chat),
             number: PollNumber(n),
         }
     }

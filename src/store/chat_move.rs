@@ -253,8 +253,8 @@ fn replace_chat(value: &mut Value, from: ChatId, to: ChatId) -> bool {
         Value::Object(map) => {
             let mut changed = false;
             for (name, field) in map.iter_mut() {
-                if name == "chat" && field.as_i64() == Some(from) {
-                    *field = Value::from(to);
+                if name == "chat" && field.as_i64() == Some(from.0) {
+                    *field = Value::from(to.0);
                     changed = true;
                 } else {
                     changed |= replace_chat(field, from, to);

@@ -43,7 +43,7 @@
 //! (a comment in another chat with the same message id overwrote one);
 //! [`Store::open`](super::Store::open) moves such keys to version 2 once.
 
-use crate::poll::{ChatId, PollId, PollNumber};
+use crate::poll::{ChatId, MessageId, PollId, PollNumber, UserId};
 
 pub const CHAT: u8 = b'c';
 pub const POLL: u8 = b'p';
@@ -92,14 +92,18 @@ fn signed_from(bytes: &[u8]) -> i64 {
     (unsigned_from(bytes) ^ (1 << 63)) as i64
 }
 
-fn message_bytes(message_id: i32) -> [u8; 4] {
-    ((message_id as u32) ^ (1 << 31)).to_be_bytes()
+fn message_bytes(message_id: MessageId) -> [u8; 4] {
+    ((message_id.0 as u32) ^ (1 << 31)).to_be_bytes()
 }
 
-fn message_from(bytes: &[u8]) -> i32 {
+fn message_from(bytes: &[u8]) -> MessageId {
     let mut buf = [0u8; 4];
     buf.copy_from_slice(&bytes[..4]);
-    (u32::from_be_bytes(buf) ^ (1 << 31)) as i32
+    MessageId((u32::from_be_bytes(buf) ^ (1 << 31)) as i32)
+}
+
+fn chat_from(bytes: &[u8]) -> ChatId {
+    ChatId(signed_from(bytes))
 }
 
 struct Key(Vec<u8>);
@@ -118,17 +122,23 @@ impl Key {
         self.0.extend_from_slice(&value.to_be_bytes());
         self
     }
-    fn message(mut self, message_id: i32) -> Self {
+    fn chat(self, chat: ChatId) -> Self {
+        self.i64(chat.0)
+    }
+    fn user(self, user: UserId) -> Self {
+        self.i64(user.0)
+    }
+    fn message(mut self, message_id: MessageId) -> Self {
         self.0.extend_from_slice(&message_bytes(message_id));
         self
     }
     fn poll(self, poll: PollId) -> Self {
-        self.i64(poll.chat).u32(poll.number.0)
+        self.chat(poll.chat).u32(poll.number.0)
     }
 }
 
 pub fn chat(chat: ChatId) -> Vec<u8> {
-    Key::new(CHAT).i64(chat).0
+    Key::new(CHAT).chat(chat).0
 }
 
 pub fn poll(poll: PollId) -> Vec<u8> {
@@ -137,7 +147,7 @@ pub fn poll(poll: PollId) -> Vec<u8> {
 
 /// All polls of a chat, in number order.
 pub fn polls_of_chat(chat: ChatId) -> Vec<u8> {
-    Key::new(POLL).i64(chat).0
+    Key::new(POLL).chat(chat).0
 }
 
 pub fn all_polls() -> Vec<u8> {
@@ -148,8 +158,8 @@ pub fn tally(poll: PollId) -> Vec<u8> {
     Key::new(TALLY).poll(poll).0
 }
 
-pub fn ballot(poll: PollId, user: i64) -> Vec<u8> {
-    Key::new(BALLOT).poll(poll).i64(user).0
+pub fn ballot(poll: PollId, user: UserId) -> Vec<u8> {
+    Key::new(BALLOT).poll(poll).user(user).0
 }
 
 pub fn ballots_of_poll(poll: PollId) -> Vec<u8> {
@@ -157,14 +167,14 @@ pub fn ballots_of_poll(poll: PollId) -> Vec<u8> {
 }
 
 /// What a poll remembers of a voter beyond their ballot.
-pub fn voter_history(poll: PollId, user: i64) -> Vec<u8> {
-    Key::new(VOTER_HISTORY).poll(poll).i64(user).0
+pub fn voter_history(poll: PollId, user: UserId) -> Vec<u8> {
+    Key::new(VOTER_HISTORY).poll(poll).user(user).0
 }
 
 /// How many of a poll's comments a user approves (to count distinct
 /// approvers).
-pub fn approver(poll: PollId, user: i64) -> Vec<u8> {
-    Key::new(APPROVER).poll(poll).i64(user).0
+pub fn approver(poll: PollId, user: UserId) -> Vec<u8> {
+    Key::new(APPROVER).poll(poll).user(user).0
 }
 
 pub fn telegram_poll(telegram_id: &str) -> Vec<u8> {
@@ -175,9 +185,9 @@ pub fn telegram_poll(telegram_id: &str) -> Vec<u8> {
 
 /// A vote for a poll not stored yet (it arrived while the bot was still
 /// storing the poll it had just posted).
-pub fn early_vote(telegram_id: &str, user: i64) -> Vec<u8> {
+pub fn early_vote(telegram_id: &str, user: UserId) -> Vec<u8> {
     let mut key = early_votes(telegram_id);
-    key.extend_from_slice(&signed(user));
+    key.extend_from_slice(&signed(user.0));
     key
 }
 
@@ -190,9 +200,9 @@ pub fn early_votes(telegram_id: &str) -> Vec<u8> {
 
 /// A copy of a poll (a forward into a discussion group) seen before the
 /// poll was stored.
-pub fn early_poll_message(telegram_id: &str, chat: ChatId, message_id: i32) -> Vec<u8> {
+pub fn early_poll_message(telegram_id: &str, chat: ChatId, message_id: MessageId) -> Vec<u8> {
     let mut key = early_poll_messages(telegram_id);
-    key.extend_from_slice(&signed(chat));
+    key.extend_from_slice(&signed(chat.0));
     key.extend_from_slice(&message_bytes(message_id));
     key
 }
@@ -205,22 +215,22 @@ pub fn early_poll_messages(telegram_id: &str) -> Vec<u8> {
 }
 
 /// The chat and message at the end of an early poll message key.
-pub fn chat_and_message_of_early_poll_message(key: &[u8]) -> (ChatId, i32) {
+pub fn chat_and_message_of_early_poll_message(key: &[u8]) -> (ChatId, MessageId) {
     chat_and_message_at_end(key)
 }
 
-fn chat_and_message_at_end(key: &[u8]) -> (ChatId, i32) {
+fn chat_and_message_at_end(key: &[u8]) -> (ChatId, MessageId) {
     let end = key.len();
     (
-        signed_from(&key[end - 12..end - 4]),
+        chat_from(&key[end - 12..end - 4]),
         message_from(&key[end - 4..]),
     )
 }
 
 /// A reply to a poll not stored yet (or to such a reply).
-pub fn early_reply(telegram_id: &str, chat: ChatId, message_id: i32) -> Vec<u8> {
+pub fn early_reply(telegram_id: &str, chat: ChatId, message_id: MessageId) -> Vec<u8> {
     let mut key = early_replies(telegram_id);
-    key.extend_from_slice(&signed(chat));
+    key.extend_from_slice(&signed(chat.0));
     key.extend_from_slice(&message_bytes(message_id));
     key
 }
@@ -233,14 +243,14 @@ pub fn early_replies(telegram_id: &str) -> Vec<u8> {
 }
 
 /// The chat and message at the end of an early reply key.
-pub fn chat_and_message_of_early_reply(key: &[u8]) -> (ChatId, i32) {
+pub fn chat_and_message_of_early_reply(key: &[u8]) -> (ChatId, MessageId) {
     chat_and_message_at_end(key)
 }
 
 /// Which poll (by Telegram id) the early reply `message_id` of `chat`
 /// waits for: how an approval of it finds it.
-pub fn early_reply_poll(chat: ChatId, message_id: i32) -> Vec<u8> {
-    Key::new(EARLY_REPLY_POLL).i64(chat).message(message_id).0
+pub fn early_reply_poll(chat: ChatId, message_id: MessageId) -> Vec<u8> {
+    Key::new(EARLY_REPLY_POLL).chat(chat).message(message_id).0
 }
 
 /// The counts Telegram reported for a poll not stored yet.
@@ -250,15 +260,19 @@ pub fn early_counts(telegram_id: &str) -> Vec<u8> {
     key.0
 }
 
-pub fn message(chat: ChatId, message_id: i32) -> Vec<u8> {
-    Key::new(MESSAGE).i64(chat).message(message_id).0
+pub fn message(chat: ChatId, message_id: MessageId) -> Vec<u8> {
+    Key::new(MESSAGE).chat(chat).message(message_id).0
 }
 
 /// A comment: its poll, then the chat it was posted in and its message
 /// there (a poll's copy in a discussion group takes comments too, and
 /// message ids are only unique within a chat).
-pub fn comment(poll: PollId, chat: ChatId, message_id: i32) -> Vec<u8> {
-    Key::new(COMMENT).poll(poll).i64(chat).message(message_id).0
+pub fn comment(poll: PollId, chat: ChatId, message_id: MessageId) -> Vec<u8> {
+    Key::new(COMMENT)
+        .poll(poll)
+        .chat(chat)
+        .message(message_id)
+        .0
 }
 
 pub fn comments_of_poll(poll: PollId) -> Vec<u8> {
@@ -267,11 +281,11 @@ pub fn comments_of_poll(poll: PollId) -> Vec<u8> {
 
 /// A comment's place in its poll's ranking: most approvals first, then
 /// by chat and message.
-pub fn ranking(poll: PollId, approvals: u32, chat: ChatId, message_id: i32) -> Vec<u8> {
+pub fn ranking(poll: PollId, approvals: u32, chat: ChatId, message_id: MessageId) -> Vec<u8> {
     Key::new(RANKING)
         .poll(poll)
         .u32(u32::MAX - approvals)
-        .i64(chat)
+        .chat(chat)
         .message(message_id)
         .0
 }
@@ -281,12 +295,16 @@ pub fn ranking_of_poll(poll: PollId) -> Vec<u8> {
 }
 
 /// The chat and message at the end of a ranking key.
-pub fn chat_and_message_of_ranking(key: &[u8]) -> (ChatId, i32) {
+pub fn chat_and_message_of_ranking(key: &[u8]) -> (ChatId, MessageId) {
     chat_and_message_at_end(key)
 }
 
-pub fn approval(chat: ChatId, message_id: i32, user: i64) -> Vec<u8> {
-    Key::new(APPROVAL).i64(chat).message(message_id).i64(user).0
+pub fn approval(chat: ChatId, message_id: MessageId, user: UserId) -> Vec<u8> {
+    Key::new(APPROVAL)
+        .chat(chat)
+        .message(message_id)
+        .user(user)
+        .0
 }
 
 pub fn queued_command(update_id: i64) -> Vec<u8> {
@@ -370,7 +388,7 @@ pub fn layout() -> Vec<u8> {
 }
 
 /// The chat and message of a `m` key.
-pub fn chat_and_message_of_message(key: &[u8]) -> (ChatId, i32) {
+pub fn chat_and_message_of_message(key: &[u8]) -> (ChatId, MessageId) {
     chat_and_message_at_end(key)
 }
 
@@ -384,12 +402,12 @@ pub mod v1 {
     pub const RANKING_LEN: usize = 1 + 8 + 4 + 4 + 4;
 
     #[cfg(test)]
-    pub fn comment(poll: PollId, message_id: i32) -> Vec<u8> {
+    pub fn comment(poll: PollId, message_id: MessageId) -> Vec<u8> {
         Key::new(COMMENT).poll(poll).message(message_id).0
     }
 
     #[cfg(test)]
-    pub fn ranking(poll: PollId, approvals: u32, message_id: i32) -> Vec<u8> {
+    pub fn ranking(poll: PollId, approvals: u32, message_id: MessageId) -> Vec<u8> {
         Key::new(RANKING)
             .poll(poll)
             .u32(u32::MAX - approvals)
@@ -398,7 +416,7 @@ pub mod v1 {
     }
 
     /// The poll, approvals and message of a version 1 ranking key.
-    pub fn parts_of_ranking(key: &[u8]) -> (PollId, u32, i32) {
+    pub fn parts_of_ranking(key: &[u8]) -> (PollId, u32, MessageId) {
         let poll = poll_id_from_value(&key[1..13]);
         let mut inverted = [0u8; 4];
         inverted.copy_from_slice(&key[13..17]);
@@ -413,11 +431,11 @@ pub mod v1 {
 /// What a share code opens.
 /// A chat's move to a new id (a group upgraded to a supergroup), noted.
 pub fn chat_move(from: ChatId) -> Vec<u8> {
-    Key::new(CHAT_MOVE).i64(from).0
+    Key::new(CHAT_MOVE).chat(from).0
 }
 
 pub fn chat_of_chat_move(key: &[u8]) -> ChatId {
-    signed_from(&key[1..])
+    chat_from(&key[1..])
 }
 
 pub fn share_code(code: &str) -> Vec<u8> {
@@ -450,7 +468,7 @@ pub fn poll_id_from_value(bytes: &[u8]) -> PollId {
     let mut number = [0u8; 4];
     number.copy_from_slice(&bytes[8..12]);
     PollId {
-        chat: signed_from(bytes),
+        chat: chat_from(bytes),
         number: PollNumber(u32::from_be_bytes(number)),
     }
 }

@@ -28,7 +28,7 @@ pub use records::{
     ChatRecord, Journal, JournalKey, LastUpdate, MessageRole, Purged, UpdateSource, bot_id_of_token,
 };
 
-use crate::poll::{Ballot, ChatId, Comment, Poll, PollId, PollNumber, Tally};
+use crate::poll::{Ballot, ChatId, Comment, MessageId, Poll, PollId, PollNumber, Tally, UserId};
 
 /// Tries to open a locked database (50 ms apart) before saying it is in use.
 const LOCK_TRIES: u32 = 20;
@@ -242,7 +242,7 @@ impl Store {
         self.get(&keys::tally(id))
     }
 
-    pub fn ballot(&self, id: PollId, user: i64) -> Result<Option<Ballot>> {
+    pub fn ballot(&self, id: PollId, user: UserId) -> Result<Option<Ballot>> {
         self.get(&keys::ballot(id, user))
     }
 
@@ -257,13 +257,18 @@ impl Store {
     }
 
     /// A comment posted in the poll's own chat.
-    pub fn comment(&self, id: PollId, message_id: i32) -> Result<Option<Comment>> {
+    pub fn comment(&self, id: PollId, message_id: MessageId) -> Result<Option<Comment>> {
         self.comment_in(id, id.chat, message_id)
     }
 
     /// A comment posted in `chat` (the poll's, or its channel's discussion
     /// group).
-    pub fn comment_in(&self, id: PollId, chat: ChatId, message_id: i32) -> Result<Option<Comment>> {
+    pub fn comment_in(
+        &self,
+        id: PollId,
+        chat: ChatId,
+        message_id: MessageId,
+    ) -> Result<Option<Comment>> {
         self.get(&keys::comment(id, chat, message_id))
     }
 
@@ -285,7 +290,7 @@ impl Store {
         Ok(self.get(&keys::chat(chat))?.unwrap_or_default())
     }
 
-    pub fn message_role(&self, chat: ChatId, message_id: i32) -> Result<Option<MessageRole>> {
+    pub fn message_role(&self, chat: ChatId, message_id: MessageId) -> Result<Option<MessageRole>> {
         self.get(&keys::message(chat, message_id))
     }
 

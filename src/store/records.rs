@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Language;
-use crate::poll::PollId;
+use crate::poll::{PollId, UserId};
 
 /// Per-chat settings and counters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,7 +66,7 @@ pub struct LastUpdate {
     /// Update ids are the bot's own: another bot's mean nothing. `None`
     /// in databases written before it was kept: taken as this bot's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bot: Option<i64>,
+    pub bot: Option<UserId>,
     /// The Bot API server it came from (see [`UpdateSource`]): another
     /// server numbers updates its own way. `None` in databases written
     /// before it was kept: taken as this server's.
@@ -78,7 +78,7 @@ pub struct LastUpdate {
 /// polls, by a hash of its address (the stored record need not spell it).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct UpdateSource {
-    pub bot: Option<i64>,
+    pub bot: Option<UserId>,
     pub api: Option<u64>,
 }
 
@@ -123,7 +123,7 @@ impl LastUpdate {
 }
 
 /// The bot's user id: the number before `:` in its token.
-pub fn bot_id_of_token(token: &str) -> Option<i64> {
+pub fn bot_id_of_token(token: &str) -> Option<UserId> {
     token.split_once(':')?.0.parse().ok()
 }
 

@@ -23,7 +23,7 @@ fn new_poll(store: &Store, chat: ChatId, telegram_id: &str) -> Poll {
                 state: PollState::Open,
                 closed_at: None,
                 results_announced: false,
-                message_id: 50,
+                message_id: MessageId(50),
                 telegram_id: telegram_id.into(),
                 thread: None,
                 features: Default::default(),
@@ -36,7 +36,7 @@ fn new_poll(store: &Store, chat: ChatId, telegram_id: &str) -> Poll {
 fn a_voter_gets_a_history_of_their_own_only_once_they_change_or_withdraw() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    let poll = new_poll(&store, -100, "p");
+    let poll = new_poll(&store, ChatId(-100), "p");
     let voter = |id| Person {
         id,
         name: format!("User {id}"),
@@ -44,7 +44,7 @@ fn a_voter_gets_a_history_of_their_own_only_once_they_change_or_withdraw() {
     let histories = |store: &Store| -> Vec<i64> {
         (1..=4)
             .filter(|&user| {
-                let key = keys::voter_history(poll.id, user);
+                let key = keys::voter_history(poll.id, UserId(user));
                 store.db.get(key).unwrap().is_some()
             })
             .collect()
@@ -52,7 +52,12 @@ fn a_voter_gets_a_history_of_their_own_only_once_they_change_or_withdraw() {
     let vote = |user: i64, options: &[u32], hour: i64| {
         store
             .write(|changes| {
-                changes.record_vote("p", voter(user), Chosen::positions(options), at(hour))
+                changes.record_vote(
+                    "p",
+                    voter(UserId(user)),
+                    Chosen::positions(options),
+                    at(hour),
+                )
             })
             .unwrap();
     };
@@ -70,10 +75,13 @@ fn a_voter_gets_a_history_of_their_own_only_once_they_change_or_withdraw() {
     assert_eq!((tally.changers, tally.withdrawals), (1, 1));
     // The first vote time survives the repeat and the change.
     let first = |user| store.ballot(poll.id, user).unwrap().unwrap().first_voted_at;
-    assert_eq!((first(2), first(3)), (Some(at(1)), Some(at(1))));
+    assert_eq!(
+        (first(UserId(2)), first(UserId(3))),
+        (Some(at(1)), Some(at(1)))
+    );
     // 4 comes back with another answer: a change, from the history kept.
     vote(4, &[1], 5);
-    assert_eq!(first(4), Some(at(1)));
+    assert_eq!(first(UserId(4)), Some(at(1)));
     let tally = store.tally(poll.id).unwrap().unwrap();
     assert_eq!((tally.changers, tally.voters), (2, 4));
 }
@@ -86,26 +94,26 @@ fn keep_early_records_of_lost_and_late(store: &Store) {
         name: format!("User {id}"),
     };
     let reply = |message_id, hour| changes::Reply {
-        chat: -100,
+        chat: ChatId(-100),
         message_id,
-        reply_to: 50,
-        author: Some(voter(9)),
-        sender: Some(9),
+        reply_to: MessageId(50),
+        author: Some(voter(UserId(9))),
+        sender: Some(UserId(9)),
         text: "Right away".into(),
         at: at(hour),
         replied_option: None,
     };
     store
         .write(|changes| {
-            changes.record_vote("lost", voter(1), Chosen::positions(&[0]), at(0))?;
-            changes.record_vote("lost", voter(2), Chosen::positions(&[1]), at(0))?;
-            changes.add_poll_message(-200, 70, "lost", -100, at(0))?;
+            changes.record_vote("lost", voter(UserId(1)), Chosen::positions(&[0]), at(0))?;
+            changes.record_vote("lost", voter(UserId(2)), Chosen::positions(&[1]), at(0))?;
+            changes.add_poll_message(ChatId(-200), MessageId(70), "lost", ChatId(-100), at(0))?;
             changes.record_poll_counts("lost", &[3, 4], 7, false, at(0))?;
-            changes.record_comment(reply(80, 0), Some("lost"))?;
-            changes.record_vote("late", voter(3), Chosen::positions(&[1]), at(20))?;
-            changes.add_poll_message(-200, 71, "late", -100, at(20))?;
+            changes.record_comment(reply(MessageId(80), 0), Some("lost"))?;
+            changes.record_vote("late", voter(UserId(3)), Chosen::positions(&[1]), at(20))?;
+            changes.add_poll_message(ChatId(-200), MessageId(71), "late", ChatId(-100), at(20))?;
             changes.record_poll_counts("late", &[0, 1], 1, false, at(20))?;
-            changes.record_comment(reply(81, 20), Some("late"))?;
+            changes.record_comment(reply(MessageId(81), 20), Some("late"))?;
             Ok(())
         })
         .unwrap();
@@ -129,10 +137,13 @@ fn early_records_of_a_poll_never_stored_are_purged_after_a_day() {
     assert_eq!(store.purge_stale_early(at(25)).unwrap(), LOST_ONES);
     assert_eq!(store.purge_stale_early(at(25)).unwrap(), Purged::default());
     // The purged ones are gone for good.
-    let lost = new_poll(&store, -100, "lost");
+    let lost = new_poll(&store, ChatId(-100), "lost");
     assert_eq!(store.tally(lost.id).unwrap().unwrap().voters, 0);
-    assert_eq!(store.message_role(-200, 70).unwrap(), None);
-    assert_eq!(store.comment(lost.id, 80).unwrap(), None);
+    assert_eq!(
+        store.message_role(ChatId(-200), MessageId(70)).unwrap(),
+        None
+    );
+    assert_eq!(store.comment(lost.id, MessageId(80)).unwrap(), None);
 }
 
 #[test]
@@ -141,21 +152,21 @@ fn early_records_still_waiting_are_applied_when_their_poll_is_stored() {
     let store = Store::open(dir.path()).unwrap();
     keep_early_records_of_lost_and_late(&store);
     assert_eq!(store.purge_stale_early(at(25)).unwrap(), LOST_ONES);
-    let poll = new_poll(&store, -100, "late");
+    let poll = new_poll(&store, ChatId(-100), "late");
     let tally = store.tally(poll.id).unwrap().unwrap();
     assert_eq!(tally.voters, 1);
     assert_eq!(tally.counts, [0, 1]);
     assert_eq!(
-        store.message_role(-200, 71).unwrap(),
+        store.message_role(ChatId(-200), MessageId(71)).unwrap(),
         Some(MessageRole::Poll(poll.id))
     );
     assert_eq!(tally.comments, 1);
     assert_eq!(
-        store.comment(poll.id, 81).unwrap().unwrap().text,
+        store.comment(poll.id, MessageId(81)).unwrap().unwrap().text,
         "Right away"
     );
     // Purged or applied, no early record is left.
-    new_poll(&store, -100, "lost");
+    new_poll(&store, ChatId(-100), "lost");
     assert_eq!(store.db.scan_prefix([keys::EARLY_VOTE]).count(), 0);
     assert_eq!(store.db.scan_prefix([keys::EARLY_POLL_MESSAGE]).count(), 0);
     assert_eq!(store.db.scan_prefix([keys::EARLY_COUNTS]).count(), 0);
@@ -170,15 +181,21 @@ fn damaged_or_old_early_records_go_at_the_first_purge() {
     // No time to read in them.
     store
         .db
-        .insert(keys::early_vote("x", 9), b"{broken".to_vec())
+        .insert(keys::early_vote("x", UserId(9)), b"{broken".to_vec())
         .unwrap();
     store
         .db
-        .insert(keys::early_poll_message("x", -7, 1), Vec::new())
+        .insert(
+            keys::early_poll_message("x", ChatId(-7), MessageId(1)),
+            Vec::new(),
+        )
         .unwrap();
     store
         .db
-        .insert(keys::early_reply("x", -7, 2), b"{broken".to_vec())
+        .insert(
+            keys::early_reply("x", ChatId(-7), MessageId(2)),
+            b"{broken".to_vec(),
+        )
         .unwrap();
     assert_eq!(
         store.purge_stale_early(at(26)).unwrap(),
@@ -197,7 +214,7 @@ fn comments_stored_under_the_first_layout_are_moved_once_at_open() {
     let poll;
     {
         let store = Store::open(dir.path()).unwrap();
-        poll = new_poll(&store, -100, "tg");
+        poll = new_poll(&store, ChatId(-100), "tg");
         // Layout 1: comments keyed by poll and message only, one in the
         // poll's chat and one in a discussion group, as version 1 wrote
         // them (no `chat` field), and no layout marker.
@@ -216,17 +233,17 @@ fn comments_stored_under_the_first_layout_are_moved_once_at_open() {
             (-200, 61, "In the discussion", 3),
         ] {
             db.insert(
-                keys::v1::comment(poll.id, message_id),
+                keys::v1::comment(poll.id, MessageId(message_id)),
                 serde_json::to_vec(&comment(message_id, text, approvals)).unwrap(),
             )
             .unwrap();
             db.insert(
-                keys::v1::ranking(poll.id, approvals, message_id),
+                keys::v1::ranking(poll.id, approvals, MessageId(message_id)),
                 Vec::new(),
             )
             .unwrap();
             db.insert(
-                keys::message(chat, message_id),
+                keys::message(ChatId(chat), MessageId(message_id)),
                 serde_json::to_vec(&MessageRole::Comment(poll.id)).unwrap(),
             )
             .unwrap();
@@ -234,11 +251,11 @@ fn comments_stored_under_the_first_layout_are_moved_once_at_open() {
         db.flush().unwrap();
     }
     let store = Store::open(dir.path()).unwrap();
-    let top: Vec<(ChatId, i32, String, u32)> = store
+    let top: Vec<(i64, i32, String, u32)> = store
         .top_comments(poll.id, 5)
         .unwrap()
         .into_iter()
-        .map(|c| (c.chat, c.message_id, c.text.clone(), c.approvals()))
+        .map(|c| (c.chat.0, c.message_id.0, c.text.clone(), c.approvals()))
         .collect();
     assert_eq!(
         top,
@@ -249,22 +266,35 @@ fn comments_stored_under_the_first_layout_are_moved_once_at_open() {
     );
     assert_eq!(store.comments(poll.id).count(), 2);
     assert_eq!(
-        store.comment(poll.id, 60).unwrap().unwrap().text,
+        store.comment(poll.id, MessageId(60)).unwrap().unwrap().text,
         "In the group"
     );
     // Approvals keep working on the moved comments.
     store
-        .write(|changes| changes.set_approval(-200, 61, 77, crate::poll::Approval::Given))
+        .write(|changes| {
+            changes.set_approval(
+                ChatId(-200),
+                MessageId(61),
+                UserId(77),
+                crate::poll::Approval::Given,
+            )
+        })
         .unwrap();
     assert_eq!(
         store
-            .comment_in(poll.id, -200, 61)
+            .comment_in(poll.id, ChatId(-200), MessageId(61))
             .unwrap()
             .unwrap()
             .approvals(),
         4
     );
-    assert_eq!(store.db.get(keys::v1::comment(poll.id, 60)).unwrap(), None);
+    assert_eq!(
+        store
+            .db
+            .get(keys::v1::comment(poll.id, MessageId(60)))
+            .unwrap(),
+        None
+    );
     assert_eq!(
         store.db.scan_prefix(keys::ranking_of_poll(poll.id)).count(),
         2,

@@ -4,6 +4,7 @@
 use teloxide::{ApiError, RequestError};
 
 use crate::app::Refusal;
+use crate::poll::ChatId;
 
 /// What to do after a call failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +20,7 @@ pub enum Failure {
     /// mid-way.
     Unknown,
     /// The group became a supergroup with this id: the bot goes on there.
-    Moved(i64),
+    Moved(ChatId),
     /// Telegram answered, but not in a form the bot can read (another Bot
     /// API server, a newer version). It may have acted; asking again would
     /// get the same answer. A message is not sent again; anything else
@@ -32,7 +33,7 @@ pub fn classify(error: &RequestError) -> Failure {
     match error {
         RequestError::Api(api) => classify_api(api),
         RequestError::RetryAfter(_) => Failure::Transient,
-        RequestError::MigrateToChatId(to) => Failure::Moved(to.0),
+        RequestError::MigrateToChatId(to) => Failure::Moved((*to).into()),
         // Refused before anything was sent.
         RequestError::Network(error) if error.is_connect() => Failure::Transient,
         // An HTML page instead of JSON is a proxy's error page (nginx's 502):

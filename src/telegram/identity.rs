@@ -8,11 +8,12 @@ use teloxide::prelude::*;
 use tracing::{info, warn};
 
 use super::polling::Backoff;
+use crate::poll::UserId;
 
 /// The bot's own identity, filled in when `getMe` succeeds.
 #[derive(Debug, Clone)]
 pub struct Identity {
-    id: i64,
+    id: UserId,
     username: Arc<OnceLock<String>>,
 }
 
@@ -31,7 +32,7 @@ impl Identity {
     }
 
     /// The bot's user id.
-    pub fn id(&self) -> i64 {
+    pub fn id(&self) -> UserId {
         self.id
     }
 

@@ -14,27 +14,27 @@ use teloxide::types::{
 use super::payloads::{OptionChange, UpdateExtras};
 use crate::app::{ChatKind, command};
 use crate::ingest::Event;
-use crate::poll::Person;
+use crate::poll::{ChatId, MessageId, Person, UserId};
 
 /// A command message, kept in the store until it has been answered.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommandMessage {
-    pub chat: i64,
+    pub chat: ChatId,
     /// The kind of chat, stored as the `private` and `channel` flags that
     /// queued commands have always had.
     #[serde(flatten, with = "kind_flags")]
     pub kind: ChatKind,
-    pub message_id: i32,
+    pub message_id: MessageId,
     /// The user who sent it; `None` for channel posts.
-    pub from: Option<i64>,
+    pub from: Option<UserId>,
     /// The chat it was sent on behalf of (anonymous admins, channels).
-    pub sender_chat: Option<i64>,
+    pub sender_chat: Option<ChatId>,
     pub text: String,
     /// The message it replies to, which may name the poll meant.
-    pub reply_to: Option<i32>,
+    pub reply_to: Option<MessageId>,
     /// The forum topic it was sent in, where the answer goes too.
     #[serde(default)]
-    pub thread: Option<i32>,
+    pub thread: Option<MessageId>,
     /// The chat's title (groups and channels), for the full report.
     #[serde(default)]
     pub chat_title: Option<String>,
@@ -81,6 +81,13 @@ impl CommandMessage {
             kind: self.kind,
             title: self.chat_title.clone(),
         }
+    }
+
+    /// Whose replies the flood rule counts: the user, else the chat it was
+    /// sent as.
+    pub fn flood_sender(&self) -> UserId {
+        let as_chat = self.sender_chat.map(ChatId::as_person);
+        self.from.or(as_chat).unwrap_or_default()
     }
 
     /// Its sender, as the rules about who moderates see them.
@@ -171,8 +178,8 @@ fn option_change(change: OptionChange) -> Event {
 fn edit(message: &Message) -> Option<Event> {
     let text = message.text().or(message.caption())?;
     Some(Event::Edit {
-        chat: message.chat.id.0,
-        message_id: message.id.0,
+        chat: message.chat.id.into(),
+        message_id: message.id.into(),
         text: text.to_owned(),
         at: message.edit_date().copied().unwrap_or(message.date),
     })
@@ -215,9 +222,9 @@ fn reaction(reaction: &MessageReactionUpdated) -> Option<Event> {
         return None;
     };
     Some(Event::Reaction {
-        chat: reaction.chat.id.0,
-        message_id: reaction.message_id.0,
-        user: user.id.0 as i64,
+        chat: reaction.chat.id.into(),
+        message_id: reaction.message_id.into(),
+        user: user.id.into(),
         old: emoji(&reaction.old_reaction),
         new: emoji(&reaction.new_reaction),
     })
@@ -226,8 +233,8 @@ fn reaction(reaction: &MessageReactionUpdated) -> Option<Event> {
 /// Anonymous reaction counts on a message (emoji reactions only).
 fn reaction_counts(counts: &MessageReactionCountUpdated) -> Event {
     Event::ReactionCounts {
-        chat: counts.chat.id.0,
-        message_id: counts.message_id.0,
+        chat: counts.chat.id.into(),
+        message_id: counts.message_id.into(),
         counts: counts
             .reactions
             .iter()
@@ -253,7 +260,7 @@ fn membership(member: &ChatMemberUpdated) -> Event {
             | ChatMemberKind::Restricted(_)
     );
     Event::Membership {
-        chat: member.chat.id.0,
+        chat: member.chat.id.into(),
         active,
     }
 }
@@ -261,11 +268,11 @@ fn membership(member: &ChatMemberUpdated) -> Event {
 fn read_message(message: &Message, replied_option: Option<&str>) -> Option<Inbound> {
     // Both chats get a service message when a group becomes a supergroup.
     if let Some(to) = message.migrate_to_chat_id() {
-        let (from, to) = (message.chat.id.0, to.0);
+        let (from, to) = (message.chat.id.into(), (*to).into());
         return Some(Inbound::Event(Event::ChatMoved { from, to }));
     }
     if let Some(from) = message.migrate_from_chat_id() {
-        let (from, to) = (from.0, message.chat.id.0);
+        let (from, to) = ((*from).into(), message.chat.id.into());
         return Some(Inbound::Event(Event::ChatMoved { from, to }));
     }
     // Only Telegram's own copy of a channel post in the channel's discussion
@@ -277,8 +284,8 @@ fn read_message(message: &Message, replied_option: Option<&str>) -> Option<Inbou
     if let Some(poll) = message.poll().filter(|_| message.is_automatic_forward()) {
         let origin = automatic_forward_origin(message)?;
         return Some(Inbound::Event(Event::PollMessage {
-            chat: message.chat.id.0,
-            message_id: message.id.0,
+            chat: message.chat.id.into(),
+            message_id: message.id.into(),
             telegram_poll_id: poll.id.0.clone(),
             origin,
             at: message.date,
@@ -288,13 +295,13 @@ fn read_message(message: &Message, replied_option: Option<&str>) -> Option<Inbou
         .is_topic_message
         .then_some(message.thread_id)
         .flatten()
-        .map(|thread| thread.0.0);
+        .map(MessageId::from);
     // In a forum topic, Telegram makes every message a reply to the topic's
     // first message: that is no reply to anything of ours.
     let replied = message
         .reply_to_message()
-        .filter(|replied| Some(replied.id.0) != thread);
-    let reply_to = replied.map(|m| m.id.0);
+        .filter(|replied| Some(MessageId::from(replied.id)) != thread);
+    let reply_to = replied.map(|m| MessageId::from(m.id));
     // A reply that starts with a command the bot does not have (`/s` for
     // sarcasm, a path) is an argument in the thread, not a command.
     let command = message
@@ -303,15 +310,15 @@ fn read_message(message: &Message, replied_option: Option<&str>) -> Option<Inbou
         .filter(|t| reply_to.is_none() || command::is_known(t));
     if let Some(text) = command {
         return Some(Inbound::Command(CommandMessage {
-            chat: message.chat.id.0,
+            chat: message.chat.id.into(),
             kind: match () {
                 _ if message.chat.is_private() => ChatKind::Private,
                 _ if message.chat.is_channel() => ChatKind::Channel,
                 _ => ChatKind::Group,
             },
-            message_id: message.id.0,
-            from: message.from.as_ref().map(|u| u.id.0 as i64),
-            sender_chat: message.sender_chat.as_ref().map(|c| c.id.0),
+            message_id: message.id.into(),
+            from: message.from.as_ref().map(|u| u.id.into()),
+            sender_chat: message.sender_chat.as_ref().map(|c| c.id.into()),
             text: text.to_owned(),
             reply_to,
             thread,
@@ -326,11 +333,11 @@ fn read_message(message: &Message, replied_option: Option<&str>) -> Option<Inbou
         (None, None) => None,
     };
     Some(Inbound::Event(Event::Reply {
-        chat: message.chat.id.0,
-        message_id: message.id.0,
+        chat: message.chat.id.into(),
+        message_id: message.id.into(),
         reply_to,
         author,
-        sender: message.from.as_ref().map(|u| u.id.0 as i64),
+        sender: message.from.as_ref().map(|u| u.id.into()),
         text: message.text().or(message.caption()).map(str::to_owned),
         at: message.date,
         replied_option: replied_option.map(str::to_owned),
@@ -351,11 +358,11 @@ fn poll_a_bot_sent(message: &Message) -> Option<String> {
 /// The channel an automatic forward comes from: its `sender_chat`, and
 /// the channel of its `forward_origin`; `None` if Telegram names neither,
 /// or two different chats.
-fn automatic_forward_origin(message: &Message) -> Option<i64> {
-    let sender = message.sender_chat.as_ref().map(|c| c.id.0);
+fn automatic_forward_origin(message: &Message) -> Option<ChatId> {
+    let sender = message.sender_chat.as_ref().map(|c| ChatId::from(c.id));
     let origin = match message.forward_origin() {
-        Some(MessageOrigin::Channel { chat, .. }) => Some(chat.id.0),
-        Some(MessageOrigin::Chat { sender_chat, .. }) => Some(sender_chat.id.0),
+        Some(MessageOrigin::Channel { chat, .. }) => Some(chat.id.into()),
+        Some(MessageOrigin::Chat { sender_chat, .. }) => Some(sender_chat.id.into()),
         _ => None,
     };
     match (sender, origin) {
@@ -366,7 +373,7 @@ fn automatic_forward_origin(message: &Message) -> Option<i64> {
 
 fn person(user: &User) -> Person {
     Person {
-        id: user.id.0 as i64,
+        id: user.id.into(),
         name: user.full_name(),
     }
 }
@@ -374,7 +381,7 @@ fn person(user: &User) -> Person {
 /// A chat that acts as a person: a channel, or an anonymous admin's group.
 fn chat_as_person(chat: &Chat) -> Person {
     Person {
-        id: chat.id.0,
+        id: ChatId::from(chat.id).as_person(),
         name: chat
             .title()
             .or(chat.username())

@@ -22,7 +22,7 @@ use crate::app::FloodGuard;
 use crate::app::flood::FLOOD_WINDOW;
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::poll::PollId;
+use crate::poll::{ChatId, PollId};
 use crate::store::Store;
 
 /// Something a lane does.
@@ -253,7 +253,7 @@ struct OpenLane {
 }
 
 /// The open lanes by chat; a lane's task removes its own entry when it goes.
-type OpenLanes = Arc<Mutex<HashMap<i64, OpenLane>>>;
+type OpenLanes = Arc<Mutex<HashMap<ChatId, OpenLane>>>;
 
 /// The lanes of all chats.
 #[derive(Clone)]
@@ -275,7 +275,7 @@ impl Lanes {
     }
 
     /// Gives `chat`'s lane a job, at `place` in its line.
-    pub fn push(&self, chat: i64, job: Job, place: InLine) {
+    pub fn push(&self, chat: ChatId, job: Job, place: InLine) {
         self.edge.progress.activity.begin();
         if let Job::Command { update_id, .. } = &job {
             self.edge
@@ -360,12 +360,12 @@ pub struct Lane {
     pub edge: Arc<Edge>,
     /// Every chat's lanes: a job done off this lane comes back through it.
     pub lanes: Lanes,
-    pub chat: i64,
+    pub chat: ChatId,
     pub flood: FloodGuard,
 }
 
 /// Removes `chat`'s lane if nothing is queued in it: `true` if it went.
-fn close_if_idle(lanes: &OpenLanes, chat: i64, queue: &Arc<LaneQueue>) -> bool {
+fn close_if_idle(lanes: &OpenLanes, chat: ChatId, queue: &Arc<LaneQueue>) -> bool {
     let mut lanes = lanes.lock().unwrap_or_else(|e| e.into_inner());
     let idle = queue
         .jobs
@@ -384,7 +384,7 @@ fn close_if_idle(lanes: &OpenLanes, chat: i64, queue: &Arc<LaneQueue>) -> bool {
     true
 }
 
-async fn run_lane(edge: Arc<Edge>, chat: i64, queue: Arc<LaneQueue>, lanes: OpenLanes) {
+async fn run_lane(edge: Arc<Edge>, chat: ChatId, queue: Arc<LaneQueue>, lanes: OpenLanes) {
     let mut lane = Lane {
         edge: Arc::clone(&edge),
         lanes: Lanes {
@@ -487,7 +487,7 @@ mod tests {
 
     fn poll(chat: i64) -> PollId {
         PollId {
-            chat,
+            chat: ChatId(chat),
             number: PollNumber(1),
         }
     }

@@ -10,6 +10,7 @@
 mod answer;
 mod errors;
 mod identity;
+mod ids;
 pub mod inbound;
 mod lanes;
 mod moderators;
@@ -36,6 +37,7 @@ use self::lanes::{DEADLINE_CHECK, Edge, InLine, Job, Lanes, StopAt};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::i18n::{self, Language};
+use crate::poll::ChatId;
 use crate::store::Store;
 
 /// After a shutdown signal: how long lanes go on answering.
@@ -198,7 +200,7 @@ async fn dispatch_commands(lanes: Arc<Lanes>, queued: Arc<Notify>) {
     }
 }
 
-fn job_chat(job: &Job) -> i64 {
+fn job_chat(job: &Job) -> ChatId {
     match job {
         Job::Command { message, .. } => message.chat,
         Job::Close(id) | Job::Announce(id) => id.chat,

@@ -6,6 +6,8 @@ use std::time::{Duration, Instant};
 
 use teloxide::prelude::*;
 
+use crate::poll::{ChatId, UserId};
+
 /// How long a chat's administrator list is trusted.
 const FRESH_FOR: Duration = Duration::from_secs(5 * 60);
 /// Chats whose administrators are remembered at once.
@@ -16,7 +18,7 @@ const CACHED_CHATS: usize = 1024;
 /// chats forgotten first.
 #[derive(Default)]
 pub struct AdminCache {
-    chats: Mutex<HashMap<i64, (Instant, Vec<i64>)>>,
+    chats: Mutex<HashMap<ChatId, (Instant, Vec<UserId>)>>,
 }
 
 impl AdminCache {
@@ -24,21 +26,21 @@ impl AdminCache {
     pub async fn is_admin(
         &self,
         bot: &Bot,
-        chat: i64,
-        user: i64,
+        chat: ChatId,
+        user: UserId,
     ) -> Result<bool, teloxide::RequestError> {
         if let Some(admins) = self.fresh(chat) {
             return Ok(admins.contains(&user));
         }
-        let members = bot.get_chat_administrators(ChatId(chat)).await?;
-        let admins: Vec<i64> = members.iter().map(|m| m.user.id.0 as i64).collect();
+        let members = bot.get_chat_administrators(chat).await?;
+        let admins: Vec<UserId> = members.iter().map(|m| m.user.id.into()).collect();
         let is_admin = admins.contains(&user);
         self.remember(chat, admins, Instant::now());
         Ok(is_admin)
     }
 
     /// The cached administrators, if they are fresh; no request is made.
-    pub fn fresh(&self, chat: i64) -> Option<Vec<i64>> {
+    pub fn fresh(&self, chat: ChatId) -> Option<Vec<UserId>> {
         let chats = self.chats.lock().unwrap_or_else(|e| e.into_inner());
         chats
             .get(&chat)
@@ -46,7 +48,7 @@ impl AdminCache {
             .map(|(_, admins)| admins.clone())
     }
 
-    fn remember(&self, chat: i64, admins: Vec<i64>, now: Instant) {
+    fn remember(&self, chat: ChatId, admins: Vec<UserId>, now: Instant) {
         let mut chats = self.chats.lock().unwrap_or_else(|e| e.into_inner());
         if chats.len() >= CACHED_CHATS && !chats.contains_key(&chat) {
             chats.retain(|_, (at, _)| now.duration_since(*at) <= FRESH_FOR);
@@ -74,9 +76,9 @@ mod tests {
         let cache = AdminCache::default();
         let now = Instant::now();
         for chat in 0..5000 {
-            cache.remember(chat, vec![1], now);
+            cache.remember(ChatId(chat), vec![UserId(1)], now);
         }
         assert_eq!(cache.len(), CACHED_CHATS);
-        assert_eq!(cache.fresh(4999), Some(vec![1]));
+        assert_eq!(cache.fresh(ChatId(4999)), Some(vec![UserId(1)]));
     }
 }

@@ -13,6 +13,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::poll::ChatId;
+
 /// Telegram's documented limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
@@ -51,11 +53,11 @@ struct ChatHistory {
 
 #[derive(Debug, Default)]
 struct History {
-    chats: HashMap<i64, ChatHistory>,
+    chats: HashMap<ChatId, ChatHistory>,
     overall: VecDeque<Instant>,
     /// Chats ready to send but for the overall budget, in the order they
     /// came to wait, with when each last asked.
-    in_turn: VecDeque<(i64, Instant)>,
+    in_turn: VecDeque<(ChatId, Instant)>,
 }
 
 /// Hands out send slots under [`Limits`].
@@ -66,8 +68,8 @@ pub struct Pacer {
 }
 
 /// Groups, supergroups and channels have negative ids; private chats positive.
-fn is_group(chat: i64) -> bool {
-    chat < 0
+fn is_group(chat: ChatId) -> bool {
+    chat.0 < 0
 }
 
 impl Pacer {
@@ -80,7 +82,7 @@ impl Pacer {
 
     /// Takes a slot for a message to `chat` at `now`, or says how long to
     /// wait before asking again.
-    pub fn try_reserve(&self, chat: i64, now: Instant) -> Result<(), Duration> {
+    pub fn try_reserve(&self, chat: ChatId, now: Instant) -> Result<(), Duration> {
         let mut history = self.history.lock().unwrap_or_else(|e| e.into_inner());
         let History {
             chats,
@@ -151,14 +153,14 @@ impl Pacer {
     }
 
     /// Waits for a slot for a message to `chat`.
-    pub async fn reserve(&self, chat: i64) {
+    pub async fn reserve(&self, chat: ChatId) {
         while let Err(wait) = self.try_reserve(chat, Instant::now()) {
             tokio::time::sleep(wait).await;
         }
     }
 
     /// Telegram answered 429 for `chat`: nothing goes there before `until`.
-    pub fn freeze(&self, chat: i64, until: Instant) {
+    pub fn freeze(&self, chat: ChatId, until: Instant) {
         let mut history = self.history.lock().unwrap_or_else(|e| e.into_inner());
         let entry = history.chats.entry(chat).or_default();
         entry.frozen_until = Some(entry.frozen_until.map_or(until, |u| u.max(until)));
@@ -181,11 +183,14 @@ mod tests {
     fn one_message_a_second_in_a_chat() {
         let pacer = Pacer::default();
         let t0 = Instant::now();
-        assert_eq!(pacer.try_reserve(5, t0), Ok(()));
-        assert_eq!(pacer.try_reserve(5, t0 + secs(0.25)), Err(secs(0.75)));
-        assert_eq!(pacer.try_reserve(5, t0 + secs(1.0)), Ok(()));
+        assert_eq!(pacer.try_reserve(ChatId(5), t0), Ok(()));
+        assert_eq!(
+            pacer.try_reserve(ChatId(5), t0 + secs(0.25)),
+            Err(secs(0.75))
+        );
+        assert_eq!(pacer.try_reserve(ChatId(5), t0 + secs(1.0)), Ok(()));
         // Another chat is not held up.
-        assert_eq!(pacer.try_reserve(6, t0 + secs(0.25)), Ok(()));
+        assert_eq!(pacer.try_reserve(ChatId(6), t0 + secs(0.25)), Ok(()));
     }
 
     #[test]
@@ -193,13 +198,24 @@ mod tests {
         let pacer = Pacer::default();
         let t0 = Instant::now();
         for i in 0..20 {
-            assert_eq!(pacer.try_reserve(-100, t0 + secs(i as f64)), Ok(()), "{i}");
-            assert_eq!(pacer.try_reserve(100, t0 + secs(i as f64)), Ok(()), "{i}");
+            assert_eq!(
+                pacer.try_reserve(ChatId(-100), t0 + secs(i as f64)),
+                Ok(()),
+                "{i}"
+            );
+            assert_eq!(
+                pacer.try_reserve(ChatId(100), t0 + secs(i as f64)),
+                Ok(()),
+                "{i}"
+            );
         }
         // The 21st waits until the first is a minute old.
-        assert_eq!(pacer.try_reserve(-100, t0 + secs(20.0)), Err(secs(40.0)));
-        assert_eq!(pacer.try_reserve(100, t0 + secs(20.0)), Ok(()));
-        assert_eq!(pacer.try_reserve(-100, t0 + secs(60.0)), Ok(()));
+        assert_eq!(
+            pacer.try_reserve(ChatId(-100), t0 + secs(20.0)),
+            Err(secs(40.0))
+        );
+        assert_eq!(pacer.try_reserve(ChatId(100), t0 + secs(20.0)), Ok(()));
+        assert_eq!(pacer.try_reserve(ChatId(-100), t0 + secs(60.0)), Ok(()));
     }
 
     #[test]
@@ -207,20 +223,23 @@ mod tests {
         let pacer = Pacer::default();
         let t0 = Instant::now();
         for chat in 0..30 {
-            assert_eq!(pacer.try_reserve(chat, t0), Ok(()));
+            assert_eq!(pacer.try_reserve(ChatId(chat), t0), Ok(()));
         }
-        assert_eq!(pacer.try_reserve(30, t0 + secs(0.5)), Err(secs(0.5)));
-        assert_eq!(pacer.try_reserve(30, t0 + secs(1.0)), Ok(()));
+        assert_eq!(
+            pacer.try_reserve(ChatId(30), t0 + secs(0.5)),
+            Err(secs(0.5))
+        );
+        assert_eq!(pacer.try_reserve(ChatId(30), t0 + secs(1.0)), Ok(()));
     }
 
     #[test]
     fn a_429_freezes_only_its_chat() {
         let pacer = Pacer::default();
         let t0 = Instant::now();
-        pacer.freeze(-1, t0 + secs(7.0));
-        assert_eq!(pacer.try_reserve(-1, t0), Err(secs(7.0)));
-        assert_eq!(pacer.try_reserve(-2, t0), Ok(()));
-        assert_eq!(pacer.try_reserve(-1, t0 + secs(7.0)), Ok(()));
+        pacer.freeze(ChatId(-1), t0 + secs(7.0));
+        assert_eq!(pacer.try_reserve(ChatId(-1), t0), Err(secs(7.0)));
+        assert_eq!(pacer.try_reserve(ChatId(-2), t0), Ok(()));
+        assert_eq!(pacer.try_reserve(ChatId(-1), t0 + secs(7.0)), Ok(()));
     }
 
     #[test]
@@ -229,18 +248,21 @@ mod tests {
         let t0 = Instant::now();
         // 30 private chats take the second's budget, 10 ms apart.
         for i in 0..30 {
-            assert_eq!(pacer.try_reserve(i + 1, t0 + ms(10 * i as u64)), Ok(()));
+            assert_eq!(
+                pacer.try_reserve(ChatId(i + 1), t0 + ms(10 * i as u64)),
+                Ok(())
+            );
         }
         // A group waits for the first slot that frees...
-        assert_eq!(pacer.try_reserve(-5, t0 + ms(500)), Err(ms(500)));
+        assert_eq!(pacer.try_reserve(ChatId(-5), t0 + ms(500)), Err(ms(500)));
         // ...and the first private chat, ready again when that slot frees,
         // waits behind it for the next one.
-        assert_eq!(pacer.try_reserve(1, t0 + ms(1000)), Err(ms(10)));
-        assert_eq!(pacer.try_reserve(-5, t0 + ms(1000)), Ok(()));
+        assert_eq!(pacer.try_reserve(ChatId(1), t0 + ms(1000)), Err(ms(10)));
+        assert_eq!(pacer.try_reserve(ChatId(-5), t0 + ms(1000)), Ok(()));
         // A chat that comes later waits behind the one already waiting.
-        assert_eq!(pacer.try_reserve(2, t0 + ms(1010)), Err(ms(10)));
-        assert_eq!(pacer.try_reserve(1, t0 + ms(1010)), Ok(()));
-        assert_eq!(pacer.try_reserve(2, t0 + ms(1020)), Ok(()));
+        assert_eq!(pacer.try_reserve(ChatId(2), t0 + ms(1010)), Err(ms(10)));
+        assert_eq!(pacer.try_reserve(ChatId(1), t0 + ms(1010)), Ok(()));
+        assert_eq!(pacer.try_reserve(ChatId(2), t0 + ms(1020)), Ok(()));
     }
 
     #[test]
@@ -250,13 +272,13 @@ mod tests {
             ..Limits::default()
         });
         let t0 = Instant::now();
-        assert_eq!(pacer.try_reserve(1, t0), Ok(()));
-        assert_eq!(pacer.try_reserve(2, t0 + ms(500)), Err(ms(500)));
-        assert_eq!(pacer.try_reserve(3, t0 + ms(600)), Err(secs(1.0)));
+        assert_eq!(pacer.try_reserve(ChatId(1), t0), Ok(()));
+        assert_eq!(pacer.try_reserve(ChatId(2), t0 + ms(500)), Err(ms(500)));
+        assert_eq!(pacer.try_reserve(ChatId(3), t0 + ms(600)), Err(secs(1.0)));
         // Chat 2 never asks again: its turn holds chat 3 up for a while,
         // then passes to it.
-        assert_eq!(pacer.try_reserve(3, t0 + ms(3000)), Err(secs(1.0)));
-        assert_eq!(pacer.try_reserve(3, t0 + ms(3500)), Ok(()));
+        assert_eq!(pacer.try_reserve(ChatId(3), t0 + ms(3000)), Err(secs(1.0)));
+        assert_eq!(pacer.try_reserve(ChatId(3), t0 + ms(3500)), Ok(()));
     }
 
     #[test]
@@ -266,10 +288,10 @@ mod tests {
             ..Limits::default()
         });
         let t0 = Instant::now();
-        assert_eq!(pacer.try_reserve(1, t0), Ok(()));
-        assert_eq!(pacer.try_reserve(-2, t0 + ms(500)), Err(ms(500)));
-        pacer.freeze(-2, t0 + secs(10.0));
-        assert_eq!(pacer.try_reserve(-2, t0 + ms(600)), Err(ms(9400)));
-        assert_eq!(pacer.try_reserve(3, t0 + ms(1000)), Ok(()));
+        assert_eq!(pacer.try_reserve(ChatId(1), t0), Ok(()));
+        assert_eq!(pacer.try_reserve(ChatId(-2), t0 + ms(500)), Err(ms(500)));
+        pacer.freeze(ChatId(-2), t0 + secs(10.0));
+        assert_eq!(pacer.try_reserve(ChatId(-2), t0 + ms(600)), Err(ms(9400)));
+        assert_eq!(pacer.try_reserve(ChatId(3), t0 + ms(1000)), Ok(()));
     }
 }

@@ -147,8 +147,8 @@ fn stored_last_update(store: &Store, me: UpdateSource) -> store::Result<Option<L
     let last = tokio::task::block_in_place(|| store.last_update())?;
     if let Some(stored) = last.filter(|l| !l.is_from(me)) {
         info!(
-            stored_bot = stored.bot,
-            bot = me.bot,
+            stored_bot = stored.bot.map(|b| b.0),
+            bot = me.bot.map(|b| b.0),
             "the stored last update is another bot's or another server's: starting from whatever it sends"
         );
         return Ok(None);
@@ -439,11 +439,16 @@ pub(crate) fn complete_chat_moves(store: &Store) {
             for done in moves {
                 match done {
                     ChatMove::Moved { from, to } => {
-                        info!(from, to, "a group became a supergroup: its polls moved")
+                        info!(
+                            from = from.0,
+                            to = to.0,
+                            "a group became a supergroup: its polls moved"
+                        )
                     }
                     ChatMove::Refused { from, to } => error!(
-                        from,
-                        to, "a group became a supergroup that has polls already: its polls stay"
+                        from = from.0,
+                        to = to.0,
+                        "a group became a supergroup that has polls already: its polls stay"
                     ),
                 }
             }

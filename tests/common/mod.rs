@@ -14,6 +14,7 @@ use std::time::Duration;
 use pollbot::clock::Clock;
 use pollbot::config::Config;
 use pollbot::i18n::Language;
+use pollbot::poll::UserId;
 use pollbot::store::Store;
 use pollbot::telegram::Activity;
 use tokio::sync::oneshot;
@@ -30,7 +31,7 @@ pub fn config(fake: &FakeTelegram, db: &Path, moderators: &[i64]) -> Config {
         token: fake_telegram::TOKEN.to_owned(),
         api_url: fake.api_url(),
         db_path: db.to_path_buf(),
-        moderators: moderators.to_vec(),
+        moderators: moderators.iter().map(|&id| UserId(id)).collect(),
         default_language: Language::English,
         upload_limit: pollbot::app::TELEGRAM_UPLOAD_LIMIT,
         lane_idle: pollbot::telegram::LANE_IDLE,

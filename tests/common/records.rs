@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use pollbot::ingest::{Applied, Event, apply};
-use pollbot::poll::{Person, Poll, PollId, PollOptions, PollQuestion, PollState};
+use pollbot::poll::{
+    MessageId, Person, Poll, PollId, PollOptions, PollQuestion, PollState, UserId,
+};
 use pollbot::store::{Changes, Store};
 
 /// When these tests' polls are created.
@@ -18,7 +20,7 @@ pub fn at(minute: i64) -> DateTime<Utc> {
 
 pub fn person(id: i64) -> Person {
     Person {
-        id,
+        id: UserId(id),
         name: format!("User {id}"),
     }
 }
@@ -44,7 +46,7 @@ pub fn open_poll(
         state: PollState::Open,
         closed_at: None,
         results_announced: false,
-        message_id,
+        message_id: MessageId(message_id),
         telegram_id: telegram_id.into(),
         thread: None,
         features: Default::default(),

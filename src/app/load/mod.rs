@@ -9,7 +9,7 @@ mod full;
 pub use campaign::campaign_report;
 pub use full::{full_report_data, profile_poll};
 
-use crate::poll::{Ballot, Comment, PollId, Tally};
+use crate::poll::{Ballot, Comment, PollId, Tally, UserId};
 use crate::report::{
     ExportError, FullReportError, PollReport, RankedComment, Records, TOP_COMMENTS, option_texts,
 };
@@ -57,7 +57,7 @@ impl Records for Store {
         Store::comments(self, poll)
     }
 
-    fn ballot(&self, poll: PollId, user: i64) -> store::Result<Option<Ballot>> {
+    fn ballot(&self, poll: PollId, user: UserId) -> store::Result<Option<Ballot>> {
         Store::ballot(self, poll, user)
     }
 }

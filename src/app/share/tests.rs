@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::app::command::{self, Command, Parsed};
+use crate::poll::MessageId;
 use crate::poll::PollState;
 
 fn store_with_poll(text: &str) -> (Store, Poll) {
@@ -11,12 +12,12 @@ fn store_with_poll(text: &str) -> (Store, Poll) {
         other => panic!("{other:?}"),
     };
     let posted = PostedPoll {
-        message_id: 5,
+        message_id: MessageId(5),
         telegram_id: "origin".into(),
         option_persistent_ids: vec!["a".into(), "b".into()],
     };
     let place = Place {
-        chat: -100,
+        chat: ChatId(-100),
         thread: None,
         kind: crate::app::ChatKind::Group,
         title: Some("City chat".into()),
@@ -116,14 +117,14 @@ fn a_code_is_given_once_revoked_and_renewed() {
         ShareReply::NoCode(PollNumber(1))
     );
     assert_eq!(
-        resolve_post(&store, group(-200, None), &code, now)
+        resolve_post(&store, group(ChatId(-200), None), &code, now)
             .unwrap()
             .err(),
         Some(ShareReply::RevokedCode(code.clone()))
     );
     let renewed = code_of(share(&store, &poll, ShareAction::Give, now).unwrap());
     assert_ne!(renewed, code);
-    let (origin, new_poll) = resolve_post(&store, group(-200, None), &renewed, now)
+    let (origin, new_poll) = resolve_post(&store, group(ChatId(-200), None), &renewed, now)
         .unwrap()
         .unwrap();
     assert_eq!(origin.id, poll.id);
@@ -139,14 +140,14 @@ fn a_code_is_given_once_revoked_and_renewed() {
     assert_eq!(new_poll.deadline.map(|d| d.at()), poll.deadline);
     // The origin chat itself has it already.
     assert_eq!(
-        resolve_post(&store, group(-100, None), &renewed, now)
+        resolve_post(&store, group(ChatId(-100), None), &renewed, now)
             .unwrap()
             .err(),
         Some(ShareReply::AlreadyHere(PollNumber(1)))
     );
     let unknown = ShareCode::parse("2222-2222").unwrap();
     assert_eq!(
-        resolve_post(&store, group(-200, None), &unknown, now)
+        resolve_post(&store, group(ChatId(-200), None), &unknown, now)
             .unwrap()
             .err(),
         Some(ShareReply::UnknownCode(unknown))
@@ -158,17 +159,17 @@ fn a_copy_joins_once_per_chat_and_a_closed_poll_expires_its_code() {
     let (store, poll) = store_with_poll("/newpoll Q? | A | B");
     let now = Utc::now();
     let code = code_of(share(&store, &poll, ShareAction::Give, now).unwrap());
-    let (origin, new_poll) = resolve_post(&store, group(-200, None), &code, now)
+    let (origin, new_poll) = resolve_post(&store, group(ChatId(-200), None), &code, now)
         .unwrap()
         .unwrap();
     let place = Place {
-        chat: -200,
+        chat: ChatId(-200),
         thread: None,
         kind: crate::app::ChatKind::Channel,
         title: Some("News".into()),
     };
     let posted = PostedPoll {
-        message_id: 9,
+        message_id: MessageId(9),
         telegram_id: "copy".into(),
         option_persistent_ids: Vec::new(),
     };
@@ -185,14 +186,14 @@ fn a_copy_joins_once_per_chat_and_a_closed_poll_expires_its_code() {
     assert!(copy.anonymous, "a channel's copy is anonymous");
     assert_eq!(store.origin_of(copy.id).unwrap(), Some(poll.id));
     assert_eq!(
-        resolve_post(&store, group(-200, None), &code, now)
+        resolve_post(&store, group(ChatId(-200), None), &code, now)
             .unwrap()
             .err(),
         Some(ShareReply::AlreadyHere(copy.id.number))
     );
     // The command that posted it, retried, is not refused.
     assert!(
-        resolve_post(&store, group(-200, Some(copy.id)), &code, now)
+        resolve_post(&store, group(ChatId(-200), Some(copy.id)), &code, now)
             .unwrap()
             .is_ok()
     );
@@ -205,7 +206,7 @@ fn a_copy_joins_once_per_chat_and_a_closed_poll_expires_its_code() {
     let closed = store.poll(poll.id).unwrap().unwrap();
     assert_eq!(closed.state, PollState::Closed);
     assert_eq!(
-        resolve_post(&store, group(-300, None), &code, now)
+        resolve_post(&store, group(ChatId(-300), None), &code, now)
             .unwrap()
             .err(),
         Some(ShareReply::ExpiredCode(code))
@@ -223,7 +224,7 @@ fn a_code_is_never_posted_in_a_private_chat() {
     let now = Utc::now();
     let code = code_of(share(&store, &poll, ShareAction::Give, now).unwrap());
     let private = PostedIn {
-        chat: 42,
+        chat: ChatId(42),
         kind: crate::app::ChatKind::Private,
         by_this_command: None,
     };
@@ -244,17 +245,17 @@ fn a_poll_is_posted_in_at_most_twenty_other_chats() {
     let code = code_of(share(&store, &poll, ShareAction::Give, now).unwrap());
     for i in 0..MAX_COPIES {
         let chat = -1000 - i as i64;
-        let (origin, new_poll) = resolve_post(&store, group(chat, None), &code, now)
+        let (origin, new_poll) = resolve_post(&store, group(ChatId(chat), None), &code, now)
             .unwrap()
             .unwrap();
         let place = Place {
-            chat,
+            chat: ChatId(chat),
             thread: None,
             kind: crate::app::ChatKind::Group,
             title: None,
         };
         let posted = PostedPoll {
-            message_id: 9,
+            message_id: MessageId(9),
             telegram_id: format!("copy{i}"),
             option_persistent_ids: Vec::new(),
         };
@@ -262,14 +263,14 @@ fn a_poll_is_posted_in_at_most_twenty_other_chats() {
         create_copy(&store, place, origin.id, new_poll, posted, now, command).unwrap();
     }
     assert_eq!(
-        resolve_post(&store, group(-5000, None), &code, now)
+        resolve_post(&store, group(ChatId(-5000), None), &code, now)
             .unwrap()
             .err(),
         Some(ShareReply::TooManyCopies(code.clone()))
     );
     // A chat that has its copy is told so, not that the poll is full.
     assert_eq!(
-        resolve_post(&store, group(-1000, None), &code, now)
+        resolve_post(&store, group(ChatId(-1000), None), &code, now)
             .unwrap()
             .err(),
         Some(ShareReply::AlreadyHere(PollNumber(1)))

@@ -1,11 +1,12 @@
 //! Unit tests of `campaign`.
 
 use super::*;
+use crate::poll::{ChatId, MessageId, UserId};
 use crate::poll::{Person, Poll, PollNumber};
 
 fn id(chat: i64, n: u32) -> PollId {
     PollId {
-        chat,
+        chat: ChatId(chat),
         number: PollNumber(n),
     }
 }
@@ -16,7 +17,7 @@ fn at(second: i64) -> DateTime<Utc> {
 
 fn ballot(user: i64, option: u32, second: i64) -> Ballot {
     let voter = Person {
-        id: user,
+        id: UserId(user),
         name: format!("U{user}"),
     };
     Ballot::new(voter, &[option], 3, false, at(second)).unwrap()
@@ -109,7 +110,7 @@ fn options_deleted_in_a_chat_count_in_the_combination_as_they_count_there() {
         state: PollState::Open,
         closed_at: None,
         results_announced: false,
-        message_id: 1,
+        message_id: MessageId(1),
         telegram_id: format!("t{chat}"),
         thread: None,
         features: PollFeatures {

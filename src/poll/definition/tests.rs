@@ -6,7 +6,7 @@ use super::*;
 fn a_poll_stored_before_the_new_flags_opens_with_them_off() {
     let poll = Poll {
         id: PollId {
-            chat: -100,
+            chat: ChatId(-100),
             number: PollNumber(1),
         },
         question: PollQuestion::parse("Q?").unwrap(),
@@ -18,7 +18,7 @@ fn a_poll_stored_before_the_new_flags_opens_with_them_off() {
         state: PollState::Open,
         closed_at: None,
         results_announced: false,
-        message_id: 5,
+        message_id: MessageId(5),
         telegram_id: "p".into(),
         thread: None,
         features: PollFeatures {
@@ -184,7 +184,7 @@ fn stored_polls_decode_even_if_todays_rules_would_refuse_them() {
 #[test]
 fn poll_id_parses_chat_and_number() {
     let id: PollId = "-1001234567890:3".parse().unwrap();
-    assert_eq!(id.chat, -1001234567890);
+    assert_eq!(id.chat, ChatId(-1001234567890));
     assert_eq!(id.number, PollNumber(3));
     assert!("12".parse::<PollId>().is_err());
     assert!("12:0".parse::<PollId>().is_err());

@@ -164,6 +164,7 @@ impl Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::poll::{ChatId, MessageId};
     use crate::poll::{PollId, PollNumber, PollOptions, PollQuestion, PollState};
 
     fn at(text: &str) -> DateTime<Utc> {
@@ -173,7 +174,7 @@ mod tests {
     fn poll(options: &[&str], multiple: bool) -> Poll {
         Poll {
             id: PollId {
-                chat: -1,
+                chat: ChatId(-1),
                 number: PollNumber(2),
             },
             question: PollQuestion::parse("Age?").unwrap(),
@@ -185,7 +186,7 @@ mod tests {
             state: PollState::Open,
             closed_at: None,
             results_announced: false,
-            message_id: 1,
+            message_id: MessageId(1),
             telegram_id: "t".into(),
             thread: None,
             features: Default::default(),

@@ -20,7 +20,7 @@ pub use counters::{BucketUnit, Cell, Profile, Timeline};
 
 use super::{PollReport, ReadError, Records, breakdown, chart, html};
 use crate::i18n::Language;
-use crate::poll::{Comment, Poll, PollId, PollNumber, Share};
+use crate::poll::{Comment, Poll, PollId, PollNumber, Share, UserId};
 
 /// How many comments each option's section quotes.
 pub const COMMENTS_PER_OPTION: usize = 3;
@@ -168,7 +168,7 @@ impl FullReportData {
         // Comment authors first, so that the pass over the ballots can note
         // what they chose: looking each one up among a million ballots would
         // go to disk every time.
-        let mut author_options: HashMap<i64, Vec<u8>> = HashMap::new();
+        let mut author_options: HashMap<UserId, Vec<u8>> = HashMap::new();
         for comment in records.comments(id) {
             if let Some(author) = comment.map_err(FullReportError::read)?.author {
                 author_options.insert(author.id, Vec::new());
@@ -236,7 +236,7 @@ impl Voting {
     fn count(
         report: &PollReport,
         by: Option<Poll>,
-        author_options: &mut HashMap<i64, Vec<u8>>,
+        author_options: &mut HashMap<UserId, Vec<u8>>,
         records: &impl Records,
     ) -> Result<Self, FullReportError> {
         let poll = &report.poll;
@@ -333,19 +333,20 @@ pub fn add_comment(sections: &mut [OptionSection], author_options: &[u8], commen
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::poll::{ChatId, MessageId};
 
     fn comment(message_id: i32, approvals: u32) -> Comment {
         Comment {
             poll: PollId {
-                chat: -1,
+                chat: ChatId(-1),
                 number: PollNumber(2),
             },
-            chat: -1,
-            message_id,
+            chat: ChatId(-1),
+            message_id: MessageId(message_id),
             author: None,
             sender: None,
             replied_option: None,
-            reply_to: 1,
+            reply_to: MessageId(1),
             text: format!("comment {message_id}"),
             posted_at: "2024-03-14T10:00:00Z".parse().unwrap(),
             edited_at: None,
@@ -372,7 +373,7 @@ mod tests {
         add_comment(&mut sections, &ballot(&[0]), &comment(13, 3));
         add_comment(&mut sections, &ballot(&[0, 2]), &comment(14, 4));
         add_comment(&mut sections, &ballot(&[0]), &comment(9, 1));
-        let ids = |s: &OptionSection| s.top.iter().map(|c| c.message_id).collect::<Vec<_>>();
+        let ids = |s: &OptionSection| s.top.iter().map(|c| c.message_id.0).collect::<Vec<_>>();
         // Option 0: 11 (9), 14 (4), 10 (3, earlier than 13); never 12.
         assert_eq!(ids(&sections[0]), [11, 14, 10]);
         assert_eq!(sections[0].comments, 5);

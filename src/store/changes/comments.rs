@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 
 use super::{Changes, CommentOutcome, Reply};
-use crate::poll::{Approval, ChatId, Comment, PollId, approvers_delta, takes_comments};
+use crate::poll::{
+    Approval, ChatId, Comment, MessageId, PollId, UserId, approvers_delta, takes_comments,
+};
 use crate::store::{MessageRole, Result, keys};
 
 impl Changes<'_> {
@@ -69,7 +71,7 @@ impl Changes<'_> {
         &mut self,
         poll: PollId,
         chat: ChatId,
-        message_id: i32,
+        message_id: MessageId,
         persistent_id: &str,
     ) -> Result<bool> {
         let Some(poll) = self.poll(poll)? else {
@@ -88,7 +90,7 @@ impl Changes<'_> {
     pub fn edit_comment(
         &mut self,
         chat: ChatId,
-        message_id: i32,
+        message_id: MessageId,
         text: &str,
         at: DateTime<Utc>,
     ) -> Result<bool> {
@@ -105,8 +107,8 @@ impl Changes<'_> {
     pub fn set_approval(
         &mut self,
         chat: ChatId,
-        message_id: i32,
-        user: i64,
+        message_id: MessageId,
+        user: UserId,
         approval: Approval,
     ) -> Result<bool> {
         let approves = approval == Approval::Given;
@@ -161,7 +163,7 @@ impl Changes<'_> {
     pub(super) fn count_approver(
         &mut self,
         id: PollId,
-        user: i64,
+        user: UserId,
         approval: Approval,
     ) -> Result<()> {
         let key = keys::approver(id, user);
@@ -187,7 +189,7 @@ impl Changes<'_> {
     pub fn set_counted_approvals(
         &mut self,
         chat: ChatId,
-        message_id: i32,
+        message_id: MessageId,
         count: u32,
     ) -> Result<bool> {
         if self.comment_of_closed_poll(chat, message_id)? {
@@ -209,7 +211,11 @@ impl Changes<'_> {
 
     /// Whether message `message_id` of `chat` is a comment of a poll that
     /// takes no more approvals (a closed one).
-    pub(super) fn comment_of_closed_poll(&mut self, chat: ChatId, message_id: i32) -> Result<bool> {
+    pub(super) fn comment_of_closed_poll(
+        &mut self,
+        chat: ChatId,
+        message_id: MessageId,
+    ) -> Result<bool> {
         match self.comment_poll(chat, message_id)? {
             Some(poll) => Ok(!self.takes_comments(poll)?),
             None => Ok(false),
@@ -220,7 +226,7 @@ impl Changes<'_> {
     pub(super) fn update_comment(
         &mut self,
         chat: ChatId,
-        message_id: i32,
+        message_id: MessageId,
         change: impl FnOnce(&mut Comment),
     ) -> Result<bool> {
         let Some(mut comment) = self.comment_at(chat, message_id)? else {

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use super::{
     Changes, Chosen, CommentOutcome, EarlyCounts, EarlyPollMessage, EarlyReply, EarlyVote, Reply,
 };
-use crate::poll::{Approval, ChatId, early_record_is_stale};
+use crate::poll::{Approval, ChatId, MessageId, early_record_is_stale};
 use crate::store::{Purged, Result, keys};
 
 impl Changes<'_> {
@@ -100,14 +100,18 @@ impl Changes<'_> {
 
     /// The Telegram id of the poll that message `message_id` of `chat`, an
     /// early reply, waits for.
-    pub(super) fn early_reply_poll(&self, chat: ChatId, message_id: i32) -> Result<Option<String>> {
+    pub(super) fn early_reply_poll(
+        &self,
+        chat: ChatId,
+        message_id: MessageId,
+    ) -> Result<Option<String>> {
         let value = self.get_raw(&keys::early_reply_poll(chat, message_id))?;
         Ok(value.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
     }
 
     /// Whether message `message_id` of `chat` is a reply kept until its
     /// poll is stored.
-    pub fn is_early_reply(&self, chat: ChatId, message_id: i32) -> Result<bool> {
+    pub fn is_early_reply(&self, chat: ChatId, message_id: MessageId) -> Result<bool> {
         Ok(self.early_reply_poll(chat, message_id)?.is_some())
     }
 
@@ -116,7 +120,7 @@ impl Changes<'_> {
     pub(super) fn update_early_reply(
         &mut self,
         chat: ChatId,
-        message_id: i32,
+        message_id: MessageId,
         change: impl FnOnce(&mut EarlyReply),
     ) -> Result<bool> {
         let Some(telegram_id) = self.early_reply_poll(chat, message_id)? else {

@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::{ChatRecord, MessageRole, Result, keys};
-use crate::poll::{ChatId, Comment, Person, Poll, PollId, Tally};
+use crate::poll::{ChatId, Comment, MessageId, Person, Poll, PollId, Tally, UserId};
 
 /// What became of a vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,13 +83,13 @@ struct EarlyPollMessage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reply {
     pub chat: ChatId,
-    pub message_id: i32,
+    pub message_id: MessageId,
     /// The message it answers.
-    pub reply_to: i32,
+    pub reply_to: MessageId,
     /// The author shown, and the user Telegram names as its sender (see
     /// [`Comment::sender`]).
     pub author: Option<Person>,
-    pub sender: Option<i64>,
+    pub sender: Option<UserId>,
     pub text: String,
     pub at: DateTime<Utc>,
     /// The persistent id of the poll option it replies to, if any.
@@ -102,7 +102,7 @@ pub struct Reply {
 struct EarlyReply {
     reply: Reply,
     /// Users who approve it (a reaction, a `+1` reply).
-    approvers: Vec<i64>,
+    approvers: Vec<UserId>,
     /// Approvals Telegram reported only as a count.
     counted: u32,
 }
@@ -191,25 +191,25 @@ impl<'a> Changes<'a> {
     }
 
     /// What the message is: a poll, a comment, or nothing of ours.
-    pub fn message_role(&self, chat: ChatId, message_id: i32) -> Result<Option<MessageRole>> {
+    pub fn message_role(&self, chat: ChatId, message_id: MessageId) -> Result<Option<MessageRole>> {
         self.get(&keys::message(chat, message_id))
     }
 
-    fn poll_of_message(&self, chat: ChatId, message_id: i32) -> Result<Option<PollId>> {
+    fn poll_of_message(&self, chat: ChatId, message_id: MessageId) -> Result<Option<PollId>> {
         Ok(self.message_role(chat, message_id)?.map(|role| match role {
             MessageRole::Poll(id) | MessageRole::Comment(id) => id,
         }))
     }
 
     /// The comment that message `message_id` of `chat` is, if it is one.
-    fn comment_at(&self, chat: ChatId, message_id: i32) -> Result<Option<Comment>> {
+    fn comment_at(&self, chat: ChatId, message_id: MessageId) -> Result<Option<Comment>> {
         let Some(poll) = self.comment_poll(chat, message_id)? else {
             return Ok(None);
         };
         self.get(&keys::comment(poll, chat, message_id))
     }
 
-    fn comment_poll(&self, chat: ChatId, message_id: i32) -> Result<Option<PollId>> {
+    fn comment_poll(&self, chat: ChatId, message_id: MessageId) -> Result<Option<PollId>> {
         match self.message_role(chat, message_id)? {
             Some(MessageRole::Comment(id)) => Ok(Some(id)),
             _ => Ok(None),

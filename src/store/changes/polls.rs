@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Changes, EarlyPollMessage, pending_work_keys};
 use crate::poll::{
-    Ballot, ChatId, OptionLearnt, Poll, PollId, PollNumber, PollState, SeenOption, Tally,
+    Ballot, ChatId, MessageId, OptionLearnt, Poll, PollId, PollNumber, PollState, SeenOption, Tally,
 };
 use crate::store::{MessageRole, Result, keys};
 
@@ -51,7 +51,7 @@ impl Changes<'_> {
     pub fn add_poll_message(
         &mut self,
         chat: ChatId,
-        message_id: i32,
+        message_id: MessageId,
         telegram_poll_id: &str,
         origin: ChatId,
         at: DateTime<Utc>,
@@ -86,7 +86,7 @@ impl Changes<'_> {
     pub fn poll_named_in(
         &mut self,
         chat: ChatId,
-        poll_message: i32,
+        poll_message: MessageId,
         telegram_poll_id: Option<&str>,
     ) -> Result<Option<Poll>> {
         let Some(MessageRole::Poll(id)) = self.message_role(chat, poll_message)? else {
@@ -100,7 +100,7 @@ impl Changes<'_> {
     pub fn add_option(
         &mut self,
         chat: ChatId,
-        poll_message: i32,
+        poll_message: MessageId,
         telegram_poll_id: Option<&str>,
         seen: &SeenOption,
     ) -> Result<Option<(PollId, OptionLearnt)>> {
@@ -123,7 +123,7 @@ impl Changes<'_> {
     pub fn delete_option(
         &mut self,
         chat: ChatId,
-        poll_message: i32,
+        poll_message: MessageId,
         telegram_poll_id: Option<&str>,
         seen: &SeenOption,
     ) -> Result<Option<PollId>> {

@@ -10,44 +10,52 @@ fn keys_sort_numerically_for_negative_and_positive_ids() {
             number: PollNumber(n),
         })
     };
-    assert!(p(-1001234567890, 2) < p(-5, 1));
-    assert!(p(-5, 1) < p(-5, 2));
-    assert!(p(-5, 2) < p(7, 1));
-    assert!(p(7, 2) < p(7, 10));
-    assert!(message(1, -1) < message(1, 0));
-    assert!(message(1, 9) < message(1, 10));
+    assert!(p(ChatId(-1001234567890), 2) < p(ChatId(-5), 1));
+    assert!(p(ChatId(-5), 1) < p(ChatId(-5), 2));
+    assert!(p(ChatId(-5), 2) < p(ChatId(7), 1));
+    assert!(p(ChatId(7), 2) < p(ChatId(7), 10));
+    assert!(message(ChatId(1), MessageId(-1)) < message(ChatId(1), MessageId(0)));
+    assert!(message(ChatId(1), MessageId(9)) < message(ChatId(1), MessageId(10)));
 }
 
 #[test]
 fn ranking_orders_by_approvals_then_message() {
     let id = PollId {
-        chat: -3,
+        chat: ChatId(-3),
         number: PollNumber(1),
     };
-    assert!(ranking(id, 57, -3, 900) < ranking(id, 3, -3, 10));
-    assert!(ranking(id, 3, -3, 10) < ranking(id, 3, -3, 11));
+    assert!(
+        ranking(id, 57, ChatId(-3), MessageId(900)) < ranking(id, 3, ChatId(-3), MessageId(10))
+    );
+    assert!(ranking(id, 3, ChatId(-3), MessageId(10)) < ranking(id, 3, ChatId(-3), MessageId(11)));
     assert_eq!(
-        chat_and_message_of_ranking(&ranking(id, 3, -1009, 4242)),
-        (-1009, 4242)
+        chat_and_message_of_ranking(&ranking(id, 3, ChatId(-1009), MessageId(4242))),
+        (ChatId(-1009), MessageId(4242))
     );
 }
 
 #[test]
 fn comments_of_two_chats_with_one_message_id_have_their_own_keys() {
     let id = PollId {
-        chat: -3,
+        chat: ChatId(-3),
         number: PollNumber(1),
     };
-    assert_ne!(comment(id, -3, 70), comment(id, -1009, 70));
-    assert!(comment(id, -1009, 70).starts_with(&comments_of_poll(id)));
-    assert_ne!(ranking(id, 0, -3, 70), ranking(id, 0, -1009, 70));
-    assert!(ranking(id, 0, -1009, 70).starts_with(&ranking_of_poll(id)));
+    assert_ne!(
+        comment(id, ChatId(-3), MessageId(70)),
+        comment(id, ChatId(-1009), MessageId(70))
+    );
+    assert!(comment(id, ChatId(-1009), MessageId(70)).starts_with(&comments_of_poll(id)));
+    assert_ne!(
+        ranking(id, 0, ChatId(-3), MessageId(70)),
+        ranking(id, 0, ChatId(-1009), MessageId(70))
+    );
+    assert!(ranking(id, 0, ChatId(-1009), MessageId(70)).starts_with(&ranking_of_poll(id)));
 }
 
 #[test]
 fn poll_ids_and_update_ids_round_trip() {
     let id = PollId {
-        chat: -1001234567890,
+        chat: ChatId(-1001234567890),
         number: PollNumber(42),
     };
     assert_eq!(poll_id_from_value(&poll_id_value(id)), id);
@@ -60,22 +68,25 @@ fn poll_ids_and_update_ids_round_trip() {
     assert!(deadline(-5, id) < deadline(3, id));
     assert!(indexes_built() < deadline(i64::MIN, id));
     assert_eq!(poll_of_to_announce(&to_announce(id)), id);
-    assert!(voter_history(id, -5) < voter_history(id, 5));
-    assert_ne!(voter_history(id, 5), approver(id, 5));
+    assert!(voter_history(id, UserId(-5)) < voter_history(id, UserId(5)));
+    assert_ne!(voter_history(id, UserId(5)), approver(id, UserId(5)));
     // The same layout as the ballot's, under another kind.
-    assert_eq!(voter_history(id, 5)[1..], ballot(id, 5)[1..]);
-    let copy = early_poll_message("5012", -1005555555555, 70);
+    assert_eq!(
+        voter_history(id, UserId(5))[1..],
+        ballot(id, UserId(5))[1..]
+    );
+    let copy = early_poll_message("5012", ChatId(-1005555555555), MessageId(70));
     assert!(copy.starts_with(&early_poll_messages("5012")));
     assert!(!copy.starts_with(&early_poll_messages("501")));
     assert_eq!(
         chat_and_message_of_early_poll_message(&copy),
-        (-1005555555555, 70)
+        (ChatId(-1005555555555), MessageId(70))
     );
-    let reply = early_reply("5012", -1005555555555, 71);
+    let reply = early_reply("5012", ChatId(-1005555555555), MessageId(71));
     assert!(reply.starts_with(&early_replies("5012")));
     assert!(!reply.starts_with(&early_replies("501")));
     assert_eq!(
         chat_and_message_of_early_reply(&reply),
-        (-1005555555555, 71)
+        (ChatId(-1005555555555), MessageId(71))
     );
 }

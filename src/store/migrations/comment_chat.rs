@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::super::{MessageRole, Result, Store, keys};
-use crate::poll::{ChatId, Comment, PollId};
+use crate::poll::{ChatId, Comment, MessageId, PollId};
 use tracing::{info, warn};
 
 impl Store {
@@ -22,7 +22,7 @@ impl Store {
         }
         let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let mut batch = sled::Batch::default();
-        let mut chats: HashMap<(PollId, i32), ChatId> = HashMap::new();
+        let mut chats: HashMap<(PollId, MessageId), ChatId> = HashMap::new();
         let mut moved = 0usize;
         if self.db.scan_prefix([keys::COMMENT]).next().is_some() {
             for entry in self.db.scan_prefix([keys::MESSAGE]) {
@@ -33,7 +33,7 @@ impl Store {
                 }
             }
         }
-        let chat_of = |poll: PollId, message_id: i32| {
+        let chat_of = |poll: PollId, message_id: MessageId| {
             chats.get(&(poll, message_id)).copied().unwrap_or(poll.chat)
         };
         for entry in self.db.scan_prefix([keys::COMMENT]) {

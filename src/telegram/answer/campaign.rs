@@ -41,7 +41,7 @@ impl Lane {
                     })
                     .await?;
                 if let ShareReply::Code { number, .. } = &reply {
-                    info!(chat = self.chat, poll = %number, "share code given");
+                    info!(chat = self.chat.0, poll = %number, "share code given");
                     // Whoever posts the code sees the combined figures: a
                     // hidden poll's code is its moderators' alone.
                     let delivery = Delivery::Text(Reply::Share(reply.clone()));
@@ -85,7 +85,7 @@ impl Lane {
             Ok(found) => found,
             Err(reply) => {
                 // Never the code: a log is no place for a secret.
-                info!(chat = self.chat, refused = ?reply.kind(), "a /post was refused");
+                info!(chat = self.chat.0, refused = ?reply.kind(), "a /post was refused");
                 let text = Reply::Share(reply).text(language);
                 let step = self.say(answer, target, &text).await?;
                 return Ok(self.after(step).await?.unwrap_or(Handled::Done));

@@ -9,7 +9,6 @@ use crate::telegram::lanes::{Handled, Lane};
 use std::time::Instant;
 use teloxide::RequestError;
 use teloxide::prelude::*;
-use teloxide::types::MessageId;
 use tracing::{error, info, warn};
 
 use super::*;
@@ -22,7 +21,7 @@ impl Lane {
             .edge
             .telegram
             .bot
-            .stop_poll(ChatId(poll.id.chat), MessageId(poll.message_id))
+            .stop_poll(poll.id.chat, poll.message_id.into())
             .await;
         let final_counts = match stopped {
             Ok(stopped) => Some((

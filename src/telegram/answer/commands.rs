@@ -26,7 +26,7 @@ impl Lane {
         let handled = self.answer_command(&mut answer, message, waiting).await?;
         if handled == Handled::Later && self.edge.clock.now() - message.at > STALE_AFTER {
             warn!(
-                chat = self.chat,
+                chat = self.chat.0,
                 update = update_id,
                 "giving up on a command after an hour"
             );
@@ -101,14 +101,14 @@ impl Lane {
                     }
                     Failure::Moved(to) => self.chat_moved(self.chat, to).await?,
                     Failure::Refused(_) => {
-                        warn!(%error, chat = self.chat, "cannot tell who moderates this chat");
+                        warn!(%error, chat = self.chat.0, "cannot tell who moderates this chat");
                         Handled::Done
                     }
                     Failure::Unreadable => {
                         error!(
                             %error,
                             method = "getChatAdministrators",
-                            chat = self.chat,
+                            chat = self.chat.0,
                             "Telegram's answer cannot be read: the command fails"
                         );
                         let step = self
@@ -127,9 +127,9 @@ impl Lane {
                 .is_some_and(|user| self.edge.config.moderators.contains(&user)),
         };
         if app::flood_limited(sender) {
-            let sender = message.from.or(message.sender_chat).unwrap_or_default();
+            let sender = message.flood_sender();
             if !self.flood.allow(sender, Instant::now()) {
-                info!(chat = self.chat, user = sender, text = %message.text, "flood: command ignored");
+                info!(chat = self.chat.0, user = sender.0, text = %message.text, "flood: command ignored");
                 return Ok(Handled::Done);
             }
         }
@@ -335,7 +335,7 @@ impl Lane {
             })
             .collect();
         info!(
-            chat = self.chat,
+            chat = self.chat.0,
             coalesced = ids.len(),
             ?key,
             "identical requests answered once"

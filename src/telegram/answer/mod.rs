@@ -14,7 +14,7 @@ use std::future::Future;
 
 use teloxide::RequestError;
 use teloxide::prelude::*;
-use teloxide::types::{InputFile, Message, MessageId, ReplyParameters, ThreadId};
+use teloxide::types::{InputFile, Message, ReplyParameters, ThreadId};
 use tracing::error;
 
 use super::errors::Failure;
@@ -22,7 +22,7 @@ use super::inbound::CommandMessage;
 use super::lanes::{Handled, Job, Lane, Waiting};
 use crate::app::{self, Reply};
 use crate::i18n::Language;
-use crate::poll::{Poll, PollNumber};
+use crate::poll::{ChatId, MessageId, Poll, PollNumber};
 use crate::report::{ExportFormat, Scope};
 use crate::store::{Journal, JournalKey};
 
@@ -46,7 +46,7 @@ struct Answer {
     key: JournalKey,
     journal: Journal,
     next_step: u32,
-    chat: i64,
+    chat: ChatId,
     /// Telegram would not let the bot write to a moderator privately.
     private_refused: bool,
     /// The newest command the lanes had when this answer's first message
@@ -107,9 +107,9 @@ enum Posting {
 /// Where a message goes: the chat, its topic, the message it answers.
 #[derive(Debug, Clone, Copy)]
 struct Target {
-    chat: i64,
-    thread: Option<i32>,
-    reply_to: Option<i32>,
+    chat: ChatId,
+    thread: Option<MessageId>,
+    reply_to: Option<MessageId>,
 }
 
 impl Lane {
@@ -124,7 +124,7 @@ impl Lane {
             Err(error) => {
                 // Our own failure (the store, a chart): the job is dropped
                 // after an apology, or it would fail again forever.
-                error!(error = %format!("{error:#}"), chat = self.chat, ?job, "cannot do a job");
+                error!(error = %format!("{error:#}"), chat = self.chat.0, ?job, "cannot do a job");
                 if let Job::Command { update_id, message } = job {
                     let _ = self.apologize(*update_id, message).await;
                 }
@@ -192,13 +192,13 @@ impl Answer {
 
 impl Target {
     fn topic(&self) -> Option<ThreadId> {
-        self.thread.map(|thread| ThreadId(MessageId(thread)))
+        self.thread.map(ThreadId::from)
     }
 
     /// A reply to the command, sent even if the command was deleted.
     fn reply(&self) -> Option<ReplyParameters> {
         self.reply_to.map(|message| {
-            let mut reply = ReplyParameters::new(MessageId(message));
+            let mut reply = ReplyParameters::new(message.into());
             reply.allow_sending_without_reply = Some(true);
             reply
         })
@@ -212,7 +212,7 @@ fn send_photo(
     photo: InputFile,
     caption: String,
 ) -> impl Future<Output = Result<Message, RequestError>> + use<> {
-    let mut request = bot.send_photo(ChatId(target.chat), photo).caption(caption);
+    let mut request = bot.send_photo(target.chat, photo).caption(caption);
     if let Some(topic) = target.topic() {
         request = request.message_thread_id(topic);
     }
@@ -226,7 +226,7 @@ fn send_document(
     path: std::path::PathBuf,
     name: String,
 ) -> impl Future<Output = Result<(), RequestError>> + use<> {
-    let mut request = bot.send_document(ChatId(target.chat), InputFile::file(path).file_name(name));
+    let mut request = bot.send_document(target.chat, InputFile::file(path).file_name(name));
     if let Some(topic) = target.topic() {
         request = request.message_thread_id(topic);
     }

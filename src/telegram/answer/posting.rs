@@ -3,6 +3,7 @@
 use crate::app::command::NewPoll;
 use crate::app::{self, Reply};
 use crate::i18n::Language;
+use crate::poll::ChatId;
 use crate::telegram::errors::Failure;
 use crate::telegram::inbound::CommandMessage;
 use crate::telegram::lanes::{Handled, Lane};
@@ -54,7 +55,7 @@ impl Lane {
                 }
                 None => {
                     error!(
-                        chat = self.chat,
+                        chat = self.chat.0,
                         "Telegram answered sendPoll without a poll"
                     );
                     Reply::PollUnconfirmed
@@ -71,13 +72,13 @@ impl Lane {
                     // Sent, but the bot stopped before it stored the poll:
                     // it lives in Telegram, unknown here.
                     None => {
-                        warn!(chat = self.chat, "a poll went out but was not stored");
+                        warn!(chat = self.chat.0, "a poll went out but was not stored");
                         Reply::PollUnconfirmed
                     }
                 }
             }
             Step::Unknown => {
-                warn!(chat = self.chat, "cannot tell whether the poll went out");
+                warn!(chat = self.chat.0, "cannot tell whether the poll went out");
                 Reply::PollUnconfirmed
             }
             Step::Stopping => return Ok(Posting::Ended(Handled::Stopping)),
@@ -144,21 +145,15 @@ impl Lane {
 
     /// Whether the bot is an administrator of the chat (and so hears about
     /// reactions); `true` when Telegram will not say.
-    pub(super) async fn bot_is_admin(&self, chat: i64) -> bool {
-        let me = UserId(self.edge.telegram.identity.id() as u64);
-        match self
-            .edge
-            .telegram
-            .bot
-            .get_chat_member(ChatId(chat), me)
-            .await
-        {
+    pub(super) async fn bot_is_admin(&self, chat: ChatId) -> bool {
+        let me = self.edge.telegram.identity.id().into();
+        match self.edge.telegram.bot.get_chat_member(chat, me).await {
             Ok(member) => matches!(
                 member.kind,
                 ChatMemberKind::Owner(_) | ChatMemberKind::Administrator(_)
             ),
             Err(error) => {
-                warn!(%error, chat, "cannot tell whether the bot is an administrator");
+                warn!(%error, chat = chat.0, "cannot tell whether the bot is an administrator");
                 true
             }
         }

@@ -45,7 +45,7 @@ impl Lane {
         let target = match showing.audience {
             Audience::Chat => here,
             Audience::Moderator(user) => Target {
-                chat: user,
+                chat: user.private_chat(),
                 thread: None,
                 reply_to: None,
             },
@@ -170,7 +170,7 @@ impl Lane {
         }
         let follow_up = if no_photo_right {
             warn!(
-                chat = target.chat,
+                chat = target.chat.0,
                 "cannot send photos here; results sent as text"
             );
             Some(format!(

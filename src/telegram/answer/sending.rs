@@ -1,6 +1,7 @@
 //! Sending at most once: each step of an answer is journaled before it goes out, paced under Telegram's limits, and what a failure means for the job.
 
 use crate::app::{self};
+use crate::poll::ChatId;
 use crate::store::JournalKey;
 use crate::telegram::errors::{self, Failure};
 use crate::telegram::lanes::{Handled, Lane};
@@ -43,7 +44,7 @@ impl Lane {
 
     /// Waits for the chat's turn under Telegram's limits; `false` if the bot
     /// is stopping before then.
-    pub(super) async fn pace(&self, chat: i64) -> bool {
+    pub(super) async fn pace(&self, chat: ChatId) -> bool {
         let mut stopping = self.edge.progress.stopping.clone();
         loop {
             let now = Instant::now();
@@ -118,7 +119,7 @@ impl Lane {
                 Err(RequestError::RetryAfter(after)) => {
                     answer.journal.in_flight = None;
                     self.save_journal(answer, Saved::Written).await?;
-                    warn!(chat = answer.chat, ?after, "Telegram asked to wait");
+                    warn!(chat = answer.chat.0, ?after, "Telegram asked to wait");
                     self.edge
                         .telegram
                         .pacer
@@ -126,7 +127,7 @@ impl Lane {
                 }
                 Err(error) => {
                     let failure = errors::classify(&error);
-                    warn!(%error, chat = answer.chat, ?failure, "a Bot API call failed");
+                    warn!(%error, chat = answer.chat.0, ?failure, "a Bot API call failed");
                     if matches!(failure, Failure::Unknown | Failure::Unreadable) {
                         return Ok(Step::Unknown);
                     }
@@ -148,7 +149,7 @@ impl Lane {
         let text = app::fit(text, app::MESSAGE_LIMIT);
         let bot = &self.edge.telegram.bot;
         self.step(answer, || {
-            let mut request = bot.send_message(ChatId(target.chat), text.clone());
+            let mut request = bot.send_message(target.chat, text.clone());
             if let Some(topic) = target.topic() {
                 request = request.message_thread_id(topic);
             }
@@ -187,8 +188,8 @@ impl Lane {
     ) -> anyhow::Result<Option<Handled>> {
         if target.chat != self.chat && matches!(step, Step::Failed(Failure::Gone)) {
             info!(
-                chat = self.chat,
-                user = target.chat,
+                chat = self.chat.0,
+                user = target.chat.0,
                 "Telegram will not let the bot write to the moderator privately"
             );
             answer.private_refused = true;
@@ -201,8 +202,12 @@ impl Lane {
     /// supergroup): its polls move there, and the closer finds their
     /// deadlines and final results under the new id. This job, about the
     /// old chat, ends.
-    pub(super) async fn chat_moved(&self, from: i64, to: i64) -> anyhow::Result<Handled> {
-        info!(from, to, "Telegram says the chat has a new id");
+    pub(super) async fn chat_moved(&self, from: ChatId, to: ChatId) -> anyhow::Result<Handled> {
+        info!(
+            from = from.0,
+            to = to.0,
+            "Telegram says the chat has a new id"
+        );
         self.edge
             .blocking(move |store| {
                 store.write(|changes| changes.note_chat_move(from, to))?;
@@ -215,7 +220,10 @@ impl Lane {
     }
 
     pub(super) async fn chat_gone(&self) -> anyhow::Result<()> {
-        info!(chat = self.chat, "the bot can no longer write to this chat");
+        info!(
+            chat = self.chat.0,
+            "the bot can no longer write to this chat"
+        );
         let chat = self.chat;
         self.edge
             .blocking(move |store| {

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use crate::poll::{Person, SeenOption};
+use crate::poll::{ChatId, MessageId, Person, SeenOption, UserId};
 
 /// Fields of an update newer than teloxide's Bot API; every one optional,
 /// anything else ignored. Each part is read on its own: a field of an
@@ -59,7 +59,7 @@ struct MessageExtras {
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 struct ChatExtras {
-    id: i64,
+    id: ChatId,
     #[serde(default)]
     title: Option<String>,
     #[serde(default)]
@@ -68,7 +68,7 @@ struct ChatExtras {
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 struct UserExtras {
-    id: i64,
+    id: UserId,
     #[serde(default)]
     first_name: String,
     #[serde(default)]
@@ -94,7 +94,7 @@ impl UserExtras {
 impl ChatExtras {
     fn person(&self) -> Person {
         Person {
-            id: self.id,
+            id: self.id.as_person(),
             name: self
                 .title
                 .clone()
@@ -116,7 +116,7 @@ struct OptionChangeExtras {
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 struct PollMessageExtras {
-    message_id: i32,
+    message_id: MessageId,
     #[serde(default, deserialize_with = "lenient")]
     chat: Option<ChatExtras>,
     #[serde(default, deserialize_with = "lenient")]
@@ -160,8 +160,8 @@ struct PollOptionExtras {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OptionChange {
     pub added: bool,
-    pub chat: i64,
-    pub poll_message: i32,
+    pub chat: ChatId,
+    pub poll_message: MessageId,
     pub telegram_poll_id: Option<String>,
     pub option: SeenOption,
 }
@@ -273,14 +273,14 @@ mod tests {
             added.extras.option_change(),
             Some(OptionChange {
                 added: true,
-                chat: -100,
-                poll_message: 4,
+                chat: ChatId(-100),
+                poll_message: MessageId(4),
                 telegram_poll_id: Some("p1".into()),
                 option: SeenOption {
                     persistent_id: "nd".into(),
                     text: Some("Noodles".into()),
                     added_by: Some(Person {
-                        id: 7,
+                        id: UserId(7),
                         name: "Nina K".into()
                     }),
                     added_at: DateTime::from_timestamp(1_773_568_800, 0),
@@ -322,7 +322,7 @@ mod tests {
         .unwrap();
         let options = poll.extras.poll_options();
         assert_eq!(options.len(), 2);
-        assert_eq!(options[1].added_by.as_ref().map(|p| p.id), Some(7));
+        assert_eq!(options[1].added_by.as_ref().map(|p| p.id), Some(UserId(7)));
         assert_eq!(options[1].added_at, None);
     }
 }

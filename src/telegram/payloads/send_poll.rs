@@ -8,13 +8,14 @@ use teloxide::requests::{JsonRequest, Payload};
 use teloxide::types::InputPollOption;
 
 use crate::app::command::NewPoll;
+use crate::poll::{ChatId, MessageId};
 
 /// `sendPoll` with every parameter the bot uses, Bot API 10.1.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SendPoll {
-    pub chat_id: i64,
+    pub chat_id: ChatId,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_thread_id: Option<i32>,
+    pub message_thread_id: Option<MessageId>,
     pub question: String,
     pub options: Vec<InputPollOption>,
     pub is_anonymous: bool,
@@ -44,8 +45,8 @@ impl SendPoll {
     /// The call for `new_poll` in `chat`; `channel`: polls there are always
     /// anonymous. `close_date` comes from [`crate::app::polls::close_date`].
     pub fn new(
-        chat: i64,
-        thread: Option<i32>,
+        chat: ChatId,
+        thread: Option<MessageId>,
         channel: bool,
         new_poll: &NewPoll,
         close_date: Option<i64>,
@@ -84,7 +85,7 @@ impl Payload for SendPoll {
 /// The parts of a sent message the bot reads.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct SentMessage {
-    pub message_id: i32,
+    pub message_id: MessageId,
     #[serde(default)]
     pub poll: Option<SentPollInfo>,
 }
@@ -132,7 +133,7 @@ mod tests {
 
     fn params(text: &str, channel: bool, close_date: Option<i64>) -> serde_json::Value {
         serde_json::to_value(SendPoll::new(
-            -5,
+            ChatId(-5),
             None,
             channel,
             &new_poll(text),
@@ -215,7 +216,7 @@ mod tests {
         assert_eq!(
             sent,
             SentMessage {
-                message_id: 12,
+                message_id: MessageId(12),
                 poll: Some(SentPollInfo {
                     id: "p7".into(),
                     options: vec![SentPollOption {
