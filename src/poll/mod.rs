@@ -12,6 +12,7 @@ mod definition;
 mod early;
 mod history;
 mod options;
+mod ranked;
 mod tally;
 mod vote;
 
@@ -35,5 +36,6 @@ pub use history::{VoteFacts, VoterHistory, approvers_delta, follow_vote};
 pub use options::{
     AddedOption, MAX_STABLE_OPTIONS, OptionLearnt, PollOptionView, SeenOption, UNNAMED_OPTION,
 };
+pub use ranked::{HeadToHead, MAX_RANKED_OPTIONS, RankedResults, Rankings, Round, Runoff};
 pub use tally::{Share, Tally, shares_of_total, shares_of_voters};
 pub use vote::{VoteVerdict, judge_vote};
