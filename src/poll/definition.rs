@@ -435,6 +435,35 @@ pub struct PollFeatures {
     /// Stable indexes of the options deleted from it, ascending.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deleted_options: Vec<u8>,
+    /// How members vote: Telegram's own poll, or a button ballot of the
+    /// bot's (`--ranked`, `--pick K`).
+    #[serde(default, skip_serializing_if = "BallotKind::is_native")]
+    pub ballot: BallotKind,
+}
+
+/// How members vote in a poll.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BallotKind {
+    /// A Telegram poll: members vote with its buttons.
+    #[default]
+    Native,
+    /// `--ranked`: the bot's own buttons; each tap adds the voter's next
+    /// preference. A ballot lists options first preference first.
+    Ranked,
+    /// `--pick K`: the bot's own buttons; each tap toggles an option, at
+    /// most K picked.
+    PickUpTo(u8),
+}
+
+impl BallotKind {
+    pub fn is_native(&self) -> bool {
+        *self == BallotKind::Native
+    }
+
+    /// Whether the bot draws the ballot itself (buttons under its message).
+    pub fn is_button_ballot(&self) -> bool {
+        !self.is_native()
+    }
 }
 
 #[cfg(test)]

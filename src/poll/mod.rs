@@ -27,9 +27,9 @@ pub use comment::{
 };
 pub use deadline::{Deadline, DeadlineError};
 pub use definition::{
-    ChatId, MAX_DESCRIPTION_CHARS, MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS, MIN_OPTIONS,
-    OptionText, Poll, PollDescription, PollError, PollFeatures, PollId, PollNumber, PollOptions,
-    PollQuestion, PollState, telegram_length,
+    BallotKind, ChatId, MAX_DESCRIPTION_CHARS, MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS,
+    MIN_OPTIONS, OptionText, Poll, PollDescription, PollError, PollFeatures, PollId, PollNumber,
+    PollOptions, PollQuestion, PollState, telegram_length,
 };
 pub use early::{EARLY_KEPT_FOR, early_record_is_stale};
 pub use history::{VoteFacts, VoterHistory, approvers_delta, follow_vote};
