@@ -59,7 +59,7 @@ usage-newpoll =
     КОГДА — это YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC), RFC 3339 или срок, например 90m, 36h, 14d.
     --hidden: итоги скрыты до закрытия; --final: голос нельзя изменить; --open: участники могут добавлять варианты (только в открытых опросах); --shuffle: варианты в случайном порядке.
 error-newpoll-empty = Опросу нужны вопрос и хотя бы два варианта.
-error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous, --hidden, --final, --open, --shuffle или --until КОГДА.
+error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K или --until КОГДА.
 error-missing-when = После --until нужно время.
 error-unreadable-when = Не могу прочитать время «{$when}».
 error-when-in-past = {$date} уже прошло: выберите время в будущем.
@@ -94,7 +94,7 @@ export-too-large = Экспорт опроса {$number} больше, чем Te
 help =
     Я провожу опросы и подвожу их итоги.
     Модераторам:
-    /newpoll Вопрос? | Вариант один | Вариант два — начать опрос (или каждый вариант с новой строки, а под вопросом строка «> описание»; флаги --multiple, --anonymous, --hidden, --final, --open, --shuffle, --until 14d)
+    /newpoll Вопрос? | Вариант один | Вариант два — начать опрос (или каждый вариант с новой строки, а под вопросом строка «> описание»; флаги --multiple, --anonymous, --hidden, --final, --open, --shuffle, --until 14d; --ranked — голосование с ранжированием, --pick 2 — выбрать до двух)
     /results [опрос] — диаграмма, подсчёт и самые одобряемые комментарии
     /export [опрос] [csv|json] — голоса и комментарии файлами
     /close [опрос] — закрыть опрос и опубликовать итоги
@@ -111,7 +111,7 @@ help =
 start = Привет! Добавьте меня в группу и сделайте администратором, чтобы я видел ответы и реакции, и начните опрос командой /newpoll.
 
 ## Command list (setMyCommands)
-command-newpoll = Начать опрос: /newpoll [--multiple --anonymous --hidden --final --open --shuffle --until КОГДА] Вопрос? | A | B
+command-newpoll = Начать опрос: /newpoll [--multiple --anonymous --hidden --final --open --shuffle --ranked --pick K --until КОГДА] Вопрос? | A | B
 command-results = Диаграмма, подсчёт и лучшие комментарии
 command-export = Голоса и комментарии в CSV или JSON
 command-close = Закрыть опрос и опубликовать итоги
@@ -235,3 +235,29 @@ top-comment-in-chat = {$rank}. 👍 {$approvals} · {$author} · {$chat}: «{$te
 top-comment-in-chat-with-option = {$rank}. 👍 {$approvals} · {$author} ({$option}) · {$chat}: «{$text}»
 report-section-chats = По чатам
 report-table-chat = Чат
+
+## Button ballots (--ranked, --pick K)
+ballot-clear = Очистить
+ballot-how-ranked = Расставьте варианты: нажимайте их в порядке предпочтения. «Очистить» — начать заново.
+ballot-how-pick = Выберите до {$limit}: нажмите вариант, чтобы выбрать, и ещё раз, чтобы убрать.
+ballot-count = { $count ->
+    [one] {$count} бюллетень
+    [few] {$count} бюллетеня
+   *[many] {$count} бюллетеней
+}
+ballot-closed = Опрос закрыт.
+toast-ranking = Ваш порядок: {$ranking}
+toast-picks = Ваш выбор ({$count} из {$limit}): {$picks}
+toast-cleared = Ваш бюллетень пуст: нажмите варианты снова.
+toast-already-ranked = Этот вариант уже в вашем порядке. Нажмите «Очистить», чтобы начать заново.
+toast-limit = Можно выбрать не больше {$limit}. Сначала уберите один из выбранных.
+toast-closed = Опрос закрыт: бюллетени больше не меняются.
+toast-unknown = Эта кнопка не относится к открытому голосованию.
+error-ranked-and-pick = Используйте --ranked или --pick K, один раз и не оба сразу.
+error-bad-pick = После --pick нужно, сколько вариантов можно выбрать, — целое число не меньше 1 (а не «{$value}»), например --pick 2.
+error-pick-over-options = --pick {$limit} разрешает выбрать больше вариантов, чем есть в опросе ({$count}).
+error-native-only-flag = {$flag} работает только с опросами Telegram; --ranked и --pick — бюллетени на моих кнопках. Уберите один из флагов.
+error-too-many-ballot-options = В бюллетене --ranked или --pick не больше {$limit} вариантов; здесь {$count}.
+share-button-ballot = Опрос {$number} — бюллетень --ranked или --pick на моих кнопках: им нельзя поделиться с другими чатами (можно только опросами Telegram). Ничего не отправлено.
+ballot-winner = Победитель мгновенного второго тура: {$option} (раундов: {$rounds})
+ballot-no-winner = Победителя нет: ни один бюллетень не ранжирует варианты.

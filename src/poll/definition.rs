@@ -255,6 +255,29 @@ impl PollOptions {
         Self::new(options)
     }
 
+    /// The options of a button ballot (`--ranked`, `--pick`): Telegram's
+    /// checks of each option and of duplicates, and up to
+    /// [`MAX_RANKED_OPTIONS`](super::MAX_RANKED_OPTIONS) of them.
+    pub fn parse_button_ballot<S: AsRef<str>>(texts: &[S]) -> Result<Self, PollError> {
+        if texts.len() > super::MAX_RANKED_OPTIONS {
+            return Err(PollError::TooManyOptions(texts.len()));
+        }
+        let options = texts
+            .iter()
+            .map(|t| OptionText::parse(t.as_ref()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (first, rest) = options.split_at(options.len().min(MAX_OPTIONS));
+        let mut checked = Self::new(first.to_vec())?;
+        for option in rest {
+            let key = comparison_key(&option.0);
+            if checked.0.iter().any(|o| comparison_key(&o.0) == key) {
+                return Err(PollError::DuplicateOption(option.0.clone()));
+            }
+            checked.0.push(option.clone());
+        }
+        Ok(checked)
+    }
+
     pub fn new(options: Vec<OptionText>) -> Result<Self, PollError> {
         let options = Self::counted(options)?;
         let keys: Vec<String> = options.iter().map(|o| comparison_key(&o.0)).collect();

@@ -12,6 +12,7 @@ mod definition;
 mod early;
 mod history;
 mod options;
+mod press;
 mod ranked;
 mod tally;
 mod vote;
@@ -36,6 +37,10 @@ pub use history::{VoteFacts, VoterHistory, approvers_delta, follow_vote};
 pub use options::{
     AddedOption, MAX_STABLE_OPTIONS, OptionLearnt, PollOptionView, SeenOption, UNNAMED_OPTION,
 };
-pub use ranked::{HeadToHead, MAX_RANKED_OPTIONS, RankedResults, Rankings, Round, Runoff};
+pub use press::{BallotSecret, Press, PressVerdict, judge_press, keeps_secret_ballots};
+pub use ranked::{
+    HeadToHead, MAX_RANKED_OPTIONS, RankedResults, Rankings, Round, Runoff, TapRefusal,
+    is_valid_ranking, tap_pick, tap_ranked,
+};
 pub use tally::{Share, Tally, shares_of_total, shares_of_voters};
 pub use vote::{VoteVerdict, judge_vote};

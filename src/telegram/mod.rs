@@ -16,6 +16,7 @@ mod moderators;
 pub mod pacing;
 pub mod payloads;
 pub mod polling;
+mod presses;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -92,6 +93,7 @@ pub async fn run_observed(
             commands_received_through: std::sync::atomic::AtomicI64::new(i64::MIN),
         },
         rendered: lanes::RenderedReports::default(),
+        ballot_edits: presses::BallotEdits::default(),
     });
     let lanes = Arc::new(Lanes::new(Arc::clone(&edge)));
     let commands_queued = Arc::new(Notify::new());
@@ -105,9 +107,19 @@ pub async fn run_observed(
         Arc::clone(&commands_queued),
     ));
     let closer = tokio::spawn(close_on_time(Arc::clone(&lanes)));
+    let (presses_recorded, presses_to_answer) = tokio::sync::mpsc::unbounded_channel();
+    let press_answerer = tokio::spawn(presses::answer(Arc::clone(&lanes), presses_to_answer));
 
     info!("pollbot is polling for updates");
-    let polled = polling::run(&bot, &store, &commands_queued, polling_stopped, &activity).await;
+    let polled = polling::run(
+        &bot,
+        &store,
+        &commands_queued,
+        &presses_recorded,
+        polling_stopped,
+        &activity,
+    )
+    .await;
     info!("stopping: answering what can be answered in a few seconds");
     let now = Instant::now();
     let _ = stop.send(Some(StopAt {
@@ -116,6 +128,7 @@ pub async fn run_observed(
     }));
     dispatcher.abort();
     closer.abort();
+    press_answerer.abort();
     lanes.wake_all();
     lanes.join(now + ABANDON_AFTER).await;
     polled?;
@@ -186,7 +199,7 @@ async fn dispatch_commands(lanes: Arc<Lanes>, queued: Arc<Notify>) {
 fn job_chat(job: &Job) -> i64 {
     match job {
         Job::Command { message, .. } => message.chat,
-        Job::Close(id) | Job::Announce(id) => id.chat,
+        Job::Close(id) | Job::Announce(id) | Job::RefreshBallot(id) => id.chat,
     }
 }
 
