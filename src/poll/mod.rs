@@ -36,6 +36,9 @@ pub use history::{VoteFacts, VoterHistory, approvers_delta, follow_vote};
 pub use options::{
     AddedOption, MAX_STABLE_OPTIONS, OptionLearnt, PollOptionView, SeenOption, UNNAMED_OPTION,
 };
-pub use ranked::{HeadToHead, MAX_RANKED_OPTIONS, RankedResults, Rankings, Round, Runoff};
+pub use ranked::{
+    HeadToHead, MAX_RANKED_OPTIONS, RankedResults, Rankings, Round, Runoff, borda, head_to_head,
+    instant_runoff, is_valid_ranking,
+};
 pub use tally::{Share, Tally, shares_of_total, shares_of_voters};
 pub use vote::{VoteVerdict, judge_vote};
