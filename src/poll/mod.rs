@@ -37,8 +37,8 @@ pub use options::{
     AddedOption, MAX_STABLE_OPTIONS, OptionLearnt, PollOptionView, SeenOption, UNNAMED_OPTION,
 };
 pub use ranked::{
-    HeadToHead, MAX_RANKED_OPTIONS, RankedResults, Rankings, Round, Runoff, borda, head_to_head,
-    instant_runoff, is_valid_ranking,
+    HeadToHead, MAX_RANKED_OPTIONS, RankedResults, Rankings, Round, Runoff, TapRefusal, borda,
+    head_to_head, instant_runoff, is_valid_ranking, tap_pick, tap_ranked,
 };
 pub use tally::{Share, Tally, shares_of_total, shares_of_voters};
 pub use vote::{VoteVerdict, judge_vote};

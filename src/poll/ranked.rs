@@ -23,6 +23,7 @@
 
 mod pairwise;
 mod runoff;
+mod tap;
 #[cfg(test)]
 mod tests;
 
@@ -32,6 +33,7 @@ use serde::{Deserialize, Serialize};
 
 pub use pairwise::{borda, head_to_head};
 pub use runoff::instant_runoff;
+pub use tap::{TapRefusal, tap_pick, tap_ranked};
 
 /// The most options a ranked or pick-K poll may have.
 pub const MAX_RANKED_OPTIONS: usize = 20;

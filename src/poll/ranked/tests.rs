@@ -236,3 +236,30 @@ fn ranked_results_count_every_way() {
     assert_eq!(results.head_to_head, head_to_head(&rankings));
     assert_eq!(results.condorcet_winner, Some(B));
 }
+
+#[test]
+fn tap_ranked_appends_the_next_preference() {
+    assert_eq!(tap_ranked(&[], C, 3), Ok(vec![C]));
+    assert_eq!(tap_ranked(&[C], A, 3), Ok(vec![C, A]));
+    assert_eq!(tap_ranked(&[C, A], A, 3), Err(TapRefusal::AlreadyRanked));
+    assert_eq!(tap_ranked(&[C, A], D, 3), Err(TapRefusal::UnknownOption));
+}
+
+#[test]
+fn tap_pick_toggles_up_to_the_limit() {
+    assert_eq!(tap_pick(&[], C, 4, 2), Ok(vec![C]));
+    assert_eq!(tap_pick(&[C], A, 4, 2), Ok(vec![A, C]));
+    let full = [A, C];
+    assert_eq!(
+        tap_pick(&full, B, 4, 2),
+        Err(TapRefusal::LimitReached { limit: 2 })
+    );
+    assert_eq!(
+        tap_pick(&full, C, 4, 2),
+        Ok(vec![A]),
+        "untapping at the limit"
+    );
+    assert_eq!(tap_pick(&[A], A, 4, 2), Ok(vec![]));
+    assert_eq!(tap_pick(&full, E, 4, 2), Err(TapRefusal::UnknownOption));
+    assert_eq!(tap_pick(&[D, A], B, 4, 3), Ok(vec![A, B, D]));
+}
