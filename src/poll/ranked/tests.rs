@@ -1,4 +1,7 @@
-//! Hand-worked counts for each rule.
+//! Hand-worked counts for each rule; `naive` checks the counts against a
+//! straightforward count of individual ballots.
+
+mod naive;
 
 use super::*;
 
