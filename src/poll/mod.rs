@@ -39,8 +39,8 @@ pub use options::{
 };
 pub use press::{BallotSecret, Press, PressVerdict, judge_press, keeps_secret_ballots};
 pub use ranked::{
-    HeadToHead, MAX_RANKED_OPTIONS, RankedResults, Rankings, Round, Runoff, TapRefusal,
-    is_valid_ranking, tap_pick, tap_ranked,
+    HeadToHead, MAX_RANKED_OPTIONS, RankedResults, Rankings, Round, Runoff, TapRefusal, borda,
+    head_to_head, instant_runoff, is_valid_ranking, tap_pick, tap_ranked,
 };
 pub use tally::{Share, Tally, shares_of_total, shares_of_voters};
 pub use vote::{VoteVerdict, judge_vote};

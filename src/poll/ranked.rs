@@ -21,9 +21,19 @@
 //! ([`Rankings`]), so a million ballots that rank in a few thousand ways are
 //! counted in a few thousand steps.
 
+mod pairwise;
+mod runoff;
+mod tap;
+#[cfg(test)]
+mod tests;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+pub use pairwise::{borda, head_to_head};
+pub use runoff::instant_runoff;
+pub use tap::{TapRefusal, tap_pick, tap_ranked};
 
 /// The most options a ranked or pick-K poll may have.
 pub const MAX_RANKED_OPTIONS: usize = 20;
@@ -80,4 +90,91 @@ pub struct RankedResults {
     pub borda: Vec<u64>,
     pub head_to_head: HeadToHead,
     pub condorcet_winner: Option<u8>,
+}
+
+/// Whether `ranking` is a ballot the counts accept: it ranks at least one
+/// option, every index is below `option_count`, and no option comes twice.
+pub fn is_valid_ranking(ranking: &[u8], option_count: usize) -> bool {
+    let mut seen = [0u64; 4];
+    !ranking.is_empty()
+        && ranking.iter().all(|&option| {
+            let (word, bit) = (usize::from(option / 64), 1u64 << (option % 64));
+            let fresh = usize::from(option) < option_count && seen[word] & bit == 0;
+            seen[word] |= bit;
+            fresh
+        })
+}
+
+impl Rankings {
+    /// No ballots yet, for a poll of `option_count` options.
+    pub fn new(option_count: usize) -> Self {
+        Self {
+            option_count,
+            counts: BTreeMap::new(),
+        }
+    }
+
+    /// Counts one more ballot holding `ranking`. A ranking that is not
+    /// valid ([`is_valid_ranking`]) is ignored: an empty ballot is a
+    /// withdrawal, not a vote.
+    pub fn add(&mut self, ranking: &[u8]) {
+        self.add_ballots(ranking, 1);
+    }
+
+    /// Counts `ballots` more ballots holding `ranking` (ignored, like
+    /// [`Rankings::add`], when the ranking is not valid or `ballots` is 0).
+    pub fn add_ballots(&mut self, ranking: &[u8], ballots: u64) {
+        if ballots == 0 || !is_valid_ranking(ranking, self.option_count) {
+            return;
+        }
+        match self.counts.get_mut(ranking) {
+            Some(count) => *count += ballots,
+            None => {
+                self.counts.insert(ranking.to_vec(), ballots);
+            }
+        }
+    }
+
+    /// Takes back one ballot holding `ranking` (a voter who changed or
+    /// cleared it); the entry goes when no ballot holds it any more. A
+    /// ranking nobody holds is left alone.
+    pub fn remove(&mut self, ranking: &[u8]) {
+        if let Some(count) = self.counts.get_mut(ranking) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                self.counts.remove(ranking);
+            }
+        }
+    }
+
+    /// How many ballots are counted.
+    pub fn ballots(&self) -> u64 {
+        self.entries().map(|(_, ballots)| ballots).sum()
+    }
+
+    /// The distinct rankings the counts use, with their ballots: entries
+    /// that are not valid rankings (only possible by filling `counts` by
+    /// hand) or hold no ballot are left out of every count.
+    fn entries(&self) -> impl Iterator<Item = (&[u8], u64)> {
+        self.counts
+            .iter()
+            .filter(|(ranking, ballots)| {
+                **ballots > 0 && is_valid_ranking(ranking, self.option_count)
+            })
+            .map(|(ranking, ballots)| (ranking.as_slice(), *ballots))
+    }
+}
+
+impl RankedResults {
+    /// Counts `rankings` every way the results show.
+    pub fn count(rankings: &Rankings) -> Self {
+        let head_to_head = head_to_head(rankings);
+        Self {
+            ballots: rankings.ballots(),
+            runoff: instant_runoff(rankings),
+            borda: borda(rankings),
+            condorcet_winner: head_to_head.condorcet_winner(),
+            head_to_head,
+        }
+    }
 }
