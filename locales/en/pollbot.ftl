@@ -249,3 +249,39 @@ top-comment-in-chat = {$rank}. 👍 {$approvals} · {$author} · {$chat}: "{$tex
 top-comment-in-chat-with-option = {$rank}. 👍 {$approvals} · {$author} ({$option}) · {$chat}: "{$text}"
 report-section-chats = By chat
 report-table-chat = Chat
+
+## ranked results
+ranked-ballots = { $count ->
+    [one] {$count_text} ballot
+   *[other] {$count_text} ballots
+}
+ranked-no-winner = No ballots yet, so there is no winner.
+ranked-winner = Winner: {$option}, after { $rounds ->
+    [one] {$rounds} round
+   *[other] {$rounds} rounds
+} of instant runoff
+ranked-last-round = Round {$round}, { $count ->
+    [one] {$count_text} ballot counted:
+   *[other] {$count_text} ballots counted:
+}
+ranked-exhausted = Exhausted ballots (none of their options left in the count): {$count_text}
+ranked-borda = Borda scores: {$scores}
+ranked-borda-score = {$option} {$score}
+ranked-condorcet = Condorcet winner: {$option} (beats every other option head to head)
+ranked-condorcet-none = No Condorcet winner: no option beats every other head to head
+ranked-round = Round {$round}
+ranked-chart-winner = winner
+ranked-chart-eliminated = eliminated in round {$round}
+ranked-chart-footer = {$ballots} · { $rounds ->
+    [one] {$rounds} round
+   *[other] {$rounds} rounds
+} · {$exhausted_text} exhausted · {$period}
+report-section-rounds = Instant runoff, round by round
+report-rounds-exhausted = Exhausted
+report-rounds-eliminated = Eliminated
+report-rounds-rule = Each round counts every ballot for its highest-ranked option still in the count; a ballot with none left is exhausted. An option with more than half of the counted ballots, or the last one left, wins; otherwise the option with the fewest votes is eliminated.
+report-section-borda = Borda scores
+report-table-borda = Score
+report-borda-rule = With {$options} options, an option ranked r-th on a ballot scores {$options} − r; an unranked option scores 0.
+report-section-head-to-head = Head to head
+report-head-to-head-rule = Each cell: the ballots that rank the row's option above the column's (a ranked option is above every unranked one). Highlighted cells: the row's option wins that pair.
