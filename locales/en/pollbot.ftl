@@ -274,3 +274,39 @@ error-too-many-ballot-options = A --ranked or --pick ballot takes at most {$limi
 share-button-ballot = Poll {$number} is a --ranked or --pick ballot of my own buttons: it cannot be shared with other chats (only Telegram's own polls can). Nothing was shared.
 ballot-winner = Winner by instant runoff: {$option} (rounds: {$rounds})
 ballot-no-winner = No winner: no ballot ranks any option.
+
+## ranked results
+ranked-ballots = { $count ->
+    [one] {$count_text} ballot
+   *[other] {$count_text} ballots
+}
+ranked-no-winner = No ballots yet, so there is no winner.
+ranked-winner = Winner: {$option}, after { $rounds ->
+    [one] {$rounds} round
+   *[other] {$rounds} rounds
+} of instant runoff
+ranked-last-round = Round {$round}, { $count ->
+    [one] {$count_text} ballot counted:
+   *[other] {$count_text} ballots counted:
+}
+ranked-exhausted = Exhausted ballots (none of their options left in the count): {$count_text}
+ranked-borda = Borda scores: {$scores}
+ranked-borda-score = {$option} {$score}
+ranked-condorcet = Condorcet winner: {$option} (beats every other option head to head)
+ranked-condorcet-none = No Condorcet winner: no option beats every other head to head
+ranked-round = Round {$round}
+ranked-chart-winner = winner
+ranked-chart-eliminated = eliminated in round {$round}
+ranked-chart-footer = {$ballots} · { $rounds ->
+    [one] {$rounds} round
+   *[other] {$rounds} rounds
+} · {$exhausted_text} exhausted · {$period}
+report-section-rounds = Instant runoff, round by round
+report-rounds-exhausted = Exhausted
+report-rounds-eliminated = Eliminated
+report-rounds-rule = Each round counts every ballot for its highest-ranked option still in the count; a ballot with none left is exhausted. An option with more than half of the counted ballots, or the last one left, wins; otherwise the option with the fewest votes is eliminated.
+report-section-borda = Borda scores
+report-table-borda = Score
+report-borda-rule = With {$options} options, an option ranked r-th on a ballot scores {$options} − r; an unranked option scores 0.
+report-section-head-to-head = Head to head
+report-head-to-head-rule = Each cell: the ballots that rank the row's option above the column's (a ranked option is above every unranked one). Highlighted cells: the row's option wins that pair.

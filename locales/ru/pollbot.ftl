@@ -261,3 +261,42 @@ error-too-many-ballot-options = В бюллетене --ranked или --pick н�
 share-button-ballot = Опрос {$number} — бюллетень --ranked или --pick на моих кнопках: им нельзя поделиться с другими чатами (можно только опросами Telegram). Ничего не отправлено.
 ballot-winner = Победитель мгновенного второго тура: {$option} (раундов: {$rounds})
 ballot-no-winner = Победителя нет: ни один бюллетень не ранжирует варианты.
+
+## ranked results
+ranked-ballots = { $count ->
+    [one] {$count_text} бюллетень
+    [few] {$count_text} бюллетеня
+   *[many] {$count_text} бюллетеней
+}
+ranked-no-winner = Бюллетеней пока нет, поэтому победителя нет.
+ranked-winner = Победитель: {$option}, после { $rounds ->
+    [one] {$rounds} тура
+   *[other] {$rounds} туров
+} подсчёта с выбыванием
+ranked-last-round = Тур {$round}, учтено { $count ->
+    [one] {$count_text} бюллетень:
+    [few] {$count_text} бюллетеня:
+   *[many] {$count_text} бюллетеней:
+}
+ranked-exhausted = Исчерпанные бюллетени (в них не осталось вариантов, участвующих в подсчёте): {$count_text}
+ranked-borda = Очки по Борда: {$scores}
+ranked-borda-score = {$option} {$score}
+ranked-condorcet = Победитель по Кондорсе: {$option} (побеждает каждый другой вариант в парном сравнении)
+ranked-condorcet-none = Победителя по Кондорсе нет: ни один вариант не побеждает все остальные в парном сравнении
+ranked-round = Тур {$round}
+ranked-chart-winner = победитель
+ranked-chart-eliminated = выбыл в туре {$round}
+ranked-chart-footer = {$ballots} · { $rounds ->
+    [one] {$rounds} тур
+    [few] {$rounds} тура
+   *[many] {$rounds} туров
+} · исчерпано: {$exhausted_text} · {$period}
+report-section-rounds = Подсчёт с выбыванием, тур за туром
+report-rounds-exhausted = Исчерпано
+report-rounds-eliminated = Выбыл
+report-rounds-rule = В каждом туре бюллетень засчитывается за вариант, стоящий в нём выше всех из ещё участвующих в подсчёте; бюллетень, в котором таких не осталось, исчерпан. Побеждает вариант, набравший больше половины учтённых бюллетеней, или последний оставшийся; иначе выбывает вариант с наименьшим числом голосов.
+report-section-borda = Очки по Борда
+report-table-borda = Очки
+report-borda-rule = При {$options} вариантах вариант на r-м месте в бюллетене получает {$options} − r очков; вариант без места — 0.
+report-section-head-to-head = Парные сравнения
+report-head-to-head-rule = В каждой клетке — число бюллетеней, в которых вариант строки стоит выше варианта столбца (вариант с местом выше любого варианта без места). Выделенные клетки: вариант строки выигрывает эту пару.

@@ -240,3 +240,27 @@ error-too-many-ballot-options = --ranked 或 --pick 投票最多 {$limit} 个选
 share-button-ballot = 投票 {$number} 是用我的按钮进行的 --ranked 或 --pick 投票，不能分享到其他聊天（只有 Telegram 自带的投票可以）。未分享任何内容。
 ballot-winner = 即时决选胜出：{$option}（共 {$rounds} 轮）
 ballot-no-winner = 没有胜出者：没有任何选票给选项排序。
+
+## ranked results
+ranked-ballots = {$count_text} 张选票
+ranked-no-winner = 尚无选票，因此没有获胜者。
+ranked-winner = 获胜者：{$option}（即时决选，共 {$rounds} 轮）
+ranked-last-round = 第 {$round} 轮，计入 {$count_text} 张选票：
+ranked-exhausted = 已用尽的选票（其中的选项都已不在计票中）：{$count_text} 张
+ranked-borda = 波达计分：{$scores}
+ranked-borda-score = {$option} {$score}
+ranked-condorcet = 孔多塞胜者：{$option}（在两两对决中胜过其他所有选项）
+ranked-condorcet-none = 没有孔多塞胜者：没有一个选项在两两对决中胜过其他所有选项
+ranked-round = 第 {$round} 轮
+ranked-chart-winner = 获胜
+ranked-chart-eliminated = 第 {$round} 轮淘汰
+ranked-chart-footer = {$ballots} · 共 {$rounds} 轮 · 已用尽 {$exhausted_text} 张 · {$period}
+report-section-rounds = 即时决选：逐轮计票
+report-rounds-exhausted = 已用尽
+report-rounds-eliminated = 本轮淘汰
+report-rounds-rule = 每一轮中，每张选票计入其排名最高、且仍在计票中的选项；没有这样的选项的选票即为“已用尽”。得票超过计入选票半数的选项，或最后剩下的选项获胜；否则淘汰得票最少的选项。
+report-section-borda = 波达计分
+report-table-borda = 得分
+report-borda-rule = 共 {$options} 个选项：在选票上排第 r 位的选项得 {$options} − r 分，未排名的选项得 0 分。
+report-section-head-to-head = 两两对决
+report-head-to-head-rule = 每一格：把该行选项排在该列选项之前的选票数（已排名的选项排在所有未排名的选项之前）。高亮的格子：该行选项在这一对中获胜。
