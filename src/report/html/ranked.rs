@@ -14,6 +14,10 @@ use crate::report::ranked::{Fate, borda_order, condorcet_text, option_name, stan
 /// page's style sheet is the same for every poll).
 const WIN_CELL: &str = " style=\"background:#dbeafe\"";
 
+/// Lines a name up with the counts above it, but lets it wrap (unlike
+/// the `n` class).
+const ALIGN_RIGHT: &str = " style=\"text-align:right\"";
+
 /// An option's name with its colour, escaped; bold for the winner.
 fn name_cell(poll: &Poll, index: u8, bold: bool) -> String {
     let name = escape_html(&option_name(poll, index));
@@ -101,8 +105,12 @@ fn rounds_table(out: &mut dyn Write, page: &Page, ranked: &RankedResults) -> io:
     )?;
     for round in rounds {
         match round.eliminated {
-            Some(index) => write!(out, "<td>{}</td>", name_cell(poll, index, false))?,
-            None => write!(out, "<td>—</td>")?,
+            Some(index) => write!(
+                out,
+                "<td{ALIGN_RIGHT}>{}</td>",
+                name_cell(poll, index, false)
+            )?,
+            None => write!(out, "<td{ALIGN_RIGHT}>—</td>")?,
         }
     }
     writeln!(out, "</tr>")?;
@@ -352,6 +360,18 @@ mod tests {
         let native = page_html(&data(None), Language::English);
         for id in ["rounds", "borda", "head-to-head"] {
             assert!(!native.contains(&format!("<section id=\"{id}\"")), "{id}");
+        }
+    }
+
+    /// Writes whole pages to look at in a browser: `cargo test --lib
+    /// report::html::ranked -- --ignored`.
+    #[test]
+    #[ignore]
+    fn write_ranked_reports_to_tmp() {
+        for language in [Language::English, Language::Chinese] {
+            let path = format!("/tmp/rr-report-{}.html", language.code());
+            let file = std::fs::File::create(&path).unwrap();
+            crate::report::write_full_report(&data(Some(election())), language, file).unwrap();
         }
     }
 
