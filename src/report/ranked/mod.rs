@@ -227,4 +227,4 @@ pub(crate) fn condorcet_text(poll: &Poll, ranked: &RankedResults, language: Lang
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -246,6 +246,40 @@ fn long_election(n: usize) -> RankedResults {
     }
 }
 
+#[test]
+fn twenty_options_over_twenty_rounds_fit_in_a_chart() {
+    use super::chart::RoundsOption;
+    let label = "Сотрудничество в области энергетики и торговли 能源贸易合作";
+    let options = (0..20)
+        .map(|i| RoundsOption {
+            label: format!("{i} {label}"),
+            counts: (0..20 - i.max(1))
+                .map(|r| (r, 1_000 + 10 * r as u64))
+                .collect(),
+            note: Some(match i {
+                0 => "51.2% · winner".to_owned(),
+                1 => "48.8%".to_owned(),
+                _ => format!("eliminated in round {}", 20 - i),
+            }),
+            fate: match i {
+                0 => Fate::Winner,
+                1 => Fate::Final,
+                _ => Fate::Eliminated(20 - i),
+            },
+        })
+        .collect();
+    let input = super::chart::RoundsInput {
+        title: "#7 Which area first?".to_owned(),
+        round_names: (1..=19).map(|r| format!("Round {r}")).collect(),
+        options,
+        empty_note: None,
+        footer: "20,000 ballots · 19 rounds".to_owned(),
+    };
+    let layout = layout(&input).unwrap();
+    assert!(layout.height <= crate::report::draw::MAX_HEIGHT);
+    assert!(render(&input).unwrap().starts_with(b"\x89PNG"));
+}
+
 /// Renders the charts to /tmp to look at: `cargo test --lib
 /// report::ranked -- --ignored`.
 #[test]
