@@ -246,6 +246,11 @@ impl Store {
         self.get(&keys::tally(id))
     }
 
+    /// Whether a secret ballot's key is still kept (until the poll closes).
+    pub fn has_ballot_secret(&self, id: PollId) -> Result<bool> {
+        Ok(self.db.contains_key(keys::ballot_secret(id))?)
+    }
+
     /// A ranked poll's distinct rankings and how many ballots hold each.
     pub fn rankings(&self, poll: &Poll) -> Result<crate::poll::Rankings> {
         match self.db.get(keys::rankings(poll.id))? {
