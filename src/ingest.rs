@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::poll::{
-    Approval, ChatId, OptionLearnt, Person, PollId, Press, SeenOption, approver,
-    is_approval_reply, is_approving_reaction,
+    Approval, ChatId, OptionLearnt, Person, PollId, Press, SeenOption, approver, is_approval_reply,
+    is_approving_reaction,
 };
 use crate::store::{
     Changes, Chosen, CommentOutcome, MessageRole, PressOutcome, Reply, Result, VoteOutcome,

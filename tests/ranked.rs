@@ -20,8 +20,7 @@ mod common;
 use serde_json::Value;
 
 use common::chat::{
-    ADMIN, GROUP, admin, caption, command, en, group_world, posted, sent_to, texts_to,
-    wait_sent_to,
+    ADMIN, GROUP, admin, caption, command, en, group_world, posted, sent_to, texts_to, wait_sent_to,
 };
 use common::updates::{Person, callback_query, message, person};
 use common::{PATIENCE, World, csv_rows};
@@ -54,7 +53,9 @@ async fn post_ballot(world: &World, message_id: i32, text: &str, number: u32) ->
     assert_eq!(ballots.len(), before + 1, "one ballot posted");
     let ballot = ballots.last().unwrap().clone();
     assert!(
-        texts_to(world, GROUP).iter().any(|t| t.starts_with(&posted(number))),
+        texts_to(world, GROUP)
+            .iter()
+            .any(|t| t.starts_with(&posted(number))),
         "poll #{number} confirmed"
     );
     let keyboard = ballot.params["reply_markup"]["inline_keyboard"].clone();
@@ -120,12 +121,18 @@ async fn a_ranked_ballot_records_each_press_answers_it_and_counts_the_runoff_at_
         ]
     );
     let text = shown(&world, ballot)["text"].as_str().unwrap().to_owned();
-    assert!(text.starts_with("Lunch?\n\n1. Soup\n2. Salad\n3. Pie\n\n"), "{text}");
+    assert!(
+        text.starts_with("Lunch?\n\n1. Soup\n2. Salad\n3. Pie\n\n"),
+        "{text}"
+    );
     assert!(text.ends_with("\n0 ballots"), "{text}");
 
     // Bob: Salad, then Soup; Salad again is refused; Cleo: Pie, Soup.
     let ranking = |r: &str| toast("toast-ranking", &[("ranking", r.into())]);
-    assert_eq!(press(&world, "q1", &bob(), ballot, "b1:1").await, ranking("1. Salad"));
+    assert_eq!(
+        press(&world, "q1", &bob(), ballot, "b1:1").await,
+        ranking("1. Salad")
+    );
     assert_eq!(
         press(&world, "q2", &bob(), ballot, "b1:0").await,
         ranking("1. Salad  2. Soup")
@@ -134,16 +141,28 @@ async fn a_ranked_ballot_records_each_press_answers_it_and_counts_the_runoff_at_
         press(&world, "q3", &bob(), ballot, "b1:1").await,
         toast("toast-already-ranked", &[])
     );
-    assert_eq!(press(&world, "q4", &cleo(), ballot, "b1:2").await, ranking("1. Pie"));
+    assert_eq!(
+        press(&world, "q4", &cleo(), ballot, "b1:2").await,
+        ranking("1. Pie")
+    );
     // Clear, then start over.
-    assert_eq!(press(&world, "q5", &cleo(), ballot, "b1:c").await, toast("toast-cleared", &[]));
-    assert_eq!(press(&world, "q6", &cleo(), ballot, "b1:2").await, ranking("1. Pie"));
+    assert_eq!(
+        press(&world, "q5", &cleo(), ballot, "b1:c").await,
+        toast("toast-cleared", &[])
+    );
+    assert_eq!(
+        press(&world, "q6", &cleo(), ballot, "b1:2").await,
+        ranking("1. Pie")
+    );
     assert_eq!(
         press(&world, "q7", &cleo(), ballot, "b1:0").await,
         ranking("1. Pie  2. Soup")
     );
     // Admin ranks Soup first.
-    assert_eq!(press(&world, "q8", &admin(), ballot, "b1:0").await, ranking("1. Soup"));
+    assert_eq!(
+        press(&world, "q8", &admin(), ballot, "b1:0").await,
+        ranking("1. Soup")
+    );
     world.wait_idle().await;
     // Every press answered exactly once.
     assert_eq!(world.fake.calls_to("answerCallbackQuery").len(), 8);
@@ -154,10 +173,19 @@ async fn a_ranked_ballot_records_each_press_answers_it_and_counts_the_runoff_at_
         .wait_for_call("editMessageText", PATIENCE, |_| true)
         .await
         .expect("the turnout line is edited");
-    assert!(edited.text().unwrap().ends_with("ballot") || edited.text().unwrap().ends_with("ballots"));
+    assert!(
+        edited.text().unwrap().ends_with("ballot") || edited.text().unwrap().ends_with("ballots")
+    );
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(25);
-    while !shown(&world, ballot)["text"].as_str().unwrap().ends_with("\n3 ballots") {
-        assert!(tokio::time::Instant::now() < deadline, "the turnout reaches 3 ballots");
+    while !shown(&world, ballot)["text"]
+        .as_str()
+        .unwrap()
+        .ends_with("\n3 ballots")
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the turnout reaches 3 ballots"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     for edit in world.fake.calls_to("editMessageText") {
@@ -186,18 +214,23 @@ async fn a_ranked_ballot_records_each_press_answers_it_and_counts_the_runoff_at_
     assert!(final_caption.contains("Soup"), "{final_caption}");
 
     // A press after close changes nothing.
-    assert_eq!(press(&world, "q9", &bob(), ballot, "b1:2").await, toast("toast-closed", &[]));
+    assert_eq!(
+        press(&world, "q9", &bob(), ballot, "b1:2").await,
+        toast("toast-closed", &[])
+    );
 
     // The export lists each ranking in order of preference.
     command(&world, message(GROUP, 3, &admin(), "/export 1")).await;
     let votes = sent_to(&world, "sendDocument", GROUP)
         .into_iter()
         .flat_map(|c| c.files)
-        .find(|f| f.file_name.as_deref() == Some("poll-1-votes.csv"))
+        .find(|f| f.file_name == "poll-1-votes.csv")
         .expect("the votes CSV");
     let rows = csv_rows(&votes.bytes);
-    let mut options: Vec<(String, String)> =
-        rows[1..].iter().map(|r| (r[2].clone(), r[3].clone())).collect();
+    let mut options: Vec<(String, String)> = rows[1..]
+        .iter()
+        .map(|r| (r[2].clone(), r[3].clone()))
+        .collect();
     options.sort();
     assert_eq!(
         options,
@@ -213,25 +246,49 @@ async fn a_ranked_ballot_records_each_press_answers_it_and_counts_the_runoff_at_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_pick_ballot_toggles_picks_and_refuses_one_over_its_limit() {
     let world = group_world().await;
-    let (ballot, keyboard) =
-        post_ballot(&world, 1, "/newpoll --pick 2 Toppings? | Ham | Egg | Corn", 1).await;
+    let (ballot, keyboard) = post_ballot(
+        &world,
+        1,
+        "/newpoll --pick 2 Toppings? | Ham | Egg | Corn",
+        1,
+    )
+    .await;
     assert_eq!(labels(&keyboard).len(), 4);
     let picks = |p: &str, n: u32| {
         toast(
             "toast-picks",
-            &[("picks", p.into()), ("count", n.into()), ("limit", 2u32.into())],
+            &[
+                ("picks", p.into()),
+                ("count", n.into()),
+                ("limit", 2u32.into()),
+            ],
         )
     };
-    assert_eq!(press(&world, "p1", &bob(), ballot, "b1:2").await, picks("Corn", 1));
-    assert_eq!(press(&world, "p2", &bob(), ballot, "b1:0").await, picks("Ham, Corn", 2));
+    assert_eq!(
+        press(&world, "p1", &bob(), ballot, "b1:2").await,
+        picks("Corn", 1)
+    );
+    assert_eq!(
+        press(&world, "p2", &bob(), ballot, "b1:0").await,
+        picks("Ham, Corn", 2)
+    );
     assert_eq!(
         press(&world, "p3", &bob(), ballot, "b1:1").await,
         toast("toast-limit", &[("limit", 2u32.into())])
     );
     // A tap on a pick drops it; then Egg fits.
-    assert_eq!(press(&world, "p4", &bob(), ballot, "b1:2").await, picks("Ham", 1));
-    assert_eq!(press(&world, "p5", &bob(), ballot, "b1:1").await, picks("Ham, Egg", 2));
-    assert_eq!(press(&world, "p6", &cleo(), ballot, "b1:0").await, picks("Ham", 1));
+    assert_eq!(
+        press(&world, "p4", &bob(), ballot, "b1:2").await,
+        picks("Ham", 1)
+    );
+    assert_eq!(
+        press(&world, "p5", &bob(), ballot, "b1:1").await,
+        picks("Ham, Egg", 2)
+    );
+    assert_eq!(
+        press(&world, "p6", &cleo(), ballot, "b1:0").await,
+        picks("Ham", 1)
+    );
     command(&world, message(GROUP, 2, &admin(), "/results 1")).await;
     let results = caption(&wait_sent_to(&world, "sendPhoto", GROUP, 1).await[0]);
     // Shares of voters, as a multiple-answer poll: Ham 2 of 2, Egg 1 of 2.
@@ -248,13 +305,19 @@ async fn presses_that_name_no_open_ballot_change_nothing_and_say_why() {
     let unknown = toast("toast-unknown", &[]);
     // Data the bot never sends, an option the poll does not have, a press
     // under a message that is no ballot.
-    for (i, data) in ["vote:0", "b1:7", "b1:", "b1:+1", "b1:1:0", ""].into_iter().enumerate() {
+    for (i, data) in ["vote:0", "b1:7", "b1:", "b1:+1", "b1:1:0", ""]
+        .into_iter()
+        .enumerate()
+    {
         let said = press(&world, &format!("f{i}"), &bob(), ballot, data).await;
         assert_eq!(said, unknown, "{data:?}");
     }
     assert_eq!(press(&world, "f9", &bob(), 4242, "b1:0").await, unknown);
     world.wait_idle().await;
-    assert!(world.fake.calls_to("editMessageText").is_empty(), "nothing changed");
+    assert!(
+        world.fake.calls_to("editMessageText").is_empty(),
+        "nothing changed"
+    );
     command(&world, message(GROUP, 2, &admin(), "/close")).await;
     let closed = shown(&world, ballot)["text"].as_str().unwrap().to_owned();
     assert!(closed.contains(&en("ballot-no-winner", &[])), "{closed}");
@@ -265,12 +328,24 @@ async fn presses_that_name_no_open_ballot_change_nothing_and_say_why() {
 async fn malformed_ballot_commands_get_a_reply_and_post_nothing() {
     let world = group_world().await;
     let cases = [
-        ("/newpoll --ranked --pick 2 Q? | A | B | C", en("error-ranked-and-pick", &[])),
-        ("/newpoll --pick 0 Q? | A | B", en("error-bad-pick", &[("value", "0".into())])),
-        ("/newpoll --pick Q? | A | B", en("error-bad-pick", &[("value", "Q?".into())])),
+        (
+            "/newpoll --ranked --pick 2 Q? | A | B | C",
+            en("error-ranked-and-pick", &[]),
+        ),
+        (
+            "/newpoll --pick 0 Q? | A | B",
+            en("error-bad-pick", &[("value", "0".into())]),
+        ),
+        (
+            "/newpoll --pick Q? | A | B",
+            en("error-bad-pick", &[("value", "Q?".into())]),
+        ),
         (
             "/newpoll --pick 3 Q? | A | B",
-            en("error-pick-over-options", &[("limit", 3u32.into()), ("count", 2u32.into())]),
+            en(
+                "error-pick-over-options",
+                &[("limit", 3u32.into()), ("count", 2u32.into())],
+            ),
         ),
         (
             "/newpoll --ranked --multiple Q? | A | B",
@@ -289,7 +364,12 @@ async fn malformed_ballot_commands_get_a_reply_and_post_nothing() {
     let many: Vec<String> = (1..=21).map(|i| format!("O{i}")).collect();
     command(
         &world,
-        message(GROUP, 30, &admin(), &format!("/newpoll --ranked Q? | {}", many.join(" | "))),
+        message(
+            GROUP,
+            30,
+            &admin(),
+            &format!("/newpoll --ranked Q? | {}", many.join(" | ")),
+        ),
     )
     .await;
     let said = texts_to(&world, GROUP).last().cloned().unwrap_or_default();
@@ -327,9 +407,16 @@ async fn a_hidden_ranked_ballot_shows_its_counts_only_to_moderators_until_it_clo
     let (ballot, _) = post_ballot(&world, 1, "/newpoll --ranked --hidden Q? | A | B", 1).await;
     press(&world, "h1", &bob(), ballot, "b1:1").await;
     command(&world, message(GROUP, 2, &admin(), "/results 1")).await;
-    assert!(sent_to(&world, "sendPhoto", GROUP).is_empty(), "nothing in the group");
+    assert!(
+        sent_to(&world, "sendPhoto", GROUP).is_empty(),
+        "nothing in the group"
+    );
     let private = wait_sent_to(&world, "sendPhoto", ADMIN, 1).await;
-    assert!(caption(&private[0]).contains('B'), "{}", caption(&private[0]));
+    assert!(
+        caption(&private[0]).contains('B'),
+        "{}",
+        caption(&private[0])
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -343,12 +430,16 @@ async fn a_secret_ballot_keeps_no_person_and_forgets_its_key_at_close() {
     let votes = sent_to(&world, "sendDocument", GROUP)
         .into_iter()
         .flat_map(|c| c.files)
-        .find(|f| f.file_name.as_deref() == Some("poll-1-votes.csv"))
+        .find(|f| f.file_name == "poll-1-votes.csv")
         .expect("the votes CSV");
     let rows = csv_rows(&votes.bytes);
     assert_eq!(rows.len(), 3, "a row per ballot: {rows:?}");
     for row in &rows[1..] {
-        assert_eq!((row[1].as_str(), row[2].as_str()), ("", ""), "no person: {row:?}");
+        assert_eq!(
+            (row[1].as_str(), row[2].as_str()),
+            ("", ""),
+            "no person: {row:?}"
+        );
     }
     let mut options: Vec<&str> = rows[1..].iter().map(|r| r[3].as_str()).collect();
     options.sort();
@@ -365,7 +456,10 @@ async fn a_secret_ballot_keeps_no_person_and_forgets_its_key_at_close() {
     for b in &ballots {
         assert!(b.voter.id != 501 && b.voter.id != 502 && b.voter.name.is_empty());
     }
-    assert!(!store.has_ballot_secret(poll.id).unwrap(), "the key is gone");
+    assert!(
+        !store.has_ballot_secret(poll.id).unwrap(),
+        "the key is gone"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,8 +6,8 @@
 
 use crate::i18n::{self, Language};
 use crate::poll::{
-    BallotKind, Poll, PollOptions, PollQuestion, Press, RankedResults, Rankings, Tally,
-    TapRefusal, shares_of_total, shares_of_voters,
+    BallotKind, Poll, PollOptions, PollQuestion, Press, RankedResults, Rankings, Tally, TapRefusal,
+    shares_of_total, shares_of_voters,
 };
 use crate::store::PressOutcome;
 
@@ -125,10 +125,14 @@ pub fn closed_ballot_text(
 ) -> String {
     let t = |key: &str, args: &[(&'static str, i18n::Arg)]| i18n::text_with(language, key, args);
     let name = |o: usize| poll.option_text(o as u8).unwrap_or("?").to_owned();
-    let mut text = format!("{}
+    let mut text = format!(
+        "{}
 
 {}
-", poll.question.as_str(), t("ballot-closed", &[]));
+",
+        poll.question.as_str(),
+        t("ballot-closed", &[])
+    );
     let mut ballots = tally.voters;
     match rankings.filter(|_| poll.features.ballot == BallotKind::Ranked) {
         Some(rankings) => {
@@ -139,8 +143,12 @@ pub fn closed_ballot_text(
                 let shares = shares_of_total(&counts);
                 for (o, count) in last.counts.iter().enumerate() {
                     if let Some(count) = count {
-                        text.push_str(&format!("
-{} — {count} ({})", name(o), shares[o]));
+                        text.push_str(&format!(
+                            "
+{} — {count} ({})",
+                            name(o),
+                            shares[o]
+                        ));
                     }
                 }
             }
@@ -155,21 +163,29 @@ pub fn closed_ballot_text(
                 ),
                 None => t("ballot-no-winner", &[]),
             };
-            text.push_str(&format!("
+            text.push_str(&format!(
+                "
 
-{winner}"));
+{winner}"
+            ));
         }
         None => {
             let shares = shares_of_voters(&tally.counts, tally.voters);
             for (o, count) in tally.counts.iter().enumerate() {
-                text.push_str(&format!("
-{} — {count} ({})", name(o), shares[o]));
+                text.push_str(&format!(
+                    "
+{} — {count} ({})",
+                    name(o),
+                    shares[o]
+                ));
             }
         }
     }
     let count = t("ballot-count", &[("count", ballots.into())]);
-    text.push_str(&format!("
-{count}"));
+    text.push_str(&format!(
+        "
+{count}"
+    ));
     fit(&text, super::MESSAGE_LIMIT)
 }
 
@@ -226,7 +242,9 @@ mod tests {
             assert_eq!(read_press(&press_data(press)), Some(press));
             assert!(press_data(press).len() <= 64);
         }
-        for forged in ["", "b1:", "b1:x", "b1:+1", "b1: 1", "b1:999", "b2:1", "vote:0", "b1:1:2"] {
+        for forged in [
+            "", "b1:", "b1:x", "b1:+1", "b1: 1", "b1:999", "b2:1", "vote:0", "b1:1:2",
+        ] {
             assert_eq!(read_press(forged), None, "{forged:?}");
         }
     }

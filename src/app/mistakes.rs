@@ -62,12 +62,20 @@ fn new_poll_error(language: Language, error: &NewPollError) -> String {
         NewPollError::BadPick(value) => t("error-bad-pick", &[("value", value.as_str().into())]),
         NewPollError::PickOverOptions { limit, options } => t(
             "error-pick-over-options",
-            &[("limit", u32::from(*limit).into()), ("count", (*options).into())],
+            &[
+                ("limit", u32::from(*limit).into()),
+                ("count", (*options).into()),
+            ],
         ),
-        NewPollError::NativeOnlyFlag(flag) => t("error-native-only-flag", &[("flag", (*flag).into())]),
+        NewPollError::NativeOnlyFlag(flag) => {
+            t("error-native-only-flag", &[("flag", (*flag).into())])
+        }
         NewPollError::TooManyBallotOptions(count) => t(
             "error-too-many-ballot-options",
-            &[("count", (*count).into()), ("limit", MAX_RANKED_OPTIONS.into())],
+            &[
+                ("count", (*count).into()),
+                ("limit", MAX_RANKED_OPTIONS.into()),
+            ],
         ),
         NewPollError::Deadline(DeadlineError::Unreadable(when)) => {
             t("error-unreadable-when", &[("when", when.as_str().into())])

@@ -6,9 +6,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use teloxide::types::{
-    CallbackQuery, Chat, ChatMemberKind, ChatMemberUpdated, MaybeAnonymousUser, Message, MessageOrigin,
-    MessageReactionCountUpdated, MessageReactionUpdated, Poll, PollAnswer, ReactionType, Update,
-    UpdateKind, User,
+    CallbackQuery, Chat, ChatMemberKind, ChatMemberUpdated, MaybeAnonymousUser, Message,
+    MessageOrigin, MessageReactionCountUpdated, MessageReactionUpdated, Poll, PollAnswer,
+    ReactionType, Update, UpdateKind, User,
 };
 
 use super::payloads::{OptionChange, UpdateExtras};
@@ -100,7 +100,10 @@ pub enum Inbound {
     Event(Event),
     Command(CommandMessage),
     /// A press on an inline button: its event, and what answering it takes.
-    Press { event: Event, query: PressQuery },
+    Press {
+        event: Event,
+        query: PressQuery,
+    },
 }
 
 /// What answering a button press takes: Telegram's query id, and the
