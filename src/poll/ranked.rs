@@ -21,6 +21,7 @@
 //! ([`Rankings`]), so a million ballots that rank in a few thousand ways are
 //! counted in a few thousand steps.
 
+mod flat;
 mod pairwise;
 mod runoff;
 mod tap;
@@ -31,6 +32,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use flat::Flat;
 pub use pairwise::{borda, head_to_head};
 pub use runoff::instant_runoff;
 pub use tap::{TapRefusal, tap_pick, tap_ranked};
@@ -168,11 +170,12 @@ impl Rankings {
 impl RankedResults {
     /// Counts `rankings` every way the results show.
     pub fn count(rankings: &Rankings) -> Self {
-        let head_to_head = head_to_head(rankings);
+        let flat = Flat::new(rankings);
+        let head_to_head = pairwise::head_to_head_of(&flat);
         Self {
-            ballots: rankings.ballots(),
-            runoff: instant_runoff(rankings),
-            borda: borda(rankings),
+            ballots: flat.ballots(),
+            runoff: runoff::instant_runoff_of(&flat),
+            borda: pairwise::borda_of(&flat),
             condorcet_winner: head_to_head.condorcet_winner(),
             head_to_head,
         }

@@ -4,7 +4,7 @@
 //! moves forward. The whole runoff is linear in the total length of the
 //! distinct rankings, plus a small cost per round for the options.
 
-use super::{Rankings, Round, Runoff};
+use super::{Flat, Rankings, Round, Runoff};
 
 /// Counts `rankings` by instant runoff, round by round (the rules are the
 /// module's).
@@ -14,8 +14,11 @@ use super::{Rankings, Round, Runoff};
 /// eliminated per round. With no ballots there is one round of zeros and no
 /// winner.
 pub fn instant_runoff(rankings: &Rankings) -> Runoff {
-    let entries: Vec<(&[u8], u64)> = rankings.entries().collect();
-    let mut count = Count::new(rankings.option_count, &entries);
+    instant_runoff_of(&Flat::new(rankings))
+}
+
+pub(super) fn instant_runoff_of(rankings: &Flat) -> Runoff {
+    let mut count = Count::new(rankings);
     let mut rounds = Vec::new();
     loop {
         rounds.push(count.round());
@@ -65,7 +68,7 @@ fn fewest(rounds: &[Round]) -> u8 {
 /// The running state of a runoff.
 struct Count<'a> {
     /// The distinct rankings and their ballots.
-    entries: &'a [(&'a [u8], u64)],
+    rankings: &'a Flat,
     /// Per ranking, the position of its current choice.
     cursor: Vec<usize>,
     /// Per option, the rankings whose current choice it is.
@@ -80,17 +83,18 @@ struct Count<'a> {
 
 impl<'a> Count<'a> {
     /// The first round: every ballot counted for its first choice.
-    fn new(option_count: usize, entries: &'a [(&'a [u8], u64)]) -> Self {
+    fn new(rankings: &'a Flat) -> Self {
+        let option_count = rankings.option_count;
         let mut piles = vec![Vec::new(); option_count];
         let mut votes = vec![0; option_count];
-        for (id, &(ranking, ballots)) in entries.iter().enumerate() {
+        for (id, (ranking, ballots)) in rankings.iter().enumerate() {
             let first = usize::from(ranking[0]);
             votes[first] += ballots;
             piles[first].push(id);
         }
         Self {
-            entries,
-            cursor: vec![0; entries.len()],
+            rankings,
+            cursor: vec![0; rankings.len()],
             piles,
             votes,
             active: vec![true; option_count],
@@ -128,7 +132,7 @@ impl<'a> Count<'a> {
         self.active[loser] = false;
         self.votes[loser] = 0;
         for id in std::mem::take(&mut self.piles[loser]) {
-            let (ranking, ballots) = self.entries[id];
+            let (ranking, ballots) = self.rankings.get(id);
             let next = (self.cursor[id] + 1..ranking.len())
                 .find(|&at| self.active[usize::from(ranking[at])]);
             match next {
