@@ -8,10 +8,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::poll::{
-    Approval, ChatId, MessageId, OptionLearnt, Person, PollId, SeenOption, UserId, approver,
+    Approval, ChatId, MessageId, OptionLearnt, Person, PollId, Press, SeenOption, UserId, approver,
     is_approval_reply, is_approving_reaction,
 };
-use crate::store::{Changes, Chosen, CommentOutcome, MessageRole, Reply, Result, VoteOutcome};
+use crate::store::{
+    Changes, Chosen, CommentOutcome, MessageRole, PressOutcome, Reply, Result, VoteOutcome,
+};
 
 /// Something that happened in a chat and may change a poll.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,6 +111,16 @@ pub enum Event {
         telegram_poll_id: Option<String>,
         option: SeenOption,
     },
+    /// A press on a button of one of the bot's button ballots
+    /// (`--ranked`, `--pick K`); `press` is `None` when its data names no
+    /// button the bot sends.
+    Press {
+        chat: ChatId,
+        message_id: MessageId,
+        voter: Person,
+        press: Option<Press>,
+        at: DateTime<Utc>,
+    },
     /// An option was deleted from a poll (`poll_option_deleted`).
     OptionDeleted {
         chat: ChatId,
@@ -119,7 +131,7 @@ pub enum Event {
 }
 
 /// What an event did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Applied {
     /// A vote, and what became of it.
     Vote(VoteOutcome),
@@ -142,6 +154,8 @@ pub enum Applied {
     OptionAdded(Option<(PollId, OptionLearnt)>),
     /// An option deleted from one of our polls.
     OptionDeleted(Option<PollId>),
+    /// A press on a button ballot, and what became of it.
+    Press(PressOutcome),
     /// Nothing of ours (a reply to an unrelated message, media only, ...).
     Ignored,
 }
@@ -219,6 +233,16 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
         } => reaction_counts(changes, *chat, *message_id, counts),
         Event::Membership { chat, active } => membership(changes, *chat, *active),
         Event::ChatMoved { from, to } => chat_moved(changes, *from, *to),
+        Event::Press {
+            chat,
+            message_id,
+            voter,
+            press,
+            at,
+        } => {
+            let outcome = changes.record_press(*chat, *message_id, voter.clone(), *press, *at)?;
+            Ok(Applied::Press(outcome))
+        }
         Event::PollMessage {
             chat,
             message_id,

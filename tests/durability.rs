@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 use common::fake_telegram::{self, FakeTelegram};
 use common::process::{BIN, BotProcess};
 use common::updates::{
-    message, my_chat_member, option_added, person, poll_answer, poll_answer_by_ids, reaction, reply,
+    callback_query, message, my_chat_member, option_added, person, poll_answer, poll_answer_by_ids,
+    reaction, reply,
 };
 use common::{Failure, PATIENCE, Rng, World};
 use pollbot::poll::{ChatId, MessageId, UserId};
@@ -182,8 +183,10 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
     )
     .await;
     let poll_message = fake.polls().last().unwrap().message_id as i32;
+    let ballot_message = post_ranked_ballot(&fake, moderator, log).await;
 
     let answers = crash_answers(&mut rng);
+    let presses = crash_presses(&mut rng);
     let mut updates: Vec<Value> = Vec::with_capacity(answers.len() + CRASH_ADDED.len());
     for (i, (user, options)) in answers.iter().enumerate() {
         if let Some(k) = CRASH_ADDED_AT.iter().position(|&at| at == i) {
@@ -204,6 +207,20 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
             options,
             &ids,
         ));
+        // Button ballot presses in the same stream, every eighth update.
+        if i % PRESS_EVERY == 0
+            && let Some((presser, data)) = presses.get(i / PRESS_EVERY)
+        {
+            let who = person(*presser, &voter_name(*presser));
+            let query = format!("cq{i}");
+            updates.push(callback_query(
+                &query,
+                &who,
+                moderator,
+                ballot_message,
+                data,
+            ));
+        }
     }
     let first = fake.acknowledged_through() + 1;
     let last = first + updates.len() as i64 - 1;
@@ -297,8 +314,8 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
     };
     assert_eq!(
         store.polls_of_chat(ChatId(moderator)).unwrap().len(),
-        1,
-        "exactly one poll, never posted twice"
+        2,
+        "exactly the poll and the ballot, never posted twice"
     );
     assert_eq!(fake.polls().len(), 1, "sendPoll was called once");
     assert_eq!(store.last_update_id().unwrap(), Some(last));
@@ -373,6 +390,7 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
         expected.len(),
         "no ballots beyond the expected ones"
     );
+    assert_ranked_ballots(&store, moderator, &presses);
     // The tally agrees with the ballots it summarizes.
     let mut from_ballots = vec![0u64; all_options];
     for ballot in store.ballots(id) {
@@ -395,6 +413,95 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
         fake.get_updates_calls(),
         started.elapsed().as_secs_f64()
     );
+}
+
+/// A ranked ballot's presses in the crash test: one every `PRESS_EVERY`
+/// poll answers.
+const PRESS_EVERY: usize = 8;
+const FIRST_PRESSER: i64 = 4_000_000;
+const PRESSERS: u64 = 300;
+
+/// Posts `/newpoll --ranked` (poll #2) in `moderator`'s private chat and
+/// waits until it is stored; returns the message that carries its buttons.
+async fn post_ranked_ballot(fake: &FakeTelegram, moderator: i64, log: impl Fn() -> String) -> i32 {
+    let who = person(moderator, "Moderator");
+    let text = "/newpoll --ranked Rank them | Energy | Trade | Health | Education";
+    fake.push_update(message(moderator, 3, &who, text));
+    let listed = fake.sent_to("sendMessage", moderator).len();
+    fake.push_update(message(moderator, 4, &who, "/polls"));
+    assert!(
+        // The ballot, its confirmation, the list.
+        wait_messages_to(fake, moderator, listed + 3, PATIENCE).await,
+        "the ballot and /polls answered; log:\n{}",
+        log()
+    );
+    let sent = fake.sent_to("sendMessage", moderator);
+    assert!(
+        sent.last()
+            .unwrap()
+            .text()
+            .unwrap_or_default()
+            .contains("#2"),
+        "/polls lists the ballot"
+    );
+    let ballot = sent
+        .iter()
+        .find(|c| c.params.get("reply_markup").is_some())
+        .expect("the ballot's message");
+    ballot.sent_message_id().unwrap() as i32
+}
+
+/// Presses on the ranked ballot: (user, button data), a tenth of them
+/// Clear.
+fn crash_presses(rng: &mut Rng) -> Vec<(i64, String)> {
+    (0..CRASH_ANSWERS / PRESS_EVERY + 1)
+        .map(|_| {
+            let user = FIRST_PRESSER + rng.below(PRESSERS) as i64;
+            let data = match rng.below(10) {
+                0 => "b1:c".to_owned(),
+                _ => format!("b1:{}", rng.below(4)),
+            };
+            (user, data)
+        })
+        .collect()
+}
+
+/// Every presser's ballot is what their presses, applied once each in
+/// order, make of it; the rankings agree with the ballots.
+fn assert_ranked_ballots(store: &Store, chat: i64, presses: &[(i64, String)]) {
+    let mut expected: BTreeMap<i64, Vec<u8>> = BTreeMap::new();
+    for (user, data) in presses {
+        let ballot = expected.entry(*user).or_default();
+        match data.strip_prefix("b1:").unwrap() {
+            "c" => ballot.clear(),
+            option => {
+                let option: u8 = option.parse().unwrap();
+                if !ballot.contains(&option) {
+                    ballot.push(option);
+                }
+            }
+        }
+    }
+    expected.retain(|_, ballot| !ballot.is_empty());
+    let id = PollId {
+        chat: ChatId(chat),
+        number: PollNumber(2),
+    };
+    let stored: BTreeMap<i64, Vec<u8>> = store
+        .ballots(id)
+        .map(|b| b.unwrap())
+        .map(|b| (b.voter.id.0, b.options))
+        .collect();
+    assert_eq!(stored, expected, "each presser's ranking, exactly");
+    let poll = store.poll(id).unwrap().expect("the ballot");
+    let rankings = store.rankings(&poll).unwrap();
+    let mut counted: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
+    for ballot in expected.values() {
+        *counted.entry(ballot.clone()).or_default() += 1;
+    }
+    assert_eq!(rankings.counts, counted, "the rankings the runoff counts");
+    let tally = store.tally(id).unwrap().expect("the ballot's tally");
+    assert_eq!(tally.voters, expected.len() as u64);
 }
 
 // ---------------------------------------------------------------------------

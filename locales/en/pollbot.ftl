@@ -58,7 +58,7 @@ usage-newpoll =
     WHEN is YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC), RFC 3339, or a duration such as 90m, 36h, 14d.
     --hidden: results hidden until it closes; --final: votes cannot be changed; --open: members may add options (public polls only); --shuffle: options in random order.
 error-newpoll-empty = A poll needs a question and at least two options.
-error-unknown-flag = "{$flag}" is not a /newpoll option: use --multiple, --anonymous, --hidden, --final, --open, --shuffle or --until WHEN.
+error-unknown-flag = "{$flag}" is not a /newpoll option: use --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K or --until WHEN.
 error-missing-when = --until needs a time after it.
 error-unreadable-when = "{$when}" is not a time I can read.
 error-when-in-past = {$date} has already passed: choose a time in the future.
@@ -93,7 +93,7 @@ export-too-large = The export of poll {$number} is larger than Telegram lets me 
 help =
     I run opinion polls and report their results.
     Moderators:
-    /newpoll Question? | Option one | Option two — start a poll (or put each option on its own line, with a "> description" line under the question; flags --multiple, --anonymous, --hidden, --final, --open, --shuffle, --until 14d)
+    /newpoll Question? | Option one | Option two — start a poll (or put each option on its own line, with a "> description" line under the question; flags --multiple, --anonymous, --hidden, --final, --open, --shuffle, --until 14d; --ranked for a ranked-choice ballot, --pick 2 to choose up to two)
     /results [poll] — chart, tally and the most-approved comments
     /export [poll] [csv|json] — the raw votes and comments as files
     /close [poll] — stop a poll and post its final results
@@ -110,7 +110,7 @@ help =
 start = Hello! Add me to a group and make me an administrator, so that I see replies and reactions, then start a poll with /newpoll.
 
 ## Command list (setMyCommands)
-command-newpoll = Start a poll: /newpoll [--multiple --anonymous --hidden --final --open --shuffle --until WHEN] Question? | A | B
+command-newpoll = Start a poll: /newpoll [--multiple --anonymous --hidden --final --open --shuffle --ranked --pick K --until WHEN] Question? | A | B
 command-results = Chart, tally and top comments
 command-export = Votes and comments as CSV or JSON
 command-close = Stop a poll and post final results
@@ -249,3 +249,64 @@ top-comment-in-chat = {$rank}. 👍 {$approvals} · {$author} · {$chat}: "{$tex
 top-comment-in-chat-with-option = {$rank}. 👍 {$approvals} · {$author} ({$option}) · {$chat}: "{$text}"
 report-section-chats = By chat
 report-table-chat = Chat
+
+## Button ballots (--ranked, --pick K)
+ballot-clear = Clear
+ballot-how-ranked = Rank the options: tap them in order of preference. Clear starts over.
+ballot-how-pick = Pick up to {$limit}: tap an option to pick it, tap it again to drop it.
+ballot-count = { $count ->
+    [one] {$count} ballot
+   *[other] {$count} ballots
+}
+ballot-closed = This poll is closed.
+toast-ranking = Your ranking: {$ranking}
+toast-picks = Your picks ({$count} of {$limit}): {$picks}
+toast-cleared = Your ballot is empty: tap the options again.
+toast-already-ranked = That option is already in your ranking. Tap Clear to start over.
+toast-limit = You can pick at most {$limit}. Tap a pick to drop it first.
+toast-closed = This poll is closed: ballots can no longer change.
+toast-unknown = This button is not part of an open ballot of mine.
+error-ranked-and-pick = Use --ranked or --pick K, once and not both.
+error-bad-pick = --pick needs the most options a voter may pick, a whole number of at least 1 (not "{$value}"), for example --pick 2.
+error-pick-over-options = --pick {$limit} allows more picks than the poll has options ({$count}).
+error-native-only-flag = {$flag} works only with Telegram's own polls; --ranked and --pick are ballots of my own buttons. Drop one of the two.
+error-too-many-ballot-options = A --ranked or --pick ballot takes at most {$limit} options; this one has {$count}.
+share-button-ballot = Poll {$number} is a --ranked or --pick ballot of my own buttons: it cannot be shared with other chats (only Telegram's own polls can). Nothing was shared.
+ballot-winner = Winner by instant runoff: {$option} (rounds: {$rounds})
+ballot-no-winner = No winner: no ballot ranks any option.
+
+## ranked results
+ranked-ballots = { $count ->
+    [one] {$count_text} ballot
+   *[other] {$count_text} ballots
+}
+ranked-no-winner = No ballots yet, so there is no winner.
+ranked-winner = Winner: {$option}, after { $rounds ->
+    [one] {$rounds} round
+   *[other] {$rounds} rounds
+} of instant runoff
+ranked-last-round = Round {$round}, { $count ->
+    [one] {$count_text} ballot counted:
+   *[other] {$count_text} ballots counted:
+}
+ranked-exhausted = Exhausted ballots (none of their options left in the count): {$count_text}
+ranked-borda = Borda scores: {$scores}
+ranked-borda-score = {$option} {$score}
+ranked-condorcet = Condorcet winner: {$option} (beats every other option head to head)
+ranked-condorcet-none = No Condorcet winner: no option beats every other head to head
+ranked-round = Round {$round}
+ranked-chart-winner = winner
+ranked-chart-eliminated = eliminated in round {$round}
+ranked-chart-footer = {$ballots} · { $rounds ->
+    [one] {$rounds} round
+   *[other] {$rounds} rounds
+} · {$exhausted_text} exhausted · {$period}
+report-section-rounds = Instant runoff, round by round
+report-rounds-exhausted = Exhausted
+report-rounds-eliminated = Eliminated
+report-rounds-rule = Each round counts every ballot for its highest-ranked option still in the count; a ballot with none left is exhausted. An option with more than half of the counted ballots, or the last one left, wins; otherwise the option with the fewest votes is eliminated.
+report-section-borda = Borda scores
+report-table-borda = Score
+report-borda-rule = With {$options} options, an option ranked r-th on a ballot scores {$options} − r; an unranked option scores 0.
+report-section-head-to-head = Head to head
+report-head-to-head-rule = Each cell: the ballots that rank the row's option above the column's (a ranked option is above every unranked one). Highlighted cells: the row's option wins that pair.

@@ -59,7 +59,7 @@ usage-newpoll =
     КОГДА — это YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC), RFC 3339 или срок, например 90m, 36h, 14d.
     --hidden: итоги скрыты до закрытия; --final: голос нельзя изменить; --open: участники могут добавлять варианты (только в открытых опросах); --shuffle: варианты в случайном порядке.
 error-newpoll-empty = Опросу нужны вопрос и хотя бы два варианта.
-error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous, --hidden, --final, --open, --shuffle или --until КОГДА.
+error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K или --until КОГДА.
 error-missing-when = После --until нужно время.
 error-unreadable-when = Не могу прочитать время «{$when}».
 error-when-in-past = {$date} уже прошло: выберите время в будущем.
@@ -94,7 +94,7 @@ export-too-large = Экспорт опроса {$number} больше, чем Te
 help =
     Я провожу опросы и подвожу их итоги.
     Модераторам:
-    /newpoll Вопрос? | Вариант один | Вариант два — начать опрос (или каждый вариант с новой строки, а под вопросом строка «> описание»; флаги --multiple, --anonymous, --hidden, --final, --open, --shuffle, --until 14d)
+    /newpoll Вопрос? | Вариант один | Вариант два — начать опрос (или каждый вариант с новой строки, а под вопросом строка «> описание»; флаги --multiple, --anonymous, --hidden, --final, --open, --shuffle, --until 14d; --ranked — голосование с ранжированием, --pick 2 — выбрать до двух)
     /results [опрос] — диаграмма, подсчёт и самые одобряемые комментарии
     /export [опрос] [csv|json] — голоса и комментарии файлами
     /close [опрос] — закрыть опрос и опубликовать итоги
@@ -111,7 +111,7 @@ help =
 start = Привет! Добавьте меня в группу и сделайте администратором, чтобы я видел ответы и реакции, и начните опрос командой /newpoll.
 
 ## Command list (setMyCommands)
-command-newpoll = Начать опрос: /newpoll [--multiple --anonymous --hidden --final --open --shuffle --until КОГДА] Вопрос? | A | B
+command-newpoll = Начать опрос: /newpoll [--multiple --anonymous --hidden --final --open --shuffle --ranked --pick K --until КОГДА] Вопрос? | A | B
 command-results = Диаграмма, подсчёт и лучшие комментарии
 command-export = Голоса и комментарии в CSV или JSON
 command-close = Закрыть опрос и опубликовать итоги
@@ -235,3 +235,68 @@ top-comment-in-chat = {$rank}. 👍 {$approvals} · {$author} · {$chat}: «{$te
 top-comment-in-chat-with-option = {$rank}. 👍 {$approvals} · {$author} ({$option}) · {$chat}: «{$text}»
 report-section-chats = По чатам
 report-table-chat = Чат
+
+## Button ballots (--ranked, --pick K)
+ballot-clear = Очистить
+ballot-how-ranked = Расставьте варианты: нажимайте их в порядке предпочтения. «Очистить» — начать заново.
+ballot-how-pick = Выберите до {$limit}: нажмите вариант, чтобы выбрать, и ещё раз, чтобы убрать.
+ballot-count = { $count ->
+    [one] {$count} бюллетень
+    [few] {$count} бюллетеня
+   *[many] {$count} бюллетеней
+}
+ballot-closed = Опрос закрыт.
+toast-ranking = Ваш порядок: {$ranking}
+toast-picks = Ваш выбор ({$count} из {$limit}): {$picks}
+toast-cleared = Ваш бюллетень пуст: нажмите варианты снова.
+toast-already-ranked = Этот вариант уже в вашем порядке. Нажмите «Очистить», чтобы начать заново.
+toast-limit = Можно выбрать не больше {$limit}. Сначала уберите один из выбранных.
+toast-closed = Опрос закрыт: бюллетени больше не меняются.
+toast-unknown = Эта кнопка не относится к открытому голосованию.
+error-ranked-and-pick = Используйте --ranked или --pick K, один раз и не оба сразу.
+error-bad-pick = После --pick нужно, сколько вариантов можно выбрать, — целое число не меньше 1 (а не «{$value}»), например --pick 2.
+error-pick-over-options = --pick {$limit} разрешает выбрать больше вариантов, чем есть в опросе ({$count}).
+error-native-only-flag = {$flag} работает только с опросами Telegram; --ranked и --pick — бюллетени на моих кнопках. Уберите один из флагов.
+error-too-many-ballot-options = В бюллетене --ranked или --pick не больше {$limit} вариантов; здесь {$count}.
+share-button-ballot = Опрос {$number} — бюллетень --ranked или --pick на моих кнопках: им нельзя поделиться с другими чатами (можно только опросами Telegram). Ничего не отправлено.
+ballot-winner = Победитель мгновенного второго тура: {$option} (раундов: {$rounds})
+ballot-no-winner = Победителя нет: ни один бюллетень не ранжирует варианты.
+
+## ranked results
+ranked-ballots = { $count ->
+    [one] {$count_text} бюллетень
+    [few] {$count_text} бюллетеня
+   *[many] {$count_text} бюллетеней
+}
+ranked-no-winner = Бюллетеней пока нет, поэтому победителя нет.
+ranked-winner = Победитель: {$option}, после { $rounds ->
+    [one] {$rounds} тура
+   *[other] {$rounds} туров
+} подсчёта с выбыванием
+ranked-last-round = Тур {$round}, учтено { $count ->
+    [one] {$count_text} бюллетень:
+    [few] {$count_text} бюллетеня:
+   *[many] {$count_text} бюллетеней:
+}
+ranked-exhausted = Исчерпанные бюллетени (в них не осталось вариантов, участвующих в подсчёте): {$count_text}
+ranked-borda = Очки по Борда: {$scores}
+ranked-borda-score = {$option} {$score}
+ranked-condorcet = Победитель по Кондорсе: {$option} (побеждает каждый другой вариант в парном сравнении)
+ranked-condorcet-none = Победителя по Кондорсе нет: ни один вариант не побеждает все остальные в парном сравнении
+ranked-round = Тур {$round}
+ranked-chart-winner = победитель
+ranked-chart-eliminated = выбыл в туре {$round}
+ranked-chart-footer = {$ballots} · { $rounds ->
+    [one] {$rounds} тур
+    [few] {$rounds} тура
+   *[many] {$rounds} туров
+} · исчерпано: {$exhausted_text} · {$period}
+report-section-rounds = Подсчёт с выбыванием, тур за туром
+report-rounds-exhausted = Исчерпано
+report-rounds-eliminated = Выбыл
+report-rounds-rule = В каждом туре бюллетень засчитывается за вариант, стоящий в нём выше всех из ещё участвующих в подсчёте; бюллетень, в котором таких не осталось, исчерпан. Побеждает вариант, набравший больше половины учтённых бюллетеней, или последний оставшийся; иначе выбывает вариант с наименьшим числом голосов.
+report-section-borda = Очки по Борда
+report-table-borda = Очки
+report-borda-rule = При {$options} вариантах вариант на r-м месте в бюллетене получает {$options} − r очков; вариант без места — 0.
+report-section-head-to-head = Парные сравнения
+report-head-to-head-rule = В каждой клетке — число бюллетеней, в которых вариант строки стоит выше варианта столбца (вариант с местом выше любого варианта без места). Выделенные клетки: вариант строки выигрывает эту пару.

@@ -55,7 +55,7 @@ usage-newpoll =
     时间可以是 YYYY-MM-DD、"YYYY-MM-DD HH:MM"（UTC）、RFC 3339，或时长，如 90m、36h、14d。
     --hidden：结束前隐藏结果；--final：投票后不能更改；--open：成员可以添加选项（仅限公开投票）；--shuffle：选项顺序随机。
 error-newpoll-empty = 投票需要一个问题和至少两个选项。
-error-unknown-flag = “{$flag}”不是 /newpoll 的参数：请使用 --multiple、--anonymous、--hidden、--final、--open、--shuffle 或 --until 时间。
+error-unknown-flag = “{$flag}”不是 /newpoll 的参数：请使用 --multiple、--anonymous、--hidden、--final、--open、--shuffle、--ranked、--pick K 或 --until 时间。
 error-missing-when = --until 后面需要一个时间。
 error-unreadable-when = 无法识别时间“{$when}”。
 error-when-in-past = {$date} 已经过去，请选择将来的时间。
@@ -90,7 +90,7 @@ export-too-large = 投票 {$number} 的导出文件即使压缩后也超过了 T
 help =
     我负责发起民意投票并汇报结果。
     管理员：
-    /newpoll 问题？ | 选项一 | 选项二 — 发起投票（也可以每行一个选项，并在问题下加一行“> 说明”；参数 --multiple、--anonymous、--hidden、--final、--open、--shuffle、--until 14d）
+    /newpoll 问题？ | 选项一 | 选项二 — 发起投票（也可以每行一个选项，并在问题下加一行“> 说明”；参数 --multiple、--anonymous、--hidden、--final、--open、--shuffle、--until 14d；--ranked 排序投票，--pick 2 最多选两项）
     /results [投票] — 图表、计票和最受认同的评论
     /export [投票] [csv|json] — 以文件导出原始投票和评论
     /close [投票] — 结束投票并公布最终结果
@@ -107,7 +107,7 @@ help =
 start = 你好！把我加入群组并设为管理员，这样我才能看到回复和表情回应，然后用 /newpoll 发起投票。
 
 ## Command list (setMyCommands)
-command-newpoll = 发起投票：/newpoll [--multiple --anonymous --hidden --final --open --shuffle --until 时间] 问题？ | A | B
+command-newpoll = 发起投票：/newpoll [--multiple --anonymous --hidden --final --open --shuffle --ranked --pick K --until 时间] 问题？ | A | B
 command-results = 图表、计票和热门评论
 command-export = 以 CSV 或 JSON 导出投票和评论
 command-close = 结束投票并公布最终结果
@@ -218,3 +218,49 @@ top-comment-in-chat = {$rank}. 👍 {$approvals} · {$author} · {$chat}：“{$
 top-comment-in-chat-with-option = {$rank}. 👍 {$approvals} · {$author}（{$option}）· {$chat}：“{$text}”
 report-section-chats = 各群组
 report-table-chat = 群组
+
+## Button ballots (--ranked, --pick K)
+ballot-clear = 清除
+ballot-how-ranked = 请排序：按偏好顺序依次点击选项。点“清除”可重新开始。
+ballot-how-pick = 最多选 {$limit} 项：点击选项即选中，再点一次取消。
+ballot-count = {$count} 张选票
+ballot-closed = 本投票已结束。
+toast-ranking = 你的排序：{$ranking}
+toast-picks = 你的选择（{$count}/{$limit}）：{$picks}
+toast-cleared = 你的选票已清空：请重新点击选项。
+toast-already-ranked = 这个选项已在你的排序中。点“清除”可重新开始。
+toast-limit = 最多只能选 {$limit} 项。请先点击已选的选项取消。
+toast-closed = 本投票已结束：选票不能再更改。
+toast-unknown = 这个按钮不属于我正在进行的投票。
+error-ranked-and-pick = --ranked 和 --pick K 只能用其中一个，且只能用一次。
+error-bad-pick = --pick 后面需要每人最多可选的项数，即不小于 1 的整数（而不是“{$value}”），例如 --pick 2。
+error-pick-over-options = --pick {$limit} 允许选的项数多于投票的选项数（{$count}）。
+error-native-only-flag = {$flag} 只适用于 Telegram 自带的投票；--ranked 和 --pick 是我自己的按钮投票。请去掉其中一个。
+error-too-many-ballot-options = --ranked 或 --pick 投票最多 {$limit} 个选项；现在有 {$count} 个。
+share-button-ballot = 投票 {$number} 是用我的按钮进行的 --ranked 或 --pick 投票，不能分享到其他聊天（只有 Telegram 自带的投票可以）。未分享任何内容。
+ballot-winner = 即时决选胜出：{$option}（共 {$rounds} 轮）
+ballot-no-winner = 没有胜出者：没有任何选票给选项排序。
+
+## ranked results
+ranked-ballots = {$count_text} 张选票
+ranked-no-winner = 尚无选票，因此没有获胜者。
+ranked-winner = 获胜者：{$option}（即时决选，共 {$rounds} 轮）
+ranked-last-round = 第 {$round} 轮，计入 {$count_text} 张选票：
+ranked-exhausted = 已用尽的选票（其中的选项都已不在计票中）：{$count_text} 张
+ranked-borda = 波达计分：{$scores}
+ranked-borda-score = {$option} {$score}
+ranked-condorcet = 孔多塞胜者：{$option}（在两两对决中胜过其他所有选项）
+ranked-condorcet-none = 没有孔多塞胜者：没有一个选项在两两对决中胜过其他所有选项
+ranked-round = 第 {$round} 轮
+ranked-chart-winner = 获胜
+ranked-chart-eliminated = 第 {$round} 轮淘汰
+ranked-chart-footer = {$ballots} · 共 {$rounds} 轮 · 已用尽 {$exhausted_text} 张 · {$period}
+report-section-rounds = 即时决选：逐轮计票
+report-rounds-exhausted = 已用尽
+report-rounds-eliminated = 本轮淘汰
+report-rounds-rule = 每一轮中，每张选票计入其排名最高、且仍在计票中的选项；没有这样的选项的选票即为“已用尽”。得票超过计入选票半数的选项，或最后剩下的选项获胜；否则淘汰得票最少的选项。
+report-section-borda = 波达计分
+report-table-borda = 得分
+report-borda-rule = 共 {$options} 个选项：在选票上排第 r 位的选项得 {$options} − r 分，未排名的选项得 0 分。
+report-section-head-to-head = 两两对决
+report-head-to-head-rule = 每一格：把该行选项排在该列选项之前的选票数（已排名的选项排在所有未排名的选项之前）。高亮的格子：该行选项在这一对中获胜。

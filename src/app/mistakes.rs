@@ -4,7 +4,7 @@
 use crate::i18n::{self, Language};
 use crate::poll::{
     DeadlineError, MAX_DESCRIPTION_CHARS, MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS,
-    MIN_OPTIONS, PollError,
+    MAX_RANKED_OPTIONS, MIN_OPTIONS, PollError,
 };
 
 use super::command::{CommandError, NewPollError};
@@ -58,6 +58,25 @@ fn new_poll_error(language: Language, error: &NewPollError) -> String {
         }
         NewPollError::MissingWhen => t("error-missing-when", &[]),
         NewPollError::OpenAnonymous => t("error-open-anonymous", &[]),
+        NewPollError::RankedAndPick => t("error-ranked-and-pick", &[]),
+        NewPollError::BadPick(value) => t("error-bad-pick", &[("value", value.as_str().into())]),
+        NewPollError::PickOverOptions { limit, options } => t(
+            "error-pick-over-options",
+            &[
+                ("limit", u32::from(*limit).into()),
+                ("count", (*options).into()),
+            ],
+        ),
+        NewPollError::NativeOnlyFlag(flag) => {
+            t("error-native-only-flag", &[("flag", (*flag).into())])
+        }
+        NewPollError::TooManyBallotOptions(count) => t(
+            "error-too-many-ballot-options",
+            &[
+                ("count", (*count).into()),
+                ("limit", MAX_RANKED_OPTIONS.into()),
+            ],
+        ),
         NewPollError::Deadline(DeadlineError::Unreadable(when)) => {
             t("error-unreadable-when", &[("when", when.as_str().into())])
         }

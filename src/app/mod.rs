@@ -3,6 +3,7 @@
 //! what to say. No Telegram here: [`crate::telegram`] turns a [`Reply`] into
 //! Bot API calls, and tests can call these directly.
 
+pub mod ballots;
 pub mod command;
 pub mod dispatch;
 pub mod export;

@@ -6,7 +6,9 @@ use super::ChatKind;
 use super::command::{NewPoll, PollRef};
 use super::reply::{CampaignMark, LISTED_POLLS, PollRow, Reply};
 use crate::i18n::Language;
-use crate::poll::{ChatId, MessageId, Poll, PollFeatures, PollId, PollNumber, PollState};
+use crate::poll::{
+    BallotSecret, ChatId, MessageId, Poll, PollFeatures, PollId, PollNumber, PollState,
+};
 use crate::store::{self, Journal, JournalKey, MessageRole, Store};
 
 /// The poll a command means: by number, else the poll (or comment) its
@@ -122,6 +124,13 @@ pub fn create_poll_with(
         title: chat_title,
     } = place;
     let (update_id, journal) = command;
+    // A secret button ballot knows its voters by a keyed hash (see
+    // `poll::BallotSecret`); the key is made with the poll.
+    let anonymous = new_poll.anonymous || kind.is_channel();
+    let secret = match anonymous && new_poll.features.ballot.is_button_ballot() {
+        true => Some(new_ballot_secret()?),
+        false => None,
+    };
     let poll = store.write(|changes| {
         if let Some(title) = &chat_title {
             changes.set_chat_title(chat, title)?;
@@ -146,6 +155,9 @@ pub fn create_poll_with(
                 ..new_poll.features
             },
         })?;
+        if let Some(secret) = secret {
+            changes.set_ballot_secret(poll.id, secret)?;
+        }
         also(changes, &poll)?;
         changes.set_journal(
             JournalKey::Command(update_id),
@@ -158,6 +170,14 @@ pub fn create_poll_with(
     })?;
     store.flush()?;
     Ok(poll)
+}
+
+/// A fresh random key for a secret ballot.
+fn new_ballot_secret() -> store::Result<BallotSecret> {
+    let mut bytes = [0u8; 16];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|e| store::StoreError::Random(std::io::Error::other(e.to_string())))?;
+    Ok(BallotSecret(bytes))
 }
 
 /// Marks a poll closed, with the final counts Telegram gave when it stopped

@@ -3,7 +3,7 @@
 
 use super::load;
 use crate::i18n::Language;
-use crate::poll::PollId;
+use crate::poll::{BallotKind, PollId, RankedResults};
 use crate::report::{self, Scope, Summary};
 use crate::store::Store;
 
@@ -63,10 +63,20 @@ pub fn results_message(
         ),
         None => {
             let report = load::poll_report(store, id)?.ok_or(ResultsError::NoPoll(id))?;
-            (
-                Summary::new(&report, language),
-                report::chart::render_png(&report.chart_input(language)),
-            )
+            if report.poll.features.ballot == BallotKind::Ranked {
+                // A ranked poll: its instant runoff's rounds, Borda scores
+                // and head to head, from its rankings.
+                let ranked = RankedResults::count(&store.rankings(&report.poll)?);
+                (
+                    report::ranked_summary(&report, &ranked, language),
+                    report::rounds_png(&report, &ranked, language),
+                )
+            } else {
+                (
+                    Summary::new(&report, language),
+                    report::chart::render_png(&report.chart_input(language)),
+                )
+            }
         }
     };
     let png = match png {

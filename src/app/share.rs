@@ -46,6 +46,9 @@ pub enum ShareReply {
     Closed(PollNumber),
     /// `/share` of a copy: only the origin chat shares.
     IsCopy(PollNumber),
+    /// `/share` of a button ballot (`--ranked`, `--pick`): only Telegram's
+    /// own polls can be posted in other chats.
+    ButtonBallot(PollNumber),
     /// `/post` of a code nobody gave out.
     UnknownCode(ShareCode),
     /// `/post` of a code its chat revoked.
@@ -88,6 +91,7 @@ impl ShareReply {
             ShareReply::NoCode(n) => with("share-no-code", &[number(n)]),
             ShareReply::Closed(n) => with("share-closed", &[number(n)]),
             ShareReply::IsCopy(n) => with("share-is-copy", &[number(n)]),
+            ShareReply::ButtonBallot(n) => with("share-button-ballot", &[number(n)]),
             ShareReply::UnknownCode(c) => with("post-unknown-code", &[code(c)]),
             ShareReply::RevokedCode(c) => with("post-revoked-code", &[code(c)]),
             ShareReply::ExpiredCode(c) => with("post-expired-code", &[code(c)]),
@@ -134,6 +138,7 @@ impl ShareReply {
             ShareReply::NoCode(_) => "no-code",
             ShareReply::Closed(_) => "closed",
             ShareReply::IsCopy(_) => "is-copy",
+            ShareReply::ButtonBallot(_) => "button-ballot",
             ShareReply::UnknownCode(_) => "unknown-code",
             ShareReply::RevokedCode(_) => "revoked-code",
             ShareReply::ExpiredCode(_) => "expired-code",
@@ -195,6 +200,9 @@ pub fn share(
     let number = poll.id.number;
     if store.origin_of(poll.id)?.is_some() {
         return Ok(ShareReply::IsCopy(number));
+    }
+    if poll.features.ballot.is_button_ballot() {
+        return Ok(ShareReply::ButtonBallot(number));
     }
     if action == ShareAction::Revoke {
         let revoked = store.write(|changes| changes.revoke_share_code(poll.id))?;

@@ -254,6 +254,29 @@ impl PollOptions {
         Self::new(options)
     }
 
+    /// The options of a button ballot (`--ranked`, `--pick`): Telegram's
+    /// checks of each option and of duplicates, and up to
+    /// [`MAX_RANKED_OPTIONS`](super::MAX_RANKED_OPTIONS) of them.
+    pub fn parse_button_ballot<S: AsRef<str>>(texts: &[S]) -> Result<Self, PollError> {
+        if texts.len() > super::MAX_RANKED_OPTIONS {
+            return Err(PollError::TooManyOptions(texts.len()));
+        }
+        let options = texts
+            .iter()
+            .map(|t| OptionText::parse(t.as_ref()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (first, rest) = options.split_at(options.len().min(MAX_OPTIONS));
+        let mut checked = Self::new(first.to_vec())?;
+        for option in rest {
+            let key = comparison_key(&option.0);
+            if checked.0.iter().any(|o| comparison_key(&o.0) == key) {
+                return Err(PollError::DuplicateOption(option.0.clone()));
+            }
+            checked.0.push(option.clone());
+        }
+        Ok(checked)
+    }
+
     pub fn new(options: Vec<OptionText>) -> Result<Self, PollError> {
         let options = Self::counted(options)?;
         let keys: Vec<String> = options.iter().map(|o| comparison_key(&o.0)).collect();
@@ -435,6 +458,35 @@ pub struct PollFeatures {
     /// Stable indexes of the options deleted from it, ascending.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub deleted_options: Vec<u8>,
+    /// How members vote: Telegram's own poll, or a button ballot of the
+    /// bot's (`--ranked`, `--pick K`).
+    #[serde(default, skip_serializing_if = "BallotKind::is_native")]
+    pub ballot: BallotKind,
+}
+
+/// How members vote in a poll.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BallotKind {
+    /// A Telegram poll: members vote with its buttons.
+    #[default]
+    Native,
+    /// `--ranked`: the bot's own buttons; each tap adds the voter's next
+    /// preference. A ballot lists options first preference first.
+    Ranked,
+    /// `--pick K`: the bot's own buttons; each tap toggles an option, at
+    /// most K picked.
+    PickUpTo(u8),
+}
+
+impl BallotKind {
+    pub fn is_native(&self) -> bool {
+        *self == BallotKind::Native
+    }
+
+    /// Whether the bot draws the ballot itself (buttons under its message).
+    pub fn is_button_ballot(&self) -> bool {
+        !self.is_native()
+    }
 }
 
 #[cfg(test)]

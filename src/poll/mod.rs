@@ -13,6 +13,8 @@ mod early;
 mod history;
 mod ids;
 mod options;
+mod press;
+mod ranked;
 mod tally;
 mod vote;
 
@@ -27,15 +29,20 @@ pub use comment::{
 };
 pub use deadline::{Deadline, DeadlineError};
 pub use definition::{
-    MAX_DESCRIPTION_CHARS, MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS, MIN_OPTIONS,
-    OptionText, Poll, PollDescription, PollError, PollFeatures, PollId, PollNumber, PollOptions,
-    PollQuestion, PollState, telegram_length,
+    BallotKind, MAX_DESCRIPTION_CHARS, MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS,
+    MIN_OPTIONS, OptionText, Poll, PollDescription, PollError, PollFeatures, PollId, PollNumber,
+    PollOptions, PollQuestion, PollState, telegram_length,
 };
 pub use early::{EARLY_KEPT_FOR, early_record_is_stale};
 pub use history::{VoteFacts, VoterHistory, approvers_delta, follow_vote};
 pub use ids::{ChatId, MessageId, UserId};
 pub use options::{
     AddedOption, MAX_STABLE_OPTIONS, OptionLearnt, PollOptionView, SeenOption, UNNAMED_OPTION,
+};
+pub use press::{BallotSecret, Press, PressVerdict, judge_press, keeps_secret_ballots};
+pub use ranked::{
+    HeadToHead, MAX_RANKED_OPTIONS, RankedResults, Rankings, Round, Runoff, TapRefusal, borda,
+    head_to_head, instant_runoff, is_valid_ranking, tap_pick, tap_ranked,
 };
 pub use tally::{Share, Tally, shares_of_total, shares_of_voters};
 pub use vote::{VoteVerdict, judge_vote};

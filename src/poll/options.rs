@@ -223,12 +223,17 @@ impl Poll {
     /// The options of a ballot that the tally counts: those not deleted.
     /// Empty when every option the voter chose was deleted.
     pub fn counted_part(&self, ballot: &Ballot) -> Vec<u8> {
-        ballot
+        let kept = ballot
             .options
             .iter()
             .copied()
-            .filter(|&o| !self.is_deleted(o))
-            .collect()
+            .filter(|&o| !self.is_deleted(o));
+        // A ranked ballot counts in the tally for its first preference
+        // alone; its whole ranking is counted by `poll::ranked`.
+        match self.features.ballot {
+            super::BallotKind::Ranked => kept.take(1).collect(),
+            _ => kept.collect(),
+        }
     }
 
     /// The ballot as the tally counts it: its options not deleted; `None`

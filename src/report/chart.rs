@@ -52,10 +52,10 @@ pub struct ChartInput {
 }
 
 /// Fill of the leading option's bar.
-const HIGHLIGHT: RGBColor = RGBColor(37, 99, 235);
+pub(super) const HIGHLIGHT: RGBColor = RGBColor(37, 99, 235);
 /// Fill of the other bars.
-const MUTED: RGBColor = RGBColor(178, 188, 203);
-const LEADING_VALUE_COLOR: RGBColor = RGBColor(29, 64, 175);
+pub(super) const MUTED: RGBColor = RGBColor(178, 188, 203);
+pub(super) const LEADING_VALUE_COLOR: RGBColor = RGBColor(29, 64, 175);
 
 /// The whole chart, measured and positioned.
 #[derive(Debug, Clone)]

@@ -14,7 +14,9 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{PollReport, ReadError, Records, option_texts};
-use crate::poll::{Ballot, Comment, MessageId, Person, Poll, UserId};
+use crate::poll::{
+    Ballot, BallotKind, Comment, MessageId, Person, Poll, UserId, keeps_secret_ballots,
+};
 
 /// Makes Excel read the CSV as UTF-8 (Chinese text shows correctly).
 const BYTE_ORDER_MARK: &[u8] = "\u{feff}".as_bytes();
@@ -143,10 +145,14 @@ impl ExportError {
 #[derive(Serialize)]
 struct VoteRow<'a> {
     poll: u32,
-    user_id: UserId,
+    /// `None` in a secret ballot (`--ranked`/`--pick` with `--anonymous`).
+    user_id: Option<UserId>,
     user_name: &'a str,
     options: String,
     voted_at: String,
+    /// A ranked ballot's options, first preference first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ranking: Option<Vec<String>>,
 }
 
 #[derive(Serialize)]
@@ -166,10 +172,12 @@ struct CommentRow<'a> {
 fn vote_row<'a>(poll: &Poll, ballot: &'a Ballot) -> VoteRow<'a> {
     VoteRow {
         poll: poll.id.number.0,
-        user_id: ballot.voter.id,
+        user_id: (!keeps_secret_ballots(poll)).then_some(ballot.voter.id),
         user_name: &ballot.voter.name,
         options: option_texts(poll, &ballot.options).join("; "),
         voted_at: ballot.voted_at.to_rfc3339(),
+        ranking: (poll.features.ballot == BallotKind::Ranked)
+            .then(|| option_texts(poll, &ballot.options)),
     }
 }
 
@@ -274,6 +282,8 @@ where
     let mut answers: HashMap<Vec<u8>, String> = HashMap::new();
     let mut user_id = String::new();
     let mut voted_at = String::new();
+    // A secret ballot's voters are keyed hashes: no person, no id.
+    let secret = keeps_secret_ballots(poll);
     for ballot in ballots {
         let ballot = ballot.map_err(ExportError::read)?;
         if !answers.contains_key(&ballot.options) {
@@ -282,7 +292,9 @@ where
         }
         let options = &answers[&ballot.options];
         user_id.clear();
-        write!(user_id, "{}", ballot.voter.id).expect("writing to a String");
+        if !secret {
+            write!(user_id, "{}", ballot.voter.id).expect("writing to a String");
+        }
         voted_at.clear();
         write_timestamp(&mut voted_at, ballot.voted_at);
         writer.write_record([

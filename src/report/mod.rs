@@ -12,6 +12,7 @@ mod draw;
 mod export;
 mod full;
 mod html;
+mod ranked;
 mod records;
 mod summary;
 
@@ -26,6 +27,7 @@ pub use full::{
     OptionSection, Profile, SMALL_CELL, Timeline, write_full_report,
 };
 pub use html::escape_html;
+pub use ranked::{ranked_summary, ranked_text, rounds_png};
 pub use records::{ReadError, Records};
 pub use summary::{Summary, quote, voters_text};
 

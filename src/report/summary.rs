@@ -117,7 +117,7 @@ pub(super) fn state_text(poll: &Poll, language: Language) -> String {
     }
 }
 
-fn comments_text(top: &[RankedComment], language: Language) -> Option<String> {
+pub(super) fn comments_text(top: &[RankedComment], language: Language) -> Option<String> {
     if top.is_empty() {
         return None;
     }

@@ -38,6 +38,8 @@
 //! | `y`  | copy's chat, poll number                    | origin chat, number |
 //! | `l`  | origin chat, poll number                    | `CombinedRecord` (the campaign's tally, kept up to date) |
 //! | `M`  | old chat                                    | new chat id: a move noted, not yet carried out |
+//! | `B`  | chat, poll number                           | a ranked poll's distinct rankings and their ballots |
+//! | `K`  | chat, poll number                           | a secret ballot's key (deleted when it closes) |
 //!
 //! Layout versions: 1 had `o` and `r` keys without the comment's chat
 //! (a comment in another chat with the same message id overwrote one);
@@ -74,6 +76,8 @@ pub const CAMPAIGN: u8 = b'g';
 pub const COPY_OF: u8 = b'y';
 pub const COMBINED: u8 = b'l';
 pub const CHAT_MOVE: u8 = b'M';
+pub const RANKINGS: u8 = b'B';
+pub const BALLOT_SECRET: u8 = b'K';
 
 /// The layout this code writes.
 pub const LAYOUT_VERSION: u32 = 2;
@@ -160,6 +164,14 @@ pub fn tally(poll: PollId) -> Vec<u8> {
 
 pub fn ballot(poll: PollId, user: UserId) -> Vec<u8> {
     Key::new(BALLOT).poll(poll).user(user).0
+}
+
+pub fn rankings(poll: PollId) -> Vec<u8> {
+    Key::new(RANKINGS).poll(poll).0
+}
+
+pub fn ballot_secret(poll: PollId) -> Vec<u8> {
+    Key::new(BALLOT_SECRET).poll(poll).0
 }
 
 pub fn ballots_of_poll(poll: PollId) -> Vec<u8> {

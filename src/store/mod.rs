@@ -22,7 +22,7 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 
 pub use campaign::CampaignVote;
-pub use changes::{Changes, Chosen, CommentOutcome, Reply, VoteOutcome};
+pub use changes::{Changes, Chosen, CommentOutcome, PressOutcome, Reply, VoteOutcome};
 pub use chat_move::ChatMove;
 pub use records::{
     ChatRecord, Journal, JournalKey, LastUpdate, MessageRole, Purged, UpdateSource, bot_id_of_token,
@@ -53,6 +53,10 @@ pub enum StoreError {
     /// something else or is damaged.
     #[error("a stored record does not decode: {0}")]
     Corrupt(#[from] serde_json::Error),
+    /// The operating system gave no random bytes (for a secret ballot's
+    /// key).
+    #[error("no random bytes from the operating system: {0}")]
+    Random(std::io::Error),
 }
 
 impl StoreError {
@@ -240,6 +244,19 @@ impl Store {
 
     pub fn tally(&self, id: PollId) -> Result<Option<Tally>> {
         self.get(&keys::tally(id))
+    }
+
+    /// Whether a secret ballot's key is still kept (until the poll closes).
+    pub fn has_ballot_secret(&self, id: PollId) -> Result<bool> {
+        Ok(self.db.contains_key(keys::ballot_secret(id))?)
+    }
+
+    /// A ranked poll's distinct rankings and how many ballots hold each.
+    pub fn rankings(&self, poll: &Poll) -> Result<crate::poll::Rankings> {
+        match self.db.get(keys::rankings(poll.id))? {
+            Some(bytes) => changes::decode_rankings(&bytes, poll),
+            None => Ok(crate::poll::Rankings::new(poll.option_count())),
+        }
     }
 
     pub fn ballot(&self, id: PollId, user: UserId) -> Result<Option<Ballot>> {

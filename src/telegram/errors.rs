@@ -113,6 +113,12 @@ pub fn is_poll_closed_already(error: &RequestError) -> bool {
     matches!(error, RequestError::Api(ApiError::PollHasAlreadyClosed))
 }
 
+/// Whether Telegram refused an edit because the message already says
+/// exactly that.
+pub fn is_not_modified(error: &RequestError) -> bool {
+    matches!(error, RequestError::Api(ApiError::MessageNotModified))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,13 +6,13 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use teloxide::types::{
-    Chat, ChatMemberKind, ChatMemberUpdated, MaybeAnonymousUser, Message, MessageOrigin,
-    MessageReactionCountUpdated, MessageReactionUpdated, Poll, PollAnswer, ReactionType, Update,
-    UpdateKind, User,
+    CallbackQuery, Chat, ChatMemberKind, ChatMemberUpdated, MaybeAnonymousUser, Message,
+    MessageOrigin, MessageReactionCountUpdated, MessageReactionUpdated, Poll, PollAnswer,
+    ReactionType, Update, UpdateKind, User,
 };
 
 use super::payloads::{OptionChange, UpdateExtras};
-use crate::app::{ChatKind, command};
+use crate::app::{ChatKind, ballots, command};
 use crate::ingest::Event;
 use crate::poll::{ChatId, MessageId, Person, UserId};
 
@@ -106,6 +106,19 @@ impl CommandMessage {
 pub enum Inbound {
     Event(Event),
     Command(CommandMessage),
+    /// A press on an inline button: its event, and what answering it takes.
+    Press {
+        event: Event,
+        query: PressQuery,
+    },
+}
+
+/// What answering a button press takes: Telegram's query id, and the
+/// presser's language as their app says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PressQuery {
+    pub id: String,
+    pub language: Option<String>,
 }
 
 /// Reads an update fetched at `fetched_at`; `None` for kinds the bot does
@@ -142,9 +155,29 @@ pub fn read_with(
         UpdateKind::MessageReaction(changed) => reaction(changed)?,
         UpdateKind::MessageReactionCount(counts) => reaction_counts(counts),
         UpdateKind::MyChatMember(member) => membership(member),
+        UpdateKind::CallbackQuery(query) => return press(query, fetched_at),
         _ => return None,
     };
     Some(Inbound::Event(event))
+}
+
+/// A press on a button under one of the bot's messages, dated `fetched_at`
+/// (Telegram gives no date); `None` when the message is not given (an
+/// inline message), which no ballot of ours is.
+fn press(query: &CallbackQuery, fetched_at: DateTime<Utc>) -> Option<Inbound> {
+    let message = query.message.as_ref()?;
+    let event = Event::Press {
+        chat: message.chat().id.into(),
+        message_id: message.id().into(),
+        voter: person(&query.from),
+        press: query.data.as_deref().and_then(ballots::read_press),
+        at: fetched_at,
+    };
+    let query = PressQuery {
+        id: query.id.to_string(),
+        language: query.from.language_code.clone(),
+    };
+    Some(Inbound::Press { event, query })
 }
 
 /// An option added to or deleted from a poll (a service message teloxide

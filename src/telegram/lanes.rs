@@ -37,6 +37,8 @@ pub enum Job {
     Close(PollId),
     /// Post a closed poll's final results.
     Announce(PollId),
+    /// Edit a button ballot's turnout line.
+    RefreshBallot(PollId),
 }
 
 /// Where a new job goes in its lane's line.
@@ -178,6 +180,9 @@ pub struct Edge {
     pub progress: Progress,
     /// Full reports rendered off their lanes, waiting to be sent.
     pub rendered: RenderedReports,
+    /// When button ballots' turnout lines were edited, and which wait for
+    /// an edit.
+    pub ballot_edits: super::presses::BallotEdits,
 }
 
 impl Edge {

@@ -17,6 +17,7 @@ mod moderators;
 pub mod pacing;
 pub mod payloads;
 pub mod polling;
+mod presses;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -99,6 +100,7 @@ pub async fn run_observed(
             commands_received_through: std::sync::atomic::AtomicI64::new(i64::MIN),
         },
         rendered: lanes::RenderedReports::default(),
+        ballot_edits: presses::BallotEdits::default(),
     });
     let lanes = Arc::new(Lanes::new(Arc::clone(&edge)));
     let commands_queued = Arc::new(Notify::new());
@@ -112,6 +114,8 @@ pub async fn run_observed(
         Arc::clone(&commands_queued),
     ));
     let closer = tokio::spawn(close_on_time(Arc::clone(&lanes)));
+    let (presses_recorded, presses_to_answer) = tokio::sync::mpsc::unbounded_channel();
+    let press_answerer = tokio::spawn(presses::answer(Arc::clone(&lanes), presses_to_answer));
 
     info!("pollbot is polling for updates");
     let polled = polling::run(
@@ -119,6 +123,7 @@ pub async fn run_observed(
         &store,
         &clock,
         &commands_queued,
+        &presses_recorded,
         polling_stopped,
         &activity,
     )
@@ -131,6 +136,7 @@ pub async fn run_observed(
     }));
     dispatcher.abort();
     closer.abort();
+    press_answerer.abort();
     lanes.wake_all();
     lanes.join(now + ABANDON_AFTER).await;
     polled?;
@@ -203,7 +209,7 @@ async fn dispatch_commands(lanes: Arc<Lanes>, queued: Arc<Notify>) {
 fn job_chat(job: &Job) -> ChatId {
     match job {
         Job::Command { message, .. } => message.chat,
-        Job::Close(id) | Job::Announce(id) => id.chat,
+        Job::Close(id) | Job::Announce(id) | Job::RefreshBallot(id) => id.chat,
     }
 }
 

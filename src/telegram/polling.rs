@@ -13,15 +13,17 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use teloxide::prelude::*;
 use teloxide::types::{AllowedUpdate, Update};
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, mpsc, watch};
 use tracing::{debug, error, info, warn};
 
-use super::inbound::{self, Inbound};
+use super::inbound::{self, Inbound, PressQuery};
 use super::lanes::Activity;
 use super::payloads::{FetchedUpdate, GetUpdatesRaw, UpdateExtras};
 use crate::clock::Clock;
 use crate::ingest;
-use crate::store::{self, Changes, ChatMove, LastUpdate, Purged, Store, UpdateSource};
+use crate::store::{
+    self, Changes, ChatMove, LastUpdate, PressOutcome, Purged, Store, UpdateSource,
+};
 
 /// Seconds Telegram may hold a `getUpdates` open when there is nothing new.
 pub const LONG_POLL_SECONDS: u32 = 10;
@@ -47,6 +49,7 @@ pub fn allowed_updates() -> Vec<AllowedUpdate> {
         AllowedUpdate::MessageReaction,
         AllowedUpdate::MessageReactionCount,
         AllowedUpdate::MyChatMember,
+        AllowedUpdate::CallbackQuery,
     ]
 }
 
@@ -90,6 +93,7 @@ pub async fn run(
     store: &Store,
     clock: &Clock,
     commands: &Notify,
+    presses: &mpsc::UnboundedSender<Vec<PressAnswer>>,
     mut shutdown: watch::Receiver<bool>,
     activity: &Activity,
 ) -> store::Result<()> {
@@ -129,9 +133,18 @@ pub async fn run(
             fetched_at: clock.now(),
         };
         activity.begin();
-        let recorded = record_with_retries(store, &batch, &mut backoff, &mut shutdown).await;
-        if let Ok(recorded) = &recorded {
+        let mut recorded = record_with_retries(store, &batch, &mut backoff, &mut shutdown).await;
+        if let Ok(recorded) = &mut recorded {
             acknowledge(store, recorded, &mut last, commands, activity);
+            // Presses are answered once recorded, off this loop: a toast
+            // waits for no chat's lane and no next batch.
+            // The answerer ends this activity once they are answered.
+            if !recorded.presses.is_empty() {
+                activity.begin();
+                if presses.send(std::mem::take(&mut recorded.presses)).is_err() {
+                    activity.end();
+                }
+            }
         }
         activity.end();
         // An error here means shutting down with the batch unacknowledged:
@@ -313,6 +326,15 @@ pub struct Recorded {
     pub last: Option<LastUpdate>,
     /// Commands queued for the dispatcher to hand to the chats' lanes.
     pub commands: usize,
+    /// Button presses recorded, to answer.
+    pub presses: Vec<PressAnswer>,
+}
+
+/// A recorded button press, to answer with a toast.
+#[derive(Debug, Clone)]
+pub struct PressAnswer {
+    pub query: PressQuery,
+    pub outcome: PressOutcome,
 }
 
 /// Applies a batch of updates in one atomic write and flushes it. Updates
@@ -330,13 +352,14 @@ pub fn record<U: Fetched>(
     let recorded = store.write(|changes| {
         let mut newest = last;
         let mut commands = 0;
+        let mut presses = Vec::new();
         for update in updates {
             let id = i64::from(update.update().id.0);
             if last.is_some_and(|last| id <= last) {
                 debug!(update = id, "already recorded; skipped");
                 continue;
             }
-            commands += record_update(changes, update, id, fetched_at)?;
+            commands += record_update(changes, update, id, fetched_at, &mut presses)?;
             newest = Some(newest.map_or(id, |n: i64| n.max(id)));
         }
         let newest = newest.map(|id| source.last_update(id, fetched_at));
@@ -346,18 +369,21 @@ pub fn record<U: Fetched>(
         Ok(Recorded {
             last: newest,
             commands,
+            presses,
         })
     })?;
     store.flush()?;
     Ok(recorded)
 }
 
-/// Applies one update; returns the number of commands it queued (0 or 1).
+/// Applies one update; returns the number of commands it queued (0 or 1)
+/// and adds a button press it recorded to `presses`.
 fn record_update<U: Fetched>(
     changes: &mut Changes,
     update: &U,
     id: i64,
     fetched_at: DateTime<Utc>,
+    presses: &mut Vec<PressAnswer>,
 ) -> store::Result<usize> {
     let no_extras = UpdateExtras::default();
     let extras = update.extras().unwrap_or(&no_extras);
@@ -365,6 +391,13 @@ fn record_update<U: Fetched>(
         Some(Inbound::Event(event)) => {
             let applied = ingest::apply_following_campaigns(changes, &event)?;
             debug!(update = id, ?applied, "applied");
+            Ok(0)
+        }
+        Some(Inbound::Press { event, query }) => {
+            if let ingest::Applied::Press(outcome) = ingest::apply(changes, &event)? {
+                debug!(update = id, ?outcome, "button press");
+                presses.push(PressAnswer { query, outcome });
+            }
             Ok(0)
         }
         Some(Inbound::Command(command)) => {
@@ -394,6 +427,7 @@ fn record_one_by_one<U: Fetched>(
     let mut recorded = Recorded {
         last: None,
         commands: 0,
+        presses: Vec::new(),
     };
     for update in updates {
         let id = i64::from(update.update().id.0);
@@ -402,12 +436,16 @@ fn record_one_by_one<U: Fetched>(
         }
         let last = source.last_update(id, fetched_at);
         let one = store.write(|changes| {
-            let commands = record_update(changes, update, id, fetched_at)?;
+            let mut presses = Vec::new();
+            let commands = record_update(changes, update, id, fetched_at, &mut presses)?;
             changes.set_last_update(last)?;
-            Ok(commands)
+            Ok((commands, presses))
         });
         match one {
-            Ok(commands) => recorded.commands += commands,
+            Ok((commands, presses)) => {
+                recorded.commands += commands;
+                recorded.presses.extend(presses);
+            }
             Err(error) if error.is_disk_failure() => return Err(error),
             Err(error) => {
                 error!(

@@ -192,6 +192,8 @@ struct QueuedUpdate {
 
 #[derive(Default)]
 struct State {
+    /// Callback queries answered (Telegram takes one answer per query).
+    answered_callbacks: HashSet<String>,
     next_update_id: i64,
     queue: VecDeque<QueuedUpdate>,
     dropped_updates: Vec<i64>,
@@ -1117,7 +1119,10 @@ impl FakeTelegram {
     /// Windows are a little shorter than Telegram's, so that a bot that
     /// paces itself exactly is not refused for network jitter.
     fn over_limit(st: &mut State, method: &str, call: &Call) -> Option<Reply> {
-        const MESSAGES: [&str; 6] = [
+        // Edits count against a chat's limits too.
+        const MESSAGES: [&str; 8] = [
+            "editMessageText",
+            "editMessageReplyMarkup",
             "sendMessage",
             "sendPhoto",
             "sendDocument",
@@ -1317,6 +1322,28 @@ impl FakeTelegram {
         )
     }
 
+    /// Telegram's rules for inline keyboards: every button's
+    /// `callback_data` is 1 to 64 bytes.
+    fn check_keyboard(st: &mut State, method: &str, params: &Map<String, Value>) {
+        let Some(rows) = params
+            .get("reply_markup")
+            .and_then(|rm| rm.get("inline_keyboard"))
+            .and_then(Value::as_array)
+        else {
+            return;
+        };
+        for button in rows.iter().filter_map(Value::as_array).flatten() {
+            if let Some(data) = button.get("callback_data").and_then(Value::as_str)
+                && !(1..=64).contains(&data.len())
+            {
+                st.violations.push(format!(
+                    "{method}: callback_data of {} bytes (1-64 allowed)",
+                    data.len()
+                ));
+            }
+        }
+    }
+
     fn copy_common(m: &mut Map<String, Value>, params: &Map<String, Value>) {
         if let Some(rm) = params.get("reply_markup")
             && rm.get("inline_keyboard").is_some()
@@ -1366,7 +1393,21 @@ impl FakeTelegram {
                 o.insert("has_main_web_app".into(), json!(false));
                 Reply::Ok(me)
             }
+            "answerCallbackQuery" => {
+                let id = string(p.get("callback_query_id")).unwrap_or_default();
+                if string(p.get("text")).is_some_and(|t| t.chars().count() > 200) {
+                    return api_error(400, "Bad Request: MESSAGE_TOO_LONG");
+                }
+                if !st.answered_callbacks.insert(id) {
+                    return api_error(
+                        400,
+                        "Bad Request: query is too old and response timeout expired or query ID is invalid",
+                    );
+                }
+                Reply::Ok(json!(true))
+            }
             "sendMessage" => {
+                Self::check_keyboard(st, method, p);
                 let mut m = self.new_message(st, chat_id);
                 m.insert(
                     "text".into(),
@@ -1529,6 +1570,7 @@ impl FakeTelegram {
                 Reply::Ok(Self::store(st, chat_id, m))
             }
             "editMessageText" | "editMessageCaption" | "editMessageReplyMarkup" => {
+                Self::check_keyboard(st, method, p);
                 if p.contains_key("inline_message_id") {
                     return Reply::Ok(json!(true));
                 }

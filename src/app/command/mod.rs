@@ -114,6 +114,16 @@ pub enum NewPollError {
     /// `--open` on an anonymous poll: Telegram lets members add options to
     /// public polls only.
     OpenAnonymous,
+    /// `--ranked` and `--pick` together, or either twice.
+    RankedAndPick,
+    /// `--pick` without a number of at least 1.
+    BadPick(String),
+    /// `--pick K` with K over the number of options.
+    PickOverOptions { limit: u8, options: usize },
+    /// A flag that only Telegram's own polls have, on a button ballot.
+    NativeOnlyFlag(&'static str),
+    /// More options than a button ballot takes.
+    TooManyBallotOptions(usize),
 }
 
 /// A malformed command: what the user wrote wrong.

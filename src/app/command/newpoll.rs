@@ -8,7 +8,10 @@ use chrono::{DateTime, Utc};
 
 use super::args::flag_name;
 use super::{CommandError, NewPoll, NewPollError};
-use crate::poll::{Deadline, PollDescription, PollFeatures, PollOptions, PollQuestion};
+use crate::poll::{
+    BallotKind, Deadline, MAX_OPTIONS, MAX_RANKED_OPTIONS, PollDescription, PollError,
+    PollFeatures, PollOptions, PollQuestion,
+};
 
 pub(super) fn parse_new_poll(args: &str, now: DateTime<Utc>) -> Result<NewPoll, CommandError> {
     read(args, now).map_err(CommandError::NewPoll)
@@ -27,6 +30,17 @@ fn read(args: &str, now: DateTime<Utc>) -> Result<NewPoll, NewPollError> {
     if features.open && anonymous {
         return Err(NewPollError::OpenAnonymous);
     }
+    if features.ballot.is_button_ballot() {
+        let native_only = [
+            ("--multiple", multiple),
+            ("--final", features.final_votes),
+            ("--open", features.open),
+            ("--shuffle", features.shuffle),
+        ];
+        if let Some((flag, _)) = native_only.into_iter().find(|(_, set)| *set) {
+            return Err(NewPollError::NativeOnlyFlag(flag));
+        }
+    }
 
     let mut lines = lines.map(str::trim).filter(|l| !l.is_empty()).peekable();
     let (question, mut options) = question_line(rest, &mut lines)?;
@@ -38,14 +52,42 @@ fn read(args: &str, now: DateTime<Utc>) -> Result<NewPoll, NewPollError> {
         let parsed = PollDescription::parse(&text).map_err(NewPollError::Poll)?;
         features.description = Some(parsed);
     }
-    let options = PollOptions::parse(&options).map_err(NewPollError::Poll)?;
+    let options = parse_options(&options, features.ballot)?;
     Ok(NewPoll {
         question,
         options,
-        multiple,
+        // A pick-K ballot counts like a multiple-answer poll: shares of
+        // voters.
+        multiple: multiple || matches!(features.ballot, BallotKind::PickUpTo(_)),
         anonymous,
         deadline,
         features,
+    })
+}
+
+/// The options, within the limits of the kind of ballot: Telegram's 12
+/// for its polls, 20 for the bot's buttons (and no more picks than options).
+fn parse_options(texts: &[&str], ballot: BallotKind) -> Result<PollOptions, NewPollError> {
+    if ballot.is_native() || texts.len() <= MAX_OPTIONS {
+        let options = PollOptions::parse(texts).map_err(NewPollError::Poll)?;
+        if let BallotKind::PickUpTo(limit) = ballot
+            && usize::from(limit) > options.len()
+        {
+            return Err(NewPollError::PickOverOptions {
+                limit,
+                options: options.len(),
+            });
+        }
+        return Ok(options);
+    }
+    if texts.len() > MAX_RANKED_OPTIONS {
+        return Err(NewPollError::TooManyBallotOptions(texts.len()));
+    }
+    // 13 to 20 options: Telegram's other checks, on the first 12 and then
+    // on all of them but the count.
+    PollOptions::parse_button_ballot(texts).map_err(|error| match error {
+        PollError::TooManyOptions(count) => NewPollError::TooManyBallotOptions(count),
+        other => NewPollError::Poll(other),
     })
 }
 
@@ -72,8 +114,8 @@ fn read_flags(mut rest: &str, now: DateTime<Utc>) -> Result<(Flags, &str), NewPo
         };
         rest = rest[word_end..].trim_start();
         let name = flag.to_lowercase();
-        // Only `--until` takes a value.
-        if inline_value.is_some() && name != "until" {
+        // Only `--until` and `--pick` take a value.
+        if inline_value.is_some() && name != "until" && name != "pick" {
             return Err(NewPollError::UnknownFlag(word.to_owned()));
         }
         match name.as_str() {
@@ -83,6 +125,22 @@ fn read_flags(mut rest: &str, now: DateTime<Utc>) -> Result<(Flags, &str), NewPo
             "final" => flags.features.final_votes = true,
             "open" => flags.features.open = true,
             "shuffle" => flags.features.shuffle = true,
+            "ranked" | "pick" if flags.features.ballot.is_button_ballot() => {
+                return Err(NewPollError::RankedAndPick);
+            }
+            "ranked" => flags.features.ballot = BallotKind::Ranked,
+            "pick" => {
+                let value = match inline_value {
+                    Some(value) => value.to_owned(),
+                    None => take_word(&mut rest).unwrap_or_default(),
+                };
+                let limit = value
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|k| *k > 0)
+                    .ok_or(NewPollError::BadPick(value))?;
+                flags.features.ballot = BallotKind::PickUpTo(limit);
+            }
             "until" => {
                 let when = match inline_value {
                     Some(value) => value.to_owned(),
@@ -148,6 +206,14 @@ fn take_when(rest: &mut &str) -> Option<String> {
     }
     *rest = rest[consumed..].trim_start();
     Some(when)
+}
+
+/// Takes the next word from the start of `rest`.
+fn take_word(rest: &mut &str) -> Option<String> {
+    let word = rest.split_whitespace().next()?.to_owned();
+    let start = rest.find(&word)?;
+    *rest = rest[start + word.len()..].trim_start();
+    Some(word)
 }
 
 fn is_date(word: &str) -> bool {

@@ -3,7 +3,7 @@
 //! ballots and comments (see [`FullReportData::count`]).
 
 use super::{campaign_report, poll_report};
-use crate::poll::{Poll, PollId, PollNumber};
+use crate::poll::{BallotKind, Poll, PollId, PollNumber, RankedResults};
 use crate::report::{FullReportData, FullReportError, Scope};
 use crate::store::Store;
 
@@ -25,7 +25,15 @@ pub fn full_report_data(
         Scope::Campaign => campaign_report(store, id)?,
         Scope::OwnChat => None,
     };
-    FullReportData::count(report, chat_title, by, campaign, store)
+    let ranked = match report.poll.features.ballot {
+        BallotKind::Ranked => Some(RankedResults::count(&store.rankings(&report.poll)?)),
+        _ => None,
+    };
+    let data = FullReportData::count(report, chat_title, by, campaign, store)?;
+    Ok(match ranked {
+        Some(ranked) => data.with_ranked(ranked),
+        None => data,
+    })
 }
 
 /// The poll `--by` names, if it can be crossed with `poll`.

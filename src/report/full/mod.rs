@@ -20,7 +20,7 @@ pub use counters::{BucketUnit, Cell, Profile, Timeline};
 
 use super::{PollReport, ReadError, Records, breakdown, chart, html};
 use crate::i18n::Language;
-use crate::poll::{Comment, Poll, PollId, PollNumber, Share, UserId};
+use crate::poll::{BallotKind, Comment, Poll, PollId, PollNumber, RankedResults, Share, UserId};
 
 /// How many comments each option's section quotes.
 pub const COMMENTS_PER_OPTION: usize = 3;
@@ -97,11 +97,18 @@ pub fn write_full_report(
     let campaign_png = data.campaign.as_ref().and_then(|campaign| {
         super::campaign_chart::render_stacked_png(&campaign.chart_input(language)).ok()
     });
+    // Many options over many rounds may be too tall to draw: the rounds
+    // section keeps its table without the chart.
+    let rounds_png = data
+        .ranked
+        .as_ref()
+        .and_then(|ranked| super::ranked::rounds_png(&data.report, ranked, language).ok());
     let charts = html::Charts {
         results: &results_png,
         timeline: &timeline_png,
         profile: profile_png.as_deref(),
         campaign: campaign_png.as_deref(),
+        rounds: rounds_png.as_deref(),
     };
     html::write_page(data, &charts, language, &mut html)?;
     html.flush()?;
@@ -136,6 +143,10 @@ pub struct FullReportData {
     /// The poll's campaign, when it runs in several chats: the per-chat
     /// section.
     pub campaign: Option<super::CampaignReport>,
+    /// A ranked poll's runoff, Borda scores and head-to-head counts (see
+    /// [`FullReportData::with_ranked`]): the rounds, Borda and
+    /// head-to-head sections. `None` for any other poll.
+    pub ranked: Option<RankedResults>,
 }
 
 /// One option's section.
@@ -202,7 +213,17 @@ impl FullReportData {
             timeline: voting.timeline,
             profile: voting.profile,
             campaign,
+            ranked: None,
         })
+    }
+
+    /// The report with a ranked poll's results, counted by the caller
+    /// (`RankedResults::count` over the poll's rankings).
+    pub fn with_ranked(self, ranked: RankedResults) -> Self {
+        Self {
+            ranked: Some(ranked),
+            ..self
+        }
     }
 
     /// The option the most votes, if anyone voted (the first in poll order
@@ -263,6 +284,11 @@ impl Voting {
             timeline.add(first, &counted);
             if let Some(options) = author_options.get_mut(&user) {
                 options.clone_from(&counted);
+                // A ranked ballot lists the voter's first preference first:
+                // their comments belong to that option's section alone.
+                if poll.features.ballot == BallotKind::Ranked {
+                    options.truncate(1);
+                }
             }
             if let (Some(profile), Some(others)) = (profile.as_mut(), others.as_mut()) {
                 while let Some(other) =
@@ -353,6 +379,75 @@ mod tests {
             approvals_by_users: approvals,
             approvals_counted: 0,
         }
+    }
+
+    /// Ballots and comments in memory, for any poll.
+    struct Memory {
+        ballots: Vec<crate::poll::Ballot>,
+        comments: Vec<Comment>,
+    }
+
+    impl Records for Memory {
+        type Error = std::io::Error;
+
+        fn ballots(
+            &self,
+            _: PollId,
+        ) -> impl Iterator<Item = Result<crate::poll::Ballot, Self::Error>> + '_ {
+            self.ballots.iter().cloned().map(Ok)
+        }
+
+        fn comments(&self, _: PollId) -> impl Iterator<Item = Result<Comment, Self::Error>> + '_ {
+            self.comments.iter().cloned().map(Ok)
+        }
+
+        fn ballot(
+            &self,
+            _: PollId,
+            user: UserId,
+        ) -> Result<Option<crate::poll::Ballot>, Self::Error> {
+            Ok(self.ballots.iter().find(|b| b.voter.id == user).cloned())
+        }
+    }
+
+    #[test]
+    fn a_ranked_poll_s_comments_go_to_their_author_s_first_preference_only() {
+        use crate::poll::{Ballot, Person};
+        use crate::report::ranked::tests::{OPTIONS, report};
+        let person = |id: i64| Person {
+            id: UserId(id),
+            name: format!("voter {id}"),
+        };
+        let ballot = |id: i64, options: &[u8]| Ballot {
+            voter: person(id),
+            options: options.to_vec(),
+            voted_at: "2024-03-15T10:00:00Z".parse().unwrap(),
+            first_voted_at: None,
+        };
+        let by = |id: i64, message_id: i32| Comment {
+            author: Some(person(id)),
+            ..comment(message_id, 0)
+        };
+        let records = Memory {
+            ballots: vec![ballot(1, &[2, 0, 1]), ballot(2, &[0])],
+            comments: vec![by(1, 10), by(2, 11)],
+        };
+        let ids = |data: &FullReportData, index: usize| -> Vec<i32> {
+            let section = data.sections.iter().find(|s| s.index == index).unwrap();
+            section.top.iter().map(|c| c.message_id.0).collect()
+        };
+        let ranked = FullReportData::count(report(&OPTIONS), None, None, None, &records).unwrap();
+        assert_eq!(ids(&ranked, 2), [10]);
+        assert_eq!(ids(&ranked, 0), [11]);
+        assert!(ids(&ranked, 1).is_empty());
+        // A native poll of several answers: each option the author holds.
+        let mut native = report(&OPTIONS);
+        native.poll.features.ballot = BallotKind::Native;
+        native.poll.multiple = true;
+        let native = FullReportData::count(native, None, None, None, &records).unwrap();
+        assert_eq!(ids(&native, 0), [10, 11]);
+        assert_eq!(ids(&native, 1), [10]);
+        assert_eq!(ids(&native, 2), [10]);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! order in [`SECTIONS`]; the texts of its charts are in `chart_inputs.rs`.
 
 mod chart_inputs;
+mod ranked;
 mod sections;
 
 use std::io::{self, Write};
@@ -70,6 +71,8 @@ pub struct Charts<'a> {
     pub profile: Option<&'a [u8]>,
     /// The stacked chart of a poll run in several chats.
     pub campaign: Option<&'a [u8]>,
+    /// A ranked poll's rounds chart.
+    pub rounds: Option<&'a [u8]>,
 }
 
 /// Localized text, escaped for HTML.
@@ -135,10 +138,13 @@ type Section = fn(&mut dyn Write, &Page) -> io::Result<()>;
 
 /// The page's sections, in order. A new section is a function in
 /// `sections.rs` and a line here.
-const SECTIONS: [Section; 8] = [
+const SECTIONS: [Section; 11] = [
     sections::header,
     sections::headline,
     sections::tally,
+    ranked::rounds,
+    ranked::borda,
+    ranked::head_to_head,
     sections::campaign,
     sections::options,
     sections::timeline,

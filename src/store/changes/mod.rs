@@ -6,7 +6,11 @@ mod commands;
 mod comments;
 mod early;
 mod polls;
+mod presses;
 mod votes;
+
+pub use presses::PressOutcome;
+pub(crate) use presses::decode_rankings;
 
 use std::collections::HashMap;
 
@@ -15,7 +19,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::{ChatRecord, MessageRole, Result, keys};
-use crate::poll::{ChatId, Comment, MessageId, Person, Poll, PollId, Tally, UserId};
+use crate::poll::{ChatId, Comment, MessageId, Person, Poll, PollId, Rankings, Tally, UserId};
 
 /// What became of a vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,6 +137,8 @@ pub struct Changes<'a> {
     polls: HashMap<PollId, Poll>,
     /// Tallies changed in this batch; encoded once, when it is applied.
     tallies: HashMap<PollId, Tally>,
+    /// Ranked polls' rankings changed in this batch; encoded once too.
+    rankings: HashMap<PollId, Rankings>,
 }
 
 impl<'a> Changes<'a> {
@@ -142,6 +148,7 @@ impl<'a> Changes<'a> {
             pending: HashMap::new(),
             polls: HashMap::new(),
             tallies: HashMap::new(),
+            rankings: HashMap::new(),
         }
     }
 
@@ -149,6 +156,7 @@ impl<'a> Changes<'a> {
         for (id, tally) in std::mem::take(&mut self.tallies) {
             self.put(keys::tally(id), &tally)?;
         }
+        self.write_rankings()?;
         let mut batch = sled::Batch::default();
         for (key, value) in self.pending {
             match value {

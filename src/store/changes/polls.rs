@@ -77,6 +77,9 @@ impl Changes<'_> {
             poll.state = PollState::Closed;
             poll.closed_at = Some(at);
             self.save_poll(&poll)?;
+            // A secret ballot's key goes at close: after it, no ballot can
+            // be linked to anyone.
+            self.remove(keys::ballot_secret(id));
         }
         Ok(Some(poll))
     }

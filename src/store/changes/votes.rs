@@ -45,12 +45,27 @@ impl Changes<'_> {
             VoteVerdict::Invalid => return Ok(VoteOutcome::Invalid(id)),
         };
         let user = voter.id;
-        let Some(mut ballot) = Ballot::new(voter, &indexes, poll.option_count(), poll.multiple, at)
+        let Some(ballot) = Ballot::new(voter, &indexes, poll.option_count(), poll.multiple, at)
         else {
             return Ok(VoteOutcome::Invalid(id));
         };
+        let previous: Option<Ballot> = self.get(&keys::ballot(id, user))?;
+        self.store_ballot(&poll, previous, ballot, at)?;
+        Ok(VoteOutcome::Recorded(id))
+    }
+
+    /// Stores a voter's new ballot over `previous` (their stored one, if
+    /// any): the ballot, their history and the tally change together; an
+    /// empty ballot withdraws.
+    pub(super) fn store_ballot(
+        &mut self,
+        poll: &Poll,
+        previous: Option<Ballot>,
+        mut ballot: Ballot,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        let (id, user) = (poll.id, ballot.voter.id);
         let ballot_key = keys::ballot(id, user);
-        let previous: Option<Ballot> = self.get(&ballot_key)?;
         let history_key = keys::voter_history(id, user);
         let stored: Option<VoterHistory> = self.get(&history_key)?;
         let kept = stored.is_some();
@@ -67,7 +82,7 @@ impl Changes<'_> {
         }
         let before = previous.as_ref().map(|b| poll.counted_part(b));
         let after = poll.counted_part(&ballot);
-        let tally = self.tally(&poll)?;
+        let tally = self.tally(poll)?;
         tally.replace(before.as_deref(), Some(&after));
         tally.count_facts(facts, at);
         if ballot.is_withdrawal() {
@@ -75,7 +90,7 @@ impl Changes<'_> {
         } else {
             self.put(ballot_key, &ballot)?;
         }
-        Ok(VoteOutcome::Recorded(id))
+        Ok(())
     }
 
     /// Learns options Telegram shows in a poll update: those added after

@@ -17,6 +17,10 @@ impl Lane {
     /// Asks Telegram to stop the poll; the poll is closed only when Telegram
     /// says it is (stopped now, or closed already).
     pub(super) async fn stop_poll(&self, poll: &Poll) -> anyhow::Result<Result<(), Failure>> {
+        if poll.features.ballot.is_button_ballot() {
+            self.close_button_ballot(poll).await?;
+            return Ok(Ok(()));
+        }
         let stopped = self
             .edge
             .telegram

@@ -2,6 +2,7 @@
 //! final results. The words and the decisions come from [`crate::app`];
 //! this file only turns them into Bot API calls, each sent at most once.
 
+mod ballots;
 mod campaign;
 mod closing;
 mod commands;
@@ -118,6 +119,7 @@ impl Lane {
             Job::Command { update_id, message } => self.command(*update_id, message, waiting).await,
             Job::Close(id) => self.close_on_time(*id).await,
             Job::Announce(id) => self.announce(*id).await,
+            Job::RefreshBallot(id) => self.refresh_ballot(*id).await,
         };
         let handled = match result {
             Ok(handled) => handled,

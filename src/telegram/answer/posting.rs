@@ -27,7 +27,6 @@ impl Lane {
         new_poll: &NewPoll,
         language: Language,
     ) -> anyhow::Result<Posting> {
-        let target = reply_target(message);
         let bot = &self.edge.telegram.bot;
         let deadline = new_poll.deadline.map(|d| d.at());
         let posted = self
@@ -44,23 +43,38 @@ impl Lane {
                 request.send(bot)
             })
             .await?;
+        let posted = match posted {
+            Step::Sent(sent) => Step::Sent(sent.poll.map(|telegram_poll| app::PostedPoll {
+                message_id: sent.message_id,
+                option_persistent_ids: telegram_poll.persistent_ids(),
+                telegram_id: telegram_poll.id,
+            })),
+            Step::Skipped => Step::Skipped,
+            Step::Unknown => Step::Unknown,
+            Step::Stopping => Step::Stopping,
+            Step::Failed(failure) => Step::Failed(failure),
+        };
+        self.settle_posting(answer, message, language, posted).await
+    }
+
+    /// What posting a poll came to: sent (`None`: Telegram's answer named
+    /// no poll), sent and stored before, or not sent. When it is not
+    /// known to be out and stored, the moderator is told and the command
+    /// ends.
+    pub(super) async fn settle_posting(
+        &self,
+        answer: &mut Answer,
+        message: &CommandMessage,
+        language: Language,
+        posted: Step<Option<app::PostedPoll>>,
+    ) -> anyhow::Result<Posting> {
+        let target = reply_target(message);
         let reply = match posted {
-            Step::Sent(sent) => match sent.poll {
-                Some(telegram_poll) => {
-                    return Ok(Posting::Sent(app::PostedPoll {
-                        message_id: sent.message_id,
-                        option_persistent_ids: telegram_poll.persistent_ids(),
-                        telegram_id: telegram_poll.id,
-                    }));
-                }
-                None => {
-                    error!(
-                        chat = self.chat.0,
-                        "Telegram answered sendPoll without a poll"
-                    );
-                    Reply::PollUnconfirmed
-                }
-            },
+            Step::Sent(Some(posted)) => return Ok(Posting::Sent(posted)),
+            Step::Sent(None) => {
+                error!(chat = self.chat.0, "Telegram answered without the poll");
+                Reply::PollUnconfirmed
+            }
             Step::Skipped => {
                 // Sent and stored before a restart: the journal names it.
                 let stored = match answer.journal.poll {
@@ -106,10 +120,14 @@ impl Lane {
             let step = self.say(answer, target, &reply.text(language)).await?;
             return Ok(self.after(step).await?.unwrap_or(Handled::Done));
         }
-        let poll = match self
-            .post_native_poll(answer, message, &new_poll, language)
-            .await?
-        {
+        let posting = if new_poll.features.ballot.is_button_ballot() {
+            self.post_button_ballot(answer, message, &new_poll, language)
+                .await?
+        } else {
+            self.post_native_poll(answer, message, &new_poll, language)
+                .await?
+        };
+        let poll = match posting {
             Posting::Sent(posted) => {
                 let (place, command) = (message.place(), (answer.key_update_id(), answer.journal));
                 let now = self.edge.clock.now();
