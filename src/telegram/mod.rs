@@ -66,16 +66,7 @@ pub async fn run_observed(
     activity: Activity,
     clock: Clock,
 ) -> anyhow::Result<()> {
-    let db_path = config.db_path.clone();
-    let now = clock.now();
-    let store = tokio::task::spawn_blocking(move || -> anyhow::Result<Store> {
-        let store = Store::open(&db_path)?;
-        prepare_store(&store, now)?;
-        Ok(store)
-    })
-    .await
-    .context("opening the database panicked")??;
-    let store = Arc::new(store);
+    let store = open_store(&config, clock.now()).await?;
     let bot = bot(&config)?;
     let identity = Identity::from_token(&config.token);
     tokio::spawn(identity.clone().learn(bot.clone()));
@@ -146,6 +137,19 @@ pub async fn run_observed(
         .context("the final flush panicked")??;
     info!("stopped");
     Ok(())
+}
+
+/// Opens the database and makes it ready (see [`prepare_store`]).
+async fn open_store(config: &Config, now: DateTime<Utc>) -> anyhow::Result<Arc<Store>> {
+    let db_path = config.db_path.clone();
+    let store = tokio::task::spawn_blocking(move || -> anyhow::Result<Store> {
+        let store = Store::open(&db_path)?;
+        prepare_store(&store, now)?;
+        Ok(store)
+    })
+    .await
+    .context("opening the database panicked")??;
+    Ok(Arc::new(store))
 }
 
 /// Builds indexes an older database lacks and forgets ids answered long
