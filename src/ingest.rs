@@ -233,16 +233,7 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
         } => reaction_counts(changes, *chat, *message_id, counts),
         Event::Membership { chat, active } => membership(changes, *chat, *active),
         Event::ChatMoved { from, to } => chat_moved(changes, *from, *to),
-        Event::Press {
-            chat,
-            message_id,
-            voter,
-            press,
-            at,
-        } => {
-            let outcome = changes.record_press(*chat, *message_id, voter.clone(), *press, *at)?;
-            Ok(Applied::Press(outcome))
-        }
+        Event::Press { .. } => press(changes, event),
         Event::PollMessage {
             chat,
             message_id,
@@ -251,6 +242,22 @@ pub fn apply(changes: &mut Changes, event: &Event) -> Result<Applied> {
             at,
         } => poll_message(changes, *chat, *message_id, poll, *origin, *at),
     }
+}
+
+/// A press on a button ballot ([`Event::Press`]).
+fn press(changes: &mut Changes, event: &Event) -> Result<Applied> {
+    let Event::Press {
+        chat,
+        message_id,
+        voter,
+        press,
+        at,
+    } = event
+    else {
+        return Ok(Applied::Ignored);
+    };
+    let outcome = changes.record_press(*chat, *message_id, voter.clone(), *press, *at)?;
+    Ok(Applied::Press(outcome))
 }
 
 /// A vote ([`Event::Vote`]), read by the options' persistent ids when it

@@ -778,6 +778,7 @@ async fn the_bot_asks_for_what_it_handles_and_registers_its_commands() {
     assert_eq!(
         allowed,
         [
+            "callback_query",
             "channel_post",
             "edited_message",
             "message",

@@ -814,6 +814,7 @@ async fn votes_of_a_batch_tried_again_keep_the_time_they_were_fetched() {
         1
     );
     world.start_bot();
+    let pushed_at = chrono::Utc::now();
     world
         .deliver_all(vec![
             poll_answer(p, &bob, &[1]),
@@ -821,6 +822,8 @@ async fn votes_of_a_batch_tried_again_keep_the_time_they_were_fetched() {
             poll_answer(p, &carol, &[0]),
         ])
         .await;
+    // The failed tries wait between them (a backoff of 200 ms, then more).
+    let recorded_at = chrono::Utc::now();
     world.wait_idle().await;
     let store = world.stop_and_open_store().await;
     let id = PollId {
@@ -831,12 +834,14 @@ async fn votes_of_a_batch_tried_again_keep_the_time_they_were_fetched() {
     assert_eq!((tally.counts, tally.voters), (vec![2, 1], 3));
     // The batch's last update (Carol's) was stored after the failed tries;
     // the votes keep the time they were fetched, before any try.
+    // (the last update's time is its batch's fetch time too, on the clock
+    // the bot is handed).
     let recorded = store.last_update().unwrap().unwrap();
     let fetched = tally.last_vote_at.unwrap();
+    assert_eq!(fetched, recorded.at);
     assert!(
-        fetched < recorded.at,
-        "votes fetched at {fetched}, recorded at {}",
-        recorded.at
+        pushed_at <= fetched && recorded_at - fetched >= chrono::TimeDelta::milliseconds(200),
+        "votes fetched at {fetched}, between {pushed_at} and the end of the tries, {recorded_at}"
     );
     let voted_at = |user: i64| store.ballot(id, UserId(user)).unwrap().unwrap().voted_at;
     assert_eq!(voted_at(bob.id), voted_at(carol.id));

@@ -448,6 +448,15 @@ async fn a_deadline_close_posts_the_results_in_the_polls_topic() {
             5,
         ))
         .await;
+    // Posted and stored first: moved earlier, the clock would make the
+    // deadline a time in the past when the command is read.
+    let confirmed = world
+        .fake
+        .wait_for_call("sendMessage", PATIENCE, |c| {
+            c.text().is_some_and(|t| t.starts_with(&posted(1)))
+        })
+        .await;
+    assert!(confirmed.is_some(), "poll #1 confirmed");
     world.clock.set(deadline);
     let photo = wait_sent_to(&world, "sendPhoto", GROUP, 1).await;
     assert_eq!(photo[0].i64_param("message_thread_id"), Some(5));

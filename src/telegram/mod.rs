@@ -17,7 +17,7 @@ mod moderators;
 pub mod pacing;
 pub mod payloads;
 pub mod polling;
-mod presses;
+pub mod presses;
 
 use std::future::Future;
 use std::sync::Arc;

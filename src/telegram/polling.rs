@@ -16,14 +16,13 @@ use teloxide::types::{AllowedUpdate, Update};
 use tokio::sync::{Notify, mpsc, watch};
 use tracing::{debug, error, info, warn};
 
-use super::inbound::{self, Inbound, PressQuery};
+use super::inbound::{self, Inbound};
 use super::lanes::Activity;
 use super::payloads::{FetchedUpdate, GetUpdatesRaw, UpdateExtras};
+use super::presses::PressAnswer;
 use crate::clock::Clock;
 use crate::ingest;
-use crate::store::{
-    self, Changes, ChatMove, LastUpdate, PressOutcome, Purged, Store, UpdateSource,
-};
+use crate::store::{self, Changes, ChatMove, LastUpdate, Purged, Store, UpdateSource};
 
 /// Seconds Telegram may hold a `getUpdates` open when there is nothing new.
 pub const LONG_POLL_SECONDS: u32 = 10;
@@ -328,13 +327,6 @@ pub struct Recorded {
     pub commands: usize,
     /// Button presses recorded, to answer.
     pub presses: Vec<PressAnswer>,
-}
-
-/// A recorded button press, to answer with a toast.
-#[derive(Debug, Clone)]
-pub struct PressAnswer {
-    pub query: PressQuery,
-    pub outcome: PressOutcome,
 }
 
 /// Applies a batch of updates in one atomic write and flushes it. Updates

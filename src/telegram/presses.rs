@@ -13,12 +13,19 @@ use teloxide::types::CallbackQueryId;
 use tokio::sync::mpsc;
 use tracing::warn;
 
+use super::inbound::PressQuery;
 use super::lanes::{InLine, Job, Lanes};
-use super::polling::PressAnswer;
 use crate::app::ballots::{self, TURNOUT_EDIT_EVERY};
 use crate::i18n::Language;
 use crate::poll::PollId;
 use crate::store::PressOutcome;
+
+/// A recorded button press, to answer with a toast.
+#[derive(Debug, Clone)]
+pub struct PressAnswer {
+    pub query: PressQuery,
+    pub outcome: PressOutcome,
+}
 
 /// When each ballot's turnout line was last edited, and which ballots
 /// wait for an edit.
