@@ -18,6 +18,8 @@
 //! 3 and 4);
 //! `FIGURES_DB_DIR=DIR` keeps the databases of figures 3 and 4 in DIR.
 
+#[path = "figures/ballots.rs"]
+mod ballots;
 #[path = "../tests/common/fake_telegram.rs"]
 mod fake_telegram;
 #[path = "../tests/common/updates.rs"]
@@ -82,6 +84,10 @@ struct Scale {
     starts: usize,
     /// Figure 8: rounds of /help in the quiet chats, per run.
     fairness_rounds: usize,
+    /// Figure 12: taps on a ranked ballot through the bot, per run.
+    taps: usize,
+    /// Figure 13: ballots of the ranked poll.
+    ranked_ballots: usize,
 }
 
 impl Scale {
@@ -97,6 +103,8 @@ impl Scale {
                 memory_votes: 20_000,
                 starts: 3,
                 fairness_rounds: 3,
+                taps: 3_000,
+                ranked_ballots: 50_000,
             }
         } else {
             Self {
@@ -109,6 +117,8 @@ impl Scale {
                 memory_votes: 1_000_000,
                 starts: 10,
                 fairness_rounds: 10,
+                taps: 30_000,
+                ranked_ballots: 1_000_000,
             }
         }
     }
@@ -965,6 +975,12 @@ fn main() {
     }
     if want("9") || want("11") {
         figure_9(&mut table, &scale);
+    }
+    if want("12") {
+        ballots::figure_12(&mut table, &scale, &runtime);
+    }
+    if want("13") {
+        ballots::figure_13(&mut table, &scale);
     }
     println!("{header}");
     println!(

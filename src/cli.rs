@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use crate::app::load;
 use crate::i18n::Language;
 use crate::poll::{PollId, PollNumber};
-use crate::report::{self, CampaignReport, ExportFile, ExportFormat, PollReport, Summary};
+use crate::report::{self, CampaignReport, ExportFile, ExportFormat, PollReport};
 use crate::store::Store;
 
 /// A Telegram bot for community opinion polls.
@@ -99,13 +99,13 @@ pub fn write_report_files(
         // A poll run in several chats: its results and data cover them all.
         Some(campaign) => write_campaign_files(store, &campaign, language, dir)?,
         None => {
-            let summary = Summary::new(&report, language);
+            // As `/results` shows it (a ranked poll: its rounds).
+            let (summary, png) = crate::app::results::own_chat_results(store, &report, language)?;
             write_file(&dir.join("summary.txt"), |out| {
                 writeln!(out, "{}", summary.full())?;
                 Ok(())
             })?;
-            let png = report::chart::render_png(&report.chart_input(language))
-                .context("cannot render the chart")?;
+            let png = png.context("cannot render the chart")?;
             std::fs::write(dir.join("results.png"), png).context("cannot write results.png")?;
             write_file(&dir.join("votes.csv"), |out| {
                 Ok(report::votes_csv(
@@ -249,7 +249,11 @@ pub fn demo_in(out: &Path, language: Language) -> anyhow::Result<()> {
         let data = load::full_report_data(&store, id, None, report::Scope::Campaign)?;
         report::write_full_report(&data, language, out)?;
         Ok(())
-    })
+    })?;
+    // A ranked poll, counted by instant runoff, in `ranked/`.
+    let store = Store::temporary().context("cannot create a temporary database")?;
+    let id = crate::demo::build_ranked(&store).context("cannot build the sample ranked poll")?;
+    write_report_files(&store, id, None, language, &out.join("ranked"))
 }
 
 /// A stopped bot's database; a mistyped path must not create an empty one.

@@ -370,6 +370,79 @@ fn the_demo_writes_five_files_with_the_published_figures() {
     assert!(width >= 1000, "chart is {width} px wide");
 }
 
+/// The demo's ranked poll: Trade fair leads the first preferences, the
+/// runoff elects Student exchange. The first preferences are counted here
+/// from the exported ballots; the rounds by hand from the demo's blocks
+/// (Film festival's 27 go to Language courses, Joint research's 41 and
+/// then Language courses' 91 to Student exchange).
+#[test]
+fn the_demo_adds_a_ranked_poll_whose_runoff_overturns_the_plurality() {
+    let out = tempfile::tempdir().unwrap();
+    pollbot::cli::demo(out.path()).unwrap();
+    let dir = out.path().join("ranked");
+    let summary = std::fs::read_to_string(dir.join("summary.txt")).unwrap();
+    let lines: Vec<&str> = summary.lines().collect();
+    assert_eq!(
+        lines[..8],
+        [
+            "#1 Which exchange programme should the society run next?",
+            "322 ballots · closed 28 Mar 2024 18:00 UTC",
+            "Winner: Student exchange, after 4 rounds of instant runoff",
+            "Round 4, 322 ballots counted:",
+            "Student exchange — 214 (66.5%)",
+            "Trade fair — 108 (33.5%)",
+            "Exhausted ballots (none of their options left in the count): 0",
+            "Borda scores: Student exchange 889 · Language courses 583 · Trade fair 514 · Joint research 452 · Film festival 400",
+        ]
+    );
+    // README quotes the caption as the demo writes it.
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let caption = lines[..9].join("\n");
+    assert!(readme.contains(&caption), "README shows:\n{caption}");
+    let votes = csv_rows(&std::fs::read(dir.join("votes.csv")).unwrap());
+    assert_eq!(votes.len(), 1 + 322);
+    let mut first = std::collections::BTreeMap::new();
+    for row in &votes[1..] {
+        let top = row[3].split("; ").next().unwrap().to_owned();
+        *first.entry(top).or_insert(0) += 1;
+    }
+    assert_eq!(
+        first.into_iter().collect::<Vec<_>>(),
+        [
+            ("Film festival".to_owned(), 27),
+            ("Joint research".to_owned(), 41),
+            ("Language courses".to_owned(), 64),
+            ("Student exchange".to_owned(), 82),
+            ("Trade fair".to_owned(), 108),
+        ]
+    );
+    // Voter 3 first ranked Film festival alone, then cleared it.
+    assert_eq!(
+        votes[4][1..4],
+        [
+            "100003",
+            "Dmitri Abbott",
+            "Trade fair; Joint research; Student exchange"
+        ]
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("poll.json")).unwrap()).unwrap();
+    assert_eq!(
+        json["votes"][3]["ranking"],
+        serde_json::json!(["Trade fair", "Joint research", "Student exchange"])
+    );
+    let png = std::fs::read(dir.join("results.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    for section in ["rounds", "borda", "head-to-head"] {
+        assert!(
+            html.contains(&format!("<section id=\"{section}\">")),
+            "the report has its {section} section"
+        );
+    }
+}
+
 #[test]
 fn votes_that_arrive_before_their_poll_is_stored_count_once_it_is() {
     let dir = tempfile::tempdir().unwrap();

@@ -14,6 +14,7 @@
 //! | export     | a ranking exported out of order              | `a_ranked_ballot_...` |
 //! | campaigns  | a button ballot copied to another chat       | `a_button_ballot_cannot_be_shared` |
 //! | commands   | a malformed flag posts something             | `malformed_ballot_commands_...` |
+//! | topics     | the ballot, its reply or results in the wrong topic | `a_ranked_ballot_in_a_forum_topic_...` |
 
 mod common;
 
@@ -22,7 +23,7 @@ use serde_json::Value;
 use common::chat::{
     ADMIN, GROUP, admin, caption, command, en, group_world, posted, sent_to, texts_to, wait_sent_to,
 };
-use common::updates::{Person, callback_query, message, person};
+use common::updates::{Person, callback_query, in_topic, message, person};
 use common::{PATIENCE, World, csv_rows};
 use pollbot::i18n::Arg;
 
@@ -469,4 +470,58 @@ async fn a_button_ballot_cannot_be_shared() {
     command(&world, message(GROUP, 2, &admin(), "/share 1")).await;
     let said = texts_to(&world, GROUP).last().cloned().unwrap();
     assert_eq!(said, en("share-button-ballot", &[("number", "#1".into())]));
+}
+
+/// A ballot posted in topic 9 of a forum: the ballot, the bot's reply and
+/// the final results stay in topic 9, presses work as anywhere, and the
+/// closed ballot is the same message, edited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ranked_ballot_in_a_forum_topic_stays_in_its_topic() {
+    let world = group_world().await;
+    world
+        .deliver(in_topic(
+            message(GROUP, 1, &admin(), "/newpoll --ranked Venue? | Hall | Park"),
+            9,
+        ))
+        .await;
+    let ballot = world.nth_call("sendMessage", 1).await;
+    assert!(ballot.params.get("reply_markup").is_some(), "the ballot");
+    assert_eq!(ballot.i64_param("message_thread_id"), Some(9));
+    let ballot_id = ballot.sent_message_id().unwrap() as i32;
+    let confirmed = world.nth_call("sendMessage", 2).await;
+    assert_eq!(confirmed.text().unwrap(), posted(1));
+    assert_eq!(confirmed.i64_param("message_thread_id"), Some(9));
+
+    assert_eq!(
+        press(&world, "t1", &bob(), ballot_id, "b1:1").await,
+        toast("toast-ranking", &[("ranking", "1. Park".into())])
+    );
+    assert_eq!(
+        press(&world, "t2", &cleo(), ballot_id, "b1:1").await,
+        toast("toast-ranking", &[("ranking", "1. Park".into())])
+    );
+    world
+        .deliver(in_topic(message(GROUP, 2, &admin(), "/close 1"), 9))
+        .await;
+    let results = wait_sent_to(&world, "sendPhoto", GROUP, 1).await;
+    assert_eq!(results[0].i64_param("message_thread_id"), Some(9));
+    world.wait_idle().await;
+    let closed = shown(&world, ballot_id);
+    assert!(closed.get("reply_markup").is_none(), "the buttons are gone");
+    assert!(
+        closed["text"]
+            .as_str()
+            .unwrap()
+            .contains("Park — 2 (100.0%)"),
+        "{closed}"
+    );
+    // Nothing went outside topic 9.
+    for call in world.fake.calls() {
+        if call.chat_id() == Some(GROUP)
+            && ["sendMessage", "sendPhoto", "sendDocument"].contains(&call.method.as_str())
+        {
+            assert_eq!(call.i64_param("message_thread_id"), Some(9), "{call:?}");
+        }
+    }
+    world.assert_api_conformance();
 }

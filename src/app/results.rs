@@ -4,7 +4,7 @@
 use super::load;
 use crate::i18n::Language;
 use crate::poll::{BallotKind, PollId, RankedResults};
-use crate::report::{self, Scope, Summary};
+use crate::report::{self, PollReport, Scope, Summary};
 use crate::store::Store;
 
 /// Telegram's limit on a photo caption.
@@ -63,20 +63,7 @@ pub fn results_message(
         ),
         None => {
             let report = load::poll_report(store, id)?.ok_or(ResultsError::NoPoll(id))?;
-            if report.poll.features.ballot == BallotKind::Ranked {
-                // A ranked poll: its instant runoff's rounds, Borda scores
-                // and head to head, from its rankings.
-                let ranked = RankedResults::count(&store.rankings(&report.poll)?);
-                (
-                    report::ranked_summary(&report, &ranked, language),
-                    report::rounds_png(&report, &ranked, language),
-                )
-            } else {
-                (
-                    Summary::new(&report, language),
-                    report::chart::render_png(&report.chart_input(language)),
-                )
-            }
+            own_chat_results(store, &report, language)?
         }
     };
     let png = match png {
@@ -104,6 +91,28 @@ pub fn results_message(
         follow_up: follow_up.map(|text| fit(&text, MESSAGE_LIMIT)),
         full: fit(&full, MESSAGE_LIMIT),
         file_name: format!("poll-{}.png", id.number.0),
+    })
+}
+
+/// One chat's poll as its results show it: the summary and the chart. A
+/// ranked poll shows its instant runoff's rounds, Borda scores and head to
+/// head, counted from its rankings; any other poll its tally.
+pub fn own_chat_results(
+    store: &Store,
+    report: &PollReport,
+    language: Language,
+) -> Result<(Summary, Result<Vec<u8>, report::chart::ChartError>), ResultsError> {
+    Ok(if report.poll.features.ballot == BallotKind::Ranked {
+        let ranked = RankedResults::count(&store.rankings(&report.poll)?);
+        (
+            report::ranked_summary(report, &ranked, language),
+            report::rounds_png(report, &ranked, language),
+        )
+    } else {
+        (
+            Summary::new(report, language),
+            report::chart::render_png(&report.chart_input(language)),
+        )
     })
 }
 

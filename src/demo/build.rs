@@ -23,16 +23,16 @@ const SEED: u64 = 0x5eed_cafe_f00d_1234;
 const AGE_SEED: u64 = 0x00a9_e50f_0b5e_7e25;
 
 /// An event and when it happens, for sorting.
-type Timed = (DateTime<Utc>, Event);
+pub(super) type Timed = (DateTime<Utc>, Event);
 
 /// When the demo polls run: from 09:00 on 14 March to 18:00 on 28 March.
-struct Window {
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
+pub(super) struct Window {
+    pub(super) start: DateTime<Utc>,
+    pub(super) end: DateTime<Utc>,
 }
 
 impl Window {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         Window {
             start: "2024-03-14T09:00:00Z".parse().expect("valid date"),
             end: "2024-03-28T18:00:00Z".parse().expect("valid date"),
@@ -40,7 +40,7 @@ impl Window {
     }
 
     /// `m` minutes after the start.
-    fn minute(&self, m: i64) -> DateTime<Utc> {
+    pub(super) fn minute(&self, m: i64) -> DateTime<Utc> {
         self.start + Duration::minutes(m)
     }
 }
@@ -78,7 +78,7 @@ impl PollSpec<'_> {
 }
 
 /// The demo's `index`-th voter, named from the tables.
-fn voter(index: usize) -> Person {
+pub(super) fn voter(index: usize) -> Person {
     let first = FIRST_NAMES[index % FIRST_NAMES.len()];
     let last = LAST_NAMES[(index / FIRST_NAMES.len()) % LAST_NAMES.len()];
     Person {
@@ -115,7 +115,7 @@ fn vote(telegram_poll_id: &str, voter: Person, options: &[u32], at: DateTime<Utc
 }
 
 /// A message in `chat` replying to `reply_to`.
-fn reply(
+pub(super) fn reply(
     chat: ChatId,
     message_id: MessageId,
     reply_to: MessageId,
@@ -137,7 +137,7 @@ fn reply(
 }
 
 /// A change of `user`'s reactions to a message in `chat`.
-fn reaction(
+pub(super) fn reaction(
     chat: ChatId,
     message_id: MessageId,
     user: Person,
@@ -155,7 +155,7 @@ fn reaction(
 }
 
 /// Applies `events` in time order, in batches of 100.
-fn apply_in_order(store: &Store, mut events: Vec<Timed>) -> store::Result<()> {
+pub(super) fn apply_in_order(store: &Store, mut events: Vec<Timed>) -> store::Result<()> {
     events.sort_by_key(|(at, _)| *at);
     for batch in events.chunks(100) {
         store.write(|changes| {

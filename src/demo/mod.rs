@@ -3,15 +3,18 @@
 //! the same code the bot runs.
 //!
 //! Its data tables are in `data.rs`, its random source in `random.rs`, and
-//! the builders that turn them into events in `build.rs`.
+//! the builders that turn them into events in `build.rs`; the ranked poll
+//! the demo adds is in `ranked.rs`.
 
 mod build;
 mod data;
 mod random;
+mod ranked;
 
 use crate::poll::{ChatId, MessageId, PollNumber};
 
 pub use build::{build, build_campaign};
+pub use ranked::{RANKED_OPTIONS, RANKED_QUESTION, build_ranked};
 
 pub const CHAT: ChatId = ChatId(-1001234567890);
 const TELEGRAM_POLL_ID: &str = "5012345678901234567";

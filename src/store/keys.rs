@@ -166,8 +166,17 @@ pub fn ballot(poll: PollId, user: UserId) -> Vec<u8> {
     Key::new(BALLOT).poll(poll).user(user).0
 }
 
+/// A ranked poll's rankings: one key per distinct ranking (this prefix,
+/// then the ranking's option indexes), holding how many ballots hold it.
 pub fn rankings(poll: PollId) -> Vec<u8> {
     Key::new(RANKINGS).poll(poll).0
+}
+
+/// The key of one distinct `ranking` of a ranked poll.
+pub fn one_ranking(poll: PollId, ranking: &[u8]) -> Vec<u8> {
+    let mut key = rankings(poll);
+    key.extend_from_slice(ranking);
+    key
 }
 
 pub fn ballot_secret(poll: PollId) -> Vec<u8> {

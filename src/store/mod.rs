@@ -253,10 +253,20 @@ impl Store {
 
     /// A ranked poll's distinct rankings and how many ballots hold each.
     pub fn rankings(&self, poll: &Poll) -> Result<crate::poll::Rankings> {
-        match self.db.get(keys::rankings(poll.id))? {
-            Some(bytes) => changes::decode_rankings(&bytes, poll),
-            None => Ok(crate::poll::Rankings::new(poll.option_count())),
+        let prefix = keys::rankings(poll.id);
+        let mut rankings = crate::poll::Rankings::new(poll.option_count());
+        // Keys come in ranking order, which builds the map in one pass.
+        let mut held = Vec::new();
+        for entry in self.db.scan_prefix(&prefix) {
+            let (key, count) = entry?;
+            let ranking = &key[prefix.len()..];
+            let count = changes::decode_count(&count);
+            if count > 0 && crate::poll::is_valid_ranking(ranking, rankings.option_count) {
+                held.push((ranking.to_vec(), count));
+            }
         }
+        rankings.counts = held.into_iter().collect();
+        Ok(rankings)
     }
 
     pub fn ballot(&self, id: PollId, user: UserId) -> Result<Option<Ballot>> {

@@ -692,6 +692,11 @@ impl FakeTelegram {
         Self::acked(&st) >= st.next_update_id - 1
     }
 
+    /// How many callback queries the bot has answered (each once).
+    pub fn answered_callbacks(&self) -> usize {
+        self.state().answered_callbacks.len()
+    }
+
     // ----- what the bot sent -----
 
     /// Polls sent by the bot, in order.

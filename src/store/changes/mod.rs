@@ -10,7 +10,7 @@ mod presses;
 mod votes;
 
 pub use presses::PressOutcome;
-pub(crate) use presses::decode_rankings;
+pub(crate) use presses::decode_count;
 
 use std::collections::HashMap;
 
@@ -19,7 +19,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::{ChatRecord, MessageRole, Result, keys};
-use crate::poll::{ChatId, Comment, MessageId, Person, Poll, PollId, Rankings, Tally, UserId};
+use crate::poll::{ChatId, Comment, MessageId, Person, Poll, PollId, Tally, UserId};
 
 /// What became of a vote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,8 +137,9 @@ pub struct Changes<'a> {
     polls: HashMap<PollId, Poll>,
     /// Tallies changed in this batch; encoded once, when it is applied.
     tallies: HashMap<PollId, Tally>,
-    /// Ranked polls' rankings changed in this batch; encoded once too.
-    rankings: HashMap<PollId, Rankings>,
+    /// How many more (or fewer) ballots hold each ranking of a ranked
+    /// poll after this batch; written once too.
+    rankings: HashMap<PollId, HashMap<Vec<u8>, i64>>,
 }
 
 impl<'a> Changes<'a> {

@@ -2,12 +2,11 @@
 //! voter's ballot, the tally and a ranked poll's rankings change together.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use super::{Changes, MessageRole};
 use crate::poll::{
-    Ballot, BallotKind, BallotSecret, ChatId, MessageId, Person, Poll, PollId, Press, PressVerdict,
-    Rankings, TapRefusal, judge_press, keeps_secret_ballots,
+    Ballot, BallotKind, BallotSecret, ChatId, MessageId, Person, PollId, Press, PressVerdict,
+    TapRefusal, judge_press, keeps_secret_ballots,
 };
 use crate::store::{Result, keys};
 
@@ -24,14 +23,6 @@ pub enum PressOutcome {
     /// Not a button of an open ballot of ours: an unknown message, a
     /// native poll, or data the bot never sent (forged or garbled).
     NotABallot,
-}
-
-/// A ranked poll's rankings as stored: `Rankings` has a map keyed by
-/// rankings, which JSON cannot key by, so it is kept as pairs.
-#[derive(Serialize, Deserialize)]
-struct StoredRankings {
-    options: usize,
-    rankings: Vec<(Vec<u8>, u64)>,
 }
 
 impl Changes<'_> {
@@ -94,12 +85,12 @@ impl Changes<'_> {
             first_voted_at: None,
         };
         if poll.features.ballot == BallotKind::Ranked {
-            let rankings = self.rankings(&poll)?;
+            let changed = self.rankings.entry(id).or_default();
             if let Some(previous) = &previous {
-                rankings.remove(&previous.options);
+                *changed.entry(previous.options.clone()).or_default() -= 1;
             }
             if !options.is_empty() {
-                rankings.add(&options);
+                *changed.entry(options.clone()).or_default() += 1;
             }
         }
         self.store_ballot(&poll, previous, ballot, at)?;
@@ -115,41 +106,28 @@ impl Changes<'_> {
         self.put(keys::ballot_secret(poll), &secret)
     }
 
-    /// A ranked poll's rankings, to change; written when the batch is
-    /// applied.
-    pub(super) fn rankings(&mut self, poll: &Poll) -> Result<&mut Rankings> {
-        if !self.rankings.contains_key(&poll.id) {
-            let rankings = read_rankings(self.get(&keys::rankings(poll.id))?, poll);
-            self.rankings.insert(poll.id, rankings);
-        }
-        Ok(self.rankings.get_mut(&poll.id).expect("just inserted"))
-    }
-
+    /// Applies the batch's changes to ranked polls' rankings: each
+    /// distinct ranking is a key of its own holding its ballots, so a
+    /// press rewrites two small keys however many rankings a poll has.
     pub(super) fn write_rankings(&mut self) -> Result<()> {
-        for (id, rankings) in std::mem::take(&mut self.rankings) {
-            let stored = StoredRankings {
-                options: rankings.option_count,
-                rankings: rankings.counts.into_iter().collect(),
-            };
-            self.put(keys::rankings(id), &stored)?;
+        for (id, changed) in std::mem::take(&mut self.rankings) {
+            for (ranking, change) in changed {
+                if change == 0 {
+                    continue;
+                }
+                let key = keys::one_ranking(id, &ranking);
+                let held = self.get_raw(&key)?.map_or(0, |bytes| decode_count(&bytes));
+                match held.checked_add_signed(change) {
+                    Some(0) | None => self.remove(key),
+                    Some(count) => self.put_raw(key, count.to_be_bytes().to_vec()),
+                }
+            }
         }
         Ok(())
     }
 }
 
-fn read_rankings(stored: Option<StoredRankings>, poll: &Poll) -> Rankings {
-    match stored {
-        Some(stored) => {
-            let mut rankings = Rankings::new(stored.options);
-            rankings.counts = stored.rankings.into_iter().collect();
-            rankings
-        }
-        None => Rankings::new(poll.option_count()),
-    }
-}
-
-/// A stored ranked poll's rankings (see [`Changes::record_press`]).
-pub(crate) fn decode_rankings(bytes: &[u8], poll: &Poll) -> Result<Rankings> {
-    let stored: StoredRankings = serde_json::from_slice(bytes)?;
-    Ok(read_rankings(Some(stored), poll))
+/// A stored ranking's ballots (see [`Changes::write_rankings`]).
+pub(crate) fn decode_count(bytes: &[u8]) -> u64 {
+    bytes.try_into().map_or(0, u64::from_be_bytes)
 }
