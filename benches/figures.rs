@@ -17,6 +17,8 @@
 //! full report, and 10, a command while it renders, build the same polls as
 //! 3 and 4);
 //! `FIGURES_DB_DIR=DIR` keeps the databases of figures 3 and 4 in DIR.
+//!
+//! Figures 12 and 13, button ballots, are in `figures/ballots.rs`.
 
 #[path = "figures/ballots.rs"]
 mod ballots;
