@@ -281,23 +281,38 @@ fn at(second: i64) -> DateTime<Utc> {
 }
 
 fn create_poll(store: &Store) -> PollId {
+    create_poll_edited(store, ChatId(CHAT), |_| {})
+}
+
+/// The benchmarks' poll: four options, one answer, public, open.
+fn bench_poll(id: PollId) -> Poll {
+    Poll {
+        id,
+        question: PollQuestion::parse(QUESTION).unwrap(),
+        options: PollOptions::parse(&OPTIONS).unwrap(),
+        multiple: false,
+        anonymous: false,
+        created_at: at(0),
+        deadline: None,
+        state: PollState::Open,
+        closed_at: None,
+        results_announced: false,
+        message_id: MessageId(POLL_MESSAGE),
+        telegram_id: TELEGRAM_ID.into(),
+        thread: None,
+        features: Default::default(),
+    }
+}
+
+/// The poll of [`create_poll`] in `chat`, changed by `edit` before it is
+/// stored.
+fn create_poll_edited(store: &Store, chat: ChatId, edit: impl FnOnce(&mut Poll)) -> PollId {
     let poll = store
         .write(|changes| {
-            changes.create_poll(ChatId(CHAT), |id| Poll {
-                id,
-                question: PollQuestion::parse(QUESTION).unwrap(),
-                options: PollOptions::parse(&OPTIONS).unwrap(),
-                multiple: false,
-                anonymous: false,
-                created_at: at(0),
-                deadline: None,
-                state: PollState::Open,
-                closed_at: None,
-                results_announced: false,
-                message_id: MessageId(POLL_MESSAGE),
-                telegram_id: TELEGRAM_ID.into(),
-                thread: None,
-                features: Default::default(),
+            changes.create_poll(chat, |id| {
+                let mut poll = bench_poll(id);
+                edit(&mut poll);
+                poll
             })
         })
         .unwrap();
@@ -578,19 +593,22 @@ impl Ingest {
     }
 }
 
+/// Starts the bot binary on a fresh database, and sends it `text` from the
+/// moderator's private chat.
+async fn bot_sent_command(text: &str) -> (FakeTelegram, tempfile::TempDir, Child) {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let child = spawn_bot(&fake, dir.path());
+    let moderator = updates::person(MODERATOR, "Moderator");
+    fake.push_update(updates::message(MODERATOR, 1, &moderator, text));
+    (fake, dir, child)
+}
+
 /// Starts the bot binary, has it post a poll, then feeds it `n` distinct
 /// voters' poll answers through the fake.
 async fn ingest_through_bot(n: usize, prebuild: bool, segment: usize, restart: bool) -> Ingest {
-    let fake = FakeTelegram::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = spawn_bot(&fake, dir.path());
-    let moderator = updates::person(MODERATOR, "Moderator");
-    fake.push_update(updates::message(
-        MODERATOR,
-        1,
-        &moderator,
-        &format!("/newpoll {QUESTION} | {}", OPTIONS.join(" | ")),
-    ));
+    let (fake, dir, mut child) =
+        bot_sent_command(&format!("/newpoll {QUESTION} | {}", OPTIONS.join(" | "))).await;
     let sent = fake
         .wait_for_calls("sendPoll", 1, Duration::from_secs(30))
         .await;
@@ -1764,20 +1782,8 @@ fn populate_campaign(store: &Store, votes: usize) -> PollId {
                 changes
                     .set_chat_title(ChatId(CHAT - c as i64), &format!("Chat number {}", c + 1))?;
                 let poll = changes.create_poll(ChatId(CHAT - c as i64), |id| Poll {
-                    id,
-                    question: PollQuestion::parse(QUESTION).unwrap(),
-                    options: PollOptions::parse(&OPTIONS).unwrap(),
-                    multiple: false,
-                    anonymous: false,
-                    created_at: at(0),
-                    deadline: None,
-                    state: PollState::Open,
-                    closed_at: None,
-                    results_announced: false,
-                    message_id: MessageId(POLL_MESSAGE),
                     telegram_id: telegram_id(c),
-                    thread: None,
-                    features: Default::default(),
+                    ..bench_poll(id)
                 })?;
                 ids.push(poll.id);
             }

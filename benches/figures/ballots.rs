@@ -15,16 +15,16 @@ use pollbot::app::results_message;
 use pollbot::i18n::Language;
 use pollbot::ingest::Event;
 use pollbot::poll::{
-    BallotKind, ChatId, MessageId, Person, Poll, PollFeatures, PollId, PollNumber, PollOptions,
-    PollQuestion, PollState, Press, RankedResults, UserId,
+    BallotKind, ChatId, MessageId, Person, PollId, PollNumber, PollOptions, PollQuestion, Press,
+    RankedResults, UserId,
 };
 use pollbot::report::Scope;
 use pollbot::store::Store;
 
 use super::fake_telegram::FakeTelegram;
 use super::{
-    FIRST_VOTER, MODERATOR, Scale, Table, at, feed, median, ms, progress, spawn_bot, spread_with,
-    stop_bot, thousands, updates, write_events,
+    FIRST_VOTER, MODERATOR, Scale, Table, at, bot_sent_command, create_poll_edited, feed, median,
+    ms, progress, spread_with, stop_bot, thousands, updates, write_events,
 };
 
 /// Ten options, as the figure asks.
@@ -49,19 +49,11 @@ const TAPS_PER_VOTER: usize = 3;
 /// One run: posts a ranked ballot in the moderator's private chat, then
 /// `taps` taps by `taps / 3` voters. Taps per second.
 async fn taps_through_bot(taps: usize) -> f64 {
-    let fake = FakeTelegram::start().await;
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = spawn_bot(&fake, dir.path());
-    let moderator = updates::person(MODERATOR, "Moderator");
-    fake.push_update(updates::message(
-        MODERATOR,
-        1,
-        &moderator,
-        &format!(
-            "/newpoll --ranked Which areas matter most? | {}",
-            RANKED_OPTIONS.join(" | ")
-        ),
-    ));
+    let (fake, dir, mut child) = bot_sent_command(&format!(
+        "/newpoll --ranked Which areas matter most? | {}",
+        RANKED_OPTIONS.join(" | ")
+    ))
+    .await;
     let ballot_message = wait_for_ballot(&fake, dir.path()).await;
     // The poll is stored once sendMessage has answered; its number is
     // confirmed right after.
@@ -155,30 +147,13 @@ pub(super) fn figure_12(table: &mut Table, scale: &Scale, runtime: &tokio::runti
 const RANKED_CHAT: i64 = -1_009_876_543_210;
 
 fn create_ranked_poll(store: &Store) -> PollId {
-    let poll = store
-        .write(|changes| {
-            changes.create_poll(ChatId(RANKED_CHAT), |id| Poll {
-                id,
-                question: PollQuestion::parse("Which areas matter most?").unwrap(),
-                options: PollOptions::parse(&RANKED_OPTIONS).unwrap(),
-                multiple: false,
-                anonymous: false,
-                created_at: at(0),
-                deadline: None,
-                state: PollState::Open,
-                closed_at: None,
-                results_announced: false,
-                message_id: MessageId(20),
-                telegram_id: format!("ballot:{RANKED_CHAT}:20"),
-                thread: None,
-                features: PollFeatures {
-                    ballot: BallotKind::Ranked,
-                    ..Default::default()
-                },
-            })
-        })
-        .unwrap();
-    poll.id
+    create_poll_edited(store, ChatId(RANKED_CHAT), |poll| {
+        poll.question = PollQuestion::parse("Which areas matter most?").unwrap();
+        poll.options = PollOptions::parse(&RANKED_OPTIONS).unwrap();
+        poll.message_id = MessageId(20);
+        poll.telegram_id = format!("ballot:{RANKED_CHAT}:20");
+        poll.features.ballot = BallotKind::Ranked;
+    })
 }
 
 /// xorshift64*: the ballots' random source, seeded for the same ballots
