@@ -435,6 +435,11 @@ fn the_demo_adds_a_ranked_poll_whose_runoff_overturns_the_plurality() {
     let png = std::fs::read(dir.join("results.png")).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    // The headline names the runoff's winner, not the first preferences'.
+    assert!(html.contains(
+        "<p>Student exchange wins the instant runoff after 4 rounds.</p>\n\
+         <p>Trade fair led the first preferences with 33.5%.</p>"
+    ));
     for section in ["rounds", "borda", "head-to-head"] {
         assert!(
             html.contains(&format!("<section id=\"{section}\">")),

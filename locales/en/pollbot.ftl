@@ -280,6 +280,12 @@ ranked-ballots = { $count ->
     [one] {$count_text} ballot
    *[other] {$count_text} ballots
 }
+report-headline-ranked-winner = {$option} wins the instant runoff after { $rounds ->
+    [one] {$rounds} round.
+   *[other] {$rounds} rounds.
+}
+report-headline-first-preferences = {$option} led the first preferences with {$share}.
+report-tally-first-preferences = These are first preferences: each ballot counted once, for the option it ranks first. The instant runoff below decides the winner.
 ranked-no-winner = No ballots yet, so there is no winner.
 ranked-winner = Winner: {$option}, after { $rounds ->
     [one] {$rounds} round

@@ -269,6 +269,12 @@ ranked-ballots = { $count ->
    *[many] {$count_text} бюллетеней
 }
 ranked-no-winner = Бюллетеней пока нет, поэтому победителя нет.
+report-headline-ranked-winner = «{$option}» побеждает в подсчёте с выбыванием после { $rounds ->
+    [one] {$rounds} тура.
+   *[other] {$rounds} туров.
+}
+report-headline-first-preferences = Больше всего первых предпочтений у «{$option}»: {$share}.
+report-tally-first-preferences = Это первые предпочтения: каждый бюллетень учтён один раз, за вариант, поставленный первым. Победителя определяет подсчёт с выбыванием ниже.
 ranked-winner = Победитель: {$option}, после { $rounds ->
     [one] {$rounds} тура
    *[other] {$rounds} туров

@@ -244,6 +244,9 @@ ballot-no-winner = 没有胜出者：没有任何选票给选项排序。
 ## ranked results
 ranked-ballots = {$count_text} 张选票
 ranked-no-winner = 尚无选票，因此没有获胜者。
+report-headline-ranked-winner = {$option}在即时决选中胜出（共 {$rounds} 轮）。
+report-headline-first-preferences = {$option}在第一偏好中领先，占 {$share}。
+report-tally-first-preferences = 以上是第一偏好：每张选票只计一次，计入其排在第一位的选项。获胜者由下面的即时决选决定。
 ranked-winner = 获胜者：{$option}（即时决选，共 {$rounds} 轮）
 ranked-last-round = 第 {$round} 轮，计入 {$count_text} 张选票：
 ranked-exhausted = 已用尽的选票（其中的选项都已不在计票中）：{$count_text} 张

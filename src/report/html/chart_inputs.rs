@@ -16,10 +16,33 @@ use crate::report::summary::voters_text;
 pub fn headline(data: &FullReportData, language: Language) -> String {
     let poll = &data.report.poll;
     let mut parts = vec![format!("{} {}", poll.id.number, poll.question.as_str())];
+    // A ranked poll's winner is the runoff's; its tally counts first
+    // preferences.
+    let winner = data.ranked.as_ref().and_then(|ranked| {
+        let index = ranked.runoff.winner?;
+        Some(i18n::text_with(
+            language,
+            "report-headline-ranked-winner",
+            &[
+                (
+                    "option",
+                    crate::report::ranked::option_name(poll, index).into(),
+                ),
+                ("rounds", ranked.runoff.rounds.len().into()),
+            ],
+        ))
+    });
+    let leader_key = match winner {
+        Some(winner) => {
+            parts.push(winner);
+            "report-headline-first-preferences"
+        }
+        None => "report-headline-leader",
+    };
     match data.leader() {
         Some(leader) => parts.push(i18n::text_with(
             language,
-            "report-headline-leader",
+            leader_key,
             &[
                 ("option", option_text(data, leader.index).into()),
                 ("share", leader.share.to_string().into()),

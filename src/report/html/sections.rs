@@ -82,6 +82,9 @@ pub(super) fn tally(out: &mut dyn Write, page: &Page) -> io::Result<()> {
         if data.report.poll.multiple {
             meta(out, &t(language, "shares-of-voters", &[]))?;
         }
+        if data.ranked.is_some() {
+            meta(out, &t(language, "report-tally-first-preferences", &[]))?;
+        }
         Ok(())
     })
 }
