@@ -25,6 +25,17 @@ option-added-by-on = added by {$name}, {$date}
 option-added-by = added by {$name}
 option-added-on = added {$date}
 option-added = added by a member
+turnout-members = {$voters_text} of {$members_text} { $members ->
+    [one] member
+   *[other] members
+} ({$share}, counted {$date})
+turnout-subscribers = {$voters_text} of {$members_text} { $members ->
+    [one] subscriber
+   *[other] subscribers
+} ({$share}, counted {$date})
+quorum-met = Quorum met: {$voters_text}, {$needed_text} needed.
+quorum-missed = Quorum not met: {$voters_text}, {$needed_text} needed. The result below does not stand.
+quorum-unknown = Quorum of {$percent}% of members: the member count at close is unknown, so it cannot be judged.
 state-open = open
 state-open-until = open until {$date}
 state-closed = closed
@@ -58,7 +69,7 @@ usage-newpoll =
     WHEN is YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC), RFC 3339, or a duration such as 90m, 36h, 14d.
     --hidden: results hidden until it closes; --final: votes cannot be changed; --open: members may add options (public polls only); --shuffle: options in random order.
 error-newpoll-empty = A poll needs a question and at least two options.
-error-unknown-flag = "{$flag}" is not a /newpoll option: use --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K or --until WHEN.
+error-unknown-flag = "{$flag}" is not a /newpoll option: use --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N or --until WHEN.
 error-missing-when = --until needs a time after it.
 error-unreadable-when = "{$when}" is not a time I can read.
 error-when-in-past = {$date} has already passed: choose a time in the future.
@@ -267,6 +278,8 @@ toast-limit = You can pick at most {$limit}. Tap a pick to drop it first.
 toast-closed = This poll is closed: ballots can no longer change.
 toast-unknown = This button is not part of an open ballot of mine.
 error-ranked-and-pick = Use --ranked or --pick K, once and not both.
+error-bad-quorum = --quorum needs a number of voters (--quorum 100) or a share of the chat's members (--quorum 30%), not "{$value}".
+error-quorum-in-private = A quorum of members needs a group or a channel: a private chat has no members to count. Use a number of voters (--quorum 10).
 error-bad-pick = --pick needs the most options a voter may pick, a whole number of at least 1 (not "{$value}"), for example --pick 2.
 error-pick-over-options = --pick {$limit} allows more picks than the poll has options ({$count}).
 error-native-only-flag = {$flag} works only with Telegram's own polls; --ranked and --pick are ballots of my own buttons. Drop one of the two.

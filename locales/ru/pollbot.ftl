@@ -26,6 +26,17 @@ option-added-by-on = добавил(а) {$name}, {$date}
 option-added-by = добавил(а) {$name}
 option-added-on = добавлен {$date}
 option-added = добавлен участником
+turnout-members = {$voters_text} из {$members_text} { $members ->
+    [one] участника чата
+   *[other] участников чата
+} ({$share}, подсчёт {$date})
+turnout-subscribers = {$voters_text} из {$members_text} { $members ->
+    [one] подписчика
+   *[other] подписчиков
+} ({$share}, подсчёт {$date})
+quorum-met = Кворум есть: {$voters_text}, нужно {$needed_text}.
+quorum-missed = Кворума нет: {$voters_text}, нужно {$needed_text}. Результат ниже не считается решением.
+quorum-unknown = Кворум — {$percent}% участников чата: их число при закрытии неизвестно, поэтому судить нельзя.
 state-open = открыт
 state-open-until = открыт до {$date}
 state-closed = закрыт
@@ -59,7 +70,7 @@ usage-newpoll =
     КОГДА — это YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC), RFC 3339 или срок, например 90m, 36h, 14d.
     --hidden: итоги скрыты до закрытия; --final: голос нельзя изменить; --open: участники могут добавлять варианты (только в открытых опросах); --shuffle: варианты в случайном порядке.
 error-newpoll-empty = Опросу нужны вопрос и хотя бы два варианта.
-error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K или --until КОГДА.
+error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N или --until КОГДА.
 error-missing-when = После --until нужно время.
 error-unreadable-when = Не могу прочитать время «{$when}».
 error-when-in-past = {$date} уже прошло: выберите время в будущем.
@@ -254,6 +265,8 @@ toast-limit = Можно выбрать не больше {$limit}. Сначал
 toast-closed = Опрос закрыт: бюллетени больше не меняются.
 toast-unknown = Эта кнопка не относится к открытому голосованию.
 error-ranked-and-pick = Используйте --ranked или --pick K, один раз и не оба сразу.
+error-bad-quorum = После --quorum нужно число участников (--quorum 100) или доля участников чата (--quorum 30%), а не «{$value}».
+error-quorum-in-private = Кворум от числа участников нужен в группе или канале: в личном чате считать некого. Укажите число голосующих (--quorum 10).
 error-bad-pick = После --pick нужно, сколько вариантов можно выбрать, — целое число не меньше 1 (а не «{$value}»), например --pick 2.
 error-pick-over-options = --pick {$limit} разрешает выбрать больше вариантов, чем есть в опросе ({$count}).
 error-native-only-flag = {$flag} работает только с опросами Telegram; --ranked и --pick — бюллетени на моих кнопках. Уберите один из флагов.

@@ -60,6 +60,9 @@ fn new_poll_error(language: Language, error: &NewPollError) -> String {
         NewPollError::OpenAnonymous => t("error-open-anonymous", &[]),
         NewPollError::RankedAndPick => t("error-ranked-and-pick", &[]),
         NewPollError::BadPick(value) => t("error-bad-pick", &[("value", value.as_str().into())]),
+        NewPollError::BadQuorum(value) => {
+            t("error-bad-quorum", &[("value", value.as_str().into())])
+        }
         NewPollError::PickOverOptions { limit, options } => t(
             "error-pick-over-options",
             &[

@@ -15,6 +15,7 @@ pub mod reply;
 pub mod report;
 pub mod results;
 pub mod share;
+pub mod turnout;
 pub mod visibility;
 
 pub use export::{ExportOutcome, ExportedFile, Limit, TELEGRAM_UPLOAD_LIMIT, export_files};

@@ -50,7 +50,15 @@ pub fn find_poll(
 /// Why a valid `/newpoll` still cannot be posted in this chat, if it
 /// cannot: `--open` in a channel, where every poll is anonymous.
 pub fn refuse_new_poll(new_poll: &NewPoll, kind: ChatKind) -> Option<Reply> {
-    (new_poll.features.open && kind.is_channel()).then_some(Reply::OpenInChannel)
+    if new_poll.features.open && kind.is_channel() {
+        return Some(Reply::OpenInChannel);
+    }
+    // A private chat has no members to take a share of.
+    let share_of_members = matches!(
+        new_poll.features.quorum,
+        Some(crate::poll::Quorum::PercentOfMembers(_))
+    );
+    (share_of_members && kind.is_private()).then_some(Reply::QuorumOfMembersInPrivate)
 }
 
 /// The longest a deadline may be ahead to be given to Telegram too, as

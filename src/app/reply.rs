@@ -92,6 +92,8 @@ pub enum Reply {
     Internal,
     /// `--open` in a channel, where every poll is anonymous.
     OpenInChannel,
+    /// `--quorum P%` in a private chat, which has no members to count.
+    QuorumOfMembersInPrivate,
     /// A hidden poll's results are for moderators in private, and Telegram
     /// will not let the bot start that chat.
     PrivateChatNeeded(PollNumber),
@@ -135,6 +137,7 @@ impl Reply {
             Reply::NoPolls => words.key("error-no-polls"),
             Reply::ProfileRefused(refusal) => words.number(refusal.key(), refusal.number()),
             Reply::OpenInChannel => words.key("error-open-in-channel"),
+            Reply::QuorumOfMembersInPrivate => words.key("error-quorum-in-private"),
             Reply::Refused(why) => refusal_text(language, *why),
             Reply::Internal => words.key("error-internal"),
         }

@@ -462,6 +462,9 @@ pub struct PollFeatures {
     /// bot's (`--ranked`, `--pick K`).
     #[serde(default, skip_serializing_if = "BallotKind::is_native")]
     pub ballot: BallotKind,
+    /// `--quorum`: how many must vote for the result to stand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quorum: Option<super::Quorum>,
 }
 
 /// How members vote in a poll.

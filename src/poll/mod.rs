@@ -16,6 +16,7 @@ mod options;
 mod press;
 mod ranked;
 mod tally;
+mod turnout;
 mod vote;
 
 pub use ballot::{Ballot, Person};
@@ -45,4 +46,5 @@ pub use ranked::{
     head_to_head, instant_runoff, is_valid_ranking, tap_pick, tap_ranked,
 };
 pub use tally::{Share, Tally, shares_of_total, shares_of_voters};
+pub use turnout::{Audience, MemberCount, Quorum, QuorumVerdict, Turnout, TurnoutStage};
 pub use vote::{VoteVerdict, judge_vote};

@@ -65,6 +65,8 @@ pub struct PollReport {
     pub poll: Poll,
     pub tally: Tally,
     pub top_comments: Vec<RankedComment>,
+    /// The chat's member counts, when Telegram gave them.
+    pub turnout: crate::poll::Turnout,
 }
 
 impl PollReport {

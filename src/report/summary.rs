@@ -2,7 +2,7 @@
 
 use super::{PollReport, RankedComment};
 use crate::i18n::{self, Arg, Language};
-use crate::poll::{AddedOption, Poll};
+use crate::poll::{AddedOption, Audience, Poll, Quorum, QuorumVerdict};
 
 /// Longest comment quote, in characters.
 pub(super) const QUOTE_CHARS: usize = 150;
@@ -50,12 +50,13 @@ fn tally_text(report: &PollReport, language: Language) -> String {
     let poll = &report.poll;
     let mut lines = vec![format!("{} {}", poll.id.number, poll.question.as_str())];
     let state = state_text(poll, language);
-    let mut status = vec![voters_text(language, report.tally.voters)];
+    let mut status = vec![turnout_text(report, language, report.tally.voters)];
     if poll.anonymous {
         status.push(i18n::text(language, "state-anonymous"));
     }
     status.push(state);
     lines.push(status.join(" · "));
+    lines.extend(quorum_text(report, language, report.tally.voters));
     for row in report.rows() {
         let mut line = i18n::text_with(
             language,
@@ -100,6 +101,63 @@ pub(crate) fn added_text(added: &AddedOption, language: Language) -> String {
 }
 
 /// `open until …`, `closed 28 Mar 2024 18:00 UTC`, in the language.
+/// `226 voters of 1,204 members (18.8%, counted 28 Mar 2024 18:00 UTC)`,
+/// or the voters alone when the chat's member count is unknown.
+pub fn turnout_text(report: &PollReport, language: Language, voters: u64) -> String {
+    let voters_text = voters_text(language, voters);
+    let Some((count, share)) = report.turnout.share(voters) else {
+        return voters_text;
+    };
+    let key = match count.audience {
+        Audience::Members => "turnout-members",
+        Audience::Subscribers => "turnout-subscribers",
+    };
+    i18n::text_with(
+        language,
+        key,
+        &[
+            ("voters_text", voters_text.into()),
+            ("members", count.count.into()),
+            ("members_text", i18n::format_count(count.count).into()),
+            ("share", share.to_string().into()),
+            (
+                "date",
+                i18n::format_date_time(language, count.read_at).into(),
+            ),
+        ],
+    )
+}
+
+/// Whether a closed poll with `--quorum` met it (`None` while it is open,
+/// or without a quorum): `Quorum not met: 226 voters, 362 needed (30% of
+/// members).`
+pub fn quorum_text(report: &PollReport, language: Language, voters: u64) -> Option<String> {
+    let quorum = report.poll.features.quorum?;
+    if report.poll.is_open() {
+        return None;
+    }
+    let members = report.turnout.closed.map(|c| c.count);
+    let (key, needed) = match quorum.judge(voters, members) {
+        QuorumVerdict::Met { needed, .. } => ("quorum-met", needed),
+        QuorumVerdict::Missed { needed, .. } => ("quorum-missed", needed),
+        QuorumVerdict::Unknown => ("quorum-unknown", 0),
+    };
+    let percent = match quorum {
+        Quorum::PercentOfMembers(percent) => u64::from(percent),
+        Quorum::Voters(_) => 0,
+    };
+    Some(i18n::text_with(
+        language,
+        key,
+        &[
+            ("voters_text", voters_text(language, voters).into()),
+            ("needed", needed.into()),
+            ("needed_text", i18n::format_count(needed).into()),
+            ("percent", percent.into()),
+        ],
+    ))
+}
+
 pub(super) fn state_text(poll: &Poll, language: Language) -> String {
     match (poll.is_open(), poll.deadline, poll.closed_at) {
         (true, Some(deadline), _) => i18n::text_with(

@@ -16,7 +16,7 @@ use super::{Changes, ChatRecord, Result, Store};
 use crate::poll::{Campaign, ChatId, Poll, PollId};
 
 /// Kinds whose key starts with the chat (after the kind byte).
-const CHAT_FIRST: [u8; 17] = [
+const CHAT_FIRST: [u8; 18] = [
     keys::CHAT,
     keys::POLL,
     keys::TALLY,
@@ -34,6 +34,7 @@ const CHAT_FIRST: [u8; 17] = [
     keys::EARLY_REPLY_POLL,
     keys::RANKINGS,
     keys::BALLOT_SECRET,
+    keys::TURNOUT,
 ];
 
 /// Where, in `o` and `r` keys, the comment's own chat stands: after the

@@ -78,6 +78,7 @@ pub const COMBINED: u8 = b'l';
 pub const CHAT_MOVE: u8 = b'M';
 pub const RANKINGS: u8 = b'B';
 pub const BALLOT_SECRET: u8 = b'K';
+pub const TURNOUT: u8 = b'T';
 
 /// The layout this code writes.
 pub const LAYOUT_VERSION: u32 = 2;
@@ -177,6 +178,11 @@ pub fn one_ranking(poll: PollId, ranking: &[u8]) -> Vec<u8> {
     let mut key = rankings(poll);
     key.extend_from_slice(ranking);
     key
+}
+
+/// A poll's member counts (see `poll::Turnout`).
+pub fn turnout(poll: PollId) -> Vec<u8> {
+    Key::new(TURNOUT).poll(poll).0
 }
 
 pub fn ballot_secret(poll: PollId) -> Vec<u8> {

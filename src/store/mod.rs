@@ -247,6 +247,11 @@ impl Store {
     }
 
     /// Whether a secret ballot's key is still kept (until the poll closes).
+    /// A poll's member counts (none read yet: empty).
+    pub fn turnout(&self, id: PollId) -> Result<crate::poll::Turnout> {
+        Ok(self.get(&keys::turnout(id))?.unwrap_or_default())
+    }
+
     pub fn has_ballot_secret(&self, id: PollId) -> Result<bool> {
         Ok(self.db.contains_key(keys::ballot_secret(id))?)
     }

@@ -210,6 +210,9 @@ struct State {
     next_poll_id: u64,
     next_file_id: u64,
     admins: HashMap<i64, (i64, Vec<i64>)>,
+    /// getChatMemberCount's answers; a chat not set answers "chat not
+    /// found", so that results show voters alone.
+    member_counts: HashMap<i64, u32>,
     bot_admin: HashMap<i64, bool>,
     commands: Value,
     /// Telegram's message limits are enforced with 429s (on by default).
@@ -592,6 +595,11 @@ impl FakeTelegram {
 
     /// Sets the creator and administrators of a chat (for
     /// getChatAdministrators / getChatMember). Unknown chats have creator 1.
+    /// What getChatMemberCount answers for `chat_id` from now on.
+    pub fn set_member_count(&self, chat_id: i64, count: u32) {
+        self.state().member_counts.insert(chat_id, count);
+    }
+
     pub fn set_admins(&self, chat_id: i64, creator: i64, admins: &[i64]) {
         self.state()
             .admins
@@ -1648,6 +1656,10 @@ impl FakeTelegram {
                 }
                 Reply::Ok(Value::Array(list))
             }
+            "getChatMemberCount" => match st.member_counts.get(&chat_id) {
+                Some(&count) => Reply::Ok(json!(count)),
+                None => api_error(400, "Bad Request: chat not found"),
+            },
             "getChatMember" => {
                 let user_id = int(p.get("user_id")).unwrap_or_default();
                 let (creator, admins) = st.admins.get(&chat_id).cloned().unwrap_or((1, Vec::new()));

@@ -124,6 +124,8 @@ pub enum NewPollError {
     NativeOnlyFlag(&'static str),
     /// More options than a button ballot takes.
     TooManyBallotOptions(usize),
+    /// `--quorum` with neither a number of voters nor a percent.
+    BadQuorum(String),
 }
 
 /// A malformed command: what the user wrote wrong.

@@ -10,7 +10,7 @@ use super::args::flag_name;
 use super::{CommandError, NewPoll, NewPollError};
 use crate::poll::{
     BallotKind, Deadline, MAX_OPTIONS, MAX_RANKED_OPTIONS, PollDescription, PollError,
-    PollFeatures, PollOptions, PollQuestion,
+    PollFeatures, PollOptions, PollQuestion, Quorum,
 };
 
 pub(super) fn parse_new_poll(args: &str, now: DateTime<Utc>) -> Result<NewPoll, CommandError> {
@@ -114,8 +114,8 @@ fn read_flags(mut rest: &str, now: DateTime<Utc>) -> Result<(Flags, &str), NewPo
         };
         rest = rest[word_end..].trim_start();
         let name = flag.to_lowercase();
-        // Only `--until` and `--pick` take a value.
-        if inline_value.is_some() && name != "until" && name != "pick" {
+        // Only `--until`, `--pick` and `--quorum` take a value.
+        if inline_value.is_some() && !["until", "pick", "quorum"].contains(&name.as_str()) {
             return Err(NewPollError::UnknownFlag(word.to_owned()));
         }
         match name.as_str() {
@@ -140,6 +140,14 @@ fn read_flags(mut rest: &str, now: DateTime<Utc>) -> Result<(Flags, &str), NewPo
                     .filter(|k| *k > 0)
                     .ok_or(NewPollError::BadPick(value))?;
                 flags.features.ballot = BallotKind::PickUpTo(limit);
+            }
+            "quorum" => {
+                let value = match inline_value {
+                    Some(value) => value.to_owned(),
+                    None => take_word(&mut rest).unwrap_or_default(),
+                };
+                let quorum = Quorum::parse(&value).ok_or(NewPollError::BadQuorum(value))?;
+                flags.features.quorum = Some(quorum);
             }
             "until" => {
                 let when = match inline_value {

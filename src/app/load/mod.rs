@@ -39,10 +39,12 @@ pub fn poll_report(store: &Store, id: PollId) -> store::Result<Option<PollReport
             author_options,
         });
     }
+    let turnout = store.turnout(poll.id)?;
     Ok(Some(PollReport {
         poll,
         tally,
         top_comments,
+        turnout,
     }))
 }
 

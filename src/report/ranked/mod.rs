@@ -10,7 +10,7 @@ mod chart;
 
 pub use chart::rounds_png;
 
-use super::summary::{comments_text, state_text};
+use super::summary::{comments_text, quorum_text, state_text, turnout_text};
 use super::{PollReport, Summary, option_texts};
 use crate::i18n::{self, Arg, Language, format_count};
 use crate::poll::{Poll, RankedResults, Share, shares_of_total};
@@ -130,12 +130,16 @@ pub fn ranked_summary(report: &PollReport, ranked: &RankedResults, language: Lan
 pub fn ranked_text(report: &PollReport, ranked: &RankedResults, language: Language) -> String {
     let poll = &report.poll;
     let mut lines = vec![format!("{} {}", poll.id.number, poll.question.as_str())];
-    let mut status = vec![ballots_text(language, ranked.ballots)];
+    let mut status = vec![match report.turnout.share(ranked.ballots) {
+        Some(_) => turnout_text(report, language, ranked.ballots),
+        None => ballots_text(language, ranked.ballots),
+    }];
     if poll.anonymous {
         status.push(i18n::text(language, "state-anonymous"));
     }
     status.push(state_text(poll, language));
     lines.push(status.join(" · "));
+    lines.extend(quorum_text(report, language, ranked.ballots));
     let (Some(winner), Some(last)) = (ranked.runoff.winner, ranked.runoff.rounds.last()) else {
         lines.push(i18n::text(language, "ranked-no-winner"));
         return lines.join("\n");

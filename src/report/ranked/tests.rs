@@ -39,6 +39,7 @@ pub(crate) fn report(options: &[&str]) -> PollReport {
         tally: Tally::new(options.len()),
         poll,
         top_comments: Vec::new(),
+        turnout: Default::default(),
     }
 }
 

@@ -4,11 +4,24 @@ use chrono::{DateTime, Utc};
 
 use super::{Changes, EarlyPollMessage, pending_work_keys};
 use crate::poll::{
-    Ballot, ChatId, MessageId, OptionLearnt, Poll, PollId, PollNumber, PollState, SeenOption, Tally,
+    Ballot, ChatId, MemberCount, MessageId, OptionLearnt, Poll, PollId, PollNumber, PollState,
+    SeenOption, Tally, Turnout, TurnoutStage,
 };
 use crate::store::{MessageRole, Result, keys};
 
 impl Changes<'_> {
+    /// Keeps the chat's member count read at `stage` of poll `id`.
+    pub fn record_member_count(
+        &mut self,
+        id: PollId,
+        stage: TurnoutStage,
+        count: MemberCount,
+    ) -> Result<()> {
+        let mut turnout: Turnout = self.get(&keys::turnout(id))?.unwrap_or_default();
+        turnout.record(stage, count);
+        self.put(keys::turnout(id), &turnout)
+    }
+
     /// Stores a new poll under the chat's next number. `build` gets the id
     /// the poll will have.
     pub fn create_poll(

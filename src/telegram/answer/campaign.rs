@@ -10,7 +10,7 @@ use crate::app::command::{PollRef, ShareAction};
 use crate::app::share;
 use crate::app::{self, Reply, ShareReply};
 use crate::i18n::Language;
-use crate::poll::{Poll, ShareCode};
+use crate::poll::{Poll, ShareCode, TurnoutStage};
 use crate::telegram::errors::Failure;
 use crate::telegram::inbound::CommandMessage;
 use crate::telegram::lanes::{Handled, Lane};
@@ -146,6 +146,11 @@ impl Lane {
         });
         let target = reply_target(message);
         let step = self.say(answer, target, &reply.text(language)).await?;
+        if copy.is_open() {
+            let audience = app::turnout::audience_at_posting(message.kind);
+            self.count_members(copy.id, audience, TurnoutStage::Posted)
+                .await?;
+        }
         match self.after(step).await? {
             Some(Handled::Stopping) => Ok(Handled::Stopping),
             _ => Ok(Handled::Done),

@@ -10,6 +10,7 @@ mod files;
 mod posting;
 mod results;
 mod sending;
+mod turnout;
 
 use std::future::Future;
 

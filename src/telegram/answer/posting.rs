@@ -3,7 +3,7 @@
 use crate::app::command::NewPoll;
 use crate::app::{self, Reply};
 use crate::i18n::Language;
-use crate::poll::ChatId;
+use crate::poll::{ChatId, TurnoutStage};
 use crate::telegram::errors::Failure;
 use crate::telegram::inbound::CommandMessage;
 use crate::telegram::lanes::{Handled, Lane};
@@ -153,6 +153,11 @@ impl Lane {
             bot_is_admin,
         };
         let step = self.say(answer, target, &reply.text(language)).await?;
+        if poll.is_open() {
+            let audience = app::turnout::audience_at_posting(message.kind);
+            self.count_members(poll.id, audience, TurnoutStage::Posted)
+                .await?;
+        }
         // The poll is out and stored: a failed confirmation is not worth a
         // second try that could come much later.
         match self.after(step).await? {

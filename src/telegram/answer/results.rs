@@ -211,6 +211,7 @@ impl Lane {
             .await?;
         // Removed from the chat: nobody there to tell.
         if active {
+            self.count_members_at_close(id).await?;
             let mut answer = self.journal(JournalKey::Announce(id)).await?;
             let language = self.language().await;
             let target = Target {
