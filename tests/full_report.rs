@@ -645,6 +645,68 @@ fn the_demo_report_shows_each_share_s_wilson_interval(data: &FullReportData) {
 }
 
 #[test]
+fn a_poll_of_several_answers_gives_each_option_s_interval_of_its_voters() {
+    let store = Store::temporary().unwrap();
+    let id = create(
+        &store,
+        NewPoll {
+            options: &["Tea", "Coffee", "Water"],
+            multiple: true,
+            anonymous: false,
+            question: "What do you drink?",
+        },
+    );
+    apply_all(
+        &store,
+        &[
+            vote_in(id, 1, &[0, 1], 1),
+            vote_in(id, 2, &[0], 2),
+            vote_in(id, 3, &[0, 1], 3),
+        ],
+    );
+    let data = load(&store, id, None).unwrap();
+    // k of the option's voters, n = 3 voters; statsmodels 0.15.0:
+    // proportion_confint(3, 3, method='wilson') = (0.43850296824495444, 1.0),
+    // proportion_confint(2, 3, method='wilson') = (0.2076596008020477,
+    // 0.9385080552796037). Nobody chose Water: 0 of 3, (0.0, 0.5614970317550455).
+    let intervals: Vec<(usize, String, String, String)> = data
+        .sections
+        .iter()
+        .map(|s| {
+            let i = s.interval.unwrap();
+            (
+                s.index,
+                s.share.to_string(),
+                i.low.number(),
+                i.high.number(),
+            )
+        })
+        .collect();
+    let row = |index, share: &str, low: &str, high: &str| {
+        (index, share.to_owned(), low.to_owned(), high.to_owned())
+    };
+    assert_eq!(
+        intervals,
+        [
+            row(0, "100.0%", "43.9", "100.0"),
+            row(1, "66.7%", "20.8", "93.9"),
+            row(2, "0.0%", "0.0", "56.1"),
+        ]
+    );
+
+    // Nobody voted: the share alone, no interval.
+    let empty = poll(&store, &["Yes", "No"]);
+    let data = load(&store, empty, None).unwrap();
+    assert!(data.sections.iter().all(|s| s.interval.is_none()));
+    let mut html = Vec::new();
+    write_full_report(&data, Language::English, &mut html).unwrap();
+    let html = String::from_utf8(html).unwrap();
+    assert!(html.contains("<td class=\"n\">0.0%</td>"));
+    assert!(html.contains("0 votes (0.0%) · "));
+    assert!(!html.contains("0.0%<br>"));
+}
+
+#[test]
 fn records_from_an_older_database_still_decode() {
     // Written before the report's facts and the chat title were kept.
     let tally: pollbot::poll::Tally =
