@@ -578,6 +578,132 @@ fn the_demo_report_shows_every_section_with_exact_figures() {
     assert!(profile.voters > 1000 && profile.voters < 1601);
     // Food voters are almost never under 30: a hidden cell.
     assert_eq!(profile.row(3)[0], Cell::Small);
+    the_demo_report_shows_each_share_s_wilson_interval(&data);
+}
+
+/// Each share of the published poll with its 95% Wilson interval, in the
+/// tally and in its option's section, and what the interval is in the
+/// methodology. The ends were computed independently with statsmodels'
+/// `proportion_confint(k, 1601, alpha=0.05, method='wilson')` (see
+/// `poll::interval`'s tests) and rounded to a tenth of a percent.
+fn the_demo_report_shows_each_share_s_wilson_interval(data: &FullReportData) {
+    use pollbot::i18n::{self, Arg};
+    use pollbot::report::escape_html;
+    let expected = [
+        (0, "42.0%", "39.6", "44.4"),
+        (1, "29.5%", "27.3", "31.8"),
+        (2, "19.0%", "17.1", "21.0"),
+        (3, "9.5%", "8.2", "11.1"),
+    ];
+    for language in Language::ALL {
+        let mut html = Vec::new();
+        write_full_report(data, language, &mut html).unwrap();
+        let html = String::from_utf8(html).unwrap();
+        for (index, share, low, high) in expected {
+            let section = data.sections.iter().find(|s| s.index == index).unwrap();
+            assert_eq!(section.share.to_string(), share);
+            let interval = section.interval.unwrap();
+            assert_eq!(
+                (interval.low.number(), interval.high.number()),
+                (low.into(), high.into())
+            );
+            let ends = |key| {
+                let args: [(&'static str, Arg); 3] = [
+                    ("share", share.into()),
+                    ("low", low.into()),
+                    ("high", high.into()),
+                ];
+                i18n::text_with(language, key, &args)
+            };
+            let cell = format!(
+                "{share}<br><span class=\"meta\">{}</span>",
+                ends("report-interval")
+            );
+            assert!(
+                html.contains(&cell),
+                "{language:?}: no {cell:?} in the tally"
+            );
+            let stats = ends("report-share-interval");
+            assert!(
+                html.contains(&stats),
+                "{language:?}: no {stats:?} in the options"
+            );
+        }
+        let label = escape_html(&i18n::text(language, "report-method-interval-text"));
+        assert!(
+            html.contains(&label),
+            "{language:?}: no interval in the methodology"
+        );
+    }
+    // The English form, spelt out once.
+    let mut html = Vec::new();
+    write_full_report(data, Language::English, &mut html).unwrap();
+    let html = String::from_utf8(html).unwrap();
+    assert!(html.contains("42.0%<br><span class=\"meta\">95% CI 39.6–44.4%</span>"));
+    assert!(html.contains("672 votes (42.0%; 95% CI 39.6–44.4%)"));
+    assert!(html.contains("153 votes (9.5%; 95% CI 8.2–11.1%)"));
+}
+
+#[test]
+fn a_poll_of_several_answers_gives_each_option_s_interval_of_its_voters() {
+    let store = Store::temporary().unwrap();
+    let id = create(
+        &store,
+        NewPoll {
+            options: &["Tea", "Coffee", "Water"],
+            multiple: true,
+            anonymous: false,
+            question: "What do you drink?",
+        },
+    );
+    apply_all(
+        &store,
+        &[
+            vote_in(id, 1, &[0, 1], 1),
+            vote_in(id, 2, &[0], 2),
+            vote_in(id, 3, &[0, 1], 3),
+        ],
+    );
+    let data = load(&store, id, None).unwrap();
+    // k of the option's voters, n = 3 voters; statsmodels 0.15.0:
+    // proportion_confint(3, 3, method='wilson') = (0.43850296824495444, 1.0),
+    // proportion_confint(2, 3, method='wilson') = (0.2076596008020477,
+    // 0.9385080552796037). Nobody chose Water: 0 of 3, (0.0, 0.5614970317550455).
+    let intervals: Vec<(usize, String, String, String)> = data
+        .sections
+        .iter()
+        .map(|s| {
+            let i = s.interval.unwrap();
+            (
+                s.index,
+                s.share.to_string(),
+                i.low.number(),
+                i.high.number(),
+            )
+        })
+        .collect();
+    let row = |index, share: &str, low: &str, high: &str| {
+        (index, share.to_owned(), low.to_owned(), high.to_owned())
+    };
+    assert_eq!(
+        intervals,
+        [
+            row(0, "100.0%", "43.9", "100.0"),
+            row(1, "66.7%", "20.8", "93.9"),
+            row(2, "0.0%", "0.0", "56.1"),
+        ]
+    );
+
+    // Nobody voted: the share alone, no interval.
+    let empty = poll(&store, &["Yes", "No"]);
+    let data = load(&store, empty, None).unwrap();
+    assert!(data.sections.iter().all(|s| s.interval.is_none()));
+    let mut html = Vec::new();
+    write_full_report(&data, Language::English, &mut html).unwrap();
+    let html = String::from_utf8(html).unwrap();
+    assert!(html.contains("<td class=\"n\">0.0%</td>"));
+    assert!(html.contains("0 votes (0.0%) · "));
+    assert!(!html.contains("0.0%<br>"));
 }
 
 #[test]

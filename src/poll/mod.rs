@@ -12,6 +12,7 @@ mod definition;
 mod early;
 mod history;
 mod ids;
+mod interval;
 mod options;
 mod press;
 mod ranked;
@@ -37,6 +38,7 @@ pub use definition::{
 pub use early::{EARLY_KEPT_FOR, early_record_is_stale};
 pub use history::{VoteFacts, VoterHistory, approvers_delta, follow_vote};
 pub use ids::{ChatId, MessageId, UserId};
+pub use interval::{ShareInterval, Z_95, wilson_interval, wilson_share_interval};
 pub use options::{
     AddedOption, MAX_STABLE_OPTIONS, OptionLearnt, PollOptionView, SeenOption, UNNAMED_OPTION,
 };

@@ -105,9 +105,17 @@ impl Tally {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Share(pub u32);
 
+impl Share {
+    /// The share in percent without its sign, `42.0`: the ends of a range
+    /// that carries one sign (`39.6–44.4%`).
+    pub fn number(self) -> String {
+        format!("{}.{}", self.0 / 10, self.0 % 10)
+    }
+}
+
 impl std::fmt::Display for Share {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}.{}%", self.0 / 10, self.0 % 10)
+        write!(f, "{}%", self.number())
     }
 }
 

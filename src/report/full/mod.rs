@@ -20,7 +20,10 @@ pub use counters::{BucketUnit, Cell, Profile, Timeline};
 
 use super::{PollReport, ReadError, Records, breakdown, chart, html};
 use crate::i18n::Language;
-use crate::poll::{BallotKind, Comment, Poll, PollId, PollNumber, RankedResults, Share, UserId};
+use crate::poll::{
+    BallotKind, Comment, Poll, PollId, PollNumber, RankedResults, Share, ShareInterval, UserId,
+    wilson_share_interval,
+};
 
 /// How many comments each option's section quotes.
 pub const COMMENTS_PER_OPTION: usize = 3;
@@ -156,6 +159,10 @@ pub struct OptionSection {
     pub index: usize,
     pub count: u64,
     pub share: Share,
+    /// The share's 95% Wilson interval, of the share's own denominator
+    /// (all votes, or voters when several answers are allowed); `None`
+    /// when nobody voted.
+    pub interval: Option<ShareInterval>,
     /// Comments written by voters who hold this option now.
     pub comments: u64,
     /// Their most-approved comments, most approvals first (ties to the
@@ -323,13 +330,22 @@ fn report_end(poll: &Poll) -> DateTime<Utc> {
 
 /// Empty sections in the order of votes.
 fn sections(report: &PollReport) -> Vec<OptionSection> {
-    let mut sections: Vec<OptionSection> = report
-        .rows()
+    let rows = report.rows();
+    // The interval's n is the share's: all votes for a poll of one answer
+    // (a ranked ballot's first preference is its one vote), voters for one
+    // of several.
+    let trials = if report.poll.multiple {
+        report.tally.voters
+    } else {
+        rows.iter().map(|row| row.count).sum()
+    };
+    let mut sections: Vec<OptionSection> = rows
         .into_iter()
         .map(|row| OptionSection {
             index: usize::from(row.index),
             count: row.count,
             share: row.share,
+            interval: wilson_share_interval(row.count, trials),
             comments: 0,
             top: Vec::new(),
         })
@@ -458,6 +474,7 @@ mod tests {
                 index,
                 count: 0,
                 share: Share(0),
+                interval: None,
                 comments: 0,
                 top: Vec::new(),
             })

@@ -7,8 +7,8 @@ use super::chart_inputs::headline as headline_text;
 use super::{
     Page, author_name, chat_swatch, date, escape_html, image, meta, option_text, section, swatch, t,
 };
-use crate::i18n::{self, format_count};
-use crate::poll::Share;
+use crate::i18n::{self, Arg, Language, format_count};
+use crate::poll::{Share, ShareInterval};
 use crate::report::CampaignReport;
 use crate::report::full::{BucketUnit, Cell, OptionSection, Profile};
 use crate::report::summary::{state_text, voters_text};
@@ -75,7 +75,7 @@ pub(super) fn tally(out: &mut dyn Write, page: &Page) -> io::Result<()> {
                 swatch(section.index),
                 escape_html(option_text(data, section.index)),
                 format_count(section.count),
-                section.share
+                share_cell(language, section)
             )?;
         }
         writeln!(out, "</tbody></table></div>")?;
@@ -87,6 +87,40 @@ pub(super) fn tally(out: &mut dyn Write, page: &Page) -> io::Result<()> {
         }
         Ok(())
     })
+}
+
+/// The `low` and `high` arguments of an interval's locale key.
+fn interval_args(interval: ShareInterval) -> [(&'static str, Arg); 2] {
+    [
+        ("low", interval.low.number().into()),
+        ("high", interval.high.number().into()),
+    ]
+}
+
+/// A tally cell: the share, and beneath it in small print its 95% interval
+/// (which keeps the column narrow on a phone).
+fn share_cell(language: Language, section: &OptionSection) -> String {
+    match section.interval {
+        Some(interval) => format!(
+            "{}<br><span class=\"meta\">{}</span>",
+            section.share,
+            t(language, "report-interval", &interval_args(interval))
+        ),
+        None => section.share.to_string(),
+    }
+}
+
+/// The share and its 95% interval on one line, unescaped (an argument of
+/// `report-option-stats`).
+fn share_with_interval(language: Language, section: &OptionSection) -> String {
+    match section.interval {
+        Some(interval) => {
+            let [low, high] = interval_args(interval);
+            let share = ("share", section.share.to_string().into());
+            i18n::text_with(language, "report-share-interval", &[share, low, high])
+        }
+        None => section.share.to_string(),
+    }
 }
 
 /// A poll run in several chats: the combined tally stacked by chat, and a
@@ -230,7 +264,7 @@ fn option(
         &[
             ("count", section.count.into()),
             ("count_text", format_count(section.count).into()),
-            ("share", section.share.to_string().into()),
+            ("share", share_with_interval(language, section).into()),
             ("comments", section.comments.into()),
             ("comments_text", format_count(section.comments).into()),
         ],
@@ -346,6 +380,10 @@ fn method_rows(page: &Page) -> Vec<(&'static str, String)> {
                 "report-method-rounding-several",
                 "report-method-rounding-one",
             ),
+        ),
+        (
+            "report-method-interval",
+            t(language, "report-method-interval-text", &[]),
         ),
     ]
 }
