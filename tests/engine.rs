@@ -335,7 +335,10 @@ fn the_demo_writes_five_files_with_the_published_figures() {
         lines[0],
         "#1 In which area should the two countries deepen cooperation?"
     );
-    assert_eq!(lines[1], "1,601 voters · closed 28 Mar 2024 18:00 UTC");
+    assert_eq!(
+        lines[1],
+        "1,601 voters of 8,537 members (18.8%, counted at close) · closed 28 Mar 2024 18:00 UTC"
+    );
     assert_eq!(
         lines[2..6],
         [
@@ -386,7 +389,7 @@ fn the_demo_adds_a_ranked_poll_whose_runoff_overturns_the_plurality() {
         lines[..8],
         [
             "#1 Which exchange programme should the society run next?",
-            "322 ballots · closed 28 Mar 2024 18:00 UTC",
+            "322 voters of 1,216 members (26.5%, counted at close) · closed 28 Mar 2024 18:00 UTC",
             "Winner: Student exchange, after 4 rounds of instant runoff",
             "Round 4, 322 ballots counted:",
             "Student exchange — 214 (66.5%)",

@@ -25,14 +25,16 @@ option-added-by-on = added by {$name}, {$date}
 option-added-by = added by {$name}
 option-added-on = added {$date}
 option-added = added by a member
+turnout-counted = counted {$date}
+turnout-counted-at-close = counted at close
 turnout-members = {$voters_text} of {$members_text} { $members ->
     [one] member
    *[other] members
-} ({$share}, counted {$date})
+} ({$share}, {$counted})
 turnout-subscribers = {$voters_text} of {$members_text} { $members ->
     [one] subscriber
    *[other] subscribers
-} ({$share}, counted {$date})
+} ({$share}, {$counted})
 quorum-met = Quorum met: {$voters_text}, {$needed_text} needed.
 quorum-missed = Quorum not met: {$voters_text}, {$needed_text} needed. The result below does not stand.
 quorum-unknown = Quorum of {$percent}% of members: the member count at close is unknown, so it cannot be judged.
@@ -61,13 +63,13 @@ warning-no-photo-right = I may not send photos in this chat, so here are the res
 ## Mistakes
 usage-newpoll =
     Write it like this:
-    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--until WHEN] Question?
+    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--until WHEN] Question?
     > optional description
     Option one
     Option two
     or on one line: /newpoll Question? | Option one | Option two
     WHEN is YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC), RFC 3339, or a duration such as 90m, 36h, 14d.
-    --hidden: results hidden until it closes; --final: votes cannot be changed; --open: members may add options (public polls only); --shuffle: options in random order.
+    --hidden: results hidden until it closes; --final: votes cannot be changed; --open: members may add options (public polls only); --shuffle: options in random order; --ranked: a ranked-choice ballot; --pick K: choose up to K; --quorum 100 or 30%: voters, or share of members, needed for the result to stand.
 error-newpoll-empty = A poll needs a question and at least two options.
 error-unknown-flag = "{$flag}" is not a /newpoll option: use --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N or --until WHEN.
 error-missing-when = --until needs a time after it.
@@ -104,7 +106,7 @@ export-too-large = The export of poll {$number} is larger than Telegram lets me 
 help =
     I run opinion polls and report their results.
     Moderators:
-    /newpoll Question? | Option one | Option two — start a poll (or put each option on its own line, with a "> description" line under the question; flags --multiple, --anonymous, --hidden, --final, --open, --shuffle, --until 14d; --ranked for a ranked-choice ballot, --pick 2 to choose up to two)
+    /newpoll Question? | Option one | Option two — start a poll (or put each option on its own line, with a "> description" line under the question; flags --multiple, --anonymous, --hidden, --final, --open, --shuffle, --until 14d; --ranked for a ranked-choice ballot, --pick 2 to choose up to two, --quorum 30% for a quorum)
     /results [poll] — chart, tally and the most-approved comments
     /export [poll] [csv|json] — the raw votes and comments as files
     /close [poll] — stop a poll and post its final results
@@ -121,7 +123,7 @@ help =
 start = Hello! Add me to a group and make me an administrator, so that I see replies and reactions, then start a poll with /newpoll.
 
 ## Command list (setMyCommands)
-command-newpoll = Start a poll: /newpoll [--multiple --anonymous --hidden --final --open --shuffle --ranked --pick K --until WHEN] Question? | A | B
+command-newpoll = Start a poll: /newpoll [--multiple --anonymous --hidden --final --open --shuffle --ranked --pick K --quorum N --until WHEN] Question? | A | B
 command-results = Chart, tally and top comments
 command-export = Votes and comments as CSV or JSON
 command-close = Stop a poll and post final results
@@ -189,6 +191,20 @@ report-method-several-answers = several answers allowed
 report-method-rounding = Rounding
 report-method-rounding-one = Shares are rounded to a tenth of a percent by the largest remainder method, so they add up to exactly 100.0%.
 report-method-rounding-several = Shares are of voters, rounded half up to a tenth of a percent; they may add up to more than 100%.
+report-method-turnout = Turnout
+report-method-members-posted = { $count ->
+    [one] {$count_text} member
+   *[other] {$count_text} members
+} when it was posted ({$date})
+report-method-members-closed = { $count ->
+    [one] {$count_text} member
+   *[other] {$count_text} members
+} when it closed ({$date})
+report-method-members-unknown = not known (a private chat, or Telegram did not give the member count)
+report-method-quorum = Quorum
+report-method-quorum-none = none
+report-method-quorum-voters = {$value} voters, judged when it closes
+report-method-quorum-percent = {$value}% of the members counted when it closes
 report-method-interval = Intervals
 report-method-interval-text = Each share's 95% confidence interval (95% CI) is a Wilson score interval. It is a model-based interval that assumes the voters were a random sample. A chat poll is self-selected, so the interval describes sampling noise, not bias.
 report-interval = 95% CI {$low}–{$high}%

@@ -26,14 +26,16 @@ option-added-by-on = добавил(а) {$name}, {$date}
 option-added-by = добавил(а) {$name}
 option-added-on = добавлен {$date}
 option-added = добавлен участником
+turnout-counted = подсчёт {$date}
+turnout-counted-at-close = подсчёт при закрытии
 turnout-members = {$voters_text} из {$members_text} { $members ->
     [one] участника чата
    *[other] участников чата
-} ({$share}, подсчёт {$date})
+} ({$share}, {$counted})
 turnout-subscribers = {$voters_text} из {$members_text} { $members ->
     [one] подписчика
    *[other] подписчиков
-} ({$share}, подсчёт {$date})
+} ({$share}, {$counted})
 quorum-met = Кворум есть: {$voters_text}, нужно {$needed_text}.
 quorum-missed = Кворума нет: {$voters_text}, нужно {$needed_text}. Результат ниже не считается решением.
 quorum-unknown = Кворум — {$percent}% участников чата: их число при закрытии неизвестно, поэтому судить нельзя.
@@ -62,13 +64,13 @@ warning-no-photo-right = Мне нельзя отправлять фото в э
 ## Mistakes
 usage-newpoll =
     Пишите так:
-    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--until КОГДА] Вопрос?
+    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--until КОГДА] Вопрос?
     > необязательное описание
     Вариант один
     Вариант два
     или в одну строку: /newpoll Вопрос? | Вариант один | Вариант два
     КОГДА — это YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC), RFC 3339 или срок, например 90m, 36h, 14d.
-    --hidden: итоги скрыты до закрытия; --final: голос нельзя изменить; --open: участники могут добавлять варианты (только в открытых опросах); --shuffle: варианты в случайном порядке.
+    --hidden: итоги скрыты до закрытия; --final: голос нельзя изменить; --open: участники могут добавлять варианты (только в открытых опросах); --shuffle: варианты в случайном порядке; --ranked: рейтинговое голосование; --pick K: выбрать до K вариантов; --quorum 100 или 30%: сколько голосующих или какая доля участников нужна, чтобы итог считался.
 error-newpoll-empty = Опросу нужны вопрос и хотя бы два варианта.
 error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N или --until КОГДА.
 error-missing-when = После --until нужно время.
@@ -105,7 +107,7 @@ export-too-large = Экспорт опроса {$number} больше, чем Te
 help =
     Я провожу опросы и подвожу их итоги.
     Модераторам:
-    /newpoll Вопрос? | Вариант один | Вариант два — начать опрос (или каждый вариант с новой строки, а под вопросом строка «> описание»; флаги --multiple, --anonymous, --hidden, --final, --open, --shuffle, --until 14d; --ranked — голосование с ранжированием, --pick 2 — выбрать до двух)
+    /newpoll Вопрос? | Вариант один | Вариант два — начать опрос (или каждый вариант с новой строки, а под вопросом строка «> описание»; флаги --multiple, --anonymous, --hidden, --final, --open, --shuffle, --until 14d; --ranked — голосование с ранжированием, --pick 2 — выбрать до двух, --quorum 30% — кворум)
     /results [опрос] — диаграмма, подсчёт и самые одобряемые комментарии
     /export [опрос] [csv|json] — голоса и комментарии файлами
     /close [опрос] — закрыть опрос и опубликовать итоги
@@ -122,7 +124,7 @@ help =
 start = Привет! Добавьте меня в группу и сделайте администратором, чтобы я видел ответы и реакции, и начните опрос командой /newpoll.
 
 ## Command list (setMyCommands)
-command-newpoll = Начать опрос: /newpoll [--multiple --anonymous --hidden --final --open --shuffle --ranked --pick K --until КОГДА] Вопрос? | A | B
+command-newpoll = Начать опрос: /newpoll [--multiple --anonymous --hidden --final --open --shuffle --ranked --pick K --quorum N --until КОГДА] Вопрос? | A | B
 command-results = Диаграмма, подсчёт и лучшие комментарии
 command-export = Голоса и комментарии в CSV или JSON
 command-close = Закрыть опрос и опубликовать итоги
@@ -179,6 +181,22 @@ report-method-several-answers = можно несколько ответов
 report-method-rounding = Округление
 report-method-rounding-one = Доли округлены до десятой процента методом наибольшего остатка, поэтому в сумме ровно 100.0%.
 report-method-rounding-several = Доли — от числа участников, округлены до десятой процента; в сумме может быть больше 100%.
+report-method-turnout = Явка
+report-method-members-posted = { $count ->
+    [one] {$count_text} участник
+    [few] {$count_text} участника
+   *[many] {$count_text} участников
+} чата при публикации ({$date})
+report-method-members-closed = { $count ->
+    [one] {$count_text} участник
+    [few] {$count_text} участника
+   *[many] {$count_text} участников
+} чата при закрытии ({$date})
+report-method-members-unknown = неизвестно (личный чат, или Telegram не сообщил число участников)
+report-method-quorum = Кворум
+report-method-quorum-none = нет
+report-method-quorum-voters = {$value} голосующих, проверяется при закрытии
+report-method-quorum-percent = {$value}% участников чата на момент закрытия
 report-method-interval = Интервалы
 report-method-interval-text = 95-процентный доверительный интервал (95% ДИ) каждой доли — интервал Уилсона. Это модельный интервал: он предполагает, что участники — случайная выборка. В опросе в чате участвует тот, кто сам захотел (самоотбор), поэтому интервал описывает случайный разброс выборки, а не смещение.
 report-interval = 95% ДИ {$low}–{$high}%

@@ -22,8 +22,10 @@ option-added-by-on = 由 {$name} 于 {$date} 添加
 option-added-by = 由 {$name} 添加
 option-added-on = 于 {$date} 添加
 option-added = 由成员添加
-turnout-members = {$voters_text}，共 {$members_text} 名成员（{$share}，统计于 {$date}）
-turnout-subscribers = {$voters_text}，共 {$members_text} 名订阅者（{$share}，统计于 {$date}）
+turnout-counted = 统计于 {$date}
+turnout-counted-at-close = 结束时统计
+turnout-members = {$voters_text}，共 {$members_text} 名成员（{$share}，{$counted}）
+turnout-subscribers = {$voters_text}，共 {$members_text} 名订阅者（{$share}，{$counted}）
 quorum-met = 已达法定人数：{$voters_text}，需要 {$needed_text} 人。
 quorum-missed = 未达法定人数：{$voters_text}，需要 {$needed_text} 人。以下结果不作为决定。
 quorum-unknown = 法定人数为成员的 {$percent}%：结束时的成员人数未知，无法判断。
@@ -52,13 +54,13 @@ warning-no-photo-right = 我无权在这里发送图片，以下是文字版结�
 ## Mistakes
 usage-newpoll =
     正确的写法：
-    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--until 时间] 问题？
+    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--until 时间] 问题？
     > 可选的说明
     选项一
     选项二
     或写在一行：/newpoll 问题？ | 选项一 | 选项二
     时间可以是 YYYY-MM-DD、"YYYY-MM-DD HH:MM"（UTC）、RFC 3339，或时长，如 90m、36h、14d。
-    --hidden：结束前隐藏结果；--final：投票后不能更改；--open：成员可以添加选项（仅限公开投票）；--shuffle：选项顺序随机。
+    --hidden：结束前隐藏结果；--final：投票后不能更改；--open：成员可以添加选项（仅限公开投票）；--shuffle：选项顺序随机；--ranked：排序投票；--pick K：最多选 K 项；--quorum 100 或 30%：结果有效所需的投票人数或成员比例。
 error-newpoll-empty = 投票需要一个问题和至少两个选项。
 error-unknown-flag = “{$flag}”不是 /newpoll 的参数：请使用 --multiple、--anonymous、--hidden、--final、--open、--shuffle、--ranked、--pick K、--quorum N 或 --until 时间。
 error-missing-when = --until 后面需要一个时间。
@@ -95,7 +97,7 @@ export-too-large = 投票 {$number} 的导出文件即使压缩后也超过了 T
 help =
     我负责发起民意投票并汇报结果。
     管理员：
-    /newpoll 问题？ | 选项一 | 选项二 — 发起投票（也可以每行一个选项，并在问题下加一行“> 说明”；参数 --multiple、--anonymous、--hidden、--final、--open、--shuffle、--until 14d；--ranked 排序投票，--pick 2 最多选两项）
+    /newpoll 问题？ | 选项一 | 选项二 — 发起投票（也可以每行一个选项，并在问题下加一行“> 说明”；参数 --multiple、--anonymous、--hidden、--final、--open、--shuffle、--until 14d；--ranked 排序投票，--pick 2 最多选两项，--quorum 30% 设定法定人数）
     /results [投票] — 图表、计票和最受认同的评论
     /export [投票] [csv|json] — 以文件导出原始投票和评论
     /close [投票] — 结束投票并公布最终结果
@@ -112,7 +114,7 @@ help =
 start = 你好！把我加入群组并设为管理员，这样我才能看到回复和表情回应，然后用 /newpoll 发起投票。
 
 ## Command list (setMyCommands)
-command-newpoll = 发起投票：/newpoll [--multiple --anonymous --hidden --final --open --shuffle --ranked --pick K --until 时间] 问题？ | A | B
+command-newpoll = 发起投票：/newpoll [--multiple --anonymous --hidden --final --open --shuffle --ranked --pick K --quorum N --until 时间] 问题？ | A | B
 command-results = 图表、计票和热门评论
 command-export = 以 CSV 或 JSON 导出投票和评论
 command-close = 结束投票并公布最终结果
@@ -165,6 +167,14 @@ report-method-several-answers = 允许多选
 report-method-rounding = 舍入
 report-method-rounding-one = 占比按最大余额法舍入到 0.1%，因此合计正好是 100.0%。
 report-method-rounding-several = 占比是占投票者的比例，四舍五入到 0.1%；合计可能超过 100%。
+report-method-turnout = 参与率
+report-method-members-posted = 发布时 {$count_text} 名成员（{$date}）
+report-method-members-closed = 结束时 {$count_text} 名成员（{$date}）
+report-method-members-unknown = 未知（私聊，或 Telegram 未提供成员人数）
+report-method-quorum = 法定人数
+report-method-quorum-none = 无
+report-method-quorum-voters = {$value} 名投票者，结束时判断
+report-method-quorum-percent = 结束时成员人数的 {$value}%
 report-method-interval = 置信区间
 report-method-interval-text = 每个占比的 95% 置信区间为 Wilson 得分区间。这是基于模型的区间，假定投票者是随机抽取的样本。群聊投票的参与者是自愿参加的，并非随机抽样，因此该区间只反映抽样误差，不反映偏差。
 report-interval = 95% 置信区间 {$low}–{$high}%

@@ -13,7 +13,8 @@ use super::{
 };
 use crate::ingest::{Event, apply};
 use crate::poll::{
-    ChatId, MessageId, Person, Poll, PollId, PollOptions, PollQuestion, PollState, UserId,
+    Audience, ChatId, MemberCount, MessageId, Person, Poll, PollId, PollOptions, PollQuestion,
+    PollState, TurnoutStage, UserId,
 };
 use crate::store::{self, Store};
 
@@ -154,6 +155,29 @@ pub(super) fn reaction(
     }
 }
 
+/// The demo chat's members when its polls were posted and when they
+/// closed, as `getChatMemberCount` would have given them.
+const DEMO_MEMBERS: (u64, u64) = (8_412, 8_537);
+
+/// Keeps poll `id`'s member counts: `members.0` at the window's start,
+/// `members.1` at its end.
+pub(super) fn record_members(
+    store: &Store,
+    id: PollId,
+    window: &Window,
+    members: (u64, u64),
+) -> store::Result<()> {
+    let count = |count, read_at| MemberCount {
+        count,
+        audience: Audience::Members,
+        read_at,
+    };
+    store.write(|changes| {
+        changes.record_member_count(id, TurnoutStage::Posted, count(members.0, window.start))?;
+        changes.record_member_count(id, TurnoutStage::Closed, count(members.1, window.end))
+    })
+}
+
 /// Applies `events` in time order, in batches of 100.
 pub(super) fn apply_in_order(store: &Store, mut events: Vec<Timed>) -> store::Result<()> {
     events.sort_by_key(|(at, _)| *at);
@@ -221,6 +245,7 @@ pub fn build(store: &Store) -> store::Result<PollId> {
         changes.close_poll(id.id, window.end)?;
         changes.close_poll(profile.id, window.end)
     })?;
+    record_members(store, id.id, &window, DEMO_MEMBERS)?;
     store.flush()?;
     Ok(id.id)
 }

@@ -4,7 +4,7 @@
 
 use chrono::Duration;
 
-use super::build::{Timed, Window, apply_in_order, reaction, reply, voter};
+use super::build::{Timed, Window, apply_in_order, reaction, record_members, reply, voter};
 use super::{CHAT, CHAT_TITLE};
 use crate::ingest::Event;
 use crate::poll::{
@@ -80,6 +80,7 @@ pub fn build_ranked(store: &Store) -> store::Result<PollId> {
     events.extend(comments(&window));
     apply_in_order(store, events)?;
     store.write(|changes| changes.close_poll(poll.id, window.end).map(|_| ()))?;
+    record_members(store, poll.id, &window, (1_204, 1_216))?;
     store.flush()?;
     Ok(poll.id)
 }

@@ -108,6 +108,18 @@ pub fn turnout_text(report: &PollReport, language: Language, voters: u64) -> Str
     let Some((count, share)) = report.turnout.share(voters) else {
         return voters_text;
     };
+    // Read when the poll closed: said so, not the time again.
+    let counted = match report.turnout.closed == Some(count) {
+        true => i18n::text(language, "turnout-counted-at-close"),
+        false => i18n::text_with(
+            language,
+            "turnout-counted",
+            &[(
+                "date",
+                i18n::format_date_time(language, count.read_at).into(),
+            )],
+        ),
+    };
     let key = match count.audience {
         Audience::Members => "turnout-members",
         Audience::Subscribers => "turnout-subscribers",
@@ -120,10 +132,7 @@ pub fn turnout_text(report: &PollReport, language: Language, voters: u64) -> Str
             ("members", count.count.into()),
             ("members_text", i18n::format_count(count.count).into()),
             ("share", share.to_string().into()),
-            (
-                "date",
-                i18n::format_date_time(language, count.read_at).into(),
-            ),
+            ("counted", counted.into()),
         ],
     )
 }

@@ -10,6 +10,7 @@
 mod chart_inputs;
 mod ranked;
 mod sections;
+mod turnout;
 
 use std::io::{self, Write};
 

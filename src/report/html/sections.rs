@@ -11,7 +11,7 @@ use crate::i18n::{self, Arg, Language, format_count};
 use crate::poll::{Share, ShareInterval};
 use crate::report::CampaignReport;
 use crate::report::full::{BucketUnit, Cell, OptionSection, Profile};
-use crate::report::summary::{state_text, voters_text};
+use crate::report::summary::{state_text, turnout_text};
 
 /// The poll's number and question, its chat, and a line of its state.
 pub(super) fn header(out: &mut dyn Write, page: &Page) -> io::Result<()> {
@@ -36,7 +36,11 @@ pub(super) fn header(out: &mut dyn Write, page: &Page) -> io::Result<()> {
         status.push(i18n::text(language, "state-anonymous"));
     }
     status.push(data.report.period_text(language));
-    status.push(voters_text(language, data.report.tally.voters));
+    status.push(turnout_text(
+        &data.report,
+        language,
+        data.report.tally.voters,
+    ));
     writeln!(
         out,
         "<div class=\"meta\">{}</div>",
@@ -386,6 +390,9 @@ fn method_rows(page: &Page) -> Vec<(&'static str, String)> {
             t(language, "report-method-interval-text", &[]),
         ),
     ]
+    .into_iter()
+    .chain(super::turnout::method_rows(page))
+    .collect()
 }
 
 /// The profile chart and its table, or why there is none.
