@@ -1,4 +1,4 @@
-//! Turnout and quorum (issue 18, items 1 and 7): the chat's member count
+//! Who could vote and who did (issue 18, items 1, 5 and 7): eligibility, the chat's member count
 //! read when a poll is posted and when it closes, and `--quorum`. The real
 //! bot against the fake Bot API, which answers `getChatMemberCount` with
 //! the count a test sets (and "chat not found" otherwise).
@@ -14,16 +14,17 @@
 //! | no count     | results broken when Telegram will not say          | `a_private_chat_has_no_turnout_...` (and every other test file) |
 //! | quorum       | met/missed wrong, or shown before close            | `a_quorum_of_members_...`, `a_quorum_of_voters_...` |
 //! | commands     | a malformed --quorum posts something               | `malformed_quorums_get_a_reply_and_post_nothing` |
+//! | eligibility  | flags not sent, sent outside a channel, a bad code sent | `a_channel_poll_limits_who_may_vote...`, `eligibility_outside_a_channel_...` |
 //! | hidden       | turnout is inside the summary, which goes where the summary goes (tests/hidden.rs) | — |
 
 mod common;
 
-use common::World;
 use common::chat::{
     ADMIN, CHANNEL, GROUP, admin, caption, command, en, group_world_on_manual_clock, post_poll_ids,
     wait_sent_to,
 };
 use common::updates::{channel_post, message, person, poll_answer};
+use common::{PATIENCE, World};
 use pollbot::i18n::{self, Language};
 
 fn at(world: &World) -> String {
@@ -214,4 +215,98 @@ async fn malformed_quorums_get_a_reply_and_post_nothing() {
     }
     assert!(world.fake.calls_to("sendPoll").is_empty());
     assert!(world.fake.calls_to("getChatMemberCount").is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_channel_poll_limits_who_may_vote_and_says_so() {
+    let world = World::start().await;
+    world.fake.set_bot_admin(CHANNEL, true);
+    world
+        .deliver(channel_post(
+            CHANNEL,
+            1,
+            "/newpoll --members-only --countries ru,CN,ru News? | Yes | No",
+            None,
+        ))
+        .await;
+    let sent = world.nth_call("sendPoll", 1).await;
+    assert_eq!(sent.bool_param("members_only"), Some(true));
+    assert_eq!(
+        sent.params["country_codes"],
+        serde_json::json!(["RU", "CN"])
+    );
+    world.wait_idle().await;
+    world
+        .deliver(channel_post(CHANNEL, 2, "/polls", None))
+        .await;
+    let listed = world
+        .fake
+        .wait_for_call("sendMessage", PATIENCE, |c| {
+            c.text()
+                .is_some_and(|t| t.starts_with("Polls in this chat"))
+        })
+        .await
+        .expect("/polls answered");
+    assert_eq!(
+        listed.text().unwrap(),
+        "Polls in this chat:\n#1 News? — 0 voters · open · members of over a day only · voters from RU, CN"
+    );
+    world
+        .deliver(channel_post(CHANNEL, 3, "/report", None))
+        .await;
+    let page = world.nth_call("sendDocument", 1).await;
+    let html = String::from_utf8(page.files[0].bytes.clone()).unwrap();
+    assert!(html.contains(
+        "<dt>Who could vote</dt><dd>members of over a day only; voters from RU, CN</dd>"
+    ));
+    world.assert_api_conformance();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eligibility_outside_a_channel_and_bad_codes_get_a_reply_and_post_nothing() {
+    let world = group_world_on_manual_clock().await;
+    let thirteen = "AD,AE,AF,AG,AI,AL,AM,AO,AQ,AR,AS,AT,AU";
+    let cases = [
+        (
+            "--members-only".to_owned(),
+            en(
+                "error-channel-only-flag",
+                &[("flag", "--members-only".into())],
+            ),
+        ),
+        (
+            "--countries RU".to_owned(),
+            en("error-channel-only-flag", &[("flag", "--countries".into())]),
+        ),
+        (
+            "--countries RU,XX".to_owned(),
+            en("error-bad-country", &[("code", "XX".into())]),
+        ),
+        (
+            format!("--countries={thirteen}"),
+            en(
+                "error-too-many-countries",
+                &[("count", 13u32.into()), ("limit", 12u32.into())],
+            ),
+        ),
+        (
+            "--ranked --countries RU".to_owned(),
+            en("error-native-only-flag", &[("flag", "--countries".into())]),
+        ),
+    ];
+    for (n, (flags, expected)) in cases.iter().enumerate() {
+        let text = format!("/newpoll {flags} Tea? | Tea | Coffee");
+        command(&world, message(GROUP, 10 + n as i32, &admin(), &text)).await;
+        let replies = wait_sent_to(&world, "sendMessage", GROUP, n + 1).await;
+        let reply = replies[n].text().unwrap();
+        assert!(reply.starts_with(expected.as_str()), "{text}: {reply}");
+    }
+    assert!(world.fake.calls_to("sendPoll").is_empty());
+    assert!(
+        world
+            .fake
+            .calls_to("sendMessage")
+            .iter()
+            .all(|c| c.params.get("reply_markup").is_none())
+    );
 }

@@ -51,6 +51,8 @@ anonymous-author = anonymous
 
 ## /polls
 polls-header = Polls in this chat:
+polls-members-only = members of over a day only
+polls-countries = voters from {$countries}
 polls-row = {$number} {$question} — {$voters} · {$state}
 
 ## Replies
@@ -63,15 +65,15 @@ warning-no-photo-right = I may not send photos in this chat, so here are the res
 ## Mistakes
 usage-newpoll =
     Write it like this:
-    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--until WHEN] Question?
+    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--until WHEN] Question?
     > optional description
     Option one
     Option two
     or on one line: /newpoll Question? | Option one | Option two
     WHEN is YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC), RFC 3339, or a duration such as 90m, 36h, 14d.
-    --hidden: results hidden until it closes; --final: votes cannot be changed; --open: members may add options (public polls only); --shuffle: options in random order; --ranked: a ranked-choice ballot; --pick K: choose up to K; --quorum 100 or 30%: voters, or share of members, needed for the result to stand.
+    --hidden: results hidden until it closes; --final: votes cannot be changed; --open: members may add options (public polls only); --shuffle: options in random order; --ranked: a ranked-choice ballot; --pick K: choose up to K; --quorum 100 or 30%: voters, or share of members, needed for the result to stand; in channels, --members-only: members of over a day only; --countries RU,CN: voters from those countries only.
 error-newpoll-empty = A poll needs a question and at least two options.
-error-unknown-flag = "{$flag}" is not a /newpoll option: use --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N or --until WHEN.
+error-unknown-flag = "{$flag}" is not a /newpoll option: use --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N, --members-only, --countries CC or --until WHEN.
 error-missing-when = --until needs a time after it.
 error-unreadable-when = "{$when}" is not a time I can read.
 error-when-in-past = {$date} has already passed: choose a time in the future.
@@ -191,6 +193,8 @@ report-method-several-answers = several answers allowed
 report-method-rounding = Rounding
 report-method-rounding-one = Shares are rounded to a tenth of a percent by the largest remainder method, so they add up to exactly 100.0%.
 report-method-rounding-several = Shares are of voters, rounded half up to a tenth of a percent; they may add up to more than 100%.
+report-method-eligibility = Who could vote
+report-method-eligibility-anyone = anyone who saw the poll in the chat
 report-method-turnout = Turnout
 report-method-members-posted = { $count ->
     [one] {$count_text} member
@@ -298,6 +302,10 @@ toast-limit = You can pick at most {$limit}. Tap a pick to drop it first.
 toast-closed = This poll is closed: ballots can no longer change.
 toast-unknown = This button is not part of an open ballot of mine.
 error-ranked-and-pick = Use --ranked or --pick K, once and not both.
+error-bad-country = "{$code}" is not a country code: --countries takes two-letter ISO 3166-1 codes separated by commas (--countries RU,CN; FT for anonymous numbers).
+error-too-many-countries = --countries names {$count} countries; Telegram takes at most {$limit}.
+error-no-countries = --countries needs the codes of the countries whose users may vote, for example --countries RU,CN.
+error-channel-only-flag = {$flag} works only for polls in channels: Telegram limits who may vote only there.
 error-bad-quorum = --quorum needs a number of voters (--quorum 100) or a share of the chat's members (--quorum 30%), not "{$value}".
 error-quorum-in-private = A quorum of members needs a group or a channel: a private chat has no members to count. Use a number of voters (--quorum 10).
 error-bad-pick = --pick needs the most options a voter may pick, a whole number of at least 1 (not "{$value}"), for example --pick 2.

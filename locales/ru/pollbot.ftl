@@ -52,6 +52,8 @@ anonymous-author = аноним
 
 ## /polls
 polls-header = Опросы этого чата:
+polls-members-only = только участники старше суток
+polls-countries = голосующие из {$countries}
 polls-row = {$number} {$question} — {$voters} · {$state}
 
 ## Replies
@@ -64,15 +66,15 @@ warning-no-photo-right = Мне нельзя отправлять фото в э
 ## Mistakes
 usage-newpoll =
     Пишите так:
-    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--until КОГДА] Вопрос?
+    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--until КОГДА] Вопрос?
     > необязательное описание
     Вариант один
     Вариант два
     или в одну строку: /newpoll Вопрос? | Вариант один | Вариант два
     КОГДА — это YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC), RFC 3339 или срок, например 90m, 36h, 14d.
-    --hidden: итоги скрыты до закрытия; --final: голос нельзя изменить; --open: участники могут добавлять варианты (только в открытых опросах); --shuffle: варианты в случайном порядке; --ranked: рейтинговое голосование; --pick K: выбрать до K вариантов; --quorum 100 или 30%: сколько голосующих или какая доля участников нужна, чтобы итог считался.
+    --hidden: итоги скрыты до закрытия; --final: голос нельзя изменить; --open: участники могут добавлять варианты (только в открытых опросах); --shuffle: варианты в случайном порядке; --ranked: рейтинговое голосование; --pick K: выбрать до K вариантов; --quorum 100 или 30%: сколько голосующих или какая доля участников нужна, чтобы итог считался; в каналах --members-only: только участники старше суток; --countries RU,CN: только голосующие из этих стран.
 error-newpoll-empty = Опросу нужны вопрос и хотя бы два варианта.
-error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N или --until КОГДА.
+error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N, --members-only, --countries CC или --until КОГДА.
 error-missing-when = После --until нужно время.
 error-unreadable-when = Не могу прочитать время «{$when}».
 error-when-in-past = {$date} уже прошло: выберите время в будущем.
@@ -181,6 +183,8 @@ report-method-several-answers = можно несколько ответов
 report-method-rounding = Округление
 report-method-rounding-one = Доли округлены до десятой процента методом наибольшего остатка, поэтому в сумме ровно 100.0%.
 report-method-rounding-several = Доли — от числа участников, округлены до десятой процента; в сумме может быть больше 100%.
+report-method-eligibility = Кто мог голосовать
+report-method-eligibility-anyone = все, кто видел опрос в чате
 report-method-turnout = Явка
 report-method-members-posted = { $count ->
     [one] {$count_text} участник
@@ -287,6 +291,10 @@ toast-limit = Можно выбрать не больше {$limit}. Сначал
 toast-closed = Опрос закрыт: бюллетени больше не меняются.
 toast-unknown = Эта кнопка не относится к открытому голосованию.
 error-ranked-and-pick = Используйте --ranked или --pick K, один раз и не оба сразу.
+error-bad-country = «{$code}» — не код страны: --countries принимает двухбуквенные коды ISO 3166-1 через запятую (--countries RU,CN; FT — анонимные номера).
+error-too-many-countries = В --countries {$count} стран; Telegram принимает не больше {$limit}.
+error-no-countries = После --countries нужны коды стран, пользователи из которых могут голосовать, например --countries RU,CN.
+error-channel-only-flag = {$flag} работает только для опросов в каналах: Telegram ограничивает круг голосующих только там.
 error-bad-quorum = После --quorum нужно число участников (--quorum 100) или доля участников чата (--quorum 30%), а не «{$value}».
 error-quorum-in-private = Кворум от числа участников нужен в группе или канале: в личном чате считать некого. Укажите число голосующих (--quorum 10).
 error-bad-pick = После --pick нужно, сколько вариантов можно выбрать, — целое число не меньше 1 (а не «{$value}»), например --pick 2.

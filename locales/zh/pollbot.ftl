@@ -42,6 +42,8 @@ anonymous-author = 匿名
 
 ## /polls
 polls-header = 这里的投票：
+polls-members-only = 仅限入群超过一天的成员
+polls-countries = 仅限来自 {$countries} 的投票者
 polls-row = {$number} {$question} — {$voters} · {$state}
 
 ## Replies
@@ -54,15 +56,15 @@ warning-no-photo-right = 我无权在这里发送图片，以下是文字版结�
 ## Mistakes
 usage-newpoll =
     正确的写法：
-    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--until 时间] 问题？
+    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--until 时间] 问题？
     > 可选的说明
     选项一
     选项二
     或写在一行：/newpoll 问题？ | 选项一 | 选项二
     时间可以是 YYYY-MM-DD、"YYYY-MM-DD HH:MM"（UTC）、RFC 3339，或时长，如 90m、36h、14d。
-    --hidden：结束前隐藏结果；--final：投票后不能更改；--open：成员可以添加选项（仅限公开投票）；--shuffle：选项顺序随机；--ranked：排序投票；--pick K：最多选 K 项；--quorum 100 或 30%：结果有效所需的投票人数或成员比例。
+    --hidden：结束前隐藏结果；--final：投票后不能更改；--open：成员可以添加选项（仅限公开投票）；--shuffle：选项顺序随机；--ranked：排序投票；--pick K：最多选 K 项；--quorum 100 或 30%：结果有效所需的投票人数或成员比例；频道中，--members-only：仅限入群超过一天的成员；--countries RU,CN：仅限来自这些国家的投票者。
 error-newpoll-empty = 投票需要一个问题和至少两个选项。
-error-unknown-flag = “{$flag}”不是 /newpoll 的参数：请使用 --multiple、--anonymous、--hidden、--final、--open、--shuffle、--ranked、--pick K、--quorum N 或 --until 时间。
+error-unknown-flag = “{$flag}”不是 /newpoll 的参数：请使用 --multiple、--anonymous、--hidden、--final、--open、--shuffle、--ranked、--pick K、--quorum N、--members-only、--countries CC 或 --until 时间。
 error-missing-when = --until 后面需要一个时间。
 error-unreadable-when = 无法识别时间“{$when}”。
 error-when-in-past = {$date} 已经过去，请选择将来的时间。
@@ -167,6 +169,8 @@ report-method-several-answers = 允许多选
 report-method-rounding = 舍入
 report-method-rounding-one = 占比按最大余额法舍入到 0.1%，因此合计正好是 100.0%。
 report-method-rounding-several = 占比是占投票者的比例，四舍五入到 0.1%；合计可能超过 100%。
+report-method-eligibility = 谁可以投票
+report-method-eligibility-anyone = 在群里看到投票的任何人
 report-method-turnout = 参与率
 report-method-members-posted = 发布时 {$count_text} 名成员（{$date}）
 report-method-members-closed = 结束时 {$count_text} 名成员（{$date}）
@@ -252,6 +256,10 @@ toast-limit = 最多只能选 {$limit} 项。请先点击已选的选项取消�
 toast-closed = 本投票已结束：选票不能再更改。
 toast-unknown = 这个按钮不属于我正在进行的投票。
 error-ranked-and-pick = --ranked 和 --pick K 只能用其中一个，且只能用一次。
+error-bad-country = “{$code}”不是国家代码：--countries 需要用逗号分隔的两位 ISO 3166-1 代码（--countries RU,CN；匿名号码用 FT）。
+error-too-many-countries = --countries 列出了 {$count} 个国家；Telegram 最多接受 {$limit} 个。
+error-no-countries = --countries 需要可以投票的用户所在国家的代码，例如 --countries RU,CN。
+error-channel-only-flag = {$flag} 只适用于频道中的投票：Telegram 只在频道里限制谁能投票。
 error-bad-quorum = --quorum 后面需要投票人数（--quorum 100）或群成员的百分比（--quorum 30%），而不是“{$value}”。
 error-quorum-in-private = 按成员比例的法定人数只适用于群组或频道：私聊没有可统计的成员。请改用投票人数（--quorum 10）。
 error-bad-pick = --pick 后面需要每人最多可选的项数，即不小于 1 的整数（而不是“{$value}”），例如 --pick 2。

@@ -3,8 +3,8 @@
 
 use crate::i18n::{self, Language};
 use crate::poll::{
-    DeadlineError, MAX_DESCRIPTION_CHARS, MAX_OPTION_CHARS, MAX_OPTIONS, MAX_QUESTION_CHARS,
-    MAX_RANKED_OPTIONS, MIN_OPTIONS, PollError,
+    CountryError, DeadlineError, MAX_COUNTRIES, MAX_DESCRIPTION_CHARS, MAX_OPTION_CHARS,
+    MAX_OPTIONS, MAX_QUESTION_CHARS, MAX_RANKED_OPTIONS, MIN_OPTIONS, PollError,
 };
 
 use super::command::{CommandError, NewPollError};
@@ -60,6 +60,14 @@ fn new_poll_error(language: Language, error: &NewPollError) -> String {
         NewPollError::OpenAnonymous => t("error-open-anonymous", &[]),
         NewPollError::RankedAndPick => t("error-ranked-and-pick", &[]),
         NewPollError::BadPick(value) => t("error-bad-pick", &[("value", value.as_str().into())]),
+        NewPollError::Countries(CountryError::Unknown(code)) => {
+            t("error-bad-country", &[("code", code.as_str().into())])
+        }
+        NewPollError::Countries(CountryError::TooMany(count)) => t(
+            "error-too-many-countries",
+            &[("count", (*count).into()), ("limit", MAX_COUNTRIES.into())],
+        ),
+        NewPollError::Countries(CountryError::Empty) => t("error-no-countries", &[]),
         NewPollError::BadQuorum(value) => {
             t("error-bad-quorum", &[("value", value.as_str().into())])
         }

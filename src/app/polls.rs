@@ -53,6 +53,17 @@ pub fn refuse_new_poll(new_poll: &NewPoll, kind: ChatKind) -> Option<Reply> {
     if new_poll.features.open && kind.is_channel() {
         return Some(Reply::OpenInChannel);
     }
+    // Telegram limits who may vote only in channels.
+    let features = &new_poll.features;
+    let channel_only = [
+        ("--members-only", features.members_only),
+        ("--countries", !features.countries.is_empty()),
+    ];
+    if let Some((flag, _)) = channel_only.into_iter().find(|(_, set)| *set)
+        && !kind.is_channel()
+    {
+        return Some(Reply::ChannelOnlyFlag(flag));
+    }
     // A private chat has no members to take a share of.
     let share_of_members = matches!(
         new_poll.features.quorum,
@@ -243,6 +254,8 @@ pub fn list_polls(store: &Store, chat: ChatId) -> store::Result<Reply> {
             open: poll.is_open(),
             hidden: poll.results_hidden(),
             campaign: campaign_mark(store, poll.id)?,
+            members_only: poll.features.members_only,
+            countries: poll.features.countries.clone(),
         });
     }
     Ok(Reply::Polls(rows))

@@ -35,6 +35,9 @@ pub struct PollRow {
     pub hidden: bool,
     /// Shared with other chats, or a copy of another chat's poll.
     pub campaign: Option<CampaignMark>,
+    /// `--members-only` and `--countries`: who may vote.
+    pub members_only: bool,
+    pub countries: Vec<String>,
 }
 
 /// How `/polls` marks a poll of several chats.
@@ -94,6 +97,8 @@ pub enum Reply {
     OpenInChannel,
     /// `--quorum P%` in a private chat, which has no members to count.
     QuorumOfMembersInPrivate,
+    /// `--members-only` or `--countries` outside a channel.
+    ChannelOnlyFlag(&'static str),
     /// A hidden poll's results are for moderators in private, and Telegram
     /// will not let the bot start that chat.
     PrivateChatNeeded(PollNumber),
@@ -138,6 +143,9 @@ impl Reply {
             Reply::ProfileRefused(refusal) => words.number(refusal.key(), refusal.number()),
             Reply::OpenInChannel => words.key("error-open-in-channel"),
             Reply::QuorumOfMembersInPrivate => words.key("error-quorum-in-private"),
+            Reply::ChannelOnlyFlag(flag) => {
+                words.with("error-channel-only-flag", &[("flag", (*flag).into())])
+            }
             Reply::Refused(why) => refusal_text(language, *why),
             Reply::Internal => words.key("error-internal"),
         }
@@ -234,7 +242,15 @@ fn poll_row(words: Words, row: &PollRow) -> String {
             "polls-row"
         }
     };
-    let line = words.with(key, &args);
+    let mut line = words.with(key, &args);
+    if row.members_only {
+        line = format!("{line} · {}", words.key("polls-members-only"));
+    }
+    if !row.countries.is_empty() {
+        let countries = row.countries.join(", ");
+        let mark = words.with("polls-countries", &[("countries", countries.into())]);
+        line = format!("{line} · {mark}");
+    }
     match row.campaign {
         Some(CampaignMark::Shared { copies }) => {
             let mark = words.with("polls-shared", &[("count", copies.into())]);
@@ -267,6 +283,8 @@ mod tests {
             open: true,
             hidden,
             campaign: None,
+            members_only: false,
+            countries: Vec::new(),
         };
         let text = Reply::Polls(vec![row(1, false), row(2, true)]).text(Language::English);
         assert_eq!(
@@ -280,6 +298,24 @@ mod tests {
     }
 
     #[test]
+    fn who_may_vote_is_listed() {
+        let row = PollRow {
+            number: PollNumber(4),
+            question: "Q?".into(),
+            voters: 2,
+            open: true,
+            hidden: false,
+            campaign: None,
+            members_only: true,
+            countries: vec!["RU".into(), "CN".into()],
+        };
+        assert_eq!(
+            Reply::Polls(vec![row]).text(Language::English),
+            "Polls in this chat:\n#4 Q? — 2 voters · open · members of over a day only · voters from RU, CN"
+        );
+    }
+
+    #[test]
     fn shared_polls_and_joined_copies_are_marked() {
         let row = |number, campaign| PollRow {
             number: PollNumber(number),
@@ -288,6 +324,8 @@ mod tests {
             open: false,
             hidden: false,
             campaign,
+            members_only: false,
+            countries: Vec::new(),
         };
         let text = Reply::Polls(vec![
             row(1, Some(CampaignMark::Shared { copies: 2 })),

@@ -65,7 +65,7 @@ mod tests {
             audience: Audience::Subscribers,
             read_at: DateTime::<Utc>::UNIX_EPOCH,
         };
-        let channel = ChatId(-100_1);
+        let channel = ChatId(-1_001);
         let mut turnout = Turnout::default();
         assert_eq!(
             audience_at_close(channel, &turnout),

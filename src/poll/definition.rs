@@ -462,6 +462,14 @@ pub struct PollFeatures {
     /// bot's (`--ranked`, `--pick K`).
     #[serde(default, skip_serializing_if = "BallotKind::is_native")]
     pub ballot: BallotKind,
+    /// `--members-only`: only members of more than a day may vote
+    /// (Telegram's `members_only`, channels only).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub members_only: bool,
+    /// `--countries`: only voters from these countries (ISO 3166-1
+    /// alpha-2, upper case; Telegram's `country_codes`, channels only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub countries: Vec<String>,
     /// `--quorum`: how many must vote for the result to stand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quorum: Option<super::Quorum>,

@@ -10,6 +10,7 @@ mod comment;
 mod deadline;
 mod definition;
 mod early;
+mod eligibility;
 mod history;
 mod ids;
 mod interval;
@@ -36,6 +37,7 @@ pub use definition::{
     PollOptions, PollQuestion, PollState, telegram_length,
 };
 pub use early::{EARLY_KEPT_FOR, early_record_is_stale};
+pub use eligibility::{CountryError, MAX_COUNTRIES, is_country_code, parse_countries};
 pub use history::{VoteFacts, VoterHistory, approvers_delta, follow_vote};
 pub use ids::{ChatId, MessageId, UserId};
 pub use interval::{ShareInterval, Z_95, wilson_interval, wilson_share_interval};

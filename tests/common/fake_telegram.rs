@@ -1433,6 +1433,21 @@ impl FakeTelegram {
                 Reply::Ok(Self::store(st, chat_id, m))
             }
             "sendPoll" => {
+                // country_codes: 0-12 two-letter codes (ISO 3166-1 alpha-2,
+                // or FT), as the Bot API describes it.
+                if let Some(codes) = p.get("country_codes") {
+                    let valid = codes.as_array().is_some_and(|codes| {
+                        codes.len() <= 12
+                            && codes.iter().all(|c| {
+                                c.as_str().is_some_and(|c| {
+                                    c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())
+                                })
+                            })
+                    });
+                    if !valid {
+                        return api_error(400, "Bad Request: invalid country code");
+                    }
+                }
                 let poll_id = st.next_poll_id.to_string();
                 st.next_poll_id += 1;
                 let question = string(p.get("question")).unwrap_or_default();
@@ -1467,6 +1482,9 @@ impl FakeTelegram {
                     "allows_revoting": boolean(p.get("allows_revoting")).unwrap_or(true),
                     "members_only": boolean(p.get("members_only")).unwrap_or(false),
                 });
+                if let Some(codes) = p.get("country_codes") {
+                    poll["country_codes"] = codes.clone();
+                }
                 let po = poll.as_object_mut().expect("object");
                 for k in ["open_period", "close_date", "explanation", "description"] {
                     if let Some(v) = p.get(k) {

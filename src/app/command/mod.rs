@@ -126,6 +126,9 @@ pub enum NewPollError {
     TooManyBallotOptions(usize),
     /// `--quorum` with neither a number of voters nor a percent.
     BadQuorum(String),
+    /// `--countries` with a code that is not ISO 3166-1 alpha-2, too many
+    /// codes, or none.
+    Countries(crate::poll::CountryError),
 }
 
 /// A malformed command: what the user wrote wrong.

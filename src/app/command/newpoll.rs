@@ -10,7 +10,7 @@ use super::args::flag_name;
 use super::{CommandError, NewPoll, NewPollError};
 use crate::poll::{
     BallotKind, Deadline, MAX_OPTIONS, MAX_RANKED_OPTIONS, PollDescription, PollError,
-    PollFeatures, PollOptions, PollQuestion, Quorum,
+    PollFeatures, PollOptions, PollQuestion, Quorum, parse_countries,
 };
 
 pub(super) fn parse_new_poll(args: &str, now: DateTime<Utc>) -> Result<NewPoll, CommandError> {
@@ -36,6 +36,8 @@ fn read(args: &str, now: DateTime<Utc>) -> Result<NewPoll, NewPollError> {
             ("--final", features.final_votes),
             ("--open", features.open),
             ("--shuffle", features.shuffle),
+            ("--members-only", features.members_only),
+            ("--countries", !features.countries.is_empty()),
         ];
         if let Some((flag, _)) = native_only.into_iter().find(|(_, set)| *set) {
             return Err(NewPollError::NativeOnlyFlag(flag));
@@ -114,8 +116,10 @@ fn read_flags(mut rest: &str, now: DateTime<Utc>) -> Result<(Flags, &str), NewPo
         };
         rest = rest[word_end..].trim_start();
         let name = flag.to_lowercase();
-        // Only `--until`, `--pick` and `--quorum` take a value.
-        if inline_value.is_some() && !["until", "pick", "quorum"].contains(&name.as_str()) {
+        // Only `--until`, `--pick`, `--quorum` and `--countries` take a value.
+        if inline_value.is_some()
+            && !["until", "pick", "quorum", "countries"].contains(&name.as_str())
+        {
             return Err(NewPollError::UnknownFlag(word.to_owned()));
         }
         match name.as_str() {
@@ -140,6 +144,15 @@ fn read_flags(mut rest: &str, now: DateTime<Utc>) -> Result<(Flags, &str), NewPo
                     .filter(|k| *k > 0)
                     .ok_or(NewPollError::BadPick(value))?;
                 flags.features.ballot = BallotKind::PickUpTo(limit);
+            }
+            "members-only" => flags.features.members_only = true,
+            "countries" => {
+                let value = match inline_value {
+                    Some(value) => value.to_owned(),
+                    None => take_word(&mut rest).unwrap_or_default(),
+                };
+                let countries = parse_countries(&value).map_err(NewPollError::Countries)?;
+                flags.features.countries = countries;
             }
             "quorum" => {
                 let value = match inline_value {

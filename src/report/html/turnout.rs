@@ -1,4 +1,5 @@
-//! The methodology's turnout and quorum rows.
+//! The methodology's rows on who could vote and who did: eligibility,
+//! turnout and quorum.
 
 use super::{Page, escape_html, t};
 use crate::i18n::{self, format_count};
@@ -53,7 +54,29 @@ pub(super) fn method_rows(page: &Page) -> Vec<(&'static str, String)> {
         (Some(_), false) => escape_html(&quorum_text(report, language, voters).unwrap_or_default()),
     };
     vec![
+        ("report-method-eligibility", eligibility(page)),
         ("report-method-turnout", turnout),
         ("report-method-quorum", quorum),
     ]
+}
+
+/// `--members-only` and `--countries`, or anyone in the chat.
+fn eligibility(page: &Page) -> String {
+    let (features, language) = (&page.data.report.poll.features, page.language);
+    let mut rules = Vec::new();
+    if features.members_only {
+        rules.push(t(language, "polls-members-only", &[]));
+    }
+    if !features.countries.is_empty() {
+        let countries = features.countries.join(", ");
+        rules.push(t(
+            language,
+            "polls-countries",
+            &[("countries", countries.into())],
+        ));
+    }
+    match rules.is_empty() {
+        true => t(language, "report-method-eligibility-anyone", &[]),
+        false => rules.join("; "),
+    }
 }

@@ -115,7 +115,7 @@ impl Lane {
                 info!(poll = %copy.id, origin = %origin.id, "shared poll posted");
                 copy
             }
-            Posting::Stored(copy) => copy,
+            Posting::Stored(copy) => *copy,
             Posting::Ended(handled) => return Ok(handled),
         };
         self.edge.wake_closer();

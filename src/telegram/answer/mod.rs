@@ -101,7 +101,7 @@ enum Posting {
     /// Telegram has it now: to be stored.
     Sent(app::PostedPoll),
     /// Sent and stored by an earlier try.
-    Stored(Poll),
+    Stored(Box<Poll>),
     /// The command ends here (the moderator was told why, if need be).
     Ended(Handled),
 }

@@ -82,7 +82,7 @@ impl Lane {
                     None => None,
                 };
                 match stored {
-                    Some(poll) => return Ok(Posting::Stored(poll)),
+                    Some(poll) => return Ok(Posting::Stored(Box::new(poll))),
                     // Sent, but the bot stopped before it stored the poll:
                     // it lives in Telegram, unknown here.
                     None => {
@@ -143,7 +143,7 @@ impl Lane {
                 info!(poll = %poll.id, "poll posted");
                 poll
             }
-            Posting::Stored(poll) => poll,
+            Posting::Stored(poll) => *poll,
             Posting::Ended(handled) => return Ok(handled),
         };
         self.edge.wake_closer();

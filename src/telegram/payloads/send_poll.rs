@@ -35,6 +35,12 @@ pub struct SendPoll {
     /// within its 5 s to 2,628,000 s).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub close_date: Option<i64>,
+    /// `--members-only` (channels only).
+    #[serde(skip_serializing_if = "is_false")]
+    pub members_only: bool,
+    /// `--countries` (channels only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub country_codes: Vec<String>,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -69,6 +75,8 @@ impl SendPoll {
             shuffle_options: features.shuffle,
             description: features.description.as_ref().map(|d| d.as_str().to_owned()),
             close_date,
+            members_only: features.members_only,
+            country_codes: features.countries.clone(),
         }
     }
 
