@@ -121,7 +121,7 @@ fn store_poll(store: &pollbot::store::Store, chat: i64, telegram_id: &str) -> po
     pollbot::app::create_poll(
         store,
         place,
-        new_poll,
+        *new_poll,
         posted,
         chrono::Utc::now(),
         (chat.abs(), pollbot::store::Journal::default()),

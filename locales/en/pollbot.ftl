@@ -38,6 +38,21 @@ turnout-subscribers = {$voters_text} of {$members_text} { $members ->
 quorum-met = Quorum met: {$voters_text}, {$needed_text} needed.
 quorum-missed = Quorum not met: {$voters_text}, {$needed_text} needed. The result below does not stand.
 quorum-unknown = Quorum of {$percent}% of members: the member count at close is unknown, so it cannot be judged.
+reminder-closes = ⏰ Poll {$number} "{$question}" closes in {$left} ({$date}).
+reminder-so-far = So far: {$turnout}.
+reminder-hidden = Its results stay hidden until it closes.
+left-days = { $count ->
+    [one] {$count} day
+   *[other] {$count} days
+}
+left-hours = { $count ->
+    [one] {$count} hour
+   *[other] {$count} hours
+}
+left-minutes = { $count ->
+    [one] {$count} minute
+   *[other] {$count} minutes
+}
 state-open = open
 state-open-until = open until {$date}
 state-closed = closed
@@ -65,7 +80,7 @@ warning-no-photo-right = I may not send photos in this chat, so here are the res
 ## Mistakes
 usage-newpoll =
     Write it like this:
-    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--until WHEN] Question?
+    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--until WHEN [--remind 1d,1h]] Question?
     > optional description
     Option one
     Option two
@@ -73,7 +88,7 @@ usage-newpoll =
     WHEN is YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC), RFC 3339, or a duration such as 90m, 36h, 14d.
     --hidden: results hidden until it closes; --final: votes cannot be changed; --open: members may add options (public polls only); --shuffle: options in random order; --ranked: a ranked-choice ballot; --pick K: choose up to K; --quorum 100 or 30%: voters, or share of members, needed for the result to stand; in channels, --members-only: members of over a day only; --countries RU,CN: voters from those countries only.
 error-newpoll-empty = A poll needs a question and at least two options.
-error-unknown-flag = "{$flag}" is not a /newpoll option: use --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N, --members-only, --countries CC or --until WHEN.
+error-unknown-flag = "{$flag}" is not a /newpoll option: use --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N, --members-only, --countries CC, --until WHEN or --remind 1d,1h.
 error-missing-when = --until needs a time after it.
 error-unreadable-when = "{$when}" is not a time I can read.
 error-when-in-past = {$date} has already passed: choose a time in the future.
@@ -108,7 +123,7 @@ export-too-large = The export of poll {$number} is larger than Telegram lets me 
 help =
     I run opinion polls and report their results.
     Moderators:
-    /newpoll Question? | Option one | Option two — start a poll (or put each option on its own line, with a "> description" line under the question; flags --multiple, --anonymous, --hidden, --final, --open, --shuffle, --until 14d; --ranked for a ranked-choice ballot, --pick 2 to choose up to two, --quorum 30% for a quorum)
+    /newpoll Question? | Option one | Option two — start a poll (or put each option on its own line, with a "> description" line under the question; flags --multiple, --anonymous, --hidden, --final, --open, --shuffle, --until 14d; --ranked for a ranked-choice ballot, --pick 2 to choose up to two, --quorum 30% for a quorum, --remind 1d with --until for a reminder)
     /results [poll] — chart, tally and the most-approved comments
     /export [poll] [csv|json] — the raw votes and comments as files
     /close [poll] — stop a poll and post its final results
@@ -125,7 +140,7 @@ help =
 start = Hello! Add me to a group and make me an administrator, so that I see replies and reactions, then start a poll with /newpoll.
 
 ## Command list (setMyCommands)
-command-newpoll = Start a poll: /newpoll [--multiple --anonymous --hidden --final --open --shuffle --ranked --pick K --quorum N --until WHEN] Question? | A | B
+command-newpoll = Start a poll: /newpoll [--multiple --anonymous --hidden --final --open --shuffle --ranked --pick K --quorum N --until WHEN --remind 1d] Question? | A | B
 command-results = Chart, tally and top comments
 command-export = Votes and comments as CSV or JSON
 command-close = Stop a poll and post final results
@@ -306,6 +321,10 @@ error-bad-country = "{$code}" is not a country code: --countries takes two-lette
 error-too-many-countries = --countries names {$count} countries; Telegram takes at most {$limit}.
 error-no-countries = --countries needs the codes of the countries whose users may vote, for example --countries RU,CN.
 error-channel-only-flag = {$flag} works only for polls in channels: Telegram limits who may vote only there.
+error-remind-without-until = --remind needs --until: a reminder comes that long before the poll closes.
+error-bad-reminder = "{$value}" is not a time before the deadline: --remind takes durations such as 1d, 6h or 30m, separated by commas.
+error-reminder-in-past = A reminder {$value} before the deadline would fall in the past: choose a shorter time, or a later --until.
+error-too-many-reminders = --remind lists {$count} reminders; a poll takes at most {$limit}.
 error-bad-quorum = --quorum needs a number of voters (--quorum 100) or a share of the chat's members (--quorum 30%), not "{$value}".
 error-quorum-in-private = A quorum of members needs a group or a channel: a private chat has no members to count. Use a number of voters (--quorum 10).
 error-bad-pick = --pick needs the most options a voter may pick, a whole number of at least 1 (not "{$value}"), for example --pick 2.

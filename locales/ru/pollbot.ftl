@@ -39,6 +39,24 @@ turnout-subscribers = {$voters_text} из {$members_text} { $members ->
 quorum-met = Кворум есть: {$voters_text}, нужно {$needed_text}.
 quorum-missed = Кворума нет: {$voters_text}, нужно {$needed_text}. Результат ниже не считается решением.
 quorum-unknown = Кворум — {$percent}% участников чата: их число при закрытии неизвестно, поэтому судить нельзя.
+reminder-closes = ⏰ Опрос {$number} «{$question}» закроется через {$left} ({$date}).
+reminder-so-far = Пока: {$turnout}.
+reminder-hidden = Его итоги скрыты до закрытия.
+left-days = { $count ->
+    [one] {$count} день
+    [few] {$count} дня
+   *[many] {$count} дней
+}
+left-hours = { $count ->
+    [one] {$count} час
+    [few] {$count} часа
+   *[many] {$count} часов
+}
+left-minutes = { $count ->
+    [one] {$count} минуту
+    [few] {$count} минуты
+   *[many] {$count} минут
+}
 state-open = открыт
 state-open-until = открыт до {$date}
 state-closed = закрыт
@@ -66,7 +84,7 @@ warning-no-photo-right = Мне нельзя отправлять фото в э
 ## Mistakes
 usage-newpoll =
     Пишите так:
-    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--until КОГДА] Вопрос?
+    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--until КОГДА [--remind 1d,1h]] Вопрос?
     > необязательное описание
     Вариант один
     Вариант два
@@ -74,7 +92,7 @@ usage-newpoll =
     КОГДА — это YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC), RFC 3339 или срок, например 90m, 36h, 14d.
     --hidden: итоги скрыты до закрытия; --final: голос нельзя изменить; --open: участники могут добавлять варианты (только в открытых опросах); --shuffle: варианты в случайном порядке; --ranked: рейтинговое голосование; --pick K: выбрать до K вариантов; --quorum 100 или 30%: сколько голосующих или какая доля участников нужна, чтобы итог считался; в каналах --members-only: только участники старше суток; --countries RU,CN: только голосующие из этих стран.
 error-newpoll-empty = Опросу нужны вопрос и хотя бы два варианта.
-error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N, --members-only, --countries CC или --until КОГДА.
+error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N, --members-only, --countries CC, --until КОГДА или --remind 1d,1h.
 error-missing-when = После --until нужно время.
 error-unreadable-when = Не могу прочитать время «{$when}».
 error-when-in-past = {$date} уже прошло: выберите время в будущем.
@@ -109,7 +127,7 @@ export-too-large = Экспорт опроса {$number} больше, чем Te
 help =
     Я провожу опросы и подвожу их итоги.
     Модераторам:
-    /newpoll Вопрос? | Вариант один | Вариант два — начать опрос (или каждый вариант с новой строки, а под вопросом строка «> описание»; флаги --multiple, --anonymous, --hidden, --final, --open, --shuffle, --until 14d; --ranked — голосование с ранжированием, --pick 2 — выбрать до двух, --quorum 30% — кворум)
+    /newpoll Вопрос? | Вариант один | Вариант два — начать опрос (или каждый вариант с новой строки, а под вопросом строка «> описание»; флаги --multiple, --anonymous, --hidden, --final, --open, --shuffle, --until 14d; --ranked — голосование с ранжированием, --pick 2 — выбрать до двух, --quorum 30% — кворум, --remind 1d вместе с --until — напоминание)
     /results [опрос] — диаграмма, подсчёт и самые одобряемые комментарии
     /export [опрос] [csv|json] — голоса и комментарии файлами
     /close [опрос] — закрыть опрос и опубликовать итоги
@@ -126,7 +144,7 @@ help =
 start = Привет! Добавьте меня в группу и сделайте администратором, чтобы я видел ответы и реакции, и начните опрос командой /newpoll.
 
 ## Command list (setMyCommands)
-command-newpoll = Начать опрос: /newpoll [--multiple --anonymous --hidden --final --open --shuffle --ranked --pick K --quorum N --until КОГДА] Вопрос? | A | B
+command-newpoll = Начать опрос: /newpoll [--multiple --anonymous --hidden --final --open --shuffle --ranked --pick K --quorum N --until КОГДА --remind 1d] Вопрос? | A | B
 command-results = Диаграмма, подсчёт и лучшие комментарии
 command-export = Голоса и комментарии в CSV или JSON
 command-close = Закрыть опрос и опубликовать итоги
@@ -295,6 +313,10 @@ error-bad-country = «{$code}» — не код страны: --countries при
 error-too-many-countries = В --countries {$count} стран; Telegram принимает не больше {$limit}.
 error-no-countries = После --countries нужны коды стран, пользователи из которых могут голосовать, например --countries RU,CN.
 error-channel-only-flag = {$flag} работает только для опросов в каналах: Telegram ограничивает круг голосующих только там.
+error-remind-without-until = --remind нужен вместе с --until: напоминание приходит за указанное время до закрытия.
+error-bad-reminder = «{$value}» — не срок до закрытия: --remind принимает длительности через запятую, например 1d, 6h или 30m.
+error-reminder-in-past = Напоминание за {$value} до закрытия пришлось бы на прошлое: выберите срок короче или --until позже.
+error-too-many-reminders = В --remind {$count} напоминаний; у опроса их может быть не больше {$limit}.
 error-bad-quorum = После --quorum нужно число участников (--quorum 100) или доля участников чата (--quorum 30%), а не «{$value}».
 error-quorum-in-private = Кворум от числа участников нужен в группе или канале: в личном чате считать некого. Укажите число голосующих (--quorum 10).
 error-bad-pick = После --pick нужно, сколько вариантов можно выбрать, — целое число не меньше 1 (а не «{$value}»), например --pick 2.

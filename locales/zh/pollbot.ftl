@@ -29,6 +29,12 @@ turnout-subscribers = {$voters_text}，共 {$members_text} 名订阅者（{$shar
 quorum-met = 已达法定人数：{$voters_text}，需要 {$needed_text} 人。
 quorum-missed = 未达法定人数：{$voters_text}，需要 {$needed_text} 人。以下结果不作为决定。
 quorum-unknown = 法定人数为成员的 {$percent}%：结束时的成员人数未知，无法判断。
+reminder-closes = ⏰ 投票 {$number}“{$question}”将在 {$left}后结束（{$date}）。
+reminder-so-far = 目前：{$turnout}。
+reminder-hidden = 结束前结果保持隐藏。
+left-days = {$count} 天
+left-hours = {$count} 小时
+left-minutes = {$count} 分钟
 state-open = 进行中
 state-open-until = 进行中，截止 {$date}
 state-closed = 已结束
@@ -56,7 +62,7 @@ warning-no-photo-right = 我无权在这里发送图片，以下是文字版结�
 ## Mistakes
 usage-newpoll =
     正确的写法：
-    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--until 时间] 问题？
+    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--until 时间 [--remind 1d,1h]] 问题？
     > 可选的说明
     选项一
     选项二
@@ -64,7 +70,7 @@ usage-newpoll =
     时间可以是 YYYY-MM-DD、"YYYY-MM-DD HH:MM"（UTC）、RFC 3339，或时长，如 90m、36h、14d。
     --hidden：结束前隐藏结果；--final：投票后不能更改；--open：成员可以添加选项（仅限公开投票）；--shuffle：选项顺序随机；--ranked：排序投票；--pick K：最多选 K 项；--quorum 100 或 30%：结果有效所需的投票人数或成员比例；频道中，--members-only：仅限入群超过一天的成员；--countries RU,CN：仅限来自这些国家的投票者。
 error-newpoll-empty = 投票需要一个问题和至少两个选项。
-error-unknown-flag = “{$flag}”不是 /newpoll 的参数：请使用 --multiple、--anonymous、--hidden、--final、--open、--shuffle、--ranked、--pick K、--quorum N、--members-only、--countries CC 或 --until 时间。
+error-unknown-flag = “{$flag}”不是 /newpoll 的参数：请使用 --multiple、--anonymous、--hidden、--final、--open、--shuffle、--ranked、--pick K、--quorum N、--members-only、--countries CC、--until 时间或 --remind 1d,1h。
 error-missing-when = --until 后面需要一个时间。
 error-unreadable-when = 无法识别时间“{$when}”。
 error-when-in-past = {$date} 已经过去，请选择将来的时间。
@@ -99,7 +105,7 @@ export-too-large = 投票 {$number} 的导出文件即使压缩后也超过了 T
 help =
     我负责发起民意投票并汇报结果。
     管理员：
-    /newpoll 问题？ | 选项一 | 选项二 — 发起投票（也可以每行一个选项，并在问题下加一行“> 说明”；参数 --multiple、--anonymous、--hidden、--final、--open、--shuffle、--until 14d；--ranked 排序投票，--pick 2 最多选两项，--quorum 30% 设定法定人数）
+    /newpoll 问题？ | 选项一 | 选项二 — 发起投票（也可以每行一个选项，并在问题下加一行“> 说明”；参数 --multiple、--anonymous、--hidden、--final、--open、--shuffle、--until 14d；--ranked 排序投票，--pick 2 最多选两项，--quorum 30% 设定法定人数，--remind 1d 配合 --until 发提醒）
     /results [投票] — 图表、计票和最受认同的评论
     /export [投票] [csv|json] — 以文件导出原始投票和评论
     /close [投票] — 结束投票并公布最终结果
@@ -116,7 +122,7 @@ help =
 start = 你好！把我加入群组并设为管理员，这样我才能看到回复和表情回应，然后用 /newpoll 发起投票。
 
 ## Command list (setMyCommands)
-command-newpoll = 发起投票：/newpoll [--multiple --anonymous --hidden --final --open --shuffle --ranked --pick K --quorum N --until 时间] 问题？ | A | B
+command-newpoll = 发起投票：/newpoll [--multiple --anonymous --hidden --final --open --shuffle --ranked --pick K --quorum N --until 时间 --remind 1d] 问题？ | A | B
 command-results = 图表、计票和热门评论
 command-export = 以 CSV 或 JSON 导出投票和评论
 command-close = 结束投票并公布最终结果
@@ -260,6 +266,10 @@ error-bad-country = “{$code}”不是国家代码：--countries 需要用逗�
 error-too-many-countries = --countries 列出了 {$count} 个国家；Telegram 最多接受 {$limit} 个。
 error-no-countries = --countries 需要可以投票的用户所在国家的代码，例如 --countries RU,CN。
 error-channel-only-flag = {$flag} 只适用于频道中的投票：Telegram 只在频道里限制谁能投票。
+error-remind-without-until = --remind 需要 --until：提醒会在投票结束前相应的时间发出。
+error-bad-reminder = “{$value}”不是截止前的时长：--remind 需要用逗号分隔的时长，例如 1d、6h 或 30m。
+error-reminder-in-past = 截止前 {$value} 的提醒已经在过去：请选更短的时长，或更晚的 --until。
+error-too-many-reminders = --remind 列出了 {$count} 个提醒；一个投票最多 {$limit} 个。
 error-bad-quorum = --quorum 后面需要投票人数（--quorum 100）或群成员的百分比（--quorum 30%），而不是“{$value}”。
 error-quorum-in-private = 按成员比例的法定人数只适用于群组或频道：私聊没有可统计的成员。请改用投票人数（--quorum 10）。
 error-bad-pick = --pick 后面需要每人最多可选的项数，即不小于 1 的整数（而不是“{$value}”），例如 --pick 2。

@@ -4,7 +4,8 @@
 use crate::i18n::{self, Language};
 use crate::poll::{
     CountryError, DeadlineError, MAX_COUNTRIES, MAX_DESCRIPTION_CHARS, MAX_OPTION_CHARS,
-    MAX_OPTIONS, MAX_QUESTION_CHARS, MAX_RANKED_OPTIONS, MIN_OPTIONS, PollError,
+    MAX_OPTIONS, MAX_QUESTION_CHARS, MAX_RANKED_OPTIONS, MAX_REMINDERS, MIN_OPTIONS, PollError,
+    ReminderError,
 };
 
 use super::command::{CommandError, NewPollError};
@@ -68,6 +69,17 @@ fn new_poll_error(language: Language, error: &NewPollError) -> String {
             &[("count", (*count).into()), ("limit", MAX_COUNTRIES.into())],
         ),
         NewPollError::Countries(CountryError::Empty) => t("error-no-countries", &[]),
+        NewPollError::RemindWithoutUntil => t("error-remind-without-until", &[]),
+        NewPollError::Reminders(ReminderError::Unreadable(text)) => {
+            t("error-bad-reminder", &[("value", text.as_str().into())])
+        }
+        NewPollError::Reminders(ReminderError::InThePast(text)) => {
+            t("error-reminder-in-past", &[("value", text.as_str().into())])
+        }
+        NewPollError::Reminders(ReminderError::TooMany(count)) => t(
+            "error-too-many-reminders",
+            &[("count", (*count).into()), ("limit", MAX_REMINDERS.into())],
+        ),
         NewPollError::BadQuorum(value) => {
             t("error-bad-quorum", &[("value", value.as_str().into())])
         }

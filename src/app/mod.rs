@@ -11,6 +11,7 @@ pub mod flood;
 pub mod load;
 mod mistakes;
 pub mod polls;
+pub mod reminders;
 pub mod reply;
 pub mod report;
 pub mod results;

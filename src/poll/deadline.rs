@@ -49,7 +49,7 @@ fn parse_moment(when: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     Some(day.and_time(end_of_day).and_utc())
 }
 
-fn parse_duration(text: &str) -> Option<Duration> {
+pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
     let unit = text.chars().last()?;
     let amount: i64 = text[..text.len() - unit.len_utf8()].parse().ok()?;
     if amount <= 0 {

@@ -470,6 +470,9 @@ pub struct PollFeatures {
     /// alpha-2, upper case; Telegram's `country_codes`, channels only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub countries: Vec<String>,
+    /// `--remind`: reminders before the deadline, earliest first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reminders: Vec<super::Reminder>,
     /// `--quorum`: how many must vote for the result to stand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quorum: Option<super::Quorum>,

@@ -17,6 +17,7 @@ mod interval;
 mod options;
 mod press;
 mod ranked;
+mod reminder;
 mod tally;
 mod turnout;
 mod vote;
@@ -49,6 +50,7 @@ pub use ranked::{
     HeadToHead, MAX_RANKED_OPTIONS, RankedResults, Rankings, Round, Runoff, TapRefusal, borda,
     head_to_head, instant_runoff, is_valid_ranking, tap_pick, tap_ranked,
 };
+pub use reminder::{MAX_REMINDERS, Reminder, ReminderError, parse_reminders};
 pub use tally::{Share, Tally, shares_of_total, shares_of_voters};
 pub use turnout::{Audience, MemberCount, Quorum, QuorumVerdict, Turnout, TurnoutStage};
 pub use vote::{VoteVerdict, judge_vote};

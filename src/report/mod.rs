@@ -29,7 +29,7 @@ pub use full::{
 pub use html::escape_html;
 pub use ranked::{ranked_summary, ranked_text, rounds_png};
 pub use records::{ReadError, Records};
-pub use summary::{Summary, quote, voters_text};
+pub use summary::{Summary, quote, turnout_text, voters_text};
 
 use chrono::{DateTime, Utc};
 

@@ -163,15 +163,18 @@ impl Store {
         Ok((polls, origins))
     }
 
-    /// The deadlines of its open polls.
+    /// The deadlines and reminders of its open polls: their keys hold the
+    /// poll after the time.
     fn move_deadlines(&self, batch: &mut sled::Batch, Move { from, to }: Move) -> Result<()> {
-        for entry in self.db.scan_prefix(keys::all_deadlines()) {
-            let (key, value) = entry?;
-            if key.len() > DEADLINE_CHAT_AT && keys::deadline_entry(&key).1.chat == from {
-                let mut new_key = key.to_vec();
-                set_chat(&mut new_key, DEADLINE_CHAT_AT, from, to);
-                batch.remove(key);
-                batch.insert(new_key, value.to_vec());
+        for prefix in [keys::all_deadlines(), keys::all_reminders()] {
+            for entry in self.db.scan_prefix(prefix) {
+                let (key, value) = entry?;
+                if key.len() > DEADLINE_CHAT_AT && keys::deadline_entry(&key).1.chat == from {
+                    let mut new_key = key.to_vec();
+                    set_chat(&mut new_key, DEADLINE_CHAT_AT, from, to);
+                    batch.remove(key);
+                    batch.insert(new_key, value.to_vec());
+                }
             }
         }
         Ok(())

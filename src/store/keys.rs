@@ -79,6 +79,7 @@ pub const CHAT_MOVE: u8 = b'M';
 pub const RANKINGS: u8 = b'B';
 pub const BALLOT_SECRET: u8 = b'K';
 pub const TURNOUT: u8 = b'T';
+pub const REMINDER: u8 = b'A';
 
 /// The layout this code writes.
 pub const LAYOUT_VERSION: u32 = 2;
@@ -378,6 +379,28 @@ pub fn indexes_built() -> Vec<u8> {
 /// The deadline (Unix seconds) and poll of a deadline entry.
 pub fn deadline_entry(key: &[u8]) -> (i64, PollId) {
     (signed_from(&key[1..9]), poll_id_from_value(&key[9..]))
+}
+
+/// An open poll's reminder `index` (see `poll::Reminder`), due at
+/// `at_seconds`, in time order across all chats; its value is the
+/// reminder's journal.
+pub fn reminder(at_seconds: i64, poll: PollId, index: u8) -> Vec<u8> {
+    let mut key = Key::new(REMINDER).i64(at_seconds).poll(poll).0;
+    key.push(index);
+    key
+}
+
+pub fn all_reminders() -> Vec<u8> {
+    vec![REMINDER]
+}
+
+/// When (Unix seconds), of which poll, and which of its reminders.
+pub fn reminder_entry(key: &[u8]) -> (i64, PollId, u8) {
+    (
+        signed_from(&key[1..9]),
+        poll_id_from_value(&key[9..21]),
+        key[21],
+    )
 }
 
 /// A closed poll whose final results are still to be posted.

@@ -75,6 +75,10 @@ pub struct Store {
     writer: Mutex<()>,
 }
 
+/// Due reminders as (poll, due time in Unix seconds, index), and when the
+/// next one is due.
+pub type DueReminders = (Vec<(PollId, i64, u8)>, Option<DateTime<Utc>>);
+
 impl Store {
     /// Opens (or creates) the database at `path`, for the bot.
     pub fn open(path: &Path) -> Result<Self> {
@@ -200,6 +204,21 @@ impl Store {
         Ok((due, None))
     }
 
+    /// Reminders due at or before `now` (poll, due time, index), and when
+    /// the next one after it is due.
+    pub fn due_reminders(&self, now: DateTime<Utc>) -> Result<DueReminders> {
+        let mut due = Vec::new();
+        for entry in self.db.scan_prefix(keys::all_reminders()) {
+            let (key, _) = entry?;
+            let (at, id, index) = keys::reminder_entry(&key);
+            if at > now.timestamp() {
+                return Ok((due, DateTime::from_timestamp(at, 0)));
+            }
+            due.push((id, at, index));
+        }
+        Ok((due, None))
+    }
+
     /// Closed polls whose final results were not posted yet.
     pub fn polls_to_announce(&self) -> Result<Vec<PollId>> {
         self.db
@@ -213,6 +232,7 @@ impl Store {
         let bytes = match key {
             JournalKey::Command(update_id) => self.db.get(keys::journal(update_id))?,
             JournalKey::Announce(poll) => self.db.get(keys::to_announce(poll))?,
+            JournalKey::Remind(poll, at, index) => self.db.get(keys::reminder(at, poll, index))?,
         };
         match bytes {
             Some(bytes) if !bytes.is_empty() => Ok(serde_json::from_slice(&bytes)?),

@@ -161,6 +161,9 @@ pub enum JournalKey {
     Command(i64),
     /// The final results of this closed poll.
     Announce(PollId),
+    /// A reminder of an open poll: the poll, when it is due (Unix
+    /// seconds) and which of its reminders.
+    Remind(PollId, i64, u8),
 }
 
 /// What a message in a chat is to us.

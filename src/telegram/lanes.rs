@@ -39,6 +39,9 @@ pub enum Job {
     Announce(PollId),
     /// Edit a button ballot's turnout line.
     RefreshBallot(PollId),
+    /// Post a poll's reminder: the poll, when it is due (Unix seconds),
+    /// which of its reminders.
+    Remind(PollId, i64, u8),
 }
 
 /// Where a new job goes in its lane's line.
@@ -152,6 +155,8 @@ pub struct TelegramApi {
 pub struct Schedule {
     /// Polls with a close or announcement in some lane.
     pub pending: Mutex<HashSet<PollId>>,
+    /// Reminders (poll, index) in some lane.
+    pub pending_reminders: Mutex<HashSet<(PollId, u8)>>,
     /// Polls whose close Telegram refused, and when to try again.
     pub refused_closes: RefusedCloses,
     /// Wakes the task that watches deadlines (a poll with one was posted).

@@ -213,7 +213,9 @@ async fn dispatch_commands(lanes: Arc<Lanes>, queued: Arc<Notify>) {
 fn job_chat(job: &Job) -> ChatId {
     match job {
         Job::Command { message, .. } => message.chat,
-        Job::Close(id) | Job::Announce(id) | Job::RefreshBallot(id) => id.chat,
+        Job::Close(id) | Job::Announce(id) | Job::RefreshBallot(id) | Job::Remind(id, ..) => {
+            id.chat
+        }
     }
 }
 
@@ -250,11 +252,44 @@ async fn close_on_time(lanes: Arc<Lanes>) {
                 None
             }
         };
+        let next_reminder = remind_due(&lanes, now).await;
         let look_again = now + DEADLINE_CHECK;
-        let wake_at = next.map_or(look_again, |at| at.min(look_again));
+        let wake_at = [next, next_reminder]
+            .into_iter()
+            .flatten()
+            .fold(look_again, DateTime::min);
         tokio::select! {
             _ = edge.clock.sleep_until(wake_at) => {}
             _ = edge.schedule.deadlines_changed.notified() => {}
+        }
+    }
+}
+
+/// Hands each reminder that is due to its poll's chat's lane, unless it is
+/// there already; returns when the next one is due.
+async fn remind_due(lanes: &Lanes, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let edge = lanes.edge();
+    match edge
+        .blocking(move |store| Ok(store.due_reminders(now)?))
+        .await
+    {
+        Ok((due, next)) => {
+            for (id, at, index) in due {
+                if edge
+                    .schedule
+                    .pending_reminders
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert((id, index))
+                {
+                    lanes.push(id.chat, Job::Remind(id, at, index), InLine::First);
+                }
+            }
+            next
+        }
+        Err(error) => {
+            error!(error = %format!("{error:#}"), "cannot read the reminders");
+            None
         }
     }
 }

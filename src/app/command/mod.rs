@@ -56,7 +56,7 @@ pub enum ShareAction {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// `/newpoll`: post a poll.
-    NewPoll(NewPoll),
+    NewPoll(Box<NewPoll>),
     /// `/results [poll]`: the chart and summary.
     Results(PollRef),
     /// `/export [poll] [csv|json]`: the raw data as files.
@@ -129,6 +129,10 @@ pub enum NewPollError {
     /// `--countries` with a code that is not ISO 3166-1 alpha-2, too many
     /// codes, or none.
     Countries(crate::poll::CountryError),
+    /// `--remind` without `--until`: there is no deadline to remind of.
+    RemindWithoutUntil,
+    /// A `--remind` list that cannot be kept.
+    Reminders(crate::poll::ReminderError),
 }
 
 /// A malformed command: what the user wrote wrong.
@@ -194,7 +198,7 @@ pub fn parse(text: &str, bot_username: Option<&str>, now: DateTime<Utc>) -> Pars
         return Parsed::NotForUs;
     }
     let result = match name.to_lowercase().as_str() {
-        "newpoll" => parse_new_poll(args, now).map(Command::NewPoll),
+        "newpoll" => parse_new_poll(args, now).map(|p| Command::NewPoll(Box::new(p))),
         "results" => single_poll_ref("/results", args).map(Command::Results),
         "close" => single_poll_ref("/close", args).map(Command::Close),
         "report" => parse_report(args),

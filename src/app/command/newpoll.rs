@@ -10,7 +10,7 @@ use super::args::flag_name;
 use super::{CommandError, NewPoll, NewPollError};
 use crate::poll::{
     BallotKind, Deadline, MAX_OPTIONS, MAX_RANKED_OPTIONS, PollDescription, PollError,
-    PollFeatures, PollOptions, PollQuestion, Quorum, parse_countries,
+    PollFeatures, PollOptions, PollQuestion, Quorum, parse_countries, parse_reminders,
 };
 
 pub(super) fn parse_new_poll(args: &str, now: DateTime<Utc>) -> Result<NewPoll, CommandError> {
@@ -25,8 +25,14 @@ fn read(args: &str, now: DateTime<Utc>) -> Result<NewPoll, NewPollError> {
         multiple,
         anonymous,
         deadline,
+        remind,
         mut features,
     } = flags;
+    if let Some(remind) = remind {
+        let deadline = deadline.ok_or(NewPollError::RemindWithoutUntil)?;
+        features.reminders =
+            parse_reminders(&remind, deadline.at(), now).map_err(NewPollError::Reminders)?;
+    }
     if features.open && anonymous {
         return Err(NewPollError::OpenAnonymous);
     }
@@ -99,6 +105,8 @@ struct Flags {
     multiple: bool,
     anonymous: bool,
     deadline: Option<Deadline>,
+    /// `--remind`'s list, read once the deadline is known.
+    remind: Option<String>,
     features: PollFeatures,
 }
 
@@ -116,10 +124,9 @@ fn read_flags(mut rest: &str, now: DateTime<Utc>) -> Result<(Flags, &str), NewPo
         };
         rest = rest[word_end..].trim_start();
         let name = flag.to_lowercase();
-        // Only `--until`, `--pick`, `--quorum` and `--countries` take a value.
-        if inline_value.is_some()
-            && !["until", "pick", "quorum", "countries"].contains(&name.as_str())
-        {
+        // Only these take a value.
+        let takes_value = ["until", "pick", "quorum", "countries", "remind"];
+        if inline_value.is_some() && !takes_value.contains(&name.as_str()) {
             return Err(NewPollError::UnknownFlag(word.to_owned()));
         }
         match name.as_str() {
@@ -144,6 +151,13 @@ fn read_flags(mut rest: &str, now: DateTime<Utc>) -> Result<(Flags, &str), NewPo
                     .filter(|k| *k > 0)
                     .ok_or(NewPollError::BadPick(value))?;
                 flags.features.ballot = BallotKind::PickUpTo(limit);
+            }
+            "remind" => {
+                let value = match inline_value {
+                    Some(value) => value.to_owned(),
+                    None => take_word(&mut rest).unwrap_or_default(),
+                };
+                flags.remind = Some(value);
             }
             "members-only" => flags.features.members_only = true,
             "countries" => {

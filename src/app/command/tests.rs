@@ -22,7 +22,7 @@ fn parse_err(text: &str) -> CommandError {
 
 fn new_poll(text: &str) -> NewPoll {
     match parse_ok(text) {
-        Command::NewPoll(p) => p,
+        Command::NewPoll(p) => *p,
         other => panic!("{other:?}"),
     }
 }

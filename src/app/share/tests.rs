@@ -8,7 +8,7 @@ use crate::poll::PollState;
 fn store_with_poll(text: &str) -> (Store, Poll) {
     let store = Store::temporary().unwrap();
     let new_poll = match command::parse(text, None, Utc::now()) {
-        Parsed::Command(Command::NewPoll(p)) => p,
+        Parsed::Command(Command::NewPoll(p)) => *p,
         other => panic!("{other:?}"),
     };
     let posted = PostedPoll {

@@ -62,14 +62,19 @@ impl Changes<'_> {
     pub fn set_journal(&mut self, key: JournalKey, journal: &Journal) -> Result<()> {
         match key {
             JournalKey::Command(update_id) => self.put(keys::journal(update_id), journal),
-            JournalKey::Announce(poll) => {
-                let entry = keys::to_announce(poll);
-                if self.get_raw(&entry)?.is_some() {
-                    self.put(entry, journal)?;
-                }
-                Ok(())
+            JournalKey::Announce(poll) => self.set_entry_journal(keys::to_announce(poll), journal),
+            JournalKey::Remind(poll, at, index) => {
+                self.set_entry_journal(keys::reminder(at, poll, index), journal)
             }
         }
+    }
+
+    /// A journal kept in an index entry goes when the entry does.
+    fn set_entry_journal(&mut self, entry: Vec<u8>, journal: &Journal) -> Result<()> {
+        if self.get_raw(&entry)?.is_some() {
+            self.put(entry, journal)?;
+        }
+        Ok(())
     }
 
     /// A command is answered: it leaves the queue, and its update id is

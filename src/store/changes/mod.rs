@@ -278,7 +278,17 @@ impl<'a> Changes<'a> {
 /// The index entries a poll in this state needs.
 fn pending_work_keys(poll: &Poll) -> Vec<Vec<u8>> {
     match (poll.is_open(), poll.deadline) {
-        (true, Some(deadline)) => vec![keys::deadline(deadline.timestamp(), poll.id)],
+        (true, Some(deadline)) => {
+            let mut keys = vec![keys::deadline(deadline.timestamp(), poll.id)];
+            // Reminders not sent yet; closed early, a poll sends none.
+            for (index, reminder) in poll.features.reminders.iter().enumerate() {
+                if !reminder.sent {
+                    let at = reminder.due_at(deadline).timestamp();
+                    keys.push(keys::reminder(at, poll.id, index as u8));
+                }
+            }
+            keys
+        }
         (true, None) => Vec::new(),
         (false, _) if !poll.results_announced => vec![keys::to_announce(poll.id)],
         (false, _) => Vec::new(),

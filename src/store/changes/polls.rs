@@ -81,6 +81,19 @@ impl Changes<'_> {
         Ok(Some(poll.id))
     }
 
+    /// Notes that reminder `index` of poll `id` went out (or may have):
+    /// its index entry, and its journal, go; it is never posted again.
+    pub fn mark_reminder_sent(&mut self, id: PollId, index: u8) -> Result<()> {
+        let Some(mut poll) = self.poll(id)? else {
+            return Ok(());
+        };
+        if let Some(reminder) = poll.features.reminders.get_mut(usize::from(index)) {
+            reminder.sent = true;
+            self.save_poll(&poll)?;
+        }
+        Ok(())
+    }
+
     /// Marks a poll closed; returns it, or `None` if it does not exist.
     pub fn close_poll(&mut self, id: PollId, at: DateTime<Utc>) -> Result<Option<Poll>> {
         let Some(mut poll) = self.poll(id)? else {

@@ -156,7 +156,7 @@ impl Lane {
         let target = reply_target(message);
         let reply = match command {
             Command::NewPoll(new_poll) => {
-                return self.new_poll(answer, message, new_poll, language).await;
+                return self.new_poll(answer, message, *new_poll, language).await;
             }
             Command::Help => Reply::Help,
             Command::Start => Reply::Start,

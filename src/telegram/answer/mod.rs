@@ -8,6 +8,7 @@ mod closing;
 mod commands;
 mod files;
 mod posting;
+mod reminders;
 mod results;
 mod sending;
 mod turnout;
@@ -121,6 +122,7 @@ impl Lane {
             Job::Close(id) => self.close_on_time(*id).await,
             Job::Announce(id) => self.announce(*id).await,
             Job::RefreshBallot(id) => self.refresh_ballot(*id).await,
+            Job::Remind(id, at, index) => self.remind(*id, *at, *index).await,
         };
         let handled = match result {
             Ok(handled) => handled,
@@ -145,6 +147,14 @@ impl Lane {
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .remove(id);
+            }
+            if let Job::Remind(id, _, index) = job {
+                self.edge
+                    .schedule
+                    .pending_reminders
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(&(*id, *index));
             }
         }
         handled
@@ -188,7 +198,7 @@ impl Answer {
     fn key_update_id(&self) -> i64 {
         match self.key {
             JournalKey::Command(update_id) => update_id,
-            JournalKey::Announce(_) => 0,
+            JournalKey::Announce(_) | JournalKey::Remind(..) => 0,
         }
     }
 }

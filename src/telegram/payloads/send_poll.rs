@@ -134,7 +134,7 @@ mod tests {
 
     fn new_poll(text: &str) -> NewPoll {
         match command::parse(text, None, Utc::now()) {
-            Parsed::Command(Command::NewPoll(p)) => p,
+            Parsed::Command(Command::NewPoll(p)) => *p,
             other => panic!("{other:?}"),
         }
     }
