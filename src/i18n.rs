@@ -8,6 +8,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Utc};
+
+use crate::poll::Zone;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
 
@@ -149,7 +151,20 @@ pub fn format_date(language: Language, at: DateTime<Utc>) -> String {
 
 /// A moment as the language writes it, in UTC: `20 Mar 2024 23:59 UTC`.
 pub fn format_date_time(language: Language, at: DateTime<Utc>) -> String {
-    format!("{} {} UTC", format_date(language, at), at.format("%H:%M"))
+    format_date_time_in(language, at, Zone::UTC)
+}
+
+/// A moment on `zone`'s wall clock, with the zone's abbreviation:
+/// `20 Mar 2024 23:59 UTC`, `21 Mar 2024 02:59 MSK`.
+pub fn format_date_time_in(language: Language, at: DateTime<Utc>, zone: Zone) -> String {
+    let (local, abbreviation) = zone.wall_clock(at);
+    let day = format_date(language, local.and_utc());
+    format!("{day} {} {abbreviation}", local.format("%H:%M"))
+}
+
+/// The day of a moment on `zone`'s wall clock.
+pub fn format_date_in(language: Language, at: DateTime<Utc>, zone: Zone) -> String {
+    format_date(language, zone.wall_clock(at).0.and_utc())
 }
 
 #[cfg(test)]

@@ -762,7 +762,7 @@ async fn the_bot_asks_for_what_it_handles_and_registers_its_commands() {
         names,
         [
             "newpoll", "results", "export", "close", "report", "share", "post", "polls", "lang",
-            "help"
+            "timezone", "help"
         ]
     );
     assert_eq!(

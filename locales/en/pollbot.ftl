@@ -85,9 +85,14 @@ usage-newpoll =
     Option one
     Option two
     or on one line: /newpoll Question? | Option one | Option two
-    WHEN is YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC), RFC 3339, or a duration such as 90m, 36h, 14d.
+    WHEN is YYYY-MM-DD, "YYYY-MM-DD HH:MM" (in the chat's /timezone, UTC until set), RFC 3339, or a duration such as 90m, 36h, 14d.
     --hidden: results hidden until it closes; --final: votes cannot be changed; --open: members may add options (public polls only); --shuffle: options in random order; --ranked: a ranked-choice ballot; --pick K: choose up to K; --quorum 100 or 30%: voters, or share of members, needed for the result to stand; in channels, --members-only: members of over a day only; --countries RU,CN: voters from those countries only.
 error-newpoll-empty = A poll needs a question and at least two options.
+error-skipped-time = {$when} does not exist in {$zone}: the clocks skip that hour. Choose another time.
+timezone-set = Times in this chat are now read and shown in {$zone}. Exports stay in UTC.
+timezone-is = Times in this chat are read and shown in {$zone}. Change it with /timezone ZONE, for example /timezone Europe/Moscow.
+error-timezone-unknown = "{$name}" is not a time zone I know: use an IANA name such as Europe/Moscow, Asia/Shanghai or UTC.
+error-timezone-extra = /timezone takes one zone, for example /timezone Europe/Moscow.
 error-unknown-flag = "{$flag}" is not a /newpoll option: use --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N, --members-only, --countries CC, --until WHEN or --remind 1d,1h.
 error-missing-when = --until needs a time after it.
 error-unreadable-when = "{$when}" is not a time I can read.
@@ -131,6 +136,7 @@ help =
     /share [poll] [off] — a code that lets another chat or channel post the same poll; results then combine every chat (off revokes it)
     /post CODE — post here a poll another chat shared, with its code
     /lang en|zh|ru — the language I use in this chat
+    /timezone Europe/Moscow — the time zone this chat reads and shows times in (UTC until set)
     Everyone:
     /polls — this chat's polls
     Vote with the poll's buttons. Reply to a poll to comment; react 👍 ❤ 🔥 👏 💯 to a comment, or reply +1, to approve it.
@@ -148,6 +154,7 @@ command-report = Full report: sections per option, timeline, profile
 command-share = Share a poll with other chats: a code for /post
 command-post = Post a poll another chat shared: /post CODE
 command-polls = This chat's polls
+command-timezone = Time zone for reading and showing times: /timezone Europe/Moscow
 command-lang = Language: en, zh, ru
 command-help = How to use the bot
 
@@ -210,6 +217,7 @@ report-method-rounding-one = Shares are rounded to a tenth of a percent by the l
 report-method-rounding-several = Shares are of voters, rounded half up to a tenth of a percent; they may add up to more than 100%.
 report-method-eligibility = Who could vote
 report-method-eligibility-anyone = anyone who saw the poll in the chat
+report-method-separator = {"; "}
 report-method-turnout = Turnout
 report-method-members-posted = { $count ->
     [one] {$count_text} member

@@ -89,9 +89,14 @@ usage-newpoll =
     Вариант один
     Вариант два
     или в одну строку: /newpoll Вопрос? | Вариант один | Вариант два
-    КОГДА — это YYYY-MM-DD, "YYYY-MM-DD HH:MM" (UTC), RFC 3339 или срок, например 90m, 36h, 14d.
+    КОГДА — это YYYY-MM-DD, "YYYY-MM-DD HH:MM" (в поясе чата из /timezone, по умолчанию UTC), RFC 3339 или срок, например 90m, 36h, 14d.
     --hidden: итоги скрыты до закрытия; --final: голос нельзя изменить; --open: участники могут добавлять варианты (только в открытых опросах); --shuffle: варианты в случайном порядке; --ranked: рейтинговое голосование; --pick K: выбрать до K вариантов; --quorum 100 или 30%: сколько голосующих или какая доля участников нужна, чтобы итог считался; в каналах --members-only: только участники старше суток; --countries RU,CN: только голосующие из этих стран.
 error-newpoll-empty = Опросу нужны вопрос и хотя бы два варианта.
+error-skipped-time = {$when} не существует в зоне {$zone}: часы перескакивают этот час. Выберите другое время.
+timezone-set = Теперь время в этом чате читается и показывается в зоне {$zone}. Выгрузки остаются в UTC.
+timezone-is = Время в этом чате читается и показывается в зоне {$zone}. Изменить: /timezone ЗОНА, например /timezone Europe/Moscow.
+error-timezone-unknown = «{$name}» — не известный мне часовой пояс: укажите имя IANA, например Europe/Moscow, Asia/Shanghai или UTC.
+error-timezone-extra = /timezone принимает один пояс, например /timezone Europe/Moscow.
 error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N, --members-only, --countries CC, --until КОГДА или --remind 1d,1h.
 error-missing-when = После --until нужно время.
 error-unreadable-when = Не могу прочитать время «{$when}».
@@ -135,6 +140,7 @@ help =
     /share [опрос] [off] — код, с которым другой чат или канал опубликует тот же опрос; итоги объединят все чаты (off отзывает код)
     /post КОД — опубликовать здесь опрос, которым поделился другой чат
     /lang en|zh|ru — язык бота в этом чате
+    /timezone Europe/Moscow — часовой пояс, в котором чат читает и показывает время (по умолчанию UTC)
     Всем:
     /polls — опросы этого чата
     Голосуйте кнопками опроса. Ответьте на опрос, чтобы прокомментировать; поставьте 👍 ❤ 🔥 👏 💯 комментарию или ответьте +1, чтобы его одобрить.
@@ -152,6 +158,7 @@ command-report = Полный отчёт: по вариантам, хронол�
 command-share = Поделиться опросом с другими чатами: код для /post
 command-post = Опубликовать опрос другого чата: /post КОД
 command-polls = Опросы этого чата
+command-timezone = Часовой пояс для чтения и показа времени: /timezone Europe/Moscow
 command-lang = Язык: en, zh, ru
 command-help = Как пользоваться ботом
 
@@ -203,6 +210,7 @@ report-method-rounding-one = Доли округлены до десятой п�
 report-method-rounding-several = Доли — от числа участников, округлены до десятой процента; в сумме может быть больше 100%.
 report-method-eligibility = Кто мог голосовать
 report-method-eligibility-anyone = все, кто видел опрос в чате
+report-method-separator = {"; "}
 report-method-turnout = Явка
 report-method-members-posted = { $count ->
     [one] {$count_text} участник

@@ -67,9 +67,14 @@ usage-newpoll =
     选项一
     选项二
     或写在一行：/newpoll 问题？ | 选项一 | 选项二
-    时间可以是 YYYY-MM-DD、"YYYY-MM-DD HH:MM"（UTC）、RFC 3339，或时长，如 90m、36h、14d。
+    时间可以是 YYYY-MM-DD、"YYYY-MM-DD HH:MM"（按本群的 /timezone，默认 UTC）、RFC 3339，或时长，如 90m、36h、14d。
     --hidden：结束前隐藏结果；--final：投票后不能更改；--open：成员可以添加选项（仅限公开投票）；--shuffle：选项顺序随机；--ranked：排序投票；--pick K：最多选 K 项；--quorum 100 或 30%：结果有效所需的投票人数或成员比例；频道中，--members-only：仅限入群超过一天的成员；--countries RU,CN：仅限来自这些国家的投票者。
 error-newpoll-empty = 投票需要一个问题和至少两个选项。
+error-skipped-time = {$when} 在 {$zone} 不存在：时钟跳过了这一小时。请选择其他时间。
+timezone-set = 本群的时间现在按 {$zone} 读取和显示。导出文件仍使用 UTC。
+timezone-is = 本群的时间按 {$zone} 读取和显示。可用 /timezone 时区 更改，例如 /timezone Asia/Shanghai。
+error-timezone-unknown = “{$name}”不是我认识的时区：请使用 IANA 名称，例如 Europe/Moscow、Asia/Shanghai 或 UTC。
+error-timezone-extra = /timezone 只接受一个时区，例如 /timezone Asia/Shanghai。
 error-unknown-flag = “{$flag}”不是 /newpoll 的参数：请使用 --multiple、--anonymous、--hidden、--final、--open、--shuffle、--ranked、--pick K、--quorum N、--members-only、--countries CC、--until 时间或 --remind 1d,1h。
 error-missing-when = --until 后面需要一个时间。
 error-unreadable-when = 无法识别时间“{$when}”。
@@ -113,6 +118,7 @@ help =
     /share [投票] [off] — 生成代码，让其他群组或频道发布同一投票；结果随后合并所有群组（off 撤销代码）
     /post 代码 — 用代码在这里发布其他群组分享的投票
     /lang en|zh|ru — 我在这里使用的语言
+    /timezone Asia/Shanghai — 本群读取和显示时间所用的时区（默认 UTC）
     所有人：
     /polls — 这里的投票
     用投票按钮投票。回复投票即可评论；对评论回应 👍 ❤ 🔥 👏 💯，或回复 +1，表示认同。
@@ -130,6 +136,7 @@ command-report = 完整报告：分选项、时间线、参与者构成
 command-share = 把投票分享到其他群组：生成 /post 代码
 command-post = 发布其他群组分享的投票：/post 代码
 command-polls = 这里的投票
+command-timezone = 读取和显示时间所用的时区：/timezone Asia/Shanghai
 command-lang = 语言：en、zh、ru
 command-help = 使用说明
 
@@ -177,6 +184,7 @@ report-method-rounding-one = 占比按最大余额法舍入到 0.1%，因此合�
 report-method-rounding-several = 占比是占投票者的比例，四舍五入到 0.1%；合计可能超过 100%。
 report-method-eligibility = 谁可以投票
 report-method-eligibility-anyone = 在群里看到投票的任何人
+report-method-separator = ；
 report-method-turnout = 参与率
 report-method-members-posted = 发布时 {$count_text} 名成员（{$date}）
 report-method-members-closed = 结束时 {$count_text} 名成员（{$date}）

@@ -44,6 +44,10 @@ pub fn command_error(language: Language, error: &CommandError) -> String {
         ),
         CommandError::LangMissing => t("error-lang-missing", &[]),
         CommandError::LangExtra => t("error-lang-extra", &[]),
+        CommandError::TimezoneExtra => t("error-timezone-extra", &[]),
+        CommandError::TimezoneUnknown(name) => {
+            t("error-timezone-unknown", &[("name", name.as_str().into())])
+        }
         CommandError::LangUnknown(code) => {
             t("error-lang-unknown", &[("code", code.as_str().into())])
         }
@@ -103,9 +107,16 @@ fn new_poll_error(language: Language, error: &NewPollError) -> String {
         NewPollError::Deadline(DeadlineError::Unreadable(when)) => {
             t("error-unreadable-when", &[("when", when.as_str().into())])
         }
-        NewPollError::Deadline(DeadlineError::InThePast(at)) => t(
+        NewPollError::Deadline(DeadlineError::InThePast(at, zone)) => t(
             "error-when-in-past",
-            &[("date", i18n::format_date_time(language, *at).into())],
+            &[(
+                "date",
+                i18n::format_date_time_in(language, *at, *zone).into(),
+            )],
+        ),
+        NewPollError::Deadline(DeadlineError::SkippedTime(when, zone)) => t(
+            "error-skipped-time",
+            &[("when", when.as_str().into()), ("zone", (*zone).into())],
         ),
         NewPollError::Poll(error) => match error {
             PollError::EmptyQuestion => t("error-empty-question", &[]),

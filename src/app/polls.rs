@@ -7,7 +7,7 @@ use super::command::{NewPoll, PollRef};
 use super::reply::{CampaignMark, LISTED_POLLS, PollRow, Reply};
 use crate::i18n::Language;
 use crate::poll::{
-    BallotSecret, ChatId, MessageId, Poll, PollFeatures, PollId, PollNumber, PollState,
+    BallotSecret, ChatId, MessageId, Poll, PollFeatures, PollId, PollNumber, PollState, Zone,
 };
 use crate::store::{self, Journal, JournalKey, MessageRole, Store};
 
@@ -278,6 +278,23 @@ pub fn set_language(store: &Store, chat: ChatId, language: Language) -> store::R
     store.write(|changes| changes.set_chat_language(chat, language))?;
     store.flush()?;
     Ok(Reply::LangSet)
+}
+
+/// `/timezone ZONE`: the chat reads and shows times in `zone` from now on.
+pub fn set_timezone(store: &Store, chat: ChatId, zone: Zone) -> store::Result<Reply> {
+    store.write(|changes| changes.set_chat_timezone(chat, zone))?;
+    store.flush()?;
+    Ok(Reply::TimezoneSet(zone.name()))
+}
+
+/// `/timezone` alone: the chat's zone.
+pub fn timezone(store: &Store, chat: ChatId) -> store::Result<Reply> {
+    Ok(Reply::TimezoneIs(store.chat(chat)?.zone().name()))
+}
+
+/// The zone chat `chat` reads and shows times in.
+pub fn chat_zone(store: &Store, chat: ChatId) -> store::Result<Zone> {
+    Ok(store.chat(chat)?.zone())
 }
 
 #[cfg(test)]

@@ -33,7 +33,10 @@ pub fn reminder_text(
             ("number", poll.id.number.to_string().into()),
             ("question", poll.question.as_str().into()),
             ("left", left.into()),
-            ("date", i18n::format_date_time(language, deadline).into()),
+            (
+                "date",
+                i18n::format_date_time_in(language, deadline, report.zone).into(),
+            ),
         ],
     );
     let so_far = match poll.results_hidden() {

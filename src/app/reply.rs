@@ -97,6 +97,10 @@ pub enum Reply {
     OpenInChannel,
     /// `--quorum P%` in a private chat, which has no members to count.
     QuorumOfMembersInPrivate,
+    /// `/timezone ZONE` done.
+    TimezoneSet(&'static str),
+    /// `/timezone` alone: the chat's zone.
+    TimezoneIs(&'static str),
     /// `--members-only` or `--countries` outside a channel.
     ChannelOnlyFlag(&'static str),
     /// A hidden poll's results are for moderators in private, and Telegram
@@ -143,6 +147,8 @@ impl Reply {
             Reply::ProfileRefused(refusal) => words.number(refusal.key(), refusal.number()),
             Reply::OpenInChannel => words.key("error-open-in-channel"),
             Reply::QuorumOfMembersInPrivate => words.key("error-quorum-in-private"),
+            Reply::TimezoneSet(zone) => words.with("timezone-set", &[("zone", (*zone).into())]),
+            Reply::TimezoneIs(zone) => words.with("timezone-is", &[("zone", (*zone).into())]),
             Reply::ChannelOnlyFlag(flag) => {
                 words.with("error-channel-only-flag", &[("flag", (*flag).into())])
             }

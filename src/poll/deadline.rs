@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 
+use super::Zone;
+
 /// A moment in the future at which a poll closes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Deadline(DateTime<Utc>);
@@ -14,17 +16,30 @@ pub enum DeadlineError {
     Unreadable(String),
     /// A moment that has already passed.
     #[error("{0} is in the past")]
-    InThePast(DateTime<Utc>),
+    InThePast(DateTime<Utc>, Zone),
+    /// A wall-clock time the chat's zone skips (the clocks go forward).
+    #[error("{0:?} does not exist in {1}")]
+    SkippedTime(String, &'static str),
 }
 
 impl Deadline {
     /// Reads `YYYY-MM-DD` (end of that day, UTC), `YYYY-MM-DD HH:MM` (UTC),
     /// RFC 3339, or a duration from `now` (`90m`, `36h`, `14d`).
     pub fn parse(when: &str, now: DateTime<Utc>) -> Result<Self, DeadlineError> {
+        Self::parse_in(when, now, Zone::UTC)
+    }
+
+    /// [`Deadline::parse`] with `YYYY-MM-DD` and `YYYY-MM-DD HH:MM` read
+    /// on `zone`'s wall clock (a repeated hour: the earlier).
+    pub fn parse_in(when: &str, now: DateTime<Utc>, zone: Zone) -> Result<Self, DeadlineError> {
         let when = when.trim();
-        let at = parse_moment(when, now).ok_or_else(|| DeadlineError::Unreadable(when.into()))?;
+        let at = match parse_moment(when, now, zone) {
+            Moment::At(at) => at,
+            Moment::Skipped => return Err(DeadlineError::SkippedTime(when.into(), zone.name())),
+            Moment::Unreadable => return Err(DeadlineError::Unreadable(when.into())),
+        };
         if at <= now {
-            return Err(DeadlineError::InThePast(at));
+            return Err(DeadlineError::InThePast(at, zone));
         }
         Ok(Self(at))
     }
@@ -34,19 +49,33 @@ impl Deadline {
     }
 }
 
-fn parse_moment(when: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+/// What a `WHEN` names.
+enum Moment {
+    At(DateTime<Utc>),
+    /// A wall-clock time the zone skips.
+    Skipped,
+    Unreadable,
+}
+
+fn parse_moment(when: &str, now: DateTime<Utc>, zone: Zone) -> Moment {
     if let Some(duration) = parse_duration(when) {
-        return now.checked_add_signed(duration);
+        return now
+            .checked_add_signed(duration)
+            .map_or(Moment::Unreadable, Moment::At);
     }
     if let Ok(at) = DateTime::parse_from_rfc3339(when) {
-        return Some(at.with_timezone(&Utc));
+        return Moment::At(at.with_timezone(&Utc));
     }
-    if let Ok(at) = NaiveDateTime::parse_from_str(when, "%Y-%m-%d %H:%M") {
-        return Some(at.and_utc());
+    let local = NaiveDateTime::parse_from_str(when, "%Y-%m-%d %H:%M")
+        .ok()
+        .or_else(|| {
+            let day = NaiveDate::parse_from_str(when, "%Y-%m-%d").ok()?;
+            Some(day.and_time(NaiveTime::from_hms_opt(23, 59, 59)?))
+        });
+    match local {
+        Some(local) => zone.moment(local).map_or(Moment::Skipped, Moment::At),
+        None => Moment::Unreadable,
     }
-    let day = NaiveDate::parse_from_str(when, "%Y-%m-%d").ok()?;
-    let end_of_day = NaiveTime::from_hms_opt(23, 59, 59)?;
-    Some(day.and_time(end_of_day).and_utc())
 }
 
 pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
@@ -86,7 +115,7 @@ mod tests {
     fn past_and_nonsense_are_refused() {
         assert!(matches!(
             Deadline::parse("2024-03-13", now()),
-            Err(DeadlineError::InThePast(_))
+            Err(DeadlineError::InThePast(..))
         ));
         for bad in [
             "tomorrow",

@@ -21,6 +21,7 @@ mod reminder;
 mod tally;
 mod turnout;
 mod vote;
+mod zone;
 
 pub use ballot::{Ballot, Person};
 pub use campaign::{
@@ -54,3 +55,4 @@ pub use reminder::{MAX_REMINDERS, Reminder, ReminderError, parse_reminders};
 pub use tally::{Share, Tally, shares_of_total, shares_of_voters};
 pub use turnout::{Audience, MemberCount, Quorum, QuorumVerdict, Turnout, TurnoutStage};
 pub use vote::{VoteVerdict, judge_vote};
+pub use zone::Zone;

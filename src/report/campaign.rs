@@ -60,6 +60,9 @@ pub struct CampaignReport {
     pub chats: Vec<ChatPart>,
     pub combined: Combined,
     pub top_comments: Vec<CampaignComment>,
+    /// The viewing chat's time zone, which dates are shown in (UTC until
+    /// set).
+    pub zone: crate::poll::Zone,
 }
 
 fn shares(poll: &Poll, counts: &[u64], voters: u64) -> Vec<Share> {
@@ -93,6 +96,7 @@ impl CampaignReport {
             chats,
             combined,
             top_comments,
+            zone: Default::default(),
         }
     }
 
@@ -137,7 +141,7 @@ impl CampaignReport {
         let status = [
             with("campaign-status", &[("chats", self.chats.len().into())]),
             voters_text(language, self.combined.voters),
-            state_text(poll, language),
+            state_text(poll, language, self.zone),
         ];
         lines.push(status.join(" · "));
         for ((option, &count), share) in poll
@@ -253,7 +257,7 @@ impl CampaignReport {
                 .collect(),
         };
         let start = self.chats[0].poll.created_at;
-        let period = period_text(language, start, poll.closed_at.or(poll.deadline));
+        let period = period_text(language, self.zone, start, poll.closed_at.or(poll.deadline));
         StackedInput {
             title: format!("{} {}", poll.id.number, poll.question.as_str()),
             chats: self

@@ -67,6 +67,8 @@ pub struct PollReport {
     pub top_comments: Vec<RankedComment>,
     /// The chat's member counts, when Telegram gave them.
     pub turnout: crate::poll::Turnout,
+    /// The chat's time zone, which dates are shown in.
+    pub zone: crate::poll::Zone,
 }
 
 impl PollReport {
@@ -129,21 +131,31 @@ impl PollReport {
     /// When the poll ran: `14 Mar 2024 – 28 Mar 2024`, or since when.
     pub(crate) fn period_text(&self, language: Language) -> String {
         let poll = &self.poll;
-        period_text(language, poll.created_at, poll.closed_at.or(poll.deadline))
+        period_text(
+            language,
+            self.zone,
+            poll.created_at,
+            poll.closed_at.or(poll.deadline),
+        )
     }
 }
 
 /// A poll's period from `start` to `end`, or since `start` while it has no
 /// end.
-fn period_text(language: Language, start: DateTime<Utc>, end: Option<DateTime<Utc>>) -> String {
-    let start = i18n::format_date(language, start);
+fn period_text(
+    language: Language,
+    zone: crate::poll::Zone,
+    start: DateTime<Utc>,
+    end: Option<DateTime<Utc>>,
+) -> String {
+    let start = i18n::format_date_in(language, start, zone);
     match end {
         Some(end) => i18n::text_with(
             language,
             "period",
             &[
                 ("start", start.into()),
-                ("end", i18n::format_date(language, end).into()),
+                ("end", i18n::format_date_in(language, end, zone).into()),
             ],
         ),
         None => i18n::text_with(language, "period-open", &[("start", start.into())]),

@@ -2,7 +2,7 @@
 
 use super::{PollReport, RankedComment};
 use crate::i18n::{self, Arg, Language};
-use crate::poll::{AddedOption, Audience, Poll, Quorum, QuorumVerdict};
+use crate::poll::{AddedOption, Audience, Poll, Quorum, QuorumVerdict, Zone};
 
 /// Longest comment quote, in characters.
 pub(super) const QUOTE_CHARS: usize = 150;
@@ -49,7 +49,7 @@ pub fn voters_text(language: Language, voters: u64) -> String {
 fn tally_text(report: &PollReport, language: Language) -> String {
     let poll = &report.poll;
     let mut lines = vec![format!("{} {}", poll.id.number, poll.question.as_str())];
-    let state = state_text(poll, language);
+    let state = state_text(poll, language, report.zone);
     let mut status = vec![turnout_text(report, language, report.tally.voters)];
     if poll.anonymous {
         status.push(i18n::text(language, "state-anonymous"));
@@ -69,7 +69,7 @@ fn tally_text(report: &PollReport, language: Language) -> String {
         );
         if let Some(added) = &row.added {
             line.push_str(" · ");
-            line.push_str(&added_text(added, language));
+            line.push_str(&added_text(added, language, report.zone));
         }
         lines.push(line);
     }
@@ -81,9 +81,11 @@ fn tally_text(report: &PollReport, language: Language) -> String {
 
 /// `added by Ann, 15 Mar 2024`: who added an option and when, as far as
 /// Telegram said.
-pub(crate) fn added_text(added: &AddedOption, language: Language) -> String {
+pub(crate) fn added_text(added: &AddedOption, language: Language, zone: Zone) -> String {
     let name = added.added_by.as_ref().map(|p| p.name.as_str());
-    let date = added.added_at.map(|at| i18n::format_date(language, at));
+    let date = added
+        .added_at
+        .map(|at| i18n::format_date_in(language, at, zone));
     match (name, date) {
         (Some(name), Some(date)) => i18n::text_with(
             language,
@@ -116,7 +118,7 @@ pub fn turnout_text(report: &PollReport, language: Language, voters: u64) -> Str
             "turnout-counted",
             &[(
                 "date",
-                i18n::format_date_time(language, count.read_at).into(),
+                i18n::format_date_time_in(language, count.read_at, report.zone).into(),
             )],
         ),
     };
@@ -167,18 +169,21 @@ pub fn quorum_text(report: &PollReport, language: Language, voters: u64) -> Opti
     ))
 }
 
-pub(super) fn state_text(poll: &Poll, language: Language) -> String {
+pub(super) fn state_text(poll: &Poll, language: Language, zone: Zone) -> String {
     match (poll.is_open(), poll.deadline, poll.closed_at) {
         (true, Some(deadline), _) => i18n::text_with(
             language,
             "state-open-until",
-            &[("date", i18n::format_date_time(language, deadline).into())],
+            &[(
+                "date",
+                i18n::format_date_time_in(language, deadline, zone).into(),
+            )],
         ),
         (true, None, _) => i18n::text(language, "state-open"),
         (false, _, Some(at)) => i18n::text_with(
             language,
             "state-closed-at",
-            &[("date", i18n::format_date_time(language, at).into())],
+            &[("date", i18n::format_date_time_in(language, at, zone).into())],
         ),
         (false, _, None) => i18n::text(language, "state-closed"),
     }

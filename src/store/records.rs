@@ -21,6 +21,20 @@ pub struct ChatRecord {
     /// The chat's title, when Telegram told us (absent in older databases).
     #[serde(default)]
     pub title: Option<String>,
+    /// The IANA zone chosen with `/timezone` (none: UTC; a name this
+    /// version does not know reads as UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+}
+
+impl ChatRecord {
+    /// How the chat reads and shows times.
+    pub fn zone(&self) -> crate::poll::Zone {
+        self.timezone
+            .as_deref()
+            .and_then(crate::poll::Zone::parse)
+            .unwrap_or_default()
+    }
 }
 
 impl Default for ChatRecord {
@@ -30,6 +44,7 @@ impl Default for ChatRecord {
             language: None,
             active: true,
             title: None,
+            timezone: None,
         }
     }
 }

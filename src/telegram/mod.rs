@@ -338,7 +338,8 @@ fn bot(config: &Config) -> anyhow::Result<Bot> {
 /// The command list Telegram shows, in each language.
 async fn register_commands(bot: Bot) {
     let names = [
-        "newpoll", "results", "export", "close", "report", "share", "post", "polls", "lang", "help",
+        "newpoll", "results", "export", "close", "report", "share", "post", "polls", "lang",
+        "timezone", "help",
     ];
     for language in Language::ALL {
         let commands: Vec<BotCommand> = names

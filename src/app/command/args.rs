@@ -3,7 +3,7 @@
 
 use super::{Command, CommandError, PollRef, ShareAction};
 use crate::i18n::Language;
-use crate::poll::ShareCode;
+use crate::poll::{ShareCode, Zone};
 use crate::report::ExportFormat;
 
 /// `N` or `#N`, from 1.
@@ -105,6 +105,20 @@ pub(super) fn parse_lang(args: &str) -> Result<Command, CommandError> {
     Language::from_code(code)
         .map(Command::Lang)
         .ok_or_else(|| CommandError::LangUnknown(code.to_owned()))
+}
+
+/// `/timezone [ZONE]`.
+pub(super) fn parse_timezone(args: &str) -> Result<Command, CommandError> {
+    let mut words = args.split_whitespace();
+    let Some(name) = words.next() else {
+        return Ok(Command::Timezone(None));
+    };
+    if words.next().is_some() {
+        return Err(CommandError::TimezoneExtra);
+    }
+    Zone::parse(name)
+        .map(|zone| Command::Timezone(Some(zone)))
+        .ok_or_else(|| CommandError::TimezoneUnknown(name.to_owned()))
 }
 
 /// Phones turn `--` into a dash; both mean a flag.

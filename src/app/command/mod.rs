@@ -15,11 +15,14 @@ use chrono::{DateTime, Utc};
 
 use crate::i18n::Language;
 use crate::poll::{
-    Deadline, DeadlineError, PollError, PollFeatures, PollOptions, PollQuestion, ShareCode,
+    Deadline, DeadlineError, PollError, PollFeatures, PollOptions, PollQuestion, ShareCode, Zone,
 };
 use crate::report::ExportFormat;
 
-use args::{parse_export, parse_lang, parse_post, parse_report, parse_share, single_poll_ref};
+use args::{
+    parse_export, parse_lang, parse_post, parse_report, parse_share, parse_timezone,
+    single_poll_ref,
+};
 use newpoll::parse_new_poll;
 
 /// Which poll a command means.
@@ -75,6 +78,8 @@ pub enum Command {
     Polls,
     /// `/lang CODE`: the chat's language.
     Lang(Language),
+    /// `/timezone ZONE`: the chat's time zone; alone, which it is.
+    Timezone(Option<Zone>),
     /// `/help`.
     Help,
     /// `/start`, sent when someone opens a chat with the bot.
@@ -94,6 +99,7 @@ impl Command {
                 | Command::Share { .. }
                 | Command::Post(_)
                 | Command::Lang(_)
+                | Command::Timezone(_)
         )
     }
 }
@@ -160,6 +166,10 @@ pub enum CommandError {
     LangUnknown(String),
     /// `/lang` with more than one word.
     LangExtra,
+    /// `/timezone` with a name that is no IANA zone.
+    TimezoneUnknown(String),
+    /// `/timezone` with more than one word.
+    TimezoneExtra,
 }
 
 /// What a message that starts with `/` turned out to be.
@@ -180,6 +190,11 @@ pub enum Parsed {
 /// Reads `text` as a command to the bot called `bot_username`; `now`
 /// anchors relative deadlines.
 pub fn parse(text: &str, bot_username: Option<&str>, now: DateTime<Utc>) -> Parsed {
+    parse_in(text, bot_username, now, Zone::UTC)
+}
+
+/// [`parse`] in a chat whose times are read in `zone` (`/timezone`).
+pub fn parse_in(text: &str, bot_username: Option<&str>, now: DateTime<Utc>, zone: Zone) -> Parsed {
     let Some(rest) = text.strip_prefix('/') else {
         return Parsed::NotForUs;
     };
@@ -198,7 +213,7 @@ pub fn parse(text: &str, bot_username: Option<&str>, now: DateTime<Utc>) -> Pars
         return Parsed::NotForUs;
     }
     let result = match name.to_lowercase().as_str() {
-        "newpoll" => parse_new_poll(args, now).map(|p| Command::NewPoll(Box::new(p))),
+        "newpoll" => parse_new_poll(args, now, zone).map(|p| Command::NewPoll(Box::new(p))),
         "results" => single_poll_ref("/results", args).map(Command::Results),
         "close" => single_poll_ref("/close", args).map(Command::Close),
         "report" => parse_report(args),
@@ -207,6 +222,7 @@ pub fn parse(text: &str, bot_username: Option<&str>, now: DateTime<Utc>) -> Pars
         "post" => parse_post(args),
         "polls" => Ok(Command::Polls),
         "lang" => parse_lang(args),
+        "timezone" => parse_timezone(args),
         "help" => Ok(Command::Help),
         "start" => Ok(Command::Start),
         _ => {
@@ -223,9 +239,9 @@ pub fn parse(text: &str, bot_username: Option<&str>, now: DateTime<Utc>) -> Pars
 }
 
 /// The commands the bot has.
-pub const NAMES: [&str; 11] = [
-    "newpoll", "results", "export", "close", "report", "share", "post", "polls", "lang", "help",
-    "start",
+pub const NAMES: [&str; 12] = [
+    "newpoll", "results", "export", "close", "report", "share", "post", "polls", "lang",
+    "timezone", "help", "start",
 ];
 
 /// Whether `text` starts with one of the bot's commands (with or without an

@@ -10,17 +10,21 @@ use super::args::flag_name;
 use super::{CommandError, NewPoll, NewPollError};
 use crate::poll::{
     BallotKind, Deadline, MAX_OPTIONS, MAX_RANKED_OPTIONS, PollDescription, PollError,
-    PollFeatures, PollOptions, PollQuestion, Quorum, parse_countries, parse_reminders,
+    PollFeatures, PollOptions, PollQuestion, Quorum, Zone, parse_countries, parse_reminders,
 };
 
-pub(super) fn parse_new_poll(args: &str, now: DateTime<Utc>) -> Result<NewPoll, CommandError> {
-    read(args, now).map_err(CommandError::NewPoll)
+pub(super) fn parse_new_poll(
+    args: &str,
+    now: DateTime<Utc>,
+    zone: Zone,
+) -> Result<NewPoll, CommandError> {
+    read(args, now, zone).map_err(CommandError::NewPoll)
 }
 
-fn read(args: &str, now: DateTime<Utc>) -> Result<NewPoll, NewPollError> {
+fn read(args: &str, now: DateTime<Utc>, zone: Zone) -> Result<NewPoll, NewPollError> {
     let mut lines = args.lines();
     let first = lines.next().unwrap_or_default();
-    let (flags, rest) = read_flags(first.trim_start(), now)?;
+    let (flags, rest) = read_flags(first.trim_start(), now, zone)?;
     let Flags {
         multiple,
         anonymous,
@@ -112,7 +116,11 @@ struct Flags {
 
 /// Reads the flags at the start of `rest` (the first line); returns them
 /// and what follows them.
-fn read_flags(mut rest: &str, now: DateTime<Utc>) -> Result<(Flags, &str), NewPollError> {
+fn read_flags(
+    mut rest: &str,
+    now: DateTime<Utc>,
+    zone: Zone,
+) -> Result<(Flags, &str), NewPollError> {
     let mut flags = Flags::default();
     loop {
         let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
@@ -181,7 +189,8 @@ fn read_flags(mut rest: &str, now: DateTime<Utc>) -> Result<(Flags, &str), NewPo
                     Some(value) => value.to_owned(),
                     None => take_when(&mut rest).ok_or(NewPollError::MissingWhen)?,
                 };
-                let parsed = Deadline::parse(&when, now).map_err(NewPollError::Deadline)?;
+                let parsed =
+                    Deadline::parse_in(&when, now, zone).map_err(NewPollError::Deadline)?;
                 flags.deadline = Some(parsed);
             }
             _ => return Err(NewPollError::UnknownFlag(word.to_owned())),

@@ -94,7 +94,7 @@ fn new_poll_mistakes() {
     ));
     assert!(matches!(
         e("/newpoll --until 2020-01-01 Q? | A | B"),
-        E::Deadline(DeadlineError::InThePast(_))
+        E::Deadline(DeadlineError::InThePast(..))
     ));
     assert_eq!(e("/newpoll Q? | A"), E::Poll(PollError::TooFewOptions(1)));
     assert_eq!(

@@ -36,12 +36,10 @@ pub fn campaign_report(store: &Store, viewer: PollId) -> store::Result<Option<Ca
             });
         }
     }
-    Ok(Some(CampaignReport::new(
-        viewer_poll,
-        chats,
-        combined,
-        top_comments,
-    )))
+    let zone = store.chat(viewer_poll.id.chat)?.zone();
+    let mut report = CampaignReport::new(viewer_poll, chats, combined, top_comments);
+    report.zone = zone;
+    Ok(Some(report))
 }
 
 /// The chats of a campaign, and its combined tally: as kept up to date

@@ -40,11 +40,13 @@ pub fn poll_report(store: &Store, id: PollId) -> store::Result<Option<PollReport
         });
     }
     let turnout = store.turnout(poll.id)?;
+    let zone = store.chat(poll.id.chat)?.zone();
     Ok(Some(PollReport {
         poll,
         tally,
         top_comments,
         turnout,
+        zone,
     }))
 }
 

@@ -120,9 +120,9 @@ fn swatch(index: usize) -> String {
     )
 }
 
-fn date(language: Language, at: Option<DateTime<Utc>>) -> String {
+fn date(language: Language, zone: crate::poll::Zone, at: Option<DateTime<Utc>>) -> String {
     match at {
-        Some(at) => escape_html(&i18n::format_date_time(language, at)),
+        Some(at) => escape_html(&i18n::format_date_time_in(language, at, zone)),
         None => "—".to_owned(),
     }
 }

@@ -31,7 +31,7 @@ pub(super) fn header(out: &mut dyn Write, page: &Page) -> io::Result<()> {
             t(language, "report-chat", &[("title", title.as_str().into())])
         )?;
     }
-    let mut status = vec![state_text(poll, language)];
+    let mut status = vec![state_text(poll, language, data.report.zone)];
     if poll.anonymous {
         status.push(i18n::text(language, "state-anonymous"));
     }
@@ -298,7 +298,7 @@ fn option(
                 ("approvals_text", format_count(u64::from(approvals)).into()),
                 (
                     "date",
-                    i18n::format_date(language, comment.posted_at).into(),
+                    i18n::format_date_in(language, comment.posted_at, page.data.report.zone).into(),
                 ),
             ],
         );
@@ -353,8 +353,14 @@ fn method_rows(page: &Page) -> Vec<(&'static str, String)> {
     let either =
         |yes: bool, if_yes: &str, if_no: &str| t(language, if yes { if_yes } else { if_no }, &[]);
     vec![
-        ("report-method-first-vote", date(language, data.first_vote)),
-        ("report-method-last-vote", date(language, data.last_vote)),
+        (
+            "report-method-first-vote",
+            date(language, data.report.zone, data.first_vote),
+        ),
+        (
+            "report-method-last-vote",
+            date(language, data.report.zone, data.last_vote),
+        ),
         ("report-method-voters", format_count(tally.voters)),
         ("report-method-changers", format_count(tally.changers)),
         ("report-method-withdrawn", format_count(tally.withdrawals)),

@@ -19,7 +19,7 @@ pub(super) fn method_rows(page: &Page) -> Vec<(&'static str, String)> {
                 ("count_text", format_count(count.count).into()),
                 (
                     "date",
-                    i18n::format_date_time(language, count.read_at).into(),
+                    i18n::format_date_time_in(language, count.read_at, report.zone).into(),
                 ),
             ],
         )
@@ -39,7 +39,7 @@ pub(super) fn method_rows(page: &Page) -> Vec<(&'static str, String)> {
     .collect();
     let turnout = match counts.is_empty() {
         true => t(language, "report-method-members-unknown", &[]),
-        false => counts.join("; "),
+        false => counts.join(&t(language, "report-method-separator", &[])),
     };
     let voters = report.tally.voters;
     let quorum = match (report.poll.features.quorum, report.poll.is_open()) {
@@ -77,6 +77,6 @@ fn eligibility(page: &Page) -> String {
     }
     match rules.is_empty() {
         true => t(language, "report-method-eligibility-anyone", &[]),
-        false => rules.join("; "),
+        false => rules.join(&t(language, "report-method-separator", &[])),
     }
 }

@@ -137,7 +137,7 @@ pub fn ranked_text(report: &PollReport, ranked: &RankedResults, language: Langua
     if poll.anonymous {
         status.push(i18n::text(language, "state-anonymous"));
     }
-    status.push(state_text(poll, language));
+    status.push(state_text(poll, language, report.zone));
     lines.push(status.join(" · "));
     lines.extend(quorum_text(report, language, ranked.ballots));
     let (Some(winner), Some(last)) = (ranked.runoff.winner, ranked.runoff.rounds.last()) else {

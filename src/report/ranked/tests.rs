@@ -40,6 +40,7 @@ pub(crate) fn report(options: &[&str]) -> PollReport {
         poll,
         top_comments: Vec::new(),
         turnout: Default::default(),
+        zone: Default::default(),
     }
 }
 

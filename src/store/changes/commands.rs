@@ -14,6 +14,13 @@ impl Changes<'_> {
         self.put(keys::chat(chat), &record)
     }
 
+    /// The chat's time zone (`/timezone`).
+    pub fn set_chat_timezone(&mut self, chat: ChatId, zone: crate::poll::Zone) -> Result<()> {
+        let mut record = self.chat(chat)?;
+        record.timezone = Some(zone.name().to_owned());
+        self.put(keys::chat(chat), &record)
+    }
+
     /// Remembers the chat's title, as Telegram last reported it; the full
     /// report shows it.
     pub fn set_chat_title(&mut self, chat: ChatId, title: &str) -> Result<()> {

@@ -82,10 +82,16 @@ impl Lane {
     ) -> anyhow::Result<Handled> {
         let language = self.language().await;
         let target = reply_target(message);
-        let parsed = command::parse(
+        let chat = self.chat;
+        let zone = self
+            .edge
+            .blocking(move |store| Ok(app::polls::chat_zone(store, chat)?))
+            .await?;
+        let parsed = command::parse_in(
             &message.text,
             self.edge.telegram.identity.username(),
             self.edge.clock.now(),
+            zone,
         );
         let Some(asked) = dispatch::asked(parsed, message.kind) else {
             return Ok(Handled::Done);
@@ -168,6 +174,17 @@ impl Lane {
                     .await?;
                 let step = self.say(answer, target, &reply.text(new_language)).await?;
                 return Ok(self.after(step).await?.unwrap_or(Handled::Done));
+            }
+            Command::Timezone(zone) => {
+                let chat = self.chat;
+                self.edge
+                    .blocking(move |store| {
+                        Ok(match zone {
+                            Some(zone) => app::polls::set_timezone(store, chat, zone)?,
+                            None => app::polls::timezone(store, chat)?,
+                        })
+                    })
+                    .await?
             }
             Command::Polls => {
                 let chat = self.chat;
