@@ -643,16 +643,17 @@ fn the_demo_runs_the_published_poll_as_a_campaign_over_two_chats() {
         lines[..10],
         [
             "#1 In which area should the two countries deepen cooperation?",
-            "Combined over 2 chats · 1,601 voters · closed 28 Mar 2024 18:00 UTC",
+            "Combined over 2 chats · 1,601 voters of 12,400 members of the 2 chats (12.9%) · \
+             closed 28 Mar 2024 18:00 UTC",
             "Energy — 672 (42.0%)",
             "Trade — 472 (29.5%)",
             "Military — 304 (19.0%)",
             "Food — 153 (9.5%)",
             "By chat:",
-            "Friendship Society · 友好协会 — 1,089 voters: Energy 452 (41.5%) · Trade 322 (29.6%) · \
-             Military 205 (18.8%) · Food 110 (10.1%)",
-            "Partner forum · 合作论坛 — 577 voters: Energy 230 (39.9%) · Trade 169 (29.3%) · \
-             Military 111 (19.2%) · Food 67 (11.6%)",
+            "Friendship Society · 友好协会 — 1,089 voters of 8,537 members (12.8%, counted at \
+             close): Energy 452 (41.5%) · Trade 322 (29.6%) · Military 205 (18.8%) · Food 110 (10.1%)",
+            "Partner forum · 合作论坛 — 577 voters of 3,863 members (14.9%, counted at close): \
+             Energy 230 (39.9%) · Trade 169 (29.3%) · Military 111 (19.2%) · Food 67 (11.6%)",
             "65 people voted in more than one chat; each counts once, with their latest vote.",
         ]
     );
@@ -700,7 +701,8 @@ fn pollbot_export_of_the_origin_covers_every_chat_and_of_a_copy_its_own() {
     assert!(
         summary.starts_with(
             "#1 In which area should the two countries deepen cooperation?\n\
-             Combined over 2 chats · 1,601 voters · closed 28 Mar 2024 18:00 UTC\n"
+             Combined over 2 chats · 1,601 voters of 12,400 members of the 2 chats (12.9%) · \
+             closed 28 Mar 2024 18:00 UTC\n"
         ),
         "{summary}"
     );

@@ -9,6 +9,7 @@
 //! |--------------|----------------------------------------------------|------|
 //! | group        | no count, a count read twice, or the wrong one shown | `a_group_polls_results_show_...` |
 //! | close        | the count at close not read, or read again         | `a_group_polls_results_show_...` |
+//! | campaign     | a copy's count not read, or the total wrong        | `a_campaign_shows_each_chats_turnout_and_the_total` |
 //! | channel      | subscribers called members                         | `a_channels_poll_counts_subscribers` |
 //! | private chat | a count asked for a private chat                   | `a_private_chat_has_no_turnout_...` |
 //! | no count     | results broken when Telegram will not say          | `a_private_chat_has_no_turnout_...` (and every other test file) |
@@ -20,8 +21,9 @@
 mod common;
 
 use common::chat::{
-    ADMIN, CHANNEL, GROUP, admin, caption, command, en, group_world_on_manual_clock, post_poll_ids,
-    wait_sent_to,
+    ADA, ADMIN, BORIS, CHANNEL, GROUP, ORIGIN, REGION, ada, admin, boris, caption, code_in,
+    command, en, group_world_on_manual_clock, post_poll_ids, texts_to, wait_sent_to,
+    world_with_creators,
 };
 use common::updates::{channel_post, message, person, poll_answer};
 use common::{PATIENCE, World};
@@ -309,4 +311,46 @@ async fn eligibility_outside_a_channel_and_bad_codes_get_a_reply_and_post_nothin
             .iter()
             .all(|c| c.params.get("reply_markup").is_none())
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_campaign_shows_each_chats_turnout_and_the_total() {
+    let world = world_with_creators(&[(ORIGIN, ADA), (REGION, BORIS)]).await;
+    world.fake.set_member_count(ORIGIN, 300);
+    world.fake.set_member_count(REGION, 100);
+    command(
+        &world,
+        message(ORIGIN, 1, &ada(), "/newpoll Tea? | Tea | Coffee"),
+    )
+    .await;
+    command(&world, message(ORIGIN, 2, &ada(), "/share")).await;
+    let code = code_in(texts_to(&world, ORIGIN).last().unwrap());
+    command(
+        &world,
+        message(REGION, 3, &boris(), &format!("/post {code}")),
+    )
+    .await;
+    let polls = world.fake.polls();
+    vote(&world, &polls[0].poll_id, 100..130, 0).await;
+    vote(&world, &polls[1].poll_id, 200..210, 1).await;
+    command(&world, message(ORIGIN, 4, &ada(), "/results")).await;
+    let text = caption(&wait_sent_to(&world, "sendPhoto", ORIGIN, 1).await[0]);
+    let lines: Vec<&str> = text.lines().collect();
+    // 40 voters of 400 members in all: 10.0%.
+    assert!(
+        lines[1].starts_with(
+            "Combined over 2 chats · 40 voters of 400 members of the 2 chats (10.0%) · open"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("— 30 voters of 300 members (10.0%, counted "),
+        "{text}"
+    );
+    assert!(
+        text.contains("— 10 voters of 100 members (10.0%, counted "),
+        "{text}"
+    );
+    assert_eq!(world.fake.calls_to("getChatMemberCount").len(), 2);
+    world.assert_api_conformance();
 }

@@ -35,6 +35,10 @@ turnout-subscribers = {$voters_text} of {$members_text} { $members ->
     [one] subscriber
    *[other] subscribers
 } ({$share}, {$counted})
+turnout-campaign = {$voters_text} of {$members_text} { $members ->
+    [one] member
+   *[other] members
+} of the {$chats} chats ({$share})
 quorum-met = Quorum met: {$voters_text}, {$needed_text} needed.
 quorum-missed = Quorum not met: {$voters_text}, {$needed_text} needed. The result below does not stand.
 quorum-unknown = Quorum of {$percent}% of members: the member count at close is unknown, so it cannot be judged.

@@ -36,6 +36,10 @@ turnout-subscribers = {$voters_text} из {$members_text} { $members ->
     [one] подписчика
    *[other] подписчиков
 } ({$share}, {$counted})
+turnout-campaign = {$voters_text} из {$members_text} { $members ->
+    [one] участника
+   *[other] участников
+} этих чатов ({$share})
 quorum-met = Кворум есть: {$voters_text}, нужно {$needed_text}.
 quorum-missed = Кворума нет: {$voters_text}, нужно {$needed_text}. Результат ниже не считается решением.
 quorum-unknown = Кворум — {$percent}% участников чата: их число при закрытии неизвестно, поэтому судить нельзя.

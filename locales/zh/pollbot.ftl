@@ -26,6 +26,7 @@ turnout-counted = 统计于 {$date}
 turnout-counted-at-close = 结束时统计
 turnout-members = {$voters_text}，共 {$members_text} 名成员（{$share}，{$counted}）
 turnout-subscribers = {$voters_text}，共 {$members_text} 名订阅者（{$share}，{$counted}）
+turnout-campaign = {$voters_text}，{$chats} 个群共 {$members_text} 名成员（{$share}）
 quorum-met = 已达法定人数：{$voters_text}，需要 {$needed_text} 人。
 quorum-missed = 未达法定人数：{$voters_text}，需要 {$needed_text} 人。以下结果不作为决定。
 quorum-unknown = 法定人数为成员的 {$percent}%：结束时的成员人数未知，无法判断。

@@ -158,6 +158,8 @@ pub(super) fn reaction(
 /// The demo chat's members when its polls were posted and when they
 /// closed, as `getChatMemberCount` would have given them.
 const DEMO_MEMBERS: (u64, u64) = (8_412, 8_537);
+/// The partner chat's, in the campaign demo.
+const PARTNER_MEMBERS: (u64, u64) = (3_790, 3_863);
 
 /// Keeps poll `id`'s member counts: `members.0` at the window's start,
 /// `members.1` at its end.
@@ -397,6 +399,8 @@ pub fn build_campaign(store: &Store) -> store::Result<PollId> {
         changes.close_poll(origin, window.end)?;
         changes.close_poll(copy, window.end)
     })?;
+    record_members(store, origin, &window, DEMO_MEMBERS)?;
+    record_members(store, copy, &window, PARTNER_MEMBERS)?;
     store.flush()?;
     Ok(origin)
 }

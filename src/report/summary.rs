@@ -2,7 +2,7 @@
 
 use super::{PollReport, RankedComment};
 use crate::i18n::{self, Arg, Language};
-use crate::poll::{AddedOption, Audience, Poll, Quorum, QuorumVerdict, Zone};
+use crate::poll::{AddedOption, Audience, Poll, Quorum, QuorumVerdict, Turnout, Zone};
 
 /// Longest comment quote, in characters.
 pub(super) const QUOTE_CHARS: usize = 150;
@@ -106,19 +106,29 @@ pub(crate) fn added_text(added: &AddedOption, language: Language, zone: Zone) ->
 /// `226 voters of 1,204 members (18.8%, counted 28 Mar 2024 18:00 UTC)`,
 /// or the voters alone when the chat's member count is unknown.
 pub fn turnout_text(report: &PollReport, language: Language, voters: u64) -> String {
+    turnout_text_of(&report.turnout, report.zone, language, voters)
+}
+
+/// [`turnout_text`] from a chat's member counts, with dates in `zone`.
+pub(crate) fn turnout_text_of(
+    turnout: &Turnout,
+    zone: Zone,
+    language: Language,
+    voters: u64,
+) -> String {
     let voters_text = voters_text(language, voters);
-    let Some((count, share)) = report.turnout.share(voters) else {
+    let Some((count, share)) = turnout.share(voters) else {
         return voters_text;
     };
     // Read when the poll closed: said so, not the time again.
-    let counted = match report.turnout.closed == Some(count) {
+    let counted = match turnout.closed == Some(count) {
         true => i18n::text(language, "turnout-counted-at-close"),
         false => i18n::text_with(
             language,
             "turnout-counted",
             &[(
                 "date",
-                i18n::format_date_time_in(language, count.read_at, report.zone).into(),
+                i18n::format_date_time_in(language, count.read_at, zone).into(),
             )],
         ),
     };

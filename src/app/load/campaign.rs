@@ -86,7 +86,13 @@ fn load_chats(store: &Store, members: &[PollId]) -> store::Result<Vec<ChatPart>>
             .tally(id)?
             .unwrap_or_else(|| Tally::new(poll.options.len()));
         let title = store.chat(id.chat)?.title;
-        chats.push(ChatPart { poll, title, tally });
+        let turnout = store.turnout(id)?;
+        chats.push(ChatPart {
+            poll,
+            title,
+            tally,
+            turnout,
+        });
     }
     Ok(chats)
 }
