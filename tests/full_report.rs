@@ -579,6 +579,21 @@ fn the_demo_report_shows_every_section_with_exact_figures() {
     // Food voters are almost never under 30: a hidden cell.
     assert_eq!(profile.row(3)[0], Cell::Small);
     the_demo_report_shows_each_share_s_wilson_interval(&data);
+    // Who could vote and who did, and the period, in the methodology.
+    let mut html = Vec::new();
+    write_full_report(&data, Language::English, &mut html).unwrap();
+    let html = String::from_utf8(html).unwrap();
+    for row in [
+        "<dt>Period</dt><dd>14 Mar 2024 – 28 Mar 2024</dd>",
+        "<dt>Who could vote</dt><dd>anyone who saw the poll in the chat</dd>",
+        "<dt>Turnout</dt><dd>8,412 members when it was posted (14 Mar 2024 09:00 UTC); \
+         8,537 members when it closed (28 Mar 2024 18:00 UTC)</dd>",
+        "<dt>Quorum</dt><dd>none</dd>",
+    ] {
+        assert!(html.contains(row), "{row}");
+    }
+    // Its two reminders went out a week and a day before the close.
+    assert!(data.report.poll.features.reminders.iter().all(|r| r.sent));
 }
 
 /// Each share of the published poll with its 95% Wilson interval, in the

@@ -200,6 +200,7 @@ report-timeline-title-hour = {$number} New voters per hour (UTC)
 report-timeline-caption-day = New voters per day (UTC), at their first vote, coloured by the option they hold now.
 report-timeline-caption-hour = New voters per hour (UTC), at their first vote, coloured by the option they hold now.
 report-timeline-several = Several answers were allowed: a voter counts under each option they chose.
+report-timeline-reminder = reminder
 report-timeline-empty = No voter times are known (anonymous poll).
 report-section-methodology = Methodology
 report-method-first-vote = First vote
@@ -222,6 +223,7 @@ report-method-rounding-several = Shares are of voters, rounded half up to a tent
 report-method-eligibility = Who could vote
 report-method-eligibility-anyone = anyone who saw the poll in the chat
 report-method-separator = {"; "}
+report-method-period = Period
 report-method-turnout = Turnout
 report-method-members-posted = { $count ->
     [one] {$count_text} member

@@ -193,6 +193,7 @@ report-timeline-title-hour = {$number} Новые участники по час
 report-timeline-caption-day = Новые участники по дням (UTC), по времени первого голоса; цвет — вариант, выбранный сейчас.
 report-timeline-caption-hour = Новые участники по часам (UTC), по времени первого голоса; цвет — вариант, выбранный сейчас.
 report-timeline-several = Можно было выбрать несколько ответов: участник учтён под каждым выбранным вариантом.
+report-timeline-reminder = напоминание
 report-timeline-empty = Время голосов неизвестно (анонимный опрос).
 report-section-methodology = Методика
 report-method-first-vote = Первый голос
@@ -215,6 +216,7 @@ report-method-rounding-several = Доли — от числа участнико
 report-method-eligibility = Кто мог голосовать
 report-method-eligibility-anyone = все, кто видел опрос в чате
 report-method-separator = {"; "}
+report-method-period = Период
 report-method-turnout = Явка
 report-method-members-posted = { $count ->
     [one] {$count_text} участник

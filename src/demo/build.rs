@@ -14,7 +14,7 @@ use super::{
 use crate::ingest::{Event, apply};
 use crate::poll::{
     Audience, ChatId, MemberCount, MessageId, Person, Poll, PollId, PollOptions, PollQuestion,
-    PollState, TurnoutStage, UserId,
+    PollState, Reminder, TurnoutStage, UserId,
 };
 use crate::store::{self, Store};
 
@@ -54,6 +54,21 @@ struct PollSpec<'a> {
     message_id: MessageId,
     created_at: DateTime<Utc>,
     deadline: Option<DateTime<Utc>>,
+}
+
+impl Poll {
+    /// The poll with `--remind` reminders this many seconds before its
+    /// deadline.
+    fn with_reminders(mut self, before_seconds: &[i64]) -> Poll {
+        self.features.reminders = before_seconds
+            .iter()
+            .map(|&before_seconds| Reminder {
+                before_seconds,
+                sent: false,
+            })
+            .collect();
+        self
+    }
 }
 
 impl PollSpec<'_> {
@@ -155,6 +170,9 @@ pub(super) fn reaction(
     }
 }
 
+/// A day, in seconds.
+const DAY: i64 = 86_400;
+
 /// The demo chat's members when its polls were posted and when they
 /// closed, as `getChatMemberCount` would have given them.
 const DEMO_MEMBERS: (u64, u64) = (8_412, 8_537);
@@ -205,9 +223,10 @@ pub fn build(store: &Store) -> store::Result<PollId> {
                 telegram_id: TELEGRAM_POLL_ID,
                 message_id: POLL_MESSAGE,
                 created_at: window.start,
-                deadline: None,
+                deadline: Some(window.end),
             }
             .poll(id)
+            .with_reminders(&[DAY * 7, DAY])
         })
     })?;
     let profile = store.write(|changes| {
@@ -243,7 +262,10 @@ pub fn build(store: &Store) -> store::Result<PollId> {
     events.push((window.minute(70), edit));
     apply_in_order(store, events)?;
 
+    // Both reminders went out, a week and a day before the close.
     store.write(|changes| {
+        changes.mark_reminder_sent(id.id, 0)?;
+        changes.mark_reminder_sent(id.id, 1)?;
         changes.close_poll(id.id, window.end)?;
         changes.close_poll(profile.id, window.end)
     })?;

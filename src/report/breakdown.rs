@@ -30,6 +30,9 @@ pub const PALETTE: [RGBColor; MAX_BARS] = [
 ];
 
 const SMALL_SIZE: f64 = 24.0;
+/// Marked moments (reminders): a dark slate, apart from every option's
+/// colour.
+const MARK_COLOR: RGBColor = RGBColor(51, 65, 85);
 const SWATCH: i32 = 24;
 const LEGEND: LegendStyle = LegendStyle {
     swatch: SWATCH,
@@ -55,6 +58,9 @@ pub struct TimelineInput {
     pub footer: String,
     /// Shown in the plot when no bucket has a voter (an anonymous poll).
     pub empty_note: String,
+    /// Moments marked by a line over their bucket, with a label
+    /// (reminders sent).
+    pub marks: Vec<(usize, String)>,
 }
 
 /// The profile chart's contents, localized by the caller.
@@ -153,6 +159,7 @@ pub fn render_timeline_png(input: &TimelineInput) -> Result<Vec<u8>, ChartError>
     let plot = Plot::new(&input.buckets, y)?;
     plot.grid(&mut scene)?;
     plot.bars(&mut scene, &input.buckets);
+    plot.marks(&mut scene, &input.marks)?;
     plot.labels(&mut scene, &input.labels)?;
     if plot.max == 0 {
         plot.note(&mut scene, &input.empty_note)?;
@@ -248,6 +255,19 @@ impl Plot {
             (self.left, self.bottom, self.right, self.bottom + 2),
             LABEL_COLOR,
         );
+    }
+
+    /// A line from the top of the plot to its axis over each marked bucket,
+    /// its label beside the line's top.
+    fn marks(&self, scene: &mut Scene, marks: &[(usize, String)]) -> Result<(), ChartError> {
+        for (bucket, label) in marks {
+            let centre = self.left + (self.slot * (*bucket as f64 + 0.5)).round() as i32;
+            scene.rect((centre - 1, self.top, centre + 1, self.bottom), MARK_COLOR);
+            let width = text_width(label, SMALL_SIZE)?;
+            let x = (centre + 6).min(self.right - width);
+            scene.text_at(label.clone(), (x, self.top), SMALL_SIZE, MARK_COLOR);
+        }
+        Ok(())
     }
 
     /// As many bucket labels as fit without overlapping, under their bars.
@@ -370,6 +390,7 @@ mod tests {
             buckets,
             footer: "1,601 voters".into(),
             empty_note: "No voter times are known.".into(),
+            marks: Vec::new(),
         }
     }
 

@@ -72,6 +72,16 @@ impl Timeline {
         }
     }
 
+    /// The bucket `at` falls in, if it falls in the window.
+    pub fn bucket_of(&self, at: DateTime<Utc>) -> Option<usize> {
+        let step = self.unit.duration().num_seconds();
+        let offset = (at - self.start).num_seconds();
+        let index = usize::try_from(offset / step)
+            .ok()
+            .filter(|_| offset >= 0)?;
+        (index < self.buckets.len()).then_some(index)
+    }
+
     /// When bucket `i` starts.
     pub fn bucket_start(&self, i: usize) -> DateTime<Utc> {
         self.start + self.unit.duration() * i as i32
@@ -205,6 +215,17 @@ mod tests {
         assert_eq!(daily.unit, BucketUnit::Day);
         assert_eq!(daily.start, at("2024-03-14T00:00:00Z"));
         assert_eq!(daily.buckets.len(), 4);
+    }
+
+    #[test]
+    fn a_moment_marks_its_bucket_only_inside_the_window() {
+        let t = Timeline::new(at("2024-03-14T09:00:00Z"), at("2024-03-28T18:00:00Z"), 3);
+        // The demo's reminders, a week and a day before the close.
+        assert_eq!(t.bucket_of(at("2024-03-21T18:00:00Z")), Some(7));
+        assert_eq!(t.bucket_of(at("2024-03-27T18:00:00Z")), Some(13));
+        assert_eq!(t.bucket_of(at("2024-03-14T00:00:00Z")), Some(0));
+        assert_eq!(t.bucket_of(at("2024-03-13T23:59:59Z")), None);
+        assert_eq!(t.bucket_of(at("2024-03-29T00:00:00Z")), None);
     }
 
     #[test]

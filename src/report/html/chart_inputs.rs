@@ -123,7 +123,23 @@ pub fn timeline_input(data: &FullReportData, language: Language) -> TimelineInpu
             data.report.period_text(language)
         ),
         empty_note: i18n::text(language, "report-timeline-empty"),
+        marks: reminder_marks(data, language),
     }
+}
+
+/// The reminders sent, each over the bucket it went out in.
+fn reminder_marks(data: &FullReportData, language: Language) -> Vec<(usize, String)> {
+    let poll = &data.report.poll;
+    let Some(deadline) = poll.deadline else {
+        return Vec::new();
+    };
+    poll.features
+        .reminders
+        .iter()
+        .filter(|r| r.sent)
+        .filter_map(|r| data.timeline.bucket_of(r.due_at(deadline)))
+        .map(|bucket| (bucket, i18n::text(language, "report-timeline-reminder")))
+        .collect()
 }
 
 /// `35.2% (120)` or `<5`.

@@ -354,6 +354,10 @@ fn method_rows(page: &Page) -> Vec<(&'static str, String)> {
         |yes: bool, if_yes: &str, if_no: &str| t(language, if yes { if_yes } else { if_no }, &[]);
     vec![
         (
+            "report-method-period",
+            escape_html(&data.report.period_text(language)),
+        ),
+        (
             "report-method-first-vote",
             date(language, data.report.zone, data.first_vote),
         ),
