@@ -761,8 +761,19 @@ async fn the_bot_asks_for_what_it_handles_and_registers_its_commands() {
     assert_eq!(
         names,
         [
-            "newpoll", "results", "export", "close", "report", "share", "post", "polls", "lang",
-            "timezone", "help"
+            "newpoll",
+            "results",
+            "export",
+            "close",
+            "report",
+            "share",
+            "post",
+            "polls",
+            "lang",
+            "timezone",
+            "scheduled",
+            "cancel",
+            "help"
         ]
     );
     assert_eq!(

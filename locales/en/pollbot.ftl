@@ -84,7 +84,7 @@ warning-no-photo-right = I may not send photos in this chat, so here are the res
 ## Mistakes
 usage-newpoll =
     Write it like this:
-    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--until WHEN [--remind 1d,1h]] Question?
+    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--at WHEN] [--until WHEN [--remind 1d,1h]] Question?
     > optional description
     Option one
     Option two
@@ -97,7 +97,14 @@ timezone-set = Times in this chat are now read and shown in {$zone}. Exports sta
 timezone-is = Times in this chat are read and shown in {$zone}. Change it with /timezone ZONE, for example /timezone Europe/Moscow.
 error-timezone-unknown = "{$name}" is not a time zone I know: use an IANA name such as Europe/Moscow, Asia/Shanghai or UTC.
 error-timezone-extra = /timezone takes one zone, for example /timezone Europe/Moscow.
-error-unknown-flag = "{$flag}" is not a /newpoll option: use --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N, --members-only, --countries CC, --until WHEN or --remind 1d,1h.
+poll-scheduled = Poll {$number} will be posted on {$date}. /scheduled lists the waiting polls; /cancel {$number} drops it.
+scheduled-header = Polls waiting to be posted:
+scheduled-row = {$number} {$question} — {$date}
+scheduled-none = No polls are waiting to be posted in this chat.
+scheduled-cancelled = Poll {$number} will not be posted.
+not-scheduled = No poll {$number} is waiting to be posted: /scheduled lists the ones that are.
+error-cancel-missing = /cancel needs the number of a waiting poll, for example /cancel 3 (/scheduled lists them).
+error-unknown-flag = "{$flag}" is not a /newpoll option: use --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N, --members-only, --countries CC, --at WHEN, --until WHEN or --remind 1d,1h.
 error-missing-when = --until needs a time after it.
 error-unreadable-when = "{$when}" is not a time I can read.
 error-when-in-past = {$date} has already passed: choose a time in the future.
@@ -140,6 +147,7 @@ help =
     /share [poll] [off] — a code that lets another chat or channel post the same poll; results then combine every chat (off revokes it)
     /post CODE — post here a poll another chat shared, with its code
     /lang en|zh|ru — the language I use in this chat
+    /newpoll --at 2026-12-10 09:00 Question? | A | B — post it later; /scheduled lists the waiting polls, /cancel N drops one
     /timezone Europe/Moscow — the time zone this chat reads and shows times in (UTC until set)
     Everyone:
     /polls — this chat's polls
@@ -158,6 +166,8 @@ command-report = Full report: sections per option, timeline, profile
 command-share = Share a poll with other chats: a code for /post
 command-post = Post a poll another chat shared: /post CODE
 command-polls = This chat's polls
+command-scheduled = Polls waiting to be posted (/newpoll --at WHEN)
+command-cancel = Drop a waiting poll: /cancel N
 command-timezone = Time zone for reading and showing times: /timezone Europe/Moscow
 command-lang = Language: en, zh, ru
 command-help = How to use the bot

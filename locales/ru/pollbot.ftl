@@ -88,7 +88,7 @@ warning-no-photo-right = Мне нельзя отправлять фото в э
 ## Mistakes
 usage-newpoll =
     Пишите так:
-    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--until КОГДА [--remind 1d,1h]] Вопрос?
+    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--at КОГДА] [--until КОГДА [--remind 1d,1h]] Вопрос?
     > необязательное описание
     Вариант один
     Вариант два
@@ -101,7 +101,14 @@ timezone-set = Теперь время в этом чате читается и 
 timezone-is = Время в этом чате читается и показывается в зоне {$zone}. Изменить: /timezone ЗОНА, например /timezone Europe/Moscow.
 error-timezone-unknown = «{$name}» — не известный мне часовой пояс: укажите имя IANA, например Europe/Moscow, Asia/Shanghai или UTC.
 error-timezone-extra = /timezone принимает один пояс, например /timezone Europe/Moscow.
-error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N, --members-only, --countries CC, --until КОГДА или --remind 1d,1h.
+poll-scheduled = Опрос {$number} будет опубликован {$date}. /scheduled — список ожидающих; /cancel {$number} — отменить.
+scheduled-header = Опросы, ожидающие публикации:
+scheduled-row = {$number} {$question} — {$date}
+scheduled-none = В этом чате нет опросов, ожидающих публикации.
+scheduled-cancelled = Опрос {$number} не будет опубликован.
+not-scheduled = Опрос {$number} не ожидает публикации: /scheduled покажет те, что ожидают.
+error-cancel-missing = /cancel нужен номер ожидающего опроса, например /cancel 3 (/scheduled покажет их).
+error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N, --members-only, --countries CC, --at КОГДА, --until КОГДА или --remind 1d,1h.
 error-missing-when = После --until нужно время.
 error-unreadable-when = Не могу прочитать время «{$when}».
 error-when-in-past = {$date} уже прошло: выберите время в будущем.
@@ -144,6 +151,7 @@ help =
     /share [опрос] [off] — код, с которым другой чат или канал опубликует тот же опрос; итоги объединят все чаты (off отзывает код)
     /post КОД — опубликовать здесь опрос, которым поделился другой чат
     /lang en|zh|ru — язык бота в этом чате
+    /newpoll --at 2026-12-10 09:00 Вопрос? | A | B — опубликовать позже; /scheduled — ожидающие, /cancel N — отменить
     /timezone Europe/Moscow — часовой пояс, в котором чат читает и показывает время (по умолчанию UTC)
     Всем:
     /polls — опросы этого чата
@@ -162,6 +170,8 @@ command-report = Полный отчёт: по вариантам, хронол�
 command-share = Поделиться опросом с другими чатами: код для /post
 command-post = Опубликовать опрос другого чата: /post КОД
 command-polls = Опросы этого чата
+command-scheduled = Опросы, ожидающие публикации (/newpoll --at КОГДА)
+command-cancel = Отменить ожидающий опрос: /cancel N
 command-timezone = Часовой пояс для чтения и показа времени: /timezone Europe/Moscow
 command-lang = Язык: en, zh, ru
 command-help = Как пользоваться ботом

@@ -63,7 +63,7 @@ warning-no-photo-right = 我无权在这里发送图片，以下是文字版结�
 ## Mistakes
 usage-newpoll =
     正确的写法：
-    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--until 时间 [--remind 1d,1h]] 问题？
+    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--at 时间] [--until 时间 [--remind 1d,1h]] 问题？
     > 可选的说明
     选项一
     选项二
@@ -76,7 +76,14 @@ timezone-set = 本群的时间现在按 {$zone} 读取和显示。导出文件�
 timezone-is = 本群的时间按 {$zone} 读取和显示。可用 /timezone 时区 更改，例如 /timezone Asia/Shanghai。
 error-timezone-unknown = “{$name}”不是我认识的时区：请使用 IANA 名称，例如 Europe/Moscow、Asia/Shanghai 或 UTC。
 error-timezone-extra = /timezone 只接受一个时区，例如 /timezone Asia/Shanghai。
-error-unknown-flag = “{$flag}”不是 /newpoll 的参数：请使用 --multiple、--anonymous、--hidden、--final、--open、--shuffle、--ranked、--pick K、--quorum N、--members-only、--countries CC、--until 时间或 --remind 1d,1h。
+poll-scheduled = 投票 {$number} 将于 {$date} 发布。/scheduled 列出待发布的投票；/cancel {$number} 取消它。
+scheduled-header = 待发布的投票：
+scheduled-row = {$number} {$question} — {$date}
+scheduled-none = 本群没有待发布的投票。
+scheduled-cancelled = 投票 {$number} 不会发布了。
+not-scheduled = 没有待发布的投票 {$number}：/scheduled 列出待发布的投票。
+error-cancel-missing = /cancel 需要待发布投票的编号，例如 /cancel 3（/scheduled 列出它们）。
+error-unknown-flag = “{$flag}”不是 /newpoll 的参数：请使用 --multiple、--anonymous、--hidden、--final、--open、--shuffle、--ranked、--pick K、--quorum N、--members-only、--countries CC、--at 时间、--until 时间或 --remind 1d,1h。
 error-missing-when = --until 后面需要一个时间。
 error-unreadable-when = 无法识别时间“{$when}”。
 error-when-in-past = {$date} 已经过去，请选择将来的时间。
@@ -119,6 +126,7 @@ help =
     /share [投票] [off] — 生成代码，让其他群组或频道发布同一投票；结果随后合并所有群组（off 撤销代码）
     /post 代码 — 用代码在这里发布其他群组分享的投票
     /lang en|zh|ru — 我在这里使用的语言
+    /newpoll --at 2026-12-10 09:00 问题？ | A | B — 稍后发布；/scheduled 列出待发布的投票，/cancel N 取消
     /timezone Asia/Shanghai — 本群读取和显示时间所用的时区（默认 UTC）
     所有人：
     /polls — 这里的投票
@@ -137,6 +145,8 @@ command-report = 完整报告：分选项、时间线、参与者构成
 command-share = 把投票分享到其他群组：生成 /post 代码
 command-post = 发布其他群组分享的投票：/post 代码
 command-polls = 这里的投票
+command-scheduled = 待发布的投票（/newpoll --at 时间）
+command-cancel = 取消待发布的投票：/cancel N
 command-timezone = 读取和显示时间所用的时区：/timezone Asia/Shanghai
 command-lang = 语言：en、zh、ru
 command-help = 使用说明

@@ -45,6 +45,7 @@ pub fn command_error(language: Language, error: &CommandError) -> String {
         CommandError::LangMissing => t("error-lang-missing", &[]),
         CommandError::LangExtra => t("error-lang-extra", &[]),
         CommandError::TimezoneExtra => t("error-timezone-extra", &[]),
+        CommandError::CancelMissing => t("error-cancel-missing", &[]),
         CommandError::TimezoneUnknown(name) => {
             t("error-timezone-unknown", &[("name", name.as_str().into())])
         }

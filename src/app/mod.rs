@@ -15,6 +15,7 @@ pub mod reminders;
 pub mod reply;
 pub mod report;
 pub mod results;
+pub mod schedule;
 pub mod share;
 pub mod turnout;
 pub mod visibility;
@@ -24,12 +25,12 @@ pub use flood::{CoalesceKey, FloodGuard, Sender, flood_limited};
 pub use polls::{
     Place, PostedPoll, close_poll, create_poll, find_poll, list_polls, mark_announced, set_language,
 };
-pub use reply::{Refusal, Reply};
+pub use reply::{Refusal, Reply, ScheduledRow};
 pub use results::{CAPTION_LIMIT, MESSAGE_LIMIT, ResultsMessage, fit, results_message};
 pub use share::ShareReply;
 
 /// What kind of chat a command came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ChatKind {
     /// A private chat with the bot: its one user moderates it.
     Private,

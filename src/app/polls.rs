@@ -102,12 +102,56 @@ pub struct PostedPoll {
 
 /// Where a poll is posted: its chat, topic, whether it is a channel, and
 /// the chat's title (as Telegram gave it with the command).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Place {
     pub chat: ChatId,
     pub thread: Option<MessageId>,
     pub kind: ChatKind,
     pub title: Option<String>,
+}
+
+/// The poll `new_poll` as Telegram posted it, stored as `id`, in a chat of
+/// `kind` (in topic `thread`).
+pub(crate) fn poll_record(
+    id: PollId,
+    (thread, kind): (Option<MessageId>, ChatKind),
+    new_poll: NewPoll,
+    posted: PostedPoll,
+    now: DateTime<Utc>,
+) -> Poll {
+    Poll {
+        id,
+        question: new_poll.question,
+        options: new_poll.options,
+        multiple: new_poll.multiple,
+        // Telegram takes only anonymous polls in channels.
+        anonymous: new_poll.anonymous || kind.is_channel(),
+        created_at: now,
+        deadline: new_poll.deadline.map(|d| d.at()),
+        state: PollState::Open,
+        closed_at: None,
+        results_announced: false,
+        message_id: posted.message_id,
+        telegram_id: posted.telegram_id,
+        thread,
+        features: PollFeatures {
+            option_persistent_ids: posted.option_persistent_ids,
+            ..new_poll.features
+        },
+    }
+}
+
+/// A secret button ballot's key (see `poll::BallotSecret`), made with the
+/// poll; `None` for any other poll.
+pub(crate) fn ballot_secret_for(
+    new_poll: &NewPoll,
+    kind: ChatKind,
+) -> store::Result<Option<BallotSecret>> {
+    let anonymous = new_poll.anonymous || kind.is_channel();
+    match anonymous && new_poll.features.ballot.is_button_ballot() {
+        true => Ok(Some(new_ballot_secret()?)),
+        false => Ok(None),
+    }
 }
 
 /// Stores a poll Telegram just posted, under the chat's next number, and
@@ -143,36 +187,14 @@ pub fn create_poll_with(
         title: chat_title,
     } = place;
     let (update_id, journal) = command;
-    // A secret button ballot knows its voters by a keyed hash (see
-    // `poll::BallotSecret`); the key is made with the poll.
-    let anonymous = new_poll.anonymous || kind.is_channel();
-    let secret = match anonymous && new_poll.features.ballot.is_button_ballot() {
-        true => Some(new_ballot_secret()?),
-        false => None,
-    };
+    // A secret button ballot knows its voters by a keyed hash.
+    let secret = ballot_secret_for(&new_poll, kind)?;
     let poll = store.write(|changes| {
         if let Some(title) = &chat_title {
             changes.set_chat_title(chat, title)?;
         }
-        let poll = changes.create_poll(chat, |id| Poll {
-            id,
-            question: new_poll.question,
-            options: new_poll.options,
-            multiple: new_poll.multiple,
-            // Telegram takes only anonymous polls in channels.
-            anonymous: new_poll.anonymous || kind.is_channel(),
-            created_at: now,
-            deadline: new_poll.deadline.map(|d| d.at()),
-            state: PollState::Open,
-            closed_at: None,
-            results_announced: false,
-            message_id: posted.message_id,
-            telegram_id: posted.telegram_id,
-            thread,
-            features: PollFeatures {
-                option_persistent_ids: posted.option_persistent_ids,
-                ..new_poll.features
-            },
+        let poll = changes.create_poll(chat, |id| {
+            poll_record(id, (thread, kind), new_poll, posted, now)
         })?;
         if let Some(secret) = secret {
             changes.set_ballot_secret(poll.id, secret)?;

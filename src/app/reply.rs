@@ -4,8 +4,9 @@
 
 use super::command::CommandError;
 use crate::i18n::{self, Language};
-use crate::poll::PollNumber;
+use crate::poll::{PollNumber, Zone};
 use crate::report;
+use chrono::{DateTime, Utc};
 
 /// How many polls `/polls` lists, the most recent ones.
 pub const LISTED_POLLS: usize = 30;
@@ -38,6 +39,14 @@ pub struct PollRow {
     /// `--members-only` and `--countries`: who may vote.
     pub members_only: bool,
     pub countries: Vec<String>,
+}
+
+/// One waiting poll of `/scheduled`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduledRow {
+    pub number: PollNumber,
+    pub question: String,
+    pub at: DateTime<Utc>,
 }
 
 /// How `/polls` marks a poll of several chats.
@@ -97,6 +106,20 @@ pub enum Reply {
     OpenInChannel,
     /// `--quorum P%` in a private chat, which has no members to count.
     QuorumOfMembersInPrivate,
+    /// `/newpoll --at`: poll `number` goes out at `at` (shown in the
+    /// chat's zone, given to [`Reply::text_in`]).
+    PollScheduled {
+        number: PollNumber,
+        at: DateTime<Utc>,
+    },
+    /// `/scheduled`: the chat's waiting polls.
+    ScheduledList(Vec<ScheduledRow>),
+    /// `/scheduled` with none waiting.
+    NothingScheduled,
+    /// `/cancel N` done.
+    ScheduledCancelled(PollNumber),
+    /// `/cancel N` with no such poll waiting.
+    NotScheduled(PollNumber),
     /// `/timezone ZONE` done.
     TimezoneSet(&'static str),
     /// `/timezone` alone: the chat's zone.
@@ -117,8 +140,41 @@ impl Reply {
     /// The words, in `language`: each variant's locale key is named here,
     /// or in the one function its arm calls.
     pub fn text(&self, language: Language) -> String {
+        self.text_in(language, Zone::UTC)
+    }
+
+    /// [`Reply::text`] with times shown in `zone` (the chat's).
+    pub fn text_in(&self, language: Language, zone: Zone) -> String {
         let words = Words(language);
+        let when = |at: &DateTime<Utc>| i18n::format_date_time_in(language, *at, zone);
         match self {
+            Reply::PollScheduled { number, at } => words.with(
+                "poll-scheduled",
+                &[
+                    ("number", number.to_string().into()),
+                    ("date", when(at).into()),
+                ],
+            ),
+            Reply::ScheduledList(rows) => {
+                let mut lines = vec![words.key("scheduled-header")];
+                lines.extend(rows.iter().map(|row| {
+                    words.with(
+                        "scheduled-row",
+                        &[
+                            ("number", row.number.to_string().into()),
+                            (
+                                "question",
+                                report::quote(&row.question, LISTED_QUESTION_CHARS).into(),
+                            ),
+                            ("date", when(&row.at).into()),
+                        ],
+                    )
+                }));
+                lines.join("\n")
+            }
+            Reply::NothingScheduled => words.key("scheduled-none"),
+            Reply::ScheduledCancelled(number) => words.number("scheduled-cancelled", *number),
+            Reply::NotScheduled(number) => words.number("not-scheduled", *number),
             // Greetings and settings.
             Reply::Help => words.key("help"),
             Reply::Start => format!("{}\n\n{}", words.key("start"), words.key("help")),

@@ -16,7 +16,7 @@ use super::{Changes, ChatRecord, Result, Store};
 use crate::poll::{Campaign, ChatId, Poll, PollId};
 
 /// Kinds whose key starts with the chat (after the kind byte).
-const CHAT_FIRST: [u8; 18] = [
+const CHAT_FIRST: [u8; 19] = [
     keys::CHAT,
     keys::POLL,
     keys::TALLY,
@@ -35,6 +35,7 @@ const CHAT_FIRST: [u8; 18] = [
     keys::RANKINGS,
     keys::BALLOT_SECRET,
     keys::TURNOUT,
+    keys::SCHEDULED_JOURNAL,
 ];
 
 /// Where, in `o` and `r` keys, the comment's own chat stands: after the
@@ -166,7 +167,11 @@ impl Store {
     /// The deadlines and reminders of its open polls: their keys hold the
     /// poll after the time.
     fn move_deadlines(&self, batch: &mut sled::Batch, Move { from, to }: Move) -> Result<()> {
-        for prefix in [keys::all_deadlines(), keys::all_reminders()] {
+        for prefix in [
+            keys::all_deadlines(),
+            keys::all_reminders(),
+            keys::all_scheduled(),
+        ] {
             for entry in self.db.scan_prefix(prefix) {
                 let (key, value) = entry?;
                 if key.len() > DEADLINE_CHAT_AT && keys::deadline_entry(&key).1.chat == from {

@@ -80,6 +80,8 @@ pub const RANKINGS: u8 = b'B';
 pub const BALLOT_SECRET: u8 = b'K';
 pub const TURNOUT: u8 = b'T';
 pub const REMINDER: u8 = b'A';
+pub const SCHEDULED: u8 = b'S';
+pub const SCHEDULED_JOURNAL: u8 = b'J';
 
 /// The layout this code writes.
 pub const LAYOUT_VERSION: u32 = 2;
@@ -401,6 +403,26 @@ pub fn reminder_entry(key: &[u8]) -> (i64, PollId, u8) {
         poll_id_from_value(&key[9..21]),
         key[21],
     )
+}
+
+/// A poll to be posted at `at_seconds` under the reserved id `poll`, in
+/// time order across all chats.
+pub fn scheduled(at_seconds: i64, poll: PollId) -> Vec<u8> {
+    Key::new(SCHEDULED).i64(at_seconds).poll(poll).0
+}
+
+pub fn all_scheduled() -> Vec<u8> {
+    vec![SCHEDULED]
+}
+
+/// When (Unix seconds) and which poll, of a scheduled entry.
+pub fn scheduled_entry(key: &[u8]) -> (i64, PollId) {
+    (signed_from(&key[1..9]), poll_id_from_value(&key[9..21]))
+}
+
+/// What posting a scheduled poll has sent so far.
+pub fn scheduled_journal(poll: PollId) -> Vec<u8> {
+    Key::new(SCHEDULED_JOURNAL).poll(poll).0
 }
 
 /// A closed poll whose final results are still to be posted.

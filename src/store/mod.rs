@@ -79,6 +79,10 @@ pub struct Store {
 /// next one is due.
 pub type DueReminders = (Vec<(PollId, i64, u8)>, Option<DateTime<Utc>>);
 
+/// Due scheduled polls as (reserved id, due time in Unix seconds), and
+/// when the next one is due.
+pub type DueScheduled = (Vec<(PollId, i64)>, Option<DateTime<Utc>>);
+
 impl Store {
     /// Opens (or creates) the database at `path`, for the bot.
     pub fn open(path: &Path) -> Result<Self> {
@@ -219,6 +223,35 @@ impl Store {
         Ok((due, None))
     }
 
+    /// Scheduled polls due at or before `now` (reserved id, due time), and
+    /// when the next one after it is due.
+    pub fn due_scheduled(&self, now: DateTime<Utc>) -> Result<DueScheduled> {
+        let mut due = Vec::new();
+        for entry in self.db.scan_prefix(keys::all_scheduled()) {
+            let (key, _) = entry?;
+            let (at, id) = keys::scheduled_entry(&key);
+            if at > now.timestamp() {
+                return Ok((due, DateTime::from_timestamp(at, 0)));
+            }
+            due.push((id, at));
+        }
+        Ok((due, None))
+    }
+
+    /// Every scheduled poll of `chat`: (reserved id, due time, record), in
+    /// time order.
+    pub fn scheduled_of_chat(&self, chat: ChatId) -> Result<Vec<(PollId, i64, Vec<u8>)>> {
+        let mut found = Vec::new();
+        for entry in self.db.scan_prefix(keys::all_scheduled()) {
+            let (key, value) = entry?;
+            let (at, id) = keys::scheduled_entry(&key);
+            if id.chat == chat {
+                found.push((id, at, value.to_vec()));
+            }
+        }
+        Ok(found)
+    }
+
     /// Closed polls whose final results were not posted yet.
     pub fn polls_to_announce(&self) -> Result<Vec<PollId>> {
         self.db
@@ -233,6 +266,7 @@ impl Store {
             JournalKey::Command(update_id) => self.db.get(keys::journal(update_id))?,
             JournalKey::Announce(poll) => self.db.get(keys::to_announce(poll))?,
             JournalKey::Remind(poll, at, index) => self.db.get(keys::reminder(at, poll, index))?,
+            JournalKey::Scheduled(poll) => self.db.get(keys::scheduled_journal(poll))?,
         };
         match bytes {
             Some(bytes) if !bytes.is_empty() => Ok(serde_json::from_slice(&bytes)?),

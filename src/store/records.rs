@@ -179,6 +179,8 @@ pub enum JournalKey {
     /// A reminder of an open poll: the poll, when it is due (Unix
     /// seconds) and which of its reminders.
     Remind(PollId, i64, u8),
+    /// Posting a scheduled poll, under its reserved id.
+    Scheduled(PollId),
 }
 
 /// What a message in a chat is to us.

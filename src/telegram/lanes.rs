@@ -42,6 +42,9 @@ pub enum Job {
     /// Post a poll's reminder: the poll, when it is due (Unix seconds),
     /// which of its reminders.
     Remind(PollId, i64, u8),
+    /// Post a scheduled poll: its reserved id, when it is due (Unix
+    /// seconds).
+    PostScheduled(PollId, i64),
 }
 
 /// Where a new job goes in its lane's line.
@@ -157,6 +160,8 @@ pub struct Schedule {
     pub pending: Mutex<HashSet<PollId>>,
     /// Reminders (poll, index) in some lane.
     pub pending_reminders: Mutex<HashSet<(PollId, u8)>>,
+    /// Scheduled polls (by reserved id) in some lane.
+    pub pending_scheduled: Mutex<HashSet<PollId>>,
     /// Polls whose close Telegram refused, and when to try again.
     pub refused_closes: RefusedCloses,
     /// Wakes the task that watches deadlines (a poll with one was posted).

@@ -213,9 +213,11 @@ async fn dispatch_commands(lanes: Arc<Lanes>, queued: Arc<Notify>) {
 fn job_chat(job: &Job) -> ChatId {
     match job {
         Job::Command { message, .. } => message.chat,
-        Job::Close(id) | Job::Announce(id) | Job::RefreshBallot(id) | Job::Remind(id, ..) => {
-            id.chat
-        }
+        Job::Close(id)
+        | Job::Announce(id)
+        | Job::RefreshBallot(id)
+        | Job::Remind(id, ..)
+        | Job::PostScheduled(id, _) => id.chat,
     }
 }
 
@@ -253,14 +255,44 @@ async fn close_on_time(lanes: Arc<Lanes>) {
             }
         };
         let next_reminder = remind_due(&lanes, now).await;
+        let next_scheduled = post_due(&lanes, now).await;
         let look_again = now + DEADLINE_CHECK;
-        let wake_at = [next, next_reminder]
+        let wake_at = [next, next_reminder, next_scheduled]
             .into_iter()
             .flatten()
             .fold(look_again, DateTime::min);
         tokio::select! {
             _ = edge.clock.sleep_until(wake_at) => {}
             _ = edge.schedule.deadlines_changed.notified() => {}
+        }
+    }
+}
+
+/// Hands each scheduled poll that is due (or overdue, after a stop) to its
+/// chat's lane, unless it is there already; returns when the next is due.
+async fn post_due(lanes: &Lanes, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let edge = lanes.edge();
+    match edge
+        .blocking(move |store| Ok(store.due_scheduled(now)?))
+        .await
+    {
+        Ok((due, next)) => {
+            for (id, at) in due {
+                if edge
+                    .schedule
+                    .pending_scheduled
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(id)
+                {
+                    lanes.push(id.chat, Job::PostScheduled(id, at), InLine::First);
+                }
+            }
+            next
+        }
+        Err(error) => {
+            error!(error = %format!("{error:#}"), "cannot read the scheduled polls");
+            None
         }
     }
 }
@@ -338,8 +370,19 @@ fn bot(config: &Config) -> anyhow::Result<Bot> {
 /// The command list Telegram shows, in each language.
 async fn register_commands(bot: Bot) {
     let names = [
-        "newpoll", "results", "export", "close", "report", "share", "post", "polls", "lang",
-        "timezone", "help",
+        "newpoll",
+        "results",
+        "export",
+        "close",
+        "report",
+        "share",
+        "post",
+        "polls",
+        "lang",
+        "timezone",
+        "scheduled",
+        "cancel",
+        "help",
     ];
     for language in Language::ALL {
         let commands: Vec<BotCommand> = names

@@ -3,7 +3,7 @@
 
 use super::{Command, CommandError, PollRef, ShareAction};
 use crate::i18n::Language;
-use crate::poll::{ShareCode, Zone};
+use crate::poll::{PollNumber, ShareCode, Zone};
 use crate::report::ExportFormat;
 
 /// `N` or `#N`, from 1.
@@ -105,6 +105,14 @@ pub(super) fn parse_lang(args: &str) -> Result<Command, CommandError> {
     Language::from_code(code)
         .map(Command::Lang)
         .ok_or_else(|| CommandError::LangUnknown(code.to_owned()))
+}
+
+/// `/cancel N`: a scheduled poll's number.
+pub(super) fn parse_cancel(args: &str) -> Result<Command, CommandError> {
+    match single_poll_ref("/cancel", args)? {
+        PollRef::Number(number) => Ok(Command::Cancel(PollNumber(number))),
+        PollRef::Implicit => Err(CommandError::CancelMissing),
+    }
 }
 
 /// `/timezone [ZONE]`.

@@ -15,12 +15,13 @@ use chrono::{DateTime, Utc};
 
 use crate::i18n::Language;
 use crate::poll::{
-    Deadline, DeadlineError, PollError, PollFeatures, PollOptions, PollQuestion, ShareCode, Zone,
+    Deadline, DeadlineError, PollError, PollFeatures, PollNumber, PollOptions, PollQuestion,
+    ShareCode, Zone,
 };
 use crate::report::ExportFormat;
 
 use args::{
-    parse_export, parse_lang, parse_post, parse_report, parse_share, parse_timezone,
+    parse_cancel, parse_export, parse_lang, parse_post, parse_report, parse_share, parse_timezone,
     single_poll_ref,
 };
 use newpoll::parse_new_poll;
@@ -35,7 +36,7 @@ pub enum PollRef {
 }
 
 /// A new poll as `/newpoll` describes it; valid by construction.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct NewPoll {
     pub question: PollQuestion,
     pub options: PollOptions,
@@ -60,6 +61,15 @@ pub enum ShareAction {
 pub enum Command {
     /// `/newpoll`: post a poll.
     NewPoll(Box<NewPoll>),
+    /// `/newpoll --at WHEN`: post a poll later.
+    SchedulePoll {
+        new_poll: Box<NewPoll>,
+        at: DateTime<Utc>,
+    },
+    /// `/scheduled`: the chat's polls waiting to be posted.
+    Scheduled,
+    /// `/cancel N`: drop a scheduled poll.
+    Cancel(PollNumber),
     /// `/results [poll]`: the chart and summary.
     Results(PollRef),
     /// `/export [poll] [csv|json]`: the raw data as files.
@@ -92,6 +102,9 @@ impl Command {
         matches!(
             self,
             Command::NewPoll(_)
+                | Command::SchedulePoll { .. }
+                | Command::Scheduled
+                | Command::Cancel(_)
                 | Command::Results(_)
                 | Command::Export(..)
                 | Command::Close(_)
@@ -170,6 +183,8 @@ pub enum CommandError {
     TimezoneUnknown(String),
     /// `/timezone` with more than one word.
     TimezoneExtra,
+    /// `/cancel` without the number of a scheduled poll.
+    CancelMissing,
 }
 
 /// What a message that starts with `/` turned out to be.
@@ -213,7 +228,14 @@ pub fn parse_in(text: &str, bot_username: Option<&str>, now: DateTime<Utc>, zone
         return Parsed::NotForUs;
     }
     let result = match name.to_lowercase().as_str() {
-        "newpoll" => parse_new_poll(args, now, zone).map(|p| Command::NewPoll(Box::new(p))),
+        "newpoll" => parse_new_poll(args, now, zone),
+        "scheduled" => match args.trim().is_empty() {
+            true => Ok(Command::Scheduled),
+            false => Err(CommandError::ExtraArguments {
+                command: "/scheduled",
+            }),
+        },
+        "cancel" => parse_cancel(args),
         "results" => single_poll_ref("/results", args).map(Command::Results),
         "close" => single_poll_ref("/close", args).map(Command::Close),
         "report" => parse_report(args),
@@ -239,9 +261,21 @@ pub fn parse_in(text: &str, bot_username: Option<&str>, now: DateTime<Utc>, zone
 }
 
 /// The commands the bot has.
-pub const NAMES: [&str; 12] = [
-    "newpoll", "results", "export", "close", "report", "share", "post", "polls", "lang",
-    "timezone", "help", "start",
+pub const NAMES: [&str; 14] = [
+    "newpoll",
+    "results",
+    "export",
+    "close",
+    "report",
+    "share",
+    "post",
+    "polls",
+    "lang",
+    "timezone",
+    "scheduled",
+    "cancel",
+    "help",
+    "start",
 ];
 
 /// Whether `text` starts with one of the bot's commands (with or without an

@@ -7,35 +7,55 @@ use std::iter::Peekable;
 use chrono::{DateTime, Utc};
 
 use super::args::flag_name;
-use super::{CommandError, NewPoll, NewPollError};
+use super::{Command, CommandError, NewPoll, NewPollError};
 use crate::poll::{
     BallotKind, Deadline, MAX_OPTIONS, MAX_RANKED_OPTIONS, PollDescription, PollError,
     PollFeatures, PollOptions, PollQuestion, Quorum, Zone, parse_countries, parse_reminders,
 };
 
+/// `/newpoll`: a poll to post now, or with `--at` later.
 pub(super) fn parse_new_poll(
     args: &str,
     now: DateTime<Utc>,
     zone: Zone,
-) -> Result<NewPoll, CommandError> {
-    read(args, now, zone).map_err(CommandError::NewPoll)
+) -> Result<Command, CommandError> {
+    let (new_poll, at) = read(args, now, zone).map_err(CommandError::NewPoll)?;
+    let new_poll = Box::new(new_poll);
+    Ok(match at {
+        Some(at) => Command::SchedulePoll { new_poll, at },
+        None => Command::NewPoll(new_poll),
+    })
 }
 
-fn read(args: &str, now: DateTime<Utc>, zone: Zone) -> Result<NewPoll, NewPollError> {
+fn read(
+    args: &str,
+    now: DateTime<Utc>,
+    zone: Zone,
+) -> Result<(NewPoll, Option<DateTime<Utc>>), NewPollError> {
     let mut lines = args.lines();
     let first = lines.next().unwrap_or_default();
     let (flags, rest) = read_flags(first.trim_start(), now, zone)?;
     let Flags {
         multiple,
         anonymous,
-        deadline,
+        until,
+        at,
         remind,
         mut features,
     } = flags;
+    // A scheduled poll's `--until 2d` and reminders count from when it is
+    // posted.
+    let posted_at = at.unwrap_or(now);
+    let deadline = match until {
+        Some(until) => {
+            Some(Deadline::parse_in(&until, posted_at, zone).map_err(NewPollError::Deadline)?)
+        }
+        None => None,
+    };
     if let Some(remind) = remind {
         let deadline = deadline.ok_or(NewPollError::RemindWithoutUntil)?;
         features.reminders =
-            parse_reminders(&remind, deadline.at(), now).map_err(NewPollError::Reminders)?;
+            parse_reminders(&remind, deadline.at(), posted_at).map_err(NewPollError::Reminders)?;
     }
     if features.open && anonymous {
         return Err(NewPollError::OpenAnonymous);
@@ -65,7 +85,7 @@ fn read(args: &str, now: DateTime<Utc>, zone: Zone) -> Result<NewPoll, NewPollEr
         features.description = Some(parsed);
     }
     let options = parse_options(&options, features.ballot)?;
-    Ok(NewPoll {
+    let new_poll = NewPoll {
         question,
         options,
         // A pick-K ballot counts like a multiple-answer poll: shares of
@@ -74,7 +94,8 @@ fn read(args: &str, now: DateTime<Utc>, zone: Zone) -> Result<NewPoll, NewPollEr
         anonymous,
         deadline,
         features,
-    })
+    };
+    Ok((new_poll, at))
 }
 
 /// The options, within the limits of the kind of ballot: Telegram's 12
@@ -108,7 +129,10 @@ fn parse_options(texts: &[&str], ballot: BallotKind) -> Result<PollOptions, NewP
 struct Flags {
     multiple: bool,
     anonymous: bool,
-    deadline: Option<Deadline>,
+    /// `--until`'s WHEN, read once `--at` is known.
+    until: Option<String>,
+    /// `--at`: when to post it.
+    at: Option<DateTime<Utc>>,
     /// `--remind`'s list, read once the deadline is known.
     remind: Option<String>,
     features: PollFeatures,
@@ -133,7 +157,7 @@ fn read_flags(
         rest = rest[word_end..].trim_start();
         let name = flag.to_lowercase();
         // Only these take a value.
-        let takes_value = ["until", "pick", "quorum", "countries", "remind"];
+        let takes_value = ["until", "at", "pick", "quorum", "countries", "remind"];
         if inline_value.is_some() && !takes_value.contains(&name.as_str()) {
             return Err(NewPollError::UnknownFlag(word.to_owned()));
         }
@@ -184,14 +208,18 @@ fn read_flags(
                 let quorum = Quorum::parse(&value).ok_or(NewPollError::BadQuorum(value))?;
                 flags.features.quorum = Some(quorum);
             }
-            "until" => {
+            "until" | "at" => {
                 let when = match inline_value {
                     Some(value) => value.to_owned(),
                     None => take_when(&mut rest).ok_or(NewPollError::MissingWhen)?,
                 };
-                let parsed =
-                    Deadline::parse_in(&when, now, zone).map_err(NewPollError::Deadline)?;
-                flags.deadline = Some(parsed);
+                if name == "at" {
+                    let at =
+                        Deadline::parse_in(&when, now, zone).map_err(NewPollError::Deadline)?;
+                    flags.at = Some(at.at());
+                } else {
+                    flags.until = Some(when);
+                }
             }
             _ => return Err(NewPollError::UnknownFlag(word.to_owned())),
         }

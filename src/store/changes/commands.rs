@@ -73,6 +73,7 @@ impl Changes<'_> {
             JournalKey::Remind(poll, at, index) => {
                 self.set_entry_journal(keys::reminder(at, poll, index), journal)
             }
+            JournalKey::Scheduled(poll) => self.put(keys::scheduled_journal(poll), journal),
         }
     }
 

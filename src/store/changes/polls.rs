@@ -29,14 +29,22 @@ impl Changes<'_> {
         chat: ChatId,
         build: impl FnOnce(PollId) -> Poll,
     ) -> Result<Poll> {
+        let number = self.reserve_poll_number(chat)?;
+        self.create_numbered_poll(build(PollId { chat, number }))
+    }
+
+    /// Takes the chat's next poll number for a poll posted later.
+    pub fn reserve_poll_number(&mut self, chat: ChatId) -> Result<PollNumber> {
         let mut record = self.chat(chat)?;
         record.last_poll += 1;
-        let id = PollId {
-            chat,
-            number: PollNumber(record.last_poll),
-        };
-        let poll = build(id);
         self.put(keys::chat(chat), &record)?;
+        Ok(PollNumber(record.last_poll))
+    }
+
+    /// Stores a poll under the number it was given (by
+    /// [`Changes::reserve_poll_number`]).
+    pub fn create_numbered_poll(&mut self, poll: Poll) -> Result<Poll> {
+        let (id, chat) = (poll.id, poll.id.chat);
         self.save_poll(&poll)?;
         self.tallies.insert(id, Tally::new(poll.option_count()));
         self.put_raw(
@@ -46,6 +54,18 @@ impl Changes<'_> {
         self.put(keys::message(chat, poll.message_id), &MessageRole::Poll(id))?;
         self.count_early_votes(&poll.telegram_id)?;
         Ok(poll)
+    }
+
+    /// Keeps a poll to post at `at` (Unix seconds) under its reserved id;
+    /// `record` is the caller's (see `app::schedule`).
+    pub fn put_scheduled(&mut self, id: PollId, at: i64, record: Vec<u8>) {
+        self.put_raw(keys::scheduled(at, id), record);
+    }
+
+    /// Drops a scheduled poll, and the journal of its posting.
+    pub fn remove_scheduled(&mut self, id: PollId, at: i64) {
+        self.remove(keys::scheduled(at, id));
+        self.remove(keys::scheduled_journal(id));
     }
 
     /// Notes that a closed poll's final results were posted.

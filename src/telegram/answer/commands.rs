@@ -175,6 +175,41 @@ impl Lane {
                 let step = self.say(answer, target, &reply.text(new_language)).await?;
                 return Ok(self.after(step).await?.unwrap_or(Handled::Done));
             }
+            Command::SchedulePoll { new_poll, at } => {
+                match app::polls::refuse_new_poll(&new_poll, message.kind) {
+                    Some(reply) => reply,
+                    None => {
+                        let scheduled = app::schedule::ScheduledPoll {
+                            new_poll: *new_poll,
+                            place: message.place(),
+                            command: message.message_id,
+                        };
+                        let reply = self
+                            .edge
+                            .blocking(move |store| {
+                                Ok(app::schedule::schedule_poll(store, scheduled, at)?)
+                            })
+                            .await?;
+                        // The watcher learns of the new time.
+                        self.edge.wake_closer();
+                        reply
+                    }
+                }
+            }
+            Command::Scheduled => {
+                let chat = self.chat;
+                self.edge
+                    .blocking(move |store| Ok(app::schedule::list_scheduled(store, chat)?))
+                    .await?
+            }
+            Command::Cancel(number) => {
+                let chat = self.chat;
+                self.edge
+                    .blocking(move |store| {
+                        Ok(app::schedule::cancel_scheduled(store, chat, number)?)
+                    })
+                    .await?
+            }
             Command::Timezone(zone) => {
                 let chat = self.chat;
                 self.edge
@@ -229,7 +264,14 @@ impl Lane {
                     .await;
             }
         };
-        let step = self.say(answer, target, &reply.text(language)).await?;
+        let chat = self.chat;
+        let zone = self
+            .edge
+            .blocking(move |store| Ok(app::polls::chat_zone(store, chat)?))
+            .await?;
+        let step = self
+            .say(answer, target, &reply.text_in(language, zone))
+            .await?;
         Ok(self.after(step).await?.unwrap_or(Handled::Done))
     }
 

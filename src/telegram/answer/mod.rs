@@ -10,6 +10,7 @@ mod files;
 mod posting;
 mod reminders;
 mod results;
+mod scheduled;
 mod sending;
 mod turnout;
 
@@ -123,6 +124,7 @@ impl Lane {
             Job::Announce(id) => self.announce(*id).await,
             Job::RefreshBallot(id) => self.refresh_ballot(*id).await,
             Job::Remind(id, at, index) => self.remind(*id, *at, *index).await,
+            Job::PostScheduled(id, at) => self.post_scheduled(*id, *at).await,
         };
         let handled = match result {
             Ok(handled) => handled,
@@ -144,6 +146,14 @@ impl Lane {
                 self.edge
                     .schedule
                     .pending
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .remove(id);
+            }
+            if let Job::PostScheduled(id, _) = job {
+                self.edge
+                    .schedule
+                    .pending_scheduled
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
                     .remove(id);
@@ -198,7 +208,7 @@ impl Answer {
     fn key_update_id(&self) -> i64 {
         match self.key {
             JournalKey::Command(update_id) => update_id,
-            JournalKey::Announce(_) | JournalKey::Remind(..) => 0,
+            JournalKey::Announce(_) | JournalKey::Remind(..) | JournalKey::Scheduled(_) => 0,
         }
     }
 }

@@ -1,0 +1,121 @@
+//! `/newpoll --at`, `/scheduled`, `/cancel`: polls posted later, each
+//! under a number reserved when it is scheduled.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::command::NewPoll;
+use super::polls::{Place, PostedPoll, ballot_secret_for, poll_record};
+use super::{Reply, ScheduledRow};
+use crate::poll::{ChatId, MessageId, Poll, PollId, PollNumber};
+use crate::store::{self, Store};
+
+/// A poll waiting to be posted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScheduledPoll {
+    pub new_poll: NewPoll,
+    /// Where it goes, and the command that scheduled it (its confirmation
+    /// replies to it).
+    pub place: Place,
+    pub command: MessageId,
+}
+
+/// Keeps `new_poll` to post at `at` under the chat's next number.
+pub fn schedule_poll(
+    store: &Store,
+    scheduled: ScheduledPoll,
+    at: DateTime<Utc>,
+) -> store::Result<Reply> {
+    let record = serde_json::to_vec(&scheduled)?;
+    let chat = scheduled.place.chat;
+    let number = store.write(|changes| {
+        let number = changes.reserve_poll_number(chat)?;
+        changes.put_scheduled(PollId { chat, number }, at.timestamp(), record);
+        Ok(number)
+    })?;
+    store.flush()?;
+    Ok(Reply::PollScheduled { number, at })
+}
+
+/// Scheduled poll `id` due at `at` (Unix seconds), if it is still there.
+pub fn scheduled(store: &Store, id: PollId, at: i64) -> store::Result<Option<ScheduledPoll>> {
+    for (found, when, record) in store.scheduled_of_chat(id.chat)? {
+        if found == id && when == at {
+            return Ok(Some(serde_json::from_slice(&record)?));
+        }
+    }
+    Ok(None)
+}
+
+/// `/scheduled`: the chat's waiting polls, soonest first.
+pub fn list_scheduled(store: &Store, chat: ChatId) -> store::Result<Reply> {
+    let mut rows = Vec::new();
+    for (id, at, record) in store.scheduled_of_chat(chat)? {
+        let scheduled: ScheduledPoll = serde_json::from_slice(&record)?;
+        rows.push(ScheduledRow {
+            number: id.number,
+            question: scheduled.new_poll.question.as_str().to_owned(),
+            at: DateTime::from_timestamp(at, 0).unwrap_or_default(),
+        });
+    }
+    Ok(match rows.is_empty() {
+        true => Reply::NothingScheduled,
+        false => Reply::ScheduledList(rows),
+    })
+}
+
+/// `/cancel N`: drops scheduled poll `number` of `chat`.
+pub fn cancel_scheduled(store: &Store, chat: ChatId, number: PollNumber) -> store::Result<Reply> {
+    let found = store
+        .scheduled_of_chat(chat)?
+        .into_iter()
+        .find(|(id, _, _)| id.number == number);
+    let Some((id, at, _)) = found else {
+        return Ok(Reply::NotScheduled(number));
+    };
+    store.write(|changes| {
+        changes.remove_scheduled(id, at);
+        Ok(())
+    })?;
+    store.flush()?;
+    Ok(Reply::ScheduledCancelled(number))
+}
+
+/// Drops scheduled poll `id` (due at `at`) whose posting failed for good.
+pub fn drop_scheduled(store: &Store, id: PollId, at: i64) -> store::Result<()> {
+    store.write(|changes| {
+        changes.remove_scheduled(id, at);
+        Ok(())
+    })?;
+    store.flush()
+}
+
+/// Stores scheduled poll `id` (due at `at`) as Telegram posted it, under
+/// its reserved number, and drops it from the schedule, in one write.
+pub fn create_scheduled_poll(
+    store: &Store,
+    id: PollId,
+    at: i64,
+    scheduled: ScheduledPoll,
+    posted: PostedPoll,
+    now: DateTime<Utc>,
+) -> store::Result<Poll> {
+    let ScheduledPoll {
+        new_poll, place, ..
+    } = scheduled;
+    let secret = ballot_secret_for(&new_poll, place.kind)?;
+    let poll = store.write(|changes| {
+        if let Some(title) = &place.title {
+            changes.set_chat_title(place.chat, title)?;
+        }
+        let record = poll_record(id, (place.thread, place.kind), new_poll, posted, now);
+        let poll = changes.create_numbered_poll(record)?;
+        if let Some(secret) = secret {
+            changes.set_ballot_secret(poll.id, secret)?;
+        }
+        changes.remove_scheduled(id, at);
+        Ok(poll)
+    })?;
+    store.flush()?;
+    Ok(poll)
+}

@@ -1,0 +1,197 @@
+//! Scheduled polls (issue 18, item 3): `/newpoll --at WHEN` posts later
+//! under a number reserved at once; `/scheduled` lists the waiting polls;
+//! `/cancel N` drops one; a time that passed while the bot was down posts
+//! at start, once. The real bot against the fake Bot API, on a manual
+//! clock.
+//!
+//! | feature    | what could go wrong                                  | test |
+//! |------------|------------------------------------------------------|------|
+//! | numbers    | a later /newpoll takes the reserved number           | `a_scheduled_poll_is_posted_at_its_time_...` |
+//! | --until    | a duration counted from the command, not the posting | `a_scheduled_poll_is_posted_at_its_time_...` |
+//! | time zone  | `--at 09:00` read as UTC in a zoned chat             | `a_scheduled_poll_is_posted_at_its_time_...` |
+//! | /cancel    | a cancelled poll posted anyway                       | `a_cancelled_poll_is_never_posted` |
+//! | restarts   | a poll due while down lost or posted twice           | `a_poll_due_while_the_bot_was_down_is_posted_once_after_start` |
+//! | commands   | a bad --at or /cancel changes something              | `a_cancelled_poll_is_never_posted`, `a_time_in_the_past_is_refused` |
+
+mod common;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use common::chat::{
+    GROUP, admin, command, en, group_world_on_manual_clock, posted, texts_to, wait_sent_to,
+};
+use common::updates::message;
+
+fn date(at: DateTime<Utc>) -> String {
+    pollbot::i18n::format_date_time(pollbot::i18n::Language::English, at)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scheduled_poll_is_posted_at_its_time_under_its_reserved_number() {
+    let world = group_world_on_manual_clock().await;
+    world.clock.set("2026-12-03T09:00:00Z".parse().unwrap());
+    command(
+        &world,
+        message(GROUP, 1, &admin(), "/timezone Europe/Moscow"),
+    )
+    .await;
+    command(
+        &world,
+        message(
+            GROUP,
+            2,
+            &admin(),
+            "/newpoll --at 2026-12-03 15:00 --until 1d Tea? | Tea | Coffee",
+        ),
+    )
+    .await;
+    // 15:00 in Moscow is 12:00 UTC.
+    let at: DateTime<Utc> = "2026-12-03T12:00:00Z".parse().unwrap();
+    assert_eq!(
+        texts_to(&world, GROUP)[1],
+        en(
+            "poll-scheduled",
+            &[
+                ("number", "#1".into()),
+                ("date", "3 Dec 2026 15:00 MSK".into())
+            ]
+        )
+    );
+    assert!(world.fake.calls_to("sendPoll").is_empty());
+    // Another poll meanwhile is #2: #1 is taken.
+    command(
+        &world,
+        message(GROUP, 3, &admin(), "/newpoll Now? | Yes | No"),
+    )
+    .await;
+    assert!(texts_to(&world, GROUP)[2].starts_with(&posted(2)));
+    command(&world, message(GROUP, 4, &admin(), "/scheduled")).await;
+    assert_eq!(
+        texts_to(&world, GROUP)[3],
+        format!(
+            "{}\n#1 Tea? — 3 Dec 2026 15:00 MSK",
+            en("scheduled-header", &[])
+        )
+    );
+
+    world.clock.set(at - TimeDelta::minutes(1));
+    world.wait_idle().await;
+    assert_eq!(world.fake.calls_to("sendPoll").len(), 1);
+    world.clock.set(at);
+    let polls = world
+        .fake
+        .wait_for_calls("sendPoll", 2, common::PATIENCE)
+        .await;
+    assert_eq!(polls[1].str_param("question").as_deref(), Some("Tea?"));
+    // --until 1d counts from the posting.
+    assert_eq!(
+        polls[1].i64_param("close_date"),
+        Some((at + TimeDelta::days(1)).timestamp())
+    );
+    let sent = wait_sent_to(&world, "sendMessage", GROUP, 5).await;
+    assert!(sent[4].text().unwrap().starts_with(&posted(1)));
+    assert_eq!(sent[4].replied_to(), Some(2), "replies to the command");
+    command(&world, message(GROUP, 5, &admin(), "/scheduled")).await;
+    assert_eq!(
+        texts_to(&world, GROUP).last().unwrap(),
+        &en("scheduled-none", &[])
+    );
+    command(&world, message(GROUP, 6, &admin(), "/results 1")).await;
+    let photo = wait_sent_to(&world, "sendPhoto", GROUP, 1).await;
+    assert!(
+        common::chat::caption(&photo[0])
+            .starts_with("#1 Tea?\n0 voters · open until 4 Dec 2026 15:00 MSK"),
+        "{}",
+        common::chat::caption(&photo[0])
+    );
+    world.assert_api_conformance();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_poll_is_never_posted() {
+    let world = group_world_on_manual_clock().await;
+    command(
+        &world,
+        message(GROUP, 1, &admin(), "/newpoll --at 1h Tea? | Tea | Coffee"),
+    )
+    .await;
+    command(&world, message(GROUP, 2, &admin(), "/cancel")).await;
+    assert!(texts_to(&world, GROUP)[1].starts_with(&en("error-cancel-missing", &[])));
+    command(&world, message(GROUP, 3, &admin(), "/cancel 2")).await;
+    assert_eq!(
+        texts_to(&world, GROUP)[2],
+        en("not-scheduled", &[("number", "#2".into())])
+    );
+    command(&world, message(GROUP, 4, &admin(), "/cancel #1")).await;
+    assert_eq!(
+        texts_to(&world, GROUP)[3],
+        en("scheduled-cancelled", &[("number", "#1".into())])
+    );
+    world.clock.advance(TimeDelta::hours(2));
+    world.wait_idle().await;
+    assert!(world.fake.calls_to("sendPoll").is_empty());
+    command(&world, message(GROUP, 5, &admin(), "/cancel 1")).await;
+    assert_eq!(
+        texts_to(&world, GROUP)[4],
+        en("not-scheduled", &[("number", "#1".into())])
+    );
+    world.assert_api_conformance();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_poll_due_while_the_bot_was_down_is_posted_once_after_start() {
+    let mut world = group_world_on_manual_clock().await;
+    command(
+        &world,
+        message(GROUP, 1, &admin(), "/newpoll --at 30m Tea? | Tea | Coffee"),
+    )
+    .await;
+    world.stop_bot().await;
+    world.clock.advance(TimeDelta::hours(3));
+    world.fake.wait_chat_gap(GROUP).await;
+    world.start_bot();
+    world
+        .fake
+        .wait_for_calls("sendPoll", 1, common::PATIENCE)
+        .await;
+    world.wait_idle().await;
+    world.stop_bot().await;
+    world.fake.wait_chat_gap(GROUP).await;
+    world.start_bot();
+    world.clock.advance(TimeDelta::minutes(1));
+    world.wait_idle().await;
+    assert_eq!(world.fake.calls_to("sendPoll").len(), 1, "posted once");
+    let store = world.stop_and_open_store().await;
+    let poll = store
+        .poll(pollbot::poll::PollId {
+            chat: pollbot::poll::ChatId(GROUP),
+            number: pollbot::poll::PollNumber(1),
+        })
+        .unwrap()
+        .expect("stored as #1");
+    assert_eq!(poll.question.as_str(), "Tea?");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_time_in_the_past_is_refused() {
+    let world = group_world_on_manual_clock().await;
+    world.clock.set("2026-12-03T09:00:00Z".parse().unwrap());
+    command(
+        &world,
+        message(
+            GROUP,
+            1,
+            &admin(),
+            "/newpoll --at 2026-12-01 Tea? | Tea | Coffee",
+        ),
+    )
+    .await;
+    let reply = texts_to(&world, GROUP)[0].clone();
+    let past: DateTime<Utc> = "2026-12-01T23:59:59Z".parse().unwrap();
+    assert!(
+        reply.starts_with(&en("error-when-in-past", &[("date", date(past).into())])),
+        "{reply}"
+    );
+    command(&world, message(GROUP, 2, &admin(), "/scheduled")).await;
+    assert_eq!(texts_to(&world, GROUP)[1], en("scheduled-none", &[]));
+    assert!(world.fake.calls_to("sendPoll").is_empty());
+}
