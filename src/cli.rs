@@ -50,6 +50,10 @@ pub enum Command {
         /// age band: adds the profile to report.html and profile.png.
         #[arg(long, value_parser = parse_poll_number)]
         by: Option<PollNumber>,
+        /// A series (`/newpoll --every`): write trend.png and trend.txt,
+        /// each option's share run by run, instead.
+        #[arg(long, conflicts_with = "by")]
+        trend: bool,
     },
     /// Export a poll's votes and comments from a stopped bot's database.
     Export {
@@ -275,6 +279,28 @@ pub fn report(
     let language = parse_language(lang)?;
     let store = open_existing(db)?;
     write_report_files(&store, id, by, language, out)
+}
+
+/// `pollbot report --trend`: `trend.png` and `trend.txt` of the series
+/// poll `id` is a run of.
+pub fn trend(db: &Path, id: PollId, out: &Path, lang: &str) -> anyhow::Result<()> {
+    let language = parse_language(lang)?;
+    let store = open_existing(db)?;
+    let poll = load_report(&store, id)?.poll;
+    let zone = store.chat(id.chat)?.zone();
+    let Some(trend) = crate::app::series::trend(&store, &poll, language, zone)? else {
+        bail!(
+            "poll {} of chat {} is not part of a series",
+            id.number,
+            id.chat
+        );
+    };
+    create_dir(out)?;
+    if let Some(png) = &trend.png {
+        std::fs::write(out.join("trend.png"), png).context("cannot write trend.png")?;
+    }
+    std::fs::write(out.join("trend.txt"), format!("{}\n", trend.caption))
+        .context("cannot write trend.txt")
 }
 
 /// `pollbot export`.

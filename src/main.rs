@@ -18,7 +18,16 @@ fn main() -> std::process::ExitCode {
             out,
             lang,
             by,
+            trend: false,
         } => cli::report(&db, poll, by, &out, &lang),
+        Command::Report {
+            db,
+            poll,
+            out,
+            lang,
+            trend: true,
+            ..
+        } => cli::trend(&db, poll, &out, &lang),
         Command::Export {
             db,
             poll,

@@ -195,3 +195,107 @@ async fn a_time_in_the_past_is_refused() {
     assert_eq!(texts_to(&world, GROUP)[1], en("scheduled-none", &[]));
     assert!(world.fake.calls_to("sendPoll").is_empty());
 }
+
+/// `--every 1w`: run #1 at once, closing a week later when run #2 is
+/// posted under the next number; `/report --trend` draws both; `/cancel`
+/// of the waiting run stops the series.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_series_posts_a_run_each_week_and_its_trend_shows_them() {
+    let mut world = group_world_on_manual_clock().await;
+    world.clock.set("2026-12-03T09:00:00Z".parse().unwrap());
+    command(
+        &world,
+        message(
+            GROUP,
+            1,
+            &admin(),
+            "/newpoll --every 1w Tea? | Tea | Coffee",
+        ),
+    )
+    .await;
+    assert!(
+        texts_to(&world, GROUP)[0].starts_with("Poll #1 starts a series posted every week"),
+        "{}",
+        texts_to(&world, GROUP)[0]
+    );
+    let polls = world
+        .fake
+        .wait_for_calls("sendPoll", 1, common::PATIENCE)
+        .await;
+    let week = TimeDelta::weeks(1);
+    let start: DateTime<Utc> = "2026-12-03T09:00:00Z".parse().unwrap();
+    assert_eq!(
+        polls[0].i64_param("close_date"),
+        Some((start + week).timestamp()),
+        "a run closes when the next is posted"
+    );
+    world.wait_idle().await;
+    command(&world, message(GROUP, 2, &admin(), "/scheduled")).await;
+    assert_eq!(
+        texts_to(&world, GROUP).last().unwrap(),
+        &format!(
+            "{}\n#2 Tea? — 10 Dec 2026 09:00 UTC",
+            en("scheduled-header", &[])
+        )
+    );
+    let first = world.fake.polls()[0].poll_id.clone();
+    let votes = (100..103)
+        .map(|v| common::updates::poll_answer(&first, &common::updates::person(v, "V"), &[0]))
+        .collect();
+    world.deliver_all(votes).await;
+
+    world.clock.set(start + week);
+    world
+        .fake
+        .wait_for_calls("sendPoll", 2, common::PATIENCE)
+        .await;
+    world.wait_idle().await;
+    let second = world.fake.polls()[1].poll_id.clone();
+    let votes = [(200, 0), (201, 1), (202, 1), (203, 1)]
+        .into_iter()
+        .map(|(v, o)| common::updates::poll_answer(&second, &common::updates::person(v, "W"), &[o]))
+        .collect();
+    world.deliver_all(votes).await;
+    command(&world, message(GROUP, 3, &admin(), "/report 2 --trend")).await;
+    let photos = world.fake.calls_to("sendPhoto");
+    let trend = photos.last().expect("the trend chart");
+    assert_eq!(trend.files[0].file_name, "poll-2-trend.png");
+    assert_eq!(
+        common::chat::caption(trend),
+        "#2 Tea?, run by run\n\
+         #1 (3 Dec 2026): 3 voters · Tea 100.0% · Coffee 0.0%\n\
+         #2 (10 Dec 2026): 4 voters · Tea 25.0% · Coffee 75.0%"
+    );
+    // Run #3 waits; cancelling it stops the series.
+    command(&world, message(GROUP, 4, &admin(), "/cancel 3")).await;
+    world.clock.set(start + week * 2);
+    world.wait_idle().await;
+    assert_eq!(world.fake.calls_to("sendPoll").len(), 2);
+    command(
+        &world,
+        message(GROUP, 5, &admin(), "/newpoll Other? | A | B"),
+    )
+    .await;
+    command(&world, message(GROUP, 6, &admin(), "/report 4 --trend")).await;
+    assert_eq!(
+        texts_to(&world, GROUP).last().unwrap(),
+        &en("not-a-series", &[("number", "#4".into())])
+    );
+    world.assert_api_conformance();
+    // `pollbot report --trend` writes the same from the stopped bot's
+    // database.
+    world.stop_bot().await;
+    let out = tempfile::tempdir().unwrap();
+    let run = pollbot::poll::PollId {
+        chat: pollbot::poll::ChatId(GROUP),
+        number: pollbot::poll::PollNumber(1),
+    };
+    pollbot::cli::trend(&world.db_path(), run, out.path(), "en").unwrap();
+    let text = std::fs::read_to_string(out.path().join("trend.txt")).unwrap();
+    assert!(
+        text.starts_with("#1 Tea?, run by run\n#1 (3 Dec 2026): 3 voters"),
+        "{text}"
+    );
+    let png = std::fs::read(out.path().join("trend.png")).unwrap();
+    assert_eq!(&png[..4], b"\x89PNG");
+}

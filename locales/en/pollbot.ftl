@@ -84,7 +84,7 @@ warning-no-photo-right = I may not send photos in this chat, so here are the res
 ## Mistakes
 usage-newpoll =
     Write it like this:
-    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--at WHEN] [--until WHEN [--remind 1d,1h]] Question?
+    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--at WHEN] [--every 1w] [--until WHEN [--remind 1d,1h]] Question?
     > optional description
     Option one
     Option two
@@ -98,13 +98,33 @@ timezone-is = Times in this chat are read and shown in {$zone}. Change it with /
 error-timezone-unknown = "{$name}" is not a time zone I know: use an IANA name such as Europe/Moscow, Asia/Shanghai or UTC.
 error-timezone-extra = /timezone takes one zone, for example /timezone Europe/Moscow.
 poll-scheduled = Poll {$number} will be posted on {$date}. /scheduled lists the waiting polls; /cancel {$number} drops it.
+series-scheduled = Poll {$number} starts a series posted {$every}, the first on {$date}; each run closes when the next is posted. /scheduled shows the next run; /cancel with its number stops the series.
+every-days = { $count ->
+    [one] every day
+   *[other] every {$count} days
+}
+every-weeks = { $count ->
+    [one] every week
+   *[other] every {$count} weeks
+}
+every-months = { $count ->
+    [one] every month
+   *[other] every {$count} months
+}
+trend-title = {$number} {$question}, run by run
+trend-run = {$number} ({$date}): {$voters} · {$shares}
+trend-footer = { $runs ->
+    [one] {$runs} run; the number under each bar is its voters
+   *[other] {$runs} runs; the number under each bar is its voters
+}
+not-a-series = Poll {$number} is not part of a series: /newpoll --every 1w posts one.
 scheduled-header = Polls waiting to be posted:
 scheduled-row = {$number} {$question} — {$date}
 scheduled-none = No polls are waiting to be posted in this chat.
 scheduled-cancelled = Poll {$number} will not be posted.
 not-scheduled = No poll {$number} is waiting to be posted: /scheduled lists the ones that are.
 error-cancel-missing = /cancel needs the number of a waiting poll, for example /cancel 3 (/scheduled lists them).
-error-unknown-flag = "{$flag}" is not a /newpoll option: use --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N, --members-only, --countries CC, --at WHEN, --until WHEN or --remind 1d,1h.
+error-unknown-flag = "{$flag}" is not a /newpoll option: use --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N, --members-only, --countries CC, --at WHEN, --every 1w, --until WHEN or --remind 1d,1h.
 error-missing-when = --until needs a time after it.
 error-unreadable-when = "{$when}" is not a time I can read.
 error-when-in-past = {$date} has already passed: choose a time in the future.
@@ -147,7 +167,7 @@ help =
     /share [poll] [off] — a code that lets another chat or channel post the same poll; results then combine every chat (off revokes it)
     /post CODE — post here a poll another chat shared, with its code
     /lang en|zh|ru — the language I use in this chat
-    /newpoll --at 2026-12-10 09:00 Question? | A | B — post it later; /scheduled lists the waiting polls, /cancel N drops one
+    /newpoll --at 2026-12-10 09:00 Question? | A | B — post it later (--every 1w: again every week, /report N --trend shows the runs); /scheduled lists the waiting polls, /cancel N drops one
     /timezone Europe/Moscow — the time zone this chat reads and shows times in (UTC until set)
     Everyone:
     /polls — this chat's polls
@@ -349,6 +369,7 @@ error-remind-without-until = --remind needs --until: a reminder comes that long 
 error-bad-reminder = "{$value}" is not a time before the deadline: --remind takes durations such as 1d, 6h or 30m, separated by commas.
 error-reminder-in-past = A reminder {$value} before the deadline would fall in the past: choose a shorter time, or a later --until.
 error-too-many-reminders = --remind lists {$count} reminders; a poll takes at most {$limit}.
+error-bad-every = --every needs a period such as 1d, 1w or 1mo (days, weeks, months), not "{$value}".
 error-bad-quorum = --quorum needs a number of voters (--quorum 100) or a share of the chat's members (--quorum 30%), not "{$value}".
 error-quorum-in-private = A quorum of members needs a group or a channel: a private chat has no members to count. Use a number of voters (--quorum 10).
 error-bad-pick = --pick needs the most options a voter may pick, a whole number of at least 1 (not "{$value}"), for example --pick 2.

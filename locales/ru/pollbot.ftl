@@ -88,7 +88,7 @@ warning-no-photo-right = Мне нельзя отправлять фото в э
 ## Mistakes
 usage-newpoll =
     Пишите так:
-    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--at КОГДА] [--until КОГДА [--remind 1d,1h]] Вопрос?
+    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--at КОГДА] [--every 1w] [--until КОГДА [--remind 1d,1h]] Вопрос?
     > необязательное описание
     Вариант один
     Вариант два
@@ -102,13 +102,37 @@ timezone-is = Время в этом чате читается и показыв
 error-timezone-unknown = «{$name}» — не известный мне часовой пояс: укажите имя IANA, например Europe/Moscow, Asia/Shanghai или UTC.
 error-timezone-extra = /timezone принимает один пояс, например /timezone Europe/Moscow.
 poll-scheduled = Опрос {$number} будет опубликован {$date}. /scheduled — список ожидающих; /cancel {$number} — отменить.
+series-scheduled = Опрос {$number} начинает серию: публикуется {$every}, первый раз {$date}; каждый выпуск закрывается, когда выходит следующий. /scheduled покажет следующий; /cancel с его номером остановит серию.
+every-days = { $count ->
+    [one] каждый день
+    [few] каждые {$count} дня
+   *[many] каждые {$count} дней
+}
+every-weeks = { $count ->
+    [one] каждую неделю
+    [few] каждые {$count} недели
+   *[many] каждые {$count} недель
+}
+every-months = { $count ->
+    [one] каждый месяц
+    [few] каждые {$count} месяца
+   *[many] каждые {$count} месяцев
+}
+trend-title = {$number} {$question}: выпуск за выпуском
+trend-run = {$number} ({$date}): {$voters} · {$shares}
+trend-footer = { $runs ->
+    [one] {$runs} выпуск; число под столбцом — голосовавшие в нём
+    [few] {$runs} выпуска; число под столбцом — голосовавшие в нём
+   *[many] {$runs} выпусков; число под столбцом — голосовавшие в нём
+}
+not-a-series = Опрос {$number} не входит в серию: /newpoll --every 1w начинает серию.
 scheduled-header = Опросы, ожидающие публикации:
 scheduled-row = {$number} {$question} — {$date}
 scheduled-none = В этом чате нет опросов, ожидающих публикации.
 scheduled-cancelled = Опрос {$number} не будет опубликован.
 not-scheduled = Опрос {$number} не ожидает публикации: /scheduled покажет те, что ожидают.
 error-cancel-missing = /cancel нужен номер ожидающего опроса, например /cancel 3 (/scheduled покажет их).
-error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N, --members-only, --countries CC, --at КОГДА, --until КОГДА или --remind 1d,1h.
+error-unknown-flag = «{$flag}» — не параметр /newpoll: используйте --multiple, --anonymous, --hidden, --final, --open, --shuffle, --ranked, --pick K, --quorum N, --members-only, --countries CC, --at КОГДА, --every 1w, --until КОГДА или --remind 1d,1h.
 error-missing-when = После --until нужно время.
 error-unreadable-when = Не могу прочитать время «{$when}».
 error-when-in-past = {$date} уже прошло: выберите время в будущем.
@@ -151,7 +175,7 @@ help =
     /share [опрос] [off] — код, с которым другой чат или канал опубликует тот же опрос; итоги объединят все чаты (off отзывает код)
     /post КОД — опубликовать здесь опрос, которым поделился другой чат
     /lang en|zh|ru — язык бота в этом чате
-    /newpoll --at 2026-12-10 09:00 Вопрос? | A | B — опубликовать позже; /scheduled — ожидающие, /cancel N — отменить
+    /newpoll --at 2026-12-10 09:00 Вопрос? | A | B — опубликовать позже (--every 1w: снова каждую неделю, /report N --trend — выпуски); /scheduled — ожидающие, /cancel N — отменить
     /timezone Europe/Moscow — часовой пояс, в котором чат читает и показывает время (по умолчанию UTC)
     Всем:
     /polls — опросы этого чата
@@ -341,6 +365,7 @@ error-remind-without-until = --remind нужен вместе с --until: нап
 error-bad-reminder = «{$value}» — не срок до закрытия: --remind принимает длительности через запятую, например 1d, 6h или 30m.
 error-reminder-in-past = Напоминание за {$value} до закрытия пришлось бы на прошлое: выберите срок короче или --until позже.
 error-too-many-reminders = В --remind {$count} напоминаний; у опроса их может быть не больше {$limit}.
+error-bad-every = После --every нужен период, например 1d, 1w или 1mo (дни, недели, месяцы), а не «{$value}».
 error-bad-quorum = После --quorum нужно число участников (--quorum 100) или доля участников чата (--quorum 30%), а не «{$value}».
 error-quorum-in-private = Кворум от числа участников нужен в группе или канале: в личном чате считать некого. Укажите число голосующих (--quorum 10).
 error-bad-pick = После --pick нужно, сколько вариантов можно выбрать, — целое число не меньше 1 (а не «{$value}»), например --pick 2.

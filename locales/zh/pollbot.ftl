@@ -63,7 +63,7 @@ warning-no-photo-right = 我无权在这里发送图片，以下是文字版结�
 ## Mistakes
 usage-newpoll =
     正确的写法：
-    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--at 时间] [--until 时间 [--remind 1d,1h]] 问题？
+    /newpoll [--multiple] [--anonymous] [--hidden] [--final] [--open] [--shuffle] [--ranked | --pick K] [--quorum N|P%] [--members-only] [--countries CC,CC] [--at 时间] [--every 1w] [--until 时间 [--remind 1d,1h]] 问题？
     > 可选的说明
     选项一
     选项二
@@ -77,13 +77,21 @@ timezone-is = 本群的时间按 {$zone} 读取和显示。可用 /timezone 时�
 error-timezone-unknown = “{$name}”不是我认识的时区：请使用 IANA 名称，例如 Europe/Moscow、Asia/Shanghai 或 UTC。
 error-timezone-extra = /timezone 只接受一个时区，例如 /timezone Asia/Shanghai。
 poll-scheduled = 投票 {$number} 将于 {$date} 发布。/scheduled 列出待发布的投票；/cancel {$number} 取消它。
+series-scheduled = 投票 {$number} 开始一个系列，{$every}发布一次，第一次在 {$date}；每一期在下一期发布时结束。/scheduled 显示下一期；用 /cancel 加它的编号停止这个系列。
+every-days = 每 {$count} 天
+every-weeks = 每 {$count} 周
+every-months = 每 {$count} 个月
+trend-title = {$number} {$question}：逐期变化
+trend-run = {$number}（{$date}）：{$voters} · {$shares}
+trend-footer = 共 {$runs} 期；每根柱子下的数字是该期的投票人数
+not-a-series = 投票 {$number} 不属于任何系列：/newpoll --every 1w 可以发起系列。
 scheduled-header = 待发布的投票：
 scheduled-row = {$number} {$question} — {$date}
 scheduled-none = 本群没有待发布的投票。
 scheduled-cancelled = 投票 {$number} 不会发布了。
 not-scheduled = 没有待发布的投票 {$number}：/scheduled 列出待发布的投票。
 error-cancel-missing = /cancel 需要待发布投票的编号，例如 /cancel 3（/scheduled 列出它们）。
-error-unknown-flag = “{$flag}”不是 /newpoll 的参数：请使用 --multiple、--anonymous、--hidden、--final、--open、--shuffle、--ranked、--pick K、--quorum N、--members-only、--countries CC、--at 时间、--until 时间或 --remind 1d,1h。
+error-unknown-flag = “{$flag}”不是 /newpoll 的参数：请使用 --multiple、--anonymous、--hidden、--final、--open、--shuffle、--ranked、--pick K、--quorum N、--members-only、--countries CC、--at 时间、--every 1w、--until 时间或 --remind 1d,1h。
 error-missing-when = --until 后面需要一个时间。
 error-unreadable-when = 无法识别时间“{$when}”。
 error-when-in-past = {$date} 已经过去，请选择将来的时间。
@@ -126,7 +134,7 @@ help =
     /share [投票] [off] — 生成代码，让其他群组或频道发布同一投票；结果随后合并所有群组（off 撤销代码）
     /post 代码 — 用代码在这里发布其他群组分享的投票
     /lang en|zh|ru — 我在这里使用的语言
-    /newpoll --at 2026-12-10 09:00 问题？ | A | B — 稍后发布；/scheduled 列出待发布的投票，/cancel N 取消
+    /newpoll --at 2026-12-10 09:00 问题？ | A | B — 稍后发布（--every 1w：每周再发，/report N --trend 显示各期）；/scheduled 列出待发布的投票，/cancel N 取消
     /timezone Asia/Shanghai — 本群读取和显示时间所用的时区（默认 UTC）
     所有人：
     /polls — 这里的投票
@@ -291,6 +299,7 @@ error-remind-without-until = --remind 需要 --until：提醒会在投票结束�
 error-bad-reminder = “{$value}”不是截止前的时长：--remind 需要用逗号分隔的时长，例如 1d、6h 或 30m。
 error-reminder-in-past = 截止前 {$value} 的提醒已经在过去：请选更短的时长，或更晚的 --until。
 error-too-many-reminders = --remind 列出了 {$count} 个提醒；一个投票最多 {$limit} 个。
+error-bad-every = --every 需要一个周期，例如 1d、1w 或 1mo（天、周、月），而不是“{$value}”。
 error-bad-quorum = --quorum 后面需要投票人数（--quorum 100）或群成员的百分比（--quorum 30%），而不是“{$value}”。
 error-quorum-in-private = 按成员比例的法定人数只适用于群组或频道：私聊没有可统计的成员。请改用投票人数（--quorum 10）。
 error-bad-pick = --pick 后面需要每人最多可选的项数，即不小于 1 的整数（而不是“{$value}”），例如 --pick 2。

@@ -75,6 +75,7 @@ fn new_poll_error(language: Language, error: &NewPollError) -> String {
         ),
         NewPollError::Countries(CountryError::Empty) => t("error-no-countries", &[]),
         NewPollError::RemindWithoutUntil => t("error-remind-without-until", &[]),
+        NewPollError::BadEvery(value) => t("error-bad-every", &[("value", value.as_str().into())]),
         NewPollError::Reminders(ReminderError::Unreadable(text)) => {
             t("error-bad-reminder", &[("value", text.as_str().into())])
         }

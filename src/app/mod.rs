@@ -16,6 +16,7 @@ pub mod reply;
 pub mod report;
 pub mod results;
 pub mod schedule;
+pub mod series;
 pub mod share;
 pub mod turnout;
 pub mod visibility;

@@ -4,7 +4,7 @@
 
 use super::command::CommandError;
 use crate::i18n::{self, Language};
-use crate::poll::{PollNumber, Zone};
+use crate::poll::{Period, PollNumber, Zone};
 use crate::report;
 use chrono::{DateTime, Utc};
 
@@ -112,6 +112,14 @@ pub enum Reply {
         number: PollNumber,
         at: DateTime<Utc>,
     },
+    /// `/newpoll --every`: poll `number` is the first run of a series.
+    SeriesScheduled {
+        number: PollNumber,
+        at: DateTime<Utc>,
+        every: Period,
+    },
+    /// `/report N --trend` of a poll that is no series.
+    NotASeries(PollNumber),
     /// `/scheduled`: the chat's waiting polls.
     ScheduledList(Vec<ScheduledRow>),
     /// `/scheduled` with none waiting.
@@ -172,7 +180,16 @@ impl Reply {
                 }));
                 lines.join("\n")
             }
+            Reply::SeriesScheduled { number, at, every } => words.with(
+                "series-scheduled",
+                &[
+                    ("number", number.to_string().into()),
+                    ("date", when(at).into()),
+                    ("every", period_text(words, *every).into()),
+                ],
+            ),
             Reply::NothingScheduled => words.key("scheduled-none"),
+            Reply::NotASeries(number) => words.number("not-a-series", *number),
             Reply::ScheduledCancelled(number) => words.number("scheduled-cancelled", *number),
             Reply::NotScheduled(number) => words.number("not-scheduled", *number),
             // Greetings and settings.
@@ -271,6 +288,16 @@ fn export_too_large(words: Words, number: PollNumber, command: &str) -> String {
             ("command", command.into()),
         ],
     )
+}
+
+/// `every week`, `every 2 months`.
+fn period_text(words: Words, every: Period) -> String {
+    let (key, count) = match every {
+        Period::Days(n) => ("every-days", n),
+        Period::Weeks(n) => ("every-weeks", n),
+        Period::Months(n) => ("every-months", n),
+    };
+    words.with(key, &[("count", count.into())])
 }
 
 /// `/polls`: a header, then a row per poll.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::command::NewPoll;
 use super::polls::{Place, PostedPoll, ballot_secret_for, poll_record};
 use super::{Reply, ScheduledRow};
-use crate::poll::{ChatId, MessageId, Poll, PollId, PollNumber};
+use crate::poll::{ChatId, Deadline, MessageId, Poll, PollId, PollNumber};
 use crate::store::{self, Store};
 
 /// A poll waiting to be posted.
@@ -28,13 +28,21 @@ pub fn schedule_poll(
 ) -> store::Result<Reply> {
     let record = serde_json::to_vec(&scheduled)?;
     let chat = scheduled.place.chat;
+    let series = scheduled.new_poll.features.series;
     let number = store.write(|changes| {
         let number = changes.reserve_poll_number(chat)?;
         changes.put_scheduled(PollId { chat, number }, at.timestamp(), record);
         Ok(number)
     })?;
     store.flush()?;
-    Ok(Reply::PollScheduled { number, at })
+    Ok(match series {
+        Some(series) => Reply::SeriesScheduled {
+            number,
+            at,
+            every: series.every,
+        },
+        None => Reply::PollScheduled { number, at },
+    })
 }
 
 /// Scheduled poll `id` due at `at` (Unix seconds), if it is still there.
@@ -81,6 +89,34 @@ pub fn cancel_scheduled(store: &Store, chat: ChatId, number: PollNumber) -> stor
     Ok(Reply::ScheduledCancelled(number))
 }
 
+/// The run after `scheduled` (run `id`, due at `at`) of a series, as
+/// (due time, record): one period on, past `now`; its deadline as far
+/// after it as this run's. `None` for a poll that is no series.
+fn next_run(
+    scheduled: &ScheduledPoll,
+    id: PollId,
+    at: i64,
+    now: DateTime<Utc>,
+) -> store::Result<Option<(i64, Vec<u8>)>> {
+    let Some(series) = scheduled.new_poll.features.series else {
+        return Ok(None);
+    };
+    let this_run = DateTime::from_timestamp(at, 0).unwrap_or(now);
+    let mut next_at = series.every.after(this_run);
+    while next_at <= now {
+        next_at = series.every.after(next_at);
+    }
+    let mut next = scheduled.clone();
+    next.new_poll.deadline = scheduled
+        .new_poll
+        .deadline
+        .map(|deadline| Deadline::at_time(next_at + (deadline.at() - this_run)));
+    if let Some(series) = &mut next.new_poll.features.series {
+        series.first.get_or_insert(id.number.0);
+    }
+    Ok(Some((next_at.timestamp(), serde_json::to_vec(&next)?)))
+}
+
 /// Drops scheduled poll `id` (due at `at`) whose posting failed for good.
 pub fn drop_scheduled(store: &Store, id: PollId, at: i64) -> store::Result<()> {
     store.write(|changes| {
@@ -100,10 +136,18 @@ pub fn create_scheduled_poll(
     posted: PostedPoll,
     now: DateTime<Utc>,
 ) -> store::Result<Poll> {
+    let secret = ballot_secret_for(&scheduled.new_poll, scheduled.place.kind)?;
+    // A series' next run, under the next number, one period on (runs
+    // missed while the bot was down are skipped).
+    let next = next_run(&scheduled, id, at, now)?;
     let ScheduledPoll {
-        new_poll, place, ..
+        mut new_poll,
+        place,
+        ..
     } = scheduled;
-    let secret = ballot_secret_for(&new_poll, place.kind)?;
+    if let Some(series) = &mut new_poll.features.series {
+        series.first.get_or_insert(id.number.0);
+    }
     let poll = store.write(|changes| {
         if let Some(title) = &place.title {
             changes.set_chat_title(place.chat, title)?;
@@ -114,6 +158,14 @@ pub fn create_scheduled_poll(
             changes.set_ballot_secret(poll.id, secret)?;
         }
         changes.remove_scheduled(id, at);
+        if let Some((next_at, record)) = &next {
+            let number = changes.reserve_poll_number(id.chat)?;
+            let next_id = PollId {
+                chat: id.chat,
+                number,
+            };
+            changes.put_scheduled(next_id, *next_at, record.clone());
+        }
         Ok(poll)
     })?;
     store.flush()?;

@@ -47,6 +47,12 @@ impl Deadline {
     pub fn at(self) -> DateTime<Utc> {
         self.0
     }
+
+    /// A deadline at `at`, which the caller knows to be ahead (a series'
+    /// next run).
+    pub fn at_time(at: DateTime<Utc>) -> Self {
+        Self(at)
+    }
 }
 
 /// What a `WHEN` names.

@@ -473,6 +473,9 @@ pub struct PollFeatures {
     /// `--remind`: reminders before the deadline, earliest first.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reminders: Vec<super::Reminder>,
+    /// `--every`: a run of a series.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series: Option<super::Series>,
     /// `--quorum`: how many must vote for the result to stand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quorum: Option<super::Quorum>,

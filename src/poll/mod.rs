@@ -18,6 +18,7 @@ mod options;
 mod press;
 mod ranked;
 mod reminder;
+mod series;
 mod tally;
 mod turnout;
 mod vote;
@@ -52,6 +53,7 @@ pub use ranked::{
     head_to_head, instant_runoff, is_valid_ranking, tap_pick, tap_ranked,
 };
 pub use reminder::{MAX_REMINDERS, Reminder, ReminderError, parse_reminders};
+pub use series::{Period, Run, Series};
 pub use tally::{Share, Tally, shares_of_total, shares_of_voters};
 pub use turnout::{Audience, MemberCount, Quorum, QuorumVerdict, Turnout, TurnoutStage};
 pub use vote::{VoteVerdict, judge_vote};

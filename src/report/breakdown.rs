@@ -91,7 +91,7 @@ pub struct ProfileBar {
 }
 
 /// Title and rule; returns the y below them.
-fn title(scene: &mut Scene, title: &str) -> Result<i32, ChartError> {
+pub(super) fn title(scene: &mut Scene, title: &str) -> Result<i32, ChartError> {
     let (lines, rule_y) = place_title(title)?;
     scene.title(&lines, rule_y);
     Ok(rule_y + RULE_GAP)
@@ -99,7 +99,7 @@ fn title(scene: &mut Scene, title: &str) -> Result<i32, ChartError> {
 
 /// A colour swatch and name per series, flowing over as many rows as
 /// needed; returns the y below them.
-fn legend(scene: &mut Scene, series: &[String], y: i32) -> Result<i32, ChartError> {
+pub(super) fn legend(scene: &mut Scene, series: &[String], y: i32) -> Result<i32, ChartError> {
     // A very long name gets a row of its own, cut to fit (the HTML page
     // names every option in full).
     let names = series
@@ -112,13 +112,13 @@ fn legend(scene: &mut Scene, series: &[String], y: i32) -> Result<i32, ChartErro
 }
 
 /// Footer rule at `rule_y` and the wrapped footer; returns the image height.
-fn footer(scene: &mut Scene, footer: &str, rule_y: i32) -> Result<u32, ChartError> {
+pub(super) fn footer(scene: &mut Scene, footer: &str, rule_y: i32) -> Result<u32, ChartError> {
     let (lines, height) = place_footer(footer, rule_y)?;
     scene.footer(&lines, rule_y);
     Ok(height)
 }
 
-fn check_series(count: usize) -> Result<(), ChartError> {
+pub(super) fn check_series(count: usize) -> Result<(), ChartError> {
     if !(1..=MAX_BARS).contains(&count) {
         return Err(ChartError::BarCount(count));
     }

@@ -15,6 +15,7 @@ mod html;
 mod ranked;
 mod records;
 mod summary;
+pub mod trend;
 
 pub use breakdown::{
     ProfileBar, ProfileGroup, ProfileInput, TimelineInput, render_profile_png, render_timeline_png,

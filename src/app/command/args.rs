@@ -50,8 +50,13 @@ pub(super) fn parse_export(args: &str) -> Result<Command, CommandError> {
 pub(super) fn parse_report(args: &str) -> Result<Command, CommandError> {
     let mut poll = PollRef::Implicit;
     let mut by = None;
+    let mut trend = false;
     let mut words = args.split_whitespace();
     while let Some(word) = words.next() {
+        if flag_name(word).is_some_and(|f| f.eq_ignore_ascii_case("trend")) && !trend {
+            trend = true;
+            continue;
+        }
         if flag_name(word).is_some_and(|f| f.eq_ignore_ascii_case("by")) && by.is_none() {
             let value = words.next().unwrap_or_default();
             match poll_ref(value) {
@@ -65,7 +70,11 @@ pub(super) fn parse_report(args: &str) -> Result<Command, CommandError> {
             _ => return Err(CommandError::BadReportArgument(word.to_owned())),
         }
     }
-    Ok(Command::Report(poll, by))
+    match (trend, by) {
+        (true, Some(_)) => Err(CommandError::BadReportArgument("--trend --by".into())),
+        (true, None) => Ok(Command::Trend(poll)),
+        (false, _) => Ok(Command::Report(poll, by)),
+    }
 }
 
 pub(super) fn parse_share(args: &str) -> Result<Command, CommandError> {

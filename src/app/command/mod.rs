@@ -66,6 +66,8 @@ pub enum Command {
         new_poll: Box<NewPoll>,
         at: DateTime<Utc>,
     },
+    /// `/report N --trend`: a series' shares run by run.
+    Trend(PollRef),
     /// `/scheduled`: the chat's polls waiting to be posted.
     Scheduled,
     /// `/cancel N`: drop a scheduled poll.
@@ -109,6 +111,7 @@ impl Command {
                 | Command::Export(..)
                 | Command::Close(_)
                 | Command::Report(..)
+                | Command::Trend(_)
                 | Command::Share { .. }
                 | Command::Post(_)
                 | Command::Lang(_)
@@ -150,6 +153,8 @@ pub enum NewPollError {
     Countries(crate::poll::CountryError),
     /// `--remind` without `--until`: there is no deadline to remind of.
     RemindWithoutUntil,
+    /// `--every` with neither days, weeks nor months.
+    BadEvery(String),
     /// A `--remind` list that cannot be kept.
     Reminders(crate::poll::ReminderError),
 }

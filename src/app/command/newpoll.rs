@@ -9,8 +9,9 @@ use chrono::{DateTime, Utc};
 use super::args::flag_name;
 use super::{Command, CommandError, NewPoll, NewPollError};
 use crate::poll::{
-    BallotKind, Deadline, MAX_OPTIONS, MAX_RANKED_OPTIONS, PollDescription, PollError,
-    PollFeatures, PollOptions, PollQuestion, Quorum, Zone, parse_countries, parse_reminders,
+    BallotKind, Deadline, MAX_OPTIONS, MAX_RANKED_OPTIONS, Period, PollDescription, PollError,
+    PollFeatures, PollOptions, PollQuestion, Quorum, Series, Zone, parse_countries,
+    parse_reminders,
 };
 
 /// `/newpoll`: a poll to post now, or with `--at` later.
@@ -44,13 +45,20 @@ fn read(
         mut features,
     } = flags;
     // A scheduled poll's `--until 2d` and reminders count from when it is
-    // posted.
+    // posted; a series' run closes at the next run unless `--until` says
+    // otherwise, and its first run is posted by the schedule, now if no
+    // `--at` says when.
     let posted_at = at.unwrap_or(now);
-    let deadline = match until {
-        Some(until) => {
+    let at = match features.series {
+        Some(_) => Some(posted_at),
+        None => at,
+    };
+    let deadline = match (until, features.series) {
+        (Some(until), _) => {
             Some(Deadline::parse_in(&until, posted_at, zone).map_err(NewPollError::Deadline)?)
         }
-        None => None,
+        (None, Some(series)) => Some(Deadline::at_time(series.every.after(posted_at))),
+        (None, None) => None,
     };
     if let Some(remind) = remind {
         let deadline = deadline.ok_or(NewPollError::RemindWithoutUntil)?;
@@ -157,7 +165,15 @@ fn read_flags(
         rest = rest[word_end..].trim_start();
         let name = flag.to_lowercase();
         // Only these take a value.
-        let takes_value = ["until", "at", "pick", "quorum", "countries", "remind"];
+        let takes_value = [
+            "until",
+            "at",
+            "pick",
+            "quorum",
+            "countries",
+            "remind",
+            "every",
+        ];
         if inline_value.is_some() && !takes_value.contains(&name.as_str()) {
             return Err(NewPollError::UnknownFlag(word.to_owned()));
         }
@@ -183,6 +199,14 @@ fn read_flags(
                     .filter(|k| *k > 0)
                     .ok_or(NewPollError::BadPick(value))?;
                 flags.features.ballot = BallotKind::PickUpTo(limit);
+            }
+            "every" => {
+                let value = match inline_value {
+                    Some(value) => value.to_owned(),
+                    None => take_word(&mut rest).unwrap_or_default(),
+                };
+                let every = Period::parse(&value).ok_or(NewPollError::BadEvery(value))?;
+                flags.features.series = Some(Series { every, first: None });
             }
             "remind" => {
                 let value = match inline_value {

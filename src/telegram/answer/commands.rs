@@ -196,6 +196,10 @@ impl Lane {
                     }
                 }
             }
+            Command::Trend(poll) => match self.find(message, poll).await? {
+                Ok(poll) => return self.send_trend(answer, message, poll, language).await,
+                Err(reply) => reply,
+            },
             Command::Scheduled => {
                 let chat = self.chat;
                 self.edge

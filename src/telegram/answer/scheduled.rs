@@ -85,3 +85,47 @@ impl Lane {
         }
     }
 }
+
+impl Lane {
+    /// `/report N --trend`: the chart of a series' runs with their shares
+    /// as caption, or why there is none.
+    pub(super) async fn send_trend(
+        &self,
+        answer: &mut super::Answer,
+        message: &CommandMessage,
+        poll: crate::poll::Poll,
+        language: crate::i18n::Language,
+    ) -> anyhow::Result<Handled> {
+        let target = reply_target(message);
+        let number = poll.id.number;
+        let trend = self
+            .edge
+            .blocking(move |store| {
+                let zone = app::polls::chat_zone(store, poll.id.chat)?;
+                Ok(app::series::trend(store, &poll, language, zone)?)
+            })
+            .await?;
+        let step = match trend {
+            Some(app::series::Trend {
+                png: Some(png),
+                caption,
+                file_name,
+            }) => {
+                let bot = &self.edge.telegram.bot;
+                self.step(answer, || {
+                    let photo = teloxide::types::InputFile::memory(png.clone())
+                        .file_name(file_name.clone());
+                    let sent = super::send_photo(bot, target, photo, caption.clone());
+                    async move { sent.await.map(|_| ()) }
+                })
+                .await?
+            }
+            Some(trend) => self.say(answer, target, &trend.caption).await?,
+            None => {
+                let text = Reply::NotASeries(number).text(language);
+                self.say(answer, target, &text).await?
+            }
+        };
+        Ok(self.after(step).await?.unwrap_or(Handled::Done))
+    }
+}
