@@ -1075,3 +1075,67 @@ async fn a_database_in_use_or_unwritable_is_a_clear_error_not_a_panic() {
         "nothing was sent"
     );
 }
+
+/// Scheduled polls and reminders across `kill -9` (issue 18): a poll
+/// scheduled a minute ahead, with a reminder a minute after it is posted.
+/// The bot is killed once it has confirmed the schedule, stays down past
+/// the poll's time, posts it at start, is killed again right after, and
+/// once more after the reminder: the poll goes out once, the reminder
+/// once. The binary tells time by the system clock, so this test waits
+/// for the real minutes (about two and a half).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_around_a_scheduled_poll_and_its_reminder_posts_each_once() {
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let db = dir.path().join("db");
+    let moderator = 1001;
+    let who = person(moderator, "Moderator");
+    let mut bot = BotProcess::start(&fake, dir.path(), &db, &[moderator]);
+    let log = || std::fs::read_to_string(dir.path().join("bot.log")).unwrap_or_default();
+    let scheduled_at = Instant::now();
+    fake.push_update(message(
+        moderator,
+        1,
+        &who,
+        "/newpoll --at 1m --until 2m --remind 1m Tea? | Tea | Coffee",
+    ));
+    assert!(
+        wait_messages_to(&fake, moderator, 1, PATIENCE).await,
+        "the schedule confirmed; log:\n{}",
+        log()
+    );
+    bot.kill_9();
+    // Down past the poll's time.
+    let due = scheduled_at + Duration::from_secs(62);
+    tokio::time::sleep_until(due.into()).await;
+    bot.spawn();
+    let polls = fake.wait_for_calls("sendPoll", 1, PATIENCE).await;
+    assert_eq!(polls.len(), 1, "posted at start; log:\n{}", log());
+    assert!(
+        wait_messages_to(&fake, moderator, 2, PATIENCE).await,
+        "the posting told; log:\n{}",
+        log()
+    );
+    bot.kill_9();
+    bot.spawn();
+    // The reminder: a minute before the close, two minutes after posting.
+    let reminder = fake
+        .wait_for_call("sendMessage", Duration::from_secs(100), |c| {
+            c.text().is_some_and(|t| t.starts_with('⏰'))
+        })
+        .await;
+    assert!(reminder.is_some(), "the reminder; log:\n{}", log());
+    bot.kill_9();
+    let seen = fake.get_updates_calls();
+    bot.spawn();
+    // Two long polls after the start: the start's schedule pass is done.
+    assert!(polling_beyond(&fake, seen + 1).await, "polling again");
+    let reminders = fake
+        .sent_to("sendMessage", moderator)
+        .iter()
+        .filter(|c| c.text().is_some_and(|t| t.starts_with('⏰')))
+        .count();
+    assert_eq!(reminders, 1, "the reminder went once");
+    assert_eq!(fake.calls_to("sendPoll").len(), 1, "the poll went once");
+    bot.kill_9();
+}
