@@ -71,6 +71,13 @@ async fn a_chats_zone_reads_until_and_shows_dates_but_exports_stay_utc() {
         .expect("the votes CSV");
     let rows = csv_rows(&votes.bytes);
     assert_eq!(rows[1][4], "2026-12-03T09:00:00+00:00");
+    // `--until 18:00`: today at 18:00 on Moscow's clock (it is 12:00 there).
+    post_poll_ids(&world, 6, "/newpoll --until 18:00 Now? | Yes | No").await;
+    let today: DateTime<Utc> = "2026-12-03T15:00:00Z".parse().unwrap();
+    assert_eq!(
+        world.fake.calls_to("sendPoll")[1].i64_param("close_date"),
+        Some(today.timestamp())
+    );
     world.assert_api_conformance();
 }
 

@@ -89,7 +89,7 @@ usage-newpoll =
     Option one
     Option two
     or on one line: /newpoll Question? | Option one | Option two
-    WHEN is YYYY-MM-DD, "YYYY-MM-DD HH:MM" (in the chat's /timezone, UTC until set), RFC 3339, or a duration such as 90m, 36h, 14d.
+    WHEN is YYYY-MM-DD, "YYYY-MM-DD HH:MM" or HH:MM (in the chat's /timezone, UTC until set), RFC 3339, or a duration such as 90m, 36h, 14d.
     --hidden: results hidden until it closes; --final: votes cannot be changed; --open: members may add options (public polls only); --shuffle: options in random order; --ranked: a ranked-choice ballot; --pick K: choose up to K; --quorum 100 or 30%: voters, or share of members, needed for the result to stand; in channels, --members-only: members of over a day only; --countries RU,CN: voters from those countries only.
 error-newpoll-empty = A poll needs a question and at least two options.
 error-skipped-time = {$when} does not exist in {$zone}: the clocks skip that hour. Choose another time.

@@ -68,7 +68,7 @@ usage-newpoll =
     选项一
     选项二
     或写在一行：/newpoll 问题？ | 选项一 | 选项二
-    时间可以是 YYYY-MM-DD、"YYYY-MM-DD HH:MM"（按本群的 /timezone，默认 UTC）、RFC 3339，或时长，如 90m、36h、14d。
+    时间可以是 YYYY-MM-DD、"YYYY-MM-DD HH:MM" 或 HH:MM（按本群的 /timezone，默认 UTC）、RFC 3339，或时长，如 90m、36h、14d。
     --hidden：结束前隐藏结果；--final：投票后不能更改；--open：成员可以添加选项（仅限公开投票）；--shuffle：选项顺序随机；--ranked：排序投票；--pick K：最多选 K 项；--quorum 100 或 30%：结果有效所需的投票人数或成员比例；频道中，--members-only：仅限入群超过一天的成员；--countries RU,CN：仅限来自这些国家的投票者。
 error-newpoll-empty = 投票需要一个问题和至少两个选项。
 error-skipped-time = {$when} 在 {$zone} 不存在：时钟跳过了这一小时。请选择其他时间。

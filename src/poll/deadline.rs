@@ -24,7 +24,8 @@ pub enum DeadlineError {
 
 impl Deadline {
     /// Reads `YYYY-MM-DD` (end of that day, UTC), `YYYY-MM-DD HH:MM` (UTC),
-    /// RFC 3339, or a duration from `now` (`90m`, `36h`, `14d`).
+    /// `HH:MM` (the next time the clock shows it), RFC 3339, or a duration
+    /// from `now` (`90m`, `36h`, `14d`).
     pub fn parse(when: &str, now: DateTime<Utc>) -> Result<Self, DeadlineError> {
         Self::parse_in(when, now, Zone::UTC)
     }
@@ -72,6 +73,9 @@ fn parse_moment(when: &str, now: DateTime<Utc>, zone: Zone) -> Moment {
     if let Ok(at) = DateTime::parse_from_rfc3339(when) {
         return Moment::At(at.with_timezone(&Utc));
     }
+    if let Ok(time) = NaiveTime::parse_from_str(when, "%H:%M") {
+        return next_at_time(time, now, zone);
+    }
     let local = NaiveDateTime::parse_from_str(when, "%Y-%m-%d %H:%M")
         .ok()
         .or_else(|| {
@@ -82,6 +86,20 @@ fn parse_moment(when: &str, now: DateTime<Utc>, zone: Zone) -> Moment {
         Some(local) => zone.moment(local).map_or(Moment::Skipped, Moment::At),
         None => Moment::Unreadable,
     }
+}
+
+/// `18:00`: the next time the zone's wall clock shows it (today, or
+/// tomorrow once it has passed).
+fn next_at_time(time: NaiveTime, now: DateTime<Utc>, zone: Zone) -> Moment {
+    let today = zone.wall_clock(now).0.date();
+    for day in [Some(today), today.succ_opt()].into_iter().flatten() {
+        match zone.moment(day.and_time(time)) {
+            Some(at) if at > now => return Moment::At(at),
+            Some(_) => continue,
+            None => return Moment::Skipped,
+        }
+    }
+    Moment::Unreadable
 }
 
 pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
@@ -104,6 +122,29 @@ mod tests {
 
     fn now() -> DateTime<Utc> {
         "2024-03-14T10:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn a_time_of_day_is_the_next_one_on_the_zones_clock() {
+        let moscow = Zone::parse("Europe/Moscow").unwrap();
+        // 10:00 UTC is 13:00 in Moscow.
+        let at = |when: &str, zone| Deadline::parse_in(when, now(), zone).map(Deadline::at);
+        assert_eq!(
+            at("18:00", moscow),
+            Ok("2024-03-14T15:00:00Z".parse().unwrap())
+        );
+        assert_eq!(
+            at("09:00", moscow),
+            Ok("2024-03-15T06:00:00Z".parse().unwrap())
+        );
+        assert_eq!(
+            at("10:00", Zone::UTC),
+            Ok("2024-03-15T10:00:00Z".parse().unwrap())
+        );
+        assert_eq!(
+            at("10:01", Zone::UTC),
+            Ok("2024-03-14T10:01:00Z".parse().unwrap())
+        );
     }
 
     #[test]
