@@ -299,3 +299,49 @@ async fn a_series_posts_a_run_each_week_and_its_trend_shows_them() {
     let png = std::fs::read(out.path().join("trend.png")).unwrap();
     assert_eq!(&png[..4], b"\x89PNG");
 }
+
+/// A series whose runs fell due while the bot was down posts one run at
+/// start, not one for each missed day, and goes on from there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_series_down_for_days_posts_one_run_at_start_and_goes_on() {
+    let mut world = group_world_on_manual_clock().await;
+    world.clock.set("2026-12-03T09:00:00Z".parse().unwrap());
+    command(
+        &world,
+        message(
+            GROUP,
+            1,
+            &admin(),
+            "/newpoll --every 1d Tea? | Tea | Coffee",
+        ),
+    )
+    .await;
+    world
+        .fake
+        .wait_for_calls("sendPoll", 1, common::PATIENCE)
+        .await;
+    world.wait_idle().await;
+    world.stop_bot().await;
+    world.clock.set("2026-12-06T10:00:00Z".parse().unwrap());
+    world.fake.wait_chat_gap(GROUP).await;
+    world.start_bot();
+    world
+        .fake
+        .wait_for_calls("sendPoll", 2, common::PATIENCE)
+        .await;
+    world.wait_idle().await;
+    assert_eq!(
+        world.fake.calls_to("sendPoll").len(),
+        2,
+        "one run for the missed days"
+    );
+    command(&world, message(GROUP, 2, &admin(), "/scheduled")).await;
+    assert_eq!(
+        texts_to(&world, GROUP).last().unwrap(),
+        &format!(
+            "{}\n#3 Tea? — 7 Dec 2026 09:00 UTC",
+            en("scheduled-header", &[])
+        )
+    );
+    world.assert_api_conformance();
+}
