@@ -19,7 +19,8 @@ mod common;
 use chrono::TimeDelta;
 use common::World;
 use common::chat::{
-    GROUP, admin, command, en, group_world_on_manual_clock, post_poll_ids, wait_sent_to,
+    GROUP, admin, command, each_newpoll_refused, en, group_world_on_manual_clock, post_poll_ids,
+    wait_sent_to,
 };
 use common::updates::{in_topic, message, person, poll_answer};
 use pollbot::i18n::{self, Language};
@@ -223,12 +224,5 @@ async fn malformed_reminders_get_a_reply_and_post_nothing() {
             ),
         ),
     ];
-    for (n, (flags, expected)) in cases.iter().enumerate() {
-        let text = format!("/newpoll {flags} Tea? | Tea | Coffee");
-        command(&world, message(GROUP, 10 + n as i32, &admin(), &text)).await;
-        let replies = wait_sent_to(&world, "sendMessage", GROUP, n + 1).await;
-        let reply = replies[n].text().unwrap();
-        assert!(reply.starts_with(expected.as_str()), "{text}: {reply}");
-    }
-    assert!(world.fake.calls_to("sendPoll").is_empty());
+    each_newpoll_refused(&world, &cases).await;
 }

@@ -17,7 +17,8 @@ mod common;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use common::chat::{
-    GROUP, admin, command, en, group_world_on_manual_clock, posted, texts_to, wait_sent_to,
+    GROUP, admin, command, en, group_world_at, group_world_on_manual_clock, posted, texts_to,
+    wait_sent_to,
 };
 use common::updates::message;
 
@@ -27,8 +28,7 @@ fn date(at: DateTime<Utc>) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_scheduled_poll_is_posted_at_its_time_under_its_reserved_number() {
-    let world = group_world_on_manual_clock().await;
-    world.clock.set("2026-12-03T09:00:00Z".parse().unwrap());
+    let world = group_world_at("2026-12-03T09:00:00Z").await;
     command(
         &world,
         message(GROUP, 1, &admin(), "/timezone Europe/Moscow"),
@@ -173,8 +173,7 @@ async fn a_poll_due_while_the_bot_was_down_is_posted_once_after_start() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_time_in_the_past_is_refused() {
-    let world = group_world_on_manual_clock().await;
-    world.clock.set("2026-12-03T09:00:00Z".parse().unwrap());
+    let world = group_world_at("2026-12-03T09:00:00Z").await;
     command(
         &world,
         message(
@@ -201,8 +200,7 @@ async fn a_time_in_the_past_is_refused() {
 /// of the waiting run stops the series.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_series_posts_a_run_each_week_and_its_trend_shows_them() {
-    let mut world = group_world_on_manual_clock().await;
-    world.clock.set("2026-12-03T09:00:00Z".parse().unwrap());
+    let mut world = group_world_at("2026-12-03T09:00:00Z").await;
     command(
         &world,
         message(
@@ -304,8 +302,7 @@ async fn a_series_posts_a_run_each_week_and_its_trend_shows_them() {
 /// start, not one for each missed day, and goes on from there.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_series_down_for_days_posts_one_run_at_start_and_goes_on() {
-    let mut world = group_world_on_manual_clock().await;
-    world.clock.set("2026-12-03T09:00:00Z".parse().unwrap());
+    let mut world = group_world_at("2026-12-03T09:00:00Z").await;
     command(
         &world,
         message(

@@ -14,16 +14,15 @@ mod common;
 
 use chrono::{DateTime, Utc};
 use common::chat::{
-    GROUP, admin, caption, command, en, group_world_on_manual_clock, post_poll_ids, texts_to,
-    wait_sent_to,
+    GROUP, admin, caption, command, en, group_world_at, group_world_on_manual_clock, post_poll_ids,
+    texts_to, wait_sent_to,
 };
 use common::csv_rows;
 use common::updates::{message, person, poll_answer};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_chats_zone_reads_until_and_shows_dates_but_exports_stay_utc() {
-    let world = group_world_on_manual_clock().await;
-    world.clock.set("2026-12-03T09:00:00Z".parse().unwrap());
+    let world = group_world_at("2026-12-03T09:00:00Z").await;
     command(
         &world,
         message(GROUP, 1, &admin(), "/timezone Europe/Moscow"),

@@ -22,8 +22,8 @@ mod common;
 
 use common::chat::{
     ADA, ADMIN, BORIS, CHANNEL, GROUP, ORIGIN, REGION, ada, admin, boris, caption, code_in,
-    command, en, group_world_on_manual_clock, post_poll_ids, texts_to, wait_sent_to,
-    world_with_creators,
+    command, each_newpoll_refused, en, group_world_on_manual_clock, post_poll_ids, texts_to,
+    wait_sent_to, world_with_creators,
 };
 use common::updates::{channel_post, message, person, poll_answer};
 use common::{PATIENCE, World};
@@ -296,14 +296,7 @@ async fn eligibility_outside_a_channel_and_bad_codes_get_a_reply_and_post_nothin
             en("error-native-only-flag", &[("flag", "--countries".into())]),
         ),
     ];
-    for (n, (flags, expected)) in cases.iter().enumerate() {
-        let text = format!("/newpoll {flags} Tea? | Tea | Coffee");
-        command(&world, message(GROUP, 10 + n as i32, &admin(), &text)).await;
-        let replies = wait_sent_to(&world, "sendMessage", GROUP, n + 1).await;
-        let reply = replies[n].text().unwrap();
-        assert!(reply.starts_with(expected.as_str()), "{text}: {reply}");
-    }
-    assert!(world.fake.calls_to("sendPoll").is_empty());
+    each_newpoll_refused(&world, &cases).await;
     assert!(
         world
             .fake

@@ -8,7 +8,7 @@ use super::command::NewPoll;
 use super::polls::{Place, PostedPoll, ballot_secret_for, poll_record};
 use super::{Reply, ScheduledRow};
 use crate::poll::{ChatId, Deadline, MessageId, Poll, PollId, PollNumber};
-use crate::store::{self, Store};
+use crate::store::{self, Journal, JournalKey, Store};
 
 /// A poll waiting to be posted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,18 +20,29 @@ pub struct ScheduledPoll {
     pub command: MessageId,
 }
 
-/// Keeps `new_poll` to post at `at` under the chat's next number.
+/// Keeps `new_poll` to post at `at` under the chat's next number, and
+/// notes in the same write, in the journal of the command (`command`: its
+/// update id and journal), which number it took: a command run again
+/// after a crash schedules nothing twice (see [`already_scheduled`]).
 pub fn schedule_poll(
     store: &Store,
     scheduled: ScheduledPoll,
     at: DateTime<Utc>,
+    command: (i64, Journal),
 ) -> store::Result<Reply> {
     let record = serde_json::to_vec(&scheduled)?;
     let chat = scheduled.place.chat;
     let series = scheduled.new_poll.features.series;
+    let (update_id, journal) = command;
     let number = store.write(|changes| {
         let number = changes.reserve_poll_number(chat)?;
-        changes.put_scheduled(PollId { chat, number }, at.timestamp(), record);
+        let id = PollId { chat, number };
+        changes.put_scheduled(id, at.timestamp(), record);
+        let journal = Journal {
+            poll: Some(id),
+            ..journal
+        };
+        changes.set_journal(JournalKey::Command(update_id), &journal)?;
         Ok(number)
     })?;
     store.flush()?;
@@ -43,6 +54,19 @@ pub fn schedule_poll(
         },
         None => Reply::PollScheduled { number, at },
     })
+}
+
+/// What a command that scheduled poll `id` before a crash says again: when
+/// it goes out, if it is still waiting.
+pub fn already_scheduled(store: &Store, id: PollId) -> store::Result<Option<Reply>> {
+    let waiting = store
+        .scheduled_of_chat(id.chat)?
+        .into_iter()
+        .find(|(found, _, _)| *found == id);
+    Ok(waiting.map(|(_, at, _)| Reply::PollScheduled {
+        number: id.number,
+        at: DateTime::from_timestamp(at, 0).unwrap_or_default(),
+    }))
 }
 
 /// Scheduled poll `id` due at `at` (Unix seconds), if it is still there.

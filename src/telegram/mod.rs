@@ -369,24 +369,13 @@ fn bot(config: &Config) -> anyhow::Result<Bot> {
 
 /// The command list Telegram shows, in each language.
 async fn register_commands(bot: Bot) {
-    let names = [
-        "newpoll",
-        "results",
-        "export",
-        "close",
-        "report",
-        "share",
-        "post",
-        "polls",
-        "lang",
-        "timezone",
-        "scheduled",
-        "cancel",
-        "help",
-    ];
+    // Every command but /start, which Telegram's button sends.
+    let names = crate::app::command::NAMES
+        .iter()
+        .filter(|name| **name != "start");
     for language in Language::ALL {
         let commands: Vec<BotCommand> = names
-            .iter()
+            .clone()
             .map(|name| BotCommand::new(*name, i18n::text(language, &format!("command-{name}"))))
             .collect();
         let mut request = bot.set_my_commands(commands);

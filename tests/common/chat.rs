@@ -199,3 +199,24 @@ pub fn code_in(text: &str) -> String {
     let at = text.find("/post ").expect("the reply shows /post CODE") + "/post ".len();
     text[at..at + 9].to_owned()
 }
+
+/// Sends `/newpoll FLAGS Tea? | Tea | Coffee` for each case to `GROUP` as
+/// the admin, and checks that each reply starts as expected; nothing may
+/// be posted.
+pub async fn each_newpoll_refused<F: AsRef<str>>(world: &World, cases: &[(F, String)]) {
+    for (n, (flags, expected)) in cases.iter().enumerate() {
+        let text = format!("/newpoll {} Tea? | Tea | Coffee", flags.as_ref());
+        command(world, message(GROUP, 10 + n as i32, &admin(), &text)).await;
+        let replies = wait_sent_to(world, "sendMessage", GROUP, n + 1).await;
+        let reply = replies[n].text().unwrap();
+        assert!(reply.starts_with(expected.as_str()), "{text}: {reply}");
+    }
+    assert!(world.fake.calls_to("sendPoll").is_empty(), "nothing posted");
+}
+
+/// A world on a manual clock set to `at`, in `GROUP`.
+pub async fn group_world_at(at: &str) -> World {
+    let world = group_world_on_manual_clock().await;
+    world.clock.set(at.parse().expect("an RFC 3339 time"));
+    world
+}

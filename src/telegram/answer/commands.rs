@@ -176,20 +176,35 @@ impl Lane {
                 return Ok(self.after(step).await?.unwrap_or(Handled::Done));
             }
             Command::SchedulePoll { new_poll, at } => {
+                let done = answer.journal.poll;
                 match app::polls::refuse_new_poll(&new_poll, message.kind) {
                     Some(reply) => reply,
+                    // Scheduled before a crash: said again, not done again.
+                    None if done.is_some() => {
+                        let id = done.expect("checked");
+                        let reply = self
+                            .edge
+                            .blocking(move |store| Ok(app::schedule::already_scheduled(store, id)?))
+                            .await?;
+                        match reply {
+                            Some(reply) => reply,
+                            None => return Ok(Handled::Done),
+                        }
+                    }
                     None => {
                         let scheduled = app::schedule::ScheduledPoll {
                             new_poll: *new_poll,
                             place: message.place(),
                             command: message.message_id,
                         };
+                        let command = (answer.key_update_id(), answer.journal);
                         let reply = self
                             .edge
                             .blocking(move |store| {
-                                Ok(app::schedule::schedule_poll(store, scheduled, at)?)
+                                Ok(app::schedule::schedule_poll(store, scheduled, at, command)?)
                             })
                             .await?;
+                        answer.journal.poll = reply_poll(&reply, message.chat);
                         // The watcher learns of the new time.
                         self.edge.wake_closer();
                         reply
@@ -430,5 +445,18 @@ impl Lane {
                 _ => None,
             })
             .collect()
+    }
+}
+
+/// The poll a scheduling reply names, kept in the command's journal.
+fn reply_poll(reply: &Reply, chat: crate::poll::ChatId) -> Option<crate::poll::PollId> {
+    match reply {
+        Reply::PollScheduled { number, .. } | Reply::SeriesScheduled { number, .. } => {
+            Some(crate::poll::PollId {
+                chat,
+                number: *number,
+            })
+        }
+        _ => None,
     }
 }

@@ -147,12 +147,26 @@ impl Lane {
             Posting::Ended(handled) => return Ok(handled),
         };
         self.edge.wake_closer();
+        self.confirm_posted(answer, message, &poll, language).await
+    }
+
+    /// Tells the chat poll `poll` is out (replying to `message`, the
+    /// command), and reads the chat's member count for its turnout.
+    pub(super) async fn confirm_posted(
+        &self,
+        answer: &mut Answer,
+        message: &CommandMessage,
+        poll: &crate::poll::Poll,
+        language: Language,
+    ) -> anyhow::Result<Handled> {
         let bot_is_admin = message.kind.is_private() || self.bot_is_admin(message.chat).await;
         let reply = Reply::PollPosted {
             number: poll.id.number,
             bot_is_admin,
         };
-        let step = self.say(answer, target, &reply.text(language)).await?;
+        let step = self
+            .say(answer, reply_target(message), &reply.text(language))
+            .await?;
         if poll.is_open() {
             let audience = app::turnout::audience_at_posting(message.kind);
             self.count_members(poll.id, audience, TurnoutStage::Posted)

@@ -2,7 +2,7 @@
 //! the bot starts, if it came while the bot was down), once.
 
 use crate::app::{self, Reply};
-use crate::poll::{PollId, TurnoutStage};
+use crate::poll::PollId;
 use crate::store::JournalKey;
 use crate::telegram::inbound::CommandMessage;
 use crate::telegram::lanes::{Handled, Lane};
@@ -68,21 +68,8 @@ impl Lane {
             }
         };
         self.edge.wake_closer();
-        let bot_is_admin = message.kind.is_private() || self.bot_is_admin(message.chat).await;
-        let reply = Reply::PollPosted {
-            number: poll.id.number,
-            bot_is_admin,
-        };
-        let step = self
-            .say(&mut answer, reply_target(&message), &reply.text(language))
-            .await?;
-        let audience = app::turnout::audience_at_posting(message.kind);
-        self.count_members(poll.id, audience, TurnoutStage::Posted)
-            .await?;
-        match self.after(step).await? {
-            Some(Handled::Stopping) => Ok(Handled::Stopping),
-            _ => Ok(Handled::Done),
-        }
+        self.confirm_posted(&mut answer, &message, &poll, language)
+            .await
     }
 }
 
