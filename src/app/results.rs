@@ -103,7 +103,7 @@ pub fn own_chat_results(
     language: Language,
 ) -> Result<(Summary, Result<Vec<u8>, report::chart::ChartError>), ResultsError> {
     Ok(if report.poll.features.ballot == BallotKind::Ranked {
-        let ranked = RankedResults::count(&store.rankings(&report.poll)?);
+        let ranked = RankedResults::count(&*store.rankings(&report.poll)?);
         (
             report::ranked_summary(report, &ranked, language),
             report::rounds_png(report, &ranked, language),

@@ -15,7 +15,9 @@ mod keys;
 mod migrations;
 mod records;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
@@ -73,6 +75,19 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 pub struct Store {
     db: sled::Db,
     writer: Mutex<()>,
+    /// Ranked polls' rankings once read, kept up to date as batches
+    /// commit: a poll with as many distinct rankings as ballots would
+    /// otherwise read every one of them from sled for each `/results`.
+    rankings: Mutex<RankingsCache>,
+}
+
+/// See [`Store::rankings`].
+#[derive(Default)]
+struct RankingsCache {
+    kept: HashMap<PollId, Arc<crate::poll::Rankings>>,
+    /// How many batches changed each poll's rankings: a read that raced a
+    /// batch is not kept.
+    generation: HashMap<PollId, u64>,
 }
 
 /// Due reminders as (poll, due time in Unix seconds, index), and when the
@@ -136,6 +151,7 @@ impl Store {
         Self {
             db,
             writer: Mutex::new(()),
+            rankings: Mutex::default(),
         }
     }
 
@@ -145,7 +161,24 @@ impl Store {
         let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let mut changes = Changes::new(&self.db);
         let result = change(&mut changes)?;
-        self.db.apply_batch(changes.into_batch()?)?;
+        let (batch, rankings_changed) = changes.into_batch()?;
+        self.db.apply_batch(batch)?;
+        if !rankings_changed.is_empty() {
+            let mut cache = self.rankings.lock().unwrap_or_else(|e| e.into_inner());
+            for (poll, changed) in rankings_changed {
+                *cache.generation.entry(poll).or_default() += 1;
+                if let Some(kept) = cache.kept.get_mut(&poll) {
+                    let kept = Arc::make_mut(kept);
+                    for (ranking, change) in changed {
+                        match change {
+                            0 => {}
+                            1.. => kept.add_ballots(&ranking, change.unsigned_abs()),
+                            _ => (0..change.unsigned_abs()).for_each(|_| kept.remove(&ranking)),
+                        }
+                    }
+                }
+            }
+        }
         Ok(result)
     }
 
@@ -311,7 +344,15 @@ impl Store {
     }
 
     /// A ranked poll's distinct rankings and how many ballots hold each.
-    pub fn rankings(&self, poll: &Poll) -> Result<crate::poll::Rankings> {
+    pub fn rankings(&self, poll: &Poll) -> Result<Arc<crate::poll::Rankings>> {
+        let generation = {
+            let cache = self.rankings.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(kept) = cache.kept.get(&poll.id) {
+                return Ok(Arc::clone(kept));
+            }
+            cache.generation.get(&poll.id).copied().unwrap_or(0)
+        };
+        // Read without holding any lock: ingest goes on meanwhile.
         let prefix = keys::rankings(poll.id);
         let mut rankings = crate::poll::Rankings::new(poll.option_count());
         // Keys come in ranking order, which builds the map in one pass.
@@ -325,6 +366,12 @@ impl Store {
             }
         }
         rankings.counts = held.into_iter().collect();
+        let rankings = Arc::new(rankings);
+        let mut cache = self.rankings.lock().unwrap_or_else(|e| e.into_inner());
+        // Kept only if no batch changed them while they were read.
+        if cache.generation.get(&poll.id).copied().unwrap_or(0) == generation {
+            cache.kept.insert(poll.id, Arc::clone(&rankings));
+        }
         Ok(rankings)
     }
 

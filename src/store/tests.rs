@@ -10,6 +10,15 @@ fn at(hours: i64) -> DateTime<Utc> {
 }
 
 fn new_poll(store: &Store, chat: ChatId, telegram_id: &str) -> Poll {
+    new_poll_with(store, chat, telegram_id, Default::default())
+}
+
+fn new_poll_with(
+    store: &Store,
+    chat: ChatId,
+    telegram_id: &str,
+    features: crate::poll::PollFeatures,
+) -> Poll {
     store
         .write(|changes| {
             changes.create_poll(chat, |id| Poll {
@@ -26,7 +35,7 @@ fn new_poll(store: &Store, chat: ChatId, telegram_id: &str) -> Poll {
                 message_id: MessageId(50),
                 telegram_id: telegram_id.into(),
                 thread: None,
-                features: Default::default(),
+                features,
             })
         })
         .unwrap()
@@ -332,4 +341,57 @@ fn a_chats_language_is_kept_as_its_code() {
         serde_json::from_str(r#"{"last_poll":3,"language":"xx","active":true}"#).unwrap();
     assert_eq!(unknown.language, None);
     assert_eq!(unknown.last_poll, 3);
+}
+
+/// A ranked poll's rankings, once read, are kept in memory and follow
+/// every batch: after presses that add, change and clear ballots they
+/// equal the rankings counted from the stored ballots; a copy given out
+/// earlier keeps what it was.
+#[test]
+fn kept_rankings_follow_every_batch_and_match_the_ballots() {
+    use crate::poll::{BallotKind, Press, Rankings};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let features = crate::poll::PollFeatures {
+        ballot: BallotKind::Ranked,
+        ..Default::default()
+    };
+    let poll = new_poll_with(&store, ChatId(-100), "r", features);
+    let press = |user: i64, press: Press| {
+        store
+            .write(|changes| {
+                let voter = Person {
+                    id: UserId(user),
+                    name: format!("User {user}"),
+                };
+                changes.record_press(poll.id.chat, poll.message_id, voter, Some(press), at(1))?;
+                Ok(())
+            })
+            .unwrap();
+    };
+    let from_ballots = |store: &Store| {
+        let mut rankings = Rankings::new(2);
+        for ballot in store.ballots(poll.id) {
+            rankings.add(&ballot.unwrap().options);
+        }
+        rankings
+    };
+    press(1, Press::Option(0));
+    press(2, Press::Option(1));
+    let first = store.rankings(&poll).unwrap();
+    assert_eq!(*first, from_ballots(&store));
+    // Kept: the same Arc comes back.
+    assert!(Arc::ptr_eq(&first, &store.rankings(&poll).unwrap()));
+    press(1, Press::Option(1));
+    press(2, Press::Clear);
+    press(3, Press::Option(1));
+    press(3, Press::Option(0));
+    let kept = store.rankings(&poll).unwrap();
+    assert_eq!(*kept, from_ballots(&store));
+    assert_eq!(kept.counts.get(&vec![0, 1]), Some(&1));
+    assert_eq!(kept.counts.get(&vec![1, 0]), Some(&1));
+    assert_eq!(kept.ballots(), 2);
+    // The first read still holds what it read.
+    assert_eq!(first.ballots(), 2);
+    assert_eq!(first.counts.get(&vec![1]), Some(&1));
 }

@@ -26,7 +26,7 @@ pub fn full_report_data(
         Scope::OwnChat => None,
     };
     let ranked = match report.poll.features.ballot {
-        BallotKind::Ranked => Some(RankedResults::count(&store.rankings(&report.poll)?)),
+        BallotKind::Ranked => Some(RankedResults::count(&*store.rankings(&report.poll)?)),
         _ => None,
     };
     let data = FullReportData::count(report, chat_title, by, campaign, store)?;

@@ -127,6 +127,9 @@ pub enum CommentOutcome {
     NotAComment,
 }
 
+/// Per ranked poll, how many more (or fewer) ballots hold each ranking.
+pub(crate) type RankingChanges = HashMap<PollId, HashMap<Vec<u8>, i64>>;
+
 /// Changes to the store, read through: a read sees earlier writes of the
 /// same batch.
 pub struct Changes<'a> {
@@ -139,7 +142,7 @@ pub struct Changes<'a> {
     tallies: HashMap<PollId, Tally>,
     /// How many more (or fewer) ballots hold each ranking of a ranked
     /// poll after this batch; written once too.
-    rankings: HashMap<PollId, HashMap<Vec<u8>, i64>>,
+    rankings: RankingChanges,
 }
 
 impl<'a> Changes<'a> {
@@ -153,11 +156,13 @@ impl<'a> Changes<'a> {
         }
     }
 
-    pub(super) fn into_batch(mut self) -> Result<sled::Batch> {
+    /// The batch to apply, and how it changes ranked polls' rankings
+    /// (how many more or fewer ballots hold each ranking).
+    pub(super) fn into_batch(mut self) -> Result<(sled::Batch, RankingChanges)> {
         for (id, tally) in std::mem::take(&mut self.tallies) {
             self.put(keys::tally(id), &tally)?;
         }
-        self.write_rankings()?;
+        let rankings = self.write_rankings()?;
         let mut batch = sled::Batch::default();
         for (key, value) in self.pending {
             match value {
@@ -165,7 +170,7 @@ impl<'a> Changes<'a> {
                 None => batch.remove(key),
             }
         }
-        Ok(batch)
+        Ok((batch, rankings))
     }
 
     pub(super) fn get_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {

@@ -109,13 +109,14 @@ impl Changes<'_> {
     /// Applies the batch's changes to ranked polls' rankings: each
     /// distinct ranking is a key of its own holding its ballots, so a
     /// press rewrites two small keys however many rankings a poll has.
-    pub(super) fn write_rankings(&mut self) -> Result<()> {
-        for (id, changed) in std::mem::take(&mut self.rankings) {
-            for (ranking, change) in changed {
+    pub(super) fn write_rankings(&mut self) -> Result<super::RankingChanges> {
+        let all = std::mem::take(&mut self.rankings);
+        for (&id, changed) in &all {
+            for (ranking, &change) in changed {
                 if change == 0 {
                     continue;
                 }
-                let key = keys::one_ranking(id, &ranking);
+                let key = keys::one_ranking(id, ranking);
                 let held = self.get_raw(&key)?.map_or(0, |bytes| decode_count(&bytes));
                 match held.checked_add_signed(change) {
                     Some(0) | None => self.remove(key),
@@ -123,7 +124,7 @@ impl Changes<'_> {
                 }
             }
         }
-        Ok(())
+        Ok(all)
     }
 }
 

@@ -129,7 +129,7 @@ impl Lane {
             return Ok(Handled::Done);
         };
         let language = self.language().await;
-        let text = ballots::closed_ballot_text(language, &poll, &tally, rankings.as_ref());
+        let text = ballots::closed_ballot_text(language, &poll, &tally, rankings.as_deref());
         if !self.pace(poll.id.chat).await {
             return Ok(Handled::Stopping);
         }
