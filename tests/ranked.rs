@@ -128,42 +128,27 @@ async fn a_ranked_ballot_records_each_press_answers_it_and_counts_the_runoff_at_
     );
     assert!(text.ends_with("\n0 ballots"), "{text}");
 
-    // Bob: Salad, then Soup; Salad again is refused; Cleo: Pie, Soup.
+    // Bob: Salad, then Soup; Salad again is refused; Cleo: Pie, Clear,
+    // then Pie, Soup; Admin ranks Soup first.
     let ranking = |r: &str| toast("toast-ranking", &[("ranking", r.into())]);
-    assert_eq!(
-        press(&world, "q1", &bob(), ballot, "b1:1").await,
-        ranking("1. Salad")
-    );
-    assert_eq!(
-        press(&world, "q2", &bob(), ballot, "b1:0").await,
-        ranking("1. Salad  2. Soup")
-    );
-    assert_eq!(
-        press(&world, "q3", &bob(), ballot, "b1:1").await,
-        toast("toast-already-ranked", &[])
-    );
-    assert_eq!(
-        press(&world, "q4", &cleo(), ballot, "b1:2").await,
-        ranking("1. Pie")
-    );
-    // Clear, then start over.
-    assert_eq!(
-        press(&world, "q5", &cleo(), ballot, "b1:c").await,
-        toast("toast-cleared", &[])
-    );
-    assert_eq!(
-        press(&world, "q6", &cleo(), ballot, "b1:2").await,
-        ranking("1. Pie")
-    );
-    assert_eq!(
-        press(&world, "q7", &cleo(), ballot, "b1:0").await,
-        ranking("1. Pie  2. Soup")
-    );
-    // Admin ranks Soup first.
-    assert_eq!(
-        press(&world, "q8", &admin(), ballot, "b1:0").await,
-        ranking("1. Soup")
-    );
+    let presses = [
+        (bob(), "b1:1", ranking("1. Salad")),
+        (bob(), "b1:0", ranking("1. Salad  2. Soup")),
+        (bob(), "b1:1", toast("toast-already-ranked", &[])),
+        (cleo(), "b1:2", ranking("1. Pie")),
+        (cleo(), "b1:c", toast("toast-cleared", &[])),
+        (cleo(), "b1:2", ranking("1. Pie")),
+        (cleo(), "b1:0", ranking("1. Pie  2. Soup")),
+        (admin(), "b1:0", ranking("1. Soup")),
+    ];
+    for (n, (who, data, expected)) in presses.iter().enumerate() {
+        let query = format!("q{}", n + 1);
+        assert_eq!(
+            &press(&world, &query, who, ballot, data).await,
+            expected,
+            "press {query}"
+        );
+    }
     world.wait_idle().await;
     // Every press answered exactly once.
     assert_eq!(world.fake.calls_to("answerCallbackQuery").len(), 8);

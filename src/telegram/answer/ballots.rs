@@ -94,17 +94,7 @@ impl Lane {
         let language = self.language().await;
         let text = ballots::open_ballot_text(language, &poll, tally.voters);
         let markup = keyboard(ballots::buttons(language, &poll.options));
-        if !self.pace(poll.id.chat).await {
-            return Ok(Handled::Stopping);
-        }
-        let edited = self
-            .edge
-            .telegram
-            .bot
-            .edit_message_text(poll.id.chat, poll.message_id.into(), text)
-            .reply_markup(markup)
-            .await;
-        Ok(self.after_edit(&poll, edited.map(|_| ())))
+        self.edit_ballot(&poll, text, Some(markup)).await
     }
 
     /// At close: the ballot's message shows the final result and loses its
@@ -130,16 +120,29 @@ impl Lane {
         };
         let language = self.language().await;
         let text = ballots::closed_ballot_text(language, &poll, &tally, rankings.as_deref());
+        self.edit_ballot(&poll, text, None).await
+    }
+
+    /// Edits the ballot's message to `text`, with `markup` (none: the
+    /// buttons go), in its turn within the chat's pace.
+    async fn edit_ballot(
+        &self,
+        poll: &Poll,
+        text: String,
+        markup: Option<InlineKeyboardMarkup>,
+    ) -> anyhow::Result<Handled> {
         if !self.pace(poll.id.chat).await {
             return Ok(Handled::Stopping);
         }
-        let edited = self
-            .edge
-            .telegram
-            .bot
-            .edit_message_text(poll.id.chat, poll.message_id.into(), text)
-            .await;
-        Ok(self.after_edit(&poll, edited.map(|_| ())))
+        let mut edit =
+            self.edge
+                .telegram
+                .bot
+                .edit_message_text(poll.id.chat, poll.message_id.into(), text);
+        if let Some(markup) = markup {
+            edit = edit.reply_markup(markup);
+        }
+        Ok(self.after_edit(poll, edit.await.map(|_| ())))
     }
 
     /// What a failed edit of a ballot means: nothing to do again (the
