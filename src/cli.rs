@@ -1,4 +1,4 @@
-//! The command line: `run`, `demo`, `report` and `export`.
+//! The command line: `run`, `demo`, `report`, `export` and `migrate`.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -11,7 +11,7 @@ use crate::app::load;
 use crate::i18n::Language;
 use crate::poll::{PollId, PollNumber};
 use crate::report::{self, CampaignReport, ExportFile, ExportFormat, PollReport};
-use crate::store::Store;
+use crate::store::{Location, Store};
 
 /// A Telegram bot for community opinion polls.
 #[derive(Debug, Parser)]
@@ -36,8 +36,9 @@ pub enum Command {
     },
     /// Write a poll's report files from a stopped bot's database.
     Report {
+        /// A sled folder or a postgres:// URL.
         #[arg(long)]
-        db: PathBuf,
+        db: Location,
         /// CHAT:N, e.g. -1001234567890:3
         #[arg(long, allow_hyphen_values = true)]
         poll: PollId,
@@ -57,8 +58,9 @@ pub enum Command {
     },
     /// Export a poll's votes and comments from a stopped bot's database.
     Export {
+        /// A sled folder or a postgres:// URL.
         #[arg(long)]
-        db: PathBuf,
+        db: Location,
         /// CHAT:N, e.g. -1001234567890:3
         #[arg(long, allow_hyphen_values = true)]
         poll: PollId,
@@ -67,6 +69,14 @@ pub enum Command {
         format: ExportFormat,
         #[arg(long, default_value = ".")]
         out: PathBuf,
+    },
+    /// Copy a whole database to another store (a sled folder or a
+    /// postgres:// URL), exactly; both bots stopped, the target empty.
+    Migrate {
+        #[arg(long)]
+        from: Location,
+        #[arg(long)]
+        to: Location,
     },
 }
 
@@ -261,16 +271,31 @@ pub fn demo_in(out: &Path, language: Language) -> anyhow::Result<()> {
 }
 
 /// A stopped bot's database; a mistyped path must not create an empty one.
-fn open_existing(db: &Path) -> anyhow::Result<Store> {
-    if !db.join("db").is_file() {
-        bail!("there is no pollbot database at {}", db.display());
+fn open_existing(db: &Location) -> anyhow::Result<Store> {
+    match db {
+        Location::Folder(path) => {
+            if !path.join("db").is_file() {
+                bail!("there is no pollbot database at {}", path.display());
+            }
+            Ok(Store::open_with_cache(path, READING_CACHE_BYTES)?)
+        }
+        Location::Postgres(_) => Ok(Store::open_at(db)?),
     }
-    Ok(Store::open_with_cache(db, READING_CACHE_BYTES)?)
+}
+
+/// `pollbot migrate`: prints what it copied.
+pub fn migrate(from: &Location, to: &Location) -> anyhow::Result<()> {
+    let copied = crate::store::copy_database(from, to)?;
+    println!(
+        "copied {} records from {from} to {to}; read back, they are the same",
+        copied.records
+    );
+    Ok(())
 }
 
 /// `pollbot report`.
 pub fn report(
-    db: &Path,
+    db: &Location,
     id: PollId,
     by: Option<PollNumber>,
     out: &Path,
@@ -283,7 +308,7 @@ pub fn report(
 
 /// `pollbot report --trend`: `trend.png` and `trend.txt` of the series
 /// poll `id` is a run of.
-pub fn trend(db: &Path, id: PollId, out: &Path, lang: &str) -> anyhow::Result<()> {
+pub fn trend(db: &Location, id: PollId, out: &Path, lang: &str) -> anyhow::Result<()> {
     let language = parse_language(lang)?;
     let store = open_existing(db)?;
     let poll = load_report(&store, id)?.poll;
@@ -304,7 +329,7 @@ pub fn trend(db: &Path, id: PollId, out: &Path, lang: &str) -> anyhow::Result<()
 }
 
 /// `pollbot export`.
-pub fn export(db: &Path, id: PollId, format: ExportFormat, out: &Path) -> anyhow::Result<()> {
+pub fn export(db: &Location, id: PollId, format: ExportFormat, out: &Path) -> anyhow::Result<()> {
     let store = open_existing(db)?;
     for path in write_export_files(&store, id, format, out)? {
         println!("{}", path.display());

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::i18n::Language;
 use crate::poll::UserId;
+use crate::store::Location;
 
 /// Telegram's own Bot API server.
 pub const TELEGRAM_API_URL: &str = "https://api.telegram.org";
@@ -41,8 +42,8 @@ pub struct Config {
     pub token: String,
     /// Base URL of the Bot API server.
     pub api_url: String,
-    /// The sled database directory.
-    pub db_path: PathBuf,
+    /// The database: a sled directory or a PostgreSQL URL.
+    pub db: Location,
     /// User ids that are moderators in every chat.
     pub moderators: Vec<UserId>,
     /// Language for chats that chose none.
@@ -86,7 +87,15 @@ impl Config {
                 expected: "https:// for a server on another machine (http:// only for 127.0.0.1, localhost or [::1])",
             });
         }
-        let db_path = PathBuf::from(var("POLLBOT_DB").unwrap_or_else(|| "./pollbot-data".into()));
+        let db = var("POLLBOT_DB")
+            .filter(|d| !d.trim().is_empty())
+            .unwrap_or_else(|| "./pollbot-data".into())
+            .parse::<Location>()
+            .map_err(|error| ConfigError::Invalid {
+                variable: "POLLBOT_DB",
+                value: error.shown().to_owned(),
+                expected: "a directory, or postgres://user:password@host:port/database",
+            })?;
         let moderators = match var("POLLBOT_MODERATORS") {
             Some(list) => parse_moderators(&list).ok_or(ConfigError::Invalid {
                 variable: "POLLBOT_MODERATORS",
@@ -106,7 +115,7 @@ impl Config {
         Ok(Self {
             token,
             api_url,
-            db_path,
+            db,
             moderators,
             default_language,
             upload_limit: crate::app::TELEGRAM_UPLOAD_LIMIT,
@@ -124,7 +133,7 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("token", &token)
             .field("api_url", &self.api_url)
-            .field("db_path", &self.db_path)
+            .field("db", &self.db)
             .field("moderators", &self.moderators)
             .field("default_language", &self.default_language)
             .finish()
@@ -219,7 +228,7 @@ mod tests {
     fn defaults_and_overrides() {
         let c = config(&[("TELOXIDE_TOKEN", "1:x")]).unwrap();
         assert_eq!(c.api_url, TELEGRAM_API_URL);
-        assert_eq!(c.db_path, PathBuf::from("./pollbot-data"));
+        assert_eq!(c.db, Location::folder("./pollbot-data"));
         assert!(c.moderators.is_empty());
         assert_eq!(c.default_language, Language::English);
         let c = config(&[

@@ -34,6 +34,7 @@ fn main() -> std::process::ExitCode {
             format,
             out,
         } => cli::export(&db, poll, format, &out),
+        Command::Migrate { from, to } => cli::migrate(&from, &to),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -680,11 +680,17 @@ fn pollbot_export_of_the_origin_covers_every_chat_and_of_a_copy_its_own() {
     };
     let out = tempfile::tempdir().unwrap();
     let format = pollbot::report::ExportFormat::Csv;
-    pollbot::cli::export(db.path(), origin, format, &out.path().join("origin")).unwrap();
+    pollbot::cli::export(
+        &db.path().into(),
+        origin,
+        format,
+        &out.path().join("origin"),
+    )
+    .unwrap();
     let votes = std::fs::read(out.path().join("origin").join("poll-1-votes.csv")).unwrap();
     assert_eq!(csv_rows(&votes).len(), 1 + 1_089 + 577);
     let copy = id(pollbot::demo::PARTNER_CHAT.0, 1);
-    pollbot::cli::export(db.path(), copy, format, &out.path().join("copy")).unwrap();
+    pollbot::cli::export(&db.path().into(), copy, format, &out.path().join("copy")).unwrap();
     let votes = csv_rows(&std::fs::read(out.path().join("copy").join("poll-1-votes.csv")).unwrap());
     assert_eq!(votes.len(), 1 + 577);
     assert!(
@@ -696,7 +702,7 @@ fn pollbot_export_of_the_origin_covers_every_chat_and_of_a_copy_its_own() {
     // `pollbot report` of the origin: the campaign's files, and a page with
     // a section per chat.
     let dir = out.path().join("report");
-    pollbot::cli::report(db.path(), origin, None, &dir, "en").unwrap();
+    pollbot::cli::report(&db.path().into(), origin, None, &dir, "en").unwrap();
     let summary = std::fs::read_to_string(dir.join("summary.txt")).unwrap();
     assert!(
         summary.starts_with(

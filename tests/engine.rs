@@ -496,8 +496,13 @@ fn export_of_a_mistyped_database_path_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no-such-db");
     let id: PollId = "-100:1".parse().unwrap();
-    let error = pollbot::cli::export(&missing, id, pollbot::report::ExportFormat::Csv, dir.path())
-        .unwrap_err();
+    let error = pollbot::cli::export(
+        &missing.clone().into(),
+        id,
+        pollbot::report::ExportFormat::Csv,
+        dir.path(),
+    )
+    .unwrap_err();
     assert!(error.to_string().contains("no-such-db"), "{error}");
     assert!(!missing.exists());
 }

@@ -766,13 +766,14 @@ fn the_demo_and_the_report_command_write_the_report_files() {
         id
     };
     let dir = out.path().join("real");
-    let error = pollbot::cli::report(db.path(), id, Some(PollNumber(9)), &dir, "zh").unwrap_err();
+    let error =
+        pollbot::cli::report(&db.path().into(), id, Some(PollNumber(9)), &dir, "zh").unwrap_err();
     assert!(format!("{error:#}").contains("no poll #9"), "{error:#}");
     assert!(
         !dir.join("report.html").exists(),
         "a refused --by leaves no page"
     );
-    pollbot::cli::report(db.path(), id, Some(PollNumber(2)), &dir, "zh").unwrap();
+    pollbot::cli::report(&db.path().into(), id, Some(PollNumber(2)), &dir, "zh").unwrap();
     let page = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(page.contains("<html lang=\"zh\">"));
     assert!(page.contains(&pollbot::i18n::text(
@@ -781,7 +782,7 @@ fn the_demo_and_the_report_command_write_the_report_files() {
     )));
     assert!(dir.join("profile.png").exists());
     let plain = out.path().join("plain");
-    pollbot::cli::report(db.path(), id, None, &plain, "en").unwrap();
+    pollbot::cli::report(&db.path().into(), id, None, &plain, "en").unwrap();
     assert!(plain.join("timeline.png").exists());
     assert!(!plain.join("profile.png").exists());
 }

@@ -2,6 +2,7 @@
 //! store (never held in memory), zipped when large, and refused with the
 //! command that writes them when even the zip is over Telegram's limit.
 
+use crate::store::Location;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -111,13 +112,13 @@ pub struct Limit<'a> {
     /// The database's path for the `pollbot export` command line, or `None`
     /// where the answer goes into a group: the server's paths are the
     /// operator's business, not the members'.
-    pub db_path: Option<&'a Path>,
+    pub db_path: Option<&'a Location>,
 }
 
 impl<'a> Limit<'a> {
     /// The limit for an answer sent to `chat`: the database path only in a
     /// private chat (whose id, a user's, is positive).
-    pub fn for_chat(bytes: u64, db_path: &'a Path, chat: ChatId) -> Self {
+    pub fn for_chat(bytes: u64, db_path: &'a Location, chat: ChatId) -> Self {
         Self {
             bytes,
             db_path: (chat.0 > 0).then_some(db_path),
@@ -126,13 +127,18 @@ impl<'a> Limit<'a> {
 }
 
 /// The `pollbot export` command that writes the same files.
-pub(super) fn cli_command(db_path: Option<&Path>, poll: PollId, format: ExportFormat) -> String {
+pub(super) fn cli_command(
+    db_path: Option<&Location>,
+    poll: PollId,
+    format: ExportFormat,
+) -> String {
     let format = match format {
         ExportFormat::Csv => "csv",
         ExportFormat::Json => "json",
     };
     let db_path = match db_path {
-        Some(path) => path.display().to_string(),
+        // A PostgreSQL URL is shown without its password.
+        Some(location) => location.to_string(),
         None => "<path>".to_owned(),
     };
     format!(
@@ -152,11 +158,11 @@ mod tests {
             chat: ChatId(-100),
             number: PollNumber(3),
         };
-        let path = Path::new("/srv/pollbot-data");
-        assert_eq!(Limit::for_chat(9, path, ChatId(42)).db_path, Some(path));
-        assert_eq!(Limit::for_chat(9, path, ChatId(-100)).db_path, None);
+        let path = Location::folder("/srv/pollbot-data");
+        assert_eq!(Limit::for_chat(9, &path, ChatId(42)).db_path, Some(&path));
+        assert_eq!(Limit::for_chat(9, &path, ChatId(-100)).db_path, None);
         assert_eq!(
-            cli_command(Some(path), poll, ExportFormat::Json),
+            cli_command(Some(&path), poll, ExportFormat::Json),
             "pollbot export --db /srv/pollbot-data --poll -100:3 --format json --out ."
         );
         assert_eq!(

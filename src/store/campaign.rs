@@ -44,7 +44,7 @@ impl Store {
     pub fn origin_of(&self, copy: PollId) -> Result<Option<PollId>> {
         Ok(self
             .db
-            .get(keys::copy_of(copy))?
+            .get(&keys::copy_of(copy))?
             .map(|v| keys::poll_id_from_value(&v)))
     }
 

@@ -9,6 +9,7 @@
 //! batch of its own ([`Store::complete_chat_moves`]); a move noted before a
 //! crash is carried out at the next start.
 
+use crate::store::engine::Batch;
 use serde_json::Value;
 
 use super::keys::{self, CHAT_MOVE};
@@ -82,7 +83,7 @@ impl Store {
     /// Carries out every chat move noted so far, each in one atomic batch.
     pub fn complete_chat_moves(&self) -> Result<Vec<ChatMove>> {
         let mut noted = Vec::new();
-        for entry in self.db.scan_prefix([CHAT_MOVE]) {
+        for entry in self.db.scan_prefix(&[CHAT_MOVE]) {
             let (key, value) = entry?;
             let from = keys::chat_of_chat_move(&key);
             let to: ChatId = serde_json::from_slice(&value)?;
@@ -97,18 +98,18 @@ impl Store {
 
     fn move_chat(&self, from: ChatId, to: ChatId) -> Result<ChatMove> {
         let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let mut batch = sled::Batch::default();
+        let mut batch = Batch::default();
         batch.remove(keys::chat_move(from));
-        let taken = self.db.scan_prefix(keys::polls_of_chat(to)).next();
+        let taken = self.db.scan_prefix(&keys::polls_of_chat(to)).next();
         if taken.is_some() {
-            self.db.apply_batch(batch)?;
+            self.db.apply(batch)?;
             return Ok(ChatMove::Refused { from, to });
         }
         let mv = Move { from, to };
         let (polls, origins) = self.move_chat_records(&mut batch, mv)?;
         self.move_deadlines(&mut batch, mv)?;
         self.move_campaigns(&mut batch, mv, &polls, &origins)?;
-        self.db.apply_batch(batch)?;
+        self.db.apply(batch)?;
         self.db.flush()?;
         Ok(ChatMove::Moved { from, to })
     }
@@ -117,7 +118,7 @@ impl Store {
     /// id. Returns the chat's polls (moved) and the origins of its copies.
     fn move_chat_records(
         &self,
-        batch: &mut sled::Batch,
+        batch: &mut Batch,
         Move { from, to }: Move,
     ) -> Result<(Vec<Poll>, Vec<PollId>)> {
         let mut polls = Vec::new();
@@ -166,13 +167,13 @@ impl Store {
 
     /// The deadlines and reminders of its open polls: their keys hold the
     /// poll after the time.
-    fn move_deadlines(&self, batch: &mut sled::Batch, Move { from, to }: Move) -> Result<()> {
+    fn move_deadlines(&self, batch: &mut Batch, Move { from, to }: Move) -> Result<()> {
         for prefix in [
             keys::all_deadlines(),
             keys::all_reminders(),
             keys::all_scheduled(),
         ] {
-            for entry in self.db.scan_prefix(prefix) {
+            for entry in self.db.scan_prefix(&prefix) {
                 let (key, value) = entry?;
                 if key.len() > DEADLINE_CHAT_AT && keys::deadline_entry(&key).1.chat == from {
                     let mut new_key = key.to_vec();
@@ -189,7 +190,7 @@ impl Store {
     /// it, their code names it) and those of other chats it has copies of.
     fn move_campaigns(
         &self,
-        batch: &mut sled::Batch,
+        batch: &mut Batch,
         Move { from, to }: Move,
         polls: &[Poll],
         origins: &[PollId],
@@ -199,7 +200,7 @@ impl Store {
                 chat: from,
                 ..poll.id
             };
-            let Some(bytes) = self.db.get(keys::campaign(old))? else {
+            let Some(bytes) = self.db.get(&keys::campaign(old))? else {
                 continue;
             };
             let campaign: Campaign = serde_json::from_slice(&bytes)?;
@@ -211,7 +212,7 @@ impl Store {
                 batch.insert(keys::copy_of(*copy), keys::poll_id_value(origin));
             }
             if let Some(code) = &campaign.code
-                && let Some(record) = self.db.get(keys::share_code(code.as_str()))?
+                && let Some(record) = self.db.get(&keys::share_code(code.as_str()))?
             {
                 let moved = moved_json(&record, from, to);
                 batch.insert(keys::share_code(code.as_str()), moved);
@@ -230,7 +231,7 @@ impl Store {
     /// The moved chat's record, keeping a title the new chat has already.
     fn merged_chat_record(&self, moved: &[u8], to: ChatId) -> Result<Vec<u8>> {
         let mut record: ChatRecord = serde_json::from_slice(moved)?;
-        if let Some(bytes) = self.db.get(keys::chat(to))? {
+        if let Some(bytes) = self.db.get(&keys::chat(to))? {
             let there: ChatRecord = serde_json::from_slice(&bytes)?;
             record.title = there.title.or(record.title);
         }

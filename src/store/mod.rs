@@ -1,8 +1,9 @@
-//! Everything sled: opening the database, reading records, and applying
-//! changes atomically and durably.
+//! The records: opening the database, reading records, and applying
+//! changes atomically and durably, on either engine (`engine/`: sled in a
+//! folder, or PostgreSQL).
 //!
 //! Writes go through [`Store::write`], which gathers a closure's changes in
-//! memory and applies them as one atomic sled batch. One writer at a time
+//! memory and applies them as one atomic batch. One writer at a time
 //! holds the write lock, so read-modify-write sequences (a ballot and the
 //! tally it moves) never interleave. [`Store::flush`] makes everything
 //! written so far durable; the Telegram edge flushes once per batch of
@@ -11,9 +12,13 @@
 mod campaign;
 mod changes;
 mod chat_move;
+mod copy;
+mod engine;
 mod keys;
 mod migrations;
 mod records;
+#[doc(hidden)]
+pub mod scratch;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -26,14 +31,14 @@ use serde::de::DeserializeOwned;
 pub use campaign::CampaignVote;
 pub use changes::{Changes, Chosen, CommentOutcome, PressOutcome, Reply, VoteOutcome};
 pub use chat_move::ChatMove;
+pub use copy::{Copied, CopyError, copy_database};
+use engine::{Engine, PostgresEngine, SledEngine};
+pub use engine::{Location, LocationError};
 pub use records::{
     ChatRecord, Journal, JournalKey, LastUpdate, MessageRole, Purged, UpdateSource, bot_id_of_token,
 };
 
 use crate::poll::{Ballot, ChatId, Comment, MessageId, Poll, PollId, PollNumber, Tally, UserId};
-
-/// Tries to open a locked database (50 ms apart) before saying it is in use.
-const LOCK_TRIES: u32 = 20;
 
 /// sled's page cache; bounded so the bot's memory stays small.
 const CACHE_BYTES: u64 = 8 * 1024 * 1024;
@@ -46,8 +51,8 @@ pub enum StoreError {
     Locked { path: PathBuf },
     /// The database cannot be opened or created there (permissions, not a
     /// directory, disk full, ...).
-    #[error("cannot open the database {}: {source}", .path.display())]
-    Open { path: PathBuf, source: sled::Error },
+    #[error("cannot open the database {}: {reason}", .path.display())]
+    Open { path: PathBuf, reason: String },
     /// sled failed while reading or writing.
     #[error("database error: {0}")]
     Sled(#[from] sled::Error),
@@ -55,6 +60,15 @@ pub enum StoreError {
     /// something else or is damaged.
     #[error("a stored record does not decode: {0}")]
     Corrupt(#[from] serde_json::Error),
+    /// PostgreSQL refused a query or could not be reached (`unavailable`:
+    /// worth trying again later).
+    #[error("PostgreSQL: {message}")]
+    Postgres { message: String, unavailable: bool },
+    /// The database was written by a newer pollbot.
+    #[error(
+        "the database has layout version {found}, newer than this pollbot knows ({known}): run the newer pollbot"
+    )]
+    Newer { found: u32, known: u32 },
     /// The operating system gave no random bytes (for a secret ballot's
     /// key).
     #[error("no random bytes from the operating system: {0}")]
@@ -62,10 +76,25 @@ pub enum StoreError {
 }
 
 impl StoreError {
-    /// Whether the disk failed (rather than a record being damaged): no
-    /// fault of what was being written, so worth trying again.
-    pub fn is_disk_failure(&self) -> bool {
-        matches!(self, StoreError::Sled(sled::Error::Io(_)))
+    /// Whether the disk or the database server failed (rather than a
+    /// record being damaged): no fault of what was being written, so worth
+    /// trying again.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sled(sled::Error::Io(_))
+                | StoreError::Postgres {
+                    unavailable: true,
+                    ..
+                }
+        )
+    }
+
+    pub(crate) fn postgres(message: String, unavailable: bool) -> Self {
+        StoreError::Postgres {
+            message,
+            unavailable,
+        }
     }
 }
 
@@ -73,7 +102,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 
 /// The bot's database.
 pub struct Store {
-    db: sled::Db,
+    db: Box<dyn Engine>,
     writer: Mutex<()>,
     /// Ranked polls' rankings once read, kept up to date as batches
     /// commit: a poll with as many distinct rankings as ballots would
@@ -99,55 +128,42 @@ pub type DueReminders = (Vec<(PollId, i64, u8)>, Option<DateTime<Utc>>);
 pub type DueScheduled = (Vec<(PollId, i64)>, Option<DateTime<Utc>>);
 
 impl Store {
-    /// Opens (or creates) the database at `path`, for the bot.
+    /// Opens (or creates) the sled database at `path`, for the bot.
     pub fn open(path: &Path) -> Result<Self> {
         Self::open_with_cache(path, CACHE_BYTES)
     }
 
-    /// Opens the database with a page cache of `cache_bytes`: exports and
-    /// reports read each record once and need little cache.
-    pub fn open_with_cache(path: &Path, cache_bytes: u64) -> Result<Self> {
-        create_private_dir(path).map_err(|source| StoreError::Open {
-            path: path.to_path_buf(),
-            source: source.into(),
-        })?;
-        let config = sled::Config::new()
-            .path(path)
-            .cache_capacity(cache_bytes)
-            .mode(sled::Mode::HighThroughput);
-        // A database dropped a moment ago in this process (a restart in
-        // the tests) keeps its file lock until sled's flusher thread ends.
-        let mut tries = 0;
-        loop {
-            match config.open().map_err(|source| open_error(path, source)) {
-                Ok(db) => {
-                    let store = Self::from_db(db);
-                    store.migrate()?;
-                    // A move noted before a stop is carried out now.
-                    store.complete_chat_moves()?;
-                    return Ok(store);
-                }
-                Err(StoreError::Locked { .. }) if tries < LOCK_TRIES => {
-                    tries += 1;
-                    std::thread::sleep(std::time::Duration::from_millis(50));
-                }
-                Err(error) => return Err(error),
-            }
+    /// Opens (or creates) the database at `location`, for the bot.
+    pub fn open_at(location: &Location) -> Result<Self> {
+        match location {
+            Location::Folder(path) => Self::open(path),
+            Location::Postgres(url) => Self::ready(Box::new(PostgresEngine::open(url)?)),
         }
+    }
+
+    /// Opens the sled database with a page cache of `cache_bytes`: exports
+    /// and reports read each record once and need little cache.
+    pub fn open_with_cache(path: &Path, cache_bytes: u64) -> Result<Self> {
+        Self::ready(Box::new(SledEngine::open(path, cache_bytes)?))
     }
 
     /// A database that disappears when dropped (the demo).
     pub fn temporary() -> Result<Self> {
-        let db = sled::Config::new()
-            .temporary(true)
-            .cache_capacity(CACHE_BYTES)
-            .open()?;
-        let store = Self::from_db(db);
+        let store = Self::from_engine(Box::new(SledEngine::temporary(CACHE_BYTES)?));
         store.migrate()?;
         Ok(store)
     }
 
-    fn from_db(db: sled::Db) -> Self {
+    /// Brings an opened database to today's layout and carries out a chat
+    /// move noted before a stop.
+    fn ready(engine: Box<dyn Engine>) -> Result<Self> {
+        let store = Self::from_engine(engine);
+        store.migrate()?;
+        store.complete_chat_moves()?;
+        Ok(store)
+    }
+
+    fn from_engine(db: Box<dyn Engine>) -> Self {
         Self {
             db,
             writer: Mutex::new(()),
@@ -155,14 +171,19 @@ impl Store {
         }
     }
 
+    /// Whether the database answers (`/healthz`).
+    pub fn ping(&self) -> Result<()> {
+        self.db.ping()
+    }
+
     /// Applies the changes `change` makes, all or none, and returns its
     /// result. Not yet durable: see [`Store::flush`].
     pub fn write<R>(&self, change: impl FnOnce(&mut Changes) -> Result<R>) -> Result<R> {
         let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let mut changes = Changes::new(&self.db);
+        let mut changes = Changes::new(self.db.as_ref());
         let result = change(&mut changes)?;
         let (batch, rankings_changed) = changes.into_batch()?;
-        self.db.apply_batch(batch)?;
+        self.db.apply(batch)?;
         if !rankings_changed.is_empty() {
             let mut cache = self.rankings.lock().unwrap_or_else(|e| e.into_inner());
             for (poll, changed) in rankings_changed {
@@ -196,7 +217,7 @@ impl Store {
     }
 
     fn scan<T: DeserializeOwned>(&self, prefix: Vec<u8>) -> impl Iterator<Item = Result<T>> + '_ {
-        self.db.scan_prefix(prefix).map(|entry| {
+        self.db.scan_prefix(&prefix).map(|entry| {
             let (_, value) = entry?;
             Ok(serde_json::from_slice(&value)?)
         })
@@ -227,7 +248,7 @@ impl Store {
     /// deadline after it; read from the deadline index, not from the polls.
     pub fn due_polls(&self, now: DateTime<Utc>) -> Result<(Vec<PollId>, Option<DateTime<Utc>>)> {
         let mut due = Vec::new();
-        for entry in self.db.scan_prefix(keys::all_deadlines()) {
+        for entry in self.db.scan_prefix(&keys::all_deadlines()) {
             let (key, _) = entry?;
             if key.len() == keys::indexes_built().len() {
                 continue;
@@ -245,7 +266,7 @@ impl Store {
     /// the next one after it is due.
     pub fn due_reminders(&self, now: DateTime<Utc>) -> Result<DueReminders> {
         let mut due = Vec::new();
-        for entry in self.db.scan_prefix(keys::all_reminders()) {
+        for entry in self.db.scan_prefix(&keys::all_reminders()) {
             let (key, _) = entry?;
             let (at, id, index) = keys::reminder_entry(&key);
             if at > now.timestamp() {
@@ -260,7 +281,7 @@ impl Store {
     /// when the next one after it is due.
     pub fn due_scheduled(&self, now: DateTime<Utc>) -> Result<DueScheduled> {
         let mut due = Vec::new();
-        for entry in self.db.scan_prefix(keys::all_scheduled()) {
+        for entry in self.db.scan_prefix(&keys::all_scheduled()) {
             let (key, _) = entry?;
             let (at, id) = keys::scheduled_entry(&key);
             if at > now.timestamp() {
@@ -275,11 +296,11 @@ impl Store {
     /// time order.
     pub fn scheduled_of_chat(&self, chat: ChatId) -> Result<Vec<(PollId, i64, Vec<u8>)>> {
         let mut found = Vec::new();
-        for entry in self.db.scan_prefix(keys::all_scheduled()) {
+        for entry in self.db.scan_prefix(&keys::all_scheduled()) {
             let (key, value) = entry?;
             let (at, id) = keys::scheduled_entry(&key);
             if id.chat == chat {
-                found.push((id, at, value.to_vec()));
+                found.push((id, at, value));
             }
         }
         Ok(found)
@@ -288,7 +309,7 @@ impl Store {
     /// Closed polls whose final results were not posted yet.
     pub fn polls_to_announce(&self) -> Result<Vec<PollId>> {
         self.db
-            .scan_prefix(keys::all_to_announce())
+            .scan_prefix(&keys::all_to_announce())
             .map(|entry| Ok(keys::poll_of_to_announce(&entry?.0)))
             .collect()
     }
@@ -296,10 +317,10 @@ impl Store {
     /// What an answer has sent so far.
     pub fn journal(&self, key: JournalKey) -> Result<Journal> {
         let bytes = match key {
-            JournalKey::Command(update_id) => self.db.get(keys::journal(update_id))?,
-            JournalKey::Announce(poll) => self.db.get(keys::to_announce(poll))?,
-            JournalKey::Remind(poll, at, index) => self.db.get(keys::reminder(at, poll, index))?,
-            JournalKey::Scheduled(poll) => self.db.get(keys::scheduled_journal(poll))?,
+            JournalKey::Command(update_id) => self.db.get(&keys::journal(update_id))?,
+            JournalKey::Announce(poll) => self.db.get(&keys::to_announce(poll))?,
+            JournalKey::Remind(poll, at, index) => self.db.get(&keys::reminder(at, poll, index))?,
+            JournalKey::Scheduled(poll) => self.db.get(&keys::scheduled_journal(poll))?,
         };
         match bytes {
             Some(bytes) if !bytes.is_empty() => Ok(serde_json::from_slice(&bytes)?),
@@ -316,7 +337,7 @@ impl Store {
             None => keys::queued_commands(),
         };
         self.db
-            .range(start..)
+            .scan_from(&start)
             .take_while(|entry| {
                 entry
                     .as_ref()
@@ -324,7 +345,7 @@ impl Store {
             })
             .map(|entry| {
                 let (key, value) = entry?;
-                Ok((keys::update_of_queued_command(&key), value.to_vec()))
+                Ok((keys::update_of_queued_command(&key), value))
             })
             .collect()
     }
@@ -340,7 +361,7 @@ impl Store {
     }
 
     pub fn has_ballot_secret(&self, id: PollId) -> Result<bool> {
-        Ok(self.db.contains_key(keys::ballot_secret(id))?)
+        self.db.contains_key(&keys::ballot_secret(id))
     }
 
     /// A ranked poll's distinct rankings and how many ballots hold each.
@@ -409,7 +430,7 @@ impl Store {
     /// the head of the poll's ranking, however many votes and comments it has.
     pub fn top_comments(&self, id: PollId, limit: usize) -> Result<Vec<Comment>> {
         let mut top = Vec::with_capacity(limit);
-        for entry in self.db.scan_prefix(keys::ranking_of_poll(id)).take(limit) {
+        for entry in self.db.scan_prefix(&keys::ranking_of_poll(id)).take(limit) {
             let (key, _) = entry?;
             let (chat, message_id) = keys::chat_and_message_of_ranking(&key);
             if let Some(comment) = self.comment_in(id, chat, message_id)? {
@@ -430,7 +451,7 @@ impl Store {
     pub fn poll_by_telegram_id(&self, telegram_id: &str) -> Result<Option<PollId>> {
         Ok(self
             .db
-            .get(keys::telegram_poll(telegram_id))?
+            .get(&keys::telegram_poll(telegram_id))?
             .map(|v| keys::poll_id_from_value(&v)))
     }
 
@@ -449,10 +470,10 @@ impl Store {
     /// back: the same content, not always the same shape as Telegram's).
     pub fn set_aside_updates(&self) -> Result<Vec<(i64, Vec<u8>)>> {
         self.db
-            .scan_prefix(keys::all_set_aside())
+            .scan_prefix(&keys::all_set_aside())
             .map(|entry| {
                 let (key, value) = entry?;
-                Ok((keys::update_of_set_aside(&key), value.to_vec()))
+                Ok((keys::update_of_set_aside(&key), value))
             })
             .collect()
     }
@@ -472,55 +493,12 @@ impl Store {
     /// (update id, record).
     pub fn queued_commands(&self) -> Result<Vec<(i64, Vec<u8>)>> {
         self.db
-            .scan_prefix(keys::queued_commands())
+            .scan_prefix(&keys::queued_commands())
             .map(|entry| {
                 let (key, value) = entry?;
-                Ok((keys::update_of_queued_command(&key), value.to_vec()))
+                Ok((keys::update_of_queued_command(&key), value))
             })
             .collect()
-    }
-}
-
-/// Creates the database directory, if missing, readable by its owner only:
-/// it holds voters' names and ids. An existing directory is left as the
-/// operator set it up.
-fn create_private_dir(path: &Path) -> std::io::Result<()> {
-    if path.exists() {
-        return Ok(());
-    }
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(path)
-}
-
-fn open_error(path: &Path, source: sled::Error) -> StoreError {
-    // sled reports a held lock as a plain I/O error with words only: the
-    // lock itself says whether another opener holds it.
-    let locked = matches!(source, sled::Error::Io(_)) && held_by_another(path);
-    if locked {
-        StoreError::Locked {
-            path: path.to_path_buf(),
-        }
-    } else {
-        StoreError::Open {
-            path: path.to_path_buf(),
-            source,
-        }
-    }
-}
-
-/// Whether another opener holds the lock sled takes on the database's
-/// file (an advisory lock on `db`, as sled takes it).
-fn held_by_another(path: &Path) -> bool {
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(path.join("db"));
-    match file {
-        Ok(file) => matches!(file.try_lock(), Err(std::fs::TryLockError::WouldBlock)),
-        Err(_) => false,
     }
 }
 

@@ -1,6 +1,53 @@
-//! The store's own tests: opening, layouts, early records, indexes.
+//! The store's own tests: opening, layouts, early records, indexes. One
+//! suite, two stores: each test that is about records runs on sled and, when
+//! `POLLBOT_TEST_POSTGRES` names a server (`.ci/run` sets it), on
+//! PostgreSQL.
 
 use super::*;
+use engine::Batch;
+use scratch::ScratchDatabase;
+
+/// A database a test opens (and may open again): sled in a temporary
+/// folder, or a scratch PostgreSQL database.
+enum TestDatabase {
+    Sled(tempfile::TempDir),
+    Postgres(ScratchDatabase),
+}
+
+impl TestDatabase {
+    fn location(&self) -> Location {
+        match self {
+            TestDatabase::Sled(dir) => Location::folder(dir.path()),
+            TestDatabase::Postgres(scratch) => scratch.location.clone(),
+        }
+    }
+
+    fn open(&self) -> Store {
+        Store::open_at(&self.location()).unwrap()
+    }
+}
+
+/// Runs `test` on each store there is here.
+fn on_each_store(test: impl Fn(&TestDatabase)) {
+    test(&TestDatabase::Sled(tempfile::tempdir().unwrap()));
+    match ScratchDatabase::from_env() {
+        Some(scratch) => test(&TestDatabase::Postgres(scratch)),
+        None => eprintln!("PostgreSQL skipped: {} is not set", scratch::TEST_POSTGRES),
+    }
+}
+
+/// Writes raw records, as an older pollbot (or damage) left them.
+fn write_raw(store: &Store, records: Vec<(Vec<u8>, Option<Vec<u8>>)>) {
+    let mut batch = Batch::default();
+    for (key, value) in records {
+        match value {
+            Some(value) => batch.insert(key, value),
+            None => batch.remove(key),
+        }
+    }
+    store.db.apply(batch).unwrap();
+    store.flush().unwrap();
+}
 
 use crate::poll::{Person, PollOptions, PollQuestion, PollState};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -43,56 +90,57 @@ fn new_poll_with(
 
 #[test]
 fn a_voter_gets_a_history_of_their_own_only_once_they_change_or_withdraw() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let poll = new_poll(&store, ChatId(-100), "p");
-    let voter = |id| Person {
-        id,
-        name: format!("User {id}"),
-    };
-    let histories = |store: &Store| -> Vec<i64> {
-        (1..=4)
-            .filter(|&user| {
-                let key = keys::voter_history(poll.id, UserId(user));
-                store.db.get(key).unwrap().is_some()
-            })
-            .collect()
-    };
-    let vote = |user: i64, options: &[u32], hour: i64| {
-        store
-            .write(|changes| {
-                changes.record_vote(
-                    "p",
-                    voter(UserId(user)),
-                    Chosen::positions(options),
-                    at(hour),
-                )
-            })
-            .unwrap();
-    };
-    // 1 votes once; 2 votes the same twice; 3 changes; 4 withdraws.
-    vote(1, &[0], 1);
-    vote(2, &[1], 1);
-    vote(2, &[1], 2);
-    vote(3, &[0], 1);
-    vote(3, &[0], 3);
-    vote(3, &[1], 4);
-    vote(4, &[0], 1);
-    vote(4, &[], 2);
-    assert_eq!(histories(&store), [3, 4]);
-    let tally = store.tally(poll.id).unwrap().unwrap();
-    assert_eq!((tally.changers, tally.withdrawals), (1, 1));
-    // The first vote time survives the repeat and the change.
-    let first = |user| store.ballot(poll.id, user).unwrap().unwrap().first_voted_at;
-    assert_eq!(
-        (first(UserId(2)), first(UserId(3))),
-        (Some(at(1)), Some(at(1)))
-    );
-    // 4 comes back with another answer: a change, from the history kept.
-    vote(4, &[1], 5);
-    assert_eq!(first(UserId(4)), Some(at(1)));
-    let tally = store.tally(poll.id).unwrap().unwrap();
-    assert_eq!((tally.changers, tally.voters), (2, 4));
+    on_each_store(|database| {
+        let store = database.open();
+        let poll = new_poll(&store, ChatId(-100), "p");
+        let voter = |id| Person {
+            id,
+            name: format!("User {id}"),
+        };
+        let histories = |store: &Store| -> Vec<i64> {
+            (1..=4)
+                .filter(|&user| {
+                    let key = keys::voter_history(poll.id, UserId(user));
+                    store.db.get(&key).unwrap().is_some()
+                })
+                .collect()
+        };
+        let vote = |user: i64, options: &[u32], hour: i64| {
+            store
+                .write(|changes| {
+                    changes.record_vote(
+                        "p",
+                        voter(UserId(user)),
+                        Chosen::positions(options),
+                        at(hour),
+                    )
+                })
+                .unwrap();
+        };
+        // 1 votes once; 2 votes the same twice; 3 changes; 4 withdraws.
+        vote(1, &[0], 1);
+        vote(2, &[1], 1);
+        vote(2, &[1], 2);
+        vote(3, &[0], 1);
+        vote(3, &[0], 3);
+        vote(3, &[1], 4);
+        vote(4, &[0], 1);
+        vote(4, &[], 2);
+        assert_eq!(histories(&store), [3, 4]);
+        let tally = store.tally(poll.id).unwrap().unwrap();
+        assert_eq!((tally.changers, tally.withdrawals), (1, 1));
+        // The first vote time survives the repeat and the change.
+        let first = |user| store.ballot(poll.id, user).unwrap().unwrap().first_voted_at;
+        assert_eq!(
+            (first(UserId(2)), first(UserId(3))),
+            (Some(at(1)), Some(at(1)))
+        );
+        // 4 comes back with another answer: a change, from the history kept.
+        vote(4, &[1], 5);
+        assert_eq!(first(UserId(4)), Some(at(1)));
+        let tally = store.tally(poll.id).unwrap().unwrap();
+        assert_eq!((tally.changers, tally.voters), (2, 4));
+    });
 }
 
 /// Early votes, a copy, counts and a reply of two polls not stored yet:
@@ -138,177 +186,176 @@ const LOST_ONES: Purged = Purged {
 
 #[test]
 fn early_records_of_a_poll_never_stored_are_purged_after_a_day() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    keep_early_records_of_lost_and_late(&store);
-    // A day has not passed for any.
-    assert_eq!(store.purge_stale_early(at(24)).unwrap(), Purged::default());
-    assert_eq!(store.purge_stale_early(at(25)).unwrap(), LOST_ONES);
-    assert_eq!(store.purge_stale_early(at(25)).unwrap(), Purged::default());
-    // The purged ones are gone for good.
-    let lost = new_poll(&store, ChatId(-100), "lost");
-    assert_eq!(store.tally(lost.id).unwrap().unwrap().voters, 0);
-    assert_eq!(
-        store.message_role(ChatId(-200), MessageId(70)).unwrap(),
-        None
-    );
-    assert_eq!(store.comment(lost.id, MessageId(80)).unwrap(), None);
+    on_each_store(|database| {
+        let store = database.open();
+        keep_early_records_of_lost_and_late(&store);
+        // A day has not passed for any.
+        assert_eq!(store.purge_stale_early(at(24)).unwrap(), Purged::default());
+        assert_eq!(store.purge_stale_early(at(25)).unwrap(), LOST_ONES);
+        assert_eq!(store.purge_stale_early(at(25)).unwrap(), Purged::default());
+        // The purged ones are gone for good.
+        let lost = new_poll(&store, ChatId(-100), "lost");
+        assert_eq!(store.tally(lost.id).unwrap().unwrap().voters, 0);
+        assert_eq!(
+            store.message_role(ChatId(-200), MessageId(70)).unwrap(),
+            None
+        );
+        assert_eq!(store.comment(lost.id, MessageId(80)).unwrap(), None);
+    });
 }
 
 #[test]
 fn early_records_still_waiting_are_applied_when_their_poll_is_stored() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    keep_early_records_of_lost_and_late(&store);
-    assert_eq!(store.purge_stale_early(at(25)).unwrap(), LOST_ONES);
-    let poll = new_poll(&store, ChatId(-100), "late");
-    let tally = store.tally(poll.id).unwrap().unwrap();
-    assert_eq!(tally.voters, 1);
-    assert_eq!(tally.counts, [0, 1]);
-    assert_eq!(
-        store.message_role(ChatId(-200), MessageId(71)).unwrap(),
-        Some(MessageRole::Poll(poll.id))
-    );
-    assert_eq!(tally.comments, 1);
-    assert_eq!(
-        store.comment(poll.id, MessageId(81)).unwrap().unwrap().text,
-        "Right away"
-    );
-    // Purged or applied, no early record is left.
-    new_poll(&store, ChatId(-100), "lost");
-    assert_eq!(store.db.scan_prefix([keys::EARLY_VOTE]).count(), 0);
-    assert_eq!(store.db.scan_prefix([keys::EARLY_POLL_MESSAGE]).count(), 0);
-    assert_eq!(store.db.scan_prefix([keys::EARLY_COUNTS]).count(), 0);
-    assert_eq!(store.db.scan_prefix([keys::EARLY_REPLY]).count(), 0);
-    assert_eq!(store.db.scan_prefix([keys::EARLY_REPLY_POLL]).count(), 0);
+    on_each_store(|database| {
+        let store = database.open();
+        keep_early_records_of_lost_and_late(&store);
+        assert_eq!(store.purge_stale_early(at(25)).unwrap(), LOST_ONES);
+        let poll = new_poll(&store, ChatId(-100), "late");
+        let tally = store.tally(poll.id).unwrap().unwrap();
+        assert_eq!(tally.voters, 1);
+        assert_eq!(tally.counts, [0, 1]);
+        assert_eq!(
+            store.message_role(ChatId(-200), MessageId(71)).unwrap(),
+            Some(MessageRole::Poll(poll.id))
+        );
+        assert_eq!(tally.comments, 1);
+        assert_eq!(
+            store.comment(poll.id, MessageId(81)).unwrap().unwrap().text,
+            "Right away"
+        );
+        // Purged or applied, no early record is left.
+        new_poll(&store, ChatId(-100), "lost");
+        assert_eq!(store.db.scan_prefix(&[keys::EARLY_VOTE]).count(), 0);
+        assert_eq!(store.db.scan_prefix(&[keys::EARLY_POLL_MESSAGE]).count(), 0);
+        assert_eq!(store.db.scan_prefix(&[keys::EARLY_COUNTS]).count(), 0);
+        assert_eq!(store.db.scan_prefix(&[keys::EARLY_REPLY]).count(), 0);
+        assert_eq!(store.db.scan_prefix(&[keys::EARLY_REPLY_POLL]).count(), 0);
+    });
 }
 
 #[test]
 fn damaged_or_old_early_records_go_at_the_first_purge() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    // No time to read in them.
-    store
-        .db
-        .insert(keys::early_vote("x", UserId(9)), b"{broken".to_vec())
-        .unwrap();
-    store
-        .db
-        .insert(
-            keys::early_poll_message("x", ChatId(-7), MessageId(1)),
-            Vec::new(),
-        )
-        .unwrap();
-    store
-        .db
-        .insert(
-            keys::early_reply("x", ChatId(-7), MessageId(2)),
-            b"{broken".to_vec(),
-        )
-        .unwrap();
-    assert_eq!(
-        store.purge_stale_early(at(26)).unwrap(),
-        Purged {
-            votes: 1,
-            copies: 1,
-            counts: 0,
-            replies: 1
-        }
-    );
+    on_each_store(|database| {
+        let store = database.open();
+        // No time to read in them.
+        write_raw(
+            &store,
+            vec![
+                (keys::early_vote("x", UserId(9)), Some(b"{broken".to_vec())),
+                (
+                    keys::early_poll_message("x", ChatId(-7), MessageId(1)),
+                    Some(Vec::new()),
+                ),
+                (
+                    keys::early_reply("x", ChatId(-7), MessageId(2)),
+                    Some(b"{broken".to_vec()),
+                ),
+            ],
+        );
+        assert_eq!(
+            store.purge_stale_early(at(26)).unwrap(),
+            Purged {
+                votes: 1,
+                copies: 1,
+                counts: 0,
+                replies: 1
+            }
+        );
+    });
 }
 
 #[test]
 fn comments_stored_under_the_first_layout_are_moved_once_at_open() {
-    let dir = tempfile::tempdir().unwrap();
-    let poll;
-    {
-        let store = Store::open(dir.path()).unwrap();
-        poll = new_poll(&store, ChatId(-100), "tg");
-        // Layout 1: comments keyed by poll and message only, one in the
-        // poll's chat and one in a discussion group, as version 1 wrote
-        // them (no `chat` field), and no layout marker.
-        let comment = |message_id: i32, text: &str, approvals: u32| {
-            serde_json::json!({
-                "poll": poll.id, "message_id": message_id,
-                "author": {"id": 5, "name": "U"}, "reply_to": 50, "text": text,
-                "posted_at": "2026-12-01T00:00:00Z", "edited_at": null,
-                "approvals_by_users": approvals, "approvals_counted": 0
-            })
-        };
-        let db = &store.db;
-        db.remove(keys::layout()).unwrap();
-        for (chat, message_id, text, approvals) in [
-            (-100, 60, "In the group", 1),
-            (-200, 61, "In the discussion", 3),
-        ] {
-            db.insert(
-                keys::v1::comment(poll.id, MessageId(message_id)),
-                serde_json::to_vec(&comment(message_id, text, approvals)).unwrap(),
-            )
-            .unwrap();
-            db.insert(
-                keys::v1::ranking(poll.id, approvals, MessageId(message_id)),
-                Vec::new(),
-            )
-            .unwrap();
-            db.insert(
-                keys::message(ChatId(chat), MessageId(message_id)),
-                serde_json::to_vec(&MessageRole::Comment(poll.id)).unwrap(),
-            )
-            .unwrap();
+    on_each_store(|database| {
+        let poll;
+        {
+            let store = database.open();
+            poll = new_poll(&store, ChatId(-100), "tg");
+            // Layout 1: comments keyed by poll and message only, one in the
+            // poll's chat and one in a discussion group, as version 1 wrote
+            // them (no `chat` field), and no layout marker.
+            let comment = |message_id: i32, text: &str, approvals: u32| {
+                serde_json::json!({
+                    "poll": poll.id, "message_id": message_id,
+                    "author": {"id": 5, "name": "U"}, "reply_to": 50, "text": text,
+                    "posted_at": "2026-12-01T00:00:00Z", "edited_at": null,
+                    "approvals_by_users": approvals, "approvals_counted": 0
+                })
+            };
+            let mut records = vec![(keys::layout(), None)];
+            for (chat, message_id, text, approvals) in [
+                (-100, 60, "In the group", 1),
+                (-200, 61, "In the discussion", 3),
+            ] {
+                records.push((
+                    keys::v1::comment(poll.id, MessageId(message_id)),
+                    Some(serde_json::to_vec(&comment(message_id, text, approvals)).unwrap()),
+                ));
+                records.push((
+                    keys::v1::ranking(poll.id, approvals, MessageId(message_id)),
+                    Some(Vec::new()),
+                ));
+                records.push((
+                    keys::message(ChatId(chat), MessageId(message_id)),
+                    Some(serde_json::to_vec(&MessageRole::Comment(poll.id)).unwrap()),
+                ));
+            }
+            write_raw(&store, records);
         }
-        db.flush().unwrap();
-    }
-    let store = Store::open(dir.path()).unwrap();
-    let top: Vec<(i64, i32, String, u32)> = store
-        .top_comments(poll.id, 5)
-        .unwrap()
-        .into_iter()
-        .map(|c| (c.chat.0, c.message_id.0, c.text.clone(), c.approvals()))
-        .collect();
-    assert_eq!(
-        top,
-        [
-            (-200, 61, "In the discussion".to_owned(), 3),
-            (-100, 60, "In the group".to_owned(), 1)
-        ]
-    );
-    assert_eq!(store.comments(poll.id).count(), 2);
-    assert_eq!(
-        store.comment(poll.id, MessageId(60)).unwrap().unwrap().text,
-        "In the group"
-    );
-    // Approvals keep working on the moved comments.
-    store
-        .write(|changes| {
-            changes.set_approval(
-                ChatId(-200),
-                MessageId(61),
-                UserId(77),
-                crate::poll::Approval::Given,
-            )
-        })
-        .unwrap();
-    assert_eq!(
-        store
-            .comment_in(poll.id, ChatId(-200), MessageId(61))
+        let store = database.open();
+        let top: Vec<(i64, i32, String, u32)> = store
+            .top_comments(poll.id, 5)
             .unwrap()
-            .unwrap()
-            .approvals(),
-        4
-    );
-    assert_eq!(
+            .into_iter()
+            .map(|c| (c.chat.0, c.message_id.0, c.text.clone(), c.approvals()))
+            .collect();
+        assert_eq!(
+            top,
+            [
+                (-200, 61, "In the discussion".to_owned(), 3),
+                (-100, 60, "In the group".to_owned(), 1)
+            ]
+        );
+        assert_eq!(store.comments(poll.id).count(), 2);
+        assert_eq!(
+            store.comment(poll.id, MessageId(60)).unwrap().unwrap().text,
+            "In the group"
+        );
+        // Approvals keep working on the moved comments.
         store
-            .db
-            .get(keys::v1::comment(poll.id, MessageId(60)))
-            .unwrap(),
-        None
-    );
-    assert_eq!(
-        store.db.scan_prefix(keys::ranking_of_poll(poll.id)).count(),
-        2,
-        "old ranking keys are gone"
-    );
+            .write(|changes| {
+                changes.set_approval(
+                    ChatId(-200),
+                    MessageId(61),
+                    UserId(77),
+                    crate::poll::Approval::Given,
+                )
+            })
+            .unwrap();
+        assert_eq!(
+            store
+                .comment_in(poll.id, ChatId(-200), MessageId(61))
+                .unwrap()
+                .unwrap()
+                .approvals(),
+            4
+        );
+        assert_eq!(
+            store
+                .db
+                .get(&keys::v1::comment(poll.id, MessageId(60)))
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            store
+                .db
+                .scan_prefix(&keys::ranking_of_poll(poll.id))
+                .count(),
+            2,
+            "old ranking keys are gone"
+        );
+    });
 }
 
 #[cfg(unix)]
@@ -350,48 +397,55 @@ fn a_chats_language_is_kept_as_its_code() {
 #[test]
 fn kept_rankings_follow_every_batch_and_match_the_ballots() {
     use crate::poll::{BallotKind, Press, Rankings};
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    let features = crate::poll::PollFeatures {
-        ballot: BallotKind::Ranked,
-        ..Default::default()
-    };
-    let poll = new_poll_with(&store, ChatId(-100), "r", features);
-    let press = |user: i64, press: Press| {
-        store
-            .write(|changes| {
-                let voter = Person {
-                    id: UserId(user),
-                    name: format!("User {user}"),
-                };
-                changes.record_press(poll.id.chat, poll.message_id, voter, Some(press), at(1))?;
-                Ok(())
-            })
-            .unwrap();
-    };
-    let from_ballots = |store: &Store| {
-        let mut rankings = Rankings::new(2);
-        for ballot in store.ballots(poll.id) {
-            rankings.add(&ballot.unwrap().options);
-        }
-        rankings
-    };
-    press(1, Press::Option(0));
-    press(2, Press::Option(1));
-    let first = store.rankings(&poll).unwrap();
-    assert_eq!(*first, from_ballots(&store));
-    // Kept: the same Arc comes back.
-    assert!(Arc::ptr_eq(&first, &store.rankings(&poll).unwrap()));
-    press(1, Press::Option(1));
-    press(2, Press::Clear);
-    press(3, Press::Option(1));
-    press(3, Press::Option(0));
-    let kept = store.rankings(&poll).unwrap();
-    assert_eq!(*kept, from_ballots(&store));
-    assert_eq!(kept.counts.get(&vec![0, 1]), Some(&1));
-    assert_eq!(kept.counts.get(&vec![1, 0]), Some(&1));
-    assert_eq!(kept.ballots(), 2);
-    // The first read still holds what it read.
-    assert_eq!(first.ballots(), 2);
-    assert_eq!(first.counts.get(&vec![1]), Some(&1));
+    on_each_store(|database| {
+        let store = database.open();
+        let features = crate::poll::PollFeatures {
+            ballot: BallotKind::Ranked,
+            ..Default::default()
+        };
+        let poll = new_poll_with(&store, ChatId(-100), "r", features);
+        let press = |user: i64, press: Press| {
+            store
+                .write(|changes| {
+                    let voter = Person {
+                        id: UserId(user),
+                        name: format!("User {user}"),
+                    };
+                    changes.record_press(
+                        poll.id.chat,
+                        poll.message_id,
+                        voter,
+                        Some(press),
+                        at(1),
+                    )?;
+                    Ok(())
+                })
+                .unwrap();
+        };
+        let from_ballots = |store: &Store| {
+            let mut rankings = Rankings::new(2);
+            for ballot in store.ballots(poll.id) {
+                rankings.add(&ballot.unwrap().options);
+            }
+            rankings
+        };
+        press(1, Press::Option(0));
+        press(2, Press::Option(1));
+        let first = store.rankings(&poll).unwrap();
+        assert_eq!(*first, from_ballots(&store));
+        // Kept: the same Arc comes back.
+        assert!(Arc::ptr_eq(&first, &store.rankings(&poll).unwrap()));
+        press(1, Press::Option(1));
+        press(2, Press::Clear);
+        press(3, Press::Option(1));
+        press(3, Press::Option(0));
+        let kept = store.rankings(&poll).unwrap();
+        assert_eq!(*kept, from_ballots(&store));
+        assert_eq!(kept.counts.get(&vec![0, 1]), Some(&1));
+        assert_eq!(kept.counts.get(&vec![1, 0]), Some(&1));
+        assert_eq!(kept.ballots(), 2);
+        // The first read still holds what it read.
+        assert_eq!(first.ballots(), 2);
+        assert_eq!(first.counts.get(&vec![1]), Some(&1));
+    });
 }

@@ -141,9 +141,9 @@ pub async fn run_observed(
 
 /// Opens the database and makes it ready (see [`prepare_store`]).
 async fn open_store(config: &Config, now: DateTime<Utc>) -> anyhow::Result<Arc<Store>> {
-    let db_path = config.db_path.clone();
+    let db = config.db.clone();
     let store = tokio::task::spawn_blocking(move || -> anyhow::Result<Store> {
-        let store = Store::open(&db_path)?;
+        let store = Store::open_at(&db)?;
         prepare_store(&store, now)?;
         Ok(store)
     })

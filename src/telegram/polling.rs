@@ -342,6 +342,15 @@ pub fn record<U: Fetched>(
     fetched_at: DateTime<Utc>,
 ) -> store::Result<Recorded> {
     let recorded = store.write(|changes| {
+        // An earlier try of this very batch whose commit landed though its
+        // answer was lost (PostgreSQL's connection dropped at COMMIT) left
+        // its last id, with this batch's time: nothing of it again.
+        let last = match changes.last_update()? {
+            Some(stored) if stored.at == fetched_at && stored.is_from(source) => {
+                Some(last.map_or(stored.id, |last| last.max(stored.id)))
+            }
+            _ => last,
+        };
         let mut newest = last;
         let mut commands = 0;
         let mut presses = Vec::new();
@@ -438,7 +447,7 @@ fn record_one_by_one<U: Fetched>(
                 recorded.commands += commands;
                 recorded.presses.extend(presses);
             }
-            Err(error) if error.is_disk_failure() => return Err(error),
+            Err(error) if error.is_unavailable() => return Err(error),
             Err(error) => {
                 error!(
                     update = id,

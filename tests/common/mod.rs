@@ -30,7 +30,7 @@ pub fn config(fake: &FakeTelegram, db: &Path, moderators: &[i64]) -> Config {
     Config {
         token: fake_telegram::TOKEN.to_owned(),
         api_url: fake.api_url(),
-        db_path: db.to_path_buf(),
+        db: db.into(),
         moderators: moderators.iter().map(|&id| UserId(id)).collect(),
         default_language: Language::English,
         upload_limit: pollbot::app::TELEGRAM_UPLOAD_LIMIT,

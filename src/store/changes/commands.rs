@@ -42,6 +42,11 @@ impl Changes<'_> {
         Ok(())
     }
 
+    /// The last Telegram update whose effects are stored.
+    pub fn last_update(&self) -> Result<Option<LastUpdate>> {
+        self.get(&keys::last_update())
+    }
+
     /// Remembers the last Telegram update whose effects this batch holds.
     pub fn set_last_update(&mut self, last: LastUpdate) -> Result<()> {
         self.put(keys::last_update(), &last)
@@ -100,10 +105,10 @@ impl Changes<'_> {
     /// an update again after that long.
     pub fn forget_answered_before(&mut self, before: DateTime<Utc>) -> Result<usize> {
         let mut old = Vec::new();
-        for entry in self.tree.scan_prefix(keys::all_answered()) {
+        for entry in self.tree.scan_prefix(&keys::all_answered()) {
             let (key, value) = entry?;
             let at = value
-                .as_ref()
+                .as_slice()
                 .try_into()
                 .map(i64::from_be_bytes)
                 .unwrap_or(i64::MIN);

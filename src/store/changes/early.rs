@@ -41,7 +41,7 @@ impl Changes<'_> {
         let mut copies = Vec::new();
         for entry in self
             .tree
-            .scan_prefix(keys::early_poll_messages(telegram_id))
+            .scan_prefix(&keys::early_poll_messages(telegram_id))
         {
             let (key, value) = entry?;
             // A copy kept before origins were recorded cannot be checked:
@@ -140,7 +140,7 @@ impl Changes<'_> {
     /// so that a reply to an early reply finds it a comment already.
     pub(super) fn attach_early_replies(&mut self, telegram_id: &str) -> Result<()> {
         let mut early = Vec::new();
-        for entry in self.tree.scan_prefix(keys::early_replies(telegram_id)) {
+        for entry in self.tree.scan_prefix(&keys::early_replies(telegram_id)) {
             let (key, value) = entry?;
             early.push((
                 key.to_vec(),
@@ -180,7 +180,7 @@ impl Changes<'_> {
     pub(in crate::store) fn purge_stale_early(&mut self, now: DateTime<Utc>) -> Result<Purged> {
         let mut purged = Purged::default();
         let mut doomed = Vec::new();
-        for entry in self.tree.scan_prefix([keys::EARLY_VOTE]) {
+        for entry in self.tree.scan_prefix(&[keys::EARLY_VOTE]) {
             let (key, value) = entry?;
             let at = serde_json::from_slice::<EarlyVote>(&value)
                 .ok()
@@ -190,7 +190,7 @@ impl Changes<'_> {
                 purged.votes += 1;
             }
         }
-        for entry in self.tree.scan_prefix([keys::EARLY_POLL_MESSAGE]) {
+        for entry in self.tree.scan_prefix(&[keys::EARLY_POLL_MESSAGE]) {
             let (key, value) = entry?;
             let at = serde_json::from_slice::<EarlyPollMessage>(&value)
                 .ok()
@@ -200,7 +200,7 @@ impl Changes<'_> {
                 purged.copies += 1;
             }
         }
-        for entry in self.tree.scan_prefix([keys::EARLY_COUNTS]) {
+        for entry in self.tree.scan_prefix(&[keys::EARLY_COUNTS]) {
             let (key, value) = entry?;
             let at = serde_json::from_slice::<EarlyCounts>(&value)
                 .ok()
@@ -210,7 +210,7 @@ impl Changes<'_> {
                 purged.counts += 1;
             }
         }
-        for entry in self.tree.scan_prefix([keys::EARLY_REPLY]) {
+        for entry in self.tree.scan_prefix(&[keys::EARLY_REPLY]) {
             let (key, value) = entry?;
             let at = serde_json::from_slice::<EarlyReply>(&value)
                 .ok()

@@ -18,6 +18,7 @@ use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::engine::{Batch, Engine};
 use super::{ChatRecord, MessageRole, Result, keys};
 use crate::poll::{ChatId, Comment, MessageId, Person, Poll, PollId, Tally, UserId};
 
@@ -133,7 +134,7 @@ pub(crate) type RankingChanges = HashMap<PollId, HashMap<Vec<u8>, i64>>;
 /// Changes to the store, read through: a read sees earlier writes of the
 /// same batch.
 pub struct Changes<'a> {
-    tree: &'a sled::Tree,
+    tree: &'a dyn Engine,
     pending: HashMap<Vec<u8>, Option<Vec<u8>>>,
     /// Polls read or written in this batch, decoded once (a batch of votes
     /// mostly concerns one poll).
@@ -146,7 +147,7 @@ pub struct Changes<'a> {
 }
 
 impl<'a> Changes<'a> {
-    pub(super) fn new(tree: &'a sled::Tree) -> Self {
+    pub(super) fn new(tree: &'a dyn Engine) -> Self {
         Self {
             tree,
             pending: HashMap::new(),
@@ -158,12 +159,12 @@ impl<'a> Changes<'a> {
 
     /// The batch to apply, and how it changes ranked polls' rankings
     /// (how many more or fewer ballots hold each ranking).
-    pub(super) fn into_batch(mut self) -> Result<(sled::Batch, RankingChanges)> {
+    pub(super) fn into_batch(mut self) -> Result<(Batch, RankingChanges)> {
         for (id, tally) in std::mem::take(&mut self.tallies) {
             self.put(keys::tally(id), &tally)?;
         }
         let rankings = self.write_rankings()?;
-        let mut batch = sled::Batch::default();
+        let mut batch = Batch::default();
         for (key, value) in self.pending {
             match value {
                 Some(value) => batch.insert(key, value),
@@ -177,7 +178,7 @@ impl<'a> Changes<'a> {
         if let Some(value) = self.pending.get(key) {
             return Ok(value.clone());
         }
-        Ok(self.tree.get(key)?.map(|v| v.to_vec()))
+        self.tree.get(key)
     }
 
     pub(super) fn get<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>> {

@@ -232,7 +232,7 @@ impl Changes<'_> {
             return Ok(false);
         }
         let mut polls = Vec::new();
-        for entry in self.tree.scan_prefix(keys::all_polls()) {
+        for entry in self.tree.scan_prefix(&keys::all_polls()) {
             let (_, value) = entry?;
             polls.push(serde_json::from_slice::<Poll>(&value)?);
         }

@@ -2,6 +2,7 @@
 //! own chat (a comment in another chat with the same message id overwrote
 //! one before).
 
+use crate::store::engine::Batch;
 use std::collections::HashMap;
 
 use super::super::{MessageRole, Result, Store, keys};
@@ -13,7 +14,7 @@ impl Store {
     /// comment's chat is found from its message entry (`m`); where none
     /// says, it is the poll's own chat.
     pub(in crate::store) fn move_comments_to_layout_2(&self) -> Result<()> {
-        let version = match self.db.get(keys::layout())? {
+        let version = match self.db.get(&keys::layout())? {
             Some(bytes) => serde_json::from_slice::<u32>(&bytes)?,
             None => 1,
         };
@@ -21,11 +22,11 @@ impl Store {
             return Ok(());
         }
         let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let mut batch = sled::Batch::default();
+        let mut batch = Batch::default();
         let mut chats: HashMap<(PollId, MessageId), ChatId> = HashMap::new();
         let mut moved = 0usize;
-        if self.db.scan_prefix([keys::COMMENT]).next().is_some() {
-            for entry in self.db.scan_prefix([keys::MESSAGE]) {
+        if self.db.scan_prefix(&[keys::COMMENT]).next().is_some() {
+            for entry in self.db.scan_prefix(&[keys::MESSAGE]) {
                 let (key, value) = entry?;
                 if let Ok(MessageRole::Comment(poll)) = serde_json::from_slice(&value) {
                     let (chat, message_id) = keys::chat_and_message_of_message(&key);
@@ -36,7 +37,7 @@ impl Store {
         let chat_of = |poll: PollId, message_id: MessageId| {
             chats.get(&(poll, message_id)).copied().unwrap_or(poll.chat)
         };
-        for entry in self.db.scan_prefix([keys::COMMENT]) {
+        for entry in self.db.scan_prefix(&[keys::COMMENT]) {
             let (key, value) = entry?;
             if key.len() != keys::v1::COMMENT_LEN {
                 continue;
@@ -53,7 +54,7 @@ impl Store {
             );
             moved += 1;
         }
-        for entry in self.db.scan_prefix([keys::RANKING]) {
+        for entry in self.db.scan_prefix(&[keys::RANKING]) {
             let (key, _) = entry?;
             if key.len() != keys::v1::RANKING_LEN {
                 continue;
@@ -66,7 +67,7 @@ impl Store {
             );
         }
         batch.insert(keys::layout(), serde_json::to_vec(&keys::LAYOUT_VERSION)?);
-        self.db.apply_batch(batch)?;
+        self.db.apply(batch)?;
         self.db.flush()?;
         if moved > 0 {
             info!(

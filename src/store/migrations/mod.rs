@@ -8,7 +8,7 @@ use super::{Result, Store, keys};
 impl Store {
     /// Brings a database of an older layout to today's.
     pub(super) fn migrate(&self) -> Result<()> {
-        let version = match self.db.get(keys::layout())? {
+        let version = match self.db.get(&keys::layout())? {
             Some(bytes) => serde_json::from_slice::<u32>(&bytes)?,
             None => 1,
         };

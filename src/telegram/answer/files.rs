@@ -146,7 +146,7 @@ impl Lane {
         let (closing, path, db_path, bytes) = (
             poll.clone(),
             dir.path().to_path_buf(),
-            self.edge.config.db_path.clone(),
+            self.edge.config.db.clone(),
             self.edge.config.upload_limit,
         );
         let chat = target.chat;
