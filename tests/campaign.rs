@@ -734,7 +734,7 @@ async fn kill_9_mid_stream_loses_no_vote_of_any_copy() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
     let moderator = 1001;
-    let mut bot = BotProcess::start(&fake, dir.path(), &db, &[moderator]);
+    let mut bot = BotProcess::start(&fake, dir.path(), db.as_path(), &[moderator]);
     let me = person(moderator, "Moderator");
     let texts = |chat: i64| -> Vec<String> {
         fake.calls_to("sendMessage")

@@ -22,7 +22,8 @@ use common::updates::{
 use common::{Failure, PATIENCE, Rng, World};
 use pollbot::poll::{ChatId, MessageId, UserId};
 use pollbot::poll::{PollId, PollNumber};
-use pollbot::store::Store;
+use pollbot::store::scratch::{ScratchDatabase, TEST_POSTGRES};
+use pollbot::store::{Location, Store};
 use serde_json::Value;
 
 // ---------------------------------------------------------------------------
@@ -162,6 +163,23 @@ fn crash_answers(rng: &mut Rng) -> Vec<(i64, Vec<u32>)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    kill_9_at_random_moments(Location::folder(dir.path().join("db")), None).await;
+}
+
+/// The same on PostgreSQL, whose connections are also cut from the
+/// server's side once between each two kills (as a restart of the server
+/// would cut them), mid-batch or not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgresql_kill_9_and_cut_connections_lose_nothing_and_count_nothing_twice() {
+    let Some(scratch) = ScratchDatabase::from_env() else {
+        eprintln!("skipped: {TEST_POSTGRES} is not set");
+        return;
+    };
+    kill_9_at_random_moments(scratch.location.clone(), Some(&scratch)).await;
+}
+
+async fn kill_9_at_random_moments(db: Location, postgres: Option<&ScratchDatabase>) {
     let started = Instant::now();
     let seed: u64 = std::env::var("POLLBOT_CRASH_SEED")
         .ok()
@@ -170,9 +188,8 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
     let mut rng = Rng(seed);
     let fake = FakeTelegram::start().await;
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let db = dir.path().join("db");
     let moderator = 1001;
-    let mut bot = BotProcess::start(&fake, dir.path(), &db, &[moderator]);
+    let mut bot = BotProcess::start(&fake, dir.path(), db.clone(), &[moderator]);
     let log = || std::fs::read_to_string(dir.path().join("bot.log")).unwrap_or_default();
 
     let poll_id = post_poll(
@@ -249,12 +266,21 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
     const PARTS: i64 = 12;
     let mut kills = 0;
     let mut startup_kills = 0;
+    let mut cuts = 0;
     let mut killed_at = Vec::new();
     let span = CRASH_ANSWERS as i64;
     for part in 1..PARTS {
         let threshold = first + span * part / PARTS + rng.below((span / PARTS / 2) as u64) as i64;
         acknowledged(&fake, threshold, Duration::from_secs(120), log).await;
         tokio::time::sleep(Duration::from_micros(rng.below(30_000))).await;
+        if let Some(postgres) = postgres {
+            postgres.cut_connections().expect("connections cut");
+            cuts += 1;
+            // Recovered: it records again.
+            let now = fake.acknowledged_through();
+            acknowledged(&fake, (now + 150).min(last), Duration::from_secs(120), log).await;
+            tokio::time::sleep(Duration::from_micros(rng.below(30_000))).await;
+        }
         killed_at.push(fake.acknowledged_through() - first + 1);
         bot.kill_9();
         kills += 1;
@@ -307,7 +333,7 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
         }
     }
 
-    let store = Store::open(&db).expect("the database opens after the bot stopped");
+    let store = Store::open_at(&db).expect("the database opens after the bot stopped");
     let id = PollId {
         chat: ChatId(moderator),
         number: PollNumber(1),
@@ -401,7 +427,7 @@ async fn kill_9_at_random_moments_loses_nothing_and_counts_nothing_twice() {
     assert_eq!(from_ballots, tally.counts);
 
     println!(
-        "crash test: seed {seed:#x}, {kills} kill -9 points ({startup_kills} during start-up; \
+        "crash test on {db}: seed {seed:#x}, {cuts} connection cuts, {kills} kill -9 points ({startup_kills} during start-up; \
          the others after {killed_at:?} answers were acknowledged), {} poll answers by {} voters ({} with a ballot at the end), {} getUpdates calls, {:.1} s",
         answers.len(),
         answers
@@ -512,7 +538,7 @@ async fn sigterm_answers_the_commands_already_fetched_then_exits_0() {
     let fake = FakeTelegram::start().await;
     let dir = tempfile::tempdir().expect("a temporary directory");
     let db = dir.path().join("db");
-    let mut bot = BotProcess::start(&fake, dir.path(), &db, &[]);
+    let mut bot = BotProcess::start(&fake, dir.path(), db.as_path(), &[]);
     let log = || std::fs::read_to_string(dir.path().join("bot.log")).unwrap_or_default();
     assert!(
         polling_beyond(&fake, 0).await,
@@ -578,7 +604,7 @@ async fn sigterm_and_ctrl_c_stop_an_idle_bot_promptly_with_exit_0() {
     let fake = FakeTelegram::start().await;
     let dir = tempfile::tempdir().expect("a temporary directory");
     let db = dir.path().join("db");
-    let mut bot = BotProcess::start(&fake, dir.path(), &db, &[]);
+    let mut bot = BotProcess::start(&fake, dir.path(), db.as_path(), &[]);
     let log = || std::fs::read_to_string(dir.path().join("bot.log")).unwrap_or_default();
     let mut seen = 0;
     for signal in ["INT", "TERM"] {
@@ -1090,7 +1116,7 @@ async fn kill_9_around_a_scheduled_poll_and_its_reminder_posts_each_once() {
     let db = dir.path().join("db");
     let moderator = 1001;
     let who = person(moderator, "Moderator");
-    let mut bot = BotProcess::start(&fake, dir.path(), &db, &[moderator]);
+    let mut bot = BotProcess::start(&fake, dir.path(), db.as_path(), &[moderator]);
     let log = || std::fs::read_to_string(dir.path().join("bot.log")).unwrap_or_default();
     let scheduled_at = Instant::now();
     fake.push_update(message(

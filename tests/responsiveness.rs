@@ -332,7 +332,7 @@ async fn kill_9_between_posting_and_storing_posts_one_poll_and_says_so() {
     fake.set_bot_admin(GROUP, true);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
-    let mut bot = BotProcess::start(&fake, dir.path(), &db, &[]);
+    let mut bot = BotProcess::start(&fake, dir.path(), db.as_path(), &[]);
     let release = fake.hold_response_next("sendPoll");
     let id = fake.push_update(message(GROUP, 1, &admin(), "/newpoll Held? | A | B"));
     assert!(fake.wait_acknowledged(id, PATIENCE).await);
@@ -586,7 +586,7 @@ async fn sigterm_with_200_commands_queued_exits_0_within_10_s_and_the_rest_are_a
     let fake = common::FakeTelegram::start().await;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("db");
-    let mut bot = BotProcess::start(&fake, dir.path(), &db, &[]);
+    let mut bot = BotProcess::start(&fake, dir.path(), db.as_path(), &[]);
     // 50 private chats, 4 commands each: 200 answers, 30 a second at most.
     let users: Vec<Person> = (0..50).map(|i| person(1000 + i, "U")).collect();
     let updates = (0..4)

@@ -51,6 +51,17 @@ impl ScratchDatabase {
         })
     }
 
+    /// Ends every connection to the database (as a restart of the server
+    /// would), from the server's side.
+    pub fn cut_connections(&self) -> Result<()> {
+        let sql = format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = '{}' AND pid <> pg_backend_pid()",
+            self.name
+        );
+        postgres_execute_alone(&self.admin, &sql)
+    }
+
     pub fn url(&self) -> &str {
         match &self.location {
             Location::Postgres(url) => url,

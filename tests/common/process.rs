@@ -6,6 +6,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use super::fake_telegram::{self, FakeTelegram};
+use pollbot::store::Location;
 
 /// The binary under test.
 pub const BIN: &str = env!("CARGO_BIN_EXE_pollbot");
@@ -16,18 +17,23 @@ pub struct BotProcess {
     child: Option<Child>,
     fake_url: String,
     dir: PathBuf,
-    db: PathBuf,
+    db: Location,
     moderators: String,
     log: PathBuf,
 }
 
 impl BotProcess {
-    pub fn start(fake: &FakeTelegram, dir: &Path, db: &Path, moderators: &[i64]) -> Self {
+    pub fn start(
+        fake: &FakeTelegram,
+        dir: &Path,
+        db: impl Into<Location>,
+        moderators: &[i64],
+    ) -> Self {
         let mut bot = Self {
             child: None,
             fake_url: fake.api_url(),
             dir: dir.to_path_buf(),
-            db: db.to_path_buf(),
+            db: db.into(),
             moderators: moderators
                 .iter()
                 .map(i64::to_string)
@@ -52,7 +58,7 @@ impl BotProcess {
             .current_dir(&self.dir)
             .env("TELOXIDE_TOKEN", fake_telegram::TOKEN)
             .env("TELOXIDE_API_URL", &self.fake_url)
-            .env("POLLBOT_DB", &self.db)
+            .env("POLLBOT_DB", self.db.as_given())
             .env("POLLBOT_MODERATORS", &self.moderators)
             .env("RUST_LOG", "warn")
             .env("NO_PROXY", "127.0.0.1,localhost")

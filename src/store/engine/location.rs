@@ -33,6 +33,15 @@ impl Location {
         Location::Folder(path.into())
     }
 
+    /// The value as given, password included: to hand to a child process
+    /// as `POLLBOT_DB`. Never log it.
+    pub fn as_given(&self) -> String {
+        match self {
+            Location::Folder(path) => path.display().to_string(),
+            Location::Postgres(url) => url.clone(),
+        }
+    }
+
     /// The folder, for a sled database.
     pub fn as_folder(&self) -> Option<&Path> {
         match self {
