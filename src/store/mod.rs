@@ -66,7 +66,7 @@ pub enum StoreError {
     Postgres { message: String, unavailable: bool },
     /// The database was written by a newer pollbot.
     #[error(
-        "the database has layout version {found}, newer than this pollbot knows ({known}): run the newer pollbot"
+        "the database was written by a newer pollbot (version {found}; this one knows up to {known}): run the newer pollbot"
     )]
     Newer { found: u32, known: u32 },
     /// The operating system gave no random bytes (for a secret ballot's

@@ -449,3 +449,71 @@ fn kept_rankings_follow_every_batch_and_match_the_ballots() {
         assert_eq!(first.counts.get(&vec![1]), Some(&1));
     });
 }
+
+#[test]
+fn a_database_written_by_a_newer_pollbot_is_refused_and_left_as_it_is() {
+    on_each_store(|database| {
+        let store = database.open();
+        let poll = new_poll(&store, ChatId(-100), "p");
+        write_raw(&store, vec![(keys::layout(), Some(b"99".to_vec()))]);
+        drop(store);
+        let error = match Store::open_at(&database.location()) {
+            Err(error) => error,
+            Ok(_) => panic!("a newer layout opens"),
+        };
+        assert!(
+            matches!(
+                error,
+                StoreError::Newer {
+                    found: 99,
+                    known: keys::LAYOUT_VERSION
+                }
+            ),
+            "{error}"
+        );
+        assert!(error.to_string().contains("newer pollbot"), "{error}");
+        // Nothing was changed: back at a known layout, the poll is there.
+        let engine: Box<dyn Engine> = match database.location() {
+            Location::Folder(path) => Box::new(SledEngine::open(&path, CACHE_BYTES).unwrap()),
+            Location::Postgres(url) => Box::new(PostgresEngine::open(&url).unwrap()),
+        };
+        assert_eq!(engine.get(&keys::layout()).unwrap(), Some(b"99".to_vec()));
+        let mut batch = Batch::default();
+        batch.insert(keys::layout(), b"2".to_vec());
+        engine.apply(batch).unwrap();
+        engine.flush().unwrap();
+        drop(engine);
+        let store = database.open();
+        assert_eq!(store.poll(poll.id).unwrap().unwrap().telegram_id, "p");
+    });
+}
+
+/// PostgreSQL's schema has versions of its own, applied at open; a schema
+/// newer than the binary's is refused.
+#[test]
+fn a_postgresql_schema_newer_than_the_binary_is_refused() {
+    let Some(scratch) = ScratchDatabase::from_env() else {
+        eprintln!("skipped: {} is not set", scratch::TEST_POSTGRES);
+        return;
+    };
+    let store = Store::open_at(&scratch.location).unwrap();
+    let poll = new_poll(&store, ChatId(-100), "p");
+    drop(store);
+    // Opening again applies nothing twice.
+    let store = Store::open_at(&scratch.location).unwrap();
+    assert_eq!(store.polls_of_chat(ChatId(-100)).unwrap(), [poll.clone()]);
+    drop(store);
+    engine::postgres_execute_alone(
+        scratch.url(),
+        "INSERT INTO pollbot_schema (version) VALUES (7)",
+    )
+    .unwrap();
+    let error = match Store::open_at(&scratch.location) {
+        Err(error) => error,
+        Ok(_) => panic!("a newer schema opens"),
+    };
+    assert!(
+        matches!(error, StoreError::Newer { found: 7, known: 1 }),
+        "{error}"
+    );
+}

@@ -6,6 +6,7 @@ pub mod chat;
 pub mod fake_telegram;
 pub mod process;
 pub mod records;
+pub mod stores;
 pub mod updates;
 
 use std::path::{Path, PathBuf};

@@ -12,6 +12,13 @@ impl Store {
             Some(bytes) => serde_json::from_slice::<u32>(&bytes)?,
             None => 1,
         };
+        // A newer pollbot's records may mean what this one cannot tell.
+        if version > keys::LAYOUT_VERSION {
+            return Err(super::StoreError::Newer {
+                found: version,
+                known: keys::LAYOUT_VERSION,
+            });
+        }
         if version < 2 {
             self.move_comments_to_layout_2()?;
         }
