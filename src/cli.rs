@@ -38,7 +38,7 @@ pub enum Command {
     Report {
         /// A sled folder or a postgres:// URL.
         #[arg(long)]
-        db: Location,
+        db: String,
         /// CHAT:N, e.g. -1001234567890:3
         #[arg(long, allow_hyphen_values = true)]
         poll: PollId,
@@ -60,7 +60,7 @@ pub enum Command {
     Export {
         /// A sled folder or a postgres:// URL.
         #[arg(long)]
-        db: Location,
+        db: String,
         /// CHAT:N, e.g. -1001234567890:3
         #[arg(long, allow_hyphen_values = true)]
         poll: PollId,
@@ -73,10 +73,12 @@ pub enum Command {
     /// Copy a whole database to another store (a sled folder or a
     /// postgres:// URL), exactly; both bots stopped, the target empty.
     Migrate {
+        /// A sled folder or a postgres:// URL.
         #[arg(long)]
-        from: Location,
+        from: String,
+        /// A sled folder or a postgres:// URL.
         #[arg(long)]
-        to: Location,
+        to: String,
     },
 }
 
@@ -281,6 +283,12 @@ fn open_existing(db: &Location) -> anyhow::Result<Store> {
         }
         Location::Postgres(_) => Ok(Store::open_at(db)?),
     }
+}
+
+/// A `--db`, `--from` or `--to` value. Read here rather than by clap,
+/// which would repeat a URL that does not parse, password and all.
+pub fn location(text: &str) -> anyhow::Result<Location> {
+    Ok(text.parse::<Location>()?)
 }
 
 /// `pollbot migrate`: prints what it copied.

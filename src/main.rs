@@ -19,7 +19,7 @@ fn main() -> std::process::ExitCode {
             lang,
             by,
             trend: false,
-        } => cli::report(&db, poll, by, &out, &lang),
+        } => cli::location(&db).and_then(|db| cli::report(&db, poll, by, &out, &lang)),
         Command::Report {
             db,
             poll,
@@ -27,14 +27,16 @@ fn main() -> std::process::ExitCode {
             lang,
             trend: true,
             ..
-        } => cli::trend(&db, poll, &out, &lang),
+        } => cli::location(&db).and_then(|db| cli::trend(&db, poll, &out, &lang)),
         Command::Export {
             db,
             poll,
             format,
             out,
-        } => cli::export(&db, poll, format, &out),
-        Command::Migrate { from, to } => cli::migrate(&from, &to),
+        } => cli::location(&db).and_then(|db| cli::export(&db, poll, format, &out)),
+        Command::Migrate { from, to } => cli::location(&from)
+            .and_then(|from| Ok((from, cli::location(&to)?)))
+            .and_then(|(from, to)| cli::migrate(&from, &to)),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -16,7 +16,8 @@ use pollbot::clock::Clock;
 use pollbot::config::Config;
 use pollbot::i18n::Language;
 use pollbot::poll::UserId;
-use pollbot::store::Store;
+use pollbot::store::scratch::ScratchDatabase;
+use pollbot::store::{Location, Store};
 use pollbot::telegram::Activity;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -27,7 +28,7 @@ pub use fake_telegram::{Call, Failure, FakeTelegram};
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
 /// The configuration `main` would build, pointed at the fake server.
-pub fn config(fake: &FakeTelegram, db: &Path, moderators: &[i64]) -> Config {
+pub fn config(fake: &FakeTelegram, db: impl Into<Location>, moderators: &[i64]) -> Config {
     Config {
         token: fake_telegram::TOKEN.to_owned(),
         api_url: fake.api_url(),
@@ -87,7 +88,15 @@ pub struct World {
     /// The bot's clock: the system clock, or a manual one (see
     /// [`World::on_manual_clock`]) that every start of the bot shares.
     pub clock: Clock,
+    /// The bot's database is this scratch PostgreSQL database rather than
+    /// sled in `dir` (see [`BOT_STORE`]).
+    pub postgres: Option<ScratchDatabase>,
 }
+
+/// `POLLBOT_TEST_BOT_STORE=postgres` runs the bot of every [`World`] on a
+/// scratch PostgreSQL database of its own (on the server of
+/// `POLLBOT_TEST_POSTGRES`): `.ci/run` runs the end-to-end suites once so.
+pub const BOT_STORE: &str = "POLLBOT_TEST_BOT_STORE";
 
 impl World {
     pub async fn start() -> Self {
@@ -113,7 +122,7 @@ impl World {
     /// `adjust` (an upload limit, a lane's idle time).
     pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> Self {
         let mut world = Self::stopped(&[]).await;
-        let mut config = config(&world.fake, &world.db_path(), &world.moderators);
+        let mut config = config(&world.fake, world.db_location(), &world.moderators);
         adjust(&mut config);
         world.start_bot_with(config);
         world
@@ -128,6 +137,13 @@ impl World {
             moderators: moderators.to_vec(),
             bot: None,
             clock: Clock::system(),
+            postgres: match std::env::var(BOT_STORE).as_deref() {
+                Ok("postgres") => Some(
+                    ScratchDatabase::from_env()
+                        .expect("POLLBOT_TEST_BOT_STORE=postgres needs POLLBOT_TEST_POSTGRES"),
+                ),
+                _ => None,
+            },
         }
     }
 
@@ -141,12 +157,25 @@ impl World {
         self.clock.clone()
     }
 
+    /// The sled folder of a world on sled.
     pub fn db_path(&self) -> PathBuf {
+        assert!(
+            self.postgres.is_none(),
+            "this test reads sled's folder: not for {BOT_STORE}=postgres"
+        );
         self.dir.path().join("db")
     }
 
+    /// Where the bot's database is.
+    pub fn db_location(&self) -> Location {
+        match &self.postgres {
+            Some(scratch) => scratch.location.clone(),
+            None => Location::folder(self.dir.path().join("db")),
+        }
+    }
+
     pub fn start_bot(&mut self) {
-        let config = config(&self.fake, &self.db_path(), &self.moderators);
+        let config = config(&self.fake, self.db_location(), &self.moderators);
         self.start_bot_with(config);
     }
 
@@ -202,7 +231,7 @@ impl World {
         // the database is dropped.
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
         loop {
-            match Store::open(&self.db_path()) {
+            match Store::open_at(&self.db_location()) {
                 Ok(store) => return store,
                 Err(pollbot::store::StoreError::Locked { .. })
                     if tokio::time::Instant::now() < deadline =>
