@@ -715,10 +715,18 @@ async fn a_new_bot_api_server_does_not_inherit_the_old_servers_offset() {
     .await;
 }
 
-/// Opens the bot's sled database itself (the bot must be stopped) and
+/// Opens the bot's database itself (the bot must be stopped) and
 /// replaces every record whose key starts with `kind` and whose value
 /// contains `needle` with bytes that do not decode. Returns how many.
-async fn damage_records(db: &std::path::Path, kind: u8, needle: &str) -> usize {
+async fn damage_records(world: &World, kind: u8, needle: &str) -> usize {
+    if let Some(postgres) = &world.postgres {
+        let sql = format!(
+            "UPDATE pollbot_records SET value = '\\x7b64616d61676564' \
+             WHERE get_byte(key, 0) = {kind} AND position('{needle}' IN convert_from(value, 'UTF8')) > 0"
+        );
+        return postgres.execute(&sql).unwrap() as usize;
+    }
+    let db = &world.db_path();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     let db = loop {
         match sled::Config::new().path(db).open() {
@@ -754,10 +762,7 @@ async fn an_update_that_cannot_be_recorded_is_set_aside_and_the_others_are_recor
     world.stop_bot().await;
     // Alice's ballot no longer decodes: any vote of hers fails to record,
     // every time.
-    assert_eq!(
-        damage_records(&world.db_path(), b'b', "Alice Damaged").await,
-        1
-    );
+    assert_eq!(damage_records(&world, b'b', "Alice Damaged").await, 1);
     world.start_bot();
     world
         .deliver_all(vec![
@@ -810,10 +815,7 @@ async fn votes_of_a_batch_tried_again_keep_the_time_they_were_fetched() {
     world.stop_bot().await;
     // Alice's ballot no longer decodes: her next vote fails its batch
     // every time, so the batch is tried again, then update by update.
-    assert_eq!(
-        damage_records(&world.db_path(), b'b', "Alice Damaged").await,
-        1
-    );
+    assert_eq!(damage_records(&world, b'b', "Alice Damaged").await, 1);
     world.start_bot();
     let pushed_at = chrono::Utc::now();
     world

@@ -288,7 +288,7 @@ async fn a_series_posts_a_run_each_week_and_its_trend_shows_them() {
         chat: pollbot::poll::ChatId(GROUP),
         number: pollbot::poll::PollNumber(1),
     };
-    pollbot::cli::trend(&world.db_path().into(), run, out.path(), "en").unwrap();
+    pollbot::cli::trend(&world.db_location(), run, out.path(), "en").unwrap();
     let text = std::fs::read_to_string(out.path().join("trend.txt")).unwrap();
     assert!(
         text.starts_with("#1 Tea?, run by run\n#1 (3 Dec 2026): 3 voters"),

@@ -98,18 +98,19 @@ impl Store {
 
     fn move_chat(&self, from: ChatId, to: ChatId) -> Result<ChatMove> {
         let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let lock = self.db.lock_writers()?;
         let mut batch = Batch::default();
         batch.remove(keys::chat_move(from));
         let taken = self.db.scan_prefix(&keys::polls_of_chat(to)).next();
         if taken.is_some() {
-            self.db.apply(batch)?;
+            lock.commit(batch)?;
             return Ok(ChatMove::Refused { from, to });
         }
         let mv = Move { from, to };
         let (polls, origins) = self.move_chat_records(&mut batch, mv)?;
         self.move_deadlines(&mut batch, mv)?;
         self.move_campaigns(&mut batch, mv, &polls, &origins)?;
-        self.db.apply(batch)?;
+        lock.commit(batch)?;
         self.db.flush()?;
         Ok(ChatMove::Moved { from, to })
     }

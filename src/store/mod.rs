@@ -171,6 +171,21 @@ impl Store {
         }
     }
 
+    /// See [`engine::Engine::lease`].
+    pub fn lease(&self, name: &str, holder: &str, seconds: u32) -> Result<bool> {
+        self.db.lease(name, holder, seconds)
+    }
+
+    /// See [`engine::Engine::release`].
+    pub fn release(&self, name: &str, holder: &str) -> Result<()> {
+        self.db.release(name, holder)
+    }
+
+    /// Whether other instances may share the database.
+    pub fn is_shared(&self) -> bool {
+        self.db.is_shared()
+    }
+
     /// Whether the database answers (`/healthz`).
     pub fn ping(&self) -> Result<()> {
         self.db.ping()
@@ -180,10 +195,11 @@ impl Store {
     /// result. Not yet durable: see [`Store::flush`].
     pub fn write<R>(&self, change: impl FnOnce(&mut Changes) -> Result<R>) -> Result<R> {
         let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let lock = self.db.lock_writers()?;
         let mut changes = Changes::new(self.db.as_ref());
         let result = change(&mut changes)?;
         let (batch, rankings_changed) = changes.into_batch()?;
-        self.db.apply(batch)?;
+        lock.commit(batch)?;
         if !rankings_changed.is_empty() {
             let mut cache = self.rankings.lock().unwrap_or_else(|e| e.into_inner());
             for (poll, changed) in rankings_changed {
@@ -365,6 +381,8 @@ impl Store {
     }
 
     /// A ranked poll's distinct rankings and how many ballots hold each.
+    /// Kept once read, except where other instances write too (their
+    /// batches would not change the kept copy).
     pub fn rankings(&self, poll: &Poll) -> Result<Arc<crate::poll::Rankings>> {
         let generation = {
             let cache = self.rankings.lock().unwrap_or_else(|e| e.into_inner());
@@ -390,7 +408,9 @@ impl Store {
         let rankings = Arc::new(rankings);
         let mut cache = self.rankings.lock().unwrap_or_else(|e| e.into_inner());
         // Kept only if no batch changed them while they were read.
-        if cache.generation.get(&poll.id).copied().unwrap_or(0) == generation {
+        if !self.db.is_shared()
+            && cache.generation.get(&poll.id).copied().unwrap_or(0) == generation
+        {
             cache.kept.insert(poll.id, Arc::clone(&rankings));
         }
         Ok(rankings)

@@ -59,7 +59,13 @@ impl ScratchDatabase {
              WHERE datname = '{}' AND pid <> pg_backend_pid()",
             self.name
         );
-        postgres_execute_alone(&self.admin, &sql)
+        postgres_execute_alone(&self.admin, &sql).map(|_| ())
+    }
+
+    /// Runs `sql` in the scratch database (to damage a record, say);
+    /// returns the rows it changed.
+    pub fn execute(&self, sql: &str) -> Result<u64> {
+        postgres_execute_alone(self.url(), sql)
     }
 
     pub fn url(&self) -> &str {

@@ -44,6 +44,31 @@ pub trait Engine: Send + Sync {
     /// Applies every write of `batch`, all or none.
     fn apply(&self, batch: Batch) -> Result<()>;
 
+    /// Waits until no other writer writes, in this process or (PostgreSQL)
+    /// in any instance on the database, and holds that until the returned
+    /// lock commits a batch or is dropped. What is read meanwhile is what
+    /// the batch is built on: a tally read, moved and written back is
+    /// never moved by another writer in between.
+    fn lock_writers(&self) -> Result<Box<dyn WriterLock + '_>>;
+
+    /// Whether other processes may write to it too (several instances on
+    /// one PostgreSQL): what one process keeps in memory may be stale.
+    fn is_shared(&self) -> bool {
+        false
+    }
+
+    /// Takes or renews the lease `name` for `holder` for `seconds`, unless
+    /// another holder's has not run out; returns whether `holder` holds it
+    /// now. One process alone on its database always does.
+    fn lease(&self, _name: &str, _holder: &str, _seconds: u32) -> Result<bool> {
+        Ok(true)
+    }
+
+    /// Gives the lease up, if `holder` holds it.
+    fn release(&self, _name: &str, _holder: &str) -> Result<()> {
+        Ok(())
+    }
+
     /// Makes every applied batch durable. PostgreSQL's are once committed.
     fn flush(&self) -> Result<()>;
 
@@ -51,6 +76,12 @@ pub trait Engine: Send + Sync {
     fn ping(&self) -> Result<()> {
         self.get(b"").map(|_| ())
     }
+}
+
+/// The right to write, held from before a batch is built until it commits.
+pub trait WriterLock {
+    /// Applies `batch`, all or none, and lets other writers go on.
+    fn commit(self: Box<Self>, batch: Batch) -> Result<()>;
 }
 
 /// Writes to apply at once; of two writes to one key the later stands.

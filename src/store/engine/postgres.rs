@@ -22,7 +22,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 
-use super::{Batch, Engine, Entries, Entry, end_of_prefix};
+use super::{Batch, Engine, Entries, Entry, WriterLock, end_of_prefix};
 use crate::store::{Result, StoreError};
 
 /// Rows read per page of a scan.
@@ -36,12 +36,17 @@ const POOL_SIZE: usize = 8;
 /// Tells two instances opening one database at once apart: the second
 /// waits while the first brings the schema up to date.
 const SCHEMA_LOCK: i64 = 0x0070_6f6c_6c62_6f74; // "pollbot"
+/// Held by the one writer at a time, across instances (see
+/// [`Engine::lock_writers`]).
+const WRITER_LOCK: i64 = 0x0070_6f6c_6c62_6f75;
 
 /// The schema's versions, oldest first: version N is `MIGRATIONS[N - 1]`.
 /// A database newer than the last is refused (a newer pollbot wrote it).
 const MIGRATIONS: &[&str] = &[
     // 1: the records, keyed and ordered as bytes, as sled keeps them.
     "CREATE TABLE pollbot_records (key bytea PRIMARY KEY, value bytea NOT NULL)",
+    // 2: leases, held by one instance at a time until they run out.
+    "CREATE TABLE pollbot_leases (name text PRIMARY KEY, holder text NOT NULL, until timestamptz NOT NULL)",
 ];
 
 pub struct PostgresEngine {
@@ -223,39 +228,82 @@ impl Engine for PostgresEngine {
         if batch.is_empty() {
             return Ok(());
         }
-        let (mut put_keys, mut put_values, mut removed) = (Vec::new(), Vec::new(), Vec::new());
-        for (key, value) in batch.into_writes() {
-            match value {
-                Some(value) => {
-                    put_keys.push(key);
-                    put_values.push(value);
-                }
-                None => removed.push(key),
-            }
-        }
+        let writes = Writes::from(batch);
         let pool = self.pool.clone();
         self.run(async move {
             let mut client = pool.get().await?;
             let transaction = client.transaction().await?;
-            if !put_keys.is_empty() {
-                let statement = transaction
-                    .prepare_cached(
-                        "INSERT INTO pollbot_records (key, value) \
-                         SELECT * FROM unnest($1::bytea[], $2::bytea[]) \
-                         ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
-                    )
-                    .await?;
-                transaction
-                    .execute(&statement, &[&put_keys, &put_values])
-                    .await?;
-            }
-            if !removed.is_empty() {
-                let statement = transaction
-                    .prepare_cached("DELETE FROM pollbot_records WHERE key = ANY($1)")
-                    .await?;
-                transaction.execute(&statement, &[&removed]).await?;
-            }
+            writes.apply_on(&transaction).await?;
             transaction.commit().await?;
+            Ok(())
+        })
+    }
+
+    fn lock_writers(&self) -> Result<Box<dyn WriterLock + '_>> {
+        let pool = self.pool.clone();
+        let client = self.run(async move {
+            let client = pool.get().await?;
+            let locked = async {
+                client.batch_execute("BEGIN").await?;
+                client
+                    .execute("SELECT pg_advisory_xact_lock($1)", &[&WRITER_LOCK])
+                    .await?;
+                Ok::<_, StoreError>(())
+            }
+            .await;
+            match locked {
+                Ok(()) => Ok(client),
+                Err(error) => {
+                    discard(client);
+                    Err(error)
+                }
+            }
+        })?;
+        Ok(Box::new(PostgresWriter {
+            engine: self,
+            client: Some(client),
+        }))
+    }
+
+    fn is_shared(&self) -> bool {
+        true
+    }
+
+    fn lease(&self, name: &str, holder: &str, seconds: u32) -> Result<bool> {
+        let pool = self.pool.clone();
+        let (name, holder) = (name.to_owned(), holder.to_owned());
+        let seconds = f64::from(seconds);
+        self.run(async move {
+            let client = pool.get().await?;
+            // The server's clock decides, whatever each instance's says.
+            let statement = client
+                .prepare_cached(
+                    "INSERT INTO pollbot_leases (name, holder, until) \
+                     VALUES ($1, $2, clock_timestamp() + make_interval(secs => $3)) \
+                     ON CONFLICT (name) DO UPDATE SET holder = EXCLUDED.holder, until = EXCLUDED.until \
+                     WHERE pollbot_leases.holder = EXCLUDED.holder \
+                        OR pollbot_leases.until < clock_timestamp() \
+                     RETURNING holder",
+                )
+                .await?;
+            let row = client
+                .query_opt(&statement, &[&name, &holder, &seconds])
+                .await?;
+            Ok(row.is_some())
+        })
+    }
+
+    fn release(&self, name: &str, holder: &str) -> Result<()> {
+        let pool = self.pool.clone();
+        let (name, holder) = (name.to_owned(), holder.to_owned());
+        self.run(async move {
+            let client = pool.get().await?;
+            client
+                .execute(
+                    "DELETE FROM pollbot_leases WHERE name = $1 AND holder = $2",
+                    &[&name, &holder],
+                )
+                .await?;
             Ok(())
         })
     }
@@ -264,6 +312,101 @@ impl Engine for PostgresEngine {
         // A committed transaction is durable (synchronous_commit).
         Ok(())
     }
+}
+
+/// A batch as the statements that write it.
+struct Writes {
+    put_keys: Vec<Vec<u8>>,
+    put_values: Vec<Vec<u8>>,
+    removed: Vec<Vec<u8>>,
+}
+
+impl From<Batch> for Writes {
+    fn from(batch: Batch) -> Self {
+        let mut writes = Writes {
+            put_keys: Vec::new(),
+            put_values: Vec::new(),
+            removed: Vec::new(),
+        };
+        for (key, value) in batch.into_writes() {
+            match value {
+                Some(value) => {
+                    writes.put_keys.push(key);
+                    writes.put_values.push(value);
+                }
+                None => writes.removed.push(key),
+            }
+        }
+        writes
+    }
+}
+
+impl Writes {
+    /// Two statements at most, whatever the batch's size: the values set,
+    /// then the keys removed.
+    async fn apply_on(&self, client: &impl deadpool_postgres::GenericClient) -> Result<()> {
+        if !self.put_keys.is_empty() {
+            let statement = client
+                .prepare_cached(
+                    "INSERT INTO pollbot_records (key, value) \
+                     SELECT * FROM unnest($1::bytea[], $2::bytea[]) \
+                     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                )
+                .await?;
+            client
+                .execute(&statement, &[&self.put_keys, &self.put_values])
+                .await?;
+        }
+        if !self.removed.is_empty() {
+            let statement = client
+                .prepare_cached("DELETE FROM pollbot_records WHERE key = ANY($1)")
+                .await?;
+            client.execute(&statement, &[&self.removed]).await?;
+        }
+        Ok(())
+    }
+}
+
+/// The writer lock: a connection in a transaction that holds
+/// [`WRITER_LOCK`] until it commits. Dropped without a commit, the
+/// connection is closed, which rolls the transaction back and lets the
+/// lock go; so does the server when the connection is lost.
+struct PostgresWriter<'a> {
+    engine: &'a PostgresEngine,
+    client: Option<deadpool_postgres::Object>,
+}
+
+impl WriterLock for PostgresWriter<'_> {
+    fn commit(mut self: Box<Self>, batch: Batch) -> Result<()> {
+        let client = self.client.take().expect("held until commit");
+        let writes = Writes::from(batch);
+        self.engine.run(async move {
+            let written = async {
+                writes.apply_on(&client).await?;
+                client.batch_execute("COMMIT").await?;
+                Ok::<_, StoreError>(())
+            }
+            .await;
+            if written.is_err() {
+                discard(client);
+            }
+            written
+        })
+    }
+}
+
+impl Drop for PostgresWriter<'_> {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            discard(client);
+        }
+    }
+}
+
+/// Closes a pooled connection instead of returning it to the pool (it is
+/// in a transaction that must not go on).
+fn discard(client: deadpool_postgres::Object) {
+    drop(deadpool_postgres::Object::take(client));
 }
 
 /// A scan, read a page at a time.
@@ -344,8 +487,8 @@ fn is_transient(code: &SqlState) -> bool {
 
 /// Runs one statement on its own connection (`CREATE DATABASE` cannot run
 /// in a transaction or through the pool), on a thread of its own so that it
-/// may be called from anywhere.
-pub fn execute_alone(url: &str, sql: &str) -> Result<()> {
+/// may be called from anywhere; returns the rows it changed.
+pub fn execute_alone(url: &str, sql: &str) -> Result<u64> {
     let (url, sql) = (url.to_owned(), sql.to_owned());
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -355,10 +498,18 @@ pub fn execute_alone(url: &str, sql: &str) -> Result<()> {
         runtime.block_on(async move {
             let (client, connection) = tokio_postgres::connect(&url, NoTls).await?;
             let connection = tokio::spawn(connection);
-            client.batch_execute(&sql).await?;
+            let changed = client
+                .simple_query(&sql)
+                .await?
+                .iter()
+                .map(|message| match message {
+                    tokio_postgres::SimpleQueryMessage::CommandComplete(rows) => *rows,
+                    _ => 0,
+                })
+                .sum();
             drop(client);
             let _ = connection.await;
-            Ok(())
+            Ok(changed)
         })
     })
     .join()

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Batch, Engine, Entries};
+use super::{Batch, Engine, Entries, WriterLock};
 use crate::store::{Result, StoreError};
 
 /// Tries to open a locked database (50 ms apart) before saying it is in use.
@@ -81,6 +81,22 @@ impl Engine for SledEngine {
     fn flush(&self) -> Result<()> {
         self.db.flush()?;
         Ok(())
+    }
+
+    fn lock_writers(&self) -> Result<Box<dyn WriterLock + '_>> {
+        // One process opens a sled database: the store's own mutex is
+        // the only writer lock there needs to be.
+        Ok(Box::new(SledWriter { engine: self }))
+    }
+}
+
+struct SledWriter<'a> {
+    engine: &'a SledEngine,
+}
+
+impl WriterLock for SledWriter<'_> {
+    fn commit(self: Box<Self>, batch: Batch) -> Result<()> {
+        self.engine.apply(batch)
     }
 }
 

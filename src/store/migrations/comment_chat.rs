@@ -22,6 +22,7 @@ impl Store {
             return Ok(());
         }
         let _writer = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let lock = self.db.lock_writers()?;
         let mut batch = Batch::default();
         let mut chats: HashMap<(PollId, MessageId), ChatId> = HashMap::new();
         let mut moved = 0usize;
@@ -67,7 +68,7 @@ impl Store {
             );
         }
         batch.insert(keys::layout(), serde_json::to_vec(&keys::LAYOUT_VERSION)?);
-        self.db.apply(batch)?;
+        lock.commit(batch)?;
         self.db.flush()?;
         if moved > 0 {
             info!(
