@@ -18,12 +18,16 @@
 //! 3 and 4);
 //! `FIGURES_DB_DIR=DIR` keeps the databases of figures 3 and 4 in DIR.
 //!
-//! Figures 12 and 13, button ballots, are in `figures/ballots.rs`.
+//! Figures 12 and 13, button ballots, are in `figures/ballots.rs`; figure
+//! 14, PostgreSQL, in `figures/postgres.rs` (it needs a server:
+//! `POLLBOT_TEST_POSTGRES`, as the tests).
 
 #[path = "figures/ballots.rs"]
 mod ballots;
 #[path = "../tests/common/fake_telegram.rs"]
 mod fake_telegram;
+#[path = "figures/postgres.rs"]
+mod postgres;
 #[path = "../tests/common/updates.rs"]
 mod updates;
 
@@ -41,7 +45,7 @@ use pollbot::i18n::Language;
 use pollbot::ingest::{Event, apply};
 use pollbot::poll::{Person, Poll, PollId, PollNumber, PollOptions, PollQuestion, PollState};
 use pollbot::report::{self, Summary, chart};
-use pollbot::store::Store;
+use pollbot::store::{Location, Store};
 use pollbot::telegram::polling;
 use teloxide::prelude::*;
 
@@ -445,11 +449,11 @@ fn record_run(n: usize) -> f64 {
 // The bot as a child process
 
 fn spawn_bot(fake: &FakeTelegram, dir: &Path) -> Child {
-    spawn_bot_on(fake, dir, &dir.join("db"))
+    spawn_bot_on(fake, dir, dir.join("db"))
 }
 
-/// [`spawn_bot`] on the database at `db`.
-fn spawn_bot_on(fake: &FakeTelegram, dir: &Path, db: &Path) -> Child {
+/// [`spawn_bot`] on the database at `db` (a folder or a PostgreSQL URL).
+fn spawn_bot_on(fake: &FakeTelegram, dir: &Path, db: impl AsRef<std::ffi::OsStr>) -> Child {
     let log = File::create(dir.join("bot.log")).unwrap();
     Command::new(BOT)
         .arg("run")
@@ -826,8 +830,8 @@ fn results_once(store: &Store, id: PollId) -> [Duration; 3] {
     [loaded - start, summarized - loaded, charted - summarized]
 }
 
-fn results_figure(db: &Path, id: PollId, runs: usize) -> Results {
-    let store = Store::open(db).unwrap();
+fn results_figure(db: impl Into<Location>, id: PollId, runs: usize) -> Results {
+    let store = Store::open_at(&db.into()).unwrap();
     let cold = results_once(&store, id).iter().sum::<Duration>();
     let mut parts = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
     for _ in 0..runs {
@@ -852,9 +856,9 @@ fn results_figure(db: &Path, id: PollId, runs: usize) -> Results {
 /// `report::votes_csv` and `report::comments_csv` in this process, to
 /// files, on a freshly opened store: seconds to open, seconds for each
 /// file, bytes of the votes CSV.
-fn export_in_process(db: &Path, id: PollId, out: &Path) -> (f64, f64, f64, u64) {
+fn export_in_process(db: impl Into<Location>, id: PollId, out: &Path) -> (f64, f64, f64, u64) {
     let start = Instant::now();
-    let store = Store::open(db).unwrap();
+    let store = Store::open_at(&db.into()).unwrap();
     let poll = store.poll(id).unwrap().unwrap();
     let opened = start.elapsed().as_secs_f64();
     let start = Instant::now();
@@ -880,7 +884,7 @@ fn export_in_process(db: &Path, id: PollId, out: &Path) -> (f64, f64, f64, u64) 
 
 /// `pollbot export --format csv` as a child process: seconds and peak RSS
 /// (kB), sampled from /proc every 2 ms until it exits.
-async fn export_binary(db: &Path, id: PollId, out: &Path) -> (f64, u64) {
+async fn export_binary(db: impl AsRef<std::ffi::OsStr>, id: PollId, out: &Path) -> (f64, u64) {
     let (elapsed, peak, status) = export_child(db, id, out).await;
     assert!(status.success(), "pollbot export failed: {status}");
     (elapsed, peak)
@@ -888,7 +892,7 @@ async fn export_binary(db: &Path, id: PollId, out: &Path) -> (f64, u64) {
 
 /// Peak RSS (kB) of `pollbot export` asked for a poll that does not exist:
 /// what opening the database costs, before any export.
-async fn open_only_binary(db: &Path, id: PollId, out: &Path) -> u64 {
+async fn open_only_binary(db: impl AsRef<std::ffi::OsStr>, id: PollId, out: &Path) -> u64 {
     let missing = PollId {
         chat: id.chat,
         number: PollNumber(id.number.0 + 1000),
@@ -898,7 +902,11 @@ async fn open_only_binary(db: &Path, id: PollId, out: &Path) -> u64 {
     peak
 }
 
-async fn export_child(db: &Path, id: PollId, out: &Path) -> (f64, u64, ExitStatus) {
+async fn export_child(
+    db: impl AsRef<std::ffi::OsStr>,
+    id: PollId,
+    out: &Path,
+) -> (f64, u64, ExitStatus) {
     let start = Instant::now();
     let mut child = Command::new(BOT)
         .args(["export", "--db"])
@@ -1001,6 +1009,9 @@ fn main() {
     }
     if want("13") {
         ballots::figure_13(&mut table, &scale);
+    }
+    if want("14") {
+        postgres::figure_14(&mut table, &scale, &runtime);
     }
     println!("{header}");
     println!(

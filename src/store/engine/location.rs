@@ -57,6 +57,12 @@ impl From<PathBuf> for Location {
     }
 }
 
+impl From<&PathBuf> for Location {
+    fn from(path: &PathBuf) -> Self {
+        Location::Folder(path.clone())
+    }
+}
+
 impl From<&Path> for Location {
     fn from(path: &Path) -> Self {
         Location::Folder(path.to_path_buf())
