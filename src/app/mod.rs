@@ -8,6 +8,7 @@ pub mod command;
 pub mod dispatch;
 pub mod export;
 pub mod flood;
+pub mod leadership;
 pub mod load;
 mod mistakes;
 pub mod polls;

@@ -12,6 +12,7 @@ mod votes;
 pub use presses::PressOutcome;
 pub(crate) use presses::decode_count;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -136,6 +137,10 @@ pub(crate) type RankingChanges = HashMap<PollId, HashMap<Vec<u8>, i64>>;
 pub struct Changes<'a> {
     tree: &'a dyn Engine,
     pending: HashMap<Vec<u8>, Option<Vec<u8>>>,
+    /// Values read from the engine in this batch (the writer lock is held:
+    /// nothing else changes them). A batch of votes asks for its poll's
+    /// key once per vote; on PostgreSQL each read is a round trip.
+    read: RefCell<HashMap<Vec<u8>, Option<Vec<u8>>>>,
     /// Polls read or written in this batch, decoded once (a batch of votes
     /// mostly concerns one poll).
     polls: HashMap<PollId, Poll>,
@@ -151,6 +156,7 @@ impl<'a> Changes<'a> {
         Self {
             tree,
             pending: HashMap::new(),
+            read: RefCell::default(),
             polls: HashMap::new(),
             tallies: HashMap::new(),
             rankings: HashMap::new(),
@@ -178,7 +184,12 @@ impl<'a> Changes<'a> {
         if let Some(value) = self.pending.get(key) {
             return Ok(value.clone());
         }
-        self.tree.get(key)
+        if let Some(value) = self.read.borrow().get(key) {
+            return Ok(value.clone());
+        }
+        let value = self.tree.get(key)?;
+        self.read.borrow_mut().insert(key.to_vec(), value.clone());
+        Ok(value)
     }
 
     pub(super) fn get<T: DeserializeOwned>(&self, key: &[u8]) -> Result<Option<T>> {
