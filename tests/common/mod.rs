@@ -35,6 +35,8 @@ pub fn config(fake: &FakeTelegram, db: &Path, moderators: &[i64]) -> Config {
         default_language: Language::English,
         upload_limit: pollbot::app::TELEGRAM_UPLOAD_LIMIT,
         lane_idle: pollbot::telegram::LANE_IDLE,
+        webhook: None,
+        metrics: None,
     }
 }
 
