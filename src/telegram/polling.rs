@@ -443,15 +443,20 @@ pub fn record_as<U: Fetched>(
         let mut newest = last;
         for update in updates {
             let id = i64::from(update.update().id.0);
-            if last.is_some_and(|last| id <= last) || remembered.contains(&id) {
+            if last.is_some_and(|last| id <= last) {
+                debug!(update = id, "already recorded; skipped");
+                continue;
+            }
+            // Recorded before, but still to acknowledge by the offset.
+            newest = Some(newest.map_or(id, |n: i64| n.max(id)));
+            if remembered.contains(&id) {
                 debug!(update = id, "already recorded; skipped");
                 continue;
             }
             record_update(changes, update, id, fetched_at, &mut recorded)?;
             recorded.updates += 1;
-            match seen {
-                Seen::Through(_) => newest = Some(newest.map_or(id, |n: i64| n.max(id))),
-                Seen::Remembered => changes.remember_recorded(id, fetched_at),
+            if seen == Seen::Remembered {
+                changes.remember_recorded(id, fetched_at);
             }
         }
         if let Seen::Through(_) = seen {

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use pollbot::clock::Clock;
-use pollbot::config::Config;
+use pollbot::config::{Config, Webhook, WebhookSecret};
 use pollbot::i18n::Language;
 use pollbot::poll::UserId;
 use pollbot::store::Store;
@@ -21,6 +21,17 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use fake_telegram::{Call, Failure, FakeTelegram};
+
+/// The webhook secret of [`World::with_webhook`].
+pub const WEBHOOK_SECRET: &str = "test-Secret_42";
+
+/// An address on 127.0.0.1 with a port free a moment ago (bound, then let
+/// go), for a server that must listen at the same address across restarts.
+pub fn free_local_address() -> std::net::SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free local port")
+}
 
 /// How long a test waits for something the bot should do promptly.
 pub const PATIENCE: Duration = Duration::from_secs(20);
@@ -88,6 +99,9 @@ pub struct World {
     /// The bot's clock: the system clock, or a manual one (see
     /// [`World::on_manual_clock`]) that every start of the bot shares.
     pub clock: Clock,
+    /// The webhook's address, when the bot runs in webhook mode (every
+    /// start of the bot listens there).
+    pub webhook: Option<std::net::SocketAddr>,
 }
 
 impl World {
@@ -129,7 +143,42 @@ impl World {
             moderators: moderators.to_vec(),
             bot: None,
             clock: Clock::system(),
+            webhook: None,
         }
+    }
+
+    /// A world whose bot runs in webhook mode on a free local port, with
+    /// [`WEBHOOK_SECRET`]; returns once the bot has set its webhook.
+    pub async fn with_webhook(moderators: &[i64]) -> Self {
+        let mut world = Self::stopped(moderators).await;
+        world.webhook = Some(free_local_address());
+        world.start_bot();
+        world.wait_webhook_set(1).await;
+        world
+    }
+
+    /// Waits until the bot has set its webhook the `times`-th time (again
+    /// after each restart).
+    pub async fn wait_webhook_set(&self, times: usize) {
+        let set = self.fake.wait_for_calls("setWebhook", times, PATIENCE).await;
+        assert_eq!(set.len(), times, "the bot set its webhook");
+        assert!(self.fake.webhook().is_some(), "the webhook is set");
+    }
+
+    /// `http://127.0.0.1:PORT` of the bot's webhook server.
+    pub fn webhook_base(&self) -> String {
+        format!("http://{}", self.webhook.expect("webhook mode"))
+    }
+
+    /// The configuration for webhook mode at `listen`.
+    pub fn webhook_config(&self, listen: std::net::SocketAddr) -> Config {
+        let mut config = config(&self.fake, &self.db_path(), &self.moderators);
+        config.webhook = Some(Webhook {
+            url: format!("http://{listen}/telegram").parse().unwrap(),
+            listen,
+            secret: WebhookSecret::parse(WEBHOOK_SECRET).unwrap(),
+        });
+        config
     }
 
     /// The bot (each time it starts) and the fake's Telegram tell time by
@@ -147,7 +196,10 @@ impl World {
     }
 
     pub fn start_bot(&mut self) {
-        let config = config(&self.fake, &self.db_path(), &self.moderators);
+        let config = match self.webhook {
+            Some(listen) => self.webhook_config(listen),
+            None => config(&self.fake, &self.db_path(), &self.moderators),
+        };
         self.start_bot_with(config);
     }
 
