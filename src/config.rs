@@ -199,7 +199,9 @@ impl Config {
 /// The webhook, if `POLLBOT_WEBHOOK_URL` is set: its URL must be https://
 /// (http:// only for this machine, as in tests), with the secret and the
 /// address to listen on.
-fn webhook_from_vars(var: &impl Fn(&str) -> Option<String>) -> Result<Option<Webhook>, ConfigError> {
+fn webhook_from_vars(
+    var: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<Webhook>, ConfigError> {
     let Some(value) = var("POLLBOT_WEBHOOK_URL").filter(|u| !u.trim().is_empty()) else {
         return Ok(None);
     };
@@ -211,7 +213,9 @@ fn webhook_from_vars(var: &impl Fn(&str) -> Option<String>) -> Result<Option<Web
     let url = url::Url::parse(value.trim())
         .map_err(|_| invalid("a URL such as https://bot.example.org/telegram"))?;
     if url.host().is_none() {
-        return Err(invalid("a URL with a host, such as https://bot.example.org/telegram"));
+        return Err(invalid(
+            "a URL with a host, such as https://bot.example.org/telegram",
+        ));
     }
     match url.scheme() {
         "https" => {}
@@ -462,7 +466,11 @@ mod tests {
         let c = config(&[("TELOXIDE_TOKEN", "1:x"), ("POLLBOT_WEBHOOK_SECRET", "s")]).unwrap();
         assert!(c.webhook.is_none());
         assert!(c.metrics.is_none());
-        let c = config(&[("TELOXIDE_TOKEN", "1:x"), ("POLLBOT_METRICS", "127.0.0.1:9100")]).unwrap();
+        let c = config(&[
+            ("TELOXIDE_TOKEN", "1:x"),
+            ("POLLBOT_METRICS", "127.0.0.1:9100"),
+        ])
+        .unwrap();
         assert_eq!(c.metrics, Some("127.0.0.1:9100".parse().unwrap()));
     }
 
@@ -492,9 +500,12 @@ mod tests {
             ("bot.example.org/telegram", "a URL"),
             ("https://bot.example.org:8080/", "443, 80, 88 or 8443"),
         ] {
-            let error = webhook(&[("POLLBOT_WEBHOOK_URL", url), ("POLLBOT_WEBHOOK_SECRET", "s")])
-                .unwrap_err()
-                .to_string();
+            let error = webhook(&[
+                ("POLLBOT_WEBHOOK_URL", url),
+                ("POLLBOT_WEBHOOK_SECRET", "s"),
+            ])
+            .unwrap_err()
+            .to_string();
             assert!(error.starts_with("POLLBOT_WEBHOOK_URL="), "{url}: {error}");
             assert!(error.contains(says), "{url}: {error}");
         }
@@ -505,12 +516,26 @@ mod tests {
         let url = ("POLLBOT_WEBHOOK_URL", "https://bot.example.org/telegram");
         let error = webhook(&[url]).unwrap_err();
         assert!(matches!(error, ConfigError::MissingWebhookSecret));
-        assert!(error.to_string().starts_with("POLLBOT_WEBHOOK_SECRET is not set"));
+        assert!(
+            error
+                .to_string()
+                .starts_with("POLLBOT_WEBHOOK_SECRET is not set")
+        );
         let too_long = "s".repeat(257);
-        for bad in ["", "has space", "dots.are.out", "semi;colon", "ключ", too_long.as_str()] {
+        for bad in [
+            "",
+            "has space",
+            "dots.are.out",
+            "semi;colon",
+            "ключ",
+            too_long.as_str(),
+        ] {
             let error = webhook(&[url, ("POLLBOT_WEBHOOK_SECRET", bad)]).unwrap_err();
             let text = error.to_string();
-            assert!(text.starts_with("POLLBOT_WEBHOOK_SECRET is not valid"), "{bad:?}: {text}");
+            assert!(
+                text.starts_with("POLLBOT_WEBHOOK_SECRET is not valid"),
+                "{bad:?}: {text}"
+            );
             assert!(text.contains("A-Z a-z 0-9 _ -"), "{text}");
             if !bad.is_empty() {
                 assert!(!text.contains(bad), "the secret is not repeated: {text}");

@@ -149,9 +149,19 @@ mod tests {
         ] {
             assert!(text.lines().any(|l| l == line), "{line} in\n{text}");
         }
-        assert!(text.contains("pollbot_store_commit_seconds_bucket{le="), "{text}");
+        assert!(
+            text.contains("pollbot_store_commit_seconds_bucket{le="),
+            "{text}"
+        );
         let text = other.render();
-        assert!(text.lines().any(|l| l == "pollbot_updates_received_total 0"), "{text}");
-        assert!(text.contains("pollbot_store_commit_seconds_count"), "{text}");
+        assert!(
+            text.lines()
+                .any(|l| l == "pollbot_updates_received_total 0"),
+            "{text}"
+        );
+        assert!(
+            text.contains("pollbot_store_commit_seconds_count"),
+            "{text}"
+        );
     }
 }

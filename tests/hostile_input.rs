@@ -670,6 +670,7 @@ async fn another_sources_offset_is_not_inherited(stored: pollbot::store::LastUpd
         moderators: vec![],
         bot: None,
         clock: pollbot::clock::Clock::system(),
+        webhook: None,
     };
     {
         let store = pollbot::store::Store::open(&world.db_path()).unwrap();

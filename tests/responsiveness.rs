@@ -475,6 +475,7 @@ async fn an_unparsable_get_me_does_not_stop_commands() {
         moderators: Vec::new(),
         bot: None,
         clock: pollbot::clock::Clock::system(),
+        webhook: None,
     };
     world.start_bot();
     world

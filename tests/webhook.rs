@@ -2,9 +2,9 @@
 //! posts updates to it (one per post, again after any answer but 200).
 //! Long polling's `/metrics` and its `deleteWebhook` at start are here too.
 //!
-//! | what comes by webhook   | once | redelivered | redelivered after a restart | answer lost / bot down | wrong or no secret | too large |
-//! |-------------------------|------|-------------|-----------------------------|------------------------|--------------------|-----------|
-//! | votes                   | `votes_and_commands_…` | `a_redelivered_…` | `a_redelivered_…` | `an_answer_lost_…`, `posts_while_the_bot_is_down_…` | `posts_without_…` | `a_body_over_…` |
+//! | by webhook              | once | redelivered | redelivered after a restart | answer lost / bot down / 500 | wrong or no secret | too large |
+//! |-------------------------|------|-------------|-----------------------------|------------------------------|--------------------|-----------|
+//! | votes                   | `votes_and_commands_…` | `a_redelivered_…` | `a_redelivered_…` | `an_answer_lost_…`, `posts_while_the_bot_is_down_…`, `an_update_the_store_cannot_record_…` | `posts_without_…` | `a_body_over_…` |
 //! | commands (answered)     | `votes_and_commands_…` | `a_redelivered_…` | `a_redelivered_…` | `an_answer_lost_…` | `posts_without_…` | — |
 //! | button presses (ranked) | `button_presses_…` | `button_presses_…` | — | — | — | — |
 //! | concurrent, out of order| `concurrent_posts_…` | `concurrent_posts_…` (the same id at once) | — | — | — | — |
@@ -12,7 +12,8 @@
 //! Also: `/healthz` and `/metrics` (exact counters) in webhook mode,
 //! `/metrics` on its own address in long-polling mode, the switch from a
 //! webhook back to long polling (`deleteWebhook` first, nothing counted
-//! twice), and configuration errors from the real binary.
+//! twice), and configuration errors (from the real binary) and a listen
+//! address already taken.
 
 mod common;
 
@@ -237,7 +238,10 @@ async fn concurrent_posts_out_of_order_and_the_same_update_at_once_count_once() 
             update.to_string().into_bytes()
         })
         .collect();
-    let posts = updates.iter().chain(updates.iter()).map(|body| post(&world, body, Some(WEBHOOK_SECRET)));
+    let posts = updates
+        .iter()
+        .chain(updates.iter())
+        .map(|body| post(&world, body, Some(WEBHOOK_SECRET)));
     let statuses = futures_util::future::join_all(posts).await;
     assert_eq!(statuses, vec![200; 12]);
     world.wait_idle().await;
@@ -309,7 +313,11 @@ async fn posts_without_the_right_secret_are_refused_and_change_nothing() {
     ];
     for secret in near_misses {
         for body in [&vote, &command] {
-            assert_eq!(post(&world, body.as_bytes(), secret).await, 401, "{secret:?}");
+            assert_eq!(
+                post(&world, body.as_bytes(), secret).await,
+                401,
+                "{secret:?}"
+            );
         }
     }
     // Refused before the body is read: a large one gets 401 too.
@@ -338,11 +346,21 @@ async fn a_body_over_the_limit_gets_413_and_one_at_the_limit_is_recorded() {
         body
     };
     assert_eq!(
-        post(&world, &padded(700, 21, BODY_LIMIT + 1), Some(WEBHOOK_SECRET)).await,
+        post(
+            &world,
+            &padded(700, 21, BODY_LIMIT + 1),
+            Some(WEBHOOK_SECRET)
+        )
+        .await,
         413
     );
     assert_eq!(
-        post(&world, &padded(701, 22, 8 * BODY_LIMIT), Some(WEBHOOK_SECRET)).await,
+        post(
+            &world,
+            &padded(701, 22, 8 * BODY_LIMIT),
+            Some(WEBHOOK_SECRET)
+        )
+        .await,
         413
     );
     assert_eq!(
@@ -350,7 +368,10 @@ async fn a_body_over_the_limit_gets_413_and_one_at_the_limit_is_recorded() {
         200
     );
     // Not JSON, or not an object teloxide reads.
-    assert_eq!(post(&world, b"{\"update_id\":", Some(WEBHOOK_SECRET)).await, 400);
+    assert_eq!(
+        post(&world, b"{\"update_id\":", Some(WEBHOOK_SECRET)).await,
+        400
+    );
     assert_eq!(post(&world, b"", Some(WEBHOOK_SECRET)).await, 400);
     world.wait_idle().await;
     assert_eq!(tally_after_stop(&mut world).await, (vec![0, 1], 1));
@@ -372,12 +393,19 @@ async fn healthz_and_metrics_show_exact_counts() {
     ] {
         assert_eq!(metric(&metrics, name), 0.0, "{name}");
     }
-    assert!(metrics.contains("# TYPE pollbot_store_commit_seconds histogram"), "{metrics}");
+    assert!(
+        metrics.contains("# TYPE pollbot_store_commit_seconds histogram"),
+        "{metrics}"
+    );
 
     let (poll, _) = post_poll_ids(&world, 1, "/newpoll Counted? | Yes | No").await;
     let votes: Vec<i64> = [21, 22, 23]
         .iter()
-        .map(|&id| world.fake.push_update(poll_answer(&poll, &person(id, "V"), &[0])))
+        .map(|&id| {
+            world
+                .fake
+                .push_update(poll_answer(&poll, &person(id, "V"), &[0]))
+        })
         .collect();
     assert!(world.fake.wait_acknowledged(votes[2], PATIENCE).await);
     world.fake.redeliver(votes[0]);
@@ -459,14 +487,20 @@ async fn without_a_webhook_url_the_bot_deletes_the_webhook_then_long_polls_count
         .iter()
         .position(|c| c.method == "getUpdates")
         .expect("getUpdates called");
-    assert!(deleted < polled, "deleteWebhook before the first getUpdates");
+    assert!(
+        deleted < polled,
+        "deleteWebhook before the first getUpdates"
+    );
     assert_eq!(
         calls[deleted].bool_param("drop_pending_updates"),
         Some(false)
     );
     assert_eq!(world.fake.calls_to("deleteWebhook").len(), 1);
     assert!(
-        calls.iter().filter(|c| c.method == "getUpdates").all(|c| !c.failed),
+        calls
+            .iter()
+            .filter(|c| c.method == "getUpdates")
+            .all(|c| !c.failed),
         "no getUpdates met a webhook"
     );
     world.assert_api_conformance();
@@ -548,5 +582,72 @@ async fn a_taken_listen_address_is_a_clear_error() {
     assert!(
         text.starts_with(&format!("cannot listen on POLLBOT_LISTEN={address}")),
         "{text}"
+    );
+}
+
+/// The database under the stopped bot, opened raw (sled lets go of its
+/// lock a moment after the bot stops).
+async fn raw_database(world: &World) -> sled::Db {
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        match sled::open(world.db_path()) {
+            Ok(db) => return db,
+            Err(error) => {
+                assert!(tokio::time::Instant::now() < deadline, "{error}");
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+        }
+    }
+}
+
+/// A key of the store's layout: a kind, then a signed integer (sign bit
+/// flipped, big-endian), then more bytes.
+fn raw_key(kind: u8, signed: i64, rest: &[u8]) -> Vec<u8> {
+    let mut key = vec![kind];
+    key.extend_from_slice(&((signed as u64) ^ (1 << 63)).to_be_bytes());
+    key.extend_from_slice(rest);
+    key
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_the_store_cannot_record_gets_500_is_posted_again_then_set_aside() {
+    let mut world = webhook_group_world().await;
+    let (poll, _) = post_poll_ids(&world, 1, "/newpoll Broken? | Yes | No").await;
+    world.wait_idle().await;
+    world.stop_bot().await;
+    // The poll's record is damaged: a vote for it cannot be recorded.
+    let poll_key = raw_key(b'p', GROUP, &1u32.to_be_bytes());
+    {
+        let db = raw_database(&world).await;
+        assert!(db.get(&poll_key).unwrap().is_some(), "the poll's key");
+        db.insert(&poll_key, b"{not a poll".to_vec()).unwrap();
+        db.flush().unwrap();
+    }
+    world.start_bot();
+    world.wait_webhook_set(2).await;
+    let vote = world
+        .deliver(poll_answer(&poll, &person(21, "Ann"), &[0]))
+        .await;
+    // Two 500s (Telegram posts it again each time), then it is set aside
+    // and acknowledged, as long polling does with such an update.
+    assert_eq!(posts_of(&world, vote), [500, 500, 200]);
+    let cleo = person(31, "Cleo");
+    let help = world.deliver(message(cleo.id, 1, &cleo, "/help")).await;
+    world.wait_idle().await;
+    assert_eq!(posts_of(&world, help), [200]);
+    assert_eq!(world.fake.sent_to("sendMessage", cleo.id).len(), 1);
+    world.stop_bot().await;
+    let db = raw_database(&world).await;
+    assert!(
+        db.get(raw_key(b'f', vote, &[])).unwrap().is_some(),
+        "set aside"
+    );
+    assert!(
+        db.get(raw_key(b'U', vote, &[])).unwrap().is_some(),
+        "remembered"
+    );
+    assert!(
+        db.get(raw_key(b'U', help, &[])).unwrap().is_some(),
+        "remembered"
     );
 }

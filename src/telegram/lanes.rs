@@ -9,9 +9,9 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use prometheus_client::metrics::gauge::Gauge;
 use teloxide::Bot;
 use tokio::sync::{Notify, watch};
-use prometheus_client::metrics::gauge::Gauge;
 use tokio::task::JoinHandle;
 
 use super::identity::Identity;

@@ -58,6 +58,18 @@ const REMEMBER_ANSWERED: chrono::TimeDelta = chrono::TimeDelta::days(2);
 /// (Telegram stops posting an update again within a day).
 const REMEMBER_RECORDED: chrono::TimeDelta = chrono::TimeDelta::days(2);
 
+/// What receiving updates needs, by long polling or webhook: where they
+/// are recorded, and who is told of what they asked for.
+pub struct Recording<'a> {
+    pub bot: &'a Bot,
+    pub store: &'a Arc<Store>,
+    pub lanes: &'a Arc<Lanes>,
+    pub presses: &'a tokio::sync::mpsc::UnboundedSender<Vec<presses::PressAnswer>>,
+    pub clock: &'a Clock,
+    pub activity: &'a Activity,
+    pub metrics: &'a Metrics,
+}
+
 /// Runs the bot until `shutdown` completes, then answers what it can within
 /// a few seconds, flushes, and returns. This is what `main` runs.
 pub async fn run(
@@ -138,36 +150,27 @@ pub async fn run_observed(
         ));
     }
 
+    let recording = Recording {
+        bot: &bot,
+        store: &store,
+        lanes: &lanes,
+        presses: &presses_recorded,
+        clock: &clock,
+        activity: &activity,
+        metrics: &metrics,
+    };
     let received = match edge.config.webhook.clone() {
         Some(hook) => {
             // Commands stored before go to the lanes first: the webhook
             // hands each new one to its lane itself, and none twice.
             let _ = first_dispatch.await;
-            let parts = webhook::Parts {
-                bot: &bot,
-                store: &store,
-                lanes: &lanes,
-                presses: &presses_recorded,
-                clock: &clock,
-                activity: &activity,
-                metrics: &metrics,
-            };
-            webhook::run(parts, &hook, polling_stopped).await
+            webhook::run(recording, &hook, polling_stopped).await
         }
         None => {
             info!("pollbot is polling for updates");
-            polling::run(
-                &bot,
-                &store,
-                &clock,
-                &commands_queued,
-                &presses_recorded,
-                polling_stopped,
-                &activity,
-                &metrics,
-            )
-            .await
-            .map_err(anyhow::Error::from)
+            polling::run(recording, &commands_queued, polling_stopped)
+                .await
+                .map_err(anyhow::Error::from)
         }
     };
     info!("stopping: answering what can be answered in a few seconds");
@@ -220,7 +223,8 @@ fn prepare_store(store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
 
 /// Forgets the ids of updates recorded by webhook long before `now`.
 fn forget_recorded_updates(store: &Store, now: DateTime<Utc>) -> crate::store::Result<()> {
-    let forgotten = store.write(|changes| changes.forget_recorded_before(now - REMEMBER_RECORDED))?;
+    let forgotten =
+        store.write(|changes| changes.forget_recorded_before(now - REMEMBER_RECORDED))?;
     if forgotten > 0 {
         store.flush()?;
     }

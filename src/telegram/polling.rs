@@ -17,14 +17,14 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use teloxide::prelude::*;
 use teloxide::types::{AllowedUpdate, Update};
-use tokio::sync::{Notify, mpsc, watch};
+use tokio::sync::{Notify, watch};
 use tracing::{debug, error, info, warn};
 
+use super::Recording;
 use super::inbound::{self, CommandMessage, Inbound};
 use super::lanes::Activity;
 use super::payloads::{FetchedUpdate, GetUpdatesRaw, UpdateExtras};
 use super::presses::PressAnswer;
-use crate::clock::Clock;
 use crate::ingest;
 use crate::metrics::Metrics;
 use crate::store::{self, Changes, ChatMove, LastUpdate, Purged, Store, UpdateSource};
@@ -93,15 +93,19 @@ impl Backoff {
 /// Wakes the dispatcher (which hands queued commands to the chats' lanes)
 /// whenever a batch queued commands.
 pub async fn run(
-    bot: &Bot,
-    store: &Store,
-    clock: &Clock,
+    recording: Recording<'_>,
     commands: &Notify,
-    presses: &mpsc::UnboundedSender<Vec<PressAnswer>>,
     mut shutdown: watch::Receiver<bool>,
-    activity: &Activity,
-    metrics: &Metrics,
 ) -> store::Result<()> {
+    let Recording {
+        bot,
+        store,
+        clock,
+        presses,
+        activity,
+        metrics,
+        ..
+    } = recording;
     // Update ids are per bot and per Bot API server: after a new token or
     // server the old last id would make the server drop the new updates.
     let me = UpdateSource::new(bot.token(), bot.api_url().as_str());

@@ -26,6 +26,7 @@ use teloxide::prelude::*;
 use tokio::sync::{mpsc, watch};
 use tracing::{error, info, warn};
 
+use super::Recording;
 use super::lanes::{Activity, InLine, Job, Lanes};
 use super::payloads::FetchedUpdate;
 use super::polling::{self, Backoff, Seen};
@@ -57,21 +58,10 @@ struct Hook {
     failures: Mutex<HashMap<i64, u32>>,
 }
 
-/// Everything the webhook server needs from the running bot.
-pub struct Parts<'a> {
-    pub bot: &'a Bot,
-    pub store: &'a Arc<Store>,
-    pub lanes: &'a Arc<Lanes>,
-    pub presses: &'a mpsc::UnboundedSender<Vec<PressAnswer>>,
-    pub clock: &'a Clock,
-    pub activity: &'a Activity,
-    pub metrics: &'a Metrics,
-}
-
 /// Serves the webhook until `shutdown` turns true (a post being recorded
 /// is finished and answered first), after registering it with Telegram.
 pub async fn run(
-    parts: Parts<'_>,
+    parts: Recording<'_>,
     webhook: &Webhook,
     mut shutdown: watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
@@ -182,9 +172,17 @@ async fn health(State(hook): State<Arc<Hook>>) -> Response {
         Ok(Ok(Ok(_))) => (StatusCode::OK, "ok\n").into_response(),
         Ok(Ok(Err(error))) => {
             warn!(%error, "health check: the store does not answer");
-            (StatusCode::SERVICE_UNAVAILABLE, "the store does not answer\n").into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the store does not answer\n",
+            )
+                .into_response()
         }
-        _ => (StatusCode::SERVICE_UNAVAILABLE, "the store does not answer\n").into_response(),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the store does not answer\n",
+        )
+            .into_response(),
     }
 }
 
@@ -237,7 +235,10 @@ async fn receive(State(hook): State<Arc<Hook>>, request: Request) -> Response {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(&body) else {
-        warn!(bytes = body.len(), "a webhook post that is not JSON: refused");
+        warn!(
+            bytes = body.len(),
+            "a webhook post that is not JSON: refused"
+        );
         return StatusCode::BAD_REQUEST.into_response();
     };
     hook.metrics.updates_received(1);

@@ -1890,7 +1890,10 @@ impl FakeTelegram {
                     return Reply::Ok(json!(true));
                 }
                 if !(url.starts_with("https://") || url.starts_with("http://127.0.0.1:")) {
-                    return api_error(400, "Bad Request: bad webhook: HTTPS url must be provided for webhook");
+                    return api_error(
+                        400,
+                        "Bad Request: bad webhook: HTTPS url must be provided for webhook",
+                    );
                 }
                 let allowed_updates: Option<Vec<String>> = match p.get("allowed_updates") {
                     Some(Value::Array(a)) => Some(

@@ -160,7 +160,10 @@ impl World {
     /// Waits until the bot has set its webhook the `times`-th time (again
     /// after each restart).
     pub async fn wait_webhook_set(&self, times: usize) {
-        let set = self.fake.wait_for_calls("setWebhook", times, PATIENCE).await;
+        let set = self
+            .fake
+            .wait_for_calls("setWebhook", times, PATIENCE)
+            .await;
         assert_eq!(set.len(), times, "the bot set its webhook");
         assert!(self.fake.webhook().is_some(), "the webhook is set");
     }
