@@ -651,3 +651,76 @@ async fn an_update_the_store_cannot_record_gets_500_is_posted_again_then_set_asi
         "remembered"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn set_webhook_is_tried_again_after_a_429_and_a_refused_address_stops_the_bot() {
+    let mut world = World::with_config(|_| {}).await;
+    world.stop_bot().await;
+    world
+        .fake
+        .fail_next("setWebhook", 1, common::Failure::RetryAfter(1));
+    world.webhook = Some(common::free_local_address());
+    world.start_bot();
+    world.wait_webhook_set(2).await;
+    let sets = world.fake.calls_to("setWebhook");
+    assert_eq!(
+        sets.iter().map(|c| c.failed).collect::<Vec<_>>(),
+        [true, false]
+    );
+    let (_, metrics) = get(&world.webhook_base(), "/metrics").await;
+    assert_eq!(metric(&metrics, "pollbot_telegram_rate_limited_total"), 1.0);
+    world.stop_bot().await;
+
+    // Telegram will not post to this address: asking again would not help.
+    world.fake.fail_next(
+        "setWebhook",
+        1,
+        common::Failure::BadRequest(
+            "bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443".into(),
+        ),
+    );
+    let config = world.webhook_config(world.webhook.unwrap());
+    let error = pollbot::telegram::run(config, std::future::pending())
+        .await
+        .expect_err("the bot stops");
+    let text = format!("{error:#}");
+    assert!(
+        text.starts_with("Telegram refused the webhook POLLBOT_WEBHOOK_URL=http://127.0.0.1:"),
+        "{text}"
+    );
+    assert!(text.contains("443"), "{text}");
+    assert_eq!(world.fake.calls_to("setWebhook").len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_webhook_left_behind_is_deleted_again_when_getupdates_meets_it() {
+    let mut world = webhook_group_world().await;
+    let (poll, _) = post_poll_ids(&world, 1, "/newpoll Left behind? | Yes | No").await;
+    world.wait_idle().await;
+    world.stop_bot().await;
+    // The first deleteWebhook fails: getUpdates meets the webhook (409),
+    // and the bot deletes it again.
+    world
+        .fake
+        .fail_next("deleteWebhook", 1, common::Failure::RetryAfter(1));
+    world.webhook = None;
+    world.start_bot();
+    world
+        .deliver(poll_answer(&poll, &person(21, "Ann"), &[1]))
+        .await;
+    world.wait_idle().await;
+    let deletes = world.fake.calls_to("deleteWebhook");
+    assert_eq!(
+        deletes.iter().map(|c| c.failed).collect::<Vec<_>>(),
+        [true, false]
+    );
+    let refused = world
+        .fake
+        .all_calls()
+        .into_iter()
+        .filter(|c| c.method == "getUpdates" && c.failed)
+        .count();
+    assert_eq!(refused, 1, "one getUpdates met the webhook");
+    assert_eq!(world.fake.webhook(), None);
+    assert_eq!(tally_after_stop(&mut world).await, (vec![0, 1], 1));
+}

@@ -111,10 +111,10 @@ pub async fn run(
     let me = UpdateSource::new(bot.token(), bot.api_url().as_str());
     // Telegram refuses getUpdates while a webhook is set: one left from a
     // run in webhook mode goes (its undelivered updates stay, to fetch).
-    tokio::select! {
-        _ = delete_webhook(bot) => {}
+    let mut webhook_deleted = tokio::select! {
+        deleted = delete_webhook(bot) => deleted,
         _ = shutdown.changed() => return Ok(()),
-    }
+    };
     let mut last = stored_last_update(store, me)?;
     tokio::task::block_in_place(|| purge_stale_early(store, clock.now()));
     let mut purged_at = tokio::time::Instant::now();
@@ -131,9 +131,23 @@ pub async fn run(
             last = None;
         }
         let after = last.map(|l| l.id);
-        let updates = match fetch(bot, after, &mut backoff, &mut shutdown, metrics).await {
+        let fetched = fetch(bot, after, &mut backoff, &mut shutdown, metrics);
+        let updates = match fetched.await {
             Fetch::Updates(updates) => updates,
             Fetch::Failed => continue,
+            // Deleted once at start, and only tried again if that failed:
+            // a webhook set since is another instance's (or an operator's)
+            // to remove, not this one's.
+            Fetch::WebhookSet if !webhook_deleted => {
+                webhook_deleted = delete_webhook(bot).await;
+                continue;
+            }
+            Fetch::WebhookSet => {
+                error!(
+                    "getUpdates refused: a webhook is set; run every instance with the same POLLBOT_WEBHOOK_URL (or none)"
+                );
+                continue;
+            }
             Fetch::ShutDown => break,
         };
         if updates.is_empty() {
@@ -191,6 +205,8 @@ enum Fetch {
     Updates(Vec<FetchedUpdate>),
     /// It failed, and the wait before the next try is over.
     Failed,
+    /// Telegram refused it because a webhook is set (the wait is over).
+    WebhookSet,
     /// Shutdown came first.
     ShutDown,
 }
@@ -230,24 +246,29 @@ async fn fetch(
                 }
                 _ => backoff.next_wait(),
             };
-            if is_webhook_conflict(&error) {
-                // Another instance (or an operator) set a webhook meanwhile.
-                warn!("getUpdates refused: a webhook is set; deleting it");
-                delete_webhook(bot).await;
-            }
             warn!(%error, ?wait, "getUpdates failed; trying again");
             sleep_unless_shutdown(wait, shutdown).await;
+            if is_webhook_conflict(&error) {
+                return Fetch::WebhookSet;
+            }
             Fetch::Failed
         }
     }
 }
 
-/// Deletes a webhook left from before, keeping its pending updates; a
-/// failure is only logged (getUpdates then says what is wrong).
-async fn delete_webhook(bot: &Bot) {
+/// Deletes a webhook left from before, keeping its pending updates;
+/// whether that was done. A failure is only logged (getUpdates then says
+/// whether a webhook is in the way).
+async fn delete_webhook(bot: &Bot) -> bool {
     match bot.delete_webhook().drop_pending_updates(false).await {
-        Ok(_) => debug!("no webhook: long polling"),
-        Err(error) => warn!(%error, "cannot delete a webhook left from before"),
+        Ok(_) => {
+            debug!("no webhook: long polling");
+            true
+        }
+        Err(error) => {
+            warn!(%error, "cannot delete a webhook left from before");
+            false
+        }
     }
 }
 

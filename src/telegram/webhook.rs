@@ -95,7 +95,7 @@ pub async fn run(
     let serving = async { server.await.context("the webhook server failed") };
     tokio::pin!(serving);
     let served = tokio::select! {
-        registered = register(parts.bot, webhook, &mut shutdown) => match registered {
+        registered = register(parts.bot, webhook, parts.metrics, &mut shutdown) => match registered {
             Ok(()) => serving.await,
             Err(error) => Err(error),
         },
@@ -110,6 +110,7 @@ pub async fn run(
 async fn register(
     bot: &Bot,
     webhook: &Webhook,
+    metrics: &Metrics,
     shutdown: &mut watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let mut backoff = Backoff::new();
@@ -124,13 +125,16 @@ async fn register(
                 info!(url = %webhook.url, "webhook set");
                 return Ok(());
             }
-            Err(teloxide::RequestError::Api(error)) => {
+            Err(teloxide::RequestError::Api(error)) if refuses_the_webhook(&error) => {
                 return Err(anyhow::anyhow!(
                     "Telegram refused the webhook POLLBOT_WEBHOOK_URL={}: {error}",
                     webhook.url
                 ));
             }
-            Err(teloxide::RequestError::RetryAfter(after)) => after.duration(),
+            Err(teloxide::RequestError::RetryAfter(after)) => {
+                metrics.rate_limited();
+                after.duration()
+            }
             Err(error) => {
                 let wait = backoff.next_wait();
                 warn!(%error, ?wait, "cannot set the webhook; trying again");
@@ -141,6 +145,23 @@ async fn register(
             _ = tokio::time::sleep(wait) => {}
             _ = shutdown.wait_for(|stop| *stop) => return Ok(()),
         }
+    }
+}
+
+/// Whether Telegram refused the webhook's address or secret (asking again
+/// would get the same answer), rather than failing for a moment.
+fn refuses_the_webhook(error: &teloxide::ApiError) -> bool {
+    use teloxide::ApiError;
+    match error {
+        ApiError::WebhookRequireHttps
+        | ApiError::BadWebhookPort
+        | ApiError::UnknownHost
+        | ApiError::CantParseUrl => true,
+        ApiError::Unknown(text) => {
+            let text = text.to_ascii_lowercase();
+            text.contains("bad webhook") || text.contains("secret")
+        }
+        _ => false,
     }
 }
 
@@ -200,7 +221,8 @@ pub fn serve_metrics(metrics: &Metrics) -> Response {
 }
 
 /// Whether the secret Telegram sent back is ours, compared in constant
-/// time (a wrong guess takes as long whatever it shares with the secret).
+/// time (a wrong guess takes as long whatever it shares with the secret;
+/// only a wrong length is told at once, and the length is no secret).
 fn secret_matches(headers: &HeaderMap, secret: &WebhookSecret) -> bool {
     let Some(sent) = headers.get(SECRET_HEADER) else {
         return false;
