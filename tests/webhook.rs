@@ -12,8 +12,9 @@
 //! Also: `/healthz` and `/metrics` (exact counters) in webhook mode,
 //! `/metrics` on its own address in long-polling mode, the switch from a
 //! webhook back to long polling (`deleteWebhook` first, nothing counted
-//! twice), and configuration errors (from the real binary) and a listen
-//! address already taken.
+//! twice), `setWebhook` tried again or refused, configuration errors (from
+//! the real binary), a listen address already taken, and a refused post's
+//! log line (without the secret it sent).
 
 mod common;
 
@@ -723,4 +724,49 @@ async fn a_webhook_left_behind_is_deleted_again_when_getupdates_meets_it() {
     assert_eq!(refused, 1, "one getUpdates met the webhook");
     assert_eq!(world.fake.webhook(), None);
     assert_eq!(tally_after_stop(&mut world).await, (vec![0, 1], 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_post_is_logged_without_the_secret_it_sent() {
+    let fake = common::FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let listen = common::free_local_address();
+    let log_path = dir.path().join("bot.log");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut child = std::process::Command::new(common::process::BIN)
+        .arg("run")
+        .current_dir(dir.path())
+        .env("TELOXIDE_TOKEN", common::fake_telegram::TOKEN)
+        .env("TELOXIDE_API_URL", fake.api_url())
+        .env("POLLBOT_DB", dir.path().join("db"))
+        .env("POLLBOT_WEBHOOK_URL", format!("http://{listen}/telegram"))
+        .env("POLLBOT_WEBHOOK_SECRET", WEBHOOK_SECRET)
+        .env("POLLBOT_LISTEN", listen.to_string())
+        .env("RUST_LOG", "warn")
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .env_remove("POLLBOT_METRICS")
+        .stdout(std::process::Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("pollbot starts");
+    let set = fake.wait_for_calls("setWebhook", 1, PATIENCE).await;
+    assert_eq!(set.len(), 1, "the webhook is set");
+    let url = format!("http://{listen}/telegram");
+    let guess = "guess-Secret_99";
+    let headers = [("x-telegram-bot-api-secret-token", guess.to_owned())];
+    let refused = http_request(&url, "POST", &headers, b"{\"update_id\": 1}").await;
+    assert_eq!(refused.map(|(status, _)| status), Some(401));
+    let refused = http_request(&url, "POST", &[], b"{\"update_id\": 2}").await;
+    assert_eq!(refused.map(|(status, _)| status), Some(401));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let text = std::fs::read_to_string(&log_path).unwrap();
+    assert_eq!(
+        text.matches("a webhook post without the right secret token: refused")
+            .count(),
+        2,
+        "{text}"
+    );
+    assert!(!text.contains(guess), "{text}");
+    assert!(!text.contains(WEBHOOK_SECRET), "{text}");
 }

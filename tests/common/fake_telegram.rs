@@ -7,6 +7,14 @@
 //!
 //! Every request is checked against the Bot API description in
 //! `tests/data/telegram-bot-api.json`; see [`FakeTelegram::api_violations`].
+//!
+//! Like Telegram, while the bot has a webhook set (`setWebhook`) the fake
+//! posts queued updates to it, one per post with the secret header, and
+//! posts one again after any answer but 200; getUpdates then answers 409.
+//! An update counts as acknowledged once its post got 200, so
+//! [`FakeTelegram::all_acknowledged`] (and the tests' wait for an idle bot)
+//! serve both modes. [`FakeTelegram::redeliver`] and
+//! [`FakeTelegram::lose_webhook_answers`] make it post an update again.
 #![allow(dead_code)]
 
 use std::collections::{HashMap, HashSet, VecDeque};
