@@ -1,5 +1,6 @@
 //! Configuration from the environment and `.env`.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use crate::i18n::Language;
@@ -33,6 +34,18 @@ pub enum ConfigError {
     /// `.env` exists but cannot be read (permissions, not UTF-8, ...).
     #[error("cannot read .env: {0}")]
     DotEnvFile(String),
+    /// `POLLBOT_WEBHOOK_URL` is set without `POLLBOT_WEBHOOK_SECRET`: anyone
+    /// who found the address could post made-up votes.
+    #[error(
+        "POLLBOT_WEBHOOK_SECRET is not set: a webhook needs a secret of 1-256 characters A-Z a-z 0-9 _ - (Telegram sends it back with every update)"
+    )]
+    MissingWebhookSecret,
+    /// `POLLBOT_WEBHOOK_SECRET` is set but not what Telegram accepts. Its
+    /// value is not repeated: it is a secret.
+    #[error(
+        "POLLBOT_WEBHOOK_SECRET is not valid: it must be 1-256 characters, each one of A-Z a-z 0-9 _ - (it has {length} characters)"
+    )]
+    InvalidWebhookSecret { length: usize },
 }
 
 /// How the bot runs. Its `Debug` shows the token's bot id, never its
@@ -53,7 +66,59 @@ pub struct Config {
     /// How long a chat's lane stays with nothing queued before it goes
     /// ([`crate::telegram::LANE_IDLE`]; shorter in tests).
     pub lane_idle: std::time::Duration,
+    /// Where Telegram posts updates; `None`: the bot long-polls.
+    pub webhook: Option<Webhook>,
+    /// Where Prometheus reads `/metrics` in long-polling mode (webhook mode
+    /// serves it beside `/healthz` as well).
+    pub metrics: Option<SocketAddr>,
 }
+
+/// The webhook Telegram posts updates to.
+#[derive(Clone, Debug)]
+pub struct Webhook {
+    /// The public address given to Telegram (`POLLBOT_WEBHOOK_URL`).
+    pub url: url::Url,
+    /// Where the bot's own HTTP server listens, behind the reverse proxy
+    /// that does TLS (`POLLBOT_LISTEN`).
+    pub listen: SocketAddr,
+    pub secret: WebhookSecret,
+}
+
+/// What Telegram sends back in `X-Telegram-Bot-Api-Secret-Token`: 1 to
+/// 256 characters of `A-Z a-z 0-9 _ -`. Its `Debug` hides it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookSecret(String);
+
+impl WebhookSecret {
+    pub fn parse(secret: &str) -> Result<Self, ConfigError> {
+        let valid = (1..=256).contains(&secret.len())
+            && secret
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if !valid {
+            return Err(ConfigError::InvalidWebhookSecret {
+                length: secret.chars().count(),
+            });
+        }
+        Ok(Self(secret.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for WebhookSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WebhookSecret(<hidden>)")
+    }
+}
+
+/// Where the webhook server listens unless `POLLBOT_LISTEN` says otherwise.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// The ports Telegram posts webhooks to.
+const WEBHOOK_PORTS: [u16; 4] = [443, 80, 88, 8443];
 
 impl Config {
     /// Reads the configuration from the process environment, after loading
@@ -112,6 +177,20 @@ impl Config {
             })?,
             None => Language::English,
         };
+        let webhook = webhook_from_vars(&var)?;
+        let metrics = match var("POLLBOT_METRICS").filter(|m| !m.trim().is_empty()) {
+            Some(address) => Some(socket_address("POLLBOT_METRICS", address)?),
+            None => None,
+        };
+        if let (Some(webhook), Some(metrics)) = (&webhook, metrics)
+            && webhook.listen == metrics
+        {
+            return Err(ConfigError::Invalid {
+                variable: "POLLBOT_METRICS",
+                value: metrics.to_string(),
+                expected: "an address other than POLLBOT_LISTEN's (webhook mode serves /metrics there already): leave it unset",
+            });
+        }
         Ok(Self {
             token,
             api_url,
@@ -120,8 +199,71 @@ impl Config {
             default_language,
             upload_limit: crate::app::TELEGRAM_UPLOAD_LIMIT,
             lane_idle: crate::telegram::LANE_IDLE,
+            webhook,
+            metrics,
         })
     }
+}
+
+/// The webhook, if `POLLBOT_WEBHOOK_URL` is set: its URL must be https://
+/// (http:// only for this machine, as in tests), with the secret and the
+/// address to listen on.
+fn webhook_from_vars(
+    var: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<Webhook>, ConfigError> {
+    let Some(value) = var("POLLBOT_WEBHOOK_URL").filter(|u| !u.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let invalid = |expected| ConfigError::Invalid {
+        variable: "POLLBOT_WEBHOOK_URL",
+        value: value.clone(),
+        expected,
+    };
+    let url = url::Url::parse(value.trim())
+        .map_err(|_| invalid("a URL such as https://bot.example.org/telegram"))?;
+    if url.host().is_none() {
+        return Err(invalid(
+            "a URL with a host, such as https://bot.example.org/telegram",
+        ));
+    }
+    match url.scheme() {
+        "https" => {}
+        // Updates carry users' names and messages: plain HTTP only where
+        // they never cross a network.
+        "http" if is_local(url.as_str()) => {}
+        "http" => {
+            return Err(invalid(
+                "https:// (a reverse proxy does TLS; http:// only for 127.0.0.1, localhost or [::1])",
+            ));
+        }
+        _ => return Err(invalid("a URL starting with https://")),
+    }
+    if url.scheme() == "https"
+        && !is_local(url.as_str())
+        && !WEBHOOK_PORTS.contains(&url.port_or_known_default().unwrap_or(443))
+    {
+        return Err(invalid("a port Telegram posts to: 443, 80, 88 or 8443"));
+    }
+    let secret = var("POLLBOT_WEBHOOK_SECRET").ok_or(ConfigError::MissingWebhookSecret)?;
+    let secret = WebhookSecret::parse(&secret)?;
+    let listen = var("POLLBOT_LISTEN")
+        .filter(|l| !l.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_LISTEN.to_owned());
+    let listen = socket_address("POLLBOT_LISTEN", listen)?;
+    Ok(Some(Webhook {
+        url,
+        listen,
+        secret,
+    }))
+}
+
+/// An `IP:port` address to listen on.
+fn socket_address(variable: &'static str, value: String) -> Result<SocketAddr, ConfigError> {
+    value.trim().parse().map_err(|_| ConfigError::Invalid {
+        variable,
+        value,
+        expected: "an IP address and port to listen on, such as 127.0.0.1:8080 or [::]:8080",
+    })
 }
 
 impl std::fmt::Debug for Config {
@@ -136,6 +278,8 @@ impl std::fmt::Debug for Config {
             .field("db", &self.db)
             .field("moderators", &self.moderators)
             .field("default_language", &self.default_language)
+            .field("webhook", &self.webhook)
+            .field("metrics", &self.metrics)
             .finish()
     }
 }
@@ -318,5 +462,120 @@ mod tests {
         assert!(e.to_string().starts_with("POLLBOT_MODERATORS="));
         let e = config(&[("TELOXIDE_TOKEN", "1:x"), ("POLLBOT_LOCALE", "xx")]).unwrap_err();
         assert!(e.to_string().starts_with("POLLBOT_LOCALE="));
+    }
+
+    fn webhook(vars: &[(&str, &str)]) -> Result<Option<Webhook>, ConfigError> {
+        let mut all = vec![("TELOXIDE_TOKEN", "1:x")];
+        all.extend_from_slice(vars);
+        config(&all).map(|c| c.webhook)
+    }
+
+    #[test]
+    fn without_a_webhook_url_the_bot_long_polls() {
+        let c = config(&[("TELOXIDE_TOKEN", "1:x"), ("POLLBOT_WEBHOOK_SECRET", "s")]).unwrap();
+        assert!(c.webhook.is_none());
+        assert!(c.metrics.is_none());
+        let c = config(&[
+            ("TELOXIDE_TOKEN", "1:x"),
+            ("POLLBOT_METRICS", "127.0.0.1:9100"),
+        ])
+        .unwrap();
+        assert_eq!(c.metrics, Some("127.0.0.1:9100".parse().unwrap()));
+    }
+
+    #[test]
+    fn a_webhook_needs_https_a_secret_and_an_address() {
+        let hook = webhook(&[
+            ("POLLBOT_WEBHOOK_URL", "https://bot.example.org/telegram"),
+            ("POLLBOT_WEBHOOK_SECRET", "Abc_123-xyz"),
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(hook.url.as_str(), "https://bot.example.org/telegram");
+        assert_eq!(hook.secret.as_str(), "Abc_123-xyz");
+        assert_eq!(hook.listen, DEFAULT_LISTEN.parse().unwrap());
+        let hook = webhook(&[
+            ("POLLBOT_WEBHOOK_URL", "http://127.0.0.1:4000/hook"),
+            ("POLLBOT_WEBHOOK_SECRET", &"s".repeat(256)),
+            ("POLLBOT_LISTEN", "[::]:9000"),
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(hook.listen, "[::]:9000".parse().unwrap());
+        for (url, says) in [
+            ("http://bot.example.org/telegram", "https://"),
+            ("http://10.0.0.5/telegram", "https://"),
+            ("ftp://bot.example.org/", "https://"),
+            ("bot.example.org/telegram", "a URL"),
+            ("https://bot.example.org:8080/", "443, 80, 88 or 8443"),
+        ] {
+            let error = webhook(&[
+                ("POLLBOT_WEBHOOK_URL", url),
+                ("POLLBOT_WEBHOOK_SECRET", "s"),
+            ])
+            .unwrap_err()
+            .to_string();
+            assert!(error.starts_with("POLLBOT_WEBHOOK_URL="), "{url}: {error}");
+            assert!(error.contains(says), "{url}: {error}");
+        }
+    }
+
+    #[test]
+    fn a_missing_or_malformed_secret_is_named_and_not_repeated() {
+        let url = ("POLLBOT_WEBHOOK_URL", "https://bot.example.org/telegram");
+        let error = webhook(&[url]).unwrap_err();
+        assert!(matches!(error, ConfigError::MissingWebhookSecret));
+        assert!(
+            error
+                .to_string()
+                .starts_with("POLLBOT_WEBHOOK_SECRET is not set")
+        );
+        let too_long = "s".repeat(257);
+        for bad in [
+            "",
+            "has space",
+            "dots.are.out",
+            "semi;colon",
+            "ключ",
+            too_long.as_str(),
+        ] {
+            let error = webhook(&[url, ("POLLBOT_WEBHOOK_SECRET", bad)]).unwrap_err();
+            let text = error.to_string();
+            assert!(
+                text.starts_with("POLLBOT_WEBHOOK_SECRET is not valid"),
+                "{bad:?}: {text}"
+            );
+            assert!(text.contains("A-Z a-z 0-9 _ -"), "{text}");
+            if !bad.is_empty() {
+                assert!(!text.contains(bad), "the secret is not repeated: {text}");
+            }
+        }
+        let c = config(&[
+            ("TELOXIDE_TOKEN", "1:x"),
+            url,
+            ("POLLBOT_WEBHOOK_SECRET", "TopSecret42"),
+        ])
+        .unwrap();
+        assert!(!format!("{c:?}").contains("TopSecret42"));
+    }
+
+    #[test]
+    fn listen_and_metrics_addresses_must_be_ip_and_port() {
+        let url = ("POLLBOT_WEBHOOK_URL", "https://bot.example.org/telegram");
+        let secret = ("POLLBOT_WEBHOOK_SECRET", "s");
+        for bad in ["localhost:8080", "8080", "127.0.0.1", "127.0.0.1:99999"] {
+            let error = webhook(&[url, secret, ("POLLBOT_LISTEN", bad)]).unwrap_err();
+            assert!(error.to_string().starts_with("POLLBOT_LISTEN="), "{error}");
+            let error = config(&[("TELOXIDE_TOKEN", "1:x"), ("POLLBOT_METRICS", bad)]).unwrap_err();
+            assert!(error.to_string().starts_with("POLLBOT_METRICS="), "{error}");
+        }
+        let error = config(&[
+            ("TELOXIDE_TOKEN", "1:x"),
+            url,
+            secret,
+            ("POLLBOT_METRICS", DEFAULT_LISTEN),
+        ])
+        .unwrap_err();
+        assert!(error.to_string().starts_with("POLLBOT_METRICS="), "{error}");
     }
 }

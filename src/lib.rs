@@ -14,6 +14,7 @@ pub mod demo;
 pub mod i18n;
 pub mod ingest;
 pub mod logging;
+pub mod metrics;
 pub mod poll;
 pub mod report;
 pub mod store;

@@ -671,6 +671,7 @@ async fn another_sources_offset_is_not_inherited(stored: pollbot::store::LastUpd
         bot: None,
         clock: pollbot::clock::Clock::system(),
         postgres: None,
+        webhook: None,
     };
     {
         let store = pollbot::store::Store::open(&world.db_path()).unwrap();

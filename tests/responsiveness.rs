@@ -476,6 +476,7 @@ async fn an_unparsable_get_me_does_not_stop_commands() {
         bot: None,
         clock: pollbot::clock::Clock::system(),
         postgres: None,
+        webhook: None,
     };
     world.start_bot();
     world

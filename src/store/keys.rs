@@ -32,6 +32,7 @@
 //! | `n`  | chat, poll number                           | empty (closed, results not posted) |
 //! | `u`  | —                                           | last update id, time, bot id |
 //! | `f`  | update id                                   | an update set aside (raw JSON) |
+//! | `U`  | update id                                   | recorded at (Unix s, i64): a webhook update, so a redelivery is known |
 //! | `z`  | —                                           | layout version   |
 //! | `s`  | share code (8 ASCII characters)             | `ShareRecord`    |
 //! | `g`  | origin chat, poll number                    | `Campaign` (its code and copies) |
@@ -82,6 +83,7 @@ pub const TURNOUT: u8 = b'T';
 pub const REMINDER: u8 = b'A';
 pub const SCHEDULED: u8 = b'S';
 pub const SCHEDULED_JOURNAL: u8 = b'J';
+pub const RECORDED_UPDATE: u8 = b'U';
 
 /// The layout this code writes.
 pub const LAYOUT_VERSION: u32 = 2;
@@ -452,6 +454,21 @@ pub fn all_set_aside() -> Vec<u8> {
 }
 
 pub fn update_of_set_aside(key: &[u8]) -> i64 {
+    signed_from(&key[1..])
+}
+
+/// An update recorded by webhook, remembered for a while: webhook
+/// updates come concurrently and in any order, so no "last id" tells a
+/// redelivered one from a late one.
+pub fn recorded_update(update_id: i64) -> Vec<u8> {
+    Key::new(RECORDED_UPDATE).i64(update_id).0
+}
+
+pub fn all_recorded_updates() -> Vec<u8> {
+    vec![RECORDED_UPDATE]
+}
+
+pub fn update_of_recorded_update(key: &[u8]) -> i64 {
     signed_from(&key[1..])
 }
 

@@ -199,7 +199,9 @@ impl Store {
         let mut changes = Changes::new(self.db.as_ref());
         let result = change(&mut changes)?;
         let (batch, rankings_changed) = changes.into_batch()?;
+        let committing = std::time::Instant::now();
         lock.commit(batch)?;
+        crate::metrics::observe_store_commit(committing.elapsed());
         if !rankings_changed.is_empty() {
             let mut cache = self.rankings.lock().unwrap_or_else(|e| e.into_inner());
             for (poll, changed) in rankings_changed {

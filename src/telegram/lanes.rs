@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use prometheus_client::metrics::gauge::Gauge;
 use teloxide::Bot;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
@@ -193,6 +194,8 @@ pub struct Edge {
     /// When button ballots' turnout lines were edited, and which wait for
     /// an edit.
     pub ballot_edits: super::presses::BallotEdits,
+    /// What `/metrics` shows.
+    pub metrics: crate::metrics::Metrics,
 }
 
 impl Edge {
@@ -218,14 +221,21 @@ impl Edge {
 struct LaneQueue {
     jobs: Mutex<VecDeque<Job>>,
     wake: Notify,
+    /// Jobs waiting in every lane (`/metrics`).
+    depth: Gauge,
 }
 
 impl LaneQueue {
     fn pop(&self) -> Option<Job> {
-        self.jobs
+        let job = self
+            .jobs
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .pop_front()
+            .pop_front();
+        if job.is_some() {
+            self.depth.dec();
+        }
+        job
     }
 
     fn push_front(&self, job: Job) {
@@ -233,6 +243,7 @@ impl LaneQueue {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push_front(job);
+        self.depth.inc();
     }
 
     /// Removes and returns the waiting jobs `matches` picks.
@@ -248,6 +259,7 @@ impl LaneQueue {
             }
         }
         *jobs = kept;
+        self.depth.dec_by(taken.len() as i64);
         taken
     }
 
@@ -305,6 +317,7 @@ impl Lanes {
             let queue = Arc::new(LaneQueue {
                 jobs: Mutex::default(),
                 wake: Notify::new(),
+                depth: self.edge.metrics.lane_jobs().clone(),
             });
             let edge = Arc::clone(&self.edge);
             let (open, lane_queue) = (Arc::clone(&self.lanes), Arc::clone(&queue));
@@ -322,6 +335,7 @@ impl Lanes {
                 InLine::First => jobs.push_front(job),
                 InLine::Last => jobs.push_back(job),
             }
+            queue.depth.inc();
         }
         queue.wake.notify_one();
     }
@@ -434,6 +448,9 @@ async fn run_lane(edge: Arc<Edge>, chat: ChatId, queue: Arc<LaneQueue>, lanes: O
         match lane.handle(&job, &Waiting(&queue)).await {
             Handled::Done => {
                 backoff.reset();
+                if let Job::Command { .. } = job {
+                    edge.metrics.command_answered();
+                }
                 edge.progress.activity.end();
             }
             Handled::Later => {

@@ -6,6 +6,10 @@
 //! per-chat [`lanes`], which answer them in order, concurrently across chats,
 //! paced by Telegram's limits ([`pacing`]). A closer task hands each poll
 //! whose deadline has come to its chat's lane.
+//!
+//! With `POLLBOT_WEBHOOK_URL` set, [`webhook`] takes polling's place:
+//! Telegram posts each update, and it is recorded the same way before the
+//! post is answered.
 
 mod answer;
 mod errors;
@@ -18,6 +22,7 @@ pub mod pacing;
 pub mod payloads;
 pub mod polling;
 pub mod presses;
+pub mod webhook;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -38,6 +43,7 @@ use self::lanes::{DEADLINE_CHECK, Edge, InLine, Job, Lanes, StopAt};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::i18n::{self, Language};
+use crate::metrics::Metrics;
 use crate::poll::ChatId;
 use crate::store::Store;
 
@@ -48,6 +54,21 @@ const ABANDON_AFTER: Duration = Duration::from_secs(7);
 /// How long answered update ids are remembered (Telegram re-sends an
 /// unacknowledged update for at most a day).
 const REMEMBER_ANSWERED: chrono::TimeDelta = chrono::TimeDelta::days(2);
+/// How long the ids of updates recorded by webhook are remembered
+/// (Telegram stops posting an update again within a day).
+const REMEMBER_RECORDED: chrono::TimeDelta = chrono::TimeDelta::days(2);
+
+/// What receiving updates needs, by long polling or webhook: where they
+/// are recorded, and who is told of what they asked for.
+pub struct Recording<'a> {
+    pub bot: &'a Bot,
+    pub store: &'a Arc<Store>,
+    pub lanes: &'a Arc<Lanes>,
+    pub presses: &'a tokio::sync::mpsc::UnboundedSender<Vec<presses::PressAnswer>>,
+    pub clock: &'a Clock,
+    pub activity: &'a Activity,
+    pub metrics: &'a Metrics,
+}
 
 /// Runs the bot until `shutdown` completes, then answers what it can within
 /// a few seconds, flushes, and returns. This is what `main` runs.
@@ -68,6 +89,16 @@ pub async fn run_observed(
 ) -> anyhow::Result<()> {
     let store = open_store(&config, clock.now()).await?;
     let bot = bot(&config)?;
+    let metrics = Metrics::new();
+    // Bound before anything else starts: a taken address is a clear error.
+    let metrics_listener = match config.metrics {
+        Some(address) => Some(
+            tokio::net::TcpListener::bind(address)
+                .await
+                .with_context(|| format!("cannot listen on POLLBOT_METRICS={address}"))?,
+        ),
+        None => None,
+    };
     let identity = Identity::from_token(&config.token);
     tokio::spawn(identity.clone().learn(bot.clone()));
     tokio::spawn(register_commands(bot.clone()));
@@ -92,6 +123,7 @@ pub async fn run_observed(
         },
         rendered: lanes::RenderedReports::default(),
         ballot_edits: presses::BallotEdits::default(),
+        metrics: metrics.clone(),
     });
     let lanes = Arc::new(Lanes::new(Arc::clone(&edge)));
     let commands_queued = Arc::new(Notify::new());
@@ -100,25 +132,47 @@ pub async fn run_observed(
         shutdown.await;
         let _ = stop_polling.send(true);
     });
+    let (first_dispatch_done, first_dispatch) = tokio::sync::oneshot::channel();
     let dispatcher = tokio::spawn(dispatch_commands(
         Arc::clone(&lanes),
         Arc::clone(&commands_queued),
+        first_dispatch_done,
     ));
     let closer = tokio::spawn(close_on_time(Arc::clone(&lanes)));
     let (presses_recorded, presses_to_answer) = tokio::sync::mpsc::unbounded_channel();
     let press_answerer = tokio::spawn(presses::answer(Arc::clone(&lanes), presses_to_answer));
+    if let Some(listener) = metrics_listener {
+        info!(listen = ?listener.local_addr().ok(), "serving /metrics");
+        tokio::spawn(webhook::serve_metrics_alone(
+            listener,
+            metrics.clone(),
+            polling_stopped.clone(),
+        ));
+    }
 
-    info!("pollbot is polling for updates");
-    let polled = polling::run(
-        &bot,
-        &store,
-        &clock,
-        &commands_queued,
-        &presses_recorded,
-        polling_stopped,
-        &activity,
-    )
-    .await;
+    let recording = Recording {
+        bot: &bot,
+        store: &store,
+        lanes: &lanes,
+        presses: &presses_recorded,
+        clock: &clock,
+        activity: &activity,
+        metrics: &metrics,
+    };
+    let received = match edge.config.webhook.clone() {
+        Some(hook) => {
+            // Commands stored before go to the lanes first: the webhook
+            // hands each new one to its lane itself, and none twice.
+            let _ = first_dispatch.await;
+            webhook::run(recording, &hook, polling_stopped).await
+        }
+        None => {
+            info!("pollbot is polling for updates");
+            polling::run(recording, &commands_queued, polling_stopped)
+                .await
+                .map_err(anyhow::Error::from)
+        }
+    };
     info!("stopping: answering what can be answered in a few seconds");
     let now = Instant::now();
     let _ = stop.send(Some(StopAt {
@@ -130,7 +184,7 @@ pub async fn run_observed(
     press_answerer.abort();
     lanes.wake_all();
     lanes.join(now + ABANDON_AFTER).await;
-    polled?;
+    received?;
     let store_for_flush = Arc::clone(&store);
     tokio::task::spawn_blocking(move || store_for_flush.flush())
         .await
@@ -160,17 +214,34 @@ fn prepare_store(store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
             info!("built the deadline index");
         }
         changes.forget_answered_before(now - REMEMBER_ANSWERED)?;
+        changes.forget_recorded_before(now - REMEMBER_RECORDED)?;
         Ok(())
     })?;
     store.flush()?;
     Ok(())
 }
 
+/// Forgets the ids of updates recorded by webhook long before `now`.
+fn forget_recorded_updates(store: &Store, now: DateTime<Utc>) -> crate::store::Result<()> {
+    let forgotten =
+        store.write(|changes| changes.forget_recorded_before(now - REMEMBER_RECORDED))?;
+    if forgotten > 0 {
+        store.flush()?;
+    }
+    Ok(())
+}
+
 /// Hands every queued command to its chat's lane, once: at start all that
-/// the store holds, then what each recorded batch adds.
-async fn dispatch_commands(lanes: Arc<Lanes>, queued: Arc<Notify>) {
+/// the store holds (then `first_done` is told), then what each recorded
+/// batch adds.
+async fn dispatch_commands(
+    lanes: Arc<Lanes>,
+    queued: Arc<Notify>,
+    first_done: tokio::sync::oneshot::Sender<()>,
+) {
     let edge = Arc::clone(lanes.edge());
     let mut dispatched_through: Option<i64> = None;
+    let mut first_done = Some(first_done);
     loop {
         edge.progress.activity.begin();
         edge.progress.activity.take_dispatch_request();
@@ -206,6 +277,9 @@ async fn dispatch_commands(lanes: Arc<Lanes>, queued: Arc<Notify>) {
             Err(error) => error!(error = %format!("{error:#}"), "cannot read the queued commands"),
         }
         edge.progress.activity.end();
+        if let Some(done) = first_done.take() {
+            let _ = done.send(());
+        }
         queued.notified().await;
     }
 }

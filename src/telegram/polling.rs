@@ -7,21 +7,26 @@
 //! update is stored in the same atomic batch. One flush per batch of up to
 //! 100 updates. After a crash, the stored last id skips anything Telegram
 //! sends again.
+//!
+//! [`record`] is also what the webhook server ([`super::webhook`]) records
+//! each posted update with, telling a redelivery by the update's own id
+//! ([`Seen::Remembered`]) instead of the last one.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use teloxide::prelude::*;
 use teloxide::types::{AllowedUpdate, Update};
-use tokio::sync::{Notify, mpsc, watch};
+use tokio::sync::{Notify, watch};
 use tracing::{debug, error, info, warn};
 
-use super::inbound::{self, Inbound};
+use super::Recording;
+use super::inbound::{self, CommandMessage, Inbound};
 use super::lanes::Activity;
 use super::payloads::{FetchedUpdate, GetUpdatesRaw, UpdateExtras};
 use super::presses::PressAnswer;
-use crate::clock::Clock;
 use crate::ingest;
+use crate::metrics::Metrics;
 use crate::store::{self, Changes, ChatMove, LastUpdate, Purged, Store, UpdateSource};
 
 /// Seconds Telegram may hold a `getUpdates` open when there is nothing new.
@@ -32,10 +37,10 @@ const QUIET_WEEK: chrono::TimeDelta = chrono::TimeDelta::days(6);
 pub const BATCH: u8 = 100;
 /// Tries of a whole batch before its updates are recorded one by one and
 /// any that still fails is set aside.
-const BATCH_TRIES: u32 = 3;
+pub(super) const BATCH_TRIES: u32 = 3;
 /// How often early votes, copies, counts and replies that never found
 /// their poll are looked for (and once at start).
-const PURGE_EVERY: Duration = Duration::from_secs(60 * 60);
+pub(super) const PURGE_EVERY: Duration = Duration::from_secs(60 * 60);
 
 /// The updates the bot asks for.
 pub fn allowed_updates() -> Vec<AllowedUpdate> {
@@ -88,17 +93,28 @@ impl Backoff {
 /// Wakes the dispatcher (which hands queued commands to the chats' lanes)
 /// whenever a batch queued commands.
 pub async fn run(
-    bot: &Bot,
-    store: &Store,
-    clock: &Clock,
+    recording: Recording<'_>,
     commands: &Notify,
-    presses: &mpsc::UnboundedSender<Vec<PressAnswer>>,
     mut shutdown: watch::Receiver<bool>,
-    activity: &Activity,
 ) -> store::Result<()> {
+    let Recording {
+        bot,
+        store,
+        clock,
+        presses,
+        activity,
+        metrics,
+        ..
+    } = recording;
     // Update ids are per bot and per Bot API server: after a new token or
     // server the old last id would make the server drop the new updates.
     let me = UpdateSource::new(bot.token(), bot.api_url().as_str());
+    // Telegram refuses getUpdates while a webhook is set: one left from a
+    // run in webhook mode goes (its undelivered updates stay, to fetch).
+    let mut webhook_deleted = tokio::select! {
+        deleted = delete_webhook(bot) => deleted,
+        _ = shutdown.changed() => return Ok(()),
+    };
     let mut last = stored_last_update(store, me)?;
     tokio::task::block_in_place(|| purge_stale_early(store, clock.now()));
     let mut purged_at = tokio::time::Instant::now();
@@ -115,17 +131,32 @@ pub async fn run(
             last = None;
         }
         let after = last.map(|l| l.id);
-        let updates = match fetch(bot, after, &mut backoff, &mut shutdown).await {
+        let fetched = fetch(bot, after, &mut backoff, &mut shutdown, metrics);
+        let updates = match fetched.await {
             Fetch::Updates(updates) => updates,
             Fetch::Failed => continue,
+            // Deleted once at start, and only tried again if that failed:
+            // a webhook set since is another instance's (or an operator's)
+            // to remove, not this one's.
+            Fetch::WebhookSet if !webhook_deleted => {
+                webhook_deleted = delete_webhook(bot).await;
+                continue;
+            }
+            Fetch::WebhookSet => {
+                error!(
+                    "getUpdates refused: a webhook is set; run every instance with the same POLLBOT_WEBHOOK_URL (or none)"
+                );
+                continue;
+            }
             Fetch::ShutDown => break,
         };
         if updates.is_empty() {
             continue;
         }
+        metrics.updates_received(updates.len());
         let batch = Batch {
             updates: &updates,
-            after,
+            seen: Seen::Through(after),
             source: me,
             // Votes carry no date from Telegram: theirs is this moment, kept
             // through every try (see `inbound::read`).
@@ -134,6 +165,7 @@ pub async fn run(
         activity.begin();
         let mut recorded = record_with_retries(store, &batch, &mut backoff, &mut shutdown).await;
         if let Ok(recorded) = &mut recorded {
+            metrics.updates_recorded(recorded.updates);
             acknowledge(store, recorded, &mut last, commands, activity);
             // Presses are answered once recorded, off this loop: a toast
             // waits for no chat's lane and no next batch.
@@ -173,6 +205,8 @@ enum Fetch {
     Updates(Vec<FetchedUpdate>),
     /// It failed, and the wait before the next try is over.
     Failed,
+    /// Telegram refused it because a webhook is set (the wait is over).
+    WebhookSet,
     /// Shutdown came first.
     ShutDown,
 }
@@ -184,6 +218,7 @@ async fn fetch(
     after: Option<i64>,
     backoff: &mut Backoff,
     shutdown: &mut watch::Receiver<bool>,
+    metrics: &Metrics,
 ) -> Fetch {
     // Our own getUpdates: raw values, so that fields newer than
     // teloxide (a reply to a poll option) are read too.
@@ -205,21 +240,65 @@ async fn fetch(
         }
         Err(error) => {
             let wait = match &error {
-                teloxide::RequestError::RetryAfter(after) => after.duration(),
+                teloxide::RequestError::RetryAfter(after) => {
+                    metrics.rate_limited();
+                    after.duration()
+                }
                 _ => backoff.next_wait(),
             };
             warn!(%error, ?wait, "getUpdates failed; trying again");
             sleep_unless_shutdown(wait, shutdown).await;
+            if is_webhook_conflict(&error) {
+                return Fetch::WebhookSet;
+            }
             Fetch::Failed
         }
     }
 }
 
+/// Deletes a webhook left from before, keeping its pending updates;
+/// whether that was done. A failure is only logged (getUpdates then says
+/// whether a webhook is in the way).
+async fn delete_webhook(bot: &Bot) -> bool {
+    match bot.delete_webhook().drop_pending_updates(false).await {
+        Ok(_) => {
+            debug!("no webhook: long polling");
+            true
+        }
+        Err(error) => {
+            warn!(%error, "cannot delete a webhook left from before");
+            false
+        }
+    }
+}
+
+/// Whether getUpdates was refused because a webhook is set.
+fn is_webhook_conflict(error: &teloxide::RequestError) -> bool {
+    use teloxide::ApiError;
+    match error {
+        teloxide::RequestError::Api(ApiError::CantGetUpdates) => true,
+        teloxide::RequestError::Api(ApiError::Unknown(text)) => text.contains("webhook is active"),
+        _ => false,
+    }
+}
+
+/// How a recording tells the updates recorded before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Seen {
+    /// Long polling: updates come in order, and those at or below this
+    /// id were recorded; the newest becomes the stored last update.
+    Through(Option<i64>),
+    /// Webhook: updates come in any order; each recorded update's id is
+    /// remembered with its effects (the stored last update is polling's
+    /// and stays as it is).
+    Remembered,
+}
+
 /// A fetched batch, to record.
 struct Batch<'a> {
     updates: &'a [FetchedUpdate],
-    /// The last update recorded before it.
-    after: Option<i64>,
+    /// What was recorded before it.
+    seen: Seen,
     source: UpdateSource,
     fetched_at: DateTime<Utc>,
 }
@@ -242,14 +321,23 @@ async fn record_with_retries(
         fetched_at,
         ..
     } = *batch;
-    let mut recorded_through = batch.after;
+    let mut recorded_through = match batch.seen {
+        Seen::Through(after) => after,
+        Seen::Remembered => None,
+    };
     let mut tries = 0;
     loop {
         tries += 1;
         // sled blocks: keep the runtime's other tasks moving meanwhile.
         let result = tokio::task::block_in_place(|| {
             if tries <= BATCH_TRIES {
-                record(store, updates, recorded_through, source, fetched_at)
+                record_as(
+                    store,
+                    updates,
+                    Seen::Through(recorded_through),
+                    source,
+                    fetched_at,
+                )
             } else {
                 record_one_by_one(store, updates, &mut recorded_through, source, fetched_at)
             }
@@ -270,7 +358,7 @@ async fn record_with_retries(
 /// After a batch is recorded: its last id is the offset of the next
 /// `getUpdates` (which acknowledges it), chats that moved are moved, and
 /// the dispatcher wakes if commands were queued.
-fn acknowledge(
+pub(super) fn acknowledge(
     store: &Store,
     recorded: &Recorded,
     last: &mut Option<LastUpdate>,
@@ -325,8 +413,13 @@ pub struct Recorded {
     pub last: Option<LastUpdate>,
     /// Commands queued for the dispatcher to hand to the chats' lanes.
     pub commands: usize,
+    /// The commands queued, by update id (the webhook server hands them to
+    /// the lanes itself: they come in any order).
+    pub queued: Vec<(i64, CommandMessage)>,
     /// Button presses recorded, to answer.
     pub presses: Vec<PressAnswer>,
+    /// Updates recorded now (not before).
+    pub updates: usize,
 }
 
 /// Applies a batch of updates in one atomic write and flushes it. Updates
@@ -341,75 +434,108 @@ pub fn record<U: Fetched>(
     source: UpdateSource,
     fetched_at: DateTime<Utc>,
 ) -> store::Result<Recorded> {
+    record_as(store, updates, Seen::Through(last), source, fetched_at)
+}
+
+/// [`record`], telling the updates recorded before as `seen` says. In
+/// either way an update remembered by id (a webhook recorded it) is
+/// skipped: after a switch from webhook to long polling, Telegram sends
+/// again what a webhook recorded but could not answer.
+pub fn record_as<U: Fetched>(
+    store: &Store,
+    updates: &[U],
+    seen: Seen,
+    source: UpdateSource,
+    fetched_at: DateTime<Utc>,
+) -> store::Result<Recorded> {
     let recorded = store.write(|changes| {
-        // An earlier try of this very batch whose commit landed though its
-        // answer was lost (PostgreSQL's connection dropped at COMMIT) left
-        // its last id, with this batch's time: nothing of it again.
-        let last = match changes.last_update()? {
-            Some(stored) if stored.at == fetched_at && stored.is_from(source) => {
-                Some(last.map_or(stored.id, |last| last.max(stored.id)))
-            }
-            _ => last,
+        let last = match seen {
+            // An earlier try of this very batch whose commit landed though
+            // its answer was lost (PostgreSQL's connection dropped at
+            // COMMIT) left its last id, with this batch's time: nothing of
+            // it again.
+            Seen::Through(last) => match changes.last_update()? {
+                Some(stored) if stored.at == fetched_at && stored.is_from(source) => {
+                    Some(last.map_or(stored.id, |last| last.max(stored.id)))
+                }
+                _ => last,
+            },
+            Seen::Remembered => None,
+        };
+        let ids = updates.iter().map(|u| i64::from(u.update().id.0));
+        let remembered = match (ids.clone().min(), ids.max()) {
+            (Some(first), Some(last)) => changes.recorded_between(first, last)?,
+            _ => Vec::new(),
+        };
+        let mut recorded = Recorded {
+            last: None,
+            commands: 0,
+            queued: Vec::new(),
+            presses: Vec::new(),
+            updates: 0,
         };
         let mut newest = last;
-        let mut commands = 0;
-        let mut presses = Vec::new();
         for update in updates {
             let id = i64::from(update.update().id.0);
             if last.is_some_and(|last| id <= last) {
                 debug!(update = id, "already recorded; skipped");
                 continue;
             }
-            commands += record_update(changes, update, id, fetched_at, &mut presses)?;
+            // Recorded before, but still to acknowledge by the offset.
             newest = Some(newest.map_or(id, |n: i64| n.max(id)));
+            if remembered.contains(&id) {
+                debug!(update = id, "already recorded; skipped");
+                continue;
+            }
+            record_update(changes, update, id, fetched_at, &mut recorded)?;
+            recorded.updates += 1;
+            if seen == Seen::Remembered {
+                changes.remember_recorded(id, fetched_at);
+            }
         }
-        let newest = newest.map(|id| source.last_update(id, fetched_at));
-        if let Some(newest) = newest {
-            changes.set_last_update(newest)?;
+        if let Seen::Through(_) = seen {
+            recorded.last = newest.map(|id| source.last_update(id, fetched_at));
+            if let Some(newest) = recorded.last {
+                changes.set_last_update(newest)?;
+            }
         }
-        Ok(Recorded {
-            last: newest,
-            commands,
-            presses,
-        })
+        Ok(recorded)
     })?;
     store.flush()?;
     Ok(recorded)
 }
 
-/// Applies one update; returns the number of commands it queued (0 or 1)
-/// and adds a button press it recorded to `presses`.
+/// Applies one update; adds a command it queued, or a button press it
+/// recorded, to `recorded`.
 fn record_update<U: Fetched>(
     changes: &mut Changes,
     update: &U,
     id: i64,
     fetched_at: DateTime<Utc>,
-    presses: &mut Vec<PressAnswer>,
-) -> store::Result<usize> {
+    recorded: &mut Recorded,
+) -> store::Result<()> {
     let no_extras = UpdateExtras::default();
     let extras = update.extras().unwrap_or(&no_extras);
     match inbound::read_with(update.update(), extras, fetched_at) {
         Some(Inbound::Event(event)) => {
             let applied = ingest::apply_following_campaigns(changes, &event)?;
             debug!(update = id, ?applied, "applied");
-            Ok(0)
         }
         Some(Inbound::Press { event, query }) => {
             if let ingest::Applied::Press(outcome) = ingest::apply(changes, &event)? {
                 debug!(update = id, ?outcome, "button press");
-                presses.push(PressAnswer { query, outcome });
+                recorded.presses.push(PressAnswer { query, outcome });
             }
-            Ok(0)
         }
         Some(Inbound::Command(command)) => {
-            let queued = changes.queue_command(id, serde_json::to_vec(&command)?)?;
-            Ok(usize::from(queued))
+            if changes.queue_command(id, serde_json::to_vec(&command)?)? {
+                recorded.commands += 1;
+                recorded.queued.push((id, command));
+            }
         }
-        None => {
-            debug!(update = id, "not handled; skipped");
-            Ok(0)
-        }
+        None => debug!(update = id, "not handled; skipped"),
     }
+    Ok(())
 }
 
 /// Records a batch that failed as a whole, one update per write. An update
@@ -428,7 +554,9 @@ fn record_one_by_one<U: Fetched>(
     let mut recorded = Recorded {
         last: None,
         commands: 0,
+        queued: Vec::new(),
         presses: Vec::new(),
+        updates: 0,
     };
     for update in updates {
         let id = i64::from(update.update().id.0);
@@ -437,15 +565,23 @@ fn record_one_by_one<U: Fetched>(
         }
         let last = source.last_update(id, fetched_at);
         let one = store.write(|changes| {
-            let mut presses = Vec::new();
-            let commands = record_update(changes, update, id, fetched_at, &mut presses)?;
+            let mut one = Recorded {
+                last: None,
+                commands: 0,
+                queued: Vec::new(),
+                presses: Vec::new(),
+                updates: 1,
+            };
+            record_update(changes, update, id, fetched_at, &mut one)?;
             changes.set_last_update(last)?;
-            Ok((commands, presses))
+            Ok(one)
         });
         match one {
-            Ok((commands, presses)) => {
-                recorded.commands += commands;
-                recorded.presses.extend(presses);
+            Ok(one) => {
+                recorded.commands += one.commands;
+                recorded.queued.extend(one.queued);
+                recorded.presses.extend(one.presses);
+                recorded.updates += 1;
             }
             Err(error) if error.is_unavailable() => return Err(error),
             Err(error) => {
@@ -454,10 +590,8 @@ fn record_one_by_one<U: Fetched>(
                     %error,
                     "cannot record this update: set aside (kept in the store), recording the others"
                 );
-                let raw = serde_json::to_vec(update.update())
-                    .unwrap_or_else(|_| format!("{:?}", update.update()).into_bytes());
                 store.write(|changes| {
-                    changes.set_aside(id, raw);
+                    changes.set_aside(id, raw_update(update));
                     changes.set_last_update(last)
                 })?;
             }
@@ -467,6 +601,29 @@ fn record_one_by_one<U: Fetched>(
     }
     store.flush()?;
     Ok(recorded)
+}
+
+/// Sets aside a webhook update that keeps failing by itself (see
+/// [`record_one_by_one`]), remembering its id as recorded: Telegram would
+/// otherwise post it again and again.
+pub fn set_aside_delivered<U: Fetched>(
+    store: &Store,
+    update: &U,
+    at: DateTime<Utc>,
+) -> store::Result<()> {
+    let id = i64::from(update.update().id.0);
+    store.write(|changes| {
+        changes.set_aside(id, raw_update(update));
+        changes.remember_recorded(id, at);
+        Ok(())
+    })?;
+    store.flush()
+}
+
+/// An update as teloxide writes it back, to keep when it is set aside.
+fn raw_update<U: Fetched>(update: &U) -> Vec<u8> {
+    serde_json::to_vec(update.update())
+        .unwrap_or_else(|_| format!("{:?}", update.update()).into_bytes())
 }
 
 /// Moves the records of a group that became a supergroup to its new id
@@ -498,7 +655,7 @@ pub(crate) fn complete_chat_moves(store: &Store) {
 
 /// Forgets early records that never found their poll by `now`; a failure
 /// is only logged (they are tried again at the next purge).
-fn purge_stale_early(store: &Store, now: DateTime<Utc>) {
+pub(super) fn purge_stale_early(store: &Store, now: DateTime<Utc>) {
     match store.purge_stale_early(now) {
         Ok(purged) if purged != Purged::default() => {
             info!(

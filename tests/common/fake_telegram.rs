@@ -7,6 +7,14 @@
 //!
 //! Every request is checked against the Bot API description in
 //! `tests/data/telegram-bot-api.json`; see [`FakeTelegram::api_violations`].
+//!
+//! Like Telegram, while the bot has a webhook set (`setWebhook`) the fake
+//! posts queued updates to it, one per post with the secret header, and
+//! posts one again after any answer but 200; getUpdates then answers 409.
+//! An update counts as acknowledged once its post got 200, so
+//! [`FakeTelegram::all_acknowledged`] (and the tests' wait for an idle bot)
+//! serve both modes. [`FakeTelegram::redeliver`] and
+//! [`FakeTelegram::lose_webhook_answers`] make it post an update again.
 #![allow(dead_code)]
 
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -183,6 +191,7 @@ pub struct SentPoll {
     pub poll: Value,
 }
 
+#[derive(Clone)]
 struct QueuedUpdate {
     id: i64,
     kind: String,
@@ -239,6 +248,29 @@ struct State {
     /// Telegram's time: the dates of messages and when a poll's
     /// close_date has come (the system clock unless a test sets one).
     clock: Clock,
+    /// The webhook set with setWebhook, if any: while one is set, queued
+    /// updates are posted to it and getUpdates answers 409.
+    webhook: Option<WebhookSetting>,
+    /// Updates to post again (already acknowledged once), before the queue.
+    redeliveries: VecDeque<QueuedUpdate>,
+    /// Every update posted so far, by id, to post again on request.
+    posted: HashMap<i64, String>,
+    /// A post to the webhook is waiting for its answer.
+    webhook_in_flight: bool,
+    /// Every post to the webhook: the update id and the answer's status
+    /// (0: no answer, the connection failed).
+    webhook_posts: Vec<(i64, u16)>,
+    /// How many of the next 200 answers to the webhook's posts are lost
+    /// (Telegram sees no answer, and posts the update again).
+    lose_webhook_answers: usize,
+}
+
+/// What setWebhook set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WebhookSetting {
+    pub url: String,
+    pub secret_token: Option<String>,
+    pub allowed_updates: Option<Vec<String>>,
 }
 
 struct Inner {
@@ -351,6 +383,7 @@ impl FakeTelegram {
             shutdown: Notify::new(),
         });
         let fake = FakeTelegram { inner, addr };
+        tokio::spawn(fake.clone().deliver_by_webhook());
         let handler_fake = fake.clone();
         let app = Router::new().fallback(move |req: Request| {
             let fake = handler_fake.clone();
@@ -694,15 +727,143 @@ impl FakeTelegram {
         }
     }
 
-    /// Whether every pushed update has been acknowledged.
+    /// Whether every pushed update has been acknowledged (and, with a
+    /// webhook, nothing is waiting to be posted again or being posted).
     pub fn all_acknowledged(&self) -> bool {
         let st = self.state();
         Self::acked(&st) >= st.next_update_id - 1
+            && st.redeliveries.is_empty()
+            && !st.webhook_in_flight
     }
 
     /// How many callback queries the bot has answered (each once).
     pub fn answered_callbacks(&self) -> usize {
         self.state().answered_callbacks.len()
+    }
+
+    // ----- webhook -----
+
+    /// The webhook the bot set, if one is set.
+    pub fn webhook(&self) -> Option<WebhookSetting> {
+        self.state().webhook.clone()
+    }
+
+    /// Every post to the webhook so far: (update id, the answer's status;
+    /// 0 when there was no answer).
+    pub fn webhook_posts(&self) -> Vec<(i64, u16)> {
+        self.state().webhook_posts.clone()
+    }
+
+    /// Posts update `update_id` (posted before) to the webhook again, as
+    /// Telegram does when it did not see an answer.
+    pub fn redeliver(&self, update_id: i64) {
+        {
+            let mut st = self.state();
+            let json = st
+                .posted
+                .get(&update_id)
+                .cloned()
+                .unwrap_or_else(|| panic!("update {update_id} was never posted"));
+            st.redeliveries.push_back(QueuedUpdate {
+                id: update_id,
+                kind: String::new(),
+                json,
+            });
+        }
+        self.inner.updates_changed.notify_waiters();
+    }
+
+    /// The next `times` 200 answers to the webhook's posts are lost on the
+    /// way: the update is posted again, as by Telegram.
+    pub fn lose_webhook_answers(&self, times: usize) {
+        self.state().lose_webhook_answers = times;
+    }
+
+    /// Waits until the webhook has been posted `n` times in all.
+    pub async fn wait_webhook_posts(&self, n: usize, timeout: Duration) -> Vec<(i64, u16)> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.inner.acks_changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let posts = self.webhook_posts();
+            if posts.len() >= n {
+                return posts;
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return self.webhook_posts();
+            }
+        }
+    }
+
+    /// Posts queued updates (and redeliveries) to the webhook while one is
+    /// set, one update per post, in order; an update whose post gets no
+    /// 200 is posted again after a moment (Telegram's behaviour).
+    async fn deliver_by_webhook(self) {
+        let mut failures: u32 = 0;
+        loop {
+            let notified = self.inner.updates_changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let next = {
+                let mut st = self.state();
+                match st.webhook.clone() {
+                    None => None,
+                    Some(hook) => {
+                        Self::drop_unwanted(&mut st);
+                        let next = match st.redeliveries.front() {
+                            Some(again) => Some((again.clone(), true)),
+                            None => st.queue.front().map(|u| (u.clone(), false)),
+                        };
+                        if next.is_some() {
+                            st.webhook_in_flight = true;
+                        }
+                        next.map(|next| (hook, next))
+                    }
+                }
+            };
+            let Some((hook, (update, again))) = next else {
+                self.inner.acks_changed.notify_waiters();
+                let _ = tokio::time::timeout(Duration::from_secs(1), notified).await;
+                continue;
+            };
+            let mut headers = vec![("content-type", "application/json".to_owned())];
+            if let Some(secret) = &hook.secret_token {
+                headers.push(("x-telegram-bot-api-secret-token", secret.clone()));
+            }
+            let status = http_request(&hook.url, "POST", &headers, update.json.as_bytes())
+                .await
+                .map_or(0, |(status, _)| status);
+            let delivered = {
+                let mut st = self.state();
+                st.webhook_posts.push((update.id, status));
+                let mut delivered = status == 200;
+                if delivered && st.lose_webhook_answers > 0 {
+                    st.lose_webhook_answers -= 1;
+                    delivered = false;
+                }
+                if delivered {
+                    st.posted.insert(update.id, update.json.clone());
+                    if again {
+                        st.redeliveries.pop_front();
+                    } else if st.queue.front().is_some_and(|u| u.id == update.id) {
+                        st.queue.pop_front();
+                    }
+                }
+                st.webhook_in_flight = false;
+                delivered
+            };
+            self.inner.acks_changed.notify_waiters();
+            self.inner.calls_changed.notify_waiters();
+            if delivered {
+                failures = 0;
+            } else {
+                failures += 1;
+                // Telegram waits longer each time; a test cannot.
+                let wait = Duration::from_millis(50 * u64::from(failures.min(4)));
+                tokio::time::sleep(wait).await;
+            }
+        }
     }
 
     // ----- what the bot sent -----
@@ -1056,6 +1217,11 @@ impl FakeTelegram {
                 Some(api_error(401, "Unauthorized"))
             } else if canonical.is_none() {
                 Some(api_error(404, "Not Found: method not found"))
+            } else if is_get_updates && st.webhook.is_some() {
+                Some(api_error(
+                    409,
+                    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+                ))
             } else if let Some(e) = parse_error {
                 Some(api_error(400, &format!("Bad Request: {e}")))
             } else if let Some(f) = st
@@ -1225,6 +1391,31 @@ impl FakeTelegram {
         }
     }
 
+    /// Like Telegram, drops queued updates of a type the bot did not ask
+    /// for (unless filtering is off).
+    fn drop_unwanted(st: &mut State) {
+        if !st.filter_allowed_updates {
+            return;
+        }
+        let allowed = st.allowed_updates.clone().unwrap_or_default();
+        let is_allowed = |kind: &str| {
+            if allowed.is_empty() {
+                !NOT_DEFAULT_UPDATES.contains(&kind)
+            } else {
+                allowed.iter().any(|a| a == kind)
+            }
+        };
+        let mut dropped = Vec::new();
+        st.queue.retain(|u| {
+            let keep = is_allowed(&u.kind);
+            if !keep {
+                dropped.push(u.id);
+            }
+            keep
+        });
+        st.dropped_updates.extend(dropped);
+    }
+
     /// Serves getUpdates request number `request`, holding it open (as a
     /// long poll) until there is something to deliver or its timeout.
     async fn get_updates(&self, params: &Map<String, Value>, request: u64) -> Reply {
@@ -1259,25 +1450,7 @@ impl FakeTelegram {
                         st.queue.pop_front();
                     }
                 }
-                if st.filter_allowed_updates {
-                    let allowed = st.allowed_updates.clone().unwrap_or_default();
-                    let is_allowed = |kind: &str| {
-                        if allowed.is_empty() {
-                            !NOT_DEFAULT_UPDATES.contains(&kind)
-                        } else {
-                            allowed.iter().any(|a| a == kind)
-                        }
-                    };
-                    let mut dropped = Vec::new();
-                    st.queue.retain(|u| {
-                        let keep = is_allowed(&u.kind);
-                        if !keep {
-                            dropped.push(u.id);
-                        }
-                        keep
-                    });
-                    st.dropped_updates.extend(dropped);
-                }
+                Self::drop_unwanted(&mut st);
                 let result: String = if offset < 0 {
                     let n = (-offset) as usize;
                     let skip = st.queue.len().saturating_sub(n);
@@ -1717,9 +1890,57 @@ impl FakeTelegram {
                 Reply::Ok(json!(true))
             }
             "getMyCommands" => Reply::Ok(st.commands.clone()),
-            "getWebhookInfo" => Reply::Ok(
-                json!({"url": "", "has_custom_certificate": false, "pending_update_count": st.queue.len()}),
-            ),
+            "setWebhook" => {
+                let url = string(p.get("url")).unwrap_or_default();
+                if url.is_empty() {
+                    // Telegram's way of removing a webhook.
+                    st.webhook = None;
+                    return Reply::Ok(json!(true));
+                }
+                if !(url.starts_with("https://") || url.starts_with("http://127.0.0.1:")) {
+                    return api_error(
+                        400,
+                        "Bad Request: bad webhook: HTTPS url must be provided for webhook",
+                    );
+                }
+                let allowed_updates: Option<Vec<String>> = match p.get("allowed_updates") {
+                    Some(Value::Array(a)) => Some(
+                        a.iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect(),
+                    ),
+                    _ => None,
+                };
+                if let Some(allowed) = &allowed_updates {
+                    st.allowed_updates = Some(allowed.clone());
+                }
+                st.webhook = Some(WebhookSetting {
+                    url,
+                    secret_token: string(p.get("secret_token")),
+                    allowed_updates,
+                });
+                self.inner.updates_changed.notify_waiters();
+                Reply::Ok(json!(true))
+            }
+            "deleteWebhook" => {
+                st.webhook = None;
+                if boolean(p.get("drop_pending_updates")) == Some(true) {
+                    let dropped: Vec<i64> = st.queue.drain(..).map(|u| u.id).collect();
+                    st.dropped_updates.extend(dropped);
+                }
+                Reply::Ok(json!(true))
+            }
+            "getWebhookInfo" => {
+                let mut info = json!({
+                    "url": st.webhook.as_ref().map(|w| w.url.clone()).unwrap_or_default(),
+                    "has_custom_certificate": false,
+                    "pending_update_count": st.queue.len(),
+                });
+                if let Some(allowed) = st.webhook.as_ref().and_then(|w| w.allowed_updates.clone()) {
+                    info["allowed_updates"] = json!(allowed);
+                }
+                Reply::Ok(info)
+            }
             "copyMessage" => {
                 let m = self.new_message(st, chat_id);
                 Reply::Ok(json!({"message_id": m["message_id"]}))
@@ -1845,4 +2066,58 @@ fn to_response(reply: Reply) -> Response {
             .body(Body::from(BAD_GATEWAY_HTML))
             .expect("response"),
     }
+}
+
+/// A plain HTTP/1.1 request to `url` (`http://HOST:PORT/PATH`, on this
+/// machine only): the status and the body of the answer, or `None` when
+/// the connection fails.
+pub async fn http_request(
+    url: &str,
+    method: &str,
+    headers: &[(&str, String)],
+    body: &[u8],
+) -> Option<(u16, String)> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").expect("an http:// URL");
+    let (host, path) = match rest.find('/') {
+        Some(at) => (&rest[..at], &rest[at..]),
+        None => (rest, "/"),
+    };
+    assert!(
+        host.starts_with("127.0.0.1:") || host.starts_with("localhost:"),
+        "tests post only to this machine: {url}"
+    );
+    let connect = tokio::net::TcpStream::connect(host);
+    let mut stream = tokio::time::timeout(Duration::from_secs(10), connect)
+        .await
+        .ok()?
+        .ok()?;
+    let mut request = format!(
+        "{method} {path} HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\ncontent-length: {}\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).await.ok()?;
+    // A server may answer (413, 401) before the body is all sent.
+    let _ = stream.write_all(body).await;
+    let mut answer = Vec::new();
+    let read = stream.read_to_end(&mut answer);
+    if tokio::time::timeout(Duration::from_secs(30), read)
+        .await
+        .ok()
+        .is_none_or(|r| r.is_err())
+        && answer.is_empty()
+    {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text.split(' ').nth(1)?.parse().ok()?;
+    let body = text
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default();
+    Some((status, body))
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use pollbot::clock::Clock;
-use pollbot::config::Config;
+use pollbot::config::{Config, Webhook, WebhookSecret};
 use pollbot::i18n::Language;
 use pollbot::poll::UserId;
 use pollbot::store::scratch::ScratchDatabase;
@@ -23,6 +23,17 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use fake_telegram::{Call, Failure, FakeTelegram};
+
+/// The webhook secret of [`World::with_webhook`].
+pub const WEBHOOK_SECRET: &str = "test-Secret_42";
+
+/// An address on 127.0.0.1 with a port free a moment ago (bound, then let
+/// go), for a server that must listen at the same address across restarts.
+pub fn free_local_address() -> std::net::SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free local port")
+}
 
 /// How long a test waits for something the bot should do promptly.
 pub const PATIENCE: Duration = Duration::from_secs(20);
@@ -37,6 +48,8 @@ pub fn config(fake: &FakeTelegram, db: impl Into<Location>, moderators: &[i64]) 
         default_language: Language::English,
         upload_limit: pollbot::app::TELEGRAM_UPLOAD_LIMIT,
         lane_idle: pollbot::telegram::LANE_IDLE,
+        webhook: None,
+        metrics: None,
     }
 }
 
@@ -91,6 +104,9 @@ pub struct World {
     /// The bot's database is this scratch PostgreSQL database rather than
     /// sled in `dir` (see [`BOT_STORE`]).
     pub postgres: Option<ScratchDatabase>,
+    /// The webhook's address, when the bot runs in webhook mode (every
+    /// start of the bot listens there).
+    pub webhook: Option<std::net::SocketAddr>,
 }
 
 /// `POLLBOT_TEST_BOT_STORE=postgres` runs the bot of every [`World`] on a
@@ -144,7 +160,45 @@ impl World {
                 ),
                 _ => None,
             },
+            webhook: None,
         }
+    }
+
+    /// A world whose bot runs in webhook mode on a free local port, with
+    /// [`WEBHOOK_SECRET`]; returns once the bot has set its webhook.
+    pub async fn with_webhook(moderators: &[i64]) -> Self {
+        let mut world = Self::stopped(moderators).await;
+        world.webhook = Some(free_local_address());
+        world.start_bot();
+        world.wait_webhook_set(1).await;
+        world
+    }
+
+    /// Waits until the bot has set its webhook the `times`-th time (again
+    /// after each restart).
+    pub async fn wait_webhook_set(&self, times: usize) {
+        let set = self
+            .fake
+            .wait_for_calls("setWebhook", times, PATIENCE)
+            .await;
+        assert_eq!(set.len(), times, "the bot set its webhook");
+        assert!(self.fake.webhook().is_some(), "the webhook is set");
+    }
+
+    /// `http://127.0.0.1:PORT` of the bot's webhook server.
+    pub fn webhook_base(&self) -> String {
+        format!("http://{}", self.webhook.expect("webhook mode"))
+    }
+
+    /// The configuration for webhook mode at `listen`.
+    pub fn webhook_config(&self, listen: std::net::SocketAddr) -> Config {
+        let mut config = config(&self.fake, self.db_location(), &self.moderators);
+        config.webhook = Some(Webhook {
+            url: format!("http://{listen}/telegram").parse().unwrap(),
+            listen,
+            secret: WebhookSecret::parse(WEBHOOK_SECRET).unwrap(),
+        });
+        config
     }
 
     /// The bot (each time it starts) and the fake's Telegram tell time by
@@ -175,7 +229,10 @@ impl World {
     }
 
     pub fn start_bot(&mut self) {
-        let config = config(&self.fake, self.db_location(), &self.moderators);
+        let config = match self.webhook {
+            Some(listen) => self.webhook_config(listen),
+            None => config(&self.fake, self.db_location(), &self.moderators),
+        };
         self.start_bot_with(config);
     }
 

@@ -63,6 +63,11 @@ impl BotProcess {
             .env("RUST_LOG", "warn")
             .env("NO_PROXY", "127.0.0.1,localhost")
             .env_remove("POLLBOT_LOCALE")
+            // Long polling, whatever the developer's shell says.
+            .env_remove("POLLBOT_WEBHOOK_URL")
+            .env_remove("POLLBOT_WEBHOOK_SECRET")
+            .env_remove("POLLBOT_LISTEN")
+            .env_remove("POLLBOT_METRICS")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::from(log))

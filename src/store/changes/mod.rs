@@ -7,6 +7,7 @@ mod comments;
 mod early;
 mod polls;
 mod presses;
+mod recorded_updates;
 mod votes;
 
 pub use presses::PressOutcome;

@@ -152,6 +152,7 @@ impl Lane {
         match edited {
             Ok(()) => Handled::Done,
             Err(RequestError::RetryAfter(after)) => {
+                self.edge.metrics.rate_limited();
                 let until = std::time::Instant::now() + after.duration();
                 self.edge.telegram.pacer.freeze(poll.id.chat, until);
                 Handled::Later

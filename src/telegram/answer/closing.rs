@@ -38,6 +38,7 @@ impl Lane {
             )),
             Err(error) if errors::is_poll_closed_already(&error) => None,
             Err(RequestError::RetryAfter(after)) => {
+                self.edge.metrics.rate_limited();
                 self.edge
                     .telegram
                     .pacer

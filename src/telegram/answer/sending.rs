@@ -117,6 +117,7 @@ impl Lane {
                     return Ok(Step::Sent(value));
                 }
                 Err(RequestError::RetryAfter(after)) => {
+                    self.edge.metrics.rate_limited();
                     answer.journal.in_flight = None;
                     self.save_journal(answer, Saved::Written).await?;
                     warn!(chat = answer.chat.0, ?after, "Telegram asked to wait");
