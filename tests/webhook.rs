@@ -618,7 +618,15 @@ async fn an_update_the_store_cannot_record_gets_500_is_posted_again_then_set_asi
     world.stop_bot().await;
     // The poll's record is damaged: a vote for it cannot be recorded.
     let poll_key = raw_key(b'p', GROUP, &1u32.to_be_bytes());
-    {
+    if let Some(postgres) = &world.postgres {
+        let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let sql = format!(
+            "UPDATE pollbot_records SET value = '\\x{}' WHERE key = '\\x{}'",
+            hex(b"{not a poll"),
+            hex(&poll_key)
+        );
+        assert_eq!(postgres.execute(&sql).unwrap(), 1, "the poll's key");
+    } else {
         let db = raw_database(&world).await;
         assert!(db.get(&poll_key).unwrap().is_some(), "the poll's key");
         db.insert(&poll_key, b"{not a poll".to_vec()).unwrap();
@@ -637,20 +645,20 @@ async fn an_update_the_store_cannot_record_gets_500_is_posted_again_then_set_asi
     world.wait_idle().await;
     assert_eq!(posts_of(&world, help), [200]);
     assert_eq!(world.fake.sent_to("sendMessage", cleo.id).len(), 1);
-    world.stop_bot().await;
-    let db = raw_database(&world).await;
-    assert!(
-        db.get(raw_key(b'f', vote, &[])).unwrap().is_some(),
-        "set aside"
-    );
-    assert!(
-        db.get(raw_key(b'U', vote, &[])).unwrap().is_some(),
-        "remembered"
-    );
-    assert!(
-        db.get(raw_key(b'U', help, &[])).unwrap().is_some(),
-        "remembered"
-    );
+    let store = world.stop_and_open_store().await;
+    let set_aside: Vec<i64> = store
+        .set_aside_updates()
+        .unwrap()
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(set_aside, [vote], "set aside");
+    for id in [vote, help] {
+        assert!(
+            store.write(|changes| changes.was_recorded(id)).unwrap(),
+            "{id} remembered"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
