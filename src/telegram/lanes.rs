@@ -178,6 +178,10 @@ pub struct Progress {
     /// notes it when its first message goes out, and answers for identical
     /// requests only those that had come by then.
     pub commands_received_through: AtomicI64,
+    /// Whether this instance does the work (always, alone on its
+    /// database; see [`crate::app::leadership`]). One that does not takes
+    /// no job.
+    pub holds_work: watch::Receiver<bool>,
 }
 
 /// What every lane shares: a few services, each with one job.
@@ -303,6 +307,10 @@ impl Lanes {
 
     /// Gives `chat`'s lane a job, at `place` in its line.
     pub fn push(&self, chat: ChatId, job: Job, place: InLine) {
+        if !*self.edge.progress.holds_work.borrow() {
+            tracing::debug!(?job, "another instance does the work: not taken");
+            return;
+        }
         self.edge.progress.activity.begin();
         if let Job::Command { update_id, .. } = &job {
             self.edge

@@ -23,6 +23,7 @@ pub mod payloads;
 pub mod polling;
 pub mod presses;
 pub mod webhook;
+mod work;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -68,6 +69,8 @@ pub struct Recording<'a> {
     pub clock: &'a Clock,
     pub activity: &'a Activity,
     pub metrics: &'a Metrics,
+    /// Wakes the dispatcher (commands were queued).
+    pub commands: &'a Arc<Notify>,
 }
 
 /// Runs the bot until `shutdown` completes, then answers what it can within
@@ -105,6 +108,10 @@ pub async fn run_observed(
 
     let (stop, stopping) = watch::channel(None::<StopAt>);
     let (stop_polling, polling_stopped) = watch::channel(false);
+    let stop_polling = Arc::new(stop_polling);
+    // Several instances on one PostgreSQL: one at a time does the work.
+    let shared = store.is_shared();
+    let (holds_work, holding) = watch::channel(!shared);
     let edge = Arc::new(Edge {
         config: Arc::new(config),
         clock: clock.clone(),
@@ -120,6 +127,7 @@ pub async fn run_observed(
             activity: activity.clone(),
             stopping,
             commands_received_through: std::sync::atomic::AtomicI64::new(i64::MIN),
+            holds_work: holding.clone(),
         },
         rendered: lanes::RenderedReports::default(),
         ballot_edits: presses::BallotEdits::default(),
@@ -128,17 +136,49 @@ pub async fn run_observed(
     let lanes = Arc::new(Lanes::new(Arc::clone(&edge)));
     let commands_queued = Arc::new(Notify::new());
 
-    tokio::spawn(async move {
-        shutdown.await;
-        let _ = stop_polling.send(true);
-    });
+    {
+        let stop_polling = Arc::clone(&stop_polling);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop_polling.send(true);
+        });
+    }
+    let lost_work = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let holder = crate::app::leadership::holder_name();
+    let lease = if shared {
+        let lease = work::keep_work(Arc::clone(&store), holder.clone(), holds_work);
+        let (stop_polling, lost_work) = (Arc::clone(&stop_polling), Arc::clone(&lost_work));
+        Some(tokio::spawn(async move {
+            let work::Lost = lease.await;
+            lost_work.store(true, std::sync::atomic::Ordering::SeqCst);
+            let _ = stop_polling.send(true);
+        }))
+    } else {
+        None
+    };
     let (first_dispatch_done, first_dispatch) = tokio::sync::oneshot::channel();
-    let dispatcher = tokio::spawn(dispatch_commands(
-        Arc::clone(&lanes),
-        Arc::clone(&commands_queued),
-        first_dispatch_done,
-    ));
-    let closer = tokio::spawn(close_on_time(Arc::clone(&lanes)));
+    let dispatcher = if shared {
+        let _ = first_dispatch_done.send(());
+        tokio::spawn(dispatch_shared(
+            Arc::clone(&lanes),
+            Arc::clone(&commands_queued),
+            holding.clone(),
+        ))
+    } else {
+        tokio::spawn(dispatch_commands(
+            Arc::clone(&lanes),
+            Arc::clone(&commands_queued),
+            first_dispatch_done,
+        ))
+    };
+    let closer = {
+        let (lanes, mut holding) = (Arc::clone(&lanes), holding.clone());
+        tokio::spawn(async move {
+            if holding.wait_for(|holds| *holds).await.is_ok() {
+                close_on_time(lanes).await;
+            }
+        })
+    };
     let (presses_recorded, presses_to_answer) = tokio::sync::mpsc::unbounded_channel();
     let press_answerer = tokio::spawn(presses::answer(Arc::clone(&lanes), presses_to_answer));
     if let Some(listener) = metrics_listener {
@@ -158,6 +198,7 @@ pub async fn run_observed(
         clock: &clock,
         activity: &activity,
         metrics: &metrics,
+        commands: &commands_queued,
     };
     let received = match edge.config.webhook.clone() {
         Some(hook) => {
@@ -167,24 +208,54 @@ pub async fn run_observed(
             webhook::run(recording, &hook, polling_stopped).await
         }
         None => {
-            info!("pollbot is polling for updates");
-            polling::run(recording, &commands_queued, polling_stopped)
-                .await
-                .map_err(anyhow::Error::from)
+            // Telegram gives updates to one poller at a time: the instance
+            // that does the work.
+            let mut holding = holding.clone();
+            let mut stopped = polling_stopped.clone();
+            let holds = tokio::select! {
+                held = holding.wait_for(|holds| *holds) => held.is_ok(),
+                _ = stopped.wait_for(|stop| *stop) => false,
+            };
+            if holds {
+                info!("pollbot is polling for updates");
+                polling::run(recording, &commands_queued, polling_stopped)
+                    .await
+                    .map_err(anyhow::Error::from)
+            } else {
+                Ok(())
+            }
         }
     };
-    info!("stopping: answering what can be answered in a few seconds");
+    let lost = lost_work.load(std::sync::atomic::Ordering::SeqCst);
     let now = Instant::now();
-    let _ = stop.send(Some(StopAt {
-        soft: now + ANSWER_FOR,
-        hard: now + ABANDON_AFTER,
-    }));
+    if lost {
+        // Another instance may be answering by now: nothing more from here.
+        let _ = stop.send(Some(StopAt {
+            soft: now,
+            hard: now,
+        }));
+    } else {
+        info!("stopping: answering what can be answered in a few seconds");
+        let _ = stop.send(Some(StopAt {
+            soft: now + ANSWER_FOR,
+            hard: now + ABANDON_AFTER,
+        }));
+    }
     dispatcher.abort();
     closer.abort();
     press_answerer.abort();
     lanes.wake_all();
     lanes.join(now + ABANDON_AFTER).await;
+    if let Some(lease) = lease {
+        lease.abort();
+        if !lost {
+            work::give_up(Arc::clone(&store), holder).await;
+        }
+    }
     received?;
+    if lost {
+        anyhow::bail!("lost the work lease to another instance; stopped");
+    }
     let store_for_flush = Arc::clone(&store);
     tokio::task::spawn_blocking(move || store_for_flush.flush())
         .await
@@ -281,6 +352,69 @@ async fn dispatch_commands(
             let _ = done.send(());
         }
         queued.notified().await;
+    }
+}
+
+/// How often the instance that does the work looks for commands other
+/// instances recorded.
+const RESCAN_COMMANDS: Duration = Duration::from_millis(250);
+
+/// [`dispatch_commands`] where other instances record commands too: they
+/// come in any order of update id, and no instance is told of another's,
+/// so while this instance holds the work it reads every queued command
+/// again and again, handing each to its lane once. A command leaves the
+/// store when answered; until a read no longer finds it, it is not handed
+/// out again.
+async fn dispatch_shared(
+    lanes: Arc<Lanes>,
+    queued_here: Arc<Notify>,
+    mut holding: watch::Receiver<bool>,
+) {
+    let edge = Arc::clone(lanes.edge());
+    let mut handed: std::collections::HashSet<i64> = std::collections::HashSet::new();
+    loop {
+        if holding.wait_for(|holds| *holds).await.is_err() {
+            return;
+        }
+        edge.progress.activity.begin();
+        edge.progress.activity.take_dispatch_request();
+        match edge.blocking(|store| Ok(store.queued_commands()?)).await {
+            Ok(commands) => {
+                let queued: std::collections::HashSet<i64> =
+                    commands.iter().map(|(id, _)| *id).collect();
+                for (update_id, record) in commands {
+                    if !handed.insert(update_id) {
+                        continue;
+                    }
+                    match serde_json::from_slice::<CommandMessage>(&record) {
+                        Ok(message) => {
+                            let job = Job::Command { update_id, message };
+                            lanes.push(job_chat(&job), job, InLine::Last);
+                        }
+                        Err(error) => {
+                            error!(%error, update = update_id, "unreadable queued command; dropped");
+                            let now = edge.clock.now();
+                            let _ = edge
+                                .blocking(move |store| {
+                                    store.write(|c| {
+                                        c.finish_command(update_id, now);
+                                        Ok(())
+                                    })?;
+                                    Ok(())
+                                })
+                                .await;
+                        }
+                    }
+                }
+                handed.retain(|id| queued.contains(id));
+            }
+            Err(error) => error!(error = %format!("{error:#}"), "cannot read the queued commands"),
+        }
+        edge.progress.activity.end();
+        tokio::select! {
+            _ = tokio::time::sleep(RESCAN_COMMANDS) => {}
+            _ = queued_here.notified() => {}
+        }
     }
 }
 

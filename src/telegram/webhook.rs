@@ -53,6 +53,8 @@ struct Hook {
     clock: Clock,
     activity: Activity,
     metrics: Metrics,
+    /// Wakes the dispatcher where it finds the commands itself.
+    commands: Arc<tokio::sync::Notify>,
     /// Failed tries per update id: one that fails by itself this often is
     /// set aside, as long polling does.
     failures: Mutex<HashMap<i64, u32>>,
@@ -77,6 +79,7 @@ pub async fn run(
         clock: parts.clock.clone(),
         activity: parts.activity.clone(),
         metrics: parts.metrics.clone(),
+        commands: Arc::clone(parts.commands),
         failures: Mutex::default(),
     });
     let app = Router::new()
@@ -306,7 +309,19 @@ async fn record(hook: &Arc<Hook>, update: FetchedUpdate) -> Response {
                 .unwrap_or_else(|e| e.into_inner())
                 .remove(&id);
             hook.metrics.updates_recorded(recorded.updates);
-            for (update_id, message) in recorded.queued {
+            // Where other instances record too, the one that does the
+            // work finds every queued command itself.
+            let queued = if hook.store.is_shared() {
+                let holds_work = *hook.lanes.edge().progress.holds_work.borrow();
+                if holds_work && !recorded.queued.is_empty() {
+                    hook.activity.request_dispatch();
+                    hook.commands.notify_one();
+                }
+                Vec::new()
+            } else {
+                recorded.queued
+            };
+            for (update_id, message) in queued {
                 let chat = message.chat;
                 hook.lanes
                     .push(chat, Job::Command { update_id, message }, InLine::Last);
