@@ -260,6 +260,14 @@ struct State {
     /// Every post to the webhook: the update id and the answer's status
     /// (0: no answer, the connection failed).
     webhook_posts: Vec<(i64, u16)>,
+    /// Instances behind a load balancer: while set, each post goes to the
+    /// next of these addresses in turn (a post that failed is tried again
+    /// on the next one), instead of the webhook's URL.
+    balanced: Vec<String>,
+    /// Posts made to `balanced` so far.
+    balanced_posts: usize,
+    /// Each post to `balanced`: the address and the answer's status.
+    balanced_log: Vec<(String, u16)>,
     /// How many of the next 200 answers to the webhook's posts are lost
     /// (Telegram sees no answer, and posts the update again).
     lose_webhook_answers: usize,
@@ -773,6 +781,24 @@ impl FakeTelegram {
         self.inner.updates_changed.notify_waiters();
     }
 
+    /// Posts to these instances in turn rather than to the webhook's URL,
+    /// as a load balancer in front of them would (the webhook must still
+    /// be set).
+    pub fn balance_webhook(&self, instances: Vec<String>) {
+        self.state().balanced = instances;
+    }
+
+    /// How many posts went to the instance at `url` (see
+    /// [`FakeTelegram::balance_webhook`]) with each status.
+    pub fn posts_to(&self, url: &str) -> Vec<u16> {
+        self.state()
+            .balanced_log
+            .iter()
+            .filter(|(to, _)| to == url)
+            .map(|(_, status)| *status)
+            .collect()
+    }
+
     /// The next `times` 200 answers to the webhook's posts are lost on the
     /// way: the update is posted again, as by Telegram.
     pub fn lose_webhook_answers(&self, times: usize) {
@@ -818,11 +844,18 @@ impl FakeTelegram {
                         if next.is_some() {
                             st.webhook_in_flight = true;
                         }
-                        next.map(|next| (hook, next))
+                        let url = if st.balanced.is_empty() {
+                            hook.url.clone()
+                        } else {
+                            let at = st.balanced_posts % st.balanced.len();
+                            st.balanced_posts += 1;
+                            st.balanced[at].clone()
+                        };
+                        next.map(|next| (hook, url, next))
                     }
                 }
             };
-            let Some((hook, (update, again))) = next else {
+            let Some((hook, url, (update, again))) = next else {
                 self.inner.acks_changed.notify_waiters();
                 let _ = tokio::time::timeout(Duration::from_secs(1), notified).await;
                 continue;
@@ -831,12 +864,15 @@ impl FakeTelegram {
             if let Some(secret) = &hook.secret_token {
                 headers.push(("x-telegram-bot-api-secret-token", secret.clone()));
             }
-            let status = http_request(&hook.url, "POST", &headers, update.json.as_bytes())
+            let status = http_request(&url, "POST", &headers, update.json.as_bytes())
                 .await
                 .map_or(0, |(status, _)| status);
             let delivered = {
                 let mut st = self.state();
                 st.webhook_posts.push((update.id, status));
+                if !st.balanced.is_empty() {
+                    st.balanced_log.push((url.clone(), status));
+                }
                 let mut delivered = status == 200;
                 if delivered && st.lose_webhook_answers > 0 {
                     st.lose_webhook_answers -= 1;

@@ -20,6 +20,8 @@ pub struct BotProcess {
     db: Location,
     moderators: String,
     log: PathBuf,
+    /// More variables (webhook mode), set after the defaults.
+    env: Vec<(String, String)>,
 }
 
 impl BotProcess {
@@ -40,6 +42,37 @@ impl BotProcess {
                 .collect::<Vec<_>>()
                 .join(","),
             log: dir.join("bot.log"),
+            env: Vec::new(),
+        };
+        bot.spawn();
+        bot
+    }
+
+    /// [`BotProcess::start`] with more variables, logging to `log` (so
+    /// that several bots can share a folder).
+    pub fn start_with(
+        fake: &FakeTelegram,
+        dir: &Path,
+        db: impl Into<Location>,
+        moderators: &[i64],
+        log: &str,
+        env: &[(&str, String)],
+    ) -> Self {
+        let mut bot = Self {
+            child: None,
+            fake_url: fake.api_url(),
+            dir: dir.to_path_buf(),
+            db: db.into(),
+            moderators: moderators
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(","),
+            log: dir.join(log),
+            env: env
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
         };
         bot.spawn();
         bot
@@ -68,6 +101,7 @@ impl BotProcess {
             .env_remove("POLLBOT_WEBHOOK_SECRET")
             .env_remove("POLLBOT_LISTEN")
             .env_remove("POLLBOT_METRICS")
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::from(log))
