@@ -21,14 +21,18 @@ pub const RENEW_EVERY: Duration = Duration::from_secs(1);
 pub const TAKEOVER: Duration = Duration::from_secs(LEASE_SECONDS as u64 + 1);
 
 /// What an instance knows of its lease after a try to take or renew it.
+/// `held` below is whether it held (or, paused, last held) the work.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
     /// It holds the work.
     Holds,
     /// Another instance holds it.
     Waits,
-    /// It held the work but could not renew the lease in time: another
-    /// instance may hold it by now, so this one must stop working.
+    /// It held the work, but the database has not answered for so long
+    /// that the lease may have run out: it takes no new work until the
+    /// database answers again (a restart of PostgreSQL, say).
+    Paused,
+    /// Another instance took the work: this one must stop at once.
     Lost,
 }
 
@@ -47,7 +51,7 @@ pub fn standing(held: bool, renewed: Option<bool>, since_renewal: Duration) -> S
         (true, None) if since_renewal + RENEW_EVERY < Duration::from_secs(LEASE_SECONDS.into()) => {
             Standing::Holds
         }
-        (true, None) => Standing::Lost,
+        (true, None) => Standing::Paused,
     }
 }
 
@@ -77,7 +81,10 @@ mod tests {
         // The database is away: held for a while, given up a renewal
         // before the lease could run out.
         assert_eq!(standing(true, None, 4 * second), Standing::Holds);
-        assert_eq!(standing(true, None, 5 * second), Standing::Lost);
+        assert_eq!(standing(true, None, 5 * second), Standing::Paused);
+        // Back: the lease was still this instance's (or free), or not.
+        assert_eq!(standing(true, Some(true), 9 * second), Standing::Holds);
+        assert_eq!(standing(true, Some(false), 9 * second), Standing::Lost);
         assert!(
             TAKEOVER <= Duration::from_secs(10),
             "the issue's 10 seconds"

@@ -17,8 +17,9 @@ use crate::store::Store;
 /// working). Renewals go on while the bot stops; [`give_up`] ends them.
 pub async fn keep_work(store: Arc<Store>, holder: String, holds: watch::Sender<bool>) -> Lost {
     let mut renewed_at = Instant::now();
+    // Held, or held before a pause.
+    let mut held = false;
     loop {
-        let held = *holds.borrow();
         let try_store = Arc::clone(&store);
         let try_holder = holder.clone();
         let tried = tokio::task::spawn_blocking(move || {
@@ -38,12 +39,22 @@ pub async fn keep_work(store: Arc<Store>, holder: String, holds: watch::Sender<b
                 if renewed == Some(true) {
                     renewed_at = Instant::now();
                 }
-                if !held {
+                if !*holds.borrow() {
                     info!(holder, "this instance holds the work");
                 }
+                held = true;
                 holds.send_replace(true);
             }
             Standing::Waits => {}
+            Standing::Paused => {
+                if *holds.borrow() {
+                    warn!(
+                        holder,
+                        "the database does not answer: no new work until it does"
+                    );
+                }
+                holds.send_replace(false);
+            }
             Standing::Lost => {
                 error!(
                     holder,
