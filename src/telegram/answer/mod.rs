@@ -19,7 +19,7 @@ use std::future::Future;
 use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{InputFile, Message, ReplyParameters, ThreadId};
-use tracing::error;
+use tracing::{error, warn};
 
 use super::errors::Failure;
 use super::inbound::CommandMessage;
@@ -128,6 +128,17 @@ impl Lane {
         };
         let handled = match result {
             Ok(handled) => handled,
+            // The database is away (PostgreSQL restarting, a full disk):
+            // no fault of the job's, which waits and is tried again.
+            Err(error)
+                if error
+                    .chain()
+                    .filter_map(|cause| cause.downcast_ref::<crate::store::StoreError>())
+                    .any(crate::store::StoreError::is_unavailable) =>
+            {
+                warn!(error = %format!("{error:#}"), chat = self.chat.0, "the database is away; the job waits");
+                Handled::Later
+            }
             Err(error) => {
                 // Our own failure (the store, a chart): the job is dropped
                 // after an apology, or it would fail again forever.
