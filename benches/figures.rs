@@ -94,6 +94,8 @@ struct Scale {
     taps: usize,
     /// Figure 13: ballots of the ranked poll.
     ranked_ballots: usize,
+    /// Figure 14: votes posted by webhook, per run.
+    webhook_votes: usize,
 }
 
 impl Scale {
@@ -111,6 +113,7 @@ impl Scale {
                 fairness_rounds: 3,
                 taps: 3_000,
                 ranked_ballots: 50_000,
+                webhook_votes: 1_000,
             }
         } else {
             Self {
@@ -125,6 +128,7 @@ impl Scale {
                 fairness_rounds: 10,
                 taps: 30_000,
                 ranked_ballots: 1_000_000,
+                webhook_votes: 10_000,
             }
         }
     }
@@ -454,7 +458,18 @@ fn spawn_bot(fake: &FakeTelegram, dir: &Path) -> Child {
 
 /// [`spawn_bot`] on the database at `db` (a folder or a PostgreSQL URL).
 fn spawn_bot_on(fake: &FakeTelegram, dir: &Path, db: impl AsRef<std::ffi::OsStr>) -> Child {
-    let log = File::create(dir.join("bot.log")).unwrap();
+    spawn_bot_with(fake, dir, db, "bot.log", &[])
+}
+
+/// [`spawn_bot_on`] with more variables (webhook mode), logging to `log`.
+fn spawn_bot_with(
+    fake: &FakeTelegram,
+    dir: &Path,
+    db: impl AsRef<std::ffi::OsStr>,
+    log: &str,
+    env: &[(&str, String)],
+) -> Child {
+    let log = File::create(dir.join(log)).unwrap();
     Command::new(BOT)
         .arg("run")
         .current_dir(dir)
@@ -466,6 +481,8 @@ fn spawn_bot_on(fake: &FakeTelegram, dir: &Path, db: impl AsRef<std::ffi::OsStr>
         .env_remove("RUST_LOG")
         .env_remove("POLLBOT_MODERATORS")
         .env_remove("POLLBOT_LOCALE")
+        .env_remove("POLLBOT_WEBHOOK_URL")
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log)

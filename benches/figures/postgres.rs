@@ -23,7 +23,7 @@ use super::fake_telegram::FakeTelegram;
 use super::{
     CHAT, MODERATOR, OPTIONS, QUESTION, Scale, Table, export_binary, export_in_process, feed,
     median, memory_kb, mib, poll_answer, populate, progress, results_figure, spawn_bot_on,
-    spread_with, stop_bot, thousands, updates,
+    spawn_bot_with, spread_with, stop_bot, thousands, updates,
 };
 
 pub fn figure_14(table: &mut Table, scale: &Scale, runtime: &tokio::runtime::Runtime) {
@@ -61,6 +61,30 @@ pub fn figure_14(table: &mut Table, scale: &Scale, runtime: &tokio::runtime::Run
             spread_with(&rates, thousands, " votes/s"),
             mib(peaks.iter().copied().max().unwrap_or(0))
         ),
+        "—",
+        None,
+    );
+
+    // Webhook mode, one instance and two behind a load balancer.
+    let mut by_instances = Vec::new();
+    for instances in [1, 2] {
+        let mut rates = Vec::new();
+        for run in 1..=3 {
+            progress(format!(
+                "14. ingest by webhook, {instances} instance(s), run {run}/3: {} voters",
+                thousands(scale.webhook_votes as f64)
+            ));
+            rates.push(runtime.block_on(ingest_by_webhook(scale.webhook_votes, instances)));
+        }
+        by_instances.push(spread_with(&rates, thousands, " votes/s"));
+    }
+    table.row(
+        "14",
+        &format!(
+            "PostgreSQL, webhook mode: end-to-end ingest, {} voters, the fake posting one update at a time (as Telegram with max_connections 1): one instance; two behind a load balancer",
+            thousands(scale.webhook_votes as f64)
+        ),
+        by_instances.join("; "),
         "—",
         None,
     );
@@ -201,6 +225,73 @@ async fn ingest_on_postgres(n: usize) -> (f64, u64) {
     let voters = store.tally(id).unwrap().map_or(0, |t| t.voters);
     assert_eq!(voters, n as u64, "every vote is counted");
     (n as f64 / elapsed.as_secs_f64(), peak)
+}
+
+/// `instances` bots in webhook mode on one scratch database, the fake
+/// posting to each in turn: a poll, then `n` voters' answers. Answers per
+/// second from the first push to the last acknowledgement.
+async fn ingest_by_webhook(n: usize, instances: usize) -> f64 {
+    let scratch = ScratchDatabase::from_env().unwrap();
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut urls = Vec::new();
+    let mut children = Vec::new();
+    for k in 0..instances {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("http://127.0.0.1:{port}/telegram");
+        let env = [
+            ("POLLBOT_WEBHOOK_URL", url.clone()),
+            ("POLLBOT_WEBHOOK_SECRET", "bench-secret".to_owned()),
+            ("POLLBOT_LISTEN", format!("127.0.0.1:{port}")),
+        ];
+        children.push(spawn_bot_with(
+            &fake,
+            dir.path(),
+            scratch.location.as_given(),
+            &format!("bot-{k}.log"),
+            &env,
+        ));
+        urls.push(url);
+        let set = fake
+            .wait_for_calls("setWebhook", k + 1, Duration::from_secs(30))
+            .await;
+        assert_eq!(set.len(), k + 1, "instance {k} set its webhook");
+    }
+    fake.balance_webhook(urls);
+    let moderator = updates::person(MODERATOR, "Moderator");
+    fake.push_update(updates::message(
+        MODERATOR,
+        1,
+        &moderator,
+        &format!("/newpoll {QUESTION} | {}", OPTIONS.join(" | ")),
+    ));
+    let sent = fake
+        .wait_for_calls("sendPoll", 1, Duration::from_secs(30))
+        .await;
+    assert!(!sent.is_empty(), "the bots posted no poll");
+    let poll_id = fake.polls()[0].poll_id.clone();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (elapsed, _) = feed(&fake, n, |i| poll_answer(&poll_id, i), n).await;
+    for child in &mut children {
+        let status = stop_bot(child).await;
+        assert!(status.success(), "a bot exited with {status}");
+    }
+    fake.shutdown();
+    let store = Store::open_at(&scratch.location).unwrap();
+    let id = PollId {
+        chat: ChatId(MODERATOR),
+        number: PollNumber(1),
+    };
+    assert_eq!(
+        store.tally(id).unwrap().map_or(0, |t| t.voters),
+        n as u64,
+        "every vote is counted"
+    );
+    n as f64 / elapsed.as_secs_f64()
 }
 
 /// The bot started on `db`: its peak RSS (kB) half a second after its
