@@ -194,24 +194,7 @@ async fn ingest_on_postgres(n: usize) -> (f64, u64) {
     let fake = FakeTelegram::start().await;
     let dir = tempfile::tempdir().unwrap();
     let mut child = spawn_bot_on(&fake, dir.path(), scratch.location.as_given());
-    let moderator = updates::person(MODERATOR, "Moderator");
-    fake.push_update(updates::message(
-        MODERATOR,
-        1,
-        &moderator,
-        &format!("/newpoll {QUESTION} | {}", OPTIONS.join(" | ")),
-    ));
-    let sent = fake
-        .wait_for_calls("sendPoll", 1, Duration::from_secs(30))
-        .await;
-    assert!(
-        !sent.is_empty(),
-        "the bot posted no poll; see its log: {}",
-        std::fs::read_to_string(dir.path().join("bot.log")).unwrap_or_default()
-    );
-    let poll_id = fake.polls()[0].poll_id.clone();
-    // As figure 2: the poll is stored once sendPoll has answered.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let poll_id = post_poll(&fake, dir.path()).await;
     let (elapsed, _) = feed(&fake, n, |i| poll_answer(&poll_id, i), n).await;
     let (peak, _) = memory_kb(child.id()).unwrap_or((0, 0));
     let status = stop_bot(&mut child).await;
@@ -262,19 +245,7 @@ async fn ingest_by_webhook(n: usize, instances: usize) -> f64 {
         assert_eq!(set.len(), k + 1, "instance {k} set its webhook");
     }
     fake.balance_webhook(urls);
-    let moderator = updates::person(MODERATOR, "Moderator");
-    fake.push_update(updates::message(
-        MODERATOR,
-        1,
-        &moderator,
-        &format!("/newpoll {QUESTION} | {}", OPTIONS.join(" | ")),
-    ));
-    let sent = fake
-        .wait_for_calls("sendPoll", 1, Duration::from_secs(30))
-        .await;
-    assert!(!sent.is_empty(), "the bots posted no poll");
-    let poll_id = fake.polls()[0].poll_id.clone();
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let poll_id = post_poll(&fake, dir.path()).await;
     let (elapsed, _) = feed(&fake, n, |i| poll_answer(&poll_id, i), n).await;
     for child in &mut children {
         let status = stop_bot(child).await;
@@ -292,6 +263,29 @@ async fn ingest_by_webhook(n: usize, instances: usize) -> f64 {
         "every vote is counted"
     );
     n as f64 / elapsed.as_secs_f64()
+}
+
+/// The moderator posts the benchmark's poll through the bot(s); its
+/// Telegram id, once stored.
+async fn post_poll(fake: &FakeTelegram, dir: &std::path::Path) -> String {
+    let moderator = updates::person(MODERATOR, "Moderator");
+    fake.push_update(updates::message(
+        MODERATOR,
+        1,
+        &moderator,
+        &format!("/newpoll {QUESTION} | {}", OPTIONS.join(" | ")),
+    ));
+    let sent = fake
+        .wait_for_calls("sendPoll", 1, Duration::from_secs(30))
+        .await;
+    assert!(
+        !sent.is_empty(),
+        "the bot posted no poll; see the logs in {}",
+        dir.display()
+    );
+    // As figure 2: the poll is stored once sendPoll has answered.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    fake.polls()[0].poll_id.clone()
 }
 
 /// The bot started on `db`: its peak RSS (kB) half a second after its

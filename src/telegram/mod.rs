@@ -324,25 +324,7 @@ async fn dispatch_commands(
             Ok(commands) => {
                 for (update_id, record) in commands {
                     dispatched_through = Some(update_id);
-                    match serde_json::from_slice::<CommandMessage>(&record) {
-                        Ok(message) => {
-                            let job = Job::Command { update_id, message };
-                            lanes.push(job_chat(&job), job, InLine::Last);
-                        }
-                        Err(error) => {
-                            error!(%error, update = update_id, "unreadable queued command; dropped");
-                            let now = edge.clock.now();
-                            let _ = edge
-                                .blocking(move |store| {
-                                    store.write(|c| {
-                                        c.finish_command(update_id, now);
-                                        Ok(())
-                                    })?;
-                                    Ok(())
-                                })
-                                .await;
-                        }
-                    }
+                    hand_out(&lanes, update_id, &record).await;
                 }
             }
             Err(error) => error!(error = %format!("{error:#}"), "cannot read the queued commands"),
@@ -386,25 +368,7 @@ async fn dispatch_shared(
                     if !handed.insert(update_id) {
                         continue;
                     }
-                    match serde_json::from_slice::<CommandMessage>(&record) {
-                        Ok(message) => {
-                            let job = Job::Command { update_id, message };
-                            lanes.push(job_chat(&job), job, InLine::Last);
-                        }
-                        Err(error) => {
-                            error!(%error, update = update_id, "unreadable queued command; dropped");
-                            let now = edge.clock.now();
-                            let _ = edge
-                                .blocking(move |store| {
-                                    store.write(|c| {
-                                        c.finish_command(update_id, now);
-                                        Ok(())
-                                    })?;
-                                    Ok(())
-                                })
-                                .await;
-                        }
-                    }
+                    hand_out(&lanes, update_id, &record).await;
                 }
                 handed.retain(|id| queued.contains(id));
             }
@@ -414,6 +378,31 @@ async fn dispatch_shared(
         tokio::select! {
             _ = tokio::time::sleep(RESCAN_COMMANDS) => {}
             _ = queued_here.notified() => {}
+        }
+    }
+}
+
+/// Gives a queued command to its chat's lane; one that does not read is
+/// dropped (marked answered).
+async fn hand_out(lanes: &Lanes, update_id: i64, record: &[u8]) {
+    match serde_json::from_slice::<CommandMessage>(record) {
+        Ok(message) => {
+            let job = Job::Command { update_id, message };
+            lanes.push(job_chat(&job), job, InLine::Last);
+        }
+        Err(error) => {
+            error!(%error, update = update_id, "unreadable queued command; dropped");
+            let edge = lanes.edge();
+            let now = edge.clock.now();
+            let _ = edge
+                .blocking(move |store| {
+                    store.write(|c| {
+                        c.finish_command(update_id, now);
+                        Ok(())
+                    })?;
+                    Ok(())
+                })
+                .await;
         }
     }
 }

@@ -31,21 +31,7 @@ impl BotProcess {
         db: impl Into<Location>,
         moderators: &[i64],
     ) -> Self {
-        let mut bot = Self {
-            child: None,
-            fake_url: fake.api_url(),
-            dir: dir.to_path_buf(),
-            db: db.into(),
-            moderators: moderators
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(","),
-            log: dir.join("bot.log"),
-            env: Vec::new(),
-        };
-        bot.spawn();
-        bot
+        Self::start_with(fake, dir, db, moderators, "bot.log", &[])
     }
 
     /// [`BotProcess::start`] with more variables, logging to `log` (so

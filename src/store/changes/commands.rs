@@ -104,8 +104,18 @@ impl Changes<'_> {
     /// Forgets answered commands older than `before`: Telegram does not send
     /// an update again after that long.
     pub fn forget_answered_before(&mut self, before: DateTime<Utc>) -> Result<usize> {
+        self.forget_stamped_before(&keys::all_answered(), before)
+    }
+
+    /// Forgets the records under `prefix` whose value, a Unix time in
+    /// seconds (big-endian), is before `before` (or does not read as one).
+    pub(super) fn forget_stamped_before(
+        &mut self,
+        prefix: &[u8],
+        before: DateTime<Utc>,
+    ) -> Result<usize> {
         let mut old = Vec::new();
-        for entry in self.tree.scan_prefix(&keys::all_answered()) {
+        for entry in self.tree.scan_prefix(prefix) {
             let (key, value) = entry?;
             let at = value
                 .as_slice()
@@ -113,7 +123,7 @@ impl Changes<'_> {
                 .map(i64::from_be_bytes)
                 .unwrap_or(i64::MIN);
             if at < before.timestamp() {
-                old.push(key.to_vec());
+                old.push(key);
             }
         }
         let forgotten = old.len();

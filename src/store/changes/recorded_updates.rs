@@ -59,23 +59,7 @@ impl Changes<'_> {
     /// Forgets updates recorded before `before`: Telegram gives up on an
     /// update long before that.
     pub fn forget_recorded_before(&mut self, before: DateTime<Utc>) -> Result<usize> {
-        let mut old = Vec::new();
-        for entry in self.tree.scan_prefix(&keys::all_recorded_updates()) {
-            let (key, value) = entry?;
-            let at = value
-                .as_slice()
-                .try_into()
-                .map(i64::from_be_bytes)
-                .unwrap_or(i64::MIN);
-            if at < before.timestamp() {
-                old.push(key);
-            }
-        }
-        let forgotten = old.len();
-        for key in old {
-            self.remove(key);
-        }
-        Ok(forgotten)
+        self.forget_stamped_before(&keys::all_recorded_updates(), before)
     }
 }
 
