@@ -190,6 +190,14 @@ async fn two_instances_record_everything_once_and_the_survivor_takes_the_work_ov
     let unanswered = answers.iter().filter(|&&n| n == 0).count();
     assert!(unanswered <= 1, "{unanswered} unanswered");
     assert_eq!(fake.polls().len(), 1, "one poll posted");
+    // POLLBOT_DB's password is in no log line.
+    let url = url::Url::parse(postgres.url()).unwrap();
+    let password = url
+        .password()
+        .expect("the test server's URL has a password");
+    for name in ["a.log", "b.log"] {
+        assert!(!log(name).contains(password), "{name} shows the password");
+    }
 
     // Both instances were posted to, and A's refused posts went to B.
     let (to_a, to_b) = (fake.posts_to(&url_a), fake.posts_to(&url_b));
