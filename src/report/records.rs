@@ -19,6 +19,16 @@ pub trait Records {
 
     /// One voter's ballot, if they hold one.
     fn ballot(&self, poll: PollId, user: UserId) -> Result<Option<Ballot>, Self::Error>;
+
+    /// The ballots of several voters, in their order: a store that reads
+    /// them in one go (PostgreSQL) says so here.
+    fn ballots_of(
+        &self,
+        poll: PollId,
+        users: &[UserId],
+    ) -> Result<Vec<Option<Ballot>>, Self::Error> {
+        users.iter().map(|&user| self.ballot(poll, user)).collect()
+    }
 }
 
 /// A failed read, as the report errors carry it (they cannot name the

@@ -422,6 +422,19 @@ impl Store {
         self.get(&keys::ballot(id, user))
     }
 
+    /// The ballots of `users` (in their order), read at once.
+    pub fn ballots_of(&self, id: PollId, users: &[UserId]) -> Result<Vec<Option<Ballot>>> {
+        let keys: Vec<Vec<u8>> = users.iter().map(|&user| keys::ballot(id, user)).collect();
+        self.db
+            .get_many(&keys)?
+            .into_iter()
+            .map(|value| match value {
+                Some(bytes) => Ok(Some(serde_json::from_slice(&bytes)?)),
+                None => Ok(None),
+            })
+            .collect()
+    }
+
     /// A poll's ballots in user id order, read lazily.
     pub fn ballots(&self, id: PollId) -> impl Iterator<Item = Result<Ballot>> + '_ {
         self.scan(keys::ballots_of_poll(id))

@@ -64,6 +64,10 @@ impl Records for Store {
     fn ballot(&self, poll: PollId, user: UserId) -> store::Result<Option<Ballot>> {
         Store::ballot(self, poll, user)
     }
+
+    fn ballots_of(&self, poll: PollId, users: &[UserId]) -> store::Result<Vec<Option<Ballot>>> {
+        Store::ballots_of(self, poll, users)
+    }
 }
 
 impl From<StoreError> for ExportError {

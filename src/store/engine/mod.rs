@@ -31,6 +31,12 @@ pub type Entries<'a> = Box<dyn Iterator<Item = Result<Entry>> + Send + 'a>;
 pub trait Engine: Send + Sync {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>>;
 
+    /// The values of `keys`, in their order: one round trip on
+    /// PostgreSQL, where a read of each would be one apiece.
+    fn get_many(&self, keys: &[Vec<u8>]) -> Result<Vec<Option<Vec<u8>>>> {
+        keys.iter().map(|key| self.get(key)).collect()
+    }
+
     fn contains_key(&self, key: &[u8]) -> Result<bool> {
         Ok(self.get(key)?.is_some())
     }

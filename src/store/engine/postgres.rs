@@ -216,6 +216,23 @@ impl Engine for PostgresEngine {
         })
     }
 
+    fn get_many(&self, keys: &[Vec<u8>]) -> Result<Vec<Option<Vec<u8>>>> {
+        let pool = self.pool.clone();
+        let wanted = keys.to_vec();
+        let found: std::collections::HashMap<Vec<u8>, Vec<u8>> = self.run(async move {
+            let client = pool.get().await?;
+            let statement = client
+                .prepare_cached("SELECT key, value FROM pollbot_records WHERE key = ANY($1)")
+                .await?;
+            let rows = client.query(&statement, &[&wanted]).await?;
+            Ok(rows
+                .into_iter()
+                .map(|row| (row.get(0), row.get(1)))
+                .collect())
+        })?;
+        Ok(keys.iter().map(|key| found.get(key).cloned()).collect())
+    }
+
     fn scan_prefix(&self, prefix: &[u8]) -> Entries<'_> {
         Box::new(Pages::new(self, prefix.to_vec(), end_of_prefix(prefix)))
     }
