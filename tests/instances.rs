@@ -9,6 +9,8 @@
 //! | commands (`/help`, each user its own) | answered once, by the work's holder, whichever recorded it | one in A's hands as it died may go unanswered (answers are sent at most once), never twice | answered by B within 10 s of the kill |
 //! | `/newpoll`                | one poll posted         | —                           | —              |
 //!
+//! And `/healthz`: 200 while the database answers, 503 once it is gone.
+//!
 //! It needs a PostgreSQL server: without `POLLBOT_TEST_POSTGRES` it says it
 //! is skipped and passes.
 
@@ -16,7 +18,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::fake_telegram::FakeTelegram;
+use common::fake_telegram::{FakeTelegram, http_request};
 use common::process::BotProcess;
 use common::updates::{message, person, poll_answer};
 use pollbot::poll::{ChatId, PollId, PollNumber};
@@ -231,4 +233,36 @@ async fn two_instances_record_everything_once_and_the_survivor_takes_the_work_ov
         to_a.iter().filter(|&&s| s == 0).count(),
         to_b.len()
     );
+}
+
+/// What a load balancer asks: `/healthz` is 200 while the database
+/// answers a read, 503 once it does not (here: dropped under the bot).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthz_says_503_once_the_database_is_gone() {
+    let Some(postgres) = ScratchDatabase::from_env() else {
+        eprintln!("skipped: {TEST_POSTGRES} is not set");
+        return;
+    };
+    let fake = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let mut bot = BotProcess::start_with(
+        &fake,
+        dir.path(),
+        postgres.location.clone(),
+        &[MODERATOR],
+        "bot.log",
+        &instance_env(port),
+    );
+    wait_until("the webhook is set", Duration::from_secs(30), || {
+        fake.calls_to("setWebhook").len() == 1
+    })
+    .await;
+    let healthz = format!("http://127.0.0.1:{port}/healthz");
+    let (status, _) = http_request(&healthz, "GET", &[], b"").await.unwrap();
+    assert_eq!(status, 200);
+    postgres.drop_now().unwrap();
+    let (status, _) = http_request(&healthz, "GET", &[], b"").await.unwrap();
+    assert_eq!(status, 503);
+    bot.kill_9();
 }

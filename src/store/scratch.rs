@@ -62,6 +62,13 @@ impl ScratchDatabase {
         postgres_execute_alone(&self.admin, &sql).map(|_| ())
     }
 
+    /// Drops the database now, its connections with it (a database gone
+    /// from under a running bot).
+    pub fn drop_now(&self) -> Result<()> {
+        let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);
+        postgres_execute_alone(&self.admin, &sql).map(|_| ())
+    }
+
     /// Runs `sql` in the scratch database (to damage a record, say);
     /// returns the rows it changed.
     pub fn execute(&self, sql: &str) -> Result<u64> {
